@@ -1,0 +1,10 @@
+/** Jest: TypeScript through ts-jest (transpile only; `npm run typecheck` checks types). */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};
