@@ -1,0 +1,122 @@
+// The one place that reads process.env: every key typed, documented, defaulted where safe, frozen.
+// Names match the Teams Toolkit env files (env/.env.*). Startup fails with a message naming the key.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .transform((v) => v === 'true' || v === '1')
+  .optional();
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const envSchema = z.object({
+  /** `production` refuses unsafe settings (local mode, missing bot id, auth off). */
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Port the server listens on. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  /** Interface to bind; loopback unless deployed. */
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /** Replaces the built-in policy with a JSON file (see README "The policy"). */
+  POLICY_FILE: optionalText,
+  /** Azure Table Storage connection string (Azurite or a real account). */
+  TABLES_CONNECTION_STRING: optionalText,
+  /** Table service endpoint used with DefaultAzureCredential (managed identity): https://<account>.table.core.windows.net */
+  TABLES_ENDPOINT: optionalText,
+  /** Where embedded Azurite keeps its data when neither of the above is set. */
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  /** Bot identity (Entra app id); unset = local mode, allowed only on loopback outside production. */
+  BOT_ID: optionalText,
+  BOT_PASSWORD: optionalText,
+  /** MultiTenant, SingleTenant or UserAssignedMSI. */
+  BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  BOT_TENANT_ID: optionalText,
+  /** Support phone line and email shown to customers; default to the policy's. */
+  SUPPORT_PHONE: optionalText,
+  SUPPORT_EMAIL: optionalText,
+  /** Log JSON lines instead of text. */
+  LOG_JSON: bool,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly production: boolean;
+  readonly port: number;
+  readonly host: string;
+  /** True when the server binds only to loopback. */
+  readonly loopback: boolean;
+  readonly policyFile: string | undefined;
+  readonly storage:
+    | { readonly kind: 'connection-string'; readonly connectionString: string }
+    | { readonly kind: 'managed-identity'; readonly endpoint: string }
+    | { readonly kind: 'embedded'; readonly dataDir: string };
+  readonly bot:
+    | { readonly mode: 'local' }
+    | {
+        readonly mode: 'authenticated';
+        readonly appId: string;
+        readonly password: string | undefined;
+        readonly type: Env['BOT_TYPE'];
+        readonly tenantId: string | undefined;
+      };
+  readonly contact: { readonly phone: string | undefined; readonly email: string | undefined };
+  readonly logJson: boolean;
+}
+
+/** Thrown when the environment cannot make a valid configuration. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  override readonly name = 'ConfigError';
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Reads and checks the configuration.
+ * @example loadConfig({ PORT: '4000' }).port // 4000
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const loopback = LOOPBACK.has(e.HOST);
+  const bot: Config['bot'] =
+    e.BOT_ID === undefined
+      ? { mode: 'local' }
+      : { mode: 'authenticated', appId: e.BOT_ID, password: e.BOT_PASSWORD, type: e.BOT_TYPE, tenantId: e.BOT_TENANT_ID };
+  if (bot.mode === 'local' && production) {
+    throw new ConfigError('BOT_ID is required in production: authentication cannot be switched off');
+  }
+  if (bot.mode === 'local' && !loopback) {
+    throw new ConfigError(`local mode (no BOT_ID) only listens on loopback; HOST is ${e.HOST}`);
+  }
+  const storage: Config['storage'] =
+    e.TABLES_CONNECTION_STRING !== undefined
+      ? { kind: 'connection-string', connectionString: e.TABLES_CONNECTION_STRING }
+      : e.TABLES_ENDPOINT !== undefined
+        ? { kind: 'managed-identity', endpoint: e.TABLES_ENDPOINT }
+        : { kind: 'embedded', dataDir: e.DATA_DIR };
+  if (storage.kind === 'embedded' && production) {
+    throw new ConfigError('production needs TABLES_ENDPOINT (managed identity) or TABLES_CONNECTION_STRING');
+  }
+  return Object.freeze({
+    env: e.NODE_ENV,
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    loopback,
+    policyFile: e.POLICY_FILE,
+    storage: Object.freeze(storage),
+    bot: Object.freeze(bot),
+    contact: Object.freeze({ phone: e.SUPPORT_PHONE, email: e.SUPPORT_EMAIL }),
+    logJson: e.LOG_JSON ?? production,
+  });
+}
