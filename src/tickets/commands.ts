@@ -1,0 +1,459 @@
+// Ticket commands: take a ticket and an actor's command, return the next ticket and its new events.
+// Pure: `now` and the SLA engine come in as parameters; nothing here touches storage or Teams.
+import type { Instant, Priority, SlaEngine, SlaInput, SlaResult } from '../sla';
+import { PRIORITIES, priorityRank } from '../sla';
+import { DomainError, fail, illegalMove, invalidInput, notAllowed, ok, type Result } from './errors';
+import {
+  CATEGORIES,
+  OPEN_STATUSES,
+  type Actor,
+  type Category,
+  type EventType,
+  type Person,
+  type Requester,
+  type Ticket,
+  type TicketEvent,
+  type TicketSla,
+  type TicketStatus,
+} from './model';
+
+/** Limits checked before anything is written (Table Storage: 64 KiB a property, 1 MiB an entity). */
+export const LIMITS = {
+  title: 200,
+  description: 8000,
+  message: 8000,
+  reason: 500,
+  release: 100,
+  name: 200,
+  id: 200,
+  callback: 40,
+  pauses: 300,
+  priorityChanges: 60,
+} as const;
+
+export type NewEvent = Omit<TicketEvent, 'ticketId' | 'seq'>;
+
+/** A command's outcome: the ticket as it is now and the events to append. */
+export interface Change {
+  readonly ticket: Ticket;
+  readonly events: readonly NewEvent[];
+}
+
+export interface NewTicketInput {
+  readonly requestId: string;
+  readonly tenantId: string;
+  readonly customerName: string;
+  readonly requester: Requester;
+  readonly title: string;
+  readonly description: string;
+  readonly category: Category;
+  readonly priority: Priority;
+  readonly affectedUsers?: number | undefined;
+  readonly callbackNumber?: string | undefined;
+}
+
+export type Command =
+  | { readonly kind: 'take' }
+  | { readonly kind: 'assign'; readonly to: Person }
+  | { readonly kind: 'reply'; readonly text: string }
+  | { readonly kind: 'ask'; readonly text: string }
+  | { readonly kind: 'customer-message'; readonly text: string }
+  | { readonly kind: 'change-priority'; readonly to: Priority; readonly reason: string }
+  | { readonly kind: 'workaround'; readonly text: string }
+  | { readonly kind: 'fix'; readonly release: string; readonly text?: string | undefined }
+  | { readonly kind: 'resolve'; readonly text?: string | undefined }
+  | { readonly kind: 'close' }
+  | { readonly kind: 'reopen'; readonly reason?: string | undefined }
+  | { readonly kind: 'note'; readonly text: string }
+  | { readonly kind: 'escalate'; readonly reason: string }
+  | {
+      readonly kind: 'record';
+      readonly type: 'warning-sent' | 'page-sent' | 'page-acknowledged';
+      readonly text: string;
+      readonly data?: Readonly<Record<string, string | number | boolean | null>> | undefined;
+    };
+
+export type CommandKind = Command['kind'];
+
+const STAFF_ONLY: ReadonlySet<CommandKind> = new Set([
+  'take',
+  'assign',
+  'reply',
+  'ask',
+  'change-priority',
+  'workaround',
+  'fix',
+  'resolve',
+  'note',
+]);
+const CUSTOMER_ONLY: ReadonlySet<CommandKind> = new Set(['customer-message', 'escalate']);
+
+/**
+ * Checks free text: trimmed, not empty, not over the limit, no control characters but newlines and tabs.
+ * @example cleanText('  hello ', 'message', 8000) // ok('hello')
+ */
+export function cleanText(value: unknown, field: string, max: number, optional = false): Result<string> {
+  if (value === undefined || value === null || value === '') {
+    return optional ? ok('') : fail(invalidInput(`${label(field)} is required.`, field));
+  }
+  if (typeof value !== 'string') return fail(invalidInput(`${label(field)} must be text.`, field));
+  // eslint-disable-next-line no-control-regex
+  const text = value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
+  if (text.length === 0 && !optional) return fail(invalidInput(`${label(field)} is required.`, field));
+  if (text.length > max) {
+    return fail(
+      invalidInput(
+        `${label(field)} is ${text.length.toLocaleString('en-US')} characters; the limit is ${max.toLocaleString('en-US')}.`,
+        field,
+      ),
+    );
+  }
+  return ok(text);
+}
+
+function label(field: string): string {
+  return field.charAt(0).toUpperCase() + field.slice(1).replace(/([A-Z])/g, ' $1').toLowerCase();
+}
+
+/** The engine's input for a ticket. */
+export function slaInput(t: Pick<Ticket, 'dispatchedAt' | 'initialPriority' | 'priorityChanges' | 'pauses' | 'responseMetAt' | 'workaroundMetAt'>): SlaInput {
+  return {
+    dispatched: t.dispatchedAt,
+    priority: t.initialPriority,
+    changes: t.priorityChanges.map((c) => ({ at: c.at, to: c.to })),
+    pauses: t.pauses,
+    met: {
+      ...(t.responseMetAt === undefined ? {} : { response: t.responseMetAt }),
+      ...(t.workaroundMetAt === undefined ? {} : { workaround: t.workaroundMetAt }),
+    },
+  };
+}
+
+/** The SLA figures stored with a ticket. */
+export function ticketSla(engine: SlaEngine, t: Omit<Ticket, 'sla'>): { sla: TicketSla; result: SlaResult } {
+  const result = engine.evaluate(slaInput(t));
+  const open = OPEN_STATUSES.has(t.status);
+  const running = [result.response, result.workaround]
+    .filter((r) => r.metAt === null && r.due !== null)
+    .map((r) => r.due as number);
+  const pausedMs = t.pauses.reduce((sum, p) => sum + (p.end === undefined ? 0 : p.end - p.start), 0);
+  return {
+    result,
+    sla: {
+      responseDue: result.response.due,
+      workaroundDue: result.workaround.due,
+      nextDeadline: open && running.length > 0 ? Math.min(...running) : null,
+      pausedMs,
+    },
+  };
+}
+
+function person(a: Actor): Person {
+  return { id: a.id, name: a.name };
+}
+
+/**
+ * Files a new ticket: window fixed at `now` (the dispatch instant), deadlines from the engine.
+ * @example openTicket('TM-1042', input, Date.parse('2026-11-27T23:10-05:00'), engine)
+ *   // ok: status 'new', window 'after-hours', sla.responseDue = Mon 2026-11-30 05:10 ET
+ */
+export function openTicket(id: string, input: NewTicketInput, now: Instant, engine: SlaEngine): Result<Change> {
+  const title = cleanText(input.title, 'title', LIMITS.title);
+  if (!title.ok) return title;
+  const description = cleanText(input.description, 'description', LIMITS.description);
+  if (!description.ok) return description;
+  if (!CATEGORIES.includes(input.category)) return fail(invalidInput(`Category "${String(input.category)}" is not one we know.`, 'category'));
+  if (!PRIORITIES.includes(input.priority)) return fail(invalidInput(`Priority must be P1, P2 or P3.`, 'priority'));
+  const name = cleanText(input.requester.name, 'name', LIMITS.name);
+  if (!name.ok) return name;
+  if (input.affectedUsers !== undefined && (!Number.isInteger(input.affectedUsers) || input.affectedUsers < 0 || input.affectedUsers > 10_000_000)) {
+    return fail(invalidInput('Affected users must be a whole number from 0 to 10,000,000.', 'affectedUsers'));
+  }
+  const callback = cleanText(input.callbackNumber ?? '', 'callbackNumber', LIMITS.callback, true);
+  if (!callback.ok) return callback;
+  if (callback.value !== '' && !/^[+\d][\d\s().\-x]*$/i.test(callback.value)) {
+    return fail(invalidInput('Callback number may contain digits, spaces, +, -, (, ) and x only.', 'callbackNumber'));
+  }
+  const actor: Actor = { id: input.requester.id, name: name.value, role: 'customer' };
+  const base: Omit<Ticket, 'sla'> = {
+    id,
+    tenantId: input.tenantId,
+    customerName: input.customerName,
+    requester: { ...input.requester, name: name.value },
+    title: title.value,
+    description: description.value,
+    category: input.category,
+    initialPriority: input.priority,
+    priority: input.priority,
+    status: 'new',
+    affectedUsers: input.affectedUsers,
+    callbackNumber: callback.value === '' ? undefined : callback.value,
+    dispatchedAt: now,
+    window: engine.window(now),
+    priorityChanges: [],
+    pauses: [],
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    eventCount: 0,
+    lastChange: { at: now, by: person(actor), what: 'filed the ticket' },
+    requestId: input.requestId,
+  };
+  const { sla } = ticketSla(engine, base);
+  const ticket: Ticket = { ...base, sla };
+  return ok({
+    ticket,
+    events: [
+      {
+        at: now,
+        type: 'created',
+        actor,
+        text: description.value,
+        internal: false,
+        data: {
+          title: title.value,
+          priority: input.priority,
+          window: ticket.window,
+          responseDue: sla.responseDue,
+          workaroundDue: sla.workaroundDue,
+        },
+      },
+    ],
+  });
+}
+
+interface Draft {
+  fields: Partial<Omit<Ticket, 'id' | 'sla'>>;
+  events: NewEvent[];
+  what: string;
+}
+
+const isOpen = (s: TicketStatus): boolean => OPEN_STATUSES.has(s);
+
+function needOpen(t: Ticket, doing: string): DomainError | null {
+  if (isOpen(t.status)) return null;
+  return illegalMove(`Cannot ${doing}: ${t.id} is ${t.status}.${t.status === 'resolved' || t.status === 'closed' ? ' Reopen it first.' : ''}`);
+}
+
+/** A message from staff to the customer: meets the response target the first time. */
+function toCustomer(t: Ticket, at: Instant): Partial<Omit<Ticket, 'id' | 'sla'>> {
+  return t.responseMetAt === undefined ? { responseMetAt: at } : {};
+}
+
+/** Ends a running pause (the customer answered). */
+function endPause(t: Ticket, at: Instant): Partial<Omit<Ticket, 'id' | 'sla'>> {
+  if (t.status !== 'waiting-on-customer') return {};
+  const pauses = t.pauses.map((p, i) => (i === t.pauses.length - 1 && p.end === undefined ? { start: p.start, end: Math.max(at, p.start) } : p));
+  return { pauses, status: t.resumeStatus ?? 'responded', resumeStatus: undefined };
+}
+
+function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEngine): Result<Draft> {
+  const ev = (type: EventType, text?: string, data?: NewEvent['data'], internal = false): NewEvent => ({
+    at,
+    type,
+    actor,
+    text,
+    internal,
+    data,
+  });
+  switch (cmd.kind) {
+    case 'take': {
+      const closed = needOpen(t, 'take ownership');
+      if (closed) return fail(closed);
+      if (t.owner?.id === actor.id) return fail(illegalMove(`You already own ${t.id}.`));
+      return ok({
+        fields: { owner: person(actor) },
+        events: [ev('owner-changed', undefined, { from: t.owner?.name ?? null, to: actor.name }, true)],
+        what: 'took ownership',
+      });
+    }
+    case 'assign': {
+      const closed = needOpen(t, 'reassign');
+      if (closed) return fail(closed);
+      const name = cleanText(cmd.to.name, 'name', LIMITS.name);
+      if (!name.ok) return name;
+      if (cmd.to.id.length === 0 || cmd.to.id.length > LIMITS.id) return fail(invalidInput('The engineer to assign is not valid.', 'owner'));
+      if (t.owner?.id === cmd.to.id) return fail(illegalMove(`${name.value} already owns ${t.id}.`));
+      return ok({
+        fields: { owner: { id: cmd.to.id, name: name.value } },
+        events: [ev('owner-changed', undefined, { from: t.owner?.name ?? null, to: name.value }, true)],
+        what: `assigned it to ${name.value}`,
+      });
+    }
+    case 'reply':
+    case 'ask':
+    case 'workaround': {
+      const doing = cmd.kind === 'reply' ? 'reply' : cmd.kind === 'ask' ? 'ask the customer for information' : 'deliver a work-around';
+      const closed = needOpen(t, doing);
+      if (closed) return fail(closed);
+      const text = cleanText(cmd.text, 'message', LIMITS.message);
+      if (!text.ok) return text;
+      const resumed = endPause(t, at);
+      const current = (resumed.status ?? t.status) as TicketStatus;
+      if (cmd.kind === 'ask') {
+        if (t.pauses.length >= LIMITS.pauses) return fail(illegalMove(`${t.id} has waited on the customer ${LIMITS.pauses} times; no more pauses can be recorded.`));
+        return ok({
+          fields: {
+            ...toCustomer(t, at),
+            ...resumed,
+            status: 'waiting-on-customer',
+            resumeStatus: current === 'new' ? 'responded' : current,
+            pauses: [...(resumed.pauses ?? t.pauses), { start: at }],
+          },
+          events: [ev('info-requested', text.value)],
+          what: 'asked the customer for information',
+        });
+      }
+      if (cmd.kind === 'workaround') {
+        return ok({
+          fields: {
+            ...toCustomer(t, at),
+            ...resumed,
+            status: 'workaround-delivered',
+            ...(t.workaroundMetAt === undefined ? { workaroundMetAt: at } : {}),
+          },
+          events: [ev('workaround-delivered', text.value)],
+          what: 'delivered a work-around',
+        });
+      }
+      return ok({
+        fields: { ...toCustomer(t, at), ...resumed, status: current === 'new' ? 'responded' : current },
+        events: [ev('engineer-reply', text.value)],
+        what: 'replied to the customer',
+      });
+    }
+    case 'customer-message': {
+      if (t.status === 'closed') return fail(illegalMove(`${t.id} is closed. Reopen it or file a new ticket.`));
+      const text = cleanText(cmd.text, 'message', LIMITS.message);
+      if (!text.ok) return text;
+      const resumed = endPause(t, at);
+      const events = [ev(t.status === 'waiting-on-customer' ? 'customer-answered' : 'customer-message', text.value)];
+      return ok({ fields: resumed, events, what: t.status === 'waiting-on-customer' ? 'answered' : 'wrote' });
+    }
+    case 'change-priority': {
+      const closed = needOpen(t, 'change the priority');
+      if (closed) return fail(closed);
+      if (!PRIORITIES.includes(cmd.to)) return fail(invalidInput('Priority must be P1, P2 or P3.', 'priority'));
+      if (cmd.to === t.priority) return fail(illegalMove(`${t.id} is already ${t.priority}.`));
+      const reason = cleanText(cmd.reason, 'reason', LIMITS.reason);
+      if (!reason.ok) return reason;
+      if (t.priorityChanges.length >= LIMITS.priorityChanges) return fail(illegalMove(`${t.id} has changed priority too many times.`));
+      const changes = [...t.priorityChanges, { at, from: t.priority, to: cmd.to, by: person(actor), reason: reason.value }];
+      const before = ticketSla(engine, t).sla;
+      const after = ticketSla(engine, { ...t, priority: cmd.to, priorityChanges: changes }).sla;
+      const raised = priorityRank(cmd.to) < priorityRank(t.priority);
+      return ok({
+        fields: { priority: cmd.to, priorityChanges: changes },
+        events: [
+          ev('priority-changed', reason.value, {
+            from: t.priority,
+            to: cmd.to,
+            direction: raised ? 'raised' : 'lowered',
+            oldResponseDue: before.responseDue,
+            newResponseDue: after.responseDue,
+            oldWorkaroundDue: before.workaroundDue,
+            newWorkaroundDue: after.workaroundDue,
+          }),
+        ],
+        what: `${raised ? 'raised' : 'lowered'} the priority to ${cmd.to}`,
+      });
+    }
+    case 'fix': {
+      if (t.status === 'closed') return fail(illegalMove(`${t.id} is closed.`));
+      const release = cleanText(cmd.release, 'release', LIMITS.release);
+      if (!release.ok) return release;
+      const text = cleanText(cmd.text ?? '', 'message', LIMITS.message, true);
+      if (!text.ok) return text;
+      return ok({
+        fields: { fix: { release: release.value, at, by: person(actor) } },
+        events: [ev('fix-recorded', text.value === '' ? undefined : text.value, { release: release.value })],
+        what: `recorded a permanent fix in release ${release.value}`,
+      });
+    }
+    case 'resolve': {
+      const closed = needOpen(t, 'resolve');
+      if (closed) return fail(closed);
+      const text = cleanText(cmd.text ?? '', 'message', LIMITS.message, true);
+      if (!text.ok) return text;
+      const resumed = endPause(t, at);
+      return ok({
+        fields: {
+          ...toCustomer(t, at),
+          ...resumed,
+          status: 'resolved',
+          resumeStatus: undefined,
+          resolvedAt: at,
+          ...(t.workaroundMetAt === undefined ? { workaroundMetAt: at } : {}),
+        },
+        events: [ev('resolved', text.value === '' ? undefined : text.value)],
+        what: 'resolved it',
+      });
+    }
+    case 'close': {
+      if (t.status !== 'resolved') return fail(illegalMove(`Only a resolved ticket can be closed; ${t.id} is ${t.status}.`));
+      return ok({ fields: { status: 'closed', closedAt: at }, events: [ev('closed')], what: 'closed it' });
+    }
+    case 'reopen': {
+      if (t.status !== 'resolved' && t.status !== 'closed') return fail(illegalMove(`${t.id} is ${t.status}, not resolved or closed.`));
+      const reason = cleanText(cmd.reason ?? '', 'reason', LIMITS.reason, true);
+      if (!reason.ok) return reason;
+      return ok({
+        fields: { status: t.responseMetAt === undefined ? 'new' : 'responded', resolvedAt: undefined, closedAt: undefined },
+        events: [ev('reopened', reason.value === '' ? undefined : reason.value)],
+        what: 'reopened it',
+      });
+    }
+    case 'note': {
+      const text = cleanText(cmd.text, 'note', LIMITS.message);
+      if (!text.ok) return text;
+      return ok({ fields: {}, events: [ev('internal-note', text.value, undefined, true)], what: 'added an internal note' });
+    }
+    case 'escalate': {
+      const closed = needOpen(t, 'escalate');
+      if (closed) return fail(closed);
+      const reason = cleanText(cmd.reason, 'reason', LIMITS.reason);
+      if (!reason.ok) return reason;
+      const cooldown = engine.policy.escalation.customerCooldownMinutes * 60_000;
+      if (t.lastEscalationAt !== undefined && at < t.lastEscalationAt + cooldown) {
+        return fail(
+          new DomainError('RATE_LIMITED', `${t.id} was escalated recently; it can be escalated again after the cooldown.`, {
+            nextAllowedAt: t.lastEscalationAt + cooldown,
+          }),
+        );
+      }
+      return ok({ fields: { lastEscalationAt: at }, events: [ev('escalation-requested', reason.value)], what: 'asked for escalation' });
+    }
+    case 'record': {
+      const text = cleanText(cmd.text, 'message', LIMITS.message);
+      if (!text.ok) return text;
+      return ok({ fields: {}, events: [ev(cmd.type, text.value, cmd.data, true)], what: cmd.type.replace('-', ' ') });
+    }
+  }
+}
+
+/**
+ * Applies one command for one actor at `now`: checks the role and the lifecycle, updates the SLA.
+ * Events are stamped no earlier than the ticket's last change, so timelines stay in order across instances.
+ * @example apply(ticket, alice, { kind: 'reply', text: 'Looking now' }, now, engine)
+ *   // ok: status 'responded', responseMetAt = now, one 'engineer-reply' event
+ */
+export function apply(t: Ticket, actor: Actor, cmd: Command, now: Instant, engine: SlaEngine): Result<Change> {
+  if (STAFF_ONLY.has(cmd.kind) && actor.role !== 'engineer' && actor.role !== 'manager') {
+    return fail(notAllowed('Only support staff can do that.'));
+  }
+  if (CUSTOMER_ONLY.has(cmd.kind) && actor.role !== 'customer') return fail(notAllowed('Only the customer can do that.'));
+  if (cmd.kind === 'record' && actor.role !== 'system') return fail(notAllowed('Only the app records warnings and pages.'));
+  const at = Math.max(now, t.updatedAt);
+  const draft = plan(t, actor, cmd, at, engine);
+  if (!draft.ok) return draft;
+  const { fields, events, what } = draft.value;
+  const base: Omit<Ticket, 'sla'> = {
+    ...t,
+    ...fields,
+    updatedAt: at,
+    version: t.version + 1,
+    lastChange: { at, by: person(actor), what },
+  };
+  const { sla } = ticketSla(engine, base);
+  return ok({ ticket: { ...base, sla }, events });
+}

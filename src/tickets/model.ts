@@ -1,0 +1,135 @@
+// The ticket and its timeline events: plain data, no behaviour. Commands live in commands.ts.
+import type { Instant, Priority, Window } from '../sla';
+
+export const CATEGORIES = ['outage', 'partial-outage', 'provisioning', 'interop-testing', 'question'] as const;
+export type Category = (typeof CATEGORIES)[number];
+export const CATEGORY_LABELS: Readonly<Record<Category, string>> = {
+  outage: 'Outage',
+  'partial-outage': 'Partial outage',
+  provisioning: 'Provisioning',
+  'interop-testing': 'Inter-operation testing (carriers, billing, third parties)',
+  question: 'Question',
+};
+
+export const STATUSES = ['new', 'responded', 'waiting-on-customer', 'workaround-delivered', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof STATUSES)[number];
+export const OPEN_STATUSES: ReadonlySet<TicketStatus> = new Set(['new', 'responded', 'waiting-on-customer', 'workaround-delivered']);
+
+export type Role = 'customer' | 'engineer' | 'manager' | 'system';
+
+/** Who did something: a Teams/Entra user id and display name, with the role they acted in. */
+export interface Actor {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+}
+
+export interface Person {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface Requester extends Person {
+  /** IANA zone from the Teams client (`localTimezone`), when known. */
+  readonly timeZone?: string | undefined;
+}
+
+/** A priority change kept for the SLA and the record. */
+export interface PriorityChangeRecord {
+  readonly at: Instant;
+  readonly from: Priority;
+  readonly to: Priority;
+  readonly by: Person;
+  readonly reason: string;
+}
+
+export interface PauseRecord {
+  readonly start: Instant;
+  readonly end?: Instant | undefined;
+}
+
+export interface Ticket {
+  /** Short id, e.g. TM-1042. */
+  readonly id: string;
+  readonly tenantId: string;
+  readonly customerName: string;
+  readonly requester: Requester;
+  readonly title: string;
+  readonly description: string;
+  readonly category: Category;
+  /** Priority at dispatch; `priority` is the current one. */
+  readonly initialPriority: Priority;
+  readonly priority: Priority;
+  readonly status: TicketStatus;
+  /** The status to return to when the customer answers. */
+  readonly resumeStatus?: TicketStatus | undefined;
+  readonly owner?: Person | undefined;
+  readonly affectedUsers?: number | undefined;
+  readonly callbackNumber?: string | undefined;
+  readonly dispatchedAt: Instant;
+  readonly window: Window;
+  readonly priorityChanges: readonly PriorityChangeRecord[];
+  readonly pauses: readonly PauseRecord[];
+  readonly responseMetAt?: Instant | undefined;
+  readonly workaroundMetAt?: Instant | undefined;
+  readonly fix?: { readonly release: string; readonly at: Instant; readonly by: Person } | undefined;
+  readonly resolvedAt?: Instant | undefined;
+  readonly closedAt?: Instant | undefined;
+  readonly lastEscalationAt?: Instant | undefined;
+  /** Derived from the SLA engine on every change (stored for queries and display). */
+  readonly sla: TicketSla;
+  readonly createdAt: Instant;
+  readonly updatedAt: Instant;
+  /** Incremented on every change. */
+  readonly version: number;
+  /** Number of timeline events written. */
+  readonly eventCount: number;
+  /** The last change: who and what, for "someone else changed it" answers. */
+  readonly lastChange: { readonly at: Instant; readonly by: Person; readonly what: string };
+  /** The client request id that created it (idempotent creation). */
+  readonly requestId: string;
+}
+
+/** The SLA figures stored with a ticket: deadlines (null while paused), met instants, the next deadline. */
+export interface TicketSla {
+  readonly responseDue: Instant | null;
+  readonly workaroundDue: Instant | null;
+  /** Earliest unmet deadline; null when none runs (all met, paused, or the ticket is not open). */
+  readonly nextDeadline: Instant | null;
+  /** Total ms spent waiting on the customer so far (closed pauses). */
+  readonly pausedMs: number;
+}
+
+export const EVENT_TYPES = [
+  'created',
+  'customer-message',
+  'engineer-reply',
+  'info-requested',
+  'customer-answered',
+  'internal-note',
+  'priority-changed',
+  'owner-changed',
+  'workaround-delivered',
+  'fix-recorded',
+  'resolved',
+  'closed',
+  'reopened',
+  'escalation-requested',
+  'warning-sent',
+  'page-sent',
+  'page-acknowledged',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** One timeline entry. Internal events are never shown to the customer. */
+export interface TicketEvent {
+  readonly ticketId: string;
+  readonly seq: number;
+  readonly at: Instant;
+  readonly type: EventType;
+  readonly actor: Actor;
+  readonly text?: string | undefined;
+  readonly internal: boolean;
+  /** Structured facts: old/new deadlines, priorities, release, threshold… */
+  readonly data?: Readonly<Record<string, string | number | boolean | null>> | undefined;
+}
