@@ -28,7 +28,7 @@ export const LIMITS = {
   id: 200,
   callback: 40,
   pauses: 300,
-  priorityChanges: 60,
+  priorityChanges: 30,
 } as const;
 
 export type NewEvent = Omit<TicketEvent, 'ticketId' | 'seq'>;
@@ -137,6 +137,17 @@ export function ticketSla(engine: SlaEngine, t: Omit<Ticket, 'sla'>): { sla: Tic
     .filter((r) => r.metAt === null && r.due !== null)
     .map((r) => r.due as number);
   const pausedMs = t.pauses.reduce((sum, p) => sum + (p.end === undefined ? 0 : p.end - p.start), 0);
+  let nextNoticeAt: number | null = null;
+  if (open) {
+    const sent = new Set(t.notified);
+    for (const target of ['response', 'workaround'] as const) {
+      for (const n of engine.notices(result, target)) {
+        if (sent.has(noticeKey(n.target, n.percent))) continue;
+        if (nextNoticeAt === null || n.deliverAt < nextNoticeAt) nextNoticeAt = n.deliverAt;
+        break;
+      }
+    }
+  }
   return {
     result,
     sla: {
@@ -144,8 +155,14 @@ export function ticketSla(engine: SlaEngine, t: Omit<Ticket, 'sla'>): { sla: Tic
       workaroundDue: result.workaround.due,
       nextDeadline: open && running.length > 0 ? Math.min(...running) : null,
       pausedMs,
+      nextNoticeAt,
     },
   };
+}
+
+/** The key of one warning threshold in `Ticket.notified`. */
+export function noticeKey(target: string, percent: number): string {
+  return `${target}:${percent}`;
 }
 
 function person(a: Actor): Person {
@@ -192,6 +209,7 @@ export function openTicket(id: string, input: NewTicketInput, now: Instant, engi
     window: engine.window(now),
     priorityChanges: [],
     pauses: [],
+    notified: [],
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -426,7 +444,9 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
     case 'record': {
       const text = cleanText(cmd.text, 'message', LIMITS.message);
       if (!text.ok) return text;
-      return ok({ fields: {}, events: [ev(cmd.type, text.value, cmd.data, true)], what: cmd.type.replace('-', ' ') });
+      const key = cmd.data?.['key'];
+      const notified = cmd.type === 'warning-sent' && typeof key === 'string' && !t.notified.includes(key) ? { notified: [...t.notified, key] } : {};
+      return ok({ fields: notified, events: [ev(cmd.type, text.value, cmd.data, true)], what: cmd.type.replace('-', ' ') });
     }
   }
 }

@@ -76,6 +76,8 @@ export interface Ticket {
   readonly resolvedAt?: Instant | undefined;
   readonly closedAt?: Instant | undefined;
   readonly lastEscalationAt?: Instant | undefined;
+  /** Warnings already posted, as "target:percent" (e.g. "response:75"). */
+  readonly notified: readonly string[];
   /** Derived from the SLA engine on every change (stored for queries and display). */
   readonly sla: TicketSla;
   readonly createdAt: Instant;
@@ -98,6 +100,8 @@ export interface TicketSla {
   readonly nextDeadline: Instant | null;
   /** Total ms spent waiting on the customer so far (closed pauses). */
   readonly pausedMs: number;
+  /** When the next warning not yet posted is to be delivered; null when none is pending. */
+  readonly nextNoticeAt: Instant | null;
 }
 
 export const EVENT_TYPES = [

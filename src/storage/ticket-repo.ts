@@ -1,0 +1,333 @@
+// Tickets in Azure Table Storage. Layout (README "Storage"):
+//   tickets      PK c_<tenant>  RK t|<id> head · e|<id>|<seq> events · l|<newest-first>|<id> listing ·
+//                               o|<id> open · r|<request id> idempotency · a|<action id> applied actions
+//   ticketindex  PK idx         RK i|<id> tenant of an id · q|<next deadline>|<id> open queue · d|<due>|<id> watcher
+//                PK meta        RK ticket-seq: the id counter, claimed in blocks
+// One tenant's writes are one entity-group transaction. The cross-tenant index is written before the
+// ticket and verified against the head on read, so a crash leaves at worst a stale row, never a missing one.
+import { RestError, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
+import type { Instant } from '../sla';
+import type { Ticket, TicketEvent } from '../tickets/model';
+import { OPEN_STATUSES } from '../tickets/model';
+import type { DueEntry, InsertOutcome, Page, SaveOutcome, StoredTicket, TicketRepo } from '../tickets/ports';
+import { eventFrom, eventProps, ticketFrom, ticketProps } from './entities';
+import { keyPart, newestFirstKey, odata, prefixEnd, TICKET_ID, timeKey } from './keys';
+
+const IDX = 'idx';
+const META = 'meta';
+const SEQ = 'ticket-seq';
+/** Index rows whose ticket never appeared are dropped after this long (a create in flight is younger). */
+const ORPHAN_GRACE_MS = 5 * 60_000;
+
+export const tenantPk = (tenantId: string): string => `c_${keyPart(tenantId)}`;
+const headRk = (id: string): string => `t|${id}`;
+const eventRk = (id: string, seq: number): string => `e|${id}|${seq.toString().padStart(6, '0')}`;
+const listRk = (t: Ticket): string => `l|${newestFirstKey(t.createdAt)}|${t.id}`;
+const openRk = (id: string): string => `o|${id}`;
+const requestRk = (requestId: string): string => `r|${keyPart(requestId)}`;
+const actionRk = (actionId: string): string => `a|${keyPart(actionId)}`;
+const idRk = (id: string): string => `i|${id}`;
+
+/** The cross-tenant index rows a ticket should have. */
+function indexKeys(t: Ticket): { queue: string | null; due: string | null } {
+  const open = OPEN_STATUSES.has(t.status);
+  return {
+    queue: open ? `q|${t.sla.nextDeadline === null ? 'z' : timeKey(t.sla.nextDeadline)}|${t.id}` : null,
+    due: open && t.sla.nextNoticeAt !== null ? `d|${timeKey(t.sla.nextNoticeAt)}|${t.id}` : null,
+  };
+}
+
+function statusOf(err: unknown): number | undefined {
+  return err instanceof RestError ? err.statusCode : undefined;
+}
+
+export interface TicketRepoOptions {
+  readonly tickets: TableClient;
+  readonly index: TableClient;
+  /** Ticket id prefix, e.g. "TM". */
+  readonly prefix: string;
+  /** First number handed out. */
+  readonly firstNumber?: number;
+  /** Ids claimed from the shared counter at a time. */
+  readonly block?: number;
+  /** Wall clock, only for the age of index rows. */
+  readonly now: () => Instant;
+}
+
+export class TableTicketRepo implements TicketRepo {
+  private readonly tickets: TableClient;
+  private readonly index: TableClient;
+  private ids: number[] = [];
+  private claiming: Promise<void> | null = null;
+  private readonly tenantCache = new Map<string, string>();
+
+  constructor(private readonly o: TicketRepoOptions) {
+    this.tickets = o.tickets;
+    this.index = o.index;
+  }
+
+  async nextId(): Promise<string> {
+    for (;;) {
+      const n = this.ids.shift();
+      if (n !== undefined) return `${this.o.prefix}-${n}`;
+      this.claiming ??= this.claimBlock().finally(() => {
+        this.claiming = null;
+      });
+      await this.claiming;
+    }
+  }
+
+  /** Claims the next block of numbers with an ETag-conditional update of the shared counter. */
+  private async claimBlock(): Promise<void> {
+    const size = this.o.block ?? 5;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const e = await this.index.getEntity<{ next: number }>(META, SEQ);
+        const from = Number(e.next);
+        await this.index.updateEntity({ partitionKey: META, rowKey: SEQ, next: from + size }, 'Replace', { etag: e.etag });
+        this.ids = Array.from({ length: size }, (_, i) => from + i);
+        return;
+      } catch (err) {
+        const status = statusOf(err);
+        if (status === 404) {
+          try {
+            await this.index.createEntity({ partitionKey: META, rowKey: SEQ, next: this.o.firstNumber ?? 1001 });
+          } catch (createErr) {
+            if (statusOf(createErr) !== 409) throw createErr;
+          }
+          continue;
+        }
+        if (status !== 412 || attempt > 50) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+      }
+    }
+  }
+
+  private indexActions(t: Ticket, stamp: Instant, withId: boolean): TransactionAction[] {
+    const keys = indexKeys(t);
+    const base = { tenantId: t.tenantId, ticketId: t.id, version: t.version, writtenAt: stamp };
+    const actions: TransactionAction[] = [];
+    if (withId) actions.push(['upsert', { partitionKey: IDX, rowKey: idRk(t.id), tenantId: t.tenantId, createdAt: t.createdAt }, 'Replace']);
+    if (keys.queue !== null) actions.push(['upsert', { partitionKey: IDX, rowKey: keys.queue, ...base }, 'Replace']);
+    if (keys.due !== null) actions.push(['upsert', { partitionKey: IDX, rowKey: keys.due, ...base, dueAt: t.sla.nextNoticeAt ?? 0 }, 'Replace']);
+    return actions;
+  }
+
+  private async dropIndexRows(rows: readonly (string | null)[]): Promise<void> {
+    await Promise.all(
+      rows
+        .filter((rk): rk is string => rk !== null)
+        .map((rk) =>
+          this.index.deleteEntity(IDX, rk).catch((err: unknown) => {
+            if (statusOf(err) !== 404) throw err;
+          }),
+        ),
+    );
+  }
+
+  private tenantActions(t: Ticket, events: readonly TicketEvent[]): TransactionAction[] {
+    const pk = tenantPk(t.tenantId);
+    const props = ticketProps(t);
+    const actions: TransactionAction[] = [
+      ['upsert', { partitionKey: pk, rowKey: listRk(t), ...props }, 'Replace'],
+      ...events.map((ev): TransactionAction => ['create', { partitionKey: pk, rowKey: eventRk(t.id, ev.seq), ...eventProps(ev) }]),
+    ];
+    if (OPEN_STATUSES.has(t.status)) actions.push(['upsert', { partitionKey: pk, rowKey: openRk(t.id), ...props }, 'Replace']);
+    return actions;
+  }
+
+  async insert(ticket: Ticket, events: readonly TicketEvent[]): Promise<InsertOutcome> {
+    const pk = tenantPk(ticket.tenantId);
+    await this.index.submitTransaction(this.indexActions(ticket, this.o.now(), true));
+    const actions: TransactionAction[] = [
+      ['create', { partitionKey: pk, rowKey: requestRk(ticket.requestId), ticketId: ticket.id }],
+      ['create', { partitionKey: pk, rowKey: headRk(ticket.id), ...ticketProps(ticket) }],
+      ...this.tenantActions(ticket, events),
+    ];
+    try {
+      const res = await this.tickets.submitTransaction(actions);
+      const etag = res.subResponses.find((r) => r.rowKey === headRk(ticket.id))?.etag;
+      const stored = etag === undefined ? await this.load(ticket.tenantId, ticket.id) : { ticket, etag };
+      if (stored === null) throw new Error(`ticket ${ticket.id} vanished after it was written`);
+      return { kind: 'created', stored };
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+      // The request id exists: this submission was filed before. Undo our index rows, return that ticket.
+      const keys = indexKeys(ticket);
+      await this.dropIndexRows([idRk(ticket.id), keys.queue, keys.due]);
+      const prior = await this.tickets.getEntity<{ ticketId: string }>(pk, requestRk(ticket.requestId));
+      const stored = await this.load(ticket.tenantId, prior.ticketId);
+      if (stored === null) throw new Error(`request ${ticket.requestId} points to missing ticket ${prior.ticketId}`);
+      return { kind: 'exists', stored };
+    }
+  }
+
+  async load(tenantId: string, id: string): Promise<StoredTicket | null> {
+    if (!TICKET_ID.test(id)) return null;
+    try {
+      const e = await this.tickets.getEntity(tenantPk(tenantId), headRk(id));
+      const ticket = ticketFrom(e);
+      if (ticket.tenantId !== tenantId) return null;
+      return { ticket, etag: e.etag };
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  async locate(id: string): Promise<string | null> {
+    if (!TICKET_ID.test(id)) return null;
+    const cached = this.tenantCache.get(id);
+    if (cached !== undefined) return cached;
+    try {
+      const e = await this.index.getEntity<{ tenantId: string }>(IDX, idRk(id));
+      this.tenantCache.set(id, e.tenantId);
+      return e.tenantId;
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  async save(prev: StoredTicket, next: Ticket, events: readonly TicketEvent[], actionId?: string): Promise<SaveOutcome> {
+    const pk = tenantPk(next.tenantId);
+    const before = indexKeys(prev.ticket);
+    const after = indexKeys(next);
+    const moved = before.queue !== after.queue || before.due !== after.due;
+    const stamp = this.o.now();
+    if (moved) {
+      const fresh = this.indexActions(next, stamp, false);
+      if (fresh.length > 0) await this.index.submitTransaction(fresh);
+    }
+    const actions: TransactionAction[] = [
+      ['update', { partitionKey: pk, rowKey: headRk(next.id), ...ticketProps(next) }, 'Replace', { etag: prev.etag }],
+      ...this.tenantActions(next, events),
+    ];
+    if (OPEN_STATUSES.has(prev.ticket.status) && !OPEN_STATUSES.has(next.status)) {
+      actions.push(['delete', { partitionKey: pk, rowKey: openRk(next.id) }]);
+    }
+    if (actionId !== undefined) actions.push(['create', { partitionKey: pk, rowKey: actionRk(actionId), ticketId: next.id, at: stamp }]);
+    let etag: string | undefined;
+    try {
+      const res = await this.tickets.submitTransaction(actions);
+      etag = res.subResponses.find((r) => r.rowKey === headRk(next.id))?.etag;
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 412 || status === 409 || status === 404) {
+        if (moved) await this.dropIndexRows([after.queue !== before.queue ? after.queue : null, after.due !== before.due ? after.due : null]);
+        if (status === 409 && actionId !== undefined && (await this.hasAction(pk, actionId))) return { kind: 'duplicate-action' };
+        return { kind: 'conflict' };
+      }
+      throw err;
+    }
+    if (moved) await this.dropIndexRows([before.queue !== after.queue ? before.queue : null, before.due !== after.due ? before.due : null]);
+    else if (after.queue !== null) {
+      // Same keys, newer version: refresh the stamp so readers see the row is current.
+      await this.index.submitTransaction(this.indexActions(next, stamp, false));
+    }
+    if (etag === undefined) {
+      const reread = await this.load(next.tenantId, next.id);
+      if (reread === null) throw new Error(`ticket ${next.id} vanished after it was saved`);
+      return { kind: 'saved', stored: reread };
+    }
+    return { kind: 'saved', stored: { ticket: next, etag } };
+  }
+
+  private async hasAction(pk: string, actionId: string): Promise<boolean> {
+    try {
+      await this.tickets.getEntity(pk, actionRk(actionId));
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw err;
+    }
+  }
+
+  async events(tenantId: string, id: string): Promise<TicketEvent[]> {
+    if (!TICKET_ID.test(id)) return [];
+    const prefix = `e|${id}|`;
+    const out: TicketEvent[] = [];
+    const iter = this.tickets.listEntities({
+      queryOptions: {
+        filter: `PartitionKey eq ${odata(tenantPk(tenantId))} and RowKey ge ${odata(prefix)} and RowKey lt ${odata(prefixEnd(prefix))}`,
+      },
+    });
+    for await (const e of iter) out.push(eventFrom(e));
+    return out;
+  }
+
+  /** Reads rows of one partition in a RowKey range, in order, `limit` at most. */
+  private async range(client: TableClient, pk: string, from: string, to: string, limit: number): Promise<TableEntityResult<Record<string, unknown>>[]> {
+    const out: TableEntityResult<Record<string, unknown>>[] = [];
+    const pages = client
+      .listEntities<Record<string, unknown>>({
+        queryOptions: { filter: `PartitionKey eq ${odata(pk)} and RowKey ${from.startsWith('>') ? 'gt' : 'ge'} ${odata(from.replace(/^>/, ''))} and RowKey lt ${odata(to)}` },
+      })
+      .byPage({ maxPageSize: Math.min(1000, Math.max(1, limit)) });
+    for await (const page of pages) {
+      for (const e of page) {
+        out.push(e);
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+
+  async openQueue(limit: number, next?: string): Promise<Page<Ticket>> {
+    const items: Ticket[] = [];
+    let from = next === undefined ? 'q|' : `>${Buffer.from(next, 'base64url').toString('utf8')}`;
+    let last: string | undefined;
+    const seen = new Set<string>();
+    while (items.length < limit) {
+      const rows = await this.range(this.index, IDX, from, prefixEnd('q|'), limit - items.length + 10);
+      if (rows.length === 0) return { items };
+      const verified = await Promise.all(rows.map((r) => this.verify(r)));
+      for (let i = 0; i < rows.length && items.length < limit; i++) {
+        const t = verified[i];
+        last = rows[i]?.rowKey;
+        if (t !== null && t !== undefined && !seen.has(t.id)) {
+          seen.add(t.id);
+          items.push(t);
+        }
+      }
+      if (last === undefined) return { items };
+      from = `>${last}`;
+      if (rows.length < limit - items.length + 10 && items.length < limit) return { items };
+    }
+    return { items, ...(last === undefined ? {} : { next: Buffer.from(last, 'utf8').toString('base64url') }) };
+  }
+
+  /** The head behind an index row if the row is current; stale rows are removed. */
+  private async verify(row: TableEntityResult<Record<string, unknown>>): Promise<Ticket | null> {
+    const tenantId = String(row['tenantId']);
+    const version = Number(row['version']);
+    const stored = await this.load(tenantId, String(row['ticketId']));
+    const rk = row.rowKey ?? '';
+    if (stored === null) {
+      if (this.o.now() - Number(row['writtenAt']) > ORPHAN_GRACE_MS) await this.dropIndexRows([rk]);
+      return null;
+    }
+    const keys = indexKeys(stored.ticket);
+    if (keys.queue === rk || keys.due === rk) return stored.ticket;
+    if (stored.ticket.version >= version) await this.dropIndexRows([rk]);
+    return null;
+  }
+
+  async tenantTickets(tenantId: string, limit: number, next?: string): Promise<Page<Ticket>> {
+    const from = next === undefined ? 'l|' : `>${Buffer.from(next, 'base64url').toString('utf8')}`;
+    const rows = await this.range(this.tickets, tenantPk(tenantId), from, prefixEnd('l|'), limit + 1);
+    const items = rows.slice(0, limit).map(ticketFrom);
+    const last = rows.length > limit ? rows[limit - 1]?.rowKey : undefined;
+    return { items, ...(last === undefined ? {} : { next: Buffer.from(last, 'utf8').toString('base64url') }) };
+  }
+
+  async tenantOpen(tenantId: string): Promise<Ticket[]> {
+    const rows = await this.range(this.tickets, tenantPk(tenantId), 'o|', prefixEnd('o|'), 1000);
+    return rows.map(ticketFrom);
+  }
+
+  async dueBefore(t: Instant, limit: number): Promise<DueEntry[]> {
+    const rows = await this.range(this.index, IDX, 'd|', `d|${timeKey(t)}~`, limit);
+    return rows.map((r) => ({ ticketId: String(r['ticketId']), tenantId: String(r['tenantId']), dueAt: Number(r['dueAt']) }));
+  }
+}

@@ -1,0 +1,179 @@
+// The ticket service: loads, applies a command, saves with optimistic concurrency, and scopes every
+// read to the caller's tenant. Storage comes in through the TicketRepo port; time through `now`.
+import type { Instant, SlaEngine } from '../sla';
+import { apply, openTicket, ticketSla, type Change, type Command, type NewTicketInput } from './commands';
+import { DomainError, fail, invalidInput, ok, ticketNotFound, type Result } from './errors';
+import type { Actor, Ticket, TicketEvent } from './model';
+import type { DueEntry, Page, StoredTicket, TicketRepo } from './ports';
+
+/** Whose view: a customer tenant sees only its own tickets; staff see all. */
+export type Scope = { readonly kind: 'tenant'; readonly tenantId: string } | { readonly kind: 'staff' };
+
+export interface ActOptions {
+  /** The version the actor saw; if the ticket changed since, the action is refused with who changed it. */
+  readonly expectedVersion?: number | undefined;
+  /** A unique id of this request (e.g. the Teams activity id): a retry with the same id does nothing twice. */
+  readonly actionId?: string | undefined;
+}
+
+export interface Acted {
+  readonly ticket: Ticket;
+  readonly events: readonly TicketEvent[];
+  /** True when this action id had been applied already; nothing changed now. */
+  readonly duplicate: boolean;
+}
+
+const MAX_ATTEMPTS = 12;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+function unavailable(err: unknown): DomainError {
+  return new DomainError('STORAGE_UNAVAILABLE', 'Could not save right now; nothing was changed. Please try again.', {
+    cause: err instanceof Error ? err.message : String(err),
+  });
+}
+
+export class TicketService {
+  constructor(
+    private readonly deps: {
+      readonly repo: TicketRepo;
+      readonly engine: SlaEngine;
+      readonly now: () => Instant;
+    },
+  ) {}
+
+  get engine(): SlaEngine {
+    return this.deps.engine;
+  }
+
+  /** Recomputes the derived SLA figures (after an upgrade or a policy change). */
+  private fresh(t: Ticket): Ticket {
+    return { ...t, sla: ticketSla(this.deps.engine, t).sla };
+  }
+
+  private withEvents(t: Ticket, change: Change): TicketEvent[] {
+    return change.events.map((e, i) => ({ ...e, ticketId: t.id, seq: t.eventCount + i + 1 }));
+  }
+
+  /**
+   * Files a ticket; the same requestId twice yields one ticket (`created` false the second time).
+   * @example await tickets.file({ requestId: 'r-1', tenantId, customerName: 'Contoso', … })
+   */
+  async file(input: NewTicketInput): Promise<Result<{ ticket: Ticket; created: boolean }>> {
+    if (!REQUEST_ID.test(input.requestId)) return fail(invalidInput('The request id is missing or not valid.', 'requestId'));
+    try {
+      const id = await this.deps.repo.nextId();
+      const opened = openTicket(id, input, this.deps.now(), this.deps.engine);
+      if (!opened.ok) return opened;
+      const first = { ...opened.value.ticket, eventCount: opened.value.events.length };
+      const outcome = await this.deps.repo.insert(first, this.withEvents(opened.value.ticket, opened.value));
+      return ok({ ticket: this.fresh(outcome.stored.ticket), created: outcome.kind === 'created' });
+    } catch (err) {
+      if (err instanceof DomainError) return fail(err);
+      return fail(unavailable(err));
+    }
+  }
+
+  private async load(scope: Scope, id: string): Promise<StoredTicket | null> {
+    const tenantId = scope.kind === 'tenant' ? scope.tenantId : await this.deps.repo.locate(id);
+    if (tenantId === null) return null;
+    return this.deps.repo.load(tenantId, id);
+  }
+
+  /** One ticket, if the scope may see it. Another tenant's ticket is "not found", exactly like a missing one. */
+  async get(scope: Scope, id: string): Promise<Result<Ticket>> {
+    try {
+      const stored = await this.load(scope, normaliseId(id));
+      return stored === null ? fail(ticketNotFound(id)) : ok(this.fresh(stored.ticket));
+    } catch (err) {
+      return fail(unavailable(err));
+    }
+  }
+
+  /** The ticket's timeline in order; customers never see internal events. */
+  async timeline(scope: Scope, id: string): Promise<Result<{ ticket: Ticket; events: TicketEvent[] }>> {
+    try {
+      const stored = await this.load(scope, normaliseId(id));
+      if (stored === null) return fail(ticketNotFound(id));
+      const events = await this.deps.repo.events(stored.ticket.tenantId, stored.ticket.id);
+      return ok({ ticket: this.fresh(stored.ticket), events: scope.kind === 'tenant' ? events.filter((e) => !e.internal) : events });
+    } catch (err) {
+      return fail(unavailable(err));
+    }
+  }
+
+  /**
+   * Applies a command with optimistic concurrency: on a concurrent change it re-reads and re-applies,
+   * unless the caller named the version it saw, in which case it reports who changed the ticket first.
+   */
+  async act(scope: Scope, id: string, actor: Actor, cmd: Command, options: ActOptions = {}): Promise<Result<Acted>> {
+    const ticketId = normaliseId(id);
+    try {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const stored = await this.load(scope, ticketId);
+        if (stored === null) return fail(ticketNotFound(id));
+        const current = stored.ticket;
+        if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
+          return fail(staleTicket(current));
+        }
+        const change = apply(current, actor, cmd, this.deps.now(), this.deps.engine);
+        if (!change.ok) return change;
+        const events = this.withEvents(current, change.value);
+        const next: Ticket = { ...change.value.ticket, eventCount: current.eventCount + events.length };
+        const outcome = await this.deps.repo.save(stored, next, events, options.actionId);
+        if (outcome.kind === 'saved') return ok({ ticket: this.fresh(outcome.stored.ticket), events, duplicate: false });
+        if (outcome.kind === 'duplicate-action') {
+          const again = await this.load(scope, ticketId);
+          if (again === null) return fail(ticketNotFound(id));
+          return ok({ ticket: this.fresh(again.ticket), events: [], duplicate: true });
+        }
+        if (options.expectedVersion !== undefined) {
+          const winner = await this.load(scope, ticketId);
+          return fail(staleTicket(winner?.ticket ?? current));
+        }
+        await new Promise((r) => setTimeout(r, Math.random() * 4 * (attempt + 1)));
+      }
+      return fail(new DomainError('STALE_TICKET', `${ticketId} is changing too fast; please try again.`));
+    } catch (err) {
+      if (err instanceof DomainError) return fail(err);
+      return fail(unavailable(err));
+    }
+  }
+
+  /** Open tickets of every tenant, next deadline first (staff). */
+  async queue(limit = 50, next?: string): Promise<Page<Ticket>> {
+    const page = await this.deps.repo.openQueue(limit, next);
+    return { ...page, items: page.items.map((t) => this.fresh(t)) };
+  }
+
+  /** A tenant's tickets, newest first. */
+  async tenantTickets(tenantId: string, limit = 50, next?: string): Promise<Page<Ticket>> {
+    const page = await this.deps.repo.tenantTickets(tenantId, limit, next);
+    return { ...page, items: page.items.map((t) => this.fresh(t)) };
+  }
+
+  /** A tenant's open tickets, next deadline first. */
+  async tenantOpen(tenantId: string): Promise<Ticket[]> {
+    const items = (await this.deps.repo.tenantOpen(tenantId)).map((t) => this.fresh(t));
+    return items.sort((a, b) => (a.sla.nextDeadline ?? Infinity) - (b.sla.nextDeadline ?? Infinity));
+  }
+
+  /** Tickets with a warning to deliver by `t`. */
+  dueBefore(t: Instant, limit = 200): Promise<DueEntry[]> {
+    return this.deps.repo.dueBefore(t, limit);
+  }
+}
+
+/** "tm-1042" and " TM-1042 " mean TM-1042. */
+export function normaliseId(id: string): string {
+  return id.trim().toUpperCase();
+}
+
+function staleTicket(t: Ticket): DomainError {
+  const when = new Date(t.lastChange.at).toISOString();
+  return new DomainError('STALE_TICKET', `${t.lastChange.by.name} ${t.lastChange.what} first (${t.id}, ${when}).`, {
+    by: t.lastChange.by.name,
+    what: t.lastChange.what,
+    at: t.lastChange.at,
+    version: t.version,
+  });
+}
