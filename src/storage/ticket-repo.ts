@@ -220,11 +220,8 @@ export class TableTicketRepo implements TicketRepo {
       }
       throw err;
     }
+    // Rows are valid while their key matches the head, so unchanged keys need no write.
     if (moved) await this.dropIndexRows([before.queue !== after.queue ? before.queue : null, before.due !== after.due ? before.due : null]);
-    else if (after.queue !== null) {
-      // Same keys, newer version: refresh the stamp so readers see the row is current.
-      await this.index.submitTransaction(this.indexActions(next, stamp, false));
-    }
     if (etag === undefined) {
       const reread = await this.load(next.tenantId, next.id);
       if (reread === null) throw new Error(`ticket ${next.id} vanished after it was saved`);

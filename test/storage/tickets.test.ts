@@ -1,0 +1,247 @@
+// Tickets on real Azurite through @azure/data-tables: lifecycle, timeline order, concurrency,
+// idempotency, queries, bad input and tenant isolation.
+import { TableClient } from '@azure/data-tables';
+import { DEFAULT_POLICY } from '../../src/policy/default';
+import { silentLogger } from '../../src/log';
+import { SlaEngine } from '../../src/sla';
+import { createTableClients } from '../../src/storage/tables';
+import { TableTicketRepo, tenantPk } from '../../src/storage/ticket-repo';
+import { TICKET_SCHEMA } from '../../src/storage/entities';
+import { TicketService, type Scope } from '../../src/tickets/service';
+import type { Ticket } from '../../src/tickets/model';
+import { aFiling, alice, ann, bob, CONTOSO, FABRIKAM } from '../fixtures/filing';
+import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
+
+const engine = new SlaEngine(DEFAULT_POLICY);
+let azurite: TestAzurite;
+let clock = Date.parse('2026-11-24T09:00:00-05:00');
+const now = (): number => clock;
+
+async function makeService(prefix = 'TM'): Promise<{ service: TicketService; repo: TableTicketRepo; tickets: TableClient; index: TableClient }> {
+  const names = [uniqueTableName('tickets'), uniqueTableName('index')] as const;
+  const handle = await createTableClients({ kind: 'connection-string', connectionString: azurite.connectionString }, names, silentLogger);
+  const tickets = handle.clients[names[0]];
+  const index = handle.clients[names[1]];
+  const repo = new TableTicketRepo({ tickets, index, prefix, now });
+  return { service: new TicketService({ repo, engine, now }), repo, tickets, index };
+}
+
+const contoso: Scope = { kind: 'tenant', tenantId: CONTOSO };
+const fabrikam: Scope = { kind: 'tenant', tenantId: FABRIKAM };
+const staff: Scope = { kind: 'staff' };
+
+function value<T>(r: { ok: true; value: T } | { ok: false; error: Error }): T {
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+beforeAll(async () => {
+  azurite = await startTestAzurite();
+});
+afterAll(async () => {
+  await azurite.stop();
+});
+
+describe('tickets in Table Storage', () => {
+  it('files a ticket with a short id, its SLA and a first timeline event', async () => {
+    const { service } = await makeService();
+    const { ticket, created } = value(await service.file(aFiling({ priority: 'P3' })));
+    expect(created).toBe(true);
+    expect(ticket.id).toMatch(/^TM-\d{4,}$/);
+    expect(ticket.sla.responseDue).toBe(Date.parse('2026-11-24T13:00:00-05:00'));
+    const read = value(await service.get(contoso, ticket.id));
+    expect(read).toEqual(ticket);
+    const { events } = value(await service.timeline(contoso, ticket.id));
+    expect(events.map((e) => e.type)).toEqual(['created']);
+  });
+
+  it('keeps a long timeline in order, one entity per event', async () => {
+    const { service } = await makeService();
+    const { ticket } = value(await service.file(aFiling()));
+    for (let i = 1; i <= 40; i++) {
+      clock += 60_000;
+      value(await service.act(staff, ticket.id, alice, { kind: 'note', text: `note ${i}` }));
+    }
+    value(await service.act(staff, ticket.id, alice, { kind: 'reply', text: 'public reply' }));
+    const staffView = value(await service.timeline(staff, ticket.id));
+    expect(staffView.events).toHaveLength(42);
+    expect(staffView.events.map((e) => e.seq)).toEqual(Array.from({ length: 42 }, (_, i) => i + 1));
+    expect(staffView.events[1]?.text).toBe('note 1');
+    // Customers never see internal notes.
+    const customerView = value(await service.timeline(contoso, ticket.id));
+    expect(customerView.events.map((e) => e.type)).toEqual(['created', 'engineer-reply']);
+  });
+
+  it('the same request id twice yields one ticket', async () => {
+    const { service } = await makeService();
+    const filing = aFiling();
+    const first = value(await service.file(filing));
+    const second = value(await service.file(filing));
+    expect(second.created).toBe(false);
+    expect(second.ticket.id).toBe(first.ticket.id);
+    const list = await service.tenantTickets(CONTOSO);
+    expect(list.items).toHaveLength(1);
+    const queue = await service.queue();
+    expect(queue.items.map((t) => t.id)).toEqual([first.ticket.id]);
+  });
+
+  it('20 concurrent creates with distinct request ids get 20 unique ids; the same id twice at once, one ticket', async () => {
+    const { service } = await makeService();
+    const results = await Promise.all(Array.from({ length: 20 }, () => service.file(aFiling())));
+    const ids = results.map((r) => value(r).ticket.id);
+    expect(new Set(ids).size).toBe(20);
+    const filing = aFiling();
+    const twins = await Promise.all([service.file(filing), service.file(filing)]);
+    const twinIds = twins.map((r) => value(r).ticket.id);
+    expect(twinIds[0]).toBe(twinIds[1]);
+    expect(twins.map((r) => value(r).created).sort()).toEqual([false, true]);
+    expect((await service.tenantTickets(CONTOSO, 100)).items).toHaveLength(21);
+  });
+
+  it('two instances share the id counter without collisions', async () => {
+    const { repo, tickets, index } = await makeService();
+    const other = new TableTicketRepo({ tickets, index, prefix: 'TM', now });
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? repo : other).nextId()));
+    expect(new Set(ids).size).toBe(30);
+  });
+
+  it('20 concurrent conflicting updates: one winner per round, the others told who won; no lost update', async () => {
+    const { service } = await makeService();
+    const { ticket } = value(await service.file(aFiling()));
+    let version = ticket.version;
+    for (let round = 0; round < 3; round++) {
+      const engineers = Array.from({ length: 20 }, (_, i) => ({ id: `eng-${round}-${i}`, name: `Engineer ${i}`, role: 'engineer' as const }));
+      const results = await Promise.all(engineers.map((e) => service.act(staff, ticket.id, e, { kind: 'take' }, { expectedVersion: version })));
+      const winners = results.filter((r) => r.ok);
+      expect(winners).toHaveLength(1);
+      const winner = winners[0];
+      if (winner === undefined || !winner.ok) throw new Error('no winner');
+      for (const r of results.filter((x) => !x.ok)) {
+        if (r.ok) continue;
+        expect(r.error.code).toBe('STALE_TICKET');
+        expect(r.error.message).toContain(`${winner.value.ticket.owner?.name ?? '?'} took ownership first`);
+      }
+      version = winner.value.ticket.version;
+    }
+    // Without a named version, concurrent notes all land: nothing is lost.
+    const notes = await Promise.all(Array.from({ length: 20 }, (_, i) => service.act(staff, ticket.id, bob, { kind: 'note', text: `n${i}` })));
+    expect(notes.every((r) => r.ok)).toBe(true);
+    const { ticket: after, events } = value(await service.timeline(staff, ticket.id));
+    expect(after.version).toBe(version + 20);
+    expect(events.filter((e) => e.type === 'internal-note').map((e) => e.text).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `n${i}`).sort(),
+    );
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
+  });
+
+  it('a retried action (same action id) is applied once', async () => {
+    const { service } = await makeService();
+    const { ticket } = value(await service.file(aFiling()));
+    const first = value(await service.act(staff, ticket.id, alice, { kind: 'reply', text: 'On it' }, { actionId: 'activity-1' }));
+    const again = value(await service.act(staff, ticket.id, alice, { kind: 'reply', text: 'On it' }, { actionId: 'activity-1' }));
+    expect(first.duplicate).toBe(false);
+    expect(again.duplicate).toBe(true);
+    const { events } = value(await service.timeline(staff, ticket.id));
+    expect(events.filter((e) => e.type === 'engineer-reply')).toHaveLength(1);
+  });
+
+  it('open tickets come by next deadline, a tenant sees its own newest first, the watcher finds what is due', async () => {
+    const { service } = await makeService();
+    const start = Date.parse('2026-11-24T09:00:00-05:00');
+    clock = start;
+    const p3 = value(await service.file(aFiling({ priority: 'P3', title: 'add a user' }))).ticket; // due 13:00
+    clock = start + 10 * 60_000;
+    const p1 = value(await service.file(aFiling({ priority: 'P1', title: 'all calls down' }))).ticket; // due 10:10
+    clock = start + 20 * 60_000;
+    const other = value(await service.file(aFiling({ tenantId: FABRIKAM, customerName: 'Fabrikam', priority: 'P2' }))).ticket; // due 11:20
+    const queue = await service.queue();
+    expect(queue.items.map((t) => t.id)).toEqual([p1.id, other.id, p3.id]);
+    const mine = await service.tenantTickets(CONTOSO);
+    expect(mine.items.map((t) => t.id)).toEqual([p1.id, p3.id]);
+    expect((await service.tenantOpen(CONTOSO)).map((t) => t.id)).toEqual([p1.id, p3.id]);
+    // P1's 50 % warning is at 09:40; P2's at 10:20; P3's at 11:00.
+    const due = await service.dueBefore(Date.parse('2026-11-24T10:30:00-05:00'));
+    expect(due.map((d) => d.ticketId)).toEqual([p1.id, other.id]);
+    // Resolving a ticket takes it out of the queue and the due index.
+    value(await service.act(staff, p1.id, alice, { kind: 'resolve', text: 'Fixed' }));
+    expect((await service.queue()).items.map((t) => t.id)).toEqual([other.id, p3.id]);
+    expect((await service.dueBefore(Date.parse('2026-11-24T10:30:00-05:00'))).map((d) => d.ticketId)).toEqual([other.id]);
+    expect((await service.tenantOpen(CONTOSO)).map((t) => t.id)).toEqual([p3.id]);
+    // Pages of the queue continue where they stopped.
+    const first = await service.queue(1);
+    expect(first.items.map((t) => t.id)).toEqual([other.id]);
+    const second = await service.queue(1, first.next);
+    expect(second.items.map((t) => t.id)).toEqual([p3.id]);
+  });
+
+  it('a stale index row left by a crash is ignored and cleaned', async () => {
+    const { service, index } = await makeService();
+    const { ticket } = value(await service.file(aFiling({ priority: 'P3' })));
+    await index.upsertEntity({ partitionKey: 'idx', rowKey: `q|0000000000001|${ticket.id}`, tenantId: CONTOSO, ticketId: ticket.id, version: 1, writtenAt: clock });
+    const queue = await service.queue();
+    expect(queue.items.map((t) => t.id)).toEqual([ticket.id]);
+    await expect(index.getEntity('idx', `q|0000000000001|${ticket.id}`)).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('a customer never reaches another tenant\'s ticket, by id or by listing', async () => {
+    const { service } = await makeService();
+    const { ticket } = value(await service.file(aFiling()));
+    const byId = await service.get(fabrikam, ticket.id);
+    const missing = await service.get(fabrikam, 'TM-999999');
+    expect(byId.ok || missing.ok).toBe(false);
+    if (!byId.ok && !missing.ok) {
+      expect(byId.error.code).toBe(missing.error.code);
+      expect(byId.error.message).toBe(missing.error.message.replace('TM-999999', ticket.id));
+    }
+    const acted = await service.act(fabrikam, ticket.id, { ...ann, id: 'intruder' }, { kind: 'customer-message', text: 'hi' });
+    expect(acted.ok).toBe(false);
+    expect((await service.tenantTickets(FABRIKAM)).items).toHaveLength(0);
+    const { events } = value(await service.timeline(contoso, ticket.id));
+    expect(events).toHaveLength(1);
+  });
+
+  it('refuses bad input without writing anything', async () => {
+    const { service, tickets } = await makeService();
+    const count = async (): Promise<number> => {
+      let n = 0;
+      for await (const _ of tickets.listEntities()) n++;
+      return n;
+    };
+    expect((await service.file(aFiling({ description: 'x'.repeat(8001) }))).ok).toBe(false);
+    expect((await service.file(aFiling({ requestId: 'bad/id#?' }))).ok).toBe(false);
+    expect((await service.file(aFiling({ title: '' }))).ok).toBe(false);
+    expect(await count()).toBe(0);
+    const { ticket } = value(await service.file(aFiling({ requestId: 'ok-1' })));
+    const before = await count();
+    for (const id of ['TM-1/../x', "TM-1' or 'a'='a", '#?\\', '', 'TM-99999999']) {
+      const r = await service.act(staff, id, alice, { kind: 'note', text: 'x' });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('TICKET_NOT_FOUND');
+    }
+    const huge = await service.act(staff, ticket.id, alice, { kind: 'note', text: '\u{1F600}'.repeat(5000) });
+    expect(huge.ok).toBe(false);
+    expect(await count()).toBe(before);
+    // Text with key-like characters is stored and read back intact.
+    const odd = value(await service.act(staff, ticket.id, alice, { kind: 'note', text: "a/b\\c#d?e 'quoted' \u{1F600}" }));
+    expect(odd.events[0]?.text).toBe("a/b\\c#d?e 'quoted' \u{1F600}");
+  });
+
+  it('reads tickets written by an older schema and upgrades them', async () => {
+    const { service, tickets } = await makeService();
+    clock = Date.parse('2026-11-24T09:00:00-05:00');
+    const { ticket } = value(await service.file(aFiling({ priority: 'P3' })));
+    const pk = tenantPk(CONTOSO);
+    const raw = await tickets.getEntity<Record<string, unknown>>(pk, `t|${ticket.id}`);
+    const doc = JSON.parse(String(raw['doc'])) as Record<string, unknown>;
+    delete doc['notified'];
+    const sla = doc['sla'] as Record<string, unknown>;
+    delete sla['nextNoticeAt'];
+    await tickets.updateEntity({ partitionKey: pk, rowKey: `t|${ticket.id}`, ...raw, sv: 1, doc: JSON.stringify(doc) }, 'Replace');
+    expect(TICKET_SCHEMA).toBeGreaterThan(1);
+    const read: Ticket = value(await service.get(contoso, ticket.id));
+    expect(read.notified).toEqual([]);
+    expect(read.sla.nextNoticeAt).toBe(Date.parse('2026-11-24T11:00:00-05:00'));
+    const acted = value(await service.act(contoso, ticket.id, ann, { kind: 'customer-message', text: 'any news?' }));
+    expect(acted.ticket.version).toBe(ticket.version + 1);
+  });
+});
