@@ -27,6 +27,18 @@ const envSchema = z.object({
   TABLES_ENDPOINT: optionalText,
   /** Where embedded Azurite keeps its data when neither of the above is set. */
   DATA_DIR: z.string().trim().min(1).default('.data'),
+  /** Prefix of every table name, so that several deployments can share one storage account. */
+  TABLE_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^(?:[A-Za-z][A-Za-z0-9]{0,29})?$/, 'letters and digits, starting with a letter, at most 30')
+    .default(''),
+  /** Ticket ids look like <prefix>-1042. */
+  TICKET_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{1,8}$/, '1 to 8 capital letters')
+    .default('TM'),
   /** Bot identity (Entra app id); unset = local mode, allowed only on loopback outside production. */
   BOT_ID: optionalText,
   BOT_PASSWORD: optionalText,
@@ -50,6 +62,8 @@ export interface Config {
   /** True when the server binds only to loopback. */
   readonly loopback: boolean;
   readonly policyFile: string | undefined;
+  readonly tablePrefix: string;
+  readonly ticketPrefix: string;
   readonly storage:
     | { readonly kind: 'connection-string'; readonly connectionString: string }
     | { readonly kind: 'managed-identity'; readonly endpoint: string }
@@ -114,6 +128,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: e.HOST,
     loopback,
     policyFile: e.POLICY_FILE,
+    tablePrefix: e.TABLE_PREFIX,
+    ticketPrefix: e.TICKET_PREFIX,
     storage: Object.freeze(storage),
     bot: Object.freeze(bot),
     contact: Object.freeze({ phone: e.SUPPORT_PHONE, email: e.SUPPORT_EMAIL }),

@@ -1,12 +1,11 @@
-// Wiring only: read config, build the parts, start the server, stop cleanly on SIGTERM/SIGINT.
+// Wiring only: read config, build the app, stop cleanly on SIGTERM/SIGINT.
 import { Settings } from 'luxon';
+import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './log';
 import { DEFAULT_POLICY } from './policy/default';
 import { loadPolicyFile } from './policy/file';
 import { InvalidPolicy } from './policy/schema';
-import { createServer, start } from './server';
-import { SlaEngine } from './sla';
 
 Settings.throwOnInvalid = true;
 
@@ -14,19 +13,17 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ json: config.logJson });
   const policy = config.policyFile === undefined ? DEFAULT_POLICY : loadPolicyFile(config.policyFile);
-  const engine = new SlaEngine(policy);
   if (config.bot.mode === 'local') {
     log.warn('local mode: no BOT_ID, so Bot Framework authentication is off (loopback only, never in production)');
   }
-  const server = createServer({ engine, log, now: () => Date.now() });
-  const running = await start(server, config.host, config.port);
-  log.info(`listening on ${running.url} (policy "${policy.name}", zone ${policy.timeZone})`);
+  const app = await startApp({ config, policy, log });
+  log.info(`listening on ${app.url} (policy "${policy.name}", zone ${policy.timeZone})`);
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: shutting down`);
-    running.stop().then(
+    app.stop().then(
       () => process.exit(0),
       (err: unknown) => {
         log.error('shutdown failed', { error: String(err) });

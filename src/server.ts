@@ -22,7 +22,7 @@ export interface RunningServer {
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'sla-desk', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.get('/healthz', (_req, res) => {
+  server.get('/healthz', (_req, res, next) => {
     const now = deps.now();
     res.json(200, {
       status: 'ok',
@@ -30,6 +30,7 @@ export function createServer(deps: ServerDeps): restify.Server {
       timeZone: deps.engine.policy.timeZone,
       supportOpen: deps.engine.calendar.inSupportHours(now),
     });
+    next();
   });
   return server;
 }

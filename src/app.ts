@@ -1,0 +1,71 @@
+// The composition root: builds every part from the configuration and starts/stops them together.
+// src/index.ts runs it for real; tests build it in-process on a free port.
+import type { Config } from './config';
+import type { Logger } from './log';
+import type { Policy } from './policy/schema';
+import { createServer, start, type RunningServer } from './server';
+import { SlaEngine, type Instant } from './sla';
+import { createTableClients, type StorageHandle } from './storage/tables';
+import { TableTicketRepo } from './storage/ticket-repo';
+import { TicketService } from './tickets/service';
+
+export const TABLES = ['tickets', 'ticketindex'] as const;
+export type TableName = (typeof TABLES)[number];
+
+export interface App {
+  readonly config: Config;
+  readonly engine: SlaEngine;
+  readonly tickets: TicketService;
+  readonly storage: StorageHandle;
+  /** Listening address, once started. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly policy: Policy;
+  readonly log: Logger;
+  /** The clock; the real one unless a test or the simulated clock drives it. */
+  readonly now?: () => Instant;
+}
+
+/** Builds the app, opens storage (starting embedded Azurite when configured) and listens. */
+export async function startApp(options: AppOptions): Promise<App> {
+  const { config, policy, log } = options;
+  const now = options.now ?? (() => Date.now());
+  const engine = new SlaEngine(policy);
+  const names = TABLES.map((t) => `${config.tablePrefix}${t}`);
+  const storage = await createTableClients(config.storage, names, log);
+  const table = (name: TableName) => {
+    const client = storage.clients[`${config.tablePrefix}${name}`];
+    if (client === undefined) throw new Error(`table ${name} was not opened`);
+    return client;
+  };
+  let running: RunningServer | undefined;
+  try {
+    const repo = new TableTicketRepo({ tickets: table('tickets'), index: table('ticketindex'), prefix: config.ticketPrefix, now });
+    const tickets = new TicketService({ repo, engine, now });
+    const server = createServer({ engine, log, now });
+    running = await start(server, config.host, config.port);
+    const listening = running;
+    let stopped = false;
+    return {
+      config,
+      engine,
+      tickets,
+      storage,
+      url: listening.url,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await listening.stop();
+        await storage.close();
+      },
+    };
+  } catch (err) {
+    await running?.stop();
+    await storage.close();
+    throw err;
+  }
+}
