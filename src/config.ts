@@ -50,6 +50,13 @@ const envSchema = z.object({
   SUPPORT_EMAIL: optionalText,
   /** Log JSON lines instead of text. */
   LOG_JSON: bool,
+  /** Customer tenants allowed to file tickets: `tenantId=Account name` pairs separated by `;` (or a JSON object). */
+  CUSTOMER_TENANTS: z.string().default(''),
+  /** The vendor's own Entra tenant: where engineers and managers sign in. */
+  STAFF_TENANT_ID: optionalText,
+  /** Engineers and managers: Entra object ids, `id=Name` pairs separated by `;` (names are shown in cards). */
+  STAFF_ENGINEERS: z.string().default(''),
+  STAFF_MANAGERS: z.string().default(''),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -78,6 +85,13 @@ export interface Config {
         readonly tenantId: string | undefined;
       };
   readonly contact: { readonly phone: string | undefined; readonly email: string | undefined };
+  /** Customer tenants by id, with the account name shown to staff. */
+  readonly customers: ReadonlyMap<string, string>;
+  readonly staff: {
+    readonly tenantId: string | undefined;
+    readonly engineers: ReadonlyMap<string, string>;
+    readonly managers: ReadonlyMap<string, string>;
+  };
   readonly logJson: boolean;
 }
 
@@ -85,6 +99,40 @@ export interface Config {
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
   override readonly name = 'ConfigError';
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** Parses `id=Name;id2=Name2` (or a JSON object of id → name) into a map keyed by lower-case id. */
+function pairs(text: string, key: string): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  const trimmed = text.trim();
+  if (trimmed === '') return out;
+  let entries: [string, unknown][];
+  if (trimmed.startsWith('{')) {
+    try {
+      entries = Object.entries(JSON.parse(trimmed) as Record<string, unknown>);
+    } catch {
+      throw new ConfigError(`${key} is not valid JSON`);
+    }
+  } else {
+    entries = trimmed
+      .split(/[;\n]/)
+      .map((p) => p.trim())
+      .filter((p) => p !== '')
+      .map((p) => {
+        const at = p.indexOf('=');
+        return at < 0 ? [p, p] : [p.slice(0, at).trim(), p.slice(at + 1).trim()];
+      });
+  }
+  for (const [id, name] of entries) {
+    if (!ID.test(id)) throw new ConfigError(`${key}: "${id}" is not a valid id`);
+    if (typeof name !== 'string' || name.trim() === '' || name.length > 120) {
+      throw new ConfigError(`${key}: the name for ${id} must be 1 to 120 characters`);
+    }
+    out.set(id.toLowerCase(), name.trim());
+  }
+  return out;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -133,6 +181,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     storage: Object.freeze(storage),
     bot: Object.freeze(bot),
     contact: Object.freeze({ phone: e.SUPPORT_PHONE, email: e.SUPPORT_EMAIL }),
+    customers: pairs(e.CUSTOMER_TENANTS, 'CUSTOMER_TENANTS'),
+    staff: Object.freeze({
+      tenantId: e.STAFF_TENANT_ID?.toLowerCase(),
+      engineers: pairs(e.STAFF_ENGINEERS, 'STAFF_ENGINEERS'),
+      managers: pairs(e.STAFF_MANAGERS, 'STAFF_MANAGERS'),
+    }),
     logJson: e.LOG_JSON ?? production,
   });
 }

@@ -6,6 +6,7 @@ import { parsePolicy, type Policy } from './schema';
 export const DEFAULT_POLICY_JSON = {
   name: 'TeamMate Support Policy',
   timeZone: 'America/New_York',
+  timeZoneLabel: 'ET',
   calendar: {
     businessDays: [1, 2, 3, 4, 5],
     supportHours: { open: '04:00', close: '22:00' },

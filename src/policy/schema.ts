@@ -43,6 +43,8 @@ export const policySchema = z
     timeZone: z
       .string({ required_error: 'is required', invalid_type_error: 'must be an IANA time zone name' })
       .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone name such as "America/New_York"'),
+    /** How people name the zone in messages, e.g. "ET". */
+    timeZoneLabel: text(12),
     calendar: z
       .object({
         businessDays: z

@@ -1,0 +1,324 @@
+// The cards customers see in their chat: welcome, the ticket form, the confirmation, a ticket, their list.
+// Every piece of user text goes through escape(); times show the support zone and the viewer's.
+import type { Policy } from '../policy/schema';
+import type { Instant, Priority, TargetStatus } from '../sla';
+import { PRIORITIES } from '../sla';
+import { CATEGORIES, CATEGORY_LABELS, type Category, type Ticket, type TicketEvent } from '../tickets/model';
+import { LIMITS } from '../tickets/commands';
+import { card, escape, execute, text, type AdaptiveCard, type Element } from './types';
+import { duration, whenBoth } from './time';
+
+export interface Contact {
+  readonly phone: string;
+  readonly email: string;
+}
+
+export interface Clock {
+  readonly now: Instant;
+  /** The viewer's IANA zone from Teams, when known. */
+  readonly viewerZone: string | undefined;
+}
+
+const STATUS_LABELS: Readonly<Record<Ticket['status'], string>> = {
+  new: 'New',
+  responded: 'Responded',
+  'waiting-on-customer': 'Waiting for your answer',
+  'workaround-delivered': 'Work-around delivered',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+export const STATE_LABELS: Readonly<Record<TargetStatus['state'], string>> = {
+  'on-track': 'On track',
+  'at-risk': 'At risk',
+  breached: 'Overdue',
+  paused: 'Paused (waiting for you)',
+  met: 'Met',
+};
+
+function at(policy: Policy, t: Instant, clock: Clock): string {
+  return whenBoth(t, policy.timeZone, policy.timeZoneLabel, clock.viewerZone, clock.now);
+}
+
+/** The support hours in words, from the policy. */
+export function hoursText(policy: Policy): string {
+  const names = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+  const days = [...policy.calendar.businessDays].sort((a, b) => a - b);
+  const first = names[(days[0] ?? 1) - 1] ?? '';
+  const last = names[(days[days.length - 1] ?? 5) - 1] ?? '';
+  const span = days.length > 1 ? `${first} to ${last}` : first;
+  return `${span}, ${policy.calendar.supportHours.open}–${policy.calendar.supportHours.close} ${policy.timeZoneLabel}`;
+}
+
+export interface WelcomeView {
+  readonly policy: Policy;
+  readonly contact: Contact;
+  readonly open: boolean;
+  readonly nextOpening: Instant;
+  readonly clock: Clock;
+  readonly customerName: string;
+}
+
+/** On install and on "help": what the bot does, hours, open now or not, how to call. */
+export function welcomeCard(v: WelcomeView): AdaptiveCard {
+  const status = v.open ? 'Support is open now.' : `Support is closed until ${at(v.policy, v.nextOpening, v.clock)}.`;
+  return card(
+    [
+      text('SLA Desk', { size: 'large', weight: 'bolder' }),
+      text(`Support for ${escape(v.customerName)} by the ${escape(v.policy.name)}: file a ticket here, see when a reply is due, follow it, answer questions and ask for escalation.`),
+      { type: 'FactSet', facts: [
+        { title: 'Support hours', value: hoursText(v.policy) },
+        { title: 'Right now', value: status },
+        { title: 'Phone', value: escape(v.contact.phone) },
+        { title: 'Email', value: escape(v.contact.email) },
+      ] },
+      text('Type **new ticket** or just describe the problem. **my tickets** lists yours; **status TM-1042** shows one; **TM-1042: …** adds to it.', { isSubtle: true, size: 'small' }),
+    ],
+    { actions: [execute('New ticket', 'ticket.new', {}, { style: 'positive' }), execute('My tickets', 'tickets.mine')] },
+  );
+}
+
+export interface FormValues {
+  readonly title?: string | undefined;
+  readonly description?: string | undefined;
+  readonly category?: string | undefined;
+  readonly priority?: string | undefined;
+  readonly affectedUsers?: string | number | undefined;
+  readonly callbackNumber?: string | undefined;
+}
+
+export interface FormView {
+  readonly policy: Policy;
+  readonly requestId: string;
+  readonly values: FormValues;
+  readonly errors: Readonly<Record<string, string>>;
+  readonly suggestion?: { readonly priority: Priority; readonly reason: string } | undefined;
+}
+
+/** The ticket form, prefilled; validation errors are shown in the card with what was typed kept. */
+export function ticketFormCard(v: FormView): AdaptiveCard {
+  const p = v.policy.priorities;
+  const errorsFor = (field: string): Element[] => {
+    const e = v.errors[field];
+    return e === undefined ? [] : [text(escape(e), { color: 'attention', size: 'small', spacing: 'none' })];
+  };
+  const anyErrors = Object.keys(v.errors).length > 0;
+  const priority = v.values.priority ?? v.suggestion?.priority ?? 'P3';
+  return card(
+    [
+      text('New support ticket', { size: 'large', weight: 'bolder' }),
+      ...(anyErrors ? [text('Please check the fields marked below.', { color: 'attention', weight: 'bolder' })] : []),
+      ...(v.suggestion === undefined
+        ? []
+        : [text(`Suggested priority: **${v.suggestion.priority}** (${escape(v.suggestion.reason)}). Change it if it does not fit.`, { isSubtle: true })]),
+      { type: 'Input.Text', id: 'title', label: 'Title', isRequired: true, errorMessage: 'A short title is required', maxLength: LIMITS.title, value: v.values.title ?? '' },
+      ...errorsFor('title'),
+      { type: 'Input.Text', id: 'description', label: 'What happens?', isMultiline: true, isRequired: true, errorMessage: 'Please describe the problem', maxLength: LIMITS.description, value: v.values.description ?? '' },
+      ...errorsFor('description'),
+      {
+        type: 'Input.ChoiceSet',
+        id: 'category',
+        label: 'Category',
+        style: 'compact',
+        isRequired: true,
+        value: v.values.category ?? 'question',
+        choices: CATEGORIES.map((c: Category) => ({ title: CATEGORY_LABELS[c], value: c })),
+      },
+      ...errorsFor('category'),
+      {
+        type: 'Input.ChoiceSet',
+        id: 'priority',
+        label: 'Priority',
+        style: 'expanded',
+        isRequired: true,
+        value: priority,
+        choices: PRIORITIES.map((k) => ({ title: `${k}: ${p[k].name}`, value: k })),
+      },
+      ...errorsFor('priority'),
+      {
+        type: 'Container',
+        style: 'emphasis',
+        items: PRIORITIES.map((k) => text(`**${k}** ${escape(p[k].definition)} _Example: ${escape(p[k].example)}_`, { size: 'small' })),
+      },
+      { type: 'Input.Number', id: 'affectedUsers', label: 'How many users or accounts are affected?', min: 0, max: 10_000_000, ...(v.values.affectedUsers === undefined || v.values.affectedUsers === '' ? {} : { value: Number(v.values.affectedUsers) }) },
+      ...errorsFor('affectedUsers'),
+      { type: 'Input.Text', id: 'callbackNumber', label: 'Callback number', style: 'tel', maxLength: LIMITS.callback, value: v.values.callbackNumber ?? '' },
+      ...errorsFor('callbackNumber'),
+    ],
+    { actions: [execute('File ticket', 'ticket.submit', { requestId: v.requestId }, { style: 'positive' })] },
+  );
+}
+
+/** The sentence that tells the customer when a reply is due. */
+export function promiseSentence(policy: Policy, ticket: Ticket, open: boolean, nextOpening: Instant, clock: Clock, paging: boolean): string {
+  const parts: string[] = [];
+  parts.push(open ? 'Support is open now.' : `Support is closed until ${at(policy, nextOpening, clock)}.`);
+  if (ticket.sla.responseDue !== null) parts.push(`Your ${ticket.priority} ticket will get a reply by ${at(policy, ticket.sla.responseDue, clock)}.`);
+  if (paging) parts.push('The on-call engineer is being paged now.');
+  return parts.join(' ');
+}
+
+export interface ConfirmationView {
+  readonly policy: Policy;
+  readonly ticket: Ticket;
+  readonly sentence: string;
+  readonly clock: Clock;
+  /** The requester's Teams id, so Teams refreshes the card for them. */
+  readonly userId: string;
+}
+
+/** After filing: id, priority, window, both deadlines in both zones, and the plain sentence. */
+export function confirmationCard(v: ConfirmationView): AdaptiveCard {
+  const t = v.ticket;
+  return card(
+    [
+      text(`Ticket ${t.id} filed`, { size: 'large', weight: 'bolder', color: 'good' }),
+      text(escape(t.title), { weight: 'bolder' }),
+      text(v.sentence),
+      {
+        type: 'FactSet',
+        facts: [
+          { title: 'Priority', value: `${t.priority}: ${v.policy.priorities[t.priority].name}` },
+          { title: 'Window', value: t.window === 'in-hours' ? 'In support hours' : 'After hours' },
+          { title: 'Response due', value: t.sla.responseDue === null ? 'Paused' : at(v.policy, t.sla.responseDue, v.clock) },
+          { title: 'Work-around due', value: t.sla.workaroundDue === null ? 'Paused' : at(v.policy, t.sla.workaroundDue, v.clock) },
+        ],
+      },
+    ],
+    {
+      actions: [execute('Show ticket', 'ticket.show', { ticketId: t.id }), execute('My tickets', 'tickets.mine')],
+      refresh: { action: { type: 'Action.Execute', verb: 'ticket.refresh', data: { verb: 'ticket.refresh', ticketId: t.id } }, userIds: [v.userId] },
+    },
+  );
+}
+
+export interface TargetLine {
+  readonly label: string;
+  readonly due: Instant | null;
+  readonly status: TargetStatus;
+}
+
+export interface TicketView {
+  readonly policy: Policy;
+  readonly ticket: Ticket;
+  readonly targets: readonly TargetLine[];
+  readonly events: readonly TicketEvent[];
+  readonly clock: Clock;
+  readonly userId: string;
+  readonly notice?: string | undefined;
+}
+
+const EVENT_LABELS: Partial<Record<TicketEvent['type'], string>> = {
+  created: 'Filed',
+  'customer-message': 'You wrote',
+  'customer-answered': 'You answered',
+  'engineer-reply': 'Support replied',
+  'info-requested': 'Support asked',
+  'priority-changed': 'Priority changed',
+  'workaround-delivered': 'Work-around',
+  'fix-recorded': 'Permanent fix',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  reopened: 'Reopened',
+  'escalation-requested': 'Escalation requested',
+};
+
+/** One ticket for its customer: state, deadlines with time left, the public timeline, actions. */
+export function customerTicketCard(v: TicketView): AdaptiveCard {
+  const t = v.ticket;
+  const open = t.status !== 'resolved' && t.status !== 'closed';
+  const lines = v.targets.map((l) => ({
+    title: l.label,
+    value:
+      l.status.state === 'met'
+        ? 'Met'
+        : l.due === null
+          ? `${STATE_LABELS[l.status.state]}; ${duration(l.status.businessLeftMs)} of support time left`
+          : `${STATE_LABELS[l.status.state]}: due ${at(v.policy, l.due, v.clock)}${l.status.state === 'breached' ? '' : `, ${duration(l.status.businessLeftMs)} of support time left`}`,
+  }));
+  const events = v.events.slice(-8).map((e) => {
+    const label = EVENT_LABELS[e.type] ?? e.type;
+    const who = e.actor.role === 'customer' ? '' : ` (${escape(e.actor.name)})`;
+    const body = e.text === undefined ? '' : `: ${escape(e.text.length > 400 ? `${e.text.slice(0, 400)}…` : e.text)}`;
+    return text(`**${label}**${who}, ${at(v.policy, e.at, v.clock)}${body}`, { size: 'small' });
+  });
+  return card(
+    [
+      ...(v.notice === undefined ? [] : [text(escape(v.notice), { color: 'accent', weight: 'bolder' })]),
+      text(`${t.id} · ${t.priority} · ${STATUS_LABELS[t.status]}`, { size: 'medium', weight: 'bolder' }),
+      text(escape(t.title), { weight: 'bolder' }),
+      { type: 'FactSet', facts: [...lines, ...(t.owner === undefined ? [] : [{ title: 'Engineer', value: escape(t.owner.name) }])] },
+      ...(events.length > 0 ? [{ type: 'Container' as const, separator: true, items: events }] : []),
+    ],
+    {
+      actions: [
+        ...(open
+          ? [
+              {
+                type: 'Action.ShowCard' as const,
+                title: t.status === 'waiting-on-customer' ? 'Answer' : 'Add a message',
+                card: {
+                  type: 'AdaptiveCard' as const,
+                  body: [{ type: 'Input.Text' as const, id: 'message', isMultiline: true, isRequired: true, maxLength: LIMITS.message, label: 'Message', errorMessage: 'Type a message' }],
+                  actions: [execute('Send', 'ticket.answer', { ticketId: t.id, version: t.version })],
+                },
+              },
+              {
+                type: 'Action.ShowCard' as const,
+                title: 'Escalate',
+                card: {
+                  type: 'AdaptiveCard' as const,
+                  body: [{ type: 'Input.Text' as const, id: 'reason', isMultiline: true, isRequired: true, maxLength: LIMITS.reason, label: 'Why does this need escalation?', errorMessage: 'Give a reason' }],
+                  actions: [execute('Escalate', 'ticket.escalate', { ticketId: t.id }, { style: 'destructive' })],
+                },
+              },
+            ]
+          : []),
+        execute('Refresh', 'ticket.refresh', { ticketId: t.id }),
+      ],
+      refresh: { action: { type: 'Action.Execute', verb: 'ticket.refresh', data: { verb: 'ticket.refresh', ticketId: t.id } }, userIds: [v.userId] },
+    },
+  );
+}
+
+export interface ListItem {
+  readonly ticket: Ticket;
+  readonly next: { readonly label: string; readonly due: Instant | null; readonly state: TargetStatus['state'] } | null;
+}
+
+/** The tenant's open tickets with their state and next deadline. */
+export function myTicketsCard(policy: Policy, items: readonly ListItem[], clock: Clock, userId: string): AdaptiveCard {
+  if (items.length === 0) {
+    return card([text('You have no open tickets.', { weight: 'bolder' }), text('Type **new ticket** or describe a problem to file one.')], {
+      actions: [execute('New ticket', 'ticket.new', {}, { style: 'positive' })],
+    });
+  }
+  const shown = items.slice(0, 20);
+  return card(
+    [
+      text(`Open tickets (${items.length})`, { size: 'medium', weight: 'bolder' }),
+      ...shown.map(({ ticket: t, next }) => ({
+        type: 'ColumnSet' as const,
+        separator: true,
+        columns: [
+          {
+            type: 'Column' as const,
+            width: 'stretch',
+            items: [
+              text(`**${t.id}** · ${t.priority} · ${escape(t.title)}`, { maxLines: 2 }),
+              text(
+                next === null
+                  ? STATUS_LABELS[t.status]
+                  : `${STATUS_LABELS[t.status]} · ${next.label} ${next.due === null ? 'paused' : `due ${at(policy, next.due, clock)}`} · ${STATE_LABELS[next.state]}`,
+                { size: 'small', isSubtle: true, spacing: 'none', color: next?.state === 'breached' ? 'attention' : next?.state === 'at-risk' ? 'warning' : 'default' },
+              ),
+            ],
+          },
+          { type: 'Column' as const, width: 'auto', items: [{ type: 'ActionSet' as const, actions: [execute('Open', 'ticket.show', { ticketId: t.id })] }] },
+        ],
+      })),
+      ...(items.length > shown.length ? [text(`…and ${items.length - shown.length} more. Type **status <id>** to open one.`, { isSubtle: true })] : []),
+    ],
+    { refresh: { action: { type: 'Action.Execute', verb: 'tickets.mine', data: { verb: 'tickets.mine' } }, userIds: [userId] } },
+  );
+}
