@@ -1,5 +1,8 @@
 // The composition root: builds every part from the configuration and starts/stops them together.
 // src/index.ts runs it for real; tests build it in-process on a free port.
+import { createAdapter, type AuthOverrides } from './bot/adapter';
+import { createBot } from './bot';
+import type { TicketListener } from './bot/deps';
 import type { Config } from './config';
 import type { Logger } from './log';
 import type { Policy } from './policy/schema';
@@ -28,6 +31,8 @@ export interface AppOptions {
   readonly log: Logger;
   /** The clock; the real one unless a test or the simulated clock drives it. */
   readonly now?: () => Instant;
+  /** Token authority endpoints for the bot (tests point them at loopback stand-ins). */
+  readonly authOverrides?: AuthOverrides;
 }
 
 /** Builds the app, opens storage (starting embedded Azurite when configured) and listens. */
@@ -46,7 +51,23 @@ export async function startApp(options: AppOptions): Promise<App> {
   try {
     const repo = new TableTicketRepo({ tickets: table('tickets'), index: table('ticketindex'), prefix: config.ticketPrefix, now });
     const tickets = new TicketService({ repo, engine, now });
-    const server = createServer({ engine, log, now });
+    const listeners: TicketListener[] = [];
+    const changed: TicketListener = async (ticket, events) => {
+      for (const listener of listeners) await listener(ticket, events);
+    };
+    const adapter = createAdapter(config, options.authOverrides);
+    const bot = createBot(adapter, {
+      config,
+      policy,
+      engine,
+      tickets,
+      log,
+      now,
+      contact: { phone: config.contact.phone ?? policy.contact.phone, email: config.contact.email ?? policy.contact.email },
+      paging: false,
+      changed,
+    });
+    const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
     running = await start(server, config.host, config.port);
     const listening = running;
     let stopped = false;

@@ -1,6 +1,7 @@
-// restify: routes for health (and, as features land, /api/messages, the tab API and the tab files).
+// restify: routes for health, the bot's /api/messages (and, as features land, the tab API and files).
 // start() listens; stop() closes connections. No business rules here.
 import type { AddressInfo } from 'node:net';
+import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import restify from 'restify';
 import type { Logger } from './log';
 import type { SlaEngine } from './sla';
@@ -10,6 +11,7 @@ export interface ServerDeps {
   readonly log: Logger;
   /** The clock; injected so tests and simulated time can drive it. */
   readonly now: () => number;
+  readonly bot: { readonly adapter: TeamsAdapter; readonly app: Application<TurnState> };
 }
 
 export interface RunningServer {
@@ -17,6 +19,9 @@ export interface RunningServer {
   readonly port: number;
   stop(): Promise<void>;
 }
+
+/** Largest activity accepted on /api/messages; Teams' own messages are far smaller. */
+export const MAX_ACTIVITY_BYTES = 256 * 1024;
 
 /** Builds the restify server with its routes. */
 export function createServer(deps: ServerDeps): restify.Server {
@@ -32,6 +37,21 @@ export function createServer(deps: ServerDeps): restify.Server {
     });
     next();
   });
+  server.post(
+    '/api/messages',
+    restify.plugins.bodyParser({ maxBodySize: MAX_ACTIVITY_BYTES, mapParams: false, mapFiles: false }),
+    async (req, res) => {
+      if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+        res.send(400, { error: 'an activity (a JSON object) is required' });
+        return;
+      }
+      // restify's request carries the fields botbuilder reads (body, headers, method).
+      const request = req as unknown as Parameters<TeamsAdapter['process']>[0];
+      await deps.bot.adapter.process(request, res, async (context) => {
+        await deps.bot.app.run(context);
+      });
+    },
+  );
   return server;
 }
 

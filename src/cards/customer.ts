@@ -107,7 +107,9 @@ export function ticketFormCard(v: FormView): AdaptiveCard {
   return card(
     [
       text('New support ticket', { size: 'large', weight: 'bolder' }),
-      ...(anyErrors ? [text('Please check the fields marked below.', { color: 'attention', weight: 'bolder' })] : []),
+      ...(anyErrors
+        ? [text(escape(v.errors['form'] ?? 'Please check the fields marked below.'), { color: 'attention', weight: 'bolder' })]
+        : []),
       ...(v.suggestion === undefined
         ? []
         : [text(`Suggested priority: **${v.suggestion.priority}** (${escape(v.suggestion.reason)}). Change it if it does not fit.`, { isSubtle: true })]),

@@ -2,6 +2,7 @@
 //   tickets      PK c_<tenant>  RK t|<id> head · e|<id>|<seq> events · l|<newest-first>|<id> listing ·
 //                               o|<id> open · r|<request id> idempotency · a|<action id> applied actions
 //   ticketindex  PK idx         RK i|<id> tenant of an id · q|<next deadline>|<id> open queue · d|<due>|<id> watcher
+//                               n|<tenant> every tenant that ever filed
 //                PK meta        RK ticket-seq: the id counter, claimed in blocks
 // One tenant's writes are one entity-group transaction. The cross-tenant index is written before the
 // ticket and verified against the head on read, so a crash leaves at worst a stale row, never a missing one.
@@ -27,6 +28,7 @@ const openRk = (id: string): string => `o|${id}`;
 const requestRk = (requestId: string): string => `r|${keyPart(requestId)}`;
 const actionRk = (actionId: string): string => `a|${keyPart(actionId)}`;
 const idRk = (id: string): string => `i|${id}`;
+const tenantRk = (tenantId: string): string => `n|${keyPart(tenantId)}`;
 
 /** The cross-tenant index rows a ticket should have. */
 function indexKeys(t: Ticket): { queue: string | null; due: string | null } {
@@ -107,7 +109,10 @@ export class TableTicketRepo implements TicketRepo {
     const keys = indexKeys(t);
     const base = { tenantId: t.tenantId, ticketId: t.id, version: t.version, writtenAt: stamp };
     const actions: TransactionAction[] = [];
-    if (withId) actions.push(['upsert', { partitionKey: IDX, rowKey: idRk(t.id), tenantId: t.tenantId, createdAt: t.createdAt }, 'Replace']);
+    if (withId) {
+      actions.push(['upsert', { partitionKey: IDX, rowKey: idRk(t.id), tenantId: t.tenantId, createdAt: t.createdAt }, 'Replace']);
+      actions.push(['upsert', { partitionKey: IDX, rowKey: tenantRk(t.tenantId), tenantId: t.tenantId }, 'Replace']);
+    }
     if (keys.queue !== null) actions.push(['upsert', { partitionKey: IDX, rowKey: keys.queue, ...base }, 'Replace']);
     if (keys.due !== null) actions.push(['upsert', { partitionKey: IDX, rowKey: keys.due, ...base, dueAt: t.sla.nextNoticeAt ?? 0 }, 'Replace']);
     return actions;
@@ -321,6 +326,23 @@ export class TableTicketRepo implements TicketRepo {
   async tenantOpen(tenantId: string): Promise<Ticket[]> {
     const rows = await this.range(this.tickets, tenantPk(tenantId), 'o|', prefixEnd('o|'), 1000);
     return rows.map(ticketFrom);
+  }
+
+  async tenants(): Promise<string[]> {
+    const rows = await this.range(this.index, IDX, 'n|', prefixEnd('n|'), 100_000);
+    return rows.map((r) => String(r['tenantId']));
+  }
+
+  async createdBetween(from: Instant, to: Instant, tenantId?: string): Promise<Ticket[]> {
+    const tenants = tenantId === undefined ? await this.tenants() : [tenantId];
+    const lists = await Promise.all(
+      tenants.map(async (tenant) => {
+        // Listing keys run newest first: created in [from, to) lies between these two keys.
+        const rows = await this.range(this.tickets, tenantPk(tenant), `l|${newestFirstKey(to - 1)}|`, `l|${newestFirstKey(from)}|~`, 1_000_000);
+        return rows.map(ticketFrom);
+      }),
+    );
+    return lists.flat().sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
   async dueBefore(t: Instant, limit: number): Promise<DueEntry[]> {

@@ -8,6 +8,7 @@ import {
   OPEN_STATUSES,
   type Actor,
   type Category,
+  type ChatRef,
   type EventType,
   type Person,
   type Requester,
@@ -50,6 +51,7 @@ export interface NewTicketInput {
   readonly priority: Priority;
   readonly affectedUsers?: number | undefined;
   readonly callbackNumber?: string | undefined;
+  readonly customerChat?: ChatRef | undefined;
 }
 
 export type Command =
@@ -205,6 +207,7 @@ export function openTicket(id: string, input: NewTicketInput, now: Instant, engi
     status: 'new',
     affectedUsers: input.affectedUsers,
     callbackNumber: callback.value === '' ? undefined : callback.value,
+    customerChat: input.customerChat,
     dispatchedAt: now,
     window: engine.window(now),
     priorityChanges: [],

@@ -48,6 +48,14 @@ export interface PauseRecord {
   readonly end?: Instant | undefined;
 }
 
+/** Where the customer talks to the bot (a 1:1 chat), so replies can be delivered there later. */
+export interface ChatRef {
+  readonly conversationId: string;
+  readonly serviceUrl: string;
+  /** The Teams user id (29:…) in that conversation. */
+  readonly userId: string;
+}
+
 export interface Ticket {
   /** Short id, e.g. TM-1042. */
   readonly id: string;
@@ -66,6 +74,7 @@ export interface Ticket {
   readonly owner?: Person | undefined;
   readonly affectedUsers?: number | undefined;
   readonly callbackNumber?: string | undefined;
+  readonly customerChat?: ChatRef | undefined;
   readonly dispatchedAt: Instant;
   readonly window: Window;
   readonly priorityChanges: readonly PriorityChangeRecord[];

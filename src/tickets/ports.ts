@@ -50,6 +50,10 @@ export interface TicketRepo {
   tenantTickets(tenantId: string, limit: number, next?: string): Promise<Page<Ticket>>;
   /** One tenant's open tickets. */
   tenantOpen(tenantId: string): Promise<Ticket[]>;
+  /** Every tenant that has filed a ticket. */
+  tenants(): Promise<string[]>;
+  /** Tickets created in [from, to), of one tenant or all, oldest first (monthly figures, reports). */
+  createdBetween(from: Instant, to: Instant, tenantId?: string): Promise<Ticket[]>;
   /** Tickets with a warning or deadline to deliver at or before `t`, earliest first. */
   dueBefore(t: Instant, limit: number): Promise<DueEntry[]>;
 }

@@ -157,6 +157,11 @@ export class TicketService {
     return items.sort((a, b) => (a.sla.nextDeadline ?? Infinity) - (b.sla.nextDeadline ?? Infinity));
   }
 
+  /** Tickets created in [from, to), of one tenant or all. */
+  async createdBetween(from: Instant, to: Instant, tenantId?: string): Promise<Ticket[]> {
+    return (await this.deps.repo.createdBetween(from, to, tenantId)).map((t) => this.fresh(t));
+  }
+
   /** Tickets with a warning to deliver by `t`. */
   dueBefore(t: Instant, limit = 200): Promise<DueEntry[]> {
     return this.deps.repo.dueBefore(t, limit);

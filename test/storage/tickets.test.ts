@@ -20,8 +20,8 @@ const now = (): number => clock;
 async function makeService(prefix = 'TM'): Promise<{ service: TicketService; repo: TableTicketRepo; tickets: TableClient; index: TableClient }> {
   const names = [uniqueTableName('tickets'), uniqueTableName('index')] as const;
   const handle = await createTableClients({ kind: 'connection-string', connectionString: azurite.connectionString }, names, silentLogger);
-  const tickets = handle.clients[names[0]];
-  const index = handle.clients[names[1]];
+  const tickets = handle.clients[names[0]] as TableClient;
+  const index = handle.clients[names[1]] as TableClient;
   const repo = new TableTicketRepo({ tickets, index, prefix, now });
   return { service: new TicketService({ repo, engine, now }), repo, tickets, index };
 }
@@ -167,6 +167,11 @@ describe('tickets in Table Storage', () => {
     expect((await service.queue()).items.map((t) => t.id)).toEqual([other.id, p3.id]);
     expect((await service.dueBefore(Date.parse('2026-11-24T10:30:00-05:00'))).map((d) => d.ticketId)).toEqual([other.id]);
     expect((await service.tenantOpen(CONTOSO)).map((t) => t.id)).toEqual([p3.id]);
+    // A month's tickets come from each tenant's listing, never a table scan.
+    const created = await service.createdBetween(start, start + 15 * 60_000);
+    expect(created.map((t) => t.id)).toEqual([p3.id, p1.id]);
+    expect((await service.createdBetween(start, start + 60 * 60_000)).map((t) => t.id)).toEqual([p3.id, p1.id, other.id]);
+    expect((await service.createdBetween(start, start + 60 * 60_000, FABRIKAM)).map((t) => t.id)).toEqual([other.id]);
     // Pages of the queue continue where they stopped.
     const first = await service.queue(1);
     expect(first.items.map((t) => t.id)).toEqual([other.id]);

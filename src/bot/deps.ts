@@ -1,0 +1,78 @@
+// What bot features need, and helpers they share: the customer gate, ticket views, card replies.
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { Policy } from '../policy/schema';
+import type { Instant, SlaEngine } from '../sla';
+import type { AdaptiveCard } from '../cards/types';
+import type { Clock, Contact, ListItem, TargetLine } from '../cards/customer';
+import { slaInput } from '../tickets/commands';
+import type { Ticket, TicketEvent } from '../tickets/model';
+import { OPEN_STATUSES } from '../tickets/model';
+import type { TicketService } from '../tickets/service';
+import { callerOf, type Caller } from './teams';
+
+/** Told after every ticket change, whoever made it (the support channel's live cards listen here). */
+export type TicketListener = (ticket: Ticket, events: readonly TicketEvent[]) => Promise<void>;
+
+export interface BotDeps {
+  readonly config: Config;
+  readonly policy: Policy;
+  readonly engine: SlaEngine;
+  readonly tickets: TicketService;
+  readonly log: Logger;
+  readonly now: () => Instant;
+  readonly contact: Contact;
+  /** True when off-hours P1s page the on-call engineer (the watcher runs). */
+  readonly paging: boolean;
+  readonly changed: TicketListener;
+}
+
+export interface Customer {
+  readonly caller: Caller;
+  readonly customerName: string;
+}
+
+/** A text shown to users of tenants that are not customers; nothing about them is stored. */
+export function notCustomerText(contact: Contact): string {
+  return `This Teams organisation is not set up for SLA Desk support. Please call ${contact.phone} or email ${contact.email}.`;
+}
+
+/** The caller as a customer of a configured tenant, or undefined (the reason is logged, not stored). */
+export function customerOf(context: TurnContext, deps: BotDeps): Customer | undefined {
+  const caller = callerOf(context.activity);
+  if (caller === undefined) return undefined;
+  const customerName = deps.config.customers.get(caller.tenantId);
+  if (customerName === undefined) {
+    deps.log.info('refused: tenant is not a customer', { tenant: caller.tenantId, type: context.activity.type });
+    return undefined;
+  }
+  return { caller, customerName };
+}
+
+export function clockFor(caller: Caller, deps: BotDeps): Clock {
+  return { now: deps.now(), viewerZone: caller.zone };
+}
+
+/** Both targets of a ticket with their state now. */
+export function targetLines(deps: BotDeps, ticket: Ticket, now: Instant): TargetLine[] {
+  const result = deps.engine.evaluate(slaInput(ticket));
+  return (['response', 'workaround'] as const).map((target) => ({
+    label: target === 'response' ? 'Response' : 'Work-around',
+    due: result[target].due,
+    status: deps.engine.status(result[target], now, ticket.pauses),
+  }));
+}
+
+/** A list row: the earliest unmet target. */
+export function listItem(deps: BotDeps, ticket: Ticket, now: Instant): ListItem {
+  if (!OPEN_STATUSES.has(ticket.status)) return { ticket, next: null };
+  const lines = targetLines(deps, ticket, now).filter((l) => l.status.state !== 'met');
+  const first = lines.sort((a, b) => (a.due ?? Infinity) - (b.due ?? Infinity))[0];
+  return { ticket, next: first === undefined ? null : { label: first.label, due: first.due, state: first.status.state } };
+}
+
+/** Sends a card as a new message. */
+export async function sendCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}

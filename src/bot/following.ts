@@ -1,0 +1,139 @@
+// Following tickets: "my tickets", "status TM-1042", "TM-1042: …" follow-ups, answers, escalation and
+// card refreshes. Every lookup is scoped to the caller's tenant: another tenant's id is "not found".
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { customerTicketCard, myTicketsCard } from '../cards/customer';
+import { whenBoth } from '../cards/time';
+import type { AdaptiveCard } from '../cards/types';
+import type { Command } from '../tickets/commands';
+import type { Actor } from '../tickets/model';
+import type { Scope } from '../tickets/service';
+import { clockFor, customerOf, listItem, notCustomerText, sendCard, targetLines, type BotDeps, type Customer } from './deps';
+import { offerForm } from './filing';
+import { messageText } from './teams';
+
+const ID = /^[A-Za-z]{1,8}-\d{1,10}$/;
+
+function scopeOf(customer: Customer): Scope {
+  return { kind: 'tenant', tenantId: customer.caller.tenantId };
+}
+
+function actorOf(customer: Customer): Actor {
+  return { id: customer.caller.aadObjectId ?? customer.caller.userId, name: customer.caller.name, role: 'customer' };
+}
+
+async function ticketCard(deps: BotDeps, customer: Customer, id: string, notice?: string): Promise<AdaptiveCard | string> {
+  const found = await deps.tickets.timeline(scopeOf(customer), id);
+  if (!found.ok) return found.error.code === 'TICKET_NOT_FOUND' ? `No ticket ${id.slice(0, 20)} was found for your organisation.` : found.error.message;
+  const now = deps.now();
+  return customerTicketCard({
+    policy: deps.policy,
+    ticket: found.value.ticket,
+    targets: targetLines(deps, found.value.ticket, now),
+    events: found.value.events,
+    clock: clockFor(customer.caller, deps),
+    userId: customer.caller.userId,
+    notice,
+  });
+}
+
+async function myTickets(deps: BotDeps, customer: Customer): Promise<AdaptiveCard | string> {
+  try {
+    const open = await deps.tickets.tenantOpen(customer.caller.tenantId);
+    const now = deps.now();
+    return myTicketsCard(deps.policy, open.map((t) => listItem(deps, t, now)), clockFor(customer.caller, deps), customer.caller.userId);
+  } catch (err) {
+    deps.log.warn('listing failed', { error: String(err) });
+    return 'Could not read your tickets right now. Please try again in a moment.';
+  }
+}
+
+/** Applies a customer command and answers with the ticket card (or why not). */
+async function act(deps: BotDeps, customer: Customer, id: string, cmd: Command, actionId: string | undefined, done: string): Promise<AdaptiveCard | string> {
+  const acted = await deps.tickets.act(scopeOf(customer), id, actorOf(customer), cmd, { actionId });
+  if (!acted.ok) {
+    if (acted.error.code === 'TICKET_NOT_FOUND') return `No ticket ${id.slice(0, 20)} was found for your organisation.`;
+    if (acted.error.code === 'RATE_LIMITED') {
+      const next = Number(acted.error.details['nextAllowedAt']);
+      if (!Number.isFinite(next)) return acted.error.message;
+      const clock = clockFor(customer.caller, deps);
+      return `${id} was escalated less than ${deps.policy.escalation.customerCooldownMinutes / 60} hours ago; you can escalate it again from ${whenBoth(next, deps.policy.timeZone, deps.policy.timeZoneLabel, clock.viewerZone, clock.now)}. For anything urgent call ${deps.contact.phone}.`;
+    }
+    return acted.error.message;
+  }
+  if (!acted.value.duplicate) await deps.changed(acted.value.ticket, acted.value.events);
+  return ticketCard(deps, customer, acted.value.ticket.id, done);
+}
+
+const withTicket = z.object({ ticketId: z.string().regex(ID) });
+const withMessage = withTicket.extend({ message: z.string().min(1).max(40_000) });
+const withReason = withTicket.extend({ reason: z.string().min(1).max(4_000) });
+
+function gate(context: TurnContext, deps: BotDeps): Customer | undefined {
+  return customerOf(context, deps);
+}
+
+export function register(app: Application<TurnState>, deps: BotDeps): void {
+  app.message(/^\s*(my tickets|tickets|list|my open tickets)\s*[.!?]?\s*$/i, async (context) => {
+    const customer = gate(context, deps);
+    if (customer === undefined) return void (await context.sendActivity(notCustomerText(deps.contact)));
+    const result = await myTickets(deps, customer);
+    await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
+  });
+  app.message(/^\s*(status|show|ticket)\s+#?[A-Za-z]{1,8}-\d{1,10}\s*$/i, async (context) => {
+    const customer = gate(context, deps);
+    if (customer === undefined) return void (await context.sendActivity(notCustomerText(deps.contact)));
+    const id = (/[A-Za-z]{1,8}-\d{1,10}/.exec(messageText(context))?.[0] ?? '').toUpperCase();
+    const result = await ticketCard(deps, customer, id);
+    await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
+  });
+  app.message(/^\s*escalate\s+#?[A-Za-z]{1,8}-\d{1,10}\b/i, async (context) => {
+    const customer = gate(context, deps);
+    if (customer === undefined) return void (await context.sendActivity(notCustomerText(deps.contact)));
+    const text = messageText(context);
+    const id = (/[A-Za-z]{1,8}-\d{1,10}/.exec(text)?.[0] ?? '').toUpperCase();
+    const reason = text.replace(/^\s*escalate\s+#?[A-Za-z]{1,8}-\d{1,10}\s*[:,-]?\s*/i, '') || 'Escalation requested from chat';
+    const result = await act(deps, customer, id, { kind: 'escalate', reason }, context.activity.id, 'Escalation passed to the support team.');
+    await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
+  });
+  app.adaptiveCards.actionExecute('tickets.mine', async (context) => {
+    const customer = gate(context, deps);
+    return customer === undefined ? notCustomerText(deps.contact) : myTickets(deps, customer);
+  });
+  app.adaptiveCards.actionExecute(['ticket.show', 'ticket.refresh'], async (context, _state, data) => {
+    const customer = gate(context, deps);
+    if (customer === undefined) return notCustomerText(deps.contact);
+    const parsed = withTicket.safeParse(data);
+    if (!parsed.success) return 'That card is not valid any more.';
+    return ticketCard(deps, customer, parsed.data.ticketId.toUpperCase());
+  });
+  app.adaptiveCards.actionExecute('ticket.answer', async (context, _state, data) => {
+    const customer = gate(context, deps);
+    if (customer === undefined) return notCustomerText(deps.contact);
+    const parsed = withMessage.safeParse(data);
+    if (!parsed.success) return 'Please type a message first.';
+    return act(deps, customer, parsed.data.ticketId.toUpperCase(), { kind: 'customer-message', text: parsed.data.message }, context.activity.id, 'Your message was added.');
+  });
+  app.adaptiveCards.actionExecute('ticket.escalate', async (context, _state, data) => {
+    const customer = gate(context, deps);
+    if (customer === undefined) return notCustomerText(deps.contact);
+    const parsed = withReason.safeParse(data);
+    if (!parsed.success) return 'Please give a reason for the escalation.';
+    return act(deps, customer, parsed.data.ticketId.toUpperCase(), { kind: 'escalate', reason: parsed.data.reason }, context.activity.id, 'Escalation passed to the support team.');
+  });
+  // "TM-1042: more details" adds to that ticket; anything else that describes a problem opens the form.
+  app.activity('message', async (context) => {
+    const customer = gate(context, deps);
+    if (customer === undefined) return void (await context.sendActivity(notCustomerText(deps.contact)));
+    const text = messageText(context);
+    const followUp = /^\s*#?([A-Za-z]{1,8}-\d{1,10})\s*[:,-]\s*([\s\S]+)$/.exec(text);
+    if (followUp !== null) {
+      const result = await act(deps, customer, (followUp[1] ?? '').toUpperCase(), { kind: 'customer-message', text: followUp[2] ?? '' }, context.activity.id, 'Added to your ticket.');
+      await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
+      return;
+    }
+    if (text !== '' && (await offerForm(context, deps, text))) return;
+    await context.sendActivity('I can file a ticket for you: type **new ticket** or describe the problem. **my tickets** lists yours, **help** shows the support hours and phone line.');
+  });
+}

@@ -1,0 +1,28 @@
+// The teams-ai Application: registers each conversation feature; turns run stateless (cards carry state,
+// tickets live in storage), so no turn-state storage is needed.
+import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
+import type { BotDeps } from './deps';
+import * as filing from './filing';
+import * as following from './following';
+import * as welcome from './welcome';
+
+export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<TurnState> {
+  const app = new Application<TurnState>({
+    adapter,
+    botAppId: deps.config.bot.mode === 'authenticated' ? deps.config.bot.appId : '',
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+    turnStateFactory: () => new TurnState(),
+  });
+  welcome.register(app, deps);
+  filing.register(app, deps);
+  following.register(app, deps);
+  app.error(async (context, err) => {
+    deps.log.error('turn failed', { error: err instanceof Error ? err.message : String(err), type: context.activity.type });
+    if (context.activity.type === 'message') {
+      await context.sendActivity('Sorry, something went wrong on our side and nothing was changed. Please try again.');
+    }
+  });
+  return app;
+}

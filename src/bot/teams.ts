@@ -1,0 +1,59 @@
+// Reading Teams activities: who is calling, from which tenant and zone, in which conversation.
+import type { Activity, TurnContext } from 'botbuilder';
+import { validZone } from '../cards/time';
+
+export interface Caller {
+  /** Lower-case Entra tenant id. */
+  readonly tenantId: string;
+  /** The Teams user id in this conversation (29:…). */
+  readonly userId: string;
+  /** Entra object id, when Teams sent it. */
+  readonly aadObjectId: string | undefined;
+  readonly name: string;
+  readonly zone: string | undefined;
+  readonly conversationId: string;
+  readonly conversationType: string;
+  readonly serviceUrl: string;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+function record(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+}
+
+/** The caller of an activity, or undefined when it lacks a tenant, a user or a conversation. */
+export function callerOf(activity: Partial<Activity>): Caller | undefined {
+  const channelData = record(activity.channelData);
+  const tenant = str(record(channelData?.['tenant'])?.['id']) ?? str(activity.conversation?.tenantId);
+  const userId = str(activity.from?.id);
+  const conversationId = str(activity.conversation?.id);
+  const serviceUrl = str(activity.serviceUrl);
+  if (tenant === undefined || userId === undefined || conversationId === undefined || serviceUrl === undefined) return undefined;
+  const clientInfo = (activity.entities ?? []).find((e) => e.type === 'clientInfo') as Record<string, unknown> | undefined;
+  const zone = validZone(activity.localTimezone) ?? validZone(clientInfo?.['timezone']);
+  const name = (str(activity.from?.name) ?? 'Teams user').slice(0, 200);
+  return {
+    tenantId: tenant.toLowerCase().slice(0, 128),
+    userId: userId.slice(0, 256),
+    aadObjectId: str(activity.from?.aadObjectId)?.slice(0, 128),
+    name,
+    zone,
+    conversationId: conversationId.slice(0, 512),
+    conversationType: str(activity.conversation?.conversationType) ?? 'personal',
+    serviceUrl: serviceUrl.slice(0, 512),
+  };
+}
+
+/** The caller of the turn (throws if the activity is not from a Teams user in a tenant). */
+export function callerOfTurn(context: TurnContext): Caller | undefined {
+  return callerOf(context.activity);
+}
+
+/** Plain text of a message without the bot's @mention. */
+export function messageText(context: TurnContext): string {
+  const raw = typeof context.activity.text === 'string' ? context.activity.text : '';
+  return raw.replace(/<at>[^<]*<\/at>/g, '').replace(/&nbsp;/g, ' ').trim();
+}

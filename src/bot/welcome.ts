@@ -1,0 +1,43 @@
+// On install and on "help": the welcome card, or the polite refusal for tenants that are not customers.
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import { welcomeCard } from '../cards/customer';
+import type { AdaptiveCard } from '../cards/types';
+import { clockFor, customerOf, notCustomerText, sendCard, type BotDeps, type Customer } from './deps';
+
+export function welcomeFor(deps: BotDeps, customer: Customer): AdaptiveCard {
+  const now = deps.now();
+  return welcomeCard({
+    policy: deps.policy,
+    contact: deps.contact,
+    open: deps.engine.calendar.inSupportHours(now),
+    nextOpening: deps.engine.calendar.nextOpening(now),
+    clock: clockFor(customer.caller, deps),
+    customerName: customer.customerName,
+  });
+}
+
+async function welcome(context: TurnContext, deps: BotDeps): Promise<void> {
+  const customer = customerOf(context, deps);
+  if (customer === undefined) {
+    await context.sendActivity(notCustomerText(deps.contact));
+    return;
+  }
+  await sendCard(context, welcomeFor(deps, customer));
+}
+
+export function register(app: Application<TurnState>, deps: BotDeps): void {
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botId = context.activity.recipient.id;
+    const added = context.activity.membersAdded ?? [];
+    if (context.activity.conversation.conversationType !== 'personal' && context.activity.conversation.conversationType !== undefined) return;
+    if (added.some((m) => m.id === botId)) await welcome(context, deps);
+  });
+  app.message(/^\s*(help|hi|hello|start|menu|\?)\s*[.!]?\s*$/i, async (context) => {
+    await welcome(context, deps);
+  });
+  app.adaptiveCards.actionExecute('help', async (context) => {
+    const customer = customerOf(context, deps);
+    return customer === undefined ? notCustomerText(deps.contact) : welcomeFor(deps, customer);
+  });
+}
