@@ -27,7 +27,7 @@ function isCategory(text: string): text is ExclusionCategory {
 /**
  * Parses "START/END[=class]"; an empty END is an ongoing outage. Throws UsageError saying what is wrong.
  * @example parseOutage('2026-11-10T10:00-05:00/2026-11-10T11:00-05:00=b')
- *   // { start: 1794326400000, end: 1794330000000, exclusion: 'b' }
+ *   // { start: 1794322800000, end: 1794326400000, exclusion: 'b' }
  */
 export function parseOutage(text: string): OutageSpan {
   const eq = text.indexOf('=');

@@ -259,7 +259,8 @@ const SPECS: Readonly<Record<string, Spec>> = {
   ),
 };
 
-let runs = new Map<string, Run>();
+/** Every run's result by spec name, filled once in beforeAll. */
+const runs = new Map<string, Run>();
 
 function run(name: string): Run {
   const r = runs.get(name);
@@ -278,7 +279,7 @@ beforeAll(async () => {
   const bad = structuredClone(DEFAULT_POLICY_JSON);
   bad.targets.P2.response.inHours.minutes = 0;
   writeFileSync(BAD_POLICY, JSON.stringify(bad));
-  runs = await runAll(SPECS, 3);
+  for (const [name, r] of await runAll(SPECS, 3)) runs.set(name, r);
 }, 120_000);
 
 afterAll(() => {
