@@ -1,0 +1,37 @@
+// Starts the real app in-process on a free port against a test Azurite and a fake Bot Connector.
+import { startApp, type App } from '../../src/app';
+import type { AuthOverrides } from '../../src/bot/adapter';
+import { loadConfig } from '../../src/config';
+import { silentLogger, type Logger } from '../../src/log';
+import { DEFAULT_POLICY } from '../../src/policy/default';
+import { uniqueTableName } from './azurite';
+
+export interface TestClock {
+  now: number;
+}
+
+export interface StartOptions {
+  readonly connectionString: string;
+  readonly clock: TestClock;
+  readonly env?: Record<string, string>;
+  readonly authOverrides?: AuthOverrides;
+  readonly log?: Logger;
+}
+
+/** The app with its own tables (a unique prefix), on 127.0.0.1:<free port>. */
+export async function startTestApp(o: StartOptions): Promise<App> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TABLES_CONNECTION_STRING: o.connectionString,
+    TABLE_PREFIX: uniqueTableName('t').slice(0, 30),
+    ...o.env,
+  });
+  return startApp({
+    config,
+    policy: DEFAULT_POLICY,
+    log: o.log ?? silentLogger,
+    now: () => o.clock.now,
+    ...(o.authOverrides === undefined ? {} : { authOverrides: o.authOverrides }),
+  });
+}
