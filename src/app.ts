@@ -1,6 +1,6 @@
 // The composition root: builds every part from the configuration and starts/stops them together.
 // src/index.ts runs it for real; tests build it in-process on a free port.
-import { createAdapter, type AuthOverrides } from './bot/adapter';
+import { createAdapter, type AdapterOptions } from './bot/adapter';
 import { createBot } from './bot';
 import type { TicketListener } from './bot/deps';
 import type { Config } from './config';
@@ -31,8 +31,8 @@ export interface AppOptions {
   readonly log: Logger;
   /** The clock; the real one unless a test or the simulated clock drives it. */
   readonly now?: () => Instant;
-  /** Token authority endpoints for the bot (tests point them at loopback stand-ins). */
-  readonly authOverrides?: AuthOverrides;
+  /** Token authority endpoints and credentials for the bot (tests point them at loopback stand-ins). */
+  readonly botAuth?: AdapterOptions;
 }
 
 /** Builds the app, opens storage (starting embedded Azurite when configured) and listens. */
@@ -55,7 +55,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const changed: TicketListener = async (ticket, events) => {
       for (const listener of listeners) await listener(ticket, events);
     };
-    const adapter = createAdapter(config, options.authOverrides);
+    const adapter = createAdapter(config, options.botAuth);
     const bot = createBot(adapter, {
       config,
       policy,

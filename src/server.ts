@@ -1,7 +1,9 @@
 // restify: routes for health, the bot's /api/messages (and, as features land, the tab API and files).
 // start() listens; stop() closes connections. No business rules here.
 import type { AddressInfo } from 'node:net';
-import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Activity } from 'botbuilder';
+import { BadActivity, Unauthorized, type BotAdapter } from './bot/adapter';
 import restify from 'restify';
 import type { Logger } from './log';
 import type { SlaEngine } from './sla';
@@ -11,7 +13,7 @@ export interface ServerDeps {
   readonly log: Logger;
   /** The clock; injected so tests and simulated time can drive it. */
   readonly now: () => number;
-  readonly bot: { readonly adapter: TeamsAdapter; readonly app: Application<TurnState> };
+  readonly bot: { readonly adapter: BotAdapter; readonly app: Application<TurnState> };
 }
 
 export interface RunningServer {
@@ -41,15 +43,29 @@ export function createServer(deps: ServerDeps): restify.Server {
     '/api/messages',
     restify.plugins.bodyParser({ maxBodySize: MAX_ACTIVITY_BYTES, mapParams: false, mapFiles: false }),
     async (req, res) => {
-      if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-        res.send(400, { error: 'an activity (a JSON object) is required' });
+      let activity: Activity;
+      try {
+        activity = deps.bot.adapter.parse(req.body);
+      } catch (err) {
+        res.send(400, { error: err instanceof BadActivity ? err.message : 'not a valid activity' });
         return;
       }
-      // restify's request carries the fields botbuilder reads (body, headers, method).
-      const request = req as unknown as Parameters<TeamsAdapter['process']>[0];
-      await deps.bot.adapter.process(request, res, async (context) => {
-        await deps.bot.app.run(context);
-      });
+      const header = req.headers.authorization;
+      try {
+        const invoke = await deps.bot.adapter.handle(activity, typeof header === 'string' ? header : '', async (context) => {
+          await deps.bot.app.run(context);
+        });
+        if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
+        else res.send(invoke.status, invoke.body);
+      } catch (err) {
+        if (err instanceof Unauthorized) {
+          deps.log.warn('refused an unauthenticated request', { reason: err.message.slice(0, 200) });
+          res.send(401, { error: 'unauthorized' });
+          return;
+        }
+        deps.log.error('activity failed', { error: err instanceof Error ? err.message : String(err), type: activity.type });
+        res.send(500, { error: 'internal error' });
+      }
     },
   );
   return server;

@@ -1,13 +1,81 @@
-// The Bot Framework adapter: teams-ai's TeamsAdapter, a CloudAdapter with ConfigurationBotFrameworkAuthentication.
-// With a bot id every inbound request must carry a valid token; local mode (no id) only on loopback.
+// The Bot Framework adapter: teams-ai's TeamsAdapter (a CloudAdapter with ConfigurationBotFrameworkAuthentication).
+// With a bot id every inbound request must carry a valid token, or it gets 401 and is not processed;
+// local mode (no id) is allowed only on loopback and only talks to loopback service URLs.
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import type { Activity, ConfigurationBotFrameworkAuthenticationOptions, InvokeResponse, TurnContext } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import { z } from 'zod';
 import type { Config } from '../config';
 
-/** Extra authentication settings (endpoints of the token authority); tests point them at loopback stand-ins. */
+/** Extra authentication settings (the token authority's endpoints); tests point them at loopback stand-ins. */
 export type AuthOverrides = Partial<Record<string, string | boolean>>;
 
-export function createAdapter(config: Config, overrides: AuthOverrides = {}): TeamsAdapter {
+export interface AdapterOptions {
+  readonly overrides?: AuthOverrides | undefined;
+  /** Outbound credentials; the SDK's own (MSAL) when absent. */
+  readonly credentialsFactory?: ServiceClientCredentialsFactory | undefined;
+}
+
+/** The request did not authenticate: answered 401 and not processed. */
+export class Unauthorized extends Error {
+  readonly code = 'UNAUTHORIZED';
+}
+
+/** The body is not an activity we can process: answered 400 with this message. */
+export class BadActivity extends Error {
+  readonly code = 'BAD_ACTIVITY';
+}
+
+const account = z.object({ id: z.string().min(1).max(512) }).passthrough();
+const activitySchema = z
+  .object({
+    type: z.string().min(1).max(64),
+    serviceUrl: z.string().url().max(512),
+    channelId: z.string().min(1).max(64),
+    from: account,
+    recipient: account.optional(),
+    conversation: z.object({ id: z.string().min(1).max(1024) }).passthrough(),
+    text: z.string().max(100_000).optional(),
+  })
+  .passthrough();
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+export class BotAdapter extends TeamsAdapter {
+  constructor(
+    settings: ConfigurationBotFrameworkAuthenticationOptions,
+    credentialsFactory: ServiceClientCredentialsFactory | undefined,
+    private readonly local: boolean,
+  ) {
+    super(settings, credentialsFactory);
+  }
+
+  /** Checks the body's shape; in local mode also that replies can only go to loopback. */
+  parse(body: unknown): Activity {
+    const parsed = activitySchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new BadActivity(`not a valid activity: ${issue === undefined ? 'invalid' : `${issue.path.join('.') || 'body'} ${issue.message}`}`);
+    }
+    if (this.local && !LOOPBACK.test(new URL(parsed.data.serviceUrl).hostname)) {
+      throw new BadActivity('local mode only serves a loopback serviceUrl');
+    }
+    return parsed.data as unknown as Activity;
+  }
+
+  /** Authenticates the request, then runs the turn; Unauthorized when the token is missing or not valid. */
+  async handle(activity: Activity, authHeader: string, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    let auth: Awaited<ReturnType<typeof this.botFrameworkAuthentication.authenticateRequest>>;
+    try {
+      auth = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
+    } catch (err) {
+      throw new Unauthorized(err instanceof Error ? err.message : String(err));
+    }
+    return this.processActivity(auth, activity, logic);
+  }
+}
+
+export function createAdapter(config: Config, options: AdapterOptions = {}): BotAdapter {
   const bot = config.bot;
   const settings: Record<string, string | boolean | undefined> =
     bot.mode === 'local'
@@ -17,7 +85,7 @@ export function createAdapter(config: Config, overrides: AuthOverrides = {}): Te
           MicrosoftAppPassword: bot.password,
           MicrosoftAppType: bot.type,
           MicrosoftAppTenantId: bot.tenantId,
-          ...overrides,
+          ...options.overrides,
         };
-  return new TeamsAdapter(settings as ConfigurationBotFrameworkAuthenticationOptions);
+  return new BotAdapter(settings as ConfigurationBotFrameworkAuthenticationOptions, options.credentialsFactory, bot.mode === 'local');
 }

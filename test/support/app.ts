@@ -1,6 +1,6 @@
 // Starts the real app in-process on a free port against a test Azurite and a fake Bot Connector.
 import { startApp, type App } from '../../src/app';
-import type { AuthOverrides } from '../../src/bot/adapter';
+import type { AdapterOptions } from '../../src/bot/adapter';
 import { loadConfig } from '../../src/config';
 import { silentLogger, type Logger } from '../../src/log';
 import { DEFAULT_POLICY } from '../../src/policy/default';
@@ -14,7 +14,7 @@ export interface StartOptions {
   readonly connectionString: string;
   readonly clock: TestClock;
   readonly env?: Record<string, string>;
-  readonly authOverrides?: AuthOverrides;
+  readonly botAuth?: AdapterOptions;
   readonly log?: Logger;
 }
 
@@ -32,6 +32,6 @@ export async function startTestApp(o: StartOptions): Promise<App> {
     policy: DEFAULT_POLICY,
     log: o.log ?? silentLogger,
     now: () => o.clock.now,
-    ...(o.authOverrides === undefined ? {} : { authOverrides: o.authOverrides }),
+    ...(o.botAuth === undefined ? {} : { botAuth: o.botAuth }),
   });
 }
