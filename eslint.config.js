@@ -15,6 +15,10 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -26,8 +30,14 @@ module.exports = tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['botbuilder*', '@microsoft/*', 'restify*', '@azure/*', 'fs', 'node:*', 'http', 'https'], message: 'src/sla and src/policy are pure: no I/O or framework imports.' },
-            { group: ['../storage/*', '../bot/*', '../api/*', '../watcher/*', '../config'], message: 'src/sla must not depend on outer layers.' },
+            {
+              group: ['botbuilder*', '@microsoft/*', 'restify*', '@azure/*', 'fs', 'node:*', 'http', 'https'],
+              message: 'src/sla and src/policy are pure: no I/O or framework imports.',
+            },
+            {
+              group: ['../storage/*', '../bot/*', '../api/*', '../watcher/*', '../config'],
+              message: 'src/sla must not depend on outer layers.',
+            },
           ],
         },
       ],
@@ -36,13 +46,19 @@ module.exports = tseslint.config(
         { object: 'Date', property: 'now', message: 'Take `now` as a parameter.' },
         { object: 'process', property: 'env', message: 'Configuration is read in src/config.ts only.' },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'The SLA core does not touch the process.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'The SLA core does not touch the process.' },
+      ],
     },
   },
   {
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,

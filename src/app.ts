@@ -49,7 +49,12 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
   let running: RunningServer | undefined;
   try {
-    const repo = new TableTicketRepo({ tickets: table('tickets'), index: table('ticketindex'), prefix: config.ticketPrefix, now });
+    const repo = new TableTicketRepo({
+      tickets: table('tickets'),
+      index: table('ticketindex'),
+      prefix: config.ticketPrefix,
+      now,
+    });
     const tickets = new TicketService({ repo, engine, now });
     const listeners: TicketListener[] = [];
     const changed: TicketListener = async (ticket, events) => {
@@ -63,7 +68,10 @@ export async function startApp(options: AppOptions): Promise<App> {
       tickets,
       log,
       now,
-      contact: { phone: config.contact.phone ?? policy.contact.phone, email: config.contact.email ?? policy.contact.email },
+      contact: {
+        phone: config.contact.phone ?? policy.contact.phone,
+        email: config.contact.email ?? policy.contact.email,
+      },
       paging: false,
       changed,
     });

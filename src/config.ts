@@ -153,7 +153,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const bot: Config['bot'] =
     e.BOT_ID === undefined
       ? { mode: 'local' }
-      : { mode: 'authenticated', appId: e.BOT_ID, password: e.BOT_PASSWORD, type: e.BOT_TYPE, tenantId: e.BOT_TENANT_ID };
+      : {
+          mode: 'authenticated',
+          appId: e.BOT_ID,
+          password: e.BOT_PASSWORD,
+          type: e.BOT_TYPE,
+          tenantId: e.BOT_TENANT_ID,
+        };
   if (bot.mode === 'local' && production) {
     throw new ConfigError('BOT_ID is required in production: authentication cannot be switched off');
   }

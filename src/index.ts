@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   const log = createLogger({ json: config.logJson });
   const policy = config.policyFile === undefined ? DEFAULT_POLICY : loadPolicyFile(config.policyFile);
   if (config.bot.mode === 'local') {
-    log.warn('local mode: no BOT_ID, so Bot Framework authentication is off (loopback only, never in production)');
+    log.warn(
+      'local mode: no BOT_ID, so Bot Framework authentication is off (loopback only, never in production)',
+    );
   }
   const app = await startApp({ config, policy, log });
   log.info(`listening on ${app.url} (policy "${policy.name}", zone ${policy.timeZone})`);
@@ -41,6 +43,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const known = err instanceof ConfigError || err instanceof InvalidPolicy;
-  process.stderr.write(`[sla-desk] cannot start: ${known ? err.message : String(err instanceof Error ? err.stack : err)}\n`);
+  process.stderr.write(
+    `[sla-desk] cannot start: ${known ? err.message : String(err instanceof Error ? err.stack : err)}\n`,
+  );
   process.exit(known ? 2 : 1);
 });

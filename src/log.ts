@@ -11,7 +11,11 @@ export interface Logger {
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** A logger writing to stderr (warn, error) and stdout (the rest). */
-export function createLogger(options: { json: boolean; level?: Level; sink?: (line: string, level: Level) => void }): Logger {
+export function createLogger(options: {
+  json: boolean;
+  level?: Level;
+  sink?: (line: string, level: Level) => void;
+}): Logger {
   const min = ORDER[options.level ?? 'info'];
   const sink =
     options.sink ??
@@ -28,10 +32,18 @@ export function createLogger(options: { json: boolean; level?: Level; sink?: (li
     }
   };
   return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
+    debug: (m, f) => {
+      write('debug', m, f);
+    },
+    info: (m, f) => {
+      write('info', m, f);
+    },
+    warn: (m, f) => {
+      write('warn', m, f);
+    },
+    error: (m, f) => {
+      write('error', m, f);
+    },
   };
 }
 

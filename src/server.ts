@@ -1,7 +1,6 @@
 // restify: routes for health, the bot's /api/messages (and, as features land, the tab API and files).
 // start() listens; stop() closes connections. No business rules here.
-import type { AddressInfo } from 'node:net';
-import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Application } from '@microsoft/teams-ai';
 import type { Activity } from 'botbuilder';
 import { BadActivity, Unauthorized, type BotAdapter } from './bot/adapter';
 import restify from 'restify';
@@ -13,7 +12,7 @@ export interface ServerDeps {
   readonly log: Logger;
   /** The clock; injected so tests and simulated time can drive it. */
   readonly now: () => number;
-  readonly bot: { readonly adapter: BotAdapter; readonly app: Application<TurnState> };
+  readonly bot: { readonly adapter: BotAdapter; readonly app: Application };
 }
 
 export interface RunningServer {
@@ -52,9 +51,13 @@ export function createServer(deps: ServerDeps): restify.Server {
       }
       const header = req.headers.authorization;
       try {
-        const invoke = await deps.bot.adapter.handle(activity, typeof header === 'string' ? header : '', async (context) => {
-          await deps.bot.app.run(context);
-        });
+        const invoke = await deps.bot.adapter.handle(
+          activity,
+          typeof header === 'string' ? header : '',
+          async (context) => {
+            await deps.bot.app.run(context);
+          },
+        );
         if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
         else res.send(invoke.status, invoke.body);
       } catch (err) {
@@ -63,7 +66,10 @@ export function createServer(deps: ServerDeps): restify.Server {
           res.send(401, { error: 'unauthorized' });
           return;
         }
-        deps.log.error('activity failed', { error: err instanceof Error ? err.message : String(err), type: activity.type });
+        deps.log.error('activity failed', {
+          error: err instanceof Error ? err.message : String(err),
+          type: activity.type,
+        });
         res.send(500, { error: 'internal error' });
       }
     },
@@ -80,7 +86,7 @@ export async function start(server: restify.Server, host: string, port: number):
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
+  const address = server.address();
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${shownHost}:${address.port}`,

@@ -2,7 +2,12 @@
 // With a bot id every inbound request must carry a valid token, or it gets 401 and is not processed;
 // local mode (no id) is allowed only on loopback and only talks to loopback service URLs.
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { Activity, ConfigurationBotFrameworkAuthenticationOptions, InvokeResponse, TurnContext } from 'botbuilder';
+import type {
+  Activity,
+  ConfigurationBotFrameworkAuthenticationOptions,
+  InvokeResponse,
+  TurnContext,
+} from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { z } from 'zod';
 import type { Config } from '../config';
@@ -55,7 +60,9 @@ export class BotAdapter extends TeamsAdapter {
     const parsed = activitySchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new BadActivity(`not a valid activity: ${issue === undefined ? 'invalid' : `${issue.path.join('.') || 'body'} ${issue.message}`}`);
+      throw new BadActivity(
+        `not a valid activity: ${issue === undefined ? 'invalid' : `${issue.path.join('.') || 'body'} ${issue.message}`}`,
+      );
     }
     if (this.local && !LOOPBACK.test(new URL(parsed.data.serviceUrl).hostname)) {
       throw new BadActivity('local mode only serves a loopback serviceUrl');
@@ -64,7 +71,11 @@ export class BotAdapter extends TeamsAdapter {
   }
 
   /** Authenticates the request, then runs the turn; Unauthorized when the token is missing or not valid. */
-  async handle(activity: Activity, authHeader: string, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  async handle(
+    activity: Activity,
+    authHeader: string,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
     let auth: Awaited<ReturnType<typeof this.botFrameworkAuthentication.authenticateRequest>>;
     try {
       auth = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
@@ -87,5 +98,5 @@ export function createAdapter(config: Config, options: AdapterOptions = {}): Bot
           MicrosoftAppTenantId: bot.tenantId,
           ...options.overrides,
         };
-  return new BotAdapter(settings as ConfigurationBotFrameworkAuthenticationOptions, options.credentialsFactory, bot.mode === 'local');
+  return new BotAdapter(settings, options.credentialsFactory, bot.mode === 'local');
 }

@@ -44,7 +44,10 @@ export function customerOf(context: TurnContext, deps: BotDeps): Customer | unde
   if (caller === undefined) return undefined;
   const customerName = deps.config.customers.get(caller.tenantId);
   if (customerName === undefined) {
-    deps.log.info('refused: tenant is not a customer', { tenant: caller.tenantId, type: context.activity.type });
+    deps.log.info('refused: tenant is not a customer', {
+      tenant: caller.tenantId,
+      type: context.activity.type,
+    });
     return undefined;
   }
   return { caller, customerName };
@@ -69,7 +72,10 @@ export function listItem(deps: BotDeps, ticket: Ticket, now: Instant): ListItem 
   if (!OPEN_STATUSES.has(ticket.status)) return { ticket, next: null };
   const lines = targetLines(deps, ticket, now).filter((l) => l.status.state !== 'met');
   const first = lines.sort((a, b) => (a.due ?? Infinity) - (b.due ?? Infinity))[0];
-  return { ticket, next: first === undefined ? null : { label: first.label, due: first.due, state: first.status.state } };
+  return {
+    ticket,
+    next: first === undefined ? null : { label: first.label, due: first.due, state: first.status.state },
+  };
 }
 
 /** Sends a card as a new message. */

@@ -1,6 +1,6 @@
 // Following tickets: "my tickets", "status TM-1042", "TM-1042: …" follow-ups, answers, escalation and
 // card refreshes. Every lookup is scoped to the caller's tenant: another tenant's id is "not found".
-import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { customerTicketCard, myTicketsCard } from '../cards/customer';
@@ -9,7 +9,16 @@ import type { AdaptiveCard } from '../cards/types';
 import type { Command } from '../tickets/commands';
 import type { Actor } from '../tickets/model';
 import type { Scope } from '../tickets/service';
-import { clockFor, customerOf, listItem, notCustomerText, sendCard, targetLines, type BotDeps, type Customer } from './deps';
+import {
+  clockFor,
+  customerOf,
+  listItem,
+  notCustomerText,
+  sendCard,
+  targetLines,
+  type BotDeps,
+  type Customer,
+} from './deps';
 import { offerForm } from './filing';
 import { messageText } from './teams';
 
@@ -20,12 +29,24 @@ function scopeOf(customer: Customer): Scope {
 }
 
 function actorOf(customer: Customer): Actor {
-  return { id: customer.caller.aadObjectId ?? customer.caller.userId, name: customer.caller.name, role: 'customer' };
+  return {
+    id: customer.caller.aadObjectId ?? customer.caller.userId,
+    name: customer.caller.name,
+    role: 'customer',
+  };
 }
 
-async function ticketCard(deps: BotDeps, customer: Customer, id: string, notice?: string): Promise<AdaptiveCard | string> {
+async function ticketCard(
+  deps: BotDeps,
+  customer: Customer,
+  id: string,
+  notice?: string,
+): Promise<AdaptiveCard | string> {
   const found = await deps.tickets.timeline(scopeOf(customer), id);
-  if (!found.ok) return found.error.code === 'TICKET_NOT_FOUND' ? `No ticket ${id.slice(0, 20)} was found for your organisation.` : found.error.message;
+  if (!found.ok)
+    return found.error.code === 'TICKET_NOT_FOUND'
+      ? `No ticket ${id.slice(0, 20)} was found for your organisation.`
+      : found.error.message;
   const now = deps.now();
   return customerTicketCard({
     policy: deps.policy,
@@ -42,7 +63,12 @@ async function myTickets(deps: BotDeps, customer: Customer): Promise<AdaptiveCar
   try {
     const open = await deps.tickets.tenantOpen(customer.caller.tenantId);
     const now = deps.now();
-    return myTicketsCard(deps.policy, open.map((t) => listItem(deps, t, now)), clockFor(customer.caller, deps), customer.caller.userId);
+    return myTicketsCard(
+      deps.policy,
+      open.map((t) => listItem(deps, t, now)),
+      clockFor(customer.caller, deps),
+      customer.caller.userId,
+    );
   } catch (err) {
     deps.log.warn('listing failed', { error: String(err) });
     return 'Could not read your tickets right now. Please try again in a moment.';
@@ -50,10 +76,18 @@ async function myTickets(deps: BotDeps, customer: Customer): Promise<AdaptiveCar
 }
 
 /** Applies a customer command and answers with the ticket card (or why not). */
-async function act(deps: BotDeps, customer: Customer, id: string, cmd: Command, actionId: string | undefined, done: string): Promise<AdaptiveCard | string> {
+async function act(
+  deps: BotDeps,
+  customer: Customer,
+  id: string,
+  cmd: Command,
+  actionId: string | undefined,
+  done: string,
+): Promise<AdaptiveCard | string> {
   const acted = await deps.tickets.act(scopeOf(customer), id, actorOf(customer), cmd, { actionId });
   if (!acted.ok) {
-    if (acted.error.code === 'TICKET_NOT_FOUND') return `No ticket ${id.slice(0, 20)} was found for your organisation.`;
+    if (acted.error.code === 'TICKET_NOT_FOUND')
+      return `No ticket ${id.slice(0, 20)} was found for your organisation.`;
     if (acted.error.code === 'RATE_LIMITED') {
       const next = Number(acted.error.details['nextAllowedAt']);
       if (!Number.isFinite(next)) return acted.error.message;
@@ -74,27 +108,45 @@ function gate(context: TurnContext, deps: BotDeps): Customer | undefined {
   return customerOf(context, deps);
 }
 
-export function register(app: Application<TurnState>, deps: BotDeps): void {
+export function register(app: Application, deps: BotDeps): void {
   app.message(/^\s*(my tickets|tickets|list|my open tickets)\s*[.!?]?\s*$/i, async (context) => {
     const customer = gate(context, deps);
-    if (customer === undefined) return void (await context.sendActivity(notCustomerText(deps.contact)));
+    if (customer === undefined) {
+      await context.sendActivity(notCustomerText(deps.contact));
+      return;
+    }
     const result = await myTickets(deps, customer);
     await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
   });
   app.message(/^\s*(status|show|ticket)\s+#?[A-Za-z]{1,8}-\d{1,10}\s*$/i, async (context) => {
     const customer = gate(context, deps);
-    if (customer === undefined) return void (await context.sendActivity(notCustomerText(deps.contact)));
+    if (customer === undefined) {
+      await context.sendActivity(notCustomerText(deps.contact));
+      return;
+    }
     const id = (/[A-Za-z]{1,8}-\d{1,10}/.exec(messageText(context))?.[0] ?? '').toUpperCase();
     const result = await ticketCard(deps, customer, id);
     await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
   });
   app.message(/^\s*escalate\s+#?[A-Za-z]{1,8}-\d{1,10}\b/i, async (context) => {
     const customer = gate(context, deps);
-    if (customer === undefined) return void (await context.sendActivity(notCustomerText(deps.contact)));
+    if (customer === undefined) {
+      await context.sendActivity(notCustomerText(deps.contact));
+      return;
+    }
     const text = messageText(context);
     const id = (/[A-Za-z]{1,8}-\d{1,10}/.exec(text)?.[0] ?? '').toUpperCase();
-    const reason = text.replace(/^\s*escalate\s+#?[A-Za-z]{1,8}-\d{1,10}\s*[:,-]?\s*/i, '') || 'Escalation requested from chat';
-    const result = await act(deps, customer, id, { kind: 'escalate', reason }, context.activity.id, 'Escalation passed to the support team.');
+    const reason =
+      text.replace(/^\s*escalate\s+#?[A-Za-z]{1,8}-\d{1,10}\s*[:,-]?\s*/i, '') ||
+      'Escalation requested from chat';
+    const result = await act(
+      deps,
+      customer,
+      id,
+      { kind: 'escalate', reason },
+      context.activity.id,
+      'Escalation passed to the support team.',
+    );
     await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
   });
   app.adaptiveCards.actionExecute('tickets.mine', async (context) => {
@@ -113,27 +165,53 @@ export function register(app: Application<TurnState>, deps: BotDeps): void {
     if (customer === undefined) return notCustomerText(deps.contact);
     const parsed = withMessage.safeParse(data);
     if (!parsed.success) return 'Please type a message first.';
-    return act(deps, customer, parsed.data.ticketId.toUpperCase(), { kind: 'customer-message', text: parsed.data.message }, context.activity.id, 'Your message was added.');
+    return act(
+      deps,
+      customer,
+      parsed.data.ticketId.toUpperCase(),
+      { kind: 'customer-message', text: parsed.data.message },
+      context.activity.id,
+      'Your message was added.',
+    );
   });
   app.adaptiveCards.actionExecute('ticket.escalate', async (context, _state, data) => {
     const customer = gate(context, deps);
     if (customer === undefined) return notCustomerText(deps.contact);
     const parsed = withReason.safeParse(data);
     if (!parsed.success) return 'Please give a reason for the escalation.';
-    return act(deps, customer, parsed.data.ticketId.toUpperCase(), { kind: 'escalate', reason: parsed.data.reason }, context.activity.id, 'Escalation passed to the support team.');
+    return act(
+      deps,
+      customer,
+      parsed.data.ticketId.toUpperCase(),
+      { kind: 'escalate', reason: parsed.data.reason },
+      context.activity.id,
+      'Escalation passed to the support team.',
+    );
   });
   // "TM-1042: more details" adds to that ticket; anything else that describes a problem opens the form.
   app.activity('message', async (context) => {
     const customer = gate(context, deps);
-    if (customer === undefined) return void (await context.sendActivity(notCustomerText(deps.contact)));
+    if (customer === undefined) {
+      await context.sendActivity(notCustomerText(deps.contact));
+      return;
+    }
     const text = messageText(context);
     const followUp = /^\s*#?([A-Za-z]{1,8}-\d{1,10})\s*[:,-]\s*([\s\S]+)$/.exec(text);
     if (followUp !== null) {
-      const result = await act(deps, customer, (followUp[1] ?? '').toUpperCase(), { kind: 'customer-message', text: followUp[2] ?? '' }, context.activity.id, 'Added to your ticket.');
+      const result = await act(
+        deps,
+        customer,
+        (followUp[1] ?? '').toUpperCase(),
+        { kind: 'customer-message', text: followUp[2] ?? '' },
+        context.activity.id,
+        'Added to your ticket.',
+      );
       await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
       return;
     }
     if (text !== '' && (await offerForm(context, deps, text))) return;
-    await context.sendActivity('I can file a ticket for you: type **new ticket** or describe the problem. **my tickets** lists yours, **help** shows the support hours and phone line.');
+    await context.sendActivity(
+      'I can file a ticket for you: type **new ticket** or describe the problem. **my tickets** lists yours, **help** shows the support hours and phone line.',
+    );
   });
 }

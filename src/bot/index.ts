@@ -6,7 +6,7 @@ import * as filing from './filing';
 import * as following from './following';
 import * as welcome from './welcome';
 
-export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<TurnState> {
+export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
   const app = new Application<TurnState>({
     adapter,
     botAppId: deps.config.bot.mode === 'authenticated' ? deps.config.bot.appId : '',
@@ -19,9 +19,14 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
   filing.register(app, deps);
   following.register(app, deps);
   app.error(async (context, err) => {
-    deps.log.error('turn failed', { error: err instanceof Error ? err.message : String(err), type: context.activity.type });
+    deps.log.error('turn failed', {
+      error: err instanceof Error ? err.message : String(err),
+      type: context.activity.type,
+    });
     if (context.activity.type === 'message') {
-      await context.sendActivity('Sorry, something went wrong on our side and nothing was changed. Please try again.');
+      await context.sendActivity(
+        'Sorry, something went wrong on our side and nothing was changed. Please try again.',
+      );
     }
   });
   return app;

@@ -31,8 +31,15 @@ export function callerOf(activity: Partial<Activity>): Caller | undefined {
   const userId = str(activity.from?.id);
   const conversationId = str(activity.conversation?.id);
   const serviceUrl = str(activity.serviceUrl);
-  if (tenant === undefined || userId === undefined || conversationId === undefined || serviceUrl === undefined) return undefined;
-  const clientInfo = (activity.entities ?? []).find((e) => e.type === 'clientInfo') as Record<string, unknown> | undefined;
+  if (
+    tenant === undefined ||
+    userId === undefined ||
+    conversationId === undefined ||
+    serviceUrl === undefined
+  )
+    return undefined;
+  const clientInfo = (activity.entities ?? []).find((e) => e.type === 'clientInfo') as
+    Record<string, unknown> | undefined;
   const zone = validZone(activity.localTimezone) ?? validZone(clientInfo?.['timezone']);
   const name = (str(activity.from?.name) ?? 'Teams user').slice(0, 200);
   return {
@@ -55,5 +62,8 @@ export function callerOfTurn(context: TurnContext): Caller | undefined {
 /** Plain text of a message without the bot's @mention. */
 export function messageText(context: TurnContext): string {
   const raw = typeof context.activity.text === 'string' ? context.activity.text : '';
-  return raw.replace(/<at>[^<]*<\/at>/g, '').replace(/&nbsp;/g, ' ').trim();
+  return raw
+    .replace(/<at>[^<]*<\/at>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .trim();
 }

@@ -1,5 +1,5 @@
 // On install and on "help": the welcome card, or the polite refusal for tenants that are not customers.
-import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { welcomeCard } from '../cards/customer';
 import type { AdaptiveCard } from '../cards/types';
@@ -26,18 +26,20 @@ async function welcome(context: TurnContext, deps: BotDeps): Promise<void> {
   await sendCard(context, welcomeFor(deps, customer));
 }
 
-export function register(app: Application<TurnState>, deps: BotDeps): void {
+export function register(app: Application, deps: BotDeps): void {
   app.conversationUpdate('membersAdded', async (context) => {
     const botId = context.activity.recipient.id;
     const added = context.activity.membersAdded ?? [];
-    if (context.activity.conversation.conversationType !== 'personal' && context.activity.conversation.conversationType !== undefined) return;
+    if (context.activity.conversation.conversationType !== 'personal') return;
     if (added.some((m) => m.id === botId)) await welcome(context, deps);
   });
   app.message(/^\s*(help|hi|hello|start|menu|\?)\s*[.!]?\s*$/i, async (context) => {
     await welcome(context, deps);
   });
-  app.adaptiveCards.actionExecute('help', async (context) => {
+  app.adaptiveCards.actionExecute('help', (context) => {
     const customer = customerOf(context, deps);
-    return customer === undefined ? notCustomerText(deps.contact) : welcomeFor(deps, customer);
+    return Promise.resolve(
+      customer === undefined ? notCustomerText(deps.contact) : welcomeFor(deps, customer),
+    );
   });
 }

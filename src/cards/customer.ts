@@ -61,20 +61,35 @@ export interface WelcomeView {
 
 /** On install and on "help": what the bot does, hours, open now or not, how to call. */
 export function welcomeCard(v: WelcomeView): AdaptiveCard {
-  const status = v.open ? 'Support is open now.' : `Support is closed until ${at(v.policy, v.nextOpening, v.clock)}.`;
+  const status = v.open
+    ? 'Support is open now.'
+    : `Support is closed until ${at(v.policy, v.nextOpening, v.clock)}.`;
   return card(
     [
       text('SLA Desk', { size: 'large', weight: 'bolder' }),
-      text(`Support for ${escape(v.customerName)} by the ${escape(v.policy.name)}: file a ticket here, see when a reply is due, follow it, answer questions and ask for escalation.`),
-      { type: 'FactSet', facts: [
-        { title: 'Support hours', value: hoursText(v.policy) },
-        { title: 'Right now', value: status },
-        { title: 'Phone', value: escape(v.contact.phone) },
-        { title: 'Email', value: escape(v.contact.email) },
-      ] },
-      text('Type **new ticket** or just describe the problem. **my tickets** lists yours; **status TM-1042** shows one; **TM-1042: …** adds to it.', { isSubtle: true, size: 'small' }),
+      text(
+        `Support for ${escape(v.customerName)} by the ${escape(v.policy.name)}: file a ticket here, see when a reply is due, follow it, answer questions and ask for escalation.`,
+      ),
+      {
+        type: 'FactSet',
+        facts: [
+          { title: 'Support hours', value: hoursText(v.policy) },
+          { title: 'Right now', value: status },
+          { title: 'Phone', value: escape(v.contact.phone) },
+          { title: 'Email', value: escape(v.contact.email) },
+        ],
+      },
+      text(
+        'Type **new ticket** or just describe the problem. **my tickets** lists yours; **status TM-1042** shows one; **TM-1042: …** adds to it.',
+        { isSubtle: true, size: 'small' },
+      ),
     ],
-    { actions: [execute('New ticket', 'ticket.new', {}, { style: 'positive' }), execute('My tickets', 'tickets.mine')] },
+    {
+      actions: [
+        execute('New ticket', 'ticket.new', {}, { style: 'positive' }),
+        execute('My tickets', 'tickets.mine'),
+      ],
+    },
   );
 }
 
@@ -108,14 +123,41 @@ export function ticketFormCard(v: FormView): AdaptiveCard {
     [
       text('New support ticket', { size: 'large', weight: 'bolder' }),
       ...(anyErrors
-        ? [text(escape(v.errors['form'] ?? 'Please check the fields marked below.'), { color: 'attention', weight: 'bolder' })]
+        ? [
+            text(escape(v.errors['form'] ?? 'Please check the fields marked below.'), {
+              color: 'attention',
+              weight: 'bolder',
+            }),
+          ]
         : []),
       ...(v.suggestion === undefined
         ? []
-        : [text(`Suggested priority: **${v.suggestion.priority}** (${escape(v.suggestion.reason)}). Change it if it does not fit.`, { isSubtle: true })]),
-      { type: 'Input.Text', id: 'title', label: 'Title', isRequired: true, errorMessage: 'A short title is required', maxLength: LIMITS.title, value: v.values.title ?? '' },
+        : [
+            text(
+              `Suggested priority: **${v.suggestion.priority}** (${escape(v.suggestion.reason)}). Change it if it does not fit.`,
+              { isSubtle: true },
+            ),
+          ]),
+      {
+        type: 'Input.Text',
+        id: 'title',
+        label: 'Title',
+        isRequired: true,
+        errorMessage: 'A short title is required',
+        maxLength: LIMITS.title,
+        value: v.values.title ?? '',
+      },
       ...errorsFor('title'),
-      { type: 'Input.Text', id: 'description', label: 'What happens?', isMultiline: true, isRequired: true, errorMessage: 'Please describe the problem', maxLength: LIMITS.description, value: v.values.description ?? '' },
+      {
+        type: 'Input.Text',
+        id: 'description',
+        label: 'What happens?',
+        isMultiline: true,
+        isRequired: true,
+        errorMessage: 'Please describe the problem',
+        maxLength: LIMITS.description,
+        value: v.values.description ?? '',
+      },
       ...errorsFor('description'),
       {
         type: 'Input.ChoiceSet',
@@ -142,11 +184,29 @@ export function ticketFormCard(v: FormView): AdaptiveCard {
       {
         type: 'Container',
         style: 'emphasis',
-        items: PRIORITIES.map((k) => text(`**${k}** ${escape(p[k].definition)} _Example: ${escape(p[k].example)}_`, { size: 'small' })),
+        items: PRIORITIES.map((k) =>
+          text(`**${k}** ${escape(p[k].definition)} _Example: ${escape(p[k].example)}_`, { size: 'small' }),
+        ),
       },
-      { type: 'Input.Number', id: 'affectedUsers', label: 'How many users or accounts are affected?', min: 0, max: 10_000_000, ...(v.values.affectedUsers === undefined || v.values.affectedUsers === '' ? {} : { value: Number(v.values.affectedUsers) }) },
+      {
+        type: 'Input.Number',
+        id: 'affectedUsers',
+        label: 'How many users or accounts are affected?',
+        min: 0,
+        max: 10_000_000,
+        ...(v.values.affectedUsers === undefined || v.values.affectedUsers === ''
+          ? {}
+          : { value: Number(v.values.affectedUsers) }),
+      },
       ...errorsFor('affectedUsers'),
-      { type: 'Input.Text', id: 'callbackNumber', label: 'Callback number', style: 'tel', maxLength: LIMITS.callback, value: v.values.callbackNumber ?? '' },
+      {
+        type: 'Input.Text',
+        id: 'callbackNumber',
+        label: 'Callback number',
+        style: 'tel',
+        maxLength: LIMITS.callback,
+        value: v.values.callbackNumber ?? '',
+      },
       ...errorsFor('callbackNumber'),
     ],
     { actions: [execute('File ticket', 'ticket.submit', { requestId: v.requestId }, { style: 'positive' })] },
@@ -154,10 +214,20 @@ export function ticketFormCard(v: FormView): AdaptiveCard {
 }
 
 /** The sentence that tells the customer when a reply is due. */
-export function promiseSentence(policy: Policy, ticket: Ticket, open: boolean, nextOpening: Instant, clock: Clock, paging: boolean): string {
+export function promiseSentence(
+  policy: Policy,
+  ticket: Ticket,
+  open: boolean,
+  nextOpening: Instant,
+  clock: Clock,
+  paging: boolean,
+): string {
   const parts: string[] = [];
   parts.push(open ? 'Support is open now.' : `Support is closed until ${at(policy, nextOpening, clock)}.`);
-  if (ticket.sla.responseDue !== null) parts.push(`Your ${ticket.priority} ticket will get a reply by ${at(policy, ticket.sla.responseDue, clock)}.`);
+  if (ticket.sla.responseDue !== null)
+    parts.push(
+      `Your ${ticket.priority} ticket will get a reply by ${at(policy, ticket.sla.responseDue, clock)}.`,
+    );
   if (paging) parts.push('The on-call engineer is being paged now.');
   return parts.join(' ');
 }
@@ -184,14 +254,30 @@ export function confirmationCard(v: ConfirmationView): AdaptiveCard {
         facts: [
           { title: 'Priority', value: `${t.priority}: ${v.policy.priorities[t.priority].name}` },
           { title: 'Window', value: t.window === 'in-hours' ? 'In support hours' : 'After hours' },
-          { title: 'Response due', value: t.sla.responseDue === null ? 'Paused' : at(v.policy, t.sla.responseDue, v.clock) },
-          { title: 'Work-around due', value: t.sla.workaroundDue === null ? 'Paused' : at(v.policy, t.sla.workaroundDue, v.clock) },
+          {
+            title: 'Response due',
+            value: t.sla.responseDue === null ? 'Paused' : at(v.policy, t.sla.responseDue, v.clock),
+          },
+          {
+            title: 'Work-around due',
+            value: t.sla.workaroundDue === null ? 'Paused' : at(v.policy, t.sla.workaroundDue, v.clock),
+          },
         ],
       },
     ],
     {
-      actions: [execute('Show ticket', 'ticket.show', { ticketId: t.id }), execute('My tickets', 'tickets.mine')],
-      refresh: { action: { type: 'Action.Execute', verb: 'ticket.refresh', data: { verb: 'ticket.refresh', ticketId: t.id } }, userIds: [v.userId] },
+      actions: [
+        execute('Show ticket', 'ticket.show', { ticketId: t.id }),
+        execute('My tickets', 'tickets.mine'),
+      ],
+      refresh: {
+        action: {
+          type: 'Action.Execute',
+          verb: 'ticket.refresh',
+          data: { verb: 'ticket.refresh', ticketId: t.id },
+        },
+        userIds: [v.userId],
+      },
     },
   );
 }
@@ -243,7 +329,8 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
   const events = v.events.slice(-8).map((e) => {
     const label = EVENT_LABELS[e.type] ?? e.type;
     const who = e.actor.role === 'customer' ? '' : ` (${escape(e.actor.name)})`;
-    const body = e.text === undefined ? '' : `: ${escape(e.text.length > 400 ? `${e.text.slice(0, 400)}…` : e.text)}`;
+    const body =
+      e.text === undefined ? '' : `: ${escape(e.text.length > 400 ? `${e.text.slice(0, 400)}…` : e.text)}`;
     return text(`**${label}**${who}, ${at(v.policy, e.at, v.clock)}${body}`, { size: 'small' });
   });
   return card(
@@ -251,7 +338,13 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
       ...(v.notice === undefined ? [] : [text(escape(v.notice), { color: 'accent', weight: 'bolder' })]),
       text(`${t.id} · ${t.priority} · ${STATUS_LABELS[t.status]}`, { size: 'medium', weight: 'bolder' }),
       text(escape(t.title), { weight: 'bolder' }),
-      { type: 'FactSet', facts: [...lines, ...(t.owner === undefined ? [] : [{ title: 'Engineer', value: escape(t.owner.name) }])] },
+      {
+        type: 'FactSet',
+        facts: [
+          ...lines,
+          ...(t.owner === undefined ? [] : [{ title: 'Engineer', value: escape(t.owner.name) }]),
+        ],
+      },
       ...(events.length > 0 ? [{ type: 'Container' as const, separator: true, items: events }] : []),
     ],
     {
@@ -263,7 +356,17 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
                 title: t.status === 'waiting-on-customer' ? 'Answer' : 'Add a message',
                 card: {
                   type: 'AdaptiveCard' as const,
-                  body: [{ type: 'Input.Text' as const, id: 'message', isMultiline: true, isRequired: true, maxLength: LIMITS.message, label: 'Message', errorMessage: 'Type a message' }],
+                  body: [
+                    {
+                      type: 'Input.Text' as const,
+                      id: 'message',
+                      isMultiline: true,
+                      isRequired: true,
+                      maxLength: LIMITS.message,
+                      label: 'Message',
+                      errorMessage: 'Type a message',
+                    },
+                  ],
                   actions: [execute('Send', 'ticket.answer', { ticketId: t.id, version: t.version })],
                 },
               },
@@ -272,30 +375,64 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
                 title: 'Escalate',
                 card: {
                   type: 'AdaptiveCard' as const,
-                  body: [{ type: 'Input.Text' as const, id: 'reason', isMultiline: true, isRequired: true, maxLength: LIMITS.reason, label: 'Why does this need escalation?', errorMessage: 'Give a reason' }],
-                  actions: [execute('Escalate', 'ticket.escalate', { ticketId: t.id }, { style: 'destructive' })],
+                  body: [
+                    {
+                      type: 'Input.Text' as const,
+                      id: 'reason',
+                      isMultiline: true,
+                      isRequired: true,
+                      maxLength: LIMITS.reason,
+                      label: 'Why does this need escalation?',
+                      errorMessage: 'Give a reason',
+                    },
+                  ],
+                  actions: [
+                    execute('Escalate', 'ticket.escalate', { ticketId: t.id }, { style: 'destructive' }),
+                  ],
                 },
               },
             ]
           : []),
         execute('Refresh', 'ticket.refresh', { ticketId: t.id }),
       ],
-      refresh: { action: { type: 'Action.Execute', verb: 'ticket.refresh', data: { verb: 'ticket.refresh', ticketId: t.id } }, userIds: [v.userId] },
+      refresh: {
+        action: {
+          type: 'Action.Execute',
+          verb: 'ticket.refresh',
+          data: { verb: 'ticket.refresh', ticketId: t.id },
+        },
+        userIds: [v.userId],
+      },
     },
   );
 }
 
 export interface ListItem {
   readonly ticket: Ticket;
-  readonly next: { readonly label: string; readonly due: Instant | null; readonly state: TargetStatus['state'] } | null;
+  readonly next: {
+    readonly label: string;
+    readonly due: Instant | null;
+    readonly state: TargetStatus['state'];
+  } | null;
 }
 
 /** The tenant's open tickets with their state and next deadline. */
-export function myTicketsCard(policy: Policy, items: readonly ListItem[], clock: Clock, userId: string): AdaptiveCard {
+export function myTicketsCard(
+  policy: Policy,
+  items: readonly ListItem[],
+  clock: Clock,
+  userId: string,
+): AdaptiveCard {
   if (items.length === 0) {
-    return card([text('You have no open tickets.', { weight: 'bolder' }), text('Type **new ticket** or describe a problem to file one.')], {
-      actions: [execute('New ticket', 'ticket.new', {}, { style: 'positive' })],
-    });
+    return card(
+      [
+        text('You have no open tickets.', { weight: 'bolder' }),
+        text('Type **new ticket** or describe a problem to file one.'),
+      ],
+      {
+        actions: [execute('New ticket', 'ticket.new', {}, { style: 'positive' })],
+      },
+    );
   }
   const shown = items.slice(0, 20);
   return card(
@@ -314,15 +451,42 @@ export function myTicketsCard(policy: Policy, items: readonly ListItem[], clock:
                 next === null
                   ? STATUS_LABELS[t.status]
                   : `${STATUS_LABELS[t.status]} · ${next.label} ${next.due === null ? 'paused' : `due ${at(policy, next.due, clock)}`} · ${STATE_LABELS[next.state]}`,
-                { size: 'small', isSubtle: true, spacing: 'none', color: next?.state === 'breached' ? 'attention' : next?.state === 'at-risk' ? 'warning' : 'default' },
+                {
+                  size: 'small',
+                  isSubtle: true,
+                  spacing: 'none',
+                  color:
+                    next?.state === 'breached'
+                      ? 'attention'
+                      : next?.state === 'at-risk'
+                        ? 'warning'
+                        : 'default',
+                },
               ),
             ],
           },
-          { type: 'Column' as const, width: 'auto', items: [{ type: 'ActionSet' as const, actions: [execute('Open', 'ticket.show', { ticketId: t.id })] }] },
+          {
+            type: 'Column' as const,
+            width: 'auto',
+            items: [
+              { type: 'ActionSet' as const, actions: [execute('Open', 'ticket.show', { ticketId: t.id })] },
+            ],
+          },
         ],
       })),
-      ...(items.length > shown.length ? [text(`…and ${items.length - shown.length} more. Type **status <id>** to open one.`, { isSubtle: true })] : []),
+      ...(items.length > shown.length
+        ? [
+            text(`…and ${items.length - shown.length} more. Type **status <id>** to open one.`, {
+              isSubtle: true,
+            }),
+          ]
+        : []),
     ],
-    { refresh: { action: { type: 'Action.Execute', verb: 'tickets.mine', data: { verb: 'tickets.mine' } }, userIds: [userId] } },
+    {
+      refresh: {
+        action: { type: 'Action.Execute', verb: 'tickets.mine', data: { verb: 'tickets.mine' } },
+        userIds: [userId],
+      },
+    },
   );
 }

@@ -24,7 +24,13 @@ export function validZone(zone: unknown): string | undefined {
 }
 
 /** "12:00 ET" with "(17:00 your time)" when the viewer's zone shows a different wall time. */
-export function whenBoth(t: Instant, policyZone: string, label: string, viewerZone: string | undefined, now: Instant): string {
+export function whenBoth(
+  t: Instant,
+  policyZone: string,
+  label: string,
+  viewerZone: string | undefined,
+  now: Instant,
+): string {
   const support = `${when(t, policyZone, now)} ${label}`;
   if (viewerZone === undefined) return support;
   const theirs = when(t, viewerZone, now);

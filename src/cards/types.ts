@@ -58,7 +58,12 @@ export interface Container {
 
 export interface ColumnSet {
   readonly type: 'ColumnSet';
-  readonly columns: readonly { readonly type: 'Column'; readonly width: 'auto' | 'stretch' | string; readonly items: readonly Element[] }[];
+  readonly columns: readonly {
+    readonly type: 'Column';
+    /** 'auto', 'stretch' or a weight such as '2'. */
+    readonly width: string;
+    readonly items: readonly Element[];
+  }[];
   readonly spacing?: TextBlock['spacing'];
   readonly separator?: boolean;
 }
@@ -104,7 +109,8 @@ export interface ActionSet {
   readonly spacing?: TextBlock['spacing'];
 }
 
-export type Element = TextBlock | FactSet | Container | ColumnSet | InputText | InputNumber | InputChoiceSet | ActionSet;
+export type Element =
+  TextBlock | FactSet | Container | ColumnSet | InputText | InputNumber | InputChoiceSet | ActionSet;
 
 /** Data carried by an Action.Execute: the verb's payload; inputs are merged in by the client. */
 export type ActionData = Readonly<Record<string, string | number | boolean>>;
@@ -121,7 +127,11 @@ export interface ActionExecute {
 export interface ActionShowCard {
   readonly type: 'Action.ShowCard';
   readonly title: string;
-  readonly card: { readonly type: 'AdaptiveCard'; readonly body: readonly Element[]; readonly actions?: readonly Action[] };
+  readonly card: {
+    readonly type: 'AdaptiveCard';
+    readonly body: readonly Element[];
+    readonly actions?: readonly Action[];
+  };
 }
 
 export interface ActionOpenUrl {
@@ -139,7 +149,12 @@ export interface AdaptiveCard {
   readonly body: readonly Element[];
   readonly actions?: readonly Action[];
   readonly refresh?: {
-    readonly action: { readonly type: 'Action.Execute'; readonly title?: string; readonly verb: Verb; readonly data?: ActionData };
+    readonly action: {
+      readonly type: 'Action.Execute';
+      readonly title?: string;
+      readonly verb: Verb;
+      readonly data?: ActionData;
+    };
     readonly userIds?: readonly string[];
   };
   readonly msteams?: { readonly width?: 'Full' };
@@ -147,13 +162,32 @@ export interface AdaptiveCard {
 }
 
 /** A card with the schema and version filled in. */
-export function card(body: readonly Element[], extra: Partial<Pick<AdaptiveCard, 'actions' | 'refresh' | 'msteams' | 'fallbackText'>> = {}): AdaptiveCard {
-  return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, ...extra };
+export function card(
+  body: readonly Element[],
+  extra: Partial<Pick<AdaptiveCard, 'actions' | 'refresh' | 'msteams' | 'fallbackText'>> = {},
+): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    ...extra,
+  };
 }
 
-export const text = (value: string, extra: Omit<TextBlock, 'type' | 'text'> = {}): TextBlock => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
+export const text = (value: string, extra: Omit<TextBlock, 'type' | 'text'> = {}): TextBlock => ({
+  type: 'TextBlock',
+  text: value,
+  wrap: true,
+  ...extra,
+});
 
-export const execute = (title: string, verb: Verb, data: ActionData = {}, extra: Partial<Pick<ActionExecute, 'style' | 'associatedInputs'>> = {}): ActionExecute => ({
+export const execute = (
+  title: string,
+  verb: Verb,
+  data: ActionData = {},
+  extra: Partial<Pick<ActionExecute, 'style' | 'associatedInputs'>> = {},
+): ActionExecute => ({
   type: 'Action.Execute',
   title,
   verb,

@@ -26,13 +26,22 @@ const clock = z.enum(['continuous', 'support-hours', 'business-days'], {
 });
 const budget = z.object({ minutes: positiveInt, clock }).strict();
 const priorityInfo = z
-  .object({ name: text(80), definition: text(1000), example: text(500), keywords: z.array(text(80)).max(100) })
+  .object({
+    name: text(80),
+    definition: text(1000),
+    example: text(500),
+    keywords: z.array(text(80)).max(100),
+  })
   .strict();
 const priorityTargets = z
   .object({ response: z.object({ inHours: budget, afterHours: budget }).strict(), workaround: budget })
   .strict();
 const exclusion = z.object({ title: text(120), text: text(2000) }).strict();
-const weekday = z.number().int('must be an ISO weekday 1-7').min(1, 'must be an ISO weekday 1-7').max(7, 'must be an ISO weekday 1-7');
+const weekday = z
+  .number()
+  .int('must be an ISO weekday 1-7')
+  .min(1, 'must be an ISO weekday 1-7')
+  .max(7, 'must be an ISO weekday 1-7');
 const deliveryRule = z.enum(['immediate', 'next-opening'], {
   errorMap: () => ({ message: 'must be "immediate" or "next-opening"' }),
 });
@@ -42,7 +51,10 @@ export const policySchema = z
     name: text(120),
     timeZone: z
       .string({ required_error: 'is required', invalid_type_error: 'must be an IANA time zone name' })
-      .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone name such as "America/New_York"'),
+      .refine(
+        (zone) => IANAZone.isValidZone(zone),
+        'must be an IANA time zone name such as "America/New_York"',
+      ),
     /** How people name the zone in messages, e.g. "ET". */
     timeZoneLabel: text(12),
     calendar: z
@@ -76,7 +88,11 @@ export const policySchema = z
           .min(1, 'must list at least one percentage')
           .max(10, 'must list at most 10 percentages')
           .refine((t) => t.every((v, i) => i === 0 || v > (t[i - 1] ?? 0)), 'must be in ascending order'),
-        atRiskFrom: z.number().int('must be a whole percentage').min(1, 'must be between 1 and 99').max(99, 'must be between 1 and 99'),
+        atRiskFrom: z
+          .number()
+          .int('must be a whole percentage')
+          .min(1, 'must be between 1 and 99')
+          .max(99, 'must be between 1 and 99'),
         offHoursDelivery: z.object({ P1: deliveryRule, P2: deliveryRule, P3: deliveryRule }).strict(),
       })
       .strict(),
@@ -91,7 +107,10 @@ export const policySchema = z
                 role: z.enum(['primary', 'secondary', 'manager'], {
                   errorMap: () => ({ message: 'must be "primary", "secondary" or "manager"' }),
                 }),
-                afterMinutes: z.number().int('must be a whole number of minutes').min(0, 'must not be negative'),
+                afterMinutes: z
+                  .number()
+                  .int('must be a whole number of minutes')
+                  .min(0, 'must not be negative'),
               })
               .strict(),
           )
@@ -109,7 +128,9 @@ export const policySchema = z
           .number({ invalid_type_error: 'must be a number between 0 and 1' })
           .gt(0, 'must be a number between 0 and 1')
           .lt(1, 'must be a number between 0 and 1'),
-        exclusions: z.object({ a: exclusion, b: exclusion, c: exclusion, d: exclusion, e: exclusion }).strict(),
+        exclusions: z
+          .object({ a: exclusion, b: exclusion, c: exclusion, d: exclusion, e: exclusion })
+          .strict(),
       })
       .strict(),
     contact: z.object({ phone: text(80), email: z.string().email('must be an email address') }).strict(),
@@ -138,7 +159,8 @@ function describe(issue: z.ZodIssue): string {
   if (issue.code === z.ZodIssueCode.unrecognized_keys) {
     return `${path === '(policy)' ? '' : `${path}.`}${issue.keys.join(', ')}: unknown field${issue.keys.length > 1 ? 's' : ''}`;
   }
-  if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') return `${path} is required`;
+  if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined')
+    return `${path} is required`;
   return `${path} ${issue.message}`;
 }
 

@@ -42,7 +42,9 @@ export function daysToCivil(n: number): { year: number; month: number; day: numb
   const z = n + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -72,7 +74,9 @@ export class Calendar {
     this.timeZone = spec.timeZone;
     this.businessWeekdays = new Set(spec.businessDays);
     this.holidays = new Set(
-      spec.holidays.map((iso) => civilToDays(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)))),
+      spec.holidays.map((iso) =>
+        civilToDays(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))),
+      ),
     );
     this.openAt = parseHhmm(spec.supportHours.open);
     this.closeAt = parseHhmm(spec.supportHours.close);
@@ -103,8 +107,12 @@ export class Calendar {
       const business = this.businessWeekdays.has(weekday) && !this.holidays.has(n);
       const start = this.dayStart(n);
       const end = this.dayStart(n + 1);
-      const open = business ? Math.max(start, this.localInstant(n, this.openAt.hour, this.openAt.minute)) : start;
-      const close = business ? Math.min(end, this.localInstant(n, this.closeAt.hour, this.closeAt.minute)) : start;
+      const open = business
+        ? Math.max(start, this.localInstant(n, this.openAt.hour, this.openAt.minute))
+        : start;
+      const close = business
+        ? Math.min(end, this.localInstant(n, this.closeAt.hour, this.closeAt.minute))
+        : start;
       d = { n, start, end, open, close: Math.max(open, close), business, weekday };
       this.days.set(n, d);
     }

@@ -136,7 +136,11 @@ export class SlaEngine {
   /** The budget of one target for a priority in a window. */
   budget(priority: Priority, target: TargetName, window: Window): { minutes: number; clock: Clock } {
     const t = this.policy.targets[priority];
-    return target === 'workaround' ? t.workaround : window === 'in-hours' ? t.response.inHours : t.response.afterHours;
+    return target === 'workaround'
+      ? t.workaround
+      : window === 'in-hours'
+        ? t.response.inHours
+        : t.response.afterHours;
   }
 
   private count(basis: Basis, pauses: PauseList): { due: Instant | null; warnings: Threshold[] } {
@@ -192,7 +196,8 @@ export class SlaEngine {
    *   // window 'after-hours'; response.due = Mon 2026-11-30 05:10 ET; workaround.due = Fri 2026-12-04 23:10 ET
    */
   evaluate(input: SlaInput): SlaResult {
-    const pauses = input.pauses === undefined || input.pauses.length === 0 ? NO_PAUSES : pauseList(input.pauses);
+    const pauses =
+      input.pauses === undefined || input.pauses.length === 0 ? NO_PAUSES : pauseList(input.pauses);
     const changes = input.changes ?? [];
     const last = changes.length > 0 ? changes[changes.length - 1] : undefined;
     return {
@@ -217,10 +222,12 @@ export class SlaEngine {
     const wallLeftMs = result.due === null ? null : result.due - until;
     const share = used / budgetMs;
     if (result.metAt !== null) return { state: 'met', businessLeftMs, wallLeftMs, used: share };
-    if (result.due !== null && now >= result.due) return { state: 'breached', businessLeftMs: 0, wallLeftMs, used: share };
+    if (result.due !== null && now >= result.due)
+      return { state: 'breached', businessLeftMs: 0, wallLeftMs, used: share };
     const pausedNow = list.starts.some((s, i) => s <= now && now < (list.ends[i] ?? 0));
     if (pausedNow) return { state: 'paused', businessLeftMs, wallLeftMs, used: share };
-    if (share * 100 >= this.policy.warnings.atRiskFrom) return { state: 'at-risk', businessLeftMs, wallLeftMs, used: share };
+    if (share * 100 >= this.policy.warnings.atRiskFrom)
+      return { state: 'at-risk', businessLeftMs, wallLeftMs, used: share };
     return { state: 'on-track', businessLeftMs, wallLeftMs, used: share };
   }
 

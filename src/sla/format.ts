@@ -32,7 +32,8 @@ export function parseInstant(text: string, what = 'time'): Instant {
   } catch {
     throw new RangeError(`${what} "${text}" is not a valid date-time`);
   }
-  if (!dt.isValid) throw new RangeError(`${what} "${text}" is not a valid date-time (${dt.invalidReason ?? 'invalid'})`);
+  if (!dt.isValid)
+    throw new RangeError(`${what} "${text}" is not a valid date-time (${dt.invalidReason ?? 'invalid'})`);
   return dt.toMillis();
 }
 

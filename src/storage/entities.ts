@@ -22,11 +22,15 @@ function checkSize(kind: string, props: Props): void {
   let total = 0;
   for (const [name, value] of Object.entries(props)) {
     if (typeof value === 'string') {
-      if (value.length > MAX_PROPERTY_CHARS) throw new EntityTooLarge(`${kind}.${name} is ${value.length} characters; at most ${MAX_PROPERTY_CHARS} fit`);
+      if (value.length > MAX_PROPERTY_CHARS)
+        throw new EntityTooLarge(
+          `${kind}.${name} is ${value.length} characters; at most ${MAX_PROPERTY_CHARS} fit`,
+        );
       total += value.length;
     }
   }
-  if (total > MAX_ENTITY_CHARS) throw new EntityTooLarge(`${kind} is ${total} characters; at most ${MAX_ENTITY_CHARS} fit`);
+  if (total > MAX_ENTITY_CHARS)
+    throw new EntityTooLarge(`${kind} is ${total} characters; at most ${MAX_ENTITY_CHARS} fit`);
 }
 
 /** The ticket's properties: big parts split so that no property nears the limit. */
@@ -66,7 +70,8 @@ function upgradeTicket(sv: number, doc: Record<string, unknown>): Record<string,
 /** Reads a ticket entity of any known schema version. */
 export function ticketFrom(e: TableEntity): Ticket {
   const sv = Number((e as Record<string, unknown>)['sv'] ?? 1);
-  if (sv > TICKET_SCHEMA) throw new Error(`ticket entity ${e.rowKey} has schema ${sv}, newer than this app (${TICKET_SCHEMA})`);
+  if (sv > TICKET_SCHEMA)
+    throw new Error(`ticket entity ${e.rowKey} has schema ${sv}, newer than this app (${TICKET_SCHEMA})`);
   const doc = upgradeTicket(sv, JSON.parse(str(e, 'doc')) as Record<string, unknown>);
   return {
     ...doc,

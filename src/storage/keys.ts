@@ -6,7 +6,9 @@ export function keyPart(value: string): string {
   let out = '';
   for (const ch of value) {
     if (/^[A-Za-z0-9._-]$/.test(ch)) out += ch;
-    else for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    else
+      for (const byte of Buffer.from(ch, 'utf8'))
+        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
@@ -18,7 +20,9 @@ export function fromKeyPart(value: string): string {
 
 /** A non-negative instant as 13 digits, so that string order is time order. */
 export function timeKey(t: number): string {
-  return Math.max(0, Math.min(9_999_999_999_999, Math.floor(t))).toString().padStart(13, '0');
+  return Math.max(0, Math.min(9_999_999_999_999, Math.floor(t)))
+    .toString()
+    .padStart(13, '0');
 }
 
 /** 13 digits that sort newest first. */

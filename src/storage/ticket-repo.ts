@@ -6,7 +6,12 @@
 //                PK meta        RK ticket-seq: the id counter, claimed in blocks
 // One tenant's writes are one entity-group transaction. The cross-tenant index is written before the
 // ticket and verified against the head on read, so a crash leaves at worst a stale row, never a missing one.
-import { RestError, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
+import {
+  RestError,
+  type TableClient,
+  type TableEntityResult,
+  type TransactionAction,
+} from '@azure/data-tables';
 import type { Instant } from '../sla';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import { OPEN_STATUSES } from '../tickets/model';
@@ -85,15 +90,21 @@ export class TableTicketRepo implements TicketRepo {
     for (let attempt = 0; ; attempt++) {
       try {
         const e = await this.index.getEntity<{ next: number }>(META, SEQ);
-        const from = Number(e.next);
-        await this.index.updateEntity({ partitionKey: META, rowKey: SEQ, next: from + size }, 'Replace', { etag: e.etag });
+        const from = e.next;
+        await this.index.updateEntity({ partitionKey: META, rowKey: SEQ, next: from + size }, 'Replace', {
+          etag: e.etag,
+        });
         this.ids = Array.from({ length: size }, (_, i) => from + i);
         return;
       } catch (err) {
         const status = statusOf(err);
         if (status === 404) {
           try {
-            await this.index.createEntity({ partitionKey: META, rowKey: SEQ, next: this.o.firstNumber ?? 1001 });
+            await this.index.createEntity({
+              partitionKey: META,
+              rowKey: SEQ,
+              next: this.o.firstNumber ?? 1001,
+            });
           } catch (createErr) {
             if (statusOf(createErr) !== 409) throw createErr;
           }
@@ -110,11 +121,25 @@ export class TableTicketRepo implements TicketRepo {
     const base = { tenantId: t.tenantId, ticketId: t.id, version: t.version, writtenAt: stamp };
     const actions: TransactionAction[] = [];
     if (withId) {
-      actions.push(['upsert', { partitionKey: IDX, rowKey: idRk(t.id), tenantId: t.tenantId, createdAt: t.createdAt }, 'Replace']);
-      actions.push(['upsert', { partitionKey: IDX, rowKey: tenantRk(t.tenantId), tenantId: t.tenantId }, 'Replace']);
+      actions.push([
+        'upsert',
+        { partitionKey: IDX, rowKey: idRk(t.id), tenantId: t.tenantId, createdAt: t.createdAt },
+        'Replace',
+      ]);
+      actions.push([
+        'upsert',
+        { partitionKey: IDX, rowKey: tenantRk(t.tenantId), tenantId: t.tenantId },
+        'Replace',
+      ]);
     }
-    if (keys.queue !== null) actions.push(['upsert', { partitionKey: IDX, rowKey: keys.queue, ...base }, 'Replace']);
-    if (keys.due !== null) actions.push(['upsert', { partitionKey: IDX, rowKey: keys.due, ...base, dueAt: t.sla.nextNoticeAt ?? 0 }, 'Replace']);
+    if (keys.queue !== null)
+      actions.push(['upsert', { partitionKey: IDX, rowKey: keys.queue, ...base }, 'Replace']);
+    if (keys.due !== null)
+      actions.push([
+        'upsert',
+        { partitionKey: IDX, rowKey: keys.due, ...base, dueAt: t.sla.nextNoticeAt ?? 0 },
+        'Replace',
+      ]);
     return actions;
   }
 
@@ -135,9 +160,13 @@ export class TableTicketRepo implements TicketRepo {
     const props = ticketProps(t);
     const actions: TransactionAction[] = [
       ['upsert', { partitionKey: pk, rowKey: listRk(t), ...props }, 'Replace'],
-      ...events.map((ev): TransactionAction => ['create', { partitionKey: pk, rowKey: eventRk(t.id, ev.seq), ...eventProps(ev) }]),
+      ...events.map((ev): TransactionAction => [
+        'create',
+        { partitionKey: pk, rowKey: eventRk(t.id, ev.seq), ...eventProps(ev) },
+      ]),
     ];
-    if (OPEN_STATUSES.has(t.status)) actions.push(['upsert', { partitionKey: pk, rowKey: openRk(t.id), ...props }, 'Replace']);
+    if (OPEN_STATUSES.has(t.status))
+      actions.push(['upsert', { partitionKey: pk, rowKey: openRk(t.id), ...props }, 'Replace']);
     return actions;
   }
 
@@ -162,7 +191,11 @@ export class TableTicketRepo implements TicketRepo {
       await this.dropIndexRows([idRk(ticket.id), keys.queue, keys.due]);
       const prior = await this.tickets.getEntity<{ ticketId: string }>(pk, requestRk(ticket.requestId));
       const stored = await this.load(ticket.tenantId, prior.ticketId);
-      if (stored === null) throw new Error(`request ${ticket.requestId} points to missing ticket ${prior.ticketId}`);
+      if (stored === null) {
+        throw new Error(`request ${ticket.requestId} points to missing ticket ${prior.ticketId}`, {
+          cause: err,
+        });
+      }
       return { kind: 'exists', stored };
     }
   }
@@ -194,7 +227,12 @@ export class TableTicketRepo implements TicketRepo {
     }
   }
 
-  async save(prev: StoredTicket, next: Ticket, events: readonly TicketEvent[], actionId?: string): Promise<SaveOutcome> {
+  async save(
+    prev: StoredTicket,
+    next: Ticket,
+    events: readonly TicketEvent[],
+    actionId?: string,
+  ): Promise<SaveOutcome> {
     const pk = tenantPk(next.tenantId);
     const before = indexKeys(prev.ticket);
     const after = indexKeys(next);
@@ -205,13 +243,22 @@ export class TableTicketRepo implements TicketRepo {
       if (fresh.length > 0) await this.index.submitTransaction(fresh);
     }
     const actions: TransactionAction[] = [
-      ['update', { partitionKey: pk, rowKey: headRk(next.id), ...ticketProps(next) }, 'Replace', { etag: prev.etag }],
+      [
+        'update',
+        { partitionKey: pk, rowKey: headRk(next.id), ...ticketProps(next) },
+        'Replace',
+        { etag: prev.etag },
+      ],
       ...this.tenantActions(next, events),
     ];
     if (OPEN_STATUSES.has(prev.ticket.status) && !OPEN_STATUSES.has(next.status)) {
       actions.push(['delete', { partitionKey: pk, rowKey: openRk(next.id) }]);
     }
-    if (actionId !== undefined) actions.push(['create', { partitionKey: pk, rowKey: actionRk(actionId), ticketId: next.id, at: stamp }]);
+    if (actionId !== undefined)
+      actions.push([
+        'create',
+        { partitionKey: pk, rowKey: actionRk(actionId), ticketId: next.id, at: stamp },
+      ]);
     let etag: string | undefined;
     try {
       const res = await this.tickets.submitTransaction(actions);
@@ -219,14 +266,23 @@ export class TableTicketRepo implements TicketRepo {
     } catch (err) {
       const status = statusOf(err);
       if (status === 412 || status === 409 || status === 404) {
-        if (moved) await this.dropIndexRows([after.queue !== before.queue ? after.queue : null, after.due !== before.due ? after.due : null]);
-        if (status === 409 && actionId !== undefined && (await this.hasAction(pk, actionId))) return { kind: 'duplicate-action' };
+        if (moved)
+          await this.dropIndexRows([
+            after.queue !== before.queue ? after.queue : null,
+            after.due !== before.due ? after.due : null,
+          ]);
+        if (status === 409 && actionId !== undefined && (await this.hasAction(pk, actionId)))
+          return { kind: 'duplicate-action' };
         return { kind: 'conflict' };
       }
       throw err;
     }
     // Rows are valid while their key matches the head, so unchanged keys need no write.
-    if (moved) await this.dropIndexRows([before.queue !== after.queue ? before.queue : null, before.due !== after.due ? before.due : null]);
+    if (moved)
+      await this.dropIndexRows([
+        before.queue !== after.queue ? before.queue : null,
+        before.due !== after.due ? before.due : null,
+      ]);
     if (etag === undefined) {
       const reread = await this.load(next.tenantId, next.id);
       if (reread === null) throw new Error(`ticket ${next.id} vanished after it was saved`);
@@ -259,11 +315,19 @@ export class TableTicketRepo implements TicketRepo {
   }
 
   /** Reads rows of one partition in a RowKey range, in order, `limit` at most. */
-  private async range(client: TableClient, pk: string, from: string, to: string, limit: number): Promise<TableEntityResult<Record<string, unknown>>[]> {
+  private async range(
+    client: TableClient,
+    pk: string,
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<TableEntityResult<Record<string, unknown>>[]> {
     const out: TableEntityResult<Record<string, unknown>>[] = [];
     const pages = client
-      .listEntities<Record<string, unknown>>({
-        queryOptions: { filter: `PartitionKey eq ${odata(pk)} and RowKey ${from.startsWith('>') ? 'gt' : 'ge'} ${odata(from.replace(/^>/, ''))} and RowKey lt ${odata(to)}` },
+      .listEntities({
+        queryOptions: {
+          filter: `PartitionKey eq ${odata(pk)} and RowKey ${from.startsWith('>') ? 'gt' : 'ge'} ${odata(from.replace(/^>/, ''))} and RowKey lt ${odata(to)}`,
+        },
       })
       .byPage({ maxPageSize: Math.min(1000, Math.max(1, limit)) });
     for await (const page of pages) {
@@ -296,7 +360,10 @@ export class TableTicketRepo implements TicketRepo {
       from = `>${last}`;
       if (rows.length < limit - items.length + 10 && items.length < limit) return { items };
     }
-    return { items, ...(last === undefined ? {} : { next: Buffer.from(last, 'utf8').toString('base64url') }) };
+    return {
+      items,
+      ...(last === undefined ? {} : { next: Buffer.from(last, 'utf8').toString('base64url') }),
+    };
   }
 
   /** The head behind an index row if the row is current; stale rows are removed. */
@@ -320,7 +387,10 @@ export class TableTicketRepo implements TicketRepo {
     const rows = await this.range(this.tickets, tenantPk(tenantId), from, prefixEnd('l|'), limit + 1);
     const items = rows.slice(0, limit).map(ticketFrom);
     const last = rows.length > limit ? rows[limit - 1]?.rowKey : undefined;
-    return { items, ...(last === undefined ? {} : { next: Buffer.from(last, 'utf8').toString('base64url') }) };
+    return {
+      items,
+      ...(last === undefined ? {} : { next: Buffer.from(last, 'utf8').toString('base64url') }),
+    };
   }
 
   async tenantOpen(tenantId: string): Promise<Ticket[]> {
@@ -338,7 +408,13 @@ export class TableTicketRepo implements TicketRepo {
     const lists = await Promise.all(
       tenants.map(async (tenant) => {
         // Listing keys run newest first: created in [from, to) lies between these two keys.
-        const rows = await this.range(this.tickets, tenantPk(tenant), `l|${newestFirstKey(to - 1)}|`, `l|${newestFirstKey(from)}|~`, 1_000_000);
+        const rows = await this.range(
+          this.tickets,
+          tenantPk(tenant),
+          `l|${newestFirstKey(to - 1)}|`,
+          `l|${newestFirstKey(from)}|~`,
+          1_000_000,
+        );
         return rows.map(ticketFrom);
       }),
     );
@@ -347,6 +423,10 @@ export class TableTicketRepo implements TicketRepo {
 
   async dueBefore(t: Instant, limit: number): Promise<DueEntry[]> {
     const rows = await this.range(this.index, IDX, 'd|', `d|${timeKey(t)}~`, limit);
-    return rows.map((r) => ({ ticketId: String(r['ticketId']), tenantId: String(r['tenantId']), dueAt: Number(r['dueAt']) }));
+    return rows.map((r) => ({
+      ticketId: String(r['ticketId']),
+      tenantId: String(r['tenantId']),
+      dueAt: Number(r['dueAt']),
+    }));
   }
 }

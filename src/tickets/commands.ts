@@ -99,8 +99,11 @@ export function cleanText(value: unknown, field: string, max: number, optional =
     return optional ? ok('') : fail(invalidInput(`${label(field)} is required.`, field));
   }
   if (typeof value !== 'string') return fail(invalidInput(`${label(field)} must be text.`, field));
-  // eslint-disable-next-line no-control-regex
-  const text = value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
+  const text = value
+    .replace(/\r\n?/g, '\n')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .trim();
   if (text.length === 0 && !optional) return fail(invalidInput(`${label(field)} is required.`, field));
   if (text.length > max) {
     return fail(
@@ -114,11 +117,22 @@ export function cleanText(value: unknown, field: string, max: number, optional =
 }
 
 function label(field: string): string {
-  return field.charAt(0).toUpperCase() + field.slice(1).replace(/([A-Z])/g, ' $1').toLowerCase();
+  return (
+    field.charAt(0).toUpperCase() +
+    field
+      .slice(1)
+      .replace(/([A-Z])/g, ' $1')
+      .toLowerCase()
+  );
 }
 
 /** The engine's input for a ticket. */
-export function slaInput(t: Pick<Ticket, 'dispatchedAt' | 'initialPriority' | 'priorityChanges' | 'pauses' | 'responseMetAt' | 'workaroundMetAt'>): SlaInput {
+export function slaInput(
+  t: Pick<
+    Ticket,
+    'dispatchedAt' | 'initialPriority' | 'priorityChanges' | 'pauses' | 'responseMetAt' | 'workaroundMetAt'
+  >,
+): SlaInput {
   return {
     dispatched: t.dispatchedAt,
     priority: t.initialPriority,
@@ -176,22 +190,34 @@ function person(a: Actor): Person {
  * @example openTicket('TM-1042', input, Date.parse('2026-11-27T23:10-05:00'), engine)
  *   // ok: status 'new', window 'after-hours', sla.responseDue = Mon 2026-11-30 05:10 ET
  */
-export function openTicket(id: string, input: NewTicketInput, now: Instant, engine: SlaEngine): Result<Change> {
+export function openTicket(
+  id: string,
+  input: NewTicketInput,
+  now: Instant,
+  engine: SlaEngine,
+): Result<Change> {
   const title = cleanText(input.title, 'title', LIMITS.title);
   if (!title.ok) return title;
   const description = cleanText(input.description, 'description', LIMITS.description);
   if (!description.ok) return description;
-  if (!CATEGORIES.includes(input.category)) return fail(invalidInput(`Category "${String(input.category)}" is not one we know.`, 'category'));
-  if (!PRIORITIES.includes(input.priority)) return fail(invalidInput(`Priority must be P1, P2 or P3.`, 'priority'));
+  if (!CATEGORIES.includes(input.category))
+    return fail(invalidInput(`Category "${input.category}" is not one we know.`, 'category'));
+  if (!PRIORITIES.includes(input.priority))
+    return fail(invalidInput(`Priority must be P1, P2 or P3.`, 'priority'));
   const name = cleanText(input.requester.name, 'name', LIMITS.name);
   if (!name.ok) return name;
-  if (input.affectedUsers !== undefined && (!Number.isInteger(input.affectedUsers) || input.affectedUsers < 0 || input.affectedUsers > 10_000_000)) {
+  if (
+    input.affectedUsers !== undefined &&
+    (!Number.isInteger(input.affectedUsers) || input.affectedUsers < 0 || input.affectedUsers > 10_000_000)
+  ) {
     return fail(invalidInput('Affected users must be a whole number from 0 to 10,000,000.', 'affectedUsers'));
   }
   const callback = cleanText(input.callbackNumber ?? '', 'callbackNumber', LIMITS.callback, true);
   if (!callback.ok) return callback;
   if (callback.value !== '' && !/^[+\d][\d\s().\-x]*$/i.test(callback.value)) {
-    return fail(invalidInput('Callback number may contain digits, spaces, +, -, (, ) and x only.', 'callbackNumber'));
+    return fail(
+      invalidInput('Callback number may contain digits, spaces, +, -, (, ) and x only.', 'callbackNumber'),
+    );
   }
   const actor: Actor = { id: input.requester.id, name: name.value, role: 'customer' };
   const base: Omit<Ticket, 'sla'> = {
@@ -253,7 +279,9 @@ const isOpen = (s: TicketStatus): boolean => OPEN_STATUSES.has(s);
 
 function needOpen(t: Ticket, doing: string): DomainError | null {
   if (isOpen(t.status)) return null;
-  return illegalMove(`Cannot ${doing}: ${t.id} is ${t.status}.${t.status === 'resolved' || t.status === 'closed' ? ' Reopen it first.' : ''}`);
+  return illegalMove(
+    `Cannot ${doing}: ${t.id} is ${t.status}.${t.status === 'resolved' || t.status === 'closed' ? ' Reopen it first.' : ''}`,
+  );
 }
 
 /** A message from staff to the customer: meets the response target the first time. */
@@ -264,7 +292,9 @@ function toCustomer(t: Ticket, at: Instant): Partial<Omit<Ticket, 'id' | 'sla'>>
 /** Ends a running pause (the customer answered). */
 function endPause(t: Ticket, at: Instant): Partial<Omit<Ticket, 'id' | 'sla'>> {
   if (t.status !== 'waiting-on-customer') return {};
-  const pauses = t.pauses.map((p, i) => (i === t.pauses.length - 1 && p.end === undefined ? { start: p.start, end: Math.max(at, p.start) } : p));
+  const pauses = t.pauses.map((p, i) =>
+    i === t.pauses.length - 1 && p.end === undefined ? { start: p.start, end: Math.max(at, p.start) } : p,
+  );
   return { pauses, status: t.resumeStatus ?? 'responded', resumeStatus: undefined };
 }
 
@@ -293,7 +323,8 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
       if (closed) return fail(closed);
       const name = cleanText(cmd.to.name, 'name', LIMITS.name);
       if (!name.ok) return name;
-      if (cmd.to.id.length === 0 || cmd.to.id.length > LIMITS.id) return fail(invalidInput('The engineer to assign is not valid.', 'owner'));
+      if (cmd.to.id.length === 0 || cmd.to.id.length > LIMITS.id)
+        return fail(invalidInput('The engineer to assign is not valid.', 'owner'));
       if (t.owner?.id === cmd.to.id) return fail(illegalMove(`${name.value} already owns ${t.id}.`));
       return ok({
         fields: { owner: { id: cmd.to.id, name: name.value } },
@@ -304,15 +335,25 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
     case 'reply':
     case 'ask':
     case 'workaround': {
-      const doing = cmd.kind === 'reply' ? 'reply' : cmd.kind === 'ask' ? 'ask the customer for information' : 'deliver a work-around';
+      const doing =
+        cmd.kind === 'reply'
+          ? 'reply'
+          : cmd.kind === 'ask'
+            ? 'ask the customer for information'
+            : 'deliver a work-around';
       const closed = needOpen(t, doing);
       if (closed) return fail(closed);
       const text = cleanText(cmd.text, 'message', LIMITS.message);
       if (!text.ok) return text;
       const resumed = endPause(t, at);
-      const current = (resumed.status ?? t.status) as TicketStatus;
+      const current = resumed.status ?? t.status;
       if (cmd.kind === 'ask') {
-        if (t.pauses.length >= LIMITS.pauses) return fail(illegalMove(`${t.id} has waited on the customer ${LIMITS.pauses} times; no more pauses can be recorded.`));
+        if (t.pauses.length >= LIMITS.pauses)
+          return fail(
+            illegalMove(
+              `${t.id} has waited on the customer ${LIMITS.pauses} times; no more pauses can be recorded.`,
+            ),
+          );
         return ok({
           fields: {
             ...toCustomer(t, at),
@@ -344,22 +385,30 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
       });
     }
     case 'customer-message': {
-      if (t.status === 'closed') return fail(illegalMove(`${t.id} is closed. Reopen it or file a new ticket.`));
+      if (t.status === 'closed')
+        return fail(illegalMove(`${t.id} is closed. Reopen it or file a new ticket.`));
       const text = cleanText(cmd.text, 'message', LIMITS.message);
       if (!text.ok) return text;
       const resumed = endPause(t, at);
-      const events = [ev(t.status === 'waiting-on-customer' ? 'customer-answered' : 'customer-message', text.value)];
+      const events = [
+        ev(t.status === 'waiting-on-customer' ? 'customer-answered' : 'customer-message', text.value),
+      ];
       return ok({ fields: resumed, events, what: t.status === 'waiting-on-customer' ? 'answered' : 'wrote' });
     }
     case 'change-priority': {
       const closed = needOpen(t, 'change the priority');
       if (closed) return fail(closed);
-      if (!PRIORITIES.includes(cmd.to)) return fail(invalidInput('Priority must be P1, P2 or P3.', 'priority'));
+      if (!PRIORITIES.includes(cmd.to))
+        return fail(invalidInput('Priority must be P1, P2 or P3.', 'priority'));
       if (cmd.to === t.priority) return fail(illegalMove(`${t.id} is already ${t.priority}.`));
       const reason = cleanText(cmd.reason, 'reason', LIMITS.reason);
       if (!reason.ok) return reason;
-      if (t.priorityChanges.length >= LIMITS.priorityChanges) return fail(illegalMove(`${t.id} has changed priority too many times.`));
-      const changes = [...t.priorityChanges, { at, from: t.priority, to: cmd.to, by: person(actor), reason: reason.value }];
+      if (t.priorityChanges.length >= LIMITS.priorityChanges)
+        return fail(illegalMove(`${t.id} has changed priority too many times.`));
+      const changes = [
+        ...t.priorityChanges,
+        { at, from: t.priority, to: cmd.to, by: person(actor), reason: reason.value },
+      ];
       const before = ticketSla(engine, t).sla;
       const after = ticketSla(engine, { ...t, priority: cmd.to, priorityChanges: changes }).sla;
       const raised = priorityRank(cmd.to) < priorityRank(t.priority);
@@ -411,15 +460,21 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
       });
     }
     case 'close': {
-      if (t.status !== 'resolved') return fail(illegalMove(`Only a resolved ticket can be closed; ${t.id} is ${t.status}.`));
+      if (t.status !== 'resolved')
+        return fail(illegalMove(`Only a resolved ticket can be closed; ${t.id} is ${t.status}.`));
       return ok({ fields: { status: 'closed', closedAt: at }, events: [ev('closed')], what: 'closed it' });
     }
     case 'reopen': {
-      if (t.status !== 'resolved' && t.status !== 'closed') return fail(illegalMove(`${t.id} is ${t.status}, not resolved or closed.`));
+      if (t.status !== 'resolved' && t.status !== 'closed')
+        return fail(illegalMove(`${t.id} is ${t.status}, not resolved or closed.`));
       const reason = cleanText(cmd.reason ?? '', 'reason', LIMITS.reason, true);
       if (!reason.ok) return reason;
       return ok({
-        fields: { status: t.responseMetAt === undefined ? 'new' : 'responded', resolvedAt: undefined, closedAt: undefined },
+        fields: {
+          status: t.responseMetAt === undefined ? 'new' : 'responded',
+          resolvedAt: undefined,
+          closedAt: undefined,
+        },
         events: [ev('reopened', reason.value === '' ? undefined : reason.value)],
         what: 'reopened it',
       });
@@ -427,7 +482,11 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
     case 'note': {
       const text = cleanText(cmd.text, 'note', LIMITS.message);
       if (!text.ok) return text;
-      return ok({ fields: {}, events: [ev('internal-note', text.value, undefined, true)], what: 'added an internal note' });
+      return ok({
+        fields: {},
+        events: [ev('internal-note', text.value, undefined, true)],
+        what: 'added an internal note',
+      });
     }
     case 'escalate': {
       const closed = needOpen(t, 'escalate');
@@ -437,19 +496,34 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
       const cooldown = engine.policy.escalation.customerCooldownMinutes * 60_000;
       if (t.lastEscalationAt !== undefined && at < t.lastEscalationAt + cooldown) {
         return fail(
-          new DomainError('RATE_LIMITED', `${t.id} was escalated recently; it can be escalated again after the cooldown.`, {
-            nextAllowedAt: t.lastEscalationAt + cooldown,
-          }),
+          new DomainError(
+            'RATE_LIMITED',
+            `${t.id} was escalated recently; it can be escalated again after the cooldown.`,
+            {
+              nextAllowedAt: t.lastEscalationAt + cooldown,
+            },
+          ),
         );
       }
-      return ok({ fields: { lastEscalationAt: at }, events: [ev('escalation-requested', reason.value)], what: 'asked for escalation' });
+      return ok({
+        fields: { lastEscalationAt: at },
+        events: [ev('escalation-requested', reason.value)],
+        what: 'asked for escalation',
+      });
     }
     case 'record': {
       const text = cleanText(cmd.text, 'message', LIMITS.message);
       if (!text.ok) return text;
       const key = cmd.data?.['key'];
-      const notified = cmd.type === 'warning-sent' && typeof key === 'string' && !t.notified.includes(key) ? { notified: [...t.notified, key] } : {};
-      return ok({ fields: notified, events: [ev(cmd.type, text.value, cmd.data, true)], what: cmd.type.replace('-', ' ') });
+      const notified =
+        cmd.type === 'warning-sent' && typeof key === 'string' && !t.notified.includes(key)
+          ? { notified: [...t.notified, key] }
+          : {};
+      return ok({
+        fields: notified,
+        events: [ev(cmd.type, text.value, cmd.data, true)],
+        what: cmd.type.replace('-', ' '),
+      });
     }
   }
 }
@@ -460,12 +534,20 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
  * @example apply(ticket, alice, { kind: 'reply', text: 'Looking now' }, now, engine)
  *   // ok: status 'responded', responseMetAt = now, one 'engineer-reply' event
  */
-export function apply(t: Ticket, actor: Actor, cmd: Command, now: Instant, engine: SlaEngine): Result<Change> {
+export function apply(
+  t: Ticket,
+  actor: Actor,
+  cmd: Command,
+  now: Instant,
+  engine: SlaEngine,
+): Result<Change> {
   if (STAFF_ONLY.has(cmd.kind) && actor.role !== 'engineer' && actor.role !== 'manager') {
     return fail(notAllowed('Only support staff can do that.'));
   }
-  if (CUSTOMER_ONLY.has(cmd.kind) && actor.role !== 'customer') return fail(notAllowed('Only the customer can do that.'));
-  if (cmd.kind === 'record' && actor.role !== 'system') return fail(notAllowed('Only the app records warnings and pages.'));
+  if (CUSTOMER_ONLY.has(cmd.kind) && actor.role !== 'customer')
+    return fail(notAllowed('Only the customer can do that.'));
+  if (cmd.kind === 'record' && actor.role !== 'system')
+    return fail(notAllowed('Only the app records warnings and pages.'));
   const at = Math.max(now, t.updatedAt);
   const draft = plan(t, actor, cmd, at, engine);
   if (!draft.ok) return draft;

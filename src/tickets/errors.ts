@@ -30,6 +30,7 @@ export const invalidInput = (message: string, field?: string): DomainError =>
   new DomainError('INVALID_INPUT', message, field === undefined ? {} : { field });
 export const notAllowed = (message: string): DomainError => new DomainError('NOT_ALLOWED', message);
 
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DomainError };
+export type Result<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DomainError };
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = <T = never>(error: DomainError): Result<T> => ({ ok: false, error });

@@ -1,7 +1,13 @@
 // The ticket and its timeline events: plain data, no behaviour. Commands live in commands.ts.
 import type { Instant, Priority, Window } from '../sla';
 
-export const CATEGORIES = ['outage', 'partial-outage', 'provisioning', 'interop-testing', 'question'] as const;
+export const CATEGORIES = [
+  'outage',
+  'partial-outage',
+  'provisioning',
+  'interop-testing',
+  'question',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 export const CATEGORY_LABELS: Readonly<Record<Category, string>> = {
   outage: 'Outage',
@@ -11,9 +17,21 @@ export const CATEGORY_LABELS: Readonly<Record<Category, string>> = {
   question: 'Question',
 };
 
-export const STATUSES = ['new', 'responded', 'waiting-on-customer', 'workaround-delivered', 'resolved', 'closed'] as const;
+export const STATUSES = [
+  'new',
+  'responded',
+  'waiting-on-customer',
+  'workaround-delivered',
+  'resolved',
+  'closed',
+] as const;
 export type TicketStatus = (typeof STATUSES)[number];
-export const OPEN_STATUSES: ReadonlySet<TicketStatus> = new Set(['new', 'responded', 'waiting-on-customer', 'workaround-delivered']);
+export const OPEN_STATUSES: ReadonlySet<TicketStatus> = new Set([
+  'new',
+  'responded',
+  'waiting-on-customer',
+  'workaround-delivered',
+]);
 
 export type Role = 'customer' | 'engineer' | 'manager' | 'system';
 

@@ -41,7 +41,12 @@ export interface TicketRepo {
   /** The tenant that owns a ticket id (staff lookups), or null. */
   locate(id: string): Promise<string | null>;
   /** Replaces the ticket if unchanged since `prev` and appends events, atomically. */
-  save(prev: StoredTicket, next: Ticket, events: readonly TicketEvent[], actionId?: string): Promise<SaveOutcome>;
+  save(
+    prev: StoredTicket,
+    next: Ticket,
+    events: readonly TicketEvent[],
+    actionId?: string,
+  ): Promise<SaveOutcome>;
   /** Timeline in order. */
   events(tenantId: string, id: string): Promise<TicketEvent[]>;
   /** Open tickets of all tenants by next deadline (none last). */

@@ -27,9 +27,13 @@ const MAX_ATTEMPTS = 12;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 function unavailable(err: unknown): DomainError {
-  return new DomainError('STORAGE_UNAVAILABLE', 'Could not save right now; nothing was changed. Please try again.', {
-    cause: err instanceof Error ? err.message : String(err),
-  });
+  return new DomainError(
+    'STORAGE_UNAVAILABLE',
+    'Could not save right now; nothing was changed. Please try again.',
+    {
+      cause: err instanceof Error ? err.message : String(err),
+    },
+  );
 }
 
 export class TicketService {
@@ -59,7 +63,8 @@ export class TicketService {
    * @example await tickets.file({ requestId: 'r-1', tenantId, customerName: 'Contoso', … })
    */
   async file(input: NewTicketInput): Promise<Result<{ ticket: Ticket; created: boolean }>> {
-    if (!REQUEST_ID.test(input.requestId)) return fail(invalidInput('The request id is missing or not valid.', 'requestId'));
+    if (!REQUEST_ID.test(input.requestId))
+      return fail(invalidInput('The request id is missing or not valid.', 'requestId'));
     try {
       const id = await this.deps.repo.nextId();
       const opened = openTicket(id, input, this.deps.now(), this.deps.engine);
@@ -95,7 +100,10 @@ export class TicketService {
       const stored = await this.load(scope, normaliseId(id));
       if (stored === null) return fail(ticketNotFound(id));
       const events = await this.deps.repo.events(stored.ticket.tenantId, stored.ticket.id);
-      return ok({ ticket: this.fresh(stored.ticket), events: scope.kind === 'tenant' ? events.filter((e) => !e.internal) : events });
+      return ok({
+        ticket: this.fresh(stored.ticket),
+        events: scope.kind === 'tenant' ? events.filter((e) => !e.internal) : events,
+      });
     } catch (err) {
       return fail(unavailable(err));
     }
@@ -105,7 +113,13 @@ export class TicketService {
    * Applies a command with optimistic concurrency: on a concurrent change it re-reads and re-applies,
    * unless the caller named the version it saw, in which case it reports who changed the ticket first.
    */
-  async act(scope: Scope, id: string, actor: Actor, cmd: Command, options: ActOptions = {}): Promise<Result<Acted>> {
+  async act(
+    scope: Scope,
+    id: string,
+    actor: Actor,
+    cmd: Command,
+    options: ActOptions = {},
+  ): Promise<Result<Acted>> {
     const ticketId = normaliseId(id);
     try {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -120,7 +134,8 @@ export class TicketService {
         const events = this.withEvents(current, change.value);
         const next: Ticket = { ...change.value.ticket, eventCount: current.eventCount + events.length };
         const outcome = await this.deps.repo.save(stored, next, events, options.actionId);
-        if (outcome.kind === 'saved') return ok({ ticket: this.fresh(outcome.stored.ticket), events, duplicate: false });
+        if (outcome.kind === 'saved')
+          return ok({ ticket: this.fresh(outcome.stored.ticket), events, duplicate: false });
         if (outcome.kind === 'duplicate-action') {
           const again = await this.load(scope, ticketId);
           if (again === null) return fail(ticketNotFound(id));
@@ -175,10 +190,14 @@ export function normaliseId(id: string): string {
 
 function staleTicket(t: Ticket): DomainError {
   const when = new Date(t.lastChange.at).toISOString();
-  return new DomainError('STALE_TICKET', `${t.lastChange.by.name} ${t.lastChange.what} first (${t.id}, ${when}).`, {
-    by: t.lastChange.by.name,
-    what: t.lastChange.what,
-    at: t.lastChange.at,
-    version: t.version,
-  });
+  return new DomainError(
+    'STALE_TICKET',
+    `${t.lastChange.by.name} ${t.lastChange.what} first (${t.id}, ${when}).`,
+    {
+      by: t.lastChange.by.name,
+      what: t.lastChange.what,
+      at: t.lastChange.at,
+      version: t.version,
+    },
+  );
 }

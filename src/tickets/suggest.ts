@@ -12,9 +12,46 @@ export interface Suggestion {
 }
 
 /** Words that say the whole service or every user is hit (P1's "all Customer accounts"). */
-const EVERYONE = ['all users', 'all of our users', 'all our users', 'everyone', 'everybody', 'nobody', 'no one', 'none of our', 'none of the', 'entire', 'whole company', 'all accounts', 'all customers', 'system-wide', 'company-wide', 'all sites', 'all calls'];
+const EVERYONE = [
+  'all users',
+  'all of our users',
+  'all our users',
+  'everyone',
+  'everybody',
+  'nobody',
+  'no one',
+  'none of our',
+  'none of the',
+  'entire',
+  'whole company',
+  'all accounts',
+  'all customers',
+  'system-wide',
+  'company-wide',
+  'all sites',
+  'all calls',
+];
 /** Words of the telephony service failing (P1's example: inability to make and/or receive a call). */
-const SERVICE_DOWN = ['make calls', 'make a call', 'receive calls', 'receive a call', 'place calls', 'no calls', 'calls fail', 'calls are failing', 'cannot call', "can't call", 'no dial tone', 'service is down', 'is down', 'are down', 'outage', 'not working', 'offline', 'unreachable'];
+const SERVICE_DOWN = [
+  'make calls',
+  'make a call',
+  'receive calls',
+  'receive a call',
+  'place calls',
+  'no calls',
+  'calls fail',
+  'calls are failing',
+  'cannot call',
+  "can't call",
+  'no dial tone',
+  'service is down',
+  'is down',
+  'are down',
+  'outage',
+  'not working',
+  'offline',
+  'unreachable',
+];
 
 function found(text: string, phrases: readonly string[]): string | undefined {
   return phrases.find((p) => {
@@ -39,16 +76,27 @@ export function suggestPriority(policy: Policy, message: string): Suggestion {
     return { priority: 'P1', category: 'outage', reason: `"${everyone}" + "${down}" → P1, ${name('P1')}` };
   }
   const p2 = found(text, policy.priorities.P2.keywords);
-  if (p2 !== undefined) return { priority: 'P2', category: 'partial-outage', reason: `"${p2}" → P2, ${name('P2')}` };
+  if (p2 !== undefined)
+    return { priority: 'P2', category: 'partial-outage', reason: `"${p2}" → P2, ${name('P2')}` };
   if (down !== undefined) {
-    return { priority: 'P2', category: 'partial-outage', reason: `"${down}" but not for every user → P2, ${name('P2')}` };
+    return {
+      priority: 'P2',
+      category: 'partial-outage',
+      reason: `"${down}" but not for every user → P2, ${name('P2')}`,
+    };
   }
   const p3 = found(text, policy.priorities.P3.keywords);
-  if (p3 !== undefined) return { priority: 'P3', category: p3 === 'question' || p3 === 'how do i' ? 'question' : 'provisioning', reason: `"${p3}" → P3, ${name('P3')}` };
+  if (p3 !== undefined)
+    return {
+      priority: 'P3',
+      category: p3 === 'question' || p3 === 'how do i' ? 'question' : 'provisioning',
+      reason: `"${p3}" → P3, ${name('P3')}`,
+    };
   return { priority: 'P3', category: 'question', reason: `no outage described → P3, ${name('P3')}` };
 }
 
-const PROBLEM = /\b(can ?not|can't|cannot|unable|won't|doesn't|does not|isn't|is not|not working|fail(s|ed|ing)?|error|broken|down|outage|problem|issue|stuck|missing|wrong|no (dial|audio|sound|calls?))\b/i;
+const PROBLEM =
+  /\b(can ?not|can't|cannot|unable|won't|doesn't|does not|isn't|is not|not working|fail(s|ed|ing)?|error|broken|down|outage|problem|issue|stuck|missing|wrong|no (dial|audio|sound|calls?))\b/i;
 
 /** True when a free-text message describes a problem or asks for help (it opens the ticket form). */
 export function describesProblem(policy: Policy, message: string): boolean {

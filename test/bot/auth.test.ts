@@ -5,7 +5,13 @@ import { CONTOSO } from '../fixtures/filing';
 import { personalMessage, post } from '../support/activities';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
 import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { botAuthSettings, botCredentialsFactory, botFrameworkClaims, startFakeEntra, type FakeEntra } from '../support/entra';
+import {
+  botAuthSettings,
+  botCredentialsFactory,
+  botFrameworkClaims,
+  startFakeEntra,
+  type FakeEntra,
+} from '../support/entra';
 import { startTestApp, type TestClock } from '../support/app';
 import { loadConfig } from '../../src/config';
 
@@ -22,12 +28,20 @@ beforeAll(async () => {
   connector = await startFakeConnector();
   entra = await startFakeEntra();
   entra.registerApp(APP_ID, PASSWORD);
-  const { MicrosoftAppId: _id, MicrosoftAppPassword: _pw, MicrosoftAppType: _type, MicrosoftAppTenantId: _tenant, ...overrides } = botAuthSettings(entra, APP_ID, PASSWORD);
+  const {
+    MicrosoftAppId: _id,
+    MicrosoftAppPassword: _pw,
+    MicrosoftAppType: _type,
+    MicrosoftAppTenantId: _tenant,
+    ...overrides
+  } = botAuthSettings(entra, APP_ID, PASSWORD);
   app = await startTestApp({
     connectionString: azurite.connectionString,
     clock,
     env: { BOT_ID: APP_ID, BOT_PASSWORD: PASSWORD, CUSTOMER_TENANTS: `${CONTOSO}=Contoso` },
-    botAuth: { overrides, credentialsFactory: botCredentialsFactory(APP_ID, PASSWORD) as never },
+    // The SDK types this as its abstract factory class, which its own factories implement rather than extend.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    botAuth: { overrides, credentialsFactory: botCredentialsFactory(APP_ID, PASSWORD) },
   });
 });
 afterAll(async () => {
@@ -55,7 +69,10 @@ it.each([
   ['a wrongly signed token', () => entra.mintToken(claims(), { foreignKey: true })],
   ['a token for another bot', () => entra.mintToken(claims(), { audience: 'someone-else' })],
   ['a token from another issuer', () => entra.mintToken(claims(), { issuer: 'https://evil.example' })],
-  ['a token for another service URL', () => entra.mintToken(botFrameworkClaims(APP_ID, 'https://smba.trafficmanager.net/amer/'))],
+  [
+    'a token for another service URL',
+    () => entra.mintToken(botFrameworkClaims(APP_ID, 'https://smba.trafficmanager.net/amer/')),
+  ],
   ['a token signed with an unknown key', () => entra.mintToken(claims(), { kid: 'unknown-kid' })],
   ['garbage', () => 'not.a.jwt'],
 ])('%s gets 401 and nothing is processed', async (_name, token) => {
@@ -69,7 +86,9 @@ it.each([
 
 describe('local mode', () => {
   it('is refused in production and off loopback', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', TABLES_ENDPOINT: 'https://x.table.core.windows.net' })).toThrow(/BOT_ID is required in production/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', TABLES_ENDPOINT: 'https://x.table.core.windows.net' }),
+    ).toThrow(/BOT_ID is required in production/);
     expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/only listens on loopback/);
   });
 });

@@ -21,7 +21,11 @@ beforeAll(async () => {
   app = await startTestApp({
     connectionString: azurite.connectionString,
     clock,
-    env: { CUSTOMER_TENANTS: `${CONTOSO}=Contoso;${FABRIKAM}=Fabrikam`, SUPPORT_PHONE: '+1 413-331-6100 option 2', SUPPORT_EMAIL: 'help@teammate.example' },
+    env: {
+      CUSTOMER_TENANTS: `${CONTOSO}=Contoso;${FABRIKAM}=Fabrikam`,
+      SUPPORT_PHONE: '+1 413-331-6100 option 2',
+      SUPPORT_EMAIL: 'help@teammate.example',
+    },
   });
 });
 afterAll(async () => {
@@ -32,11 +36,21 @@ afterAll(async () => {
   for (const card of seenCards) expect(cardProblems(card)).toEqual([]);
 });
 
-const who = (tenantId = CONTOSO, userId = '29:ann') => ({ serviceUrl: connector.serviceUrl, tenantId, userId, userName: 'Ann Customer', timezone: 'Europe/London' });
+const who = (tenantId = CONTOSO, userId = '29:ann') => ({
+  serviceUrl: connector.serviceUrl,
+  tenantId,
+  userId,
+  userName: 'Ann Customer',
+  timezone: 'Europe/London',
+});
 const messages = `/api/messages`;
 
 /** Posts a message and returns the cards (or texts) the bot sent back. */
-async function say(text: string, tenantId = CONTOSO, userId = '29:ann'): Promise<{ cards: Record<string, unknown>[]; texts: string[] }> {
+async function say(
+  text: string,
+  tenantId = CONTOSO,
+  userId = '29:ann',
+): Promise<{ cards: Record<string, unknown>[]; texts: string[] }> {
   connector.clear();
   const res = await post(`${app.url}${messages}`, personalMessage({ ...who(tenantId, userId), text }));
   expect(res.status).toBe(200);
@@ -47,8 +61,21 @@ async function say(text: string, tenantId = CONTOSO, userId = '29:ann'): Promise
 }
 
 /** Presses an Action.Execute button; returns the card (or message) of the invoke response. */
-async function press(verb: string, data: JsonObject, tenantId = CONTOSO, userId = '29:ann', id?: string): Promise<{ card?: Record<string, unknown>; message?: string; status: number }> {
-  const res = await post(`${app.url}${messages}`, actionExecute(verb, { verb, ...data }, { ...who(tenantId, userId), replyToId: '1:card', ...(id === undefined ? {} : { id }) }));
+async function press(
+  verb: string,
+  data: JsonObject,
+  tenantId = CONTOSO,
+  userId = '29:ann',
+  id?: string,
+): Promise<{ card?: Record<string, unknown>; message?: string; status: number }> {
+  const res = await post(
+    `${app.url}${messages}`,
+    actionExecute(
+      verb,
+      { verb, ...data },
+      { ...who(tenantId, userId), replyToId: '1:card', ...(id === undefined ? {} : { id }) },
+    ),
+  );
   const body = res.body as { statusCode?: number; type?: string; value?: unknown } | undefined;
   const value = body?.value;
   if (body?.type === 'application/vnd.microsoft.card.adaptive') {
@@ -64,7 +91,9 @@ function formData(card: Record<string, unknown>): Record<string, string> {
     if (Array.isArray(node)) node.forEach(walk);
     else if (typeof node === 'object' && node !== null) {
       const o = node as Record<string, unknown>;
-      if (typeof o['type'] === 'string' && o['type'].startsWith('Input.') && typeof o['id'] === 'string') out[o['id']] = o['value'] === undefined ? '' : String(o['value']);
+      if (typeof o['type'] === 'string' && o['type'].startsWith('Input.') && typeof o['id'] === 'string')
+        out[o['id']] =
+          typeof o['value'] === 'string' || typeof o['value'] === 'number' ? String(o['value']) : '';
       if (o['type'] === 'Action.Execute' && o['verb'] === 'ticket.submit') Object.assign(out, o['data']);
       Object.values(o).forEach(walk);
     }
@@ -108,7 +137,15 @@ describe('a customer files and follows a ticket in Teams chat', () => {
   it('a valid submit files one ticket and confirms with both deadlines in both zones and a plain sentence', async () => {
     clock.now = Date.parse('2026-11-25T10:00:00-05:00');
     const form = (await say('new ticket')).cards[0] ?? {};
-    const data = { ...formData(form), title: 'Cannot transfer calls', description: 'Two accounts cannot transfer calls.', category: 'partial-outage', priority: 'P2', affectedUsers: '12', callbackNumber: '+1 555 0100' };
+    const data = {
+      ...formData(form),
+      title: 'Cannot transfer calls',
+      description: 'Two accounts cannot transfer calls.',
+      category: 'partial-outage',
+      priority: 'P2',
+      affectedUsers: '12',
+      callbackNumber: '+1 555 0100',
+    };
     const first = await press('ticket.submit', data);
     const text = cardText(first.card);
     const id = /TM-\d+/.exec(text)?.[0] ?? '';
@@ -119,7 +156,9 @@ describe('a customer files and follows a ticket in Teams chat', () => {
     // 120 support-hours minutes from Wed 10:00 ET: Wed 12:00 ET, 17:00 in London.
     expect(text).toContain('Response due: today 12:00 ET (today 17:00 your time)');
     expect(text).toContain('Work-around due: Wed 2 Dec 10:00 ET (Wed 2 Dec 15:00 your time)');
-    expect(text).toContain('Support is open now. Your P2 ticket will get a reply by today 12:00 ET (today 17:00 your time).');
+    expect(text).toContain(
+      'Support is open now. Your P2 ticket will get a reply by today 12:00 ET (today 17:00 your time).',
+    );
     expect(JSON.stringify(first.card)).toContain('"refresh"');
     // Submitting the same form again files nothing new.
     const second = await press('ticket.submit', data);
@@ -131,14 +170,28 @@ describe('a customer files and follows a ticket in Teams chat', () => {
   it('after hours the sentence says when support opens and when the reply is due', async () => {
     clock.now = Date.parse('2026-11-28T10:00:00-05:00'); // Saturday
     const form = (await say('new ticket')).cards[0] ?? {};
-    const res = await press('ticket.submit', { ...formData(form), title: 'Cannot add a user', description: 'The admin portal refuses new users.', category: 'provisioning', priority: 'P3' });
-    expect(cardText(res.card)).toContain('Support is closed until Monday 04:00 ET (Monday 09:00 your time). Your P3 ticket will get a reply by Monday 12:00 ET (Monday 17:00 your time).');
+    const res = await press('ticket.submit', {
+      ...formData(form),
+      title: 'Cannot add a user',
+      description: 'The admin portal refuses new users.',
+      category: 'provisioning',
+      priority: 'P3',
+    });
+    expect(cardText(res.card)).toContain(
+      'Support is closed until Monday 04:00 ET (Monday 09:00 your time). Your P3 ticket will get a reply by Monday 12:00 ET (Monday 17:00 your time).',
+    );
     clock.now = Date.parse('2026-11-25T10:00:00-05:00');
   });
 
   it('validation errors come back in the card with what was typed kept', async () => {
     const form = (await say('new ticket')).cards[0] ?? {};
-    const res = await press('ticket.submit', { ...formData(form), title: '', description: 'typed text stays', priority: 'P9', affectedUsers: 'many' });
+    const res = await press('ticket.submit', {
+      ...formData(form),
+      title: '',
+      description: 'typed text stays',
+      priority: 'P9',
+      affectedUsers: 'many',
+    });
     const text = cardText(res.card);
     expect(text).toContain('Please check the fields marked below.');
     expect(text).toContain('A short title is required.');
@@ -182,14 +235,19 @@ describe('a customer files and follows a ticket in Teams chat', () => {
     expect(timeline.value.events.filter((e) => e.type === 'escalation-requested')).toHaveLength(1);
   });
 
-  it('another tenant\'s ticket id is not found, exactly like a missing one', async () => {
+  it("another tenant's ticket id is not found, exactly like a missing one", async () => {
     const ticket = (await app.tickets.tenantOpen(CONTOSO))[0];
     if (ticket === undefined) throw new Error('no ticket');
     const theirs = await say(`status ${ticket.id}`, FABRIKAM, '29:fab');
     const missing = await say('status TM-999999', FABRIKAM, '29:fab');
     expect(theirs.texts[0]).toBe(`No ticket ${ticket.id} was found for your organisation.`);
     expect(missing.texts[0]).toBe('No ticket TM-999999 was found for your organisation.');
-    const replayed = await press('ticket.answer', { ticketId: ticket.id, message: 'let me in' }, FABRIKAM, '29:fab');
+    const replayed = await press(
+      'ticket.answer',
+      { ticketId: ticket.id, message: 'let me in' },
+      FABRIKAM,
+      '29:fab',
+    );
     expect(replayed.message).toBe(`No ticket ${ticket.id} was found for your organisation.`);
     const shown = await press('ticket.show', { ticketId: ticket.id }, FABRIKAM, '29:fab');
     expect(shown.message).not.toContain(ticket.title);
@@ -201,24 +259,58 @@ describe('a customer files and follows a ticket in Teams chat', () => {
     expect(cards).toHaveLength(0);
     expect(texts[0]).toContain('+1 413-331-6100 option 2');
     expect(texts[0]).toContain('help@teammate.example');
-    const res = await press('ticket.submit', { requestId: '3b7e6c1a-0000-4000-8000-000000000001', title: 'x', description: 'y', category: 'outage', priority: 'P1' }, STRANGER, '29:x');
+    const res = await press(
+      'ticket.submit',
+      {
+        requestId: '3b7e6c1a-0000-4000-8000-000000000001',
+        title: 'x',
+        description: 'y',
+        category: 'outage',
+        priority: 'P1',
+      },
+      STRANGER,
+      '29:x',
+    );
     expect(res.message).toContain('not set up for SLA Desk support');
     expect((await app.tickets.tenantTickets(STRANGER, 10)).items.length).toBe(before);
   });
 
   it('oversized and malformed input gets a clear answer and changes nothing', async () => {
     const before = (await app.tickets.tenantTickets(CONTOSO, 100)).items.length;
-    const huge = await post(`${app.url}${messages}`, personalMessage({ ...who(), text: 'x'.repeat(300_000) }));
+    const huge = await post(
+      `${app.url}${messages}`,
+      personalMessage({ ...who(), text: 'x'.repeat(300_000) }),
+    );
     expect(huge.status).toBe(413);
-    const broken = await fetch(`${app.url}${messages}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
+    const broken = await fetch(`${app.url}${messages}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type":',
+    });
     expect(broken.status).toBe(400);
-    const notObject = await fetch(`${app.url}${messages}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1,2]' });
+    const notObject = await fetch(`${app.url}${messages}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[1,2]',
+    });
     expect(notObject.status).toBe(400);
     const badForm = await press('ticket.submit', { requestId: 'x/../#?', title: 'a' });
     expect(badForm.message).toContain('could not be read');
-    const longTitle = await press('ticket.submit', { requestId: '3b7e6c1a-0000-4000-8000-000000000002', title: 't'.repeat(201), description: 'd', category: 'outage', priority: 'P1' });
+    const longTitle = await press('ticket.submit', {
+      requestId: '3b7e6c1a-0000-4000-8000-000000000002',
+      title: 't'.repeat(201),
+      description: 'd',
+      category: 'outage',
+      priority: 'P1',
+    });
     expect(cardText(longTitle.card)).toContain('At most 200 characters.');
-    const injection = await press('ticket.submit', { requestId: '3b7e6c1a-0000-4000-8000-000000000003', title: '**bold** <at>Bob</at> [click](https://evil.example)', description: 'd', category: 'question', priority: 'P3' });
+    const injection = await press('ticket.submit', {
+      requestId: '3b7e6c1a-0000-4000-8000-000000000003',
+      title: '**bold** <at>Bob</at> [click](https://evil.example)',
+      description: 'd',
+      category: 'question',
+      priority: 'P3',
+    });
     const shown = cardText(injection.card);
     expect(shown).toContain('\\*\\*bold\\*\\* \\<at\\>Bob\\</at\\> \\[click\\](https://evil.example)');
     expect((await app.tickets.tenantTickets(CONTOSO, 100)).items.length).toBe(before + 1);

@@ -28,22 +28,33 @@ it('every ticket and event is there after the app and its Azurite stop and start
     const filed = await app.tickets.file(aFiling({ title: `ticket ${i}` }));
     if (!filed.ok) throw filed.error;
     ids.push(filed.value.ticket.id);
-    const replied = await app.tickets.act({ kind: 'staff' }, filed.value.ticket.id, alice, { kind: 'reply', text: `reply ${i}` });
+    const replied = await app.tickets.act({ kind: 'staff' }, filed.value.ticket.id, alice, {
+      kind: 'reply',
+      text: `reply ${i}`,
+    });
     expect(replied.ok).toBe(true);
   }
-  const asked = await app.tickets.act({ kind: 'staff' }, ids[0] ?? '', alice, { kind: 'ask', text: 'which users?' });
+  const asked = await app.tickets.act({ kind: 'staff' }, ids[0] ?? '', alice, {
+    kind: 'ask',
+    text: 'which users?',
+  });
   expect(asked.ok).toBe(true);
-  const before = await Promise.all(ids.map((id) => app?.tickets.timeline({ kind: 'staff' }, id)));
+  const running = app;
+  const before = await Promise.all(ids.map((id) => running.tickets.timeline({ kind: 'staff' }, id)));
   await app.stop();
   app = undefined;
 
-  app = await startApp(options);
-  const after = await Promise.all(ids.map((id) => app?.tickets.timeline({ kind: 'staff' }, id)));
+  const restarted = await startApp(options);
+  app = restarted;
+  const after = await Promise.all(ids.map((id) => restarted.tickets.timeline({ kind: 'staff' }, id)));
   expect(after).toEqual(before);
   expect((await app.tickets.tenantTickets(CONTOSO, 10)).items.map((t) => t.id)).toEqual([...ids].reverse());
   // The customer's answer after the restart resumes the clock of the ticket that waited.
   clock += 3_600_000;
-  const answered = await app.tickets.act({ kind: 'tenant', tenantId: CONTOSO }, ids[0] ?? '', ann, { kind: 'customer-message', text: 'all of them' });
+  const answered = await app.tickets.act({ kind: 'tenant', tenantId: CONTOSO }, ids[0] ?? '', ann, {
+    kind: 'customer-message',
+    text: 'all of them',
+  });
   if (!answered.ok) throw answered.error;
   expect(answered.value.ticket.status).toBe('responded');
   expect(answered.value.ticket.sla.pausedMs).toBe(3_600_000);

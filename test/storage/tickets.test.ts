@@ -1,6 +1,6 @@
 // Tickets on real Azurite through @azure/data-tables: lifecycle, timeline order, concurrency,
 // idempotency, queries, bad input and tenant isolation.
-import { TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { DEFAULT_POLICY } from '../../src/policy/default';
 import { silentLogger } from '../../src/log';
 import { SlaEngine } from '../../src/sla';
@@ -17,9 +17,15 @@ let azurite: TestAzurite;
 let clock = Date.parse('2026-11-24T09:00:00-05:00');
 const now = (): number => clock;
 
-async function makeService(prefix = 'TM'): Promise<{ service: TicketService; repo: TableTicketRepo; tickets: TableClient; index: TableClient }> {
+async function makeService(
+  prefix = 'TM',
+): Promise<{ service: TicketService; repo: TableTicketRepo; tickets: TableClient; index: TableClient }> {
   const names = [uniqueTableName('tickets'), uniqueTableName('index')] as const;
-  const handle = await createTableClients({ kind: 'connection-string', connectionString: azurite.connectionString }, names, silentLogger);
+  const handle = await createTableClients(
+    { kind: 'connection-string', connectionString: azurite.connectionString },
+    names,
+    silentLogger,
+  );
   const tickets = handle.clients[names[0]] as TableClient;
   const index = handle.clients[names[1]] as TableClient;
   const repo = new TableTicketRepo({ tickets, index, prefix, now });
@@ -101,7 +107,9 @@ describe('tickets in Table Storage', () => {
   it('two instances share the id counter without collisions', async () => {
     const { repo, tickets, index } = await makeService();
     const other = new TableTicketRepo({ tickets, index, prefix: 'TM', now });
-    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? repo : other).nextId()));
+    const ids = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? repo : other).nextId()),
+    );
     expect(new Set(ids).size).toBe(30);
   });
 
@@ -110,13 +118,21 @@ describe('tickets in Table Storage', () => {
     const { ticket } = value(await service.file(aFiling()));
     let version = ticket.version;
     for (let round = 0; round < 3; round++) {
-      const engineers = Array.from({ length: 20 }, (_, i) => ({ id: `eng-${round}-${i}`, name: `Engineer ${i}`, role: 'engineer' as const }));
-      const results = await Promise.all(engineers.map((e) => service.act(staff, ticket.id, e, { kind: 'take' }, { expectedVersion: version })));
+      const engineers = Array.from({ length: 20 }, (_, i) => ({
+        id: `eng-${round}-${i}`,
+        name: `Engineer ${i}`,
+        role: 'engineer' as const,
+      }));
+      const results = await Promise.all(
+        engineers.map((e) =>
+          service.act(staff, ticket.id, e, { kind: 'take' }, { expectedVersion: version }),
+        ),
+      );
       const winners = results.filter((r) => r.ok);
       expect(winners).toHaveLength(1);
       const winner = winners[0];
-      if (winner === undefined || !winner.ok) throw new Error('no winner');
-      for (const r of results.filter((x) => !x.ok)) {
+      if (winner?.ok !== true) throw new Error('no winner');
+      for (const r of results) {
         if (r.ok) continue;
         expect(r.error.code).toBe('STALE_TICKET');
         expect(r.error.message).toContain(`${winner.value.ticket.owner?.name ?? '?'} took ownership first`);
@@ -124,21 +140,44 @@ describe('tickets in Table Storage', () => {
       version = winner.value.ticket.version;
     }
     // Without a named version, concurrent notes all land: nothing is lost.
-    const notes = await Promise.all(Array.from({ length: 20 }, (_, i) => service.act(staff, ticket.id, bob, { kind: 'note', text: `n${i}` })));
+    const notes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        service.act(staff, ticket.id, bob, { kind: 'note', text: `n${i}` }),
+      ),
+    );
     expect(notes.every((r) => r.ok)).toBe(true);
     const { ticket: after, events } = value(await service.timeline(staff, ticket.id));
     expect(after.version).toBe(version + 20);
-    expect(events.filter((e) => e.type === 'internal-note').map((e) => e.text).sort()).toEqual(
-      Array.from({ length: 20 }, (_, i) => `n${i}`).sort(),
-    );
+    expect(
+      events
+        .filter((e) => e.type === 'internal-note')
+        .map((e) => e.text)
+        .sort(),
+    ).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}`).sort());
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
   });
 
   it('a retried action (same action id) is applied once', async () => {
     const { service } = await makeService();
     const { ticket } = value(await service.file(aFiling()));
-    const first = value(await service.act(staff, ticket.id, alice, { kind: 'reply', text: 'On it' }, { actionId: 'activity-1' }));
-    const again = value(await service.act(staff, ticket.id, alice, { kind: 'reply', text: 'On it' }, { actionId: 'activity-1' }));
+    const first = value(
+      await service.act(
+        staff,
+        ticket.id,
+        alice,
+        { kind: 'reply', text: 'On it' },
+        { actionId: 'activity-1' },
+      ),
+    );
+    const again = value(
+      await service.act(
+        staff,
+        ticket.id,
+        alice,
+        { kind: 'reply', text: 'On it' },
+        { actionId: 'activity-1' },
+      ),
+    );
     expect(first.duplicate).toBe(false);
     expect(again.duplicate).toBe(true);
     const { events } = value(await service.timeline(staff, ticket.id));
@@ -153,7 +192,9 @@ describe('tickets in Table Storage', () => {
     clock = start + 10 * 60_000;
     const p1 = value(await service.file(aFiling({ priority: 'P1', title: 'all calls down' }))).ticket; // due 10:10
     clock = start + 20 * 60_000;
-    const other = value(await service.file(aFiling({ tenantId: FABRIKAM, customerName: 'Fabrikam', priority: 'P2' }))).ticket; // due 11:20
+    const other = value(
+      await service.file(aFiling({ tenantId: FABRIKAM, customerName: 'Fabrikam', priority: 'P2' })),
+    ).ticket; // due 11:20
     const queue = await service.queue();
     expect(queue.items.map((t) => t.id)).toEqual([p1.id, other.id, p3.id]);
     const mine = await service.tenantTickets(CONTOSO);
@@ -165,13 +206,21 @@ describe('tickets in Table Storage', () => {
     // Resolving a ticket takes it out of the queue and the due index.
     value(await service.act(staff, p1.id, alice, { kind: 'resolve', text: 'Fixed' }));
     expect((await service.queue()).items.map((t) => t.id)).toEqual([other.id, p3.id]);
-    expect((await service.dueBefore(Date.parse('2026-11-24T10:30:00-05:00'))).map((d) => d.ticketId)).toEqual([other.id]);
+    expect((await service.dueBefore(Date.parse('2026-11-24T10:30:00-05:00'))).map((d) => d.ticketId)).toEqual(
+      [other.id],
+    );
     expect((await service.tenantOpen(CONTOSO)).map((t) => t.id)).toEqual([p3.id]);
     // A month's tickets come from each tenant's listing, never a table scan.
     const created = await service.createdBetween(start, start + 15 * 60_000);
     expect(created.map((t) => t.id)).toEqual([p3.id, p1.id]);
-    expect((await service.createdBetween(start, start + 60 * 60_000)).map((t) => t.id)).toEqual([p3.id, p1.id, other.id]);
-    expect((await service.createdBetween(start, start + 60 * 60_000, FABRIKAM)).map((t) => t.id)).toEqual([other.id]);
+    expect((await service.createdBetween(start, start + 60 * 60_000)).map((t) => t.id)).toEqual([
+      p3.id,
+      p1.id,
+      other.id,
+    ]);
+    expect((await service.createdBetween(start, start + 60 * 60_000, FABRIKAM)).map((t) => t.id)).toEqual([
+      other.id,
+    ]);
     // Pages of the queue continue where they stopped.
     const first = await service.queue(1);
     expect(first.items.map((t) => t.id)).toEqual([other.id]);
@@ -182,13 +231,22 @@ describe('tickets in Table Storage', () => {
   it('a stale index row left by a crash is ignored and cleaned', async () => {
     const { service, index } = await makeService();
     const { ticket } = value(await service.file(aFiling({ priority: 'P3' })));
-    await index.upsertEntity({ partitionKey: 'idx', rowKey: `q|0000000000001|${ticket.id}`, tenantId: CONTOSO, ticketId: ticket.id, version: 1, writtenAt: clock });
+    await index.upsertEntity({
+      partitionKey: 'idx',
+      rowKey: `q|0000000000001|${ticket.id}`,
+      tenantId: CONTOSO,
+      ticketId: ticket.id,
+      version: 1,
+      writtenAt: clock,
+    });
     const queue = await service.queue();
     expect(queue.items.map((t) => t.id)).toEqual([ticket.id]);
-    await expect(index.getEntity('idx', `q|0000000000001|${ticket.id}`)).rejects.toMatchObject({ statusCode: 404 });
+    await expect(index.getEntity('idx', `q|0000000000001|${ticket.id}`)).rejects.toMatchObject({
+      statusCode: 404,
+    });
   });
 
-  it('a customer never reaches another tenant\'s ticket, by id or by listing', async () => {
+  it("a customer never reaches another tenant's ticket, by id or by listing", async () => {
     const { service } = await makeService();
     const { ticket } = value(await service.file(aFiling()));
     const byId = await service.get(fabrikam, ticket.id);
@@ -198,7 +256,12 @@ describe('tickets in Table Storage', () => {
       expect(byId.error.code).toBe(missing.error.code);
       expect(byId.error.message).toBe(missing.error.message.replace('TM-999999', ticket.id));
     }
-    const acted = await service.act(fabrikam, ticket.id, { ...ann, id: 'intruder' }, { kind: 'customer-message', text: 'hi' });
+    const acted = await service.act(
+      fabrikam,
+      ticket.id,
+      { ...ann, id: 'intruder' },
+      { kind: 'customer-message', text: 'hi' },
+    );
     expect(acted.ok).toBe(false);
     expect((await service.tenantTickets(FABRIKAM)).items).toHaveLength(0);
     const { events } = value(await service.timeline(contoso, ticket.id));
@@ -227,7 +290,9 @@ describe('tickets in Table Storage', () => {
     expect(huge.ok).toBe(false);
     expect(await count()).toBe(before);
     // Text with key-like characters is stored and read back intact.
-    const odd = value(await service.act(staff, ticket.id, alice, { kind: 'note', text: "a/b\\c#d?e 'quoted' \u{1F600}" }));
+    const odd = value(
+      await service.act(staff, ticket.id, alice, { kind: 'note', text: "a/b\\c#d?e 'quoted' \u{1F600}" }),
+    );
     expect(odd.events[0]?.text).toBe("a/b\\c#d?e 'quoted' \u{1F600}");
   });
 
@@ -236,17 +301,22 @@ describe('tickets in Table Storage', () => {
     clock = Date.parse('2026-11-24T09:00:00-05:00');
     const { ticket } = value(await service.file(aFiling({ priority: 'P3' })));
     const pk = tenantPk(CONTOSO);
-    const raw = await tickets.getEntity<Record<string, unknown>>(pk, `t|${ticket.id}`);
+    const raw = await tickets.getEntity(pk, `t|${ticket.id}`);
     const doc = JSON.parse(String(raw['doc'])) as Record<string, unknown>;
     delete doc['notified'];
     const sla = doc['sla'] as Record<string, unknown>;
     delete sla['nextNoticeAt'];
-    await tickets.updateEntity({ partitionKey: pk, rowKey: `t|${ticket.id}`, ...raw, sv: 1, doc: JSON.stringify(doc) }, 'Replace');
+    await tickets.updateEntity(
+      { partitionKey: pk, rowKey: `t|${ticket.id}`, ...raw, sv: 1, doc: JSON.stringify(doc) },
+      'Replace',
+    );
     expect(TICKET_SCHEMA).toBeGreaterThan(1);
     const read: Ticket = value(await service.get(contoso, ticket.id));
     expect(read.notified).toEqual([]);
     expect(read.sla.nextNoticeAt).toBe(Date.parse('2026-11-24T11:00:00-05:00'));
-    const acted = value(await service.act(contoso, ticket.id, ann, { kind: 'customer-message', text: 'any news?' }));
+    const acted = value(
+      await service.act(contoso, ticket.id, ann, { kind: 'customer-message', text: 'any news?' }),
+    );
     expect(acted.ticket.version).toBe(ticket.version + 1);
   });
 });

@@ -1,7 +1,10 @@
 // Checks a card the way a client would: the official `adaptivecards` library parses it without a single
 // warning or validation event, and the message fits Teams' size limit.
+import type * as AdaptiveCards from 'adaptivecards';
+
+// The package's ESM build does not load in Node; its UMD bundle does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC = require('adaptivecards/dist/adaptivecards.js') as typeof import('adaptivecards');
+const AC = require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCards;
 
 /** Teams rejects messages over about 28 KB; cards must stay under it. */
 export const TEAMS_MESSAGE_LIMIT = 28 * 1024;
@@ -33,7 +36,11 @@ export function cardProblems(json: unknown): string[] {
 }
 
 /** The Adaptive Card content of an activity's attachments. */
-export function cardsOf(activity: { readonly attachments?: readonly { readonly contentType: string; readonly content?: unknown }[] } | undefined): Record<string, unknown>[] {
+export function cardsOf(
+  activity:
+    | { readonly attachments?: readonly { readonly contentType: string; readonly content?: unknown }[] }
+    | undefined,
+): Record<string, unknown>[] {
   return (activity?.attachments ?? [])
     .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
     .map((a) => a.content as Record<string, unknown>);
@@ -47,7 +54,8 @@ export function cardText(card: unknown): string {
     else if (typeof node === 'object' && node !== null) {
       const o = node as Record<string, unknown>;
       if (o['type'] === 'TextBlock' && typeof o['text'] === 'string') out.push(o['text']);
-      if (typeof o['title'] === 'string' && typeof o['value'] === 'string') out.push(`${o['title']}: ${o['value']}`);
+      if (typeof o['title'] === 'string' && typeof o['value'] === 'string')
+        out.push(`${o['title']}: ${o['value']}`);
       Object.values(o).forEach(walk);
     }
   };

@@ -80,7 +80,13 @@ describe('a ticket moves new → responded → waiting ⇄ back → work-around 
 
   it('raising the priority applies the raise rule and records old and new deadlines', () => {
     const t = filed(et('2026-11-24T09:00:00'), 'P3');
-    const r = apply(t, alice, { kind: 'change-priority', to: 'P1', reason: 'All users down now' }, et('2026-11-24T10:00:00'), engine);
+    const r = apply(
+      t,
+      alice,
+      { kind: 'change-priority', to: 'P1', reason: 'All users down now' },
+      et('2026-11-24T10:00:00'),
+      engine,
+    );
     if (!r.ok) throw r.error;
     expect(r.value.ticket.priority).toBe('P1');
     expect(r.value.ticket.sla.responseDue).toBe(et('2026-11-24T11:00:00'));
@@ -98,17 +104,79 @@ describe('illegal moves are refused with a reason and change nothing', () => {
   const cases: [string, (t: Ticket) => Ticket, Actor, Command, RegExp][] = [
     ['close a new ticket', (t) => t, ann, { kind: 'close' }, /Only a resolved ticket can be closed/],
     ['reopen an open ticket', (t) => t, ann, { kind: 'reopen' }, /not resolved or closed/],
-    ['reply on a resolved ticket', (t) => run(t, [[alice, { kind: 'resolve' }, '2026-11-24T10:00:00']]), alice, { kind: 'reply', text: 'hi' }, /Reopen it first/],
-    ['deliver a work-around on a closed ticket', (t) => run(t, [[alice, { kind: 'resolve' }, '2026-11-24T10:00:00'], [ann, { kind: 'close' }, '2026-11-24T11:00:00']]), alice, { kind: 'workaround', text: 'x' }, /closed/],
-    ['write on a closed ticket', (t) => run(t, [[alice, { kind: 'resolve' }, '2026-11-24T10:00:00'], [ann, { kind: 'close' }, '2026-11-24T11:00:00']]), ann, { kind: 'customer-message', text: 'x' }, /closed/],
-    ['set the same priority', (t) => t, alice, { kind: 'change-priority', to: 'P3', reason: 'x' }, /already P3/],
-    ['take a ticket you own', (t) => run(t, [[alice, { kind: 'take' }, '2026-11-24T09:05:00']]), alice, { kind: 'take' }, /already own/],
+    [
+      'reply on a resolved ticket',
+      (t) => run(t, [[alice, { kind: 'resolve' }, '2026-11-24T10:00:00']]),
+      alice,
+      { kind: 'reply', text: 'hi' },
+      /Reopen it first/,
+    ],
+    [
+      'deliver a work-around on a closed ticket',
+      (t) =>
+        run(t, [
+          [alice, { kind: 'resolve' }, '2026-11-24T10:00:00'],
+          [ann, { kind: 'close' }, '2026-11-24T11:00:00'],
+        ]),
+      alice,
+      { kind: 'workaround', text: 'x' },
+      /closed/,
+    ],
+    [
+      'write on a closed ticket',
+      (t) =>
+        run(t, [
+          [alice, { kind: 'resolve' }, '2026-11-24T10:00:00'],
+          [ann, { kind: 'close' }, '2026-11-24T11:00:00'],
+        ]),
+      ann,
+      { kind: 'customer-message', text: 'x' },
+      /closed/,
+    ],
+    [
+      'set the same priority',
+      (t) => t,
+      alice,
+      { kind: 'change-priority', to: 'P3', reason: 'x' },
+      /already P3/,
+    ],
+    [
+      'take a ticket you own',
+      (t) => run(t, [[alice, { kind: 'take' }, '2026-11-24T09:05:00']]),
+      alice,
+      { kind: 'take' },
+      /already own/,
+    ],
     ['a customer replies as staff', (t) => t, ann, { kind: 'reply', text: 'x' }, /Only support staff/],
-    ['staff escalate as the customer', (t) => t, alice, { kind: 'escalate', reason: 'x' }, /Only the customer/],
-    ['a customer records a page', (t) => t, ann, { kind: 'record', type: 'page-sent', text: 'x' }, /Only the app/],
+    [
+      'staff escalate as the customer',
+      (t) => t,
+      alice,
+      { kind: 'escalate', reason: 'x' },
+      /Only the customer/,
+    ],
+    [
+      'a customer records a page',
+      (t) => t,
+      ann,
+      { kind: 'record', type: 'page-sent', text: 'x' },
+      /Only the app/,
+    ],
     ['an empty reply', (t) => t, alice, { kind: 'reply', text: '   ' }, /Message is required/],
-    ['an oversized reply', (t) => t, alice, { kind: 'reply', text: 'x'.repeat(8001) }, /8,001 characters; the limit is 8,000/],
-    ['a priority change without a reason', (t) => t, alice, { kind: 'change-priority', to: 'P1', reason: '' }, /Reason is required/],
+    [
+      'an oversized reply',
+      (t) => t,
+      alice,
+      { kind: 'reply', text: 'x'.repeat(8001) },
+      /8,001 characters; the limit is 8,000/,
+    ],
+    [
+      'a priority change without a reason',
+      (t) => t,
+      alice,
+      { kind: 'change-priority', to: 'P1', reason: '' },
+      /Reason is required/,
+    ],
   ];
   it.each(cases)('%s', (_name, setup, actor, cmd, message) => {
     const t = setup(filed());
@@ -119,17 +187,40 @@ describe('illegal moves are refused with a reason and change nothing', () => {
 
   it('escalation is allowed once per ticket every four hours', () => {
     const t = run(filed(), [[ann, { kind: 'escalate', reason: 'Urgent for us' }, '2026-11-24T09:10:00']]);
-    const again = apply(t, ann, { kind: 'escalate', reason: 'Still urgent' }, et('2026-11-24T13:00:00'), engine);
+    const again = apply(
+      t,
+      ann,
+      { kind: 'escalate', reason: 'Still urgent' },
+      et('2026-11-24T13:00:00'),
+      engine,
+    );
     expect(again.ok).toBe(false);
     if (!again.ok) expect(again.error.code).toBe('RATE_LIMITED');
-    const later = apply(t, ann, { kind: 'escalate', reason: 'Still urgent' }, et('2026-11-24T13:10:00'), engine);
+    const later = apply(
+      t,
+      ann,
+      { kind: 'escalate', reason: 'Still urgent' },
+      et('2026-11-24T13:10:00'),
+      engine,
+    );
     expect(later.ok).toBe(true);
   });
 
   it('a warning record marks its threshold as posted and moves the next notice', () => {
     const t = filed(et('2026-11-24T09:00:00'), 'P3');
     expect(t.sla.nextNoticeAt).toBe(et('2026-11-24T11:00:00'));
-    const r = apply(t, system, { kind: 'record', type: 'warning-sent', text: '50% of the response time used', data: { key: 'response:50' } }, et('2026-11-24T11:00:00'), engine);
+    const r = apply(
+      t,
+      system,
+      {
+        kind: 'record',
+        type: 'warning-sent',
+        text: '50% of the response time used',
+        data: { key: 'response:50' },
+      },
+      et('2026-11-24T11:00:00'),
+      engine,
+    );
     if (!r.ok) throw r.error;
     expect(r.value.ticket.notified).toEqual(['response:50']);
     expect(r.value.ticket.sla.nextNoticeAt).toBe(et('2026-11-24T12:00:00'));
@@ -139,7 +230,12 @@ describe('illegal moves are refused with a reason and change nothing', () => {
     const bad = openTicket('TM-1', aFiling({ title: 'x'.repeat(201) }), et('2026-11-24T09:00:00'), engine);
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.details).toEqual({ field: 'title' });
-    const badCallback = openTicket('TM-1', aFiling({ callbackNumber: 'call me maybe' }), et('2026-11-24T09:00:00'), engine);
+    const badCallback = openTicket(
+      'TM-1',
+      aFiling({ callbackNumber: 'call me maybe' }),
+      et('2026-11-24T09:00:00'),
+      engine,
+    );
     expect(badCallback.ok).toBe(false);
   });
 });
