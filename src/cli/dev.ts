@@ -85,22 +85,33 @@ interface PlaygroundOptions {
   readonly log: Logger;
 }
 
+/** A playground that could not be started, and says why. */
+function notStarted(reason: string): Playground {
+  return {
+    ready: Promise.reject(new Error(reason)),
+    exited: Promise.resolve('not started'),
+    stop: () => Promise.resolve(),
+  };
+}
+
 function launchPlayground(o: PlaygroundOptions): Playground {
   let cli: string;
   try {
     cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
   } catch {
-    return {
-      ready: Promise.reject(new Error('@microsoft/m365agentsplayground is not installed (run npm install)')),
-      exited: Promise.resolve('not started'),
-      stop: () => Promise.resolve(),
-    };
+    return notStarted('@microsoft/m365agentsplayground is not installed (run npm install)');
   }
-  mkdirSync(dirname(o.logFile), { recursive: true });
+  try {
+    mkdirSync(dirname(o.logFile), { recursive: true });
+  } catch (err) {
+    return notStarted(
+      `cannot create ${dirname(o.logFile)}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
   const env: NodeJS.ProcessEnv = {
     ...o.env,
     TEAMSAPPTESTER_BROWSER: 'none', // never open a browser (it would also exit where there is none)
-    M365_AGENTS_PLAYGROUND_LOGFILE: o.env['M365_AGENTS_PLAYGROUND_LOGFILE'] ?? o.logFile,
+    M365_AGENTS_PLAYGROUND_LOGFILE: o.logFile,
   };
   delete env['NODE_OPTIONS']; // tsx's loaders and --inspect do not belong in the playground
   const child = spawn(
@@ -115,9 +126,21 @@ function launchPlayground(o: PlaygroundOptions): Playground {
     },
   );
 
+  // Its own errors go to its log file; its stdout carries only "Listening on <port>".
   let tail = '';
   const remember = (line: string) => {
     tail = `${tail}\n${line}`.slice(-OUTPUT_TAIL_CHARS);
+  };
+  const why = (): string => {
+    const errors = errorsLogged(o.logFile);
+    const lines =
+      errors.length > 0
+        ? errors
+        : tail
+            .trim()
+            .split('\n')
+            .filter((l) => l !== '');
+    return lines.length === 0 ? '' : `: ${lines.slice(-3).join(' | ')}`;
   };
   let listening: ((port: number) => void) | undefined;
   const listened = new Promise<number>((done) => {
@@ -143,16 +166,17 @@ function launchPlayground(o: PlaygroundOptions): Playground {
   process.on('exit', onLauncherExit);
   let running = true;
   const exited = new Promise<string>((done) => {
-    child.once('exit', (code, signal) => {
+    const finish = (how: string) => {
+      if (!running) return;
       running = false;
       process.removeListener('exit', onLauncherExit);
-      done(signal === null ? `code ${code ?? '?'}` : `signal ${signal}`);
+      done(`${how}${why()}`);
+    };
+    child.once('exit', (code, signal) => {
+      finish(signal === null ? `code ${code ?? '?'}` : `signal ${signal}`);
     });
     child.once('error', (err) => {
-      remember(err.message);
-      running = false;
-      process.removeListener('exit', onLauncherExit);
-      done(`error ${err.message}`);
+      finish(`error ${err.message}`);
     });
   });
 
@@ -164,26 +188,67 @@ function launchPlayground(o: PlaygroundOptions): Playground {
     clearTimeout(timer);
   };
 
-  const outputTail = () => (tail.trim() === '' ? '' : `: ${tail.trim().split('\n').slice(-5).join(' | ')}`);
-  const ready = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`it did not listen within ${PLAYGROUND_START_TIMEOUT_MS / 1000} s${outputTail()}`));
-      void stop();
-    }, PLAYGROUND_START_TIMEOUT_MS);
-    void listened.then((port) => {
-      clearTimeout(timer);
-      if (port === o.port) resolve(port);
-      else {
-        reject(new Error(`it listens on ${port}, not on ${o.port} where the bot replies to it`));
-        void stop();
-      }
-    });
-    void exited.then((how) => {
-      clearTimeout(timer);
-      reject(new Error(`it exited (${how}) before listening${outputTail()}`));
-    });
-  });
+  // Ready once it listens on the port the bot replies to and answers a request: it reads its config
+  // file just after printing "Listening", and exits at once if that fails.
+  const ready = (async (): Promise<number> => {
+    const gone = exited.then((how) => new Error(`it exited (${how})`));
+    const first = await Promise.race([listened, gone, delay(PLAYGROUND_START_TIMEOUT_MS)]);
+    if (first instanceof Error) throw first;
+    if (first === undefined) {
+      await stop();
+      throw new Error(`it did not listen within ${PLAYGROUND_START_TIMEOUT_MS / 1000} s${why()}`);
+    }
+    if (first !== o.port) {
+      await stop();
+      throw new Error(`it listens on ${first}, not on ${o.port} where the bot replies to it`);
+    }
+    const answered = await Promise.race([answers(`http://127.0.0.1:${first}/`, 10_000), gone]);
+    if (answered instanceof Error) throw answered;
+    if (!answered) {
+      await stop();
+      throw new Error(`http://127.0.0.1:${first}/ did not answer${why()}`);
+    }
+    return first;
+  })();
   return { ready, exited, stop };
+}
+
+/** The `error …` lines in the playground's log file (it starts the file afresh each run). */
+function errorsLogged(file: string): string[] {
+  try {
+    const text = readFileSync(file, 'utf8');
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith('error '))
+      .map((line) => line.slice('error '.length).trim().slice(0, 300));
+  } catch {
+    return [];
+  }
+}
+
+/** Resolves undefined after ms; never keeps the process alive on its own. */
+function delay(ms: number): Promise<undefined> {
+  return new Promise((done) => {
+    setTimeout(() => {
+      done(undefined);
+    }, ms).unref();
+  });
+}
+
+/** True once a GET on url answers 2xx, false if none has within timeoutMs. */
+async function answers(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await res.body?.cancel();
+      if (res.ok) return true;
+    } catch {
+      // not yet
+    }
+    await delay(200);
+  }
+  return false;
 }
 
 /** The playground's usual port when free on loopback, else any free one. */
@@ -235,14 +300,14 @@ async function waitHealthy(url: string, timeoutMs = 10_000): Promise<void> {
       last = err instanceof Error ? err.message : String(err);
     }
     if (Date.now() > deadline) throw new Error(`${url}/healthz did not answer: ${last}`);
-    await new Promise((done) => setTimeout(done, 200));
+    await delay(200);
   }
 }
 
 const OFF = new Set(['0', 'false', 'no', 'off']);
 
 async function main(argv: readonly string[]): Promise<void> {
-  const flags = parseFlags('start', { 'no-playground': 'switch', help: 'switch' }, argv);
+  const flags = parseFlags('npm start', { 'no-playground': 'switch', help: 'switch' }, argv);
   if (flags.help === true) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -314,7 +379,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   // The playground logs to ./devTools/ unless told otherwise; .data/ is git-ignored local state.
   const dataDir = config.storage.kind === 'embedded' ? config.storage.dataDir : '.data';
-  const logFile = join(resolve(dataDir), 'playground.log');
+  const logFile = resolve(env['M365_AGENTS_PLAYGROUND_LOGFILE'] ?? join(dataDir, 'playground.log'));
   const port = await playgroundPort();
   if (stopping()) return;
   const playground = launchPlayground({ endpoint, port, env, logFile, log });
@@ -325,18 +390,25 @@ async function main(argv: readonly string[]): Promise<void> {
     log.info(`playground: Microsoft 365 Agents Playground for ${endpoint}, log in ${logFile}`);
     process.stdout.write(`Chat with the bot: http://localhost:${listening}   (Ctrl-C stops everything)\n`);
     void playground.exited.then((how) => {
-      if (!stopping()) log.warn(`the playground stopped (${how}); the bot keeps running on ${endpoint}`);
+      if (stopping()) return;
+      run.playground = undefined;
+      log.warn(`the playground stopped (${how}); the bot keeps running on ${endpoint}`);
     });
   } catch (err) {
     if (stopping()) return;
+    run.playground = undefined;
     log.error(`the playground did not start: ${err instanceof Error ? err.message : String(err)}`);
     log.info(`the bot keeps running on ${endpoint} (Ctrl-C stops it)`);
   }
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof InvalidPolicy || err instanceof UsageError;
+  if (err instanceof UsageError) {
+    process.stderr.write(`[sla-desk] ${err.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const known = err instanceof ConfigError || err instanceof InvalidPolicy;
   const text = known ? err.message : String(err instanceof Error ? err.stack : err);
-  process.stderr.write(`[sla-desk] cannot start: ${text}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
+  process.stderr.write(`[sla-desk] cannot start: ${text}\n`);
   process.exit(known ? 2 : 1);
 });
