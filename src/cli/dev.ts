@@ -1,6 +1,6 @@
 // `npm start`: the whole app on this machine. Reads env/.env.local and env/.env.local.user, runs the app
 // in-process (embedded Azurite, the bot on loopback) and the Microsoft 365 Agents Playground pointed at it;
-// Ctrl-C stops them all. Development only: wiring and one child process, no business rules.
+// Ctrl-C stops them all. Development only: wiring and the playground child process, no business rules.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
