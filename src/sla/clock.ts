@@ -1,5 +1,6 @@
-// Counting time on a clock: when does counted time since an instant reach a budget, and how much
-// was counted between two instants. Walks whole days (never minutes); pauses are subtracted.
+// Counting time on a clock: when does counted time since an instant reach a budget, and how much was
+// counted between two instants. Walks days (whole days by their sums where nothing happens), never minutes;
+// pauses are subtracted. Allocation-free on the hot path: one reusable walker, no closures per call.
 import type { Calendar } from './calendar';
 import type { Clock, Instant, Pause } from './types';
 
@@ -14,17 +15,20 @@ export const NO_PAUSES: PauseList = { starts: [], ends: [] };
 /** Sorts and merges pauses; an open pause (no end) runs to Infinity. Ignores empty ones. */
 export function pauseList(pauses: readonly Pause[] | undefined): PauseList {
   if (pauses === undefined || pauses.length === 0) return NO_PAUSES;
-  const sorted = pauses
-    .map((p) => [p.start, p.end ?? Infinity] as const)
-    .filter(([s, e]) => e > s)
-    .sort((a, b) => a[0] - b[0]);
+  let ordered = true;
+  for (let i = 1; i < pauses.length; i++) {
+    if ((pauses[i]?.start ?? 0) < (pauses[i - 1]?.start ?? 0)) ordered = false;
+  }
+  const list = ordered ? pauses : [...pauses].sort((a, b) => a.start - b.start);
   const starts: number[] = [];
   const ends: number[] = [];
-  for (const [s, e] of sorted) {
+  for (const p of list) {
+    const s = p.start;
+    const e = p.end ?? Infinity;
+    if (!(e > s)) continue;
     const last = ends.length - 1;
-    if (last >= 0 && s <= (ends[last] ?? -Infinity)) {
-      ends[last] = Math.max(ends[last] ?? -Infinity, e);
-    } else {
+    if (last >= 0 && s <= (ends[last] ?? -Infinity)) ends[last] = Math.max(ends[last] ?? -Infinity, e);
+    else {
       starts.push(s);
       ends.push(e);
     }
@@ -33,53 +37,106 @@ export function pauseList(pauses: readonly Pause[] | undefined): PauseList {
 }
 
 const MAX_DAYS = 3700;
+const REACH = 0;
+const COUNT = 1;
 
 /**
- * Calls `visit(x, y)` for each counted interval [x, y) after `from`, in order, until it returns true.
- * Counted = on the clock and not paused. Returns false if an open pause or the ten-year horizon stops it.
+ * One walk's state. A single instance per call site is reused: `visit` is a method, not a closure, so a
+ * walk allocates nothing.
  */
-function eachCounted(
-  cal: Calendar,
-  clock: Clock,
-  from: Instant,
-  pauses: PauseList,
-  visit: (x: number, y: number) => boolean,
-): boolean {
-  const { starts, ends } = pauses;
-  const np = starts.length;
-  let pi = 0;
-  // Emits [a, b) minus pauses; returns 1 when visit is done, 2 when an open pause stops the clock, 0 to go on.
-  const emit = (a: number, b: number): number => {
-    while (pi < np && (ends[pi] ?? 0) <= a) pi++;
+class Walker {
+  mode = REACH;
+  budgets: readonly number[] = [];
+  out: number[] = [];
+  j = 0;
+  acc = 0;
+  to = 0;
+  /** Index of the first pause that may still matter. */
+  pi = 0;
+
+  /** Takes counted interval [x, y); true when the walk is done. */
+  visit(x: number, y: number): boolean {
+    const len = y - x;
+    if (this.mode === COUNT) {
+      if (x >= this.to) return true;
+      this.acc += Math.min(y, this.to) - x;
+      return y >= this.to;
+    }
+    const m = this.budgets.length;
+    while (this.j < m) {
+      const b = this.budgets[this.j] ?? 0;
+      if (this.acc + len < b) break;
+      this.out[this.j++] = x + (b - this.acc);
+    }
+    this.acc += len;
+    return this.j >= m;
+  }
+
+  /** Emits [a, b) minus pauses: 1 when done, 2 when an open pause stops the clock, 0 to go on. */
+  emit(a: number, b: number, starts: readonly number[], ends: readonly number[]): number {
+    const np = starts.length;
+    while (this.pi < np && (ends[this.pi] ?? 0) <= a) this.pi++;
     let x = a;
-    while (pi < np) {
-      const ps = starts[pi] ?? 0;
+    while (this.pi < np) {
+      const ps = starts[this.pi] ?? 0;
       if (ps >= b) break;
-      const pe = ends[pi] ?? 0;
-      if (ps > x && visit(x, ps)) return 1;
+      const pe = ends[this.pi] ?? 0;
+      if (ps > x && this.visit(x, ps)) return 1;
       if (pe === Infinity) return 2;
       x = Math.max(x, pe);
       if (pe >= b) return 0;
-      pi++;
+      this.pi++;
     }
-    if (x < b && visit(x, b)) return 1;
+    if (x < b && this.visit(x, b)) return 1;
     return 0;
-  };
-  if (clock === 'continuous') {
-    return emit(from, Infinity) === 1;
   }
-  let d = cal.dayOf(from);
+}
+
+const walker = new Walker();
+
+/** Walks counted time from `from` on `clock`; false if an open pause or the ten-year horizon stops it. */
+function walk(cal: Calendar, clock: Clock, from: Instant, pauses: PauseList, w: Walker): boolean {
+  const { starts, ends } = pauses;
+  const np = starts.length;
+  w.pi = 0;
+  if (clock === 'continuous') return w.emit(from, Infinity, starts, ends) === 1;
   const supportOnly = clock === 'support-hours';
-  for (let i = 0; i < MAX_DAYS; i++) {
-    if (d.business) {
-      const a = Math.max(from, supportOnly ? d.open : d.start);
-      const b = supportOnly ? d.close : d.end;
+  const dayStarts = cal.starts;
+  const opens = cal.opens;
+  const closes = cal.closes;
+  const business = cal.business;
+  const limit = w.mode === COUNT ? w.to : Infinity;
+  let i = cal.indexOf(from);
+  for (let k = 0; k < MAX_DAYS; k++) {
+    if (k > 0) {
+      // Whole days that hold no pause and cannot end the walk are added up without visiting them.
+      while (w.pi < np && (ends[w.pi] ?? 0) <= (dayStarts[i] ?? 0)) w.pi++;
+      const pauseAt = w.pi < np ? (starts[w.pi] ?? Infinity) : Infinity;
+      const target = w.mode === COUNT ? Infinity : (w.budgets[w.j] ?? 0);
+      for (;;) {
+        const dayEnd = dayStarts[i + 1] ?? Infinity;
+        if (dayEnd > pauseAt || dayEnd > limit) break;
+        const c =
+          business[i] === 1
+            ? supportOnly
+              ? (closes[i] ?? 0) - (opens[i] ?? 0)
+              : dayEnd - (dayStarts[i] ?? 0)
+            : 0;
+        if (w.acc + c >= target) break;
+        w.acc += c;
+        i = cal.ready(i + 1);
+        if (++k >= MAX_DAYS) return false;
+      }
+    }
+    if (business[i] === 1) {
+      const a = Math.max(from, supportOnly ? (opens[i] ?? 0) : (dayStarts[i] ?? 0));
+      const b = supportOnly ? (closes[i] ?? 0) : (dayStarts[i + 1] ?? 0);
       if (a < b) {
-        const r = emit(a, b);
+        const r = w.emit(a, b, starts, ends);
         if (r !== 0) return r === 1;
       }
     }
-    d = cal.day(d.n + 1);
+    i = cal.ready(i + 1);
   }
   return false;
 }
@@ -103,19 +160,15 @@ export function reach(
     for (let j = 0; j < m; j++) out[j] = from + (budgets[j] ?? 0);
     return;
   }
-  let j = 0;
-  let acc = 0;
-  eachCounted(cal, clock, from, pauses, (x, y) => {
-    const len = y - x;
-    while (j < m) {
-      const b = budgets[j] ?? 0;
-      if (acc + len < b) break;
-      out[j++] = x + (b - acc);
-    }
-    acc += len;
-    return j >= m;
-  });
-  for (; j < m; j++) out[j] = NaN;
+  const w = walker;
+  w.mode = REACH;
+  w.budgets = budgets;
+  w.out = out;
+  w.j = 0;
+  w.acc = 0;
+  walk(cal, clock, from, pauses, w);
+  for (let j = w.j; j < m; j++) out[j] = NaN;
+  w.out = [];
 }
 
 /**
@@ -125,11 +178,10 @@ export function reach(
  */
 export function counted(cal: Calendar, clock: Clock, from: Instant, to: Instant, pauses: PauseList): number {
   if (!(to > from)) return 0;
-  let acc = 0;
-  eachCounted(cal, clock, from, pauses, (x, y) => {
-    if (x >= to) return true;
-    acc += Math.min(y, to) - x;
-    return y >= to;
-  });
-  return acc;
+  const w = walker;
+  w.mode = COUNT;
+  w.to = to;
+  w.acc = 0;
+  walk(cal, clock, from, pauses, w);
+  return w.acc;
 }

@@ -109,6 +109,7 @@ export class SlaEngine {
   private readonly budgets: readonly number[];
   private readonly percents: readonly number[];
   private readonly scratch: number[];
+  private readonly marks: number[];
 
   constructor(
     readonly policy: Policy,
@@ -123,6 +124,7 @@ export class SlaEngine {
     this.percents = policy.warnings.thresholds;
     this.budgets = [...this.percents, BREACH];
     this.scratch = new Array<number>(this.budgets.length).fill(0);
+    this.marks = new Array<number>(this.budgets.length).fill(0);
   }
 
   /**
@@ -145,8 +147,9 @@ export class SlaEngine {
 
   private count(basis: Basis, pauses: PauseList): { due: Instant | null; warnings: Threshold[] } {
     const out = this.scratch;
+    const marks = this.marks;
     const budgetMs = basis.budgetMinutes * MINUTE_MS;
-    const marks = this.budgets.map((p) => (budgetMs * p) / 100);
+    for (let i = 0; i < this.budgets.length; i++) marks[i] = (budgetMs * (this.budgets[i] ?? 0)) / 100;
     reach(this.calendar, basis.clock, basis.start, pauses, marks, out);
     const warnings: Threshold[] = [];
     for (let i = 0; i < this.percents.length; i++) {
@@ -157,15 +160,21 @@ export class SlaEngine {
     return { due: Number.isNaN(due) ? null : due, warnings };
   }
 
-  private basis(start: Instant, priority: Priority, target: TargetName, reason: Basis['reason']): Basis {
-    const window = this.window(start);
+  private basis(
+    start: Instant,
+    priority: Priority,
+    target: TargetName,
+    reason: Basis['reason'],
+    known?: Window,
+  ): Basis {
+    const window = known ?? this.window(start);
     const { minutes, clock } = this.budget(priority, target, window);
     return { start, priority, window, clock, budgetMinutes: minutes, reason };
   }
 
-  private target(input: SlaInput, target: TargetName, pauses: PauseList): TargetResult {
+  private target(input: SlaInput, target: TargetName, pauses: PauseList, window: Window): TargetResult {
     const metAt = input.met?.[target] ?? null;
-    let basis = this.basis(input.dispatched, input.priority, target, 'dispatch');
+    let basis = this.basis(input.dispatched, input.priority, target, 'dispatch', window);
     let current = this.count(basis, pauses);
     let priority = input.priority;
     const changes: DeadlineChange[] = [];
@@ -175,7 +184,7 @@ export class SlaEngine {
       const raised = priorityRank(change.to) < priorityRank(priority);
       const candidateBasis = raised
         ? this.basis(change.at, change.to, target, 'raised')
-        : { ...this.basis(input.dispatched, change.to, target, 'lowered') };
+        : this.basis(input.dispatched, change.to, target, 'lowered', window);
       const candidate = this.count(candidateBasis, pauses);
       const oldDue = current.due;
       // Raised: the earlier of the old deadline and the new target counted from the change.
@@ -200,11 +209,12 @@ export class SlaEngine {
       input.pauses === undefined || input.pauses.length === 0 ? NO_PAUSES : pauseList(input.pauses);
     const changes = input.changes ?? [];
     const last = changes.length > 0 ? changes[changes.length - 1] : undefined;
+    const window = this.window(input.dispatched);
     return {
-      window: this.window(input.dispatched),
+      window,
       priority: last?.to ?? input.priority,
-      response: this.target(input, 'response', pauses),
-      workaround: this.target(input, 'workaround', pauses),
+      response: this.target(input, 'response', pauses, window),
+      workaround: this.target(input, 'workaround', pauses, window),
     };
   }
 

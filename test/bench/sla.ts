@@ -97,12 +97,13 @@ export function slaBench(options: SectionOptions): Promise<BenchRow[]> {
     rows.push(row);
   }
   const p1 = ops.get('P1') ?? NaN;
-  // Goal: every case >= GOAL_OPS evaluations/s, and P3 (paused or not) at most GOAL_RATIO times P1's time.
+  // Goal (issue): every case >= GOAL_OPS evaluations/s, and P3's ten business days at most GOAL_RATIO times
+  // P1's hour. Paused cases show their ratio too, for information.
   const annotated = cases.map((c, k) => {
     const row = rows[k] ?? rows[0];
     if (row === undefined) throw new Error('no rows');
     const ratio = p1 / row.opsPerSec;
-    const isP3 = c.name.startsWith('P3');
+    const isP3 = c.name === 'P3';
     const met = row.opsPerSec >= GOAL_OPS && (!isP3 || ratio <= GOAL_RATIO);
     const goal = `>=${GOAL_OPS.toLocaleString('en-US')}/s${isP3 ? `, <=${GOAL_RATIO}x P1` : ''}`;
     const vsP1 = c.name === 'P1' ? '' : `${ratio.toFixed(2)}x P1 time; `;
