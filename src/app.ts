@@ -2,7 +2,12 @@
 // src/index.ts runs it for real; tests build it in-process on a free port.
 import { createAdapter, type AdapterOptions } from './bot/adapter';
 import { createBot } from './bot';
-import type { TicketListener } from './bot/deps';
+import type { BotDeps, TicketListener } from './bot/deps';
+import { onTicketChanged } from './bot/channel';
+import { Outbound } from './bot/outbound';
+import { Background } from './background';
+import { TableAuditLog } from './storage/audit';
+import { TableSettings } from './storage/settings';
 import type { Config } from './config';
 import type { Logger } from './log';
 import type { Policy } from './policy/schema';
@@ -12,7 +17,7 @@ import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
 import { TicketService } from './tickets/service';
 
-export const TABLES = ['tickets', 'ticketindex'] as const;
+export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -20,6 +25,9 @@ export interface App {
   readonly engine: SlaEngine;
   readonly tickets: TicketService;
   readonly storage: StorageHandle;
+  /** Work that continues after requests are answered; tests drain it. */
+  readonly background: Background;
+  readonly deps: BotDeps;
   /** Listening address, once started. */
   readonly url: string;
   stop(): Promise<void>;
@@ -56,12 +64,14 @@ export async function startApp(options: AppOptions): Promise<App> {
       now,
     });
     const tickets = new TicketService({ repo, engine, now });
+    const background = new Background(log);
+    const adapter = createAdapter(config, options.botAuth);
+    const outbound = new Outbound(adapter, config.bot.mode === 'authenticated' ? config.bot.appId : '');
     const listeners: TicketListener[] = [];
     const changed: TicketListener = async (ticket, events) => {
       for (const listener of listeners) await listener(ticket, events);
     };
-    const adapter = createAdapter(config, options.botAuth);
-    const bot = createBot(adapter, {
+    const deps: BotDeps = {
       config,
       policy,
       engine,
@@ -74,7 +84,13 @@ export async function startApp(options: AppOptions): Promise<App> {
       },
       paging: false,
       changed,
-    });
+      settings: new TableSettings(table('settings')),
+      audit: new TableAuditLog(table('audit')),
+      outbound,
+      background,
+    };
+    listeners.push(onTicketChanged(deps));
+    const bot = createBot(adapter, deps);
     const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
     running = await start(server, config.host, config.port);
     const listening = running;
@@ -84,11 +100,14 @@ export async function startApp(options: AppOptions): Promise<App> {
       engine,
       tickets,
       storage,
+      background,
+      deps,
       url: listening.url,
       async stop() {
         if (stopped) return;
         stopped = true;
         await listening.stop();
+        await background.drain();
         await storage.close();
       },
     };

@@ -10,6 +10,10 @@ import { slaInput } from '../tickets/commands';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import { OPEN_STATUSES } from '../tickets/model';
 import type { TicketService } from '../tickets/service';
+import type { Background } from '../background';
+import type { AuditLog } from '../storage/audit';
+import type { Settings } from '../storage/settings';
+import type { Outbound } from './outbound';
 import { callerOf, type Caller } from './teams';
 
 /** Told after every ticket change, whoever made it (the support channel's live cards listen here). */
@@ -26,6 +30,28 @@ export interface BotDeps {
   /** True when off-hours P1s page the on-call engineer (the watcher runs). */
   readonly paging: boolean;
   readonly changed: TicketListener;
+  readonly settings: Settings;
+  readonly audit: AuditLog;
+  readonly outbound: Outbound;
+  readonly background: Background;
+}
+
+export interface Staff {
+  readonly caller: Caller;
+  readonly role: 'engineer' | 'manager';
+  readonly name: string;
+}
+
+/** The caller as support staff: the staff tenant and a configured engineer or manager id. */
+export function staffOf(caller: Caller | undefined, config: Config): Staff | undefined {
+  const tenant = config.staff.tenantId;
+  if (caller === undefined || tenant === undefined || caller.tenantId !== tenant) return undefined;
+  const id = (caller.aadObjectId ?? '').toLowerCase();
+  const manager = config.staff.managers.get(id);
+  if (manager !== undefined) return { caller, role: 'manager', name: manager };
+  const engineer = config.staff.engineers.get(id);
+  if (engineer !== undefined) return { caller, role: 'engineer', name: engineer };
+  return undefined;
 }
 
 export interface Customer {

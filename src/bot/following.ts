@@ -10,6 +10,7 @@ import type { Command } from '../tickets/commands';
 import type { Actor } from '../tickets/model';
 import type { Scope } from '../tickets/service';
 import {
+  staffOf,
   clockFor,
   customerOf,
   listItem,
@@ -20,7 +21,7 @@ import {
   type Customer,
 } from './deps';
 import { offerForm } from './filing';
-import { messageText } from './teams';
+import { callerOf, messageText } from './teams';
 
 const ID = /^[A-Za-z]{1,8}-\d{1,10}$/;
 
@@ -190,6 +191,15 @@ export function register(app: Application, deps: BotDeps): void {
   });
   // "TM-1042: more details" adds to that ticket; anything else that describes a problem opens the form.
   app.activity('message', async (context) => {
+    if (
+      staffOf(callerOf(context.activity), deps.config) !== undefined ||
+      context.activity.conversation.conversationType === 'channel'
+    ) {
+      await context.sendActivity(
+        'Engineers work tickets from their threads in the support channel. In a channel, say **use this channel for support** to make it the support channel.',
+      );
+      return;
+    }
     const customer = gate(context, deps);
     if (customer === undefined) {
       await context.sendActivity(notCustomerText(deps.contact));

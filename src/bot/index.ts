@@ -5,6 +5,8 @@ import type { BotDeps } from './deps';
 import * as filing from './filing';
 import * as following from './following';
 import * as welcome from './welcome';
+import { registerChannel } from './channel';
+import * as staff from './staff';
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
   const app = new Application<TurnState>({
@@ -15,6 +17,8 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
     longRunningMessages: false,
     turnStateFactory: () => new TurnState(),
   });
+  registerChannel(app, deps);
+  staff.register(app, deps);
   welcome.register(app, deps);
   filing.register(app, deps);
   following.register(app, deps);

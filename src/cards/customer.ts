@@ -490,3 +490,76 @@ export function myTicketsCard(
     },
   );
 }
+
+const TO_CUSTOMER: Partial<Record<TicketEvent['type'], string>> = {
+  'engineer-reply': 'Support replied',
+  'info-requested': 'Support needs information',
+  'workaround-delivered': 'Work-around',
+  'fix-recorded': 'Permanent fix',
+  resolved: 'Resolved',
+  reopened: 'Reopened',
+  'priority-changed': 'Priority changed',
+};
+
+/** True for events the customer is told about in their chat. */
+export function isForCustomer(e: TicketEvent): boolean {
+  return !e.internal && TO_CUSTOMER[e.type] !== undefined;
+}
+
+/** A message from support to the customer about one event: what happened and how to answer. */
+export function customerNoticeCard(
+  policy: Policy,
+  ticket: Ticket,
+  e: TicketEvent,
+  clock: Clock,
+): AdaptiveCard {
+  const title = `${TO_CUSTOMER[e.type] ?? 'Update'} · ${ticket.id}`;
+  const lines: Element[] = [
+    text(title, { weight: 'bolder', size: 'medium' }),
+    text(escape(ticket.title), { isSubtle: true, spacing: 'none' }),
+  ];
+  if (e.type === 'fix-recorded')
+    lines.push(text(`The fix will be in release ${escape(String(e.data?.['release'] ?? ''))}.`));
+  if (e.type === 'priority-changed')
+    lines.push(text(`Now ${ticket.priority}: ${policy.priorities[ticket.priority].name}.`));
+  if (e.text !== undefined) lines.push(text(escape(e.text)));
+  if (e.type === 'info-requested')
+    lines.push(text('The response clocks are paused until you answer.', { isSubtle: true, size: 'small' }));
+  if (ticket.sla.nextDeadline !== null && e.type !== 'resolved') {
+    lines.push(
+      text(`Next deadline: ${at(policy, ticket.sla.nextDeadline, clock)}.`, {
+        isSubtle: true,
+        size: 'small',
+      }),
+    );
+  }
+  const open = ticket.status !== 'resolved' && ticket.status !== 'closed';
+  return card(lines, {
+    actions: [
+      ...(open
+        ? [
+            {
+              type: 'Action.ShowCard' as const,
+              title: e.type === 'info-requested' ? 'Answer' : 'Reply',
+              card: {
+                type: 'AdaptiveCard' as const,
+                body: [
+                  {
+                    type: 'Input.Text' as const,
+                    id: 'message',
+                    isMultiline: true,
+                    isRequired: true,
+                    maxLength: LIMITS.message,
+                    label: 'Message',
+                    errorMessage: 'Type a message',
+                  },
+                ],
+                actions: [execute('Send', 'ticket.answer', { ticketId: ticket.id, version: ticket.version })],
+              },
+            },
+          ]
+        : []),
+      execute('Show ticket', 'ticket.show', { ticketId: ticket.id }),
+    ],
+  });
+}

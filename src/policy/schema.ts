@@ -18,9 +18,17 @@ const text = (max: number) =>
 const hhmm = z
   .string({ invalid_type_error: 'must be a time "HH:MM"', required_error: 'is required' })
   .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time "HH:MM" between 00:00 and 24:00');
-const isoDate = z
-  .string({ invalid_type_error: 'must be a date "YYYY-MM-DD"' })
-  .regex(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, 'must be a date "YYYY-MM-DD"');
+const isoDate = z.string({ invalid_type_error: 'must be a date "YYYY-MM-DD"' }).superRefine((iso, ctx) => {
+  if (!/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/.test(iso)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a date "YYYY-MM-DD"' });
+    return;
+  }
+  const [y, m, d] = iso.split('-').map(Number);
+  const date = new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() + 1 !== m || date.getUTCDate() !== d) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a real calendar date' });
+  }
+});
 const clock = z.enum(['continuous', 'support-hours', 'business-days'], {
   errorMap: () => ({ message: 'must be one of "continuous", "support-hours", "business-days"' }),
 });
@@ -66,7 +74,7 @@ export const policySchema = z
         supportHours: z
           .object({ open: hhmm, close: hhmm })
           .strict()
-          .refine((h) => h.open < h.close, { message: 'close must be later than open', path: ['close'] }),
+          .refine((h) => h.open < h.close, { message: 'must be later than open', path: ['close'] }),
         holidays: z
           .array(isoDate)
           .max(10_000, 'must list at most 10000 dates')

@@ -95,9 +95,13 @@ export class Calendar {
     this.closeAt = parseHhmm(spec.supportHours.close);
   }
 
+  /** The first instant of local day n: the earlier one where midnight happens twice, the first after a skipped one. */
   private midnight(n: number): Instant {
     const { year, month, day } = daysToCivil(n);
-    return DateTime.fromObject({ year, month, day }, { zone: this.timeZone }).startOf('day').toMillis();
+    const dt = DateTime.fromObject({ year, month, day }, { zone: this.timeZone });
+    const candidates = dt.getPossibleOffsets();
+    if (candidates.length > 1) return Math.min(...candidates.map((c) => c.toMillis()));
+    return dt.startOf('day').toMillis();
   }
 
   private local(n: number, hour: number, minute: number): Instant {

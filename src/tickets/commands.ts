@@ -16,6 +16,7 @@ import {
   type TicketEvent,
   type TicketSla,
   type TicketStatus,
+  type ThreadRef,
 } from './model';
 
 /** Limits checked before anything is written (Table Storage: 64 KiB a property, 1 MiB an entity). */
@@ -68,6 +69,7 @@ export type Command =
   | { readonly kind: 'reopen'; readonly reason?: string | undefined }
   | { readonly kind: 'note'; readonly text: string }
   | { readonly kind: 'escalate'; readonly reason: string }
+  | { readonly kind: 'link-thread'; readonly thread: ThreadRef }
   | {
       readonly kind: 'record';
       readonly type: 'warning-sent' | 'page-sent' | 'page-acknowledged';
@@ -312,9 +314,20 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
       const closed = needOpen(t, 'take ownership');
       if (closed) return fail(closed);
       if (t.owner?.id === actor.id) return fail(illegalMove(`You already own ${t.id}.`));
+      if (t.owner !== undefined) {
+        return fail(
+          new DomainError(
+            'STALE_TICKET',
+            `${t.owner.name} already took ownership of ${t.id}. Use Reassign to take it over.`,
+            {
+              by: t.owner.name,
+            },
+          ),
+        );
+      }
       return ok({
         fields: { owner: person(actor) },
-        events: [ev('owner-changed', undefined, { from: t.owner?.name ?? null, to: actor.name }, true)],
+        events: [ev('owner-changed', undefined, { from: null, to: actor.name }, true)],
         what: 'took ownership',
       });
     }
@@ -511,6 +524,12 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
         what: 'asked for escalation',
       });
     }
+    case 'link-thread':
+      return ok({
+        fields: { thread: cmd.thread },
+        events: [],
+        what: 'posted the ticket in the support channel',
+      });
     case 'record': {
       const text = cleanText(cmd.text, 'message', LIMITS.message);
       if (!text.ok) return text;

@@ -74,6 +74,13 @@ export interface ChatRef {
   readonly userId: string;
 }
 
+/** The ticket's thread in the support channel: its conversation and the root post holding the live card. */
+export interface ThreadRef {
+  readonly conversationId: string;
+  readonly activityId: string;
+  readonly serviceUrl: string;
+}
+
 export interface Ticket {
   /** Short id, e.g. TM-1042. */
   readonly id: string;
@@ -93,6 +100,7 @@ export interface Ticket {
   readonly affectedUsers?: number | undefined;
   readonly callbackNumber?: string | undefined;
   readonly customerChat?: ChatRef | undefined;
+  readonly thread?: ThreadRef | undefined;
   readonly dispatchedAt: Instant;
   readonly window: Window;
   readonly priorityChanges: readonly PriorityChangeRecord[];

@@ -206,9 +206,8 @@ describe('a bad policy is refused with every problem named by its path', () => {
     expect(() => parsePolicy(null, 'x')).toThrow(InvalidPolicy);
   });
 
-  // Known schema bug: "2026-02-30" matches the date pattern and is accepted; the engine's calendar then
-  // reads it as 2026-03-02 and silently makes that Monday a holiday. Drop `.failing` once it is refused.
-  it.failing('a holiday that is not a real date (2026-02-30) is refused', () => {
+  // "2026-02-30" matches the date pattern; it must still be refused, or the calendar would read it as 2026-03-02.
+  it('a holiday that is not a real date (2026-02-30) is refused', () => {
     expect(problemsWith({ 'calendar.holidays': ['2026-02-30'] })).toEqual([
       expect.stringMatching(/^calendar\.holidays\.0 /),
     ]);

@@ -1,0 +1,207 @@
+// The support channel: a staff member registers it; every ticket gets a thread whose root card is kept
+// up to date after every change (whoever made it); notable events are replied in the thread; what the
+// customer must hear is delivered to their chat. Delivery runs after the request is answered.
+import type { Application } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import { customerNoticeCard, isForCustomer } from '../cards/customer';
+import { noteCard, rootCard } from '../cards/staff';
+import { when } from '../cards/time';
+import { escape } from '../cards/types';
+import type { Ticket, TicketEvent } from '../tickets/model';
+import { callerOf } from './teams';
+import { staffOf, targetLines, type BotDeps } from './deps';
+import { isGone } from './outbound';
+
+const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
+
+/** The root card of a ticket as it stands, with the last events. */
+export async function renderRoot(
+  deps: BotDeps,
+  ticket: Ticket,
+  notice?: string,
+): Promise<ReturnType<typeof rootCard>> {
+  const timeline = await deps.tickets.timeline({ kind: 'staff' }, ticket.id);
+  const fresh = timeline.ok ? timeline.value.ticket : ticket;
+  const events = timeline.ok ? timeline.value.events : [];
+  const now = deps.now();
+  return rootCard({
+    policy: deps.policy,
+    ticket: fresh,
+    targets: targetLines(deps, fresh, now),
+    events,
+    engineers: [...deps.config.staff.engineers, ...deps.config.staff.managers].map(([id, name]) => ({
+      id,
+      name,
+    })),
+    now,
+    notice,
+  });
+}
+
+function zoned(deps: BotDeps, t: number | null | undefined): string {
+  if (t === null || t === undefined) return 'paused';
+  return `${when(t, deps.policy.timeZone, deps.now())} ${deps.policy.timeZoneLabel}`;
+}
+
+/** A thread reply for events engineers should see as they happen (not their own replies, which the card shows). */
+function threadNote(
+  deps: BotDeps,
+  ticket: Ticket,
+  e: TicketEvent,
+): string | ReturnType<typeof noteCard> | undefined {
+  const d = e.data ?? {};
+  const num = (k: string): number | null => (typeof d[k] === 'number' ? (d[k]) : null);
+  switch (e.type) {
+    case 'customer-message':
+    case 'customer-answered':
+      return noteCard(
+        `${escape(e.actor.name)} (customer) ${e.type === 'customer-answered' ? 'answered; the clocks run again' : 'wrote'}`,
+        [escape(e.text ?? '')],
+      );
+    case 'priority-changed':
+      return noteCard(
+        `Priority ${String(d['from'])} → ${String(d['to'])} by ${escape(e.actor.name)}: ${escape(e.text ?? '')}`,
+        [
+          `Response due: ${zoned(deps, num('oldResponseDue'))} → ${zoned(deps, num('newResponseDue'))}`,
+          `Work-around due: ${zoned(deps, num('oldWorkaroundDue'))} → ${zoned(deps, num('newWorkaroundDue'))}`,
+        ],
+      );
+    case 'escalation-requested':
+      return noteCard(`Escalation requested by ${escape(e.actor.name)} (customer)`, [escape(e.text ?? '')]);
+    case 'reopened':
+      return noteCard(
+        `${ticket.id} reopened by ${escape(e.actor.name)}`,
+        e.text === undefined ? [] : [escape(e.text)],
+      );
+    default:
+      return undefined;
+  }
+}
+
+/** After any change: create or update the thread, post notes, deliver to the customer. Runs in the background. */
+export function onTicketChanged(
+  deps: BotDeps,
+): (ticket: Ticket, events: readonly TicketEvent[]) => Promise<void> {
+  return (ticket, events) => {
+    deps.background.run(`ticket:${ticket.id}`, `syncing ${ticket.id}`, async () => {
+      await syncThread(deps, ticket, events);
+      const chat = ticket.customerChat;
+      if (chat === undefined) return;
+      for (const e of events.filter(isForCustomer)) {
+        if (e.actor.role === 'customer') continue;
+        const latest = await deps.tickets.get({ kind: 'staff' }, ticket.id);
+        const current = latest.ok ? latest.value : ticket;
+        const card = customerNoticeCard(deps.policy, current, e, {
+          now: deps.now(),
+          viewerZone: current.requester.timeZone,
+        });
+        await deps.outbound.toCustomer(chat, card, `${ticket.id}: ${e.type}`);
+      }
+    });
+    return Promise.resolve();
+  };
+}
+
+async function syncThread(deps: BotDeps, changed: Ticket, events: readonly TicketEvent[]): Promise<void> {
+  const channel = await deps.settings.supportChannel();
+  if (channel === null) return;
+  const latest = await deps.tickets.get({ kind: 'staff' }, changed.id);
+  const ticket = latest.ok ? latest.value : changed;
+  const card = await renderRoot(deps, ticket);
+  const summary = `${ticket.id} ${ticket.priority}: ${ticket.title}`.slice(0, 200);
+  let thread = ticket.thread;
+  if (thread === undefined) {
+    thread = await deps.outbound.startThread(channel, card, summary);
+    await deps.tickets.act({ kind: 'staff' }, ticket.id, SYSTEM, { kind: 'link-thread', thread });
+  } else {
+    try {
+      await deps.outbound.updateCard(thread, card, summary);
+    } catch (err) {
+      if (!isGone(err)) throw err;
+      // Teams lost the root post: post a fresh card in the thread and remember it.
+      const id = await deps.outbound.replyInThread(thread, card, summary);
+      if (id !== undefined) {
+        thread = { ...thread, activityId: id };
+        await deps.tickets.act({ kind: 'staff' }, ticket.id, SYSTEM, { kind: 'link-thread', thread });
+      }
+    }
+  }
+  for (const e of events) {
+    const note = threadNote(deps, ticket, e);
+    if (note !== undefined) await deps.outbound.replyInThread(thread, note, `${ticket.id}: ${e.type}`);
+  }
+}
+
+const REGISTER = /^\s*use this channel for support\s*[.!]?\s*$/i;
+
+async function register(context: TurnContext, deps: BotDeps): Promise<void> {
+  const caller = callerOf(context.activity);
+  const staff = staffOf(caller, deps.config);
+  if (caller === undefined || staff === undefined) {
+    await deps.audit.record({
+      at: deps.now(),
+      action: 'channel.register',
+      outcome: 'refused',
+      reason: 'not support staff',
+      tenantId: caller?.tenantId,
+      userId: caller?.aadObjectId ?? caller?.userId,
+    });
+    await context.sendActivity('Only support staff can choose the support channel.');
+    return;
+  }
+  const data = (context.activity.channelData ?? {}) as {
+    team?: { id?: string; name?: string };
+    channel?: { id?: string; name?: string };
+  };
+  const channelId = data.channel?.id ?? caller.conversationId.split(';')[0] ?? caller.conversationId;
+  await deps.settings.setSupportChannel({
+    conversationId: channelId,
+    serviceUrl: caller.serviceUrl,
+    tenantId: caller.tenantId,
+    teamId: data.team?.id ?? channelId,
+    channelId,
+    teamName: data.team?.name ?? '',
+    channelName: data.channel?.name ?? '',
+    setBy: staff.name,
+    setAt: deps.now(),
+  });
+  deps.log.info('support channel set', { channelId, by: staff.name });
+  await context.sendActivity(
+    `This channel is now the support channel. Every new ticket will start a thread here with a live card (set by ${escape(staff.name)}).`,
+  );
+}
+
+export function registerChannel(app: Application, deps: BotDeps): void {
+  app.message(REGISTER, async (context) => {
+    if (context.activity.conversation.conversationType !== 'channel') {
+      await context.sendActivity('Say this in the Teams channel that should become the support channel.');
+      return;
+    }
+    await register(context, deps);
+  });
+  // Uninstalled from the team, or the team deleted: forget its channel.
+  app.conversationUpdate('teamDeleted', async (context) => {
+    const teamId = (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+    if (teamId !== undefined && (await deps.settings.forgetTeam(teamId)))
+      deps.log.info('support channel forgotten: team deleted', { teamId });
+  });
+  app.activity('installationUpdate', async (context) => {
+    const action = (context.activity as { action?: string }).action;
+    const teamId = (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+    if (action === 'remove' && teamId !== undefined && (await deps.settings.forgetTeam(teamId))) {
+      deps.log.info('support channel forgotten: app removed from the team', { teamId });
+    }
+  });
+  app.conversationUpdate('membersRemoved', async (context) => {
+    const botId = context.activity.recipient.id;
+    const teamId = (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+    const removed = context.activity.membersRemoved ?? [];
+    if (
+      teamId !== undefined &&
+      removed.some((m) => m.id === botId) &&
+      (await deps.settings.forgetTeam(teamId))
+    ) {
+      deps.log.info('support channel forgotten: bot removed', { teamId });
+    }
+  });
+}

@@ -1,0 +1,124 @@
+// Messages the bot starts itself (proactive): new threads in the support channel, card updates in place,
+// thread replies, and deliveries to a customer's chat. Each retries transient failures with backoff.
+import { CardFactory, MessageFactory, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { AdaptiveCard } from '../cards/types';
+import type { SupportChannel } from '../storage/settings';
+import type { ChatRef, ThreadRef } from '../tickets/model';
+import type { BotAdapter } from './adapter';
+
+function statusOf(err: unknown): number | undefined {
+  if (typeof err === 'object' && err !== null && 'statusCode' in err && typeof err.statusCode === 'number')
+    return err.statusCode;
+  return undefined;
+}
+
+/** True when Teams no longer has the activity (deleted, or lost). */
+export function isGone(err: unknown): boolean {
+  const s = statusOf(err);
+  return s === 404 || s === 410;
+}
+
+export class Outbound {
+  constructor(
+    private readonly adapter: BotAdapter,
+    private readonly appId: string,
+  ) {}
+
+  private async on(
+    ref: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    await this.adapter.continueConversationAsync(
+      this.appId,
+      { channelId: 'msteams', bot: { id: `28:${this.appId}`, name: 'SLA Desk' }, ...ref },
+      logic,
+    );
+  }
+
+  private static cardActivity(
+    card: AdaptiveCard,
+    summary: string,
+  ): ReturnType<typeof MessageFactory.attachment> {
+    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+    activity.summary = summary;
+    return activity;
+  }
+
+  /** Posts a new thread in the channel with this root card. */
+  async startThread(channel: SupportChannel, card: AdaptiveCard, summary: string): Promise<ThreadRef> {
+    let id: string | undefined;
+    await this.on(
+      {
+        serviceUrl: channel.serviceUrl,
+        conversation: {
+          id: channel.conversationId,
+          isGroup: true,
+          conversationType: 'channel',
+          tenantId: channel.tenantId,
+          name: '',
+        },
+      },
+      async (context) => {
+        id = (await context.sendActivity(Outbound.cardActivity(card, summary)))?.id;
+      },
+    );
+    if (id === undefined) throw new Error('Teams did not return the new post id');
+    return {
+      conversationId: `${channel.conversationId};messageid=${id}`,
+      activityId: id,
+      serviceUrl: channel.serviceUrl,
+    };
+  }
+
+  /** Replaces the root card of a thread (throws what Teams answered, e.g. 404 when it lost the post). */
+  async updateCard(thread: ThreadRef, card: AdaptiveCard, summary: string): Promise<void> {
+    await this.on(
+      {
+        serviceUrl: thread.serviceUrl,
+        conversation: { id: thread.conversationId, isGroup: true, conversationType: 'channel', name: '' },
+      },
+      async (context) => {
+        const activity = Outbound.cardActivity(card, summary);
+        activity.id = thread.activityId;
+        await context.updateActivity(activity);
+      },
+    );
+  }
+
+  /** Replies in the thread with text or a card; returns the new post's id. */
+  async replyInThread(
+    thread: ThreadRef,
+    message: string | AdaptiveCard,
+    summary = '',
+  ): Promise<string | undefined> {
+    let id: string | undefined;
+    await this.on(
+      {
+        serviceUrl: thread.serviceUrl,
+        conversation: { id: thread.conversationId, isGroup: true, conversationType: 'channel', name: '' },
+      },
+      async (context) => {
+        const activity =
+          typeof message === 'string'
+            ? MessageFactory.text(message)
+            : Outbound.cardActivity(message, summary);
+        id = (await context.sendActivity(activity))?.id;
+      },
+    );
+    return id;
+  }
+
+  /** Sends a card to a customer's 1:1 chat with the bot. */
+  async toCustomer(chat: ChatRef, card: AdaptiveCard, summary: string): Promise<void> {
+    await this.on(
+      {
+        serviceUrl: chat.serviceUrl,
+        conversation: { id: chat.conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        user: { id: chat.userId, name: '' },
+      },
+      async (context) => {
+        await context.sendActivity(Outbound.cardActivity(card, summary));
+      },
+    );
+  }
+}

@@ -1,0 +1,256 @@
+// The cards engineers work with in the support channel: the live root card of a ticket's thread, and
+// short thread notes. User text is escaped; every action is an Action.Execute verb with the ticket id.
+import type { Policy } from '../policy/schema';
+import type { Instant } from '../sla';
+import { PRIORITIES } from '../sla';
+import { LIMITS } from '../tickets/commands';
+import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
+import { STATE_LABELS, type TargetLine } from './customer';
+import { duration, when } from './time';
+import { card, escape, execute, text, type Action, type AdaptiveCard, type Element } from './types';
+
+export interface RootView {
+  readonly policy: Policy;
+  readonly ticket: Ticket;
+  readonly targets: readonly TargetLine[];
+  /** The last few timeline events, oldest first. */
+  readonly events: readonly TicketEvent[];
+  readonly engineers: readonly { readonly id: string; readonly name: string }[];
+  readonly now: Instant;
+  /** A line at the top, e.g. "Bob took ownership first." */
+  readonly notice?: string | undefined;
+}
+
+const STATUS: Readonly<Record<Ticket['status'], string>> = {
+  new: 'New',
+  responded: 'Responded',
+  'waiting-on-customer': 'Waiting on customer',
+  'workaround-delivered': 'Work-around delivered',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+const EVENT: Readonly<Record<TicketEvent['type'], string>> = {
+  created: 'Filed',
+  'customer-message': 'Customer wrote',
+  'customer-answered': 'Customer answered',
+  'engineer-reply': 'Replied',
+  'info-requested': 'Asked the customer',
+  'internal-note': 'Internal note',
+  'priority-changed': 'Priority changed',
+  'owner-changed': 'Owner',
+  'workaround-delivered': 'Work-around delivered',
+  'fix-recorded': 'Permanent fix',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  reopened: 'Reopened',
+  'escalation-requested': 'Escalation requested',
+  'warning-sent': 'Warning',
+  'page-sent': 'Paged',
+  'page-acknowledged': 'Page acknowledged',
+};
+
+const COLORS = {
+  'on-track': 'good',
+  'at-risk': 'warning',
+  breached: 'attention',
+  paused: 'accent',
+  met: 'good',
+} as const;
+
+function zoned(policy: Policy, t: Instant, now: Instant): string {
+  return `${when(t, policy.timeZone, now)} ${policy.timeZoneLabel}`;
+}
+
+function targetLine(policy: Policy, l: TargetLine, now: Instant): Element {
+  const state =
+    STATE_LABELS[l.status.state] === 'Paused (waiting for you)'
+      ? 'Paused (waiting on customer)'
+      : STATE_LABELS[l.status.state];
+  let detail: string;
+  if (l.status.state === 'met') detail = 'met';
+  else if (l.due === null) detail = `${duration(l.status.businessLeftMs)} of budget left; clock stopped`;
+  else if (l.status.state === 'breached')
+    detail = `was due ${zoned(policy, l.due, now)} (${duration(now - l.due)} ago)`;
+  else
+    detail = `due ${zoned(policy, l.due, now)}: ${duration(l.status.businessLeftMs)} business time, ${duration(l.status.wallLeftMs ?? 0)} wall time left`;
+  return text(`**${l.label}** · ${state} · ${detail}`, { color: COLORS[l.status.state], spacing: 'small' });
+}
+
+function textInput(id: string, label: string, max: number): Element {
+  return {
+    type: 'Input.Text',
+    id,
+    label,
+    isMultiline: true,
+    isRequired: true,
+    maxLength: max,
+    errorMessage: `${label} is required`,
+  };
+}
+
+function showCard(title: string, body: readonly Element[], action: Action): Action {
+  return { type: 'Action.ShowCard', title, card: { type: 'AdaptiveCard', body, actions: [action] } };
+}
+
+/** The live root card of a ticket's thread. */
+export function rootCard(v: RootView): AdaptiveCard {
+  const t = v.ticket;
+  const open = OPEN_STATUSES.has(t.status);
+  const data = { ticketId: t.id, version: t.version };
+  const description = t.description.length > 1500 ? `${t.description.slice(0, 1500)}…` : t.description;
+  const events = v.events
+    .slice(-5)
+    .map((e) =>
+      text(
+        `${e.internal ? '🔒 ' : ''}**${EVENT[e.type]}** · ${escape(e.actor.name)} · ${zoned(v.policy, e.at, v.now)}${e.text === undefined ? '' : `: ${escape(e.text.length > 200 ? `${e.text.slice(0, 200)}…` : e.text)}`}`,
+        { size: 'small', spacing: 'none' },
+      ),
+    );
+  const primary: Action[] = open
+    ? [
+        ...(t.owner === undefined
+          ? [execute('Take ownership', 'staff.take', data, { style: 'positive' })]
+          : []),
+        showCard(
+          'Reply',
+          [textInput('message', 'Reply to the customer', LIMITS.message)],
+          execute('Send reply', 'staff.reply', data),
+        ),
+        showCard(
+          'Ask for info',
+          [
+            textInput(
+              'message',
+              'Question for the customer (the clocks stop until they answer)',
+              LIMITS.message,
+            ),
+          ],
+          execute('Ask', 'staff.ask', data),
+        ),
+        showCard(
+          'Work-around',
+          [textInput('message', 'Work-around for the customer', LIMITS.message)],
+          execute('Deliver work-around', 'staff.workaround', data),
+        ),
+        showCard(
+          'Resolve',
+          [
+            {
+              type: 'Input.Text',
+              id: 'message',
+              label: 'Resolution (sent to the customer)',
+              isMultiline: true,
+              maxLength: LIMITS.message,
+            },
+          ],
+          execute('Resolve', 'staff.resolve', data, { style: 'positive' }),
+        ),
+      ]
+    : [execute('Reopen', 'staff.reopen', data)];
+  const secondary: Action[] = [
+    ...(open
+      ? [
+          showCard(
+            'Priority',
+            [
+              {
+                type: 'Input.ChoiceSet',
+                id: 'priority',
+                label: 'New priority',
+                style: 'compact',
+                isRequired: true,
+                errorMessage: 'Pick a priority',
+                value: t.priority,
+                choices: PRIORITIES.map((p) => ({ title: `${p}: ${v.policy.priorities[p].name}`, value: p })),
+              },
+              textInput('reason', 'Why', LIMITS.reason),
+            ],
+            execute('Change priority', 'staff.priority', data),
+          ),
+          showCard(
+            'Reassign',
+            [
+              {
+                type: 'Input.ChoiceSet',
+                id: 'owner',
+                label: 'Engineer',
+                style: 'compact',
+                isRequired: true,
+                errorMessage: 'Pick an engineer',
+                choices: v.engineers.map((e) => ({ title: e.name, value: e.id })),
+              },
+            ],
+            execute('Reassign', 'staff.assign', data),
+          ),
+        ]
+      : []),
+    showCard(
+      'Fix',
+      [
+        {
+          type: 'Input.Text',
+          id: 'release',
+          label: 'Release with the permanent fix',
+          isRequired: true,
+          maxLength: LIMITS.release,
+          errorMessage: 'Name the release',
+        },
+        {
+          type: 'Input.Text',
+          id: 'message',
+          label: 'Note (optional)',
+          isMultiline: true,
+          maxLength: LIMITS.message,
+        },
+      ],
+      execute('Record fix', 'staff.fix', data),
+    ),
+    showCard(
+      'Note',
+      [textInput('message', 'Internal note (never shown to the customer)', LIMITS.message)],
+      execute('Add note', 'staff.note', data),
+    ),
+    execute('Refresh', 'staff.refresh', { ticketId: t.id }),
+  ];
+  return card(
+    [
+      ...(v.notice === undefined ? [] : [text(escape(v.notice), { color: 'attention', weight: 'bolder' })]),
+      text(`${t.id} · ${t.priority} · ${STATUS[t.status]} · ${escape(t.customerName)}`, {
+        size: 'medium',
+        weight: 'bolder',
+      }),
+      text(escape(t.title), { weight: 'bolder', spacing: 'small' }),
+      text(`${t.priority}: ${escape(v.policy.priorities[t.priority].definition)}`, {
+        size: 'small',
+        isSubtle: true,
+        spacing: 'none',
+      }),
+      text(escape(description), { spacing: 'small' }),
+      {
+        type: 'FactSet',
+        facts: [
+          { title: 'Owner', value: t.owner === undefined ? 'Nobody yet' : escape(t.owner.name) },
+          { title: 'Requester', value: escape(t.requester.name) },
+          { title: 'Category', value: CATEGORY_LABELS[t.category] },
+          {
+            title: 'Filed',
+            value: `${zoned(v.policy, t.dispatchedAt, v.now)} (${t.window === 'in-hours' ? 'in support hours' : 'after hours'})`,
+          },
+          ...(t.affectedUsers === undefined ? [] : [{ title: 'Affected', value: String(t.affectedUsers) }]),
+          ...(t.callbackNumber === undefined ? [] : [{ title: 'Callback', value: escape(t.callbackNumber) }]),
+          ...(t.fix === undefined ? [] : [{ title: 'Fix', value: `release ${escape(t.fix.release)}` }]),
+        ],
+      },
+      { type: 'Container', separator: true, items: v.targets.map((l) => targetLine(v.policy, l, v.now)) },
+      ...(events.length > 0 ? [{ type: 'Container' as const, separator: true, items: events }] : []),
+      { type: 'ActionSet', actions: primary },
+    ],
+    { actions: secondary, msteams: { width: 'Full' }, fallbackText: `${t.id} ${t.priority} ${t.title}` },
+  );
+}
+
+/** A short card for a thread reply (deadline changes, customer messages). */
+export function noteCard(title: string, lines: readonly string[]): AdaptiveCard {
+  return card([text(title, { weight: 'bolder' }), ...lines.map((l) => text(l, { spacing: 'small' }))]);
+}
