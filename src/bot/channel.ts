@@ -50,7 +50,7 @@ function threadNote(
   e: TicketEvent,
 ): string | ReturnType<typeof noteCard> | undefined {
   const d = e.data ?? {};
-  const num = (k: string): number | null => (typeof d[k] === 'number' ? (d[k]) : null);
+  const num = (k: string): number | null => (typeof d[k] === 'number' ? d[k] : null);
   switch (e.type) {
     case 'customer-message':
     case 'customer-answered':

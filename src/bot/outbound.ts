@@ -24,15 +24,25 @@ export class Outbound {
     private readonly appId: string,
   ) {}
 
+  /** Runs `logic` in a proactive turn. Errors are rethrown here (the adapter's turn-error handler would swallow them). */
   private async on(
     ref: Partial<ConversationReference>,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void> {
+    const outcome: { failed: boolean; error: unknown } = { failed: false, error: undefined };
     await this.adapter.continueConversationAsync(
       this.appId,
       { channelId: 'msteams', bot: { id: `28:${this.appId}`, name: 'SLA Desk' }, ...ref },
-      logic,
+      async (context) => {
+        try {
+          await logic(context);
+        } catch (err) {
+          outcome.failed = true;
+          outcome.error = err;
+        }
+      },
     );
+    if (outcome.failed) throw outcome.error;
   }
 
   private static cardActivity(

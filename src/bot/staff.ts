@@ -14,7 +14,6 @@ import type { Verb } from '../cards/types';
 
 const ID = /^[A-Za-z]{1,8}-\d{1,10}$/;
 const base = z.object({ ticketId: z.string().regex(ID) });
-const message = base.extend({ message: z.string().max(40_000).optional() });
 
 type Parsed =
   | { readonly ok: true; readonly id: string; readonly cmd: Command }
@@ -24,10 +23,13 @@ function parse(verb: Verb, data: unknown, deps: BotDeps): Parsed {
   const b = base.safeParse(data);
   if (!b.success) return { ok: false, error: 'This card is not valid any more; refresh it.' };
   const id = b.data.ticketId.toUpperCase();
-  const m = message.safeParse(data);
-  const text = m.success ? (m.data.message ?? '') : '';
   const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
-  const str = (k: string): string => (typeof d[k] === 'string' ? (d[k]) : '');
+  const str = (k: string): string => {
+    const v = d[k];
+    return typeof v === 'string' ? v : '';
+  };
+  /** The text input of this verb's form (`replyText`, `askText`, …), or a plain `message`. */
+  const text = str(`${verb.slice('staff.'.length)}Text`) || str('message');
   switch (verb) {
     case 'staff.take':
       return { ok: true, id, cmd: { kind: 'take' } };

@@ -114,14 +114,14 @@ export function rootCard(v: RootView): AdaptiveCard {
           : []),
         showCard(
           'Reply',
-          [textInput('message', 'Reply to the customer', LIMITS.message)],
+          [textInput('replyText', 'Reply to the customer', LIMITS.message)],
           execute('Send reply', 'staff.reply', data),
         ),
         showCard(
           'Ask for info',
           [
             textInput(
-              'message',
+              'askText',
               'Question for the customer (the clocks stop until they answer)',
               LIMITS.message,
             ),
@@ -130,7 +130,7 @@ export function rootCard(v: RootView): AdaptiveCard {
         ),
         showCard(
           'Work-around',
-          [textInput('message', 'Work-around for the customer', LIMITS.message)],
+          [textInput('workaroundText', 'Work-around for the customer', LIMITS.message)],
           execute('Deliver work-around', 'staff.workaround', data),
         ),
         showCard(
@@ -138,7 +138,7 @@ export function rootCard(v: RootView): AdaptiveCard {
           [
             {
               type: 'Input.Text',
-              id: 'message',
+              id: 'resolveText',
               label: 'Resolution (sent to the customer)',
               isMultiline: true,
               maxLength: LIMITS.message,
@@ -198,7 +198,7 @@ export function rootCard(v: RootView): AdaptiveCard {
         },
         {
           type: 'Input.Text',
-          id: 'message',
+          id: 'fixText',
           label: 'Note (optional)',
           isMultiline: true,
           maxLength: LIMITS.message,
@@ -208,7 +208,7 @@ export function rootCard(v: RootView): AdaptiveCard {
     ),
     showCard(
       'Note',
-      [textInput('message', 'Internal note (never shown to the customer)', LIMITS.message)],
+      [textInput('noteText', 'Internal note (never shown to the customer)', LIMITS.message)],
       execute('Add note', 'staff.note', data),
     ),
     execute('Refresh', 'staff.refresh', { ticketId: t.id }),
