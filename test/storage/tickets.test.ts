@@ -125,7 +125,10 @@ describe('tickets in Table Storage', () => {
       }));
       const results = await Promise.all(
         engineers.map((e) =>
-          service.act(staff, ticket.id, e, { kind: 'take' }, { expectedVersion: version }),
+          // Round 1: everyone takes the new ticket; then everyone reassigns it to themselves.
+          service.act(staff, ticket.id, e, round === 0 ? { kind: 'take' } : { kind: 'assign', to: e }, {
+            expectedVersion: version,
+          }),
         ),
       );
       const winners = results.filter((r) => r.ok);
@@ -135,7 +138,11 @@ describe('tickets in Table Storage', () => {
       for (const r of results) {
         if (r.ok) continue;
         expect(r.error.code).toBe('STALE_TICKET');
-        expect(r.error.message).toContain(`${winner.value.ticket.owner?.name ?? '?'} took ownership first`);
+        const owner = winner.value.ticket.owner?.name ?? '?';
+        expect(r.error.message).toContain(
+          round === 0 ? `${owner} took ownership first` : `assigned it to ${owner} first`,
+        );
+        expect(r.error.details['by']).toBe(owner);
       }
       version = winner.value.ticket.version;
     }
