@@ -1,7 +1,9 @@
 // Engineers work a ticket end to end from the support channel, over real HTTP with the fake connector:
 // file → root card in the channel → take → reply reaches the customer → response met → ask → clocks stop →
 // answer → clocks run with the pause added → raise → deadlines follow the rule → work-around → resolved.
+import type { TableClient } from '@azure/data-tables';
 import type { App } from '../../src/app';
+import { TableSettings } from '../../src/storage/settings';
 import type { Ticket } from '../../src/tickets/model';
 import { CONTOSO } from '../fixtures/filing';
 import { actionExecute, channelMessage, post, type JsonObject } from '../support/activities';
@@ -342,5 +344,24 @@ describe('an engineer works a ticket from the support channel', () => {
     const t = await ticket(id);
     expect(t.thread?.activityId).toBe(fresh?.id);
     expect(t.thread?.conversationId).toBe(`${CHANNEL};messageid=${rootId}`);
+  });
+
+  it('deleting the team forgets the support channel', async () => {
+    const activity = channelMessage({ ...engineer(ALICE, 'Alice'), text: 'x' });
+    const deleted = {
+      ...activity,
+      type: 'conversationUpdate',
+      text: undefined,
+      channelData: { ...activity.channelData, eventType: 'teamDeleted' },
+    };
+    const res = await post(url(), JSON.parse(JSON.stringify(deleted)) as JsonObject);
+    expect(res.status).toBe(200);
+    // Other instances read the setting fresh from storage.
+    expect(
+      await new TableSettings(
+        app.storage.clients[`${app.config.tablePrefix}settings`] as TableClient,
+        0,
+      ).supportChannel(),
+    ).toBeNull();
   });
 });
