@@ -20,6 +20,8 @@ import { eventFrom, eventProps, ticketFrom, ticketProps } from './entities';
 import { keyPart, newestFirstKey, odata, prefixEnd, TICKET_ID, timeKey } from './keys';
 
 const IDX = 'idx';
+/** Schema version of index, request, action and counter rows. */
+const INDEX_SCHEMA = 1;
 const META = 'meta';
 const SEQ = 'ticket-seq';
 /** Index rows whose ticket never appeared are dropped after this long (a create in flight is younger). */
@@ -91,9 +93,13 @@ export class TableTicketRepo implements TicketRepo {
       try {
         const e = await this.index.getEntity<{ next: number }>(META, SEQ);
         const from = e.next;
-        await this.index.updateEntity({ partitionKey: META, rowKey: SEQ, next: from + size }, 'Replace', {
-          etag: e.etag,
-        });
+        await this.index.updateEntity(
+          { partitionKey: META, rowKey: SEQ, sv: INDEX_SCHEMA, next: from + size },
+          'Replace',
+          {
+            etag: e.etag,
+          },
+        );
         this.ids = Array.from({ length: size }, (_, i) => from + i);
         return;
       } catch (err) {
@@ -103,6 +109,7 @@ export class TableTicketRepo implements TicketRepo {
             await this.index.createEntity({
               partitionKey: META,
               rowKey: SEQ,
+              sv: INDEX_SCHEMA,
               next: this.o.firstNumber ?? 1001,
             });
           } catch (createErr) {
@@ -118,17 +125,29 @@ export class TableTicketRepo implements TicketRepo {
 
   private indexActions(t: Ticket, stamp: Instant, withId: boolean): TransactionAction[] {
     const keys = indexKeys(t);
-    const base = { tenantId: t.tenantId, ticketId: t.id, version: t.version, writtenAt: stamp };
+    const base = {
+      sv: INDEX_SCHEMA,
+      tenantId: t.tenantId,
+      ticketId: t.id,
+      version: t.version,
+      writtenAt: stamp,
+    };
     const actions: TransactionAction[] = [];
     if (withId) {
       actions.push([
         'upsert',
-        { partitionKey: IDX, rowKey: idRk(t.id), tenantId: t.tenantId, createdAt: t.createdAt },
+        {
+          partitionKey: IDX,
+          rowKey: idRk(t.id),
+          sv: INDEX_SCHEMA,
+          tenantId: t.tenantId,
+          createdAt: t.createdAt,
+        },
         'Replace',
       ]);
       actions.push([
         'upsert',
-        { partitionKey: IDX, rowKey: tenantRk(t.tenantId), tenantId: t.tenantId },
+        { partitionKey: IDX, rowKey: tenantRk(t.tenantId), sv: INDEX_SCHEMA, tenantId: t.tenantId },
         'Replace',
       ]);
     }
@@ -174,7 +193,10 @@ export class TableTicketRepo implements TicketRepo {
     const pk = tenantPk(ticket.tenantId);
     await this.index.submitTransaction(this.indexActions(ticket, this.o.now(), true));
     const actions: TransactionAction[] = [
-      ['create', { partitionKey: pk, rowKey: requestRk(ticket.requestId), ticketId: ticket.id }],
+      [
+        'create',
+        { partitionKey: pk, rowKey: requestRk(ticket.requestId), sv: INDEX_SCHEMA, ticketId: ticket.id },
+      ],
       ['create', { partitionKey: pk, rowKey: headRk(ticket.id), ...ticketProps(ticket) }],
       ...this.tenantActions(ticket, events),
     ];
@@ -257,7 +279,7 @@ export class TableTicketRepo implements TicketRepo {
     if (actionId !== undefined)
       actions.push([
         'create',
-        { partitionKey: pk, rowKey: actionRk(actionId), ticketId: next.id, at: stamp },
+        { partitionKey: pk, rowKey: actionRk(actionId), sv: INDEX_SCHEMA, ticketId: next.id, at: stamp },
       ]);
     let etag: string | undefined;
     try {
