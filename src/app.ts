@@ -82,7 +82,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         phone: config.contact.phone ?? policy.contact.phone,
         email: config.contact.email ?? policy.contact.email,
       },
-      paging: false,
+      paging: config.rotation !== undefined,
       changed,
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),

@@ -1,6 +1,7 @@
 // The one place that reads process.env: every key typed, documented, defaulted where safe, frozen.
 // Names match the Teams Toolkit env files (env/.env.*). Startup fails with a message naming the key.
 import { z } from 'zod';
+import { rotationSchema, type Rotation } from './oncall/roster';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -57,6 +58,8 @@ const envSchema = z.object({
   /** Engineers and managers: Entra object ids, `id=Name` pairs separated by `;` (names are shown in cards). */
   STAFF_ENGINEERS: z.string().default(''),
   STAFF_MANAGERS: z.string().default(''),
+  /** The on-call rotation, JSON: {"start":"2026-11-23","handover":"09:00","weeks":[{"primary":"<id>","secondary":"<id>"}]}. */
+  ONCALL_ROTATION: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -92,6 +95,8 @@ export interface Config {
     readonly engineers: ReadonlyMap<string, string>;
     readonly managers: ReadonlyMap<string, string>;
   };
+  /** The weekly on-call rotation (ids are staff object ids); undefined when nobody is on call. */
+  readonly rotation: Rotation | undefined;
   readonly logJson: boolean;
 }
 
@@ -99,6 +104,31 @@ export interface Config {
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
   override readonly name = 'ConfigError';
+}
+
+function rotationOf(text: string | undefined, staff: readonly string[]): Rotation | undefined {
+  if (text === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError('ONCALL_ROTATION is not valid JSON');
+  }
+  const parsed = rotationSchema.safeParse(json);
+  if (!parsed.success)
+    throw new ConfigError(`ONCALL_ROTATION: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const known = new Set(staff);
+  const weeks = parsed.data.weeks.map((w) => ({
+    primary: w.primary.toLowerCase(),
+    secondary: w.secondary.toLowerCase(),
+  }));
+  for (const w of weeks) {
+    for (const id of [w.primary, w.secondary]) {
+      if (!known.has(id))
+        throw new ConfigError(`ONCALL_ROTATION: ${id} is not in STAFF_ENGINEERS or STAFF_MANAGERS`);
+    }
+  }
+  return { ...parsed.data, weeks };
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -175,6 +205,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (storage.kind === 'embedded' && production) {
     throw new ConfigError('production needs TABLES_ENDPOINT (managed identity) or TABLES_CONNECTION_STRING');
   }
+  const engineers = pairs(e.STAFF_ENGINEERS, 'STAFF_ENGINEERS');
+  const managers = pairs(e.STAFF_MANAGERS, 'STAFF_MANAGERS');
   return Object.freeze({
     env: e.NODE_ENV,
     production,
@@ -188,11 +220,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bot: Object.freeze(bot),
     contact: Object.freeze({ phone: e.SUPPORT_PHONE, email: e.SUPPORT_EMAIL }),
     customers: pairs(e.CUSTOMER_TENANTS, 'CUSTOMER_TENANTS'),
-    staff: Object.freeze({
-      tenantId: e.STAFF_TENANT_ID?.toLowerCase(),
-      engineers: pairs(e.STAFF_ENGINEERS, 'STAFF_ENGINEERS'),
-      managers: pairs(e.STAFF_MANAGERS, 'STAFF_MANAGERS'),
-    }),
+    staff: Object.freeze({ tenantId: e.STAFF_TENANT_ID?.toLowerCase(), engineers, managers }),
     logJson: e.LOG_JSON ?? production,
+    rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
   });
 }

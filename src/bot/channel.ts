@@ -11,6 +11,7 @@ import type { Ticket, TicketEvent } from '../tickets/model';
 import { callerOf } from './teams';
 import { staffOf, targetLines, type BotDeps } from './deps';
 import { isGone } from './outbound';
+import { needsPage, page } from './paging';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 
@@ -85,6 +86,10 @@ export function onTicketChanged(
   return (ticket, events) => {
     deps.background.run(`ticket:${ticket.id}`, `syncing ${ticket.id}`, async () => {
       await syncThread(deps, ticket, events);
+      if (needsPage(deps, ticket, events)) {
+        const linked = await deps.tickets.get({ kind: 'staff' }, ticket.id);
+        await page(deps, linked.ok ? linked.value : ticket);
+      }
       const chat = ticket.customerChat;
       if (chat === undefined) return;
       for (const e of events.filter(isForCustomer)) {

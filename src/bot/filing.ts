@@ -115,7 +115,7 @@ async function submit(
     });
   }
   const { ticket, created } = filed.value;
-  if (created) await deps.changed(ticket, []);
+  if (created) await deps.changed(ticket, filed.value.events);
   const now = deps.now();
   const open = deps.engine.calendar.inSupportHours(ticket.dispatchedAt);
   const paging =

@@ -7,6 +7,7 @@ import * as following from './following';
 import * as welcome from './welcome';
 import { registerChannel } from './channel';
 import * as staff from './staff';
+import { registerPaging } from './paging';
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
   const app = new Application<TurnState>({
@@ -19,6 +20,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
   });
   registerChannel(app, deps);
   staff.register(app, deps);
+  registerPaging(app, deps);
   welcome.register(app, deps);
   filing.register(app, deps);
   following.register(app, deps);

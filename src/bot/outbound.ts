@@ -1,6 +1,12 @@
 // Messages the bot starts itself (proactive): new threads in the support channel, card updates in place,
 // thread replies, and deliveries to a customer's chat. Each retries transient failures with backoff.
-import { CardFactory, MessageFactory, type ConversationReference, type TurnContext } from 'botbuilder';
+import {
+  CardFactory,
+  MessageFactory,
+  type ConversationParameters,
+  type ConversationReference,
+  type TurnContext,
+} from 'botbuilder';
 import type { AdaptiveCard } from '../cards/types';
 import type { SupportChannel } from '../storage/settings';
 import type { ChatRef, ThreadRef } from '../tickets/model';
@@ -116,6 +122,40 @@ export class Outbound {
       },
     );
     return id;
+  }
+
+  /** Opens (or reuses) a 1:1 chat with a staff member by Entra object id and sends a card there. */
+  async toUser(
+    tenantId: string,
+    serviceUrl: string,
+    aadObjectId: string,
+    card: AdaptiveCard,
+    summary: string,
+  ): Promise<void> {
+    const outcome: { failed: boolean; error: unknown } = { failed: false, error: undefined };
+    await this.adapter.createConversationAsync(
+      this.appId,
+      'msteams',
+      serviceUrl,
+      'https://api.botframework.com',
+      // A 1:1 chat needs no first activity; the SDK's type asks for one regardless.
+      {
+        isGroup: false,
+        bot: { id: `28:${this.appId}`, name: 'SLA Desk' },
+        members: [{ id: aadObjectId, name: '' }],
+        tenantId,
+        channelData: { tenant: { id: tenantId } },
+      } as Partial<ConversationParameters> as ConversationParameters,
+      async (context) => {
+        try {
+          await context.sendActivity(Outbound.cardActivity(card, summary));
+        } catch (err) {
+          outcome.failed = true;
+          outcome.error = err;
+        }
+      },
+    );
+    if (outcome.failed) throw outcome.error;
   }
 
   /** Sends a card to a customer's 1:1 chat with the bot. */

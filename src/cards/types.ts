@@ -157,7 +157,15 @@ export interface AdaptiveCard {
     };
     readonly userIds?: readonly string[];
   };
-  readonly msteams?: { readonly width?: 'Full' };
+  readonly msteams?: {
+    readonly width?: 'Full';
+    /** Mentions used in TextBlocks as `<at>Name</at>`; only the app adds these, never user text. */
+    readonly entities?: readonly {
+      readonly type: 'mention';
+      readonly text: string;
+      readonly mentioned: { readonly id: string; readonly name: string };
+    }[];
+  };
   readonly fallbackText?: string;
 }
 

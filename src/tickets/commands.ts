@@ -565,8 +565,11 @@ export function apply(
   }
   if (CUSTOMER_ONLY.has(cmd.kind) && actor.role !== 'customer')
     return fail(notAllowed('Only the customer can do that.'));
-  if (cmd.kind === 'record' && actor.role !== 'system')
-    return fail(notAllowed('Only the app records warnings and pages.'));
+  const staff = actor.role === 'engineer' || actor.role === 'manager';
+  const staffAck = cmd.kind === 'record' && cmd.type === 'page-acknowledged' && staff;
+  if ((cmd.kind === 'record' || cmd.kind === 'link-thread') && actor.role !== 'system' && !staffAck) {
+    return fail(notAllowed('Only the app records warnings, pages and threads.'));
+  }
   const at = Math.max(now, t.updatedAt);
   const draft = plan(t, actor, cmd, at, engine);
   if (!draft.ok) return draft;

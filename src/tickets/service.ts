@@ -62,7 +62,9 @@ export class TicketService {
    * Files a ticket; the same requestId twice yields one ticket (`created` false the second time).
    * @example await tickets.file({ requestId: 'r-1', tenantId, customerName: 'Contoso', … })
    */
-  async file(input: NewTicketInput): Promise<Result<{ ticket: Ticket; created: boolean }>> {
+  async file(
+    input: NewTicketInput,
+  ): Promise<Result<{ ticket: Ticket; created: boolean; events: readonly TicketEvent[] }>> {
     if (!REQUEST_ID.test(input.requestId))
       return fail(invalidInput('The request id is missing or not valid.', 'requestId'));
     try {
@@ -70,8 +72,10 @@ export class TicketService {
       const opened = openTicket(id, input, this.deps.now(), this.deps.engine);
       if (!opened.ok) return opened;
       const first = { ...opened.value.ticket, eventCount: opened.value.events.length };
-      const outcome = await this.deps.repo.insert(first, this.withEvents(opened.value.ticket, opened.value));
-      return ok({ ticket: this.fresh(outcome.stored.ticket), created: outcome.kind === 'created' });
+      const events = this.withEvents(opened.value.ticket, opened.value);
+      const outcome = await this.deps.repo.insert(first, events);
+      const created = outcome.kind === 'created';
+      return ok({ ticket: this.fresh(outcome.stored.ticket), created, events: created ? events : [] });
     } catch (err) {
       if (err instanceof DomainError) return fail(err);
       return fail(unavailable(err));

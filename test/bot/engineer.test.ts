@@ -32,6 +32,11 @@ beforeAll(async () => {
       CUSTOMER_TENANTS: `${CONTOSO}=Contoso`,
       STAFF_TENANT_ID: VENDOR,
       STAFF_ENGINEERS: `${ALICE}=Alice Engineer;${BOB}=Bob Engineer`,
+      ONCALL_ROTATION: JSON.stringify({
+        start: '2026-11-23',
+        handover: '09:00',
+        weeks: [{ primary: BOB, secondary: ALICE }],
+      }),
     },
   });
 });
@@ -363,5 +368,49 @@ describe('an engineer works a ticket from the support channel', () => {
         0,
       ).supportChannel(),
     ).toBeNull();
+  });
+
+  it('a P1 filed outside support hours pages the on-call engineer at once, in the thread and 1:1', async () => {
+    await post(url(), channelMessage({ ...engineer(ALICE, 'Alice'), text: 'use this channel for support' }));
+    clock.now = et('2026-11-28T03:00:00'); // Saturday
+    connector.clear();
+    const filed = await invoke(
+      'ticket.submit',
+      {
+        requestId: '7d6c1a2b-0000-4000-8000-000000000009',
+        title: 'No calls at all',
+        description: 'None of our users can make calls.',
+        category: 'outage',
+        priority: 'P1',
+      },
+      customer(),
+    );
+    const text = cardText(filed.card);
+    expect(text).toContain('The on-call engineer is being paged now.');
+    expect(text).toContain('Your P1 ticket will get a reply by today 05:00 ET');
+    const p1 = /TM-\d+/.exec(text)?.[0] ?? '';
+    await settle();
+    const inThread = connector
+      .sent()
+      .find(
+        (x) =>
+          x.activity?.summary === `${p1}: page` &&
+          x.conversationId?.startsWith(`${CHANNEL};messageid=`) === true,
+      );
+    const pageCard = cardsOf(inThread?.activity)[0] ?? {};
+    cards.push(pageCard);
+    expect(cardText(pageCard)).toContain('<at>Bob Engineer</at>, you are on call');
+    expect(JSON.stringify(pageCard)).toContain(`"mentioned":{"id":"${BOB}","name":"Bob Engineer"}`);
+    const direct = connector
+      .requests()
+      .find((x) => x.operation === 'createConversation' && JSON.stringify(x.body).includes(BOB));
+    expect(direct).toBeDefined();
+    const ack = await invoke('page.ack', { ticketId: p1 }, engineer(BOB, 'Bob', inThread?.id));
+    expect(cardText(ack.card)).toContain('Acknowledged by Bob Engineer');
+    const timeline = await app.tickets.timeline({ kind: 'staff' }, p1);
+    if (!timeline.ok) throw timeline.error;
+    expect(timeline.value.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['page-sent', 'page-acknowledged']),
+    );
   });
 });
