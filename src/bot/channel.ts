@@ -15,21 +15,14 @@ import { needsPage, page } from './paging';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 
-/** The root card of a ticket as it stands, with the last events. */
-export async function renderRoot(
-  deps: BotDeps,
-  ticket: Ticket,
-  notice?: string,
-): Promise<ReturnType<typeof rootCard>> {
-  const timeline = await deps.tickets.timeline({ kind: 'staff' }, ticket.id);
-  const fresh = timeline.ok ? timeline.value.ticket : ticket;
-  const events = timeline.ok ? timeline.value.events : [];
+/** The root card of a ticket as it stands, with its last events (kept on the ticket: no extra read). */
+export function renderRoot(deps: BotDeps, ticket: Ticket, notice?: string): ReturnType<typeof rootCard> {
   const now = deps.now();
   return rootCard({
     policy: deps.policy,
-    ticket: fresh,
-    targets: targetLines(deps, fresh, now),
-    events,
+    ticket,
+    targets: targetLines(deps, ticket, now),
+    events: ticket.recent,
     engineers: [...deps.config.staff.engineers, ...deps.config.staff.managers].map(([id, name]) => ({
       id,
       name,
@@ -85,20 +78,15 @@ export function onTicketChanged(
 ): (ticket: Ticket, events: readonly TicketEvent[]) => Promise<void> {
   return (ticket, events) => {
     deps.background.run(`ticket:${ticket.id}`, `syncing ${ticket.id}`, async () => {
-      await syncThread(deps, ticket, events);
-      if (needsPage(deps, ticket, events)) {
-        const linked = await deps.tickets.get({ kind: 'staff' }, ticket.id);
-        await page(deps, linked.ok ? linked.value : ticket);
-      }
+      const latest = await syncThread(deps, ticket, events);
+      if (needsPage(deps, latest, events)) await page(deps, latest);
       const chat = ticket.customerChat;
       if (chat === undefined) return;
       for (const e of events.filter(isForCustomer)) {
         if (e.actor.role === 'customer') continue;
-        const latest = await deps.tickets.get({ kind: 'staff' }, ticket.id);
-        const current = latest.ok ? latest.value : ticket;
-        const card = customerNoticeCard(deps.policy, current, e, {
+        const card = customerNoticeCard(deps.policy, latest, e, {
           now: deps.now(),
-          viewerZone: current.requester.timeZone,
+          viewerZone: latest.requester.timeZone,
         });
         await deps.outbound.toCustomer(chat, card, `${ticket.id}: ${e.type}`);
       }
@@ -107,17 +95,22 @@ export function onTicketChanged(
   };
 }
 
-async function syncThread(deps: BotDeps, changed: Ticket, events: readonly TicketEvent[]): Promise<void> {
-  const channel = await deps.settings.supportChannel();
-  if (channel === null) return;
+/** Creates or updates the ticket's thread; returns the ticket as it now stands (with its thread). */
+async function syncThread(deps: BotDeps, changed: Ticket, events: readonly TicketEvent[]): Promise<Ticket> {
   const latest = await deps.tickets.get({ kind: 'staff' }, changed.id);
-  const ticket = latest.ok ? latest.value : changed;
-  const card = await renderRoot(deps, ticket);
+  let ticket = latest.ok ? latest.value : changed;
+  const channel = await deps.settings.supportChannel();
+  if (channel === null) return ticket;
+  const card = renderRoot(deps, ticket);
   const summary = `${ticket.id} ${ticket.priority}: ${ticket.title}`.slice(0, 200);
   let thread = ticket.thread;
   if (thread === undefined) {
     thread = await deps.outbound.startThread(channel, card, summary);
-    await deps.tickets.act({ kind: 'staff' }, ticket.id, SYSTEM, { kind: 'link-thread', thread });
+    const linked = await deps.tickets.act({ kind: 'staff' }, ticket.id, SYSTEM, {
+      kind: 'link-thread',
+      thread,
+    });
+    if (linked.ok) ticket = linked.value.ticket;
   } else {
     try {
       await deps.outbound.updateCard(thread, card, summary);
@@ -127,7 +120,11 @@ async function syncThread(deps: BotDeps, changed: Ticket, events: readonly Ticke
       const id = await deps.outbound.replyInThread(thread, card, summary);
       if (id !== undefined) {
         thread = { ...thread, activityId: id };
-        await deps.tickets.act({ kind: 'staff' }, ticket.id, SYSTEM, { kind: 'link-thread', thread });
+        const linked = await deps.tickets.act({ kind: 'staff' }, ticket.id, SYSTEM, {
+          kind: 'link-thread',
+          thread,
+        });
+        if (linked.ok) ticket = linked.value.ticket;
       }
     }
   }
@@ -135,6 +132,7 @@ async function syncThread(deps: BotDeps, changed: Ticket, events: readonly Ticke
     const note = threadNote(deps, ticket, e);
     if (note !== undefined) await deps.outbound.replyInThread(thread, note, `${ticket.id}: ${e.type}`);
   }
+  return ticket;
 }
 
 const REGISTER = /^\s*use this channel for support\s*[.!]?\s*$/i;

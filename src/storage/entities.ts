@@ -5,7 +5,7 @@ type TableEntity = TableEntityResult<Record<string, unknown>>;
 import type { Ticket, TicketEvent } from '../tickets/model';
 
 /** Current schema versions. Bump and add an upgrade step when an entity's shape changes. */
-export const TICKET_SCHEMA = 2;
+export const TICKET_SCHEMA = 3;
 export const EVENT_SCHEMA = 1;
 
 /** Table Storage: a string property holds at most 64 KiB = 32,768 UTF-16 units; we keep a margin. */
@@ -63,6 +63,10 @@ function upgradeTicket(sv: number, doc: Record<string, unknown>): Record<string,
     // v1 did not track posted warnings; their next-notice instant is recomputed on load.
     const sla = (d['sla'] ?? {}) as Record<string, unknown>;
     d = { ...d, notified: [], sla: { ...sla, nextNoticeAt: sla['nextNoticeAt'] ?? null } };
+  }
+  if (sv < 3) {
+    // v2 did not keep recent events on the ticket; cards show them from the next change on.
+    d = { ...d, recent: [] };
   }
   return d;
 }

@@ -1,6 +1,6 @@
 // Tickets in Azure Table Storage. Layout (README "Storage"):
-//   tickets      PK c_<tenant>  RK t|<id> head · e|<id>|<seq> events · l|<newest-first>|<id> listing ·
-//                               o|<id> open · r|<request id> idempotency · a|<action id> applied actions
+//   tickets      PK c_<tenant>  RK t|<id> head · e|<id>|<seq> events · l|<newest-first>|<id> listing (id) ·
+//                               o|<id> open (id) · r|<request id> idempotency · a|<action id> applied actions
 //   ticketindex  PK idx         RK i|<id> tenant of an id · q|<next deadline>|<id> open queue · d|<due>|<id> watcher
 //                               n|<tenant> every tenant that ever filed
 //                PK meta        RK ticket-seq: the id counter, claimed in blocks
@@ -162,31 +162,63 @@ export class TableTicketRepo implements TicketRepo {
     return actions;
   }
 
+  /** Deletes index rows: one transaction when all exist, else one by one (a missing row is fine). */
   private async dropIndexRows(rows: readonly (string | null)[]): Promise<void> {
+    const keys = [...new Set(rows.filter((rk): rk is string => rk !== null))];
+    if (keys.length > 1) {
+      try {
+        await this.index.submitTransaction(
+          keys.map((rk): TransactionAction => ['delete', { partitionKey: IDX, rowKey: rk }]),
+        );
+        return;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    }
     await Promise.all(
-      rows
-        .filter((rk): rk is string => rk !== null)
-        .map((rk) =>
-          this.index.deleteEntity(IDX, rk).catch((err: unknown) => {
-            if (statusOf(err) !== 404) throw err;
-          }),
-        ),
+      keys.map((rk) =>
+        this.index.deleteEntity(IDX, rk).catch((err: unknown) => {
+          if (statusOf(err) !== 404) throw err;
+        }),
+      ),
     );
   }
 
-  private tenantActions(t: Ticket, events: readonly TicketEvent[]): TransactionAction[] {
+  /**
+   * The tenant-partition rows of a change besides the head: the new events, and the listing rows, which
+   * are slim (ids only) so that an update writes the ticket once, not three times.
+   */
+  private tenantActions(prev: Ticket | null, t: Ticket, events: readonly TicketEvent[]): TransactionAction[] {
     const pk = tenantPk(t.tenantId);
-    const props = ticketProps(t);
-    const actions: TransactionAction[] = [
-      ['upsert', { partitionKey: pk, rowKey: listRk(t), ...props }, 'Replace'],
-      ...events.map((ev): TransactionAction => [
-        'create',
-        { partitionKey: pk, rowKey: eventRk(t.id, ev.seq), ...eventProps(ev) },
-      ]),
-    ];
-    if (OPEN_STATUSES.has(t.status))
-      actions.push(['upsert', { partitionKey: pk, rowKey: openRk(t.id), ...props }, 'Replace']);
+    const slim = { sv: INDEX_SCHEMA, ticketId: t.id };
+    const actions: TransactionAction[] = events.map((ev): TransactionAction => [
+      'create',
+      { partitionKey: pk, rowKey: eventRk(t.id, ev.seq), ...eventProps(ev) },
+    ]);
+    if (prev === null)
+      actions.push(['create', { partitionKey: pk, rowKey: listRk(t), ...slim, createdAt: t.createdAt }]);
+    const wasOpen = prev !== null && OPEN_STATUSES.has(prev.status);
+    const isOpen = OPEN_STATUSES.has(t.status);
+    if (isOpen && !wasOpen)
+      actions.push(['upsert', { partitionKey: pk, rowKey: openRk(t.id), ...slim }, 'Replace']);
+    if (wasOpen && !isOpen) actions.push(['delete', { partitionKey: pk, rowKey: openRk(t.id) }]);
     return actions;
+  }
+
+  /** Heads of the tickets named by listing rows (`…|<id>`), in the rows' order, at most 32 reads at a time. */
+  private async heads(
+    tenantId: string,
+    rows: readonly TableEntityResult<Record<string, unknown>>[],
+  ): Promise<Ticket[]> {
+    const ids = rows.map((r) => (r.rowKey ?? '').slice((r.rowKey ?? '').lastIndexOf('|') + 1));
+    const out: (Ticket | null)[] = new Array<Ticket | null>(ids.length).fill(null);
+    for (let i = 0; i < ids.length; i += 32) {
+      const chunk = await Promise.all(ids.slice(i, i + 32).map((id) => this.load(tenantId, id)));
+      chunk.forEach((stored, k) => {
+        out[i + k] = stored?.ticket ?? null;
+      });
+    }
+    return out.filter((t): t is Ticket => t !== null);
   }
 
   async insert(ticket: Ticket, events: readonly TicketEvent[]): Promise<InsertOutcome> {
@@ -198,7 +230,7 @@ export class TableTicketRepo implements TicketRepo {
         { partitionKey: pk, rowKey: requestRk(ticket.requestId), sv: INDEX_SCHEMA, ticketId: ticket.id },
       ],
       ['create', { partitionKey: pk, rowKey: headRk(ticket.id), ...ticketProps(ticket) }],
-      ...this.tenantActions(ticket, events),
+      ...this.tenantActions(null, ticket, events),
     ];
     try {
       const res = await this.tickets.submitTransaction(actions);
@@ -271,11 +303,8 @@ export class TableTicketRepo implements TicketRepo {
         'Replace',
         { etag: prev.etag },
       ],
-      ...this.tenantActions(next, events),
+      ...this.tenantActions(prev.ticket, next, events),
     ];
-    if (OPEN_STATUSES.has(prev.ticket.status) && !OPEN_STATUSES.has(next.status)) {
-      actions.push(['delete', { partitionKey: pk, rowKey: openRk(next.id) }]);
-    }
     if (actionId !== undefined)
       actions.push([
         'create',
@@ -407,7 +436,7 @@ export class TableTicketRepo implements TicketRepo {
   async tenantTickets(tenantId: string, limit: number, next?: string): Promise<Page<Ticket>> {
     const from = next === undefined ? 'l|' : `>${Buffer.from(next, 'base64url').toString('utf8')}`;
     const rows = await this.range(this.tickets, tenantPk(tenantId), from, prefixEnd('l|'), limit + 1);
-    const items = rows.slice(0, limit).map(ticketFrom);
+    const items = await this.heads(tenantId, rows.slice(0, limit));
     const last = rows.length > limit ? rows[limit - 1]?.rowKey : undefined;
     return {
       items,
@@ -417,7 +446,7 @@ export class TableTicketRepo implements TicketRepo {
 
   async tenantOpen(tenantId: string): Promise<Ticket[]> {
     const rows = await this.range(this.tickets, tenantPk(tenantId), 'o|', prefixEnd('o|'), 1000);
-    return rows.map(ticketFrom);
+    return this.heads(tenantId, rows);
   }
 
   async tenants(): Promise<string[]> {
@@ -437,7 +466,7 @@ export class TableTicketRepo implements TicketRepo {
           `l|${newestFirstKey(from)}|~`,
           1_000_000,
         );
-        return rows.map(ticketFrom);
+        return this.heads(tenant, rows);
       }),
     );
     return lists.flat().sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));

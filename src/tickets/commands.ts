@@ -241,6 +241,7 @@ export function openTicket(
     priorityChanges: [],
     pauses: [],
     notified: [],
+    recent: [],
     createdAt: now,
     updatedAt: now,
     version: 1,

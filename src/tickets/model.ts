@@ -113,6 +113,8 @@ export interface Ticket {
   readonly lastEscalationAt?: Instant | undefined;
   /** Warnings already posted, as "target:percent" (e.g. "response:75"). */
   readonly notified: readonly string[];
+  /** The last few timeline events (texts shortened), so cards render without reading the timeline. */
+  readonly recent: readonly TicketEvent[];
   /** Derived from the SLA engine on every change (stored for queries and display). */
   readonly sla: TicketSla;
   readonly createdAt: Instant;

@@ -24,6 +24,9 @@ export interface Acted {
 }
 
 const MAX_ATTEMPTS = 12;
+/** Events kept on the ticket for cards, and how much of their text. */
+const RECENT_EVENTS = 6;
+const RECENT_TEXT = 300;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 function unavailable(err: unknown): DomainError {
@@ -54,6 +57,16 @@ export class TicketService {
     return { ...t, sla: ticketSla(this.deps.engine, t).sla };
   }
 
+  /** The ticket with its newest events kept on it (texts shortened: the timeline has them whole). */
+  private withRecent(t: Ticket, events: readonly TicketEvent[]): Ticket {
+    const short = events.map((e) =>
+      e.text !== undefined && e.text.length > RECENT_TEXT
+        ? { ...e, text: `${e.text.slice(0, RECENT_TEXT)}…` }
+        : e,
+    );
+    return { ...t, recent: [...t.recent, ...short].slice(-RECENT_EVENTS) };
+  }
+
   private withEvents(t: Ticket, change: Change): TicketEvent[] {
     return change.events.map((e, i) => ({ ...e, ticketId: t.id, seq: t.eventCount + i + 1 }));
   }
@@ -71,8 +84,11 @@ export class TicketService {
       const id = await this.deps.repo.nextId();
       const opened = openTicket(id, input, this.deps.now(), this.deps.engine);
       if (!opened.ok) return opened;
-      const first = { ...opened.value.ticket, eventCount: opened.value.events.length };
       const events = this.withEvents(opened.value.ticket, opened.value);
+      const first = this.withRecent(
+        { ...opened.value.ticket, eventCount: opened.value.events.length },
+        events,
+      );
       const outcome = await this.deps.repo.insert(first, events);
       const created = outcome.kind === 'created';
       return ok({ ticket: this.fresh(outcome.stored.ticket), created, events: created ? events : [] });
@@ -136,7 +152,10 @@ export class TicketService {
         const change = apply(current, actor, cmd, this.deps.now(), this.deps.engine);
         if (!change.ok) return change;
         const events = this.withEvents(current, change.value);
-        const next: Ticket = { ...change.value.ticket, eventCount: current.eventCount + events.length };
+        const next: Ticket = this.withRecent(
+          { ...change.value.ticket, eventCount: current.eventCount + events.length },
+          events,
+        );
         const outcome = await this.deps.repo.save(stored, next, events, options.actionId);
         if (outcome.kind === 'saved')
           return ok({ ticket: this.fresh(outcome.stored.ticket), events, duplicate: false });
