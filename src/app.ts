@@ -8,6 +8,7 @@ import { Outbound } from './bot/outbound';
 import { Background } from './background';
 import { TableAuditLog } from './storage/audit';
 import { TableSettings } from './storage/settings';
+import { TableMessageRefs } from './storage/messages';
 import type { Config } from './config';
 import type { Logger } from './log';
 import type { Policy } from './policy/schema';
@@ -17,7 +18,7 @@ import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
 import { TicketService } from './tickets/service';
 
-export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit'] as const;
+export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'messages'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -86,6 +87,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       changed,
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),
+      messages: new TableMessageRefs(table('messages')),
       outbound,
       background,
     };

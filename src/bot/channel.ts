@@ -88,7 +88,8 @@ export function onTicketChanged(
           now: deps.now(),
           viewerZone: latest.requester.timeZone,
         });
-        await deps.outbound.toCustomer(chat, card, `${ticket.id}: ${e.type}`);
+        const sent = await deps.outbound.toCustomer(chat, card, `${ticket.id}: ${e.type}`);
+        if (sent !== undefined) await deps.messages.remember(chat.conversationId, sent, ticket.id);
       }
     });
     return Promise.resolve();

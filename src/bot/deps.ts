@@ -12,6 +12,7 @@ import { OPEN_STATUSES } from '../tickets/model';
 import type { TicketService } from '../tickets/service';
 import type { Background } from '../background';
 import type { AuditLog } from '../storage/audit';
+import type { MessageRefs } from '../storage/messages';
 import type { Settings } from '../storage/settings';
 import type { Outbound } from './outbound';
 import { callerOf, type Caller } from './teams';
@@ -32,6 +33,7 @@ export interface BotDeps {
   readonly changed: TicketListener;
   readonly settings: Settings;
   readonly audit: AuditLog;
+  readonly messages: MessageRefs;
   readonly outbound: Outbound;
   readonly background: Background;
 }
@@ -104,7 +106,18 @@ export function listItem(deps: BotDeps, ticket: Ticket, now: Instant): ListItem 
   };
 }
 
-/** Sends a card as a new message. */
-export async function sendCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
-  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+/** Sends a card as a new message; returns its id. */
+export async function sendCard(context: TurnContext, card: AdaptiveCard): Promise<string | undefined> {
+  return (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card))))?.id;
+}
+
+/** The message a customer's message replies to: Teams' replyToId, or the id in a quoted reply. */
+export function repliedTo(activity: TurnContext['activity']): string | undefined {
+  if (typeof activity.replyToId === 'string' && activity.replyToId !== '') return activity.replyToId;
+  for (const a of activity.attachments ?? []) {
+    if (a.contentType !== 'text/html' || typeof a.content !== 'string') continue;
+    const m = /itemtype="http:\/\/schema\.skype\.com\/Reply"[^>]*itemid="([^"]{1,200})"/.exec(a.content);
+    if (m?.[1] !== undefined) return m[1];
+  }
+  return undefined;
 }

@@ -10,6 +10,7 @@ import type { Command } from '../tickets/commands';
 import type { Actor } from '../tickets/model';
 import type { Scope } from '../tickets/service';
 import {
+  repliedTo,
   staffOf,
   clockFor,
   customerOf,
@@ -127,7 +128,12 @@ export function register(app: Application, deps: BotDeps): void {
     }
     const id = (/[A-Za-z]{1,8}-\d{1,10}/.exec(messageText(context))?.[0] ?? '').toUpperCase();
     const result = await ticketCard(deps, customer, id);
-    await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
+    if (typeof result === 'string') {
+      await context.sendActivity(result);
+      return;
+    }
+    const sent = await sendCard(context, result);
+    if (sent !== undefined) await deps.messages.remember(customer.caller.conversationId, sent, id);
   });
   app.message(/^\s*escalate\s+#?[A-Za-z]{1,8}-\d{1,10}\b/i, async (context) => {
     const customer = gate(context, deps);
@@ -206,6 +212,21 @@ export function register(app: Application, deps: BotDeps): void {
       return;
     }
     const text = messageText(context);
+    const replied = repliedTo(context.activity);
+    const about =
+      replied === undefined ? null : await deps.messages.ticketOf(customer.caller.conversationId, replied);
+    if (about !== null && text !== '') {
+      const result = await act(
+        deps,
+        customer,
+        about,
+        { kind: 'customer-message', text },
+        context.activity.id,
+        'Added to your ticket.',
+      );
+      await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
+      return;
+    }
     const followUp = /^\s*#?([A-Za-z]{1,8}-\d{1,10})\s*[:,-]\s*([\s\S]+)$/.exec(text);
     if (followUp !== null) {
       const result = await act(

@@ -158,8 +158,9 @@ export class Outbound {
     if (outcome.failed) throw outcome.error;
   }
 
-  /** Sends a card to a customer's 1:1 chat with the bot. */
-  async toCustomer(chat: ChatRef, card: AdaptiveCard, summary: string): Promise<void> {
+  /** Sends a card to a customer's 1:1 chat with the bot; returns the message id. */
+  async toCustomer(chat: ChatRef, card: AdaptiveCard, summary: string): Promise<string | undefined> {
+    let id: string | undefined;
     await this.on(
       {
         serviceUrl: chat.serviceUrl,
@@ -167,8 +168,9 @@ export class Outbound {
         user: { id: chat.userId, name: '' },
       },
       async (context) => {
-        await context.sendActivity(Outbound.cardActivity(card, summary));
+        id = (await context.sendActivity(Outbound.cardActivity(card, summary)))?.id;
       },
     );
+    return id;
   }
 }

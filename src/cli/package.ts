@@ -28,9 +28,6 @@ export const LOCAL_DEFAULTS: Readonly<Record<string, string>> = {
   APP_NAME_SUFFIX: 'local',
 };
 
-/** Variables that may be set to an empty value: the name suffix of an environment shown without one. */
-const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['APP_NAME_SUFFIX']);
-
 /**
  * Filled from other variables in every environment when unset: the tab is served by the bot's own server
  * under /tab, so its domain is the bot's. teamsapp.yml says the same with `env:` on its actions.
@@ -142,7 +139,10 @@ function readEnvFiles(env: string, envDir: string): { files: string[]; layers: R
   return { files, layers };
 }
 
-/** Each placeholder's value, from the files and overrides, then local defaults, then derivations. */
+/**
+ * Each placeholder's value, from the files and overrides, then local defaults, then derivations. An empty
+ * value counts as missing, as in the toolkit, which stops at a placeholder whose variable is empty.
+ */
 function resolveValues(
   env: string,
   names: readonly string[],
@@ -150,7 +150,6 @@ function resolveValues(
 ): { values: Record<string, string>; defaulted: string[]; missing: string[] } {
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(known)) if (value !== '') values[key] = value;
-  for (const name of MAY_BE_EMPTY) if (known[name] === '') values[name] = '';
   const defaulted: string[] = [];
   if (env === 'local') {
     for (const [key, value] of Object.entries(LOCAL_DEFAULTS)) {

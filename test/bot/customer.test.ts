@@ -223,6 +223,24 @@ describe('a customer files and follows a ticket in Teams chat', () => {
     expect(cardText(cards[0])).toContain('it also fails on hold');
   });
 
+  it("a reply to the bot's message about a ticket goes to that ticket", async () => {
+    const ticket = (await app.tickets.tenantOpen(CONTOSO)).find((t) => t.title === 'Cannot transfer calls');
+    if (ticket === undefined) throw new Error('no ticket');
+    connector.clear();
+    await post(`${app.url}${messages}`, personalMessage({ ...who(), text: `status ${ticket.id}` }));
+    const shown = connector.sent()[0]?.id ?? '';
+    connector.clear();
+    const res = await post(
+      `${app.url}${messages}`,
+      personalMessage({ ...who(), text: 'Also the hold button fails', replyToId: shown }),
+    );
+    expect(res.status).toBe(200);
+    expect(cardText(cardsOf(connector.sent()[0]?.activity)[0])).toContain('Added to your ticket.');
+    const timeline = await app.tickets.timeline({ kind: 'tenant', tenantId: CONTOSO }, ticket.id);
+    if (!timeline.ok) throw timeline.error;
+    expect(timeline.value.events.map((e) => e.text)).toContain('Also the hold button fails');
+  });
+
   it('escalation is recorded once per four hours', async () => {
     const ticket = (await app.tickets.tenantOpen(CONTOSO)).find((t) => t.title === 'Cannot transfer calls');
     if (ticket === undefined) throw new Error('no ticket');
