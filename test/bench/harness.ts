@@ -1,5 +1,9 @@
 // A small benchmark harness: runs a named case for a fixed time (after a warm-up), reports ops/s and
 // per-call p50/p99, and prints rows as an aligned table. Sections live in test/bench/<area>.ts.
+// Async cases that wait on other processes (storage, HTTP) run as closed or open loops and count the CPU
+// of those processes too; every row says how much CPU other processes on the machine took meanwhile.
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 /** One measured case. Times in microseconds; null where per-call latency was not sampled. */
@@ -11,9 +15,16 @@ export interface BenchRow {
   readonly opsPerSec: number;
   readonly p50Us: number | null;
   readonly p99Us: number | null;
-  /** Process CPU time over wall time in the timed phase: well under 1 means other processes took the core. */
+  /**
+   * CPU time over wall time in the timed phase. Sync rows: this process; well under 1 means other processes
+   * took the core. `io` rows: this process plus the child processes it measured (Azurite), in cores (may pass 1).
+   */
   readonly cpuShare: number;
   readonly note: string;
+  /** The case waits on other processes by design, so a low cpuShare is not a sign of contention. */
+  readonly io?: boolean;
+  /** Cores that processes outside this run used meanwhile (Linux /proc/stat); undefined where unknown. */
+  readonly otherCores?: number | undefined;
 }
 
 export interface CaseOptions {
@@ -36,6 +47,79 @@ export interface SectionOptions {
 
 /** A section of the bench: an area's cases, run in turn. */
 export type Section = (options: SectionOptions) => Promise<BenchRow[]>;
+
+/** CPU time of the machine, this process and some child processes over a stretch of wall time. */
+export interface CpuReading {
+  readonly wallMs: number;
+  /** This process's CPU over wall time. */
+  readonly selfCores: number;
+  /** This process and the given children, over wall time. */
+  readonly ourCores: number;
+  /** Everything else on the machine, over wall time; undefined without /proc. */
+  readonly otherCores: number | undefined;
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux build we run on
+
+/** Busy CPU ticks of the whole machine (user, nice, system, irq, softirq, steal), or undefined without /proc. */
+function machineBusyTicks(): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = f;
+    return user + nice + system + irq + softirq + steal;
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process in ticks; 0 once it has gone. */
+function processTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Starts measuring CPU; `stop()` returns the reading since the start.
+ * @example const meter = startCpuMeter([azurite.pid]); await work(); meter.stop() // { ourCores: 1.3, otherCores: 0.1, … }
+ */
+export function startCpuMeter(childPids: readonly number[] = []): { stop(): CpuReading } {
+  const wall0 = performance.now();
+  const self0 = process.cpuUsage();
+  const selfTicks0 = processTicks(process.pid);
+  const children0 = childPids.map(processTicks);
+  const busy0 = machineBusyTicks();
+  return {
+    stop(): CpuReading {
+      const wallMs = performance.now() - wall0;
+      const selfMs = cpuMs(process.cpuUsage(self0));
+      const childMs =
+        childPids.reduce((sum, pid, k) => sum + processTicks(pid) - (children0[k] ?? 0), 0) *
+        (1000 / TICKS_PER_SECOND);
+      const busy1 = machineBusyTicks();
+      // Others = machine busy minus our own ticks (same clock source, so rounding cancels).
+      const ourTicks = processTicks(process.pid) - selfTicks0 + childMs / (1000 / TICKS_PER_SECOND);
+      const otherMs =
+        busy0 === undefined || busy1 === undefined
+          ? undefined
+          : Math.max(0, (busy1 - busy0 - ourTicks) * (1000 / TICKS_PER_SECOND));
+      return {
+        wallMs,
+        selfCores: selfMs / wallMs,
+        ourCores: (selfMs + childMs) / wallMs,
+        otherCores: otherMs === undefined ? undefined : otherMs / wallMs,
+      };
+    },
+  };
+}
+
+/** The number of cores, for "of N" in reports. */
+export const CORES = cpus().length;
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
@@ -93,6 +177,7 @@ export function benchSync(
     if (t1 >= warmEnd) break;
   }
   let n = 0;
+  const meter = startCpuMeter();
   const cpu0 = process.cpuUsage();
   const start = performance.now();
   const end = start + durationMs;
@@ -105,6 +190,7 @@ export function benchSync(
   }
   const elapsed = now - start;
   const cpuShare = cpuMs(process.cpuUsage(cpu0)) / elapsed;
+  const { otherCores } = meter.stop();
   const lat = latencies(
     Math.min(options.latencySamples ?? 20_000, Number.isFinite(maxIterations) ? maxIterations : Infinity),
     (k) => {
@@ -120,6 +206,7 @@ export function benchSync(
     p99Us: lat?.p99 ?? null,
     cpuShare,
     note: options.note ?? '',
+    otherCores,
   };
 }
 
@@ -143,6 +230,7 @@ export async function benchAsync(
   while (performance.now() < warmEnd) sink.take(await fn(i++));
   const times: number[] = [];
   let n = 0;
+  const meter = startCpuMeter();
   const cpu0 = process.cpuUsage();
   const start = performance.now();
   const end = start + durationMs;
@@ -156,6 +244,7 @@ export async function benchAsync(
   }
   const elapsed = now - start;
   const cpuShare = cpuMs(process.cpuUsage(cpu0)) / elapsed;
+  const { otherCores } = meter.stop();
   const sorted = Float64Array.from(times).sort();
   return {
     section,
@@ -166,6 +255,7 @@ export async function benchAsync(
     p99Us: sorted.length > 0 ? percentile(sorted, 99) : null,
     cpuShare,
     note: options.note ?? '',
+    otherCores,
   };
 }
 
@@ -174,17 +264,186 @@ export function withNote(row: BenchRow, note: string): BenchRow {
   return { ...row, note: row.note === '' ? note : `${row.note}; ${note}` };
 }
 
+/** What a closed or open loop measured. Latencies in microseconds, of the calls that succeeded. */
+export interface LoopResult {
+  /** Calls that succeeded in the timed phase. */
+  readonly iterations: number;
+  /** Calls that threw in the timed phase (they count in neither ops/s nor latency). */
+  readonly errors: number;
+  readonly firstError: string | undefined;
+  readonly elapsedMs: number;
+  readonly opsPerSec: number;
+  readonly p50Us: number | null;
+  readonly p99Us: number | null;
+  readonly maxUs: number | null;
+  /** Most calls in flight at once. */
+  readonly maxInFlight: number;
+  readonly cpu: CpuReading;
+}
+
+export interface LoopOptions {
+  /** Length of the timed phase. */
+  readonly durationMs: number;
+  /** Untimed warm-up run the same way first (default 0). A call failing in the warm-up fails the case. */
+  readonly warmupMs?: number;
+  /** Start no more than this many calls in the timed phase. */
+  readonly maxIterations?: number;
+  /** Child processes whose CPU counts as this case's own (an emulator it drives). */
+  readonly pids?: readonly number[];
+  /** Called after the warm-up, just before the timed phase (e.g. to snapshot request counters). */
+  readonly onTimedStart?: () => void;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+class Recorder {
+  readonly times: number[] = [];
+  errors = 0;
+  firstError: string | undefined;
+  inFlight = 0;
+  maxInFlight = 0;
+  /** Runs one call; its latency counts from `since` (its start, or its scheduled start in an open loop). */
+  async run(call: () => Promise<void>, since: number): Promise<void> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      await call();
+      this.times.push((performance.now() - since) * 1000);
+    } catch (e) {
+      this.errors++;
+      this.firstError ??= message(e);
+    } finally {
+      this.inFlight--;
+    }
+  }
+  result(elapsedMs: number, cpu: CpuReading): LoopResult {
+    const sorted = Float64Array.from(this.times).sort();
+    const some = sorted.length > 0;
+    return {
+      iterations: sorted.length,
+      errors: this.errors,
+      firstError: this.firstError,
+      elapsedMs,
+      opsPerSec: (sorted.length / elapsedMs) * 1000,
+      p50Us: some ? percentile(sorted, 50) : null,
+      p99Us: some ? percentile(sorted, 99) : null,
+      maxUs: some ? (sorted[sorted.length - 1] ?? null) : null,
+      maxInFlight: this.maxInFlight,
+      cpu,
+    };
+  }
+}
+
+/**
+ * A closed loop: `concurrency` workers each call, await, and call again, for the duration (saturation
+ * throughput; latency per call from its start). `call(i, worker)`, i = 0, 1, 2, … across workers.
+ * @example await closedLoop(10, (i) => tickets.file(aFiling()).then(check), { durationMs: 5000, pids: [azurite.pid] })
+ *   // { opsPerSec: 212, p50Us: 44000, p99Us: 91000, … }
+ */
+export async function closedLoop(
+  concurrency: number,
+  call: (i: number, worker: number) => Promise<void>,
+  options: LoopOptions,
+): Promise<LoopResult> {
+  let i = 0;
+  const warmEnd = performance.now() + (options.warmupMs ?? 0);
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      while (performance.now() < warmEnd) await call(i++, w);
+    }),
+  );
+  const recorder = new Recorder();
+  const max = options.maxIterations ?? Infinity;
+  let started = 0;
+  options.onTimedStart?.();
+  const meter = startCpuMeter(options.pids);
+  const start = performance.now();
+  const end = start + options.durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      while (performance.now() < end && started < max) {
+        started++;
+        const k = i++;
+        await recorder.run(() => call(k, w), performance.now());
+      }
+    }),
+  );
+  const elapsed = performance.now() - start;
+  return recorder.result(elapsed, meter.stop());
+}
+
+/**
+ * An open loop: starts a call every 1/rate seconds whether or not earlier ones finished, and times each
+ * from its scheduled start, so a stalled server shows up as latency instead of as fewer requests.
+ * @example await openLoop(50, (i) => submitTicket(i), { durationMs: 10_000 }) // { p50Us: 21000, p99Us: 64000, … }
+ */
+export async function openLoop(
+  ratePerSec: number,
+  call: (i: number) => Promise<void>,
+  options: LoopOptions,
+): Promise<LoopResult> {
+  const interval = 1000 / ratePerSec;
+  let i = 0;
+  const schedule = async (durationMs: number, recorder: Recorder): Promise<void> => {
+    const count = Math.min(Math.floor(durationMs / interval), options.maxIterations ?? Infinity);
+    const first = performance.now() + 1;
+    const pending: Promise<void>[] = [];
+    for (let k = 0; k < count; k++) {
+      const due = first + k * interval;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      const n = i++;
+      pending.push(recorder.run(() => call(n), due));
+    }
+    await Promise.all(pending);
+  };
+  const warm = new Recorder();
+  if ((options.warmupMs ?? 0) > 0) await schedule(options.warmupMs ?? 0, warm);
+  if (warm.errors > 0) throw new Error(`warm-up failed: ${warm.firstError ?? '?'}`);
+  const recorder = new Recorder();
+  options.onTimedStart?.();
+  const meter = startCpuMeter(options.pids);
+  const start = performance.now();
+  await schedule(options.durationMs, recorder);
+  const elapsed = performance.now() - start;
+  return recorder.result(elapsed, meter.stop());
+}
+
+/**
+ * A table row for a loop case: cpu is this process plus `pids`, and errors, if any, lead the note.
+ * @example loopRow('bot', 'file ticket, 10 clients', result, 'goal met')
+ */
+export function loopRow(section: string, name: string, r: LoopResult, note: string): BenchRow {
+  const failed = r.errors === 0 ? '' : `${r.errors} FAILED (${r.firstError ?? '?'}); `;
+  return {
+    section,
+    name,
+    iterations: r.iterations,
+    opsPerSec: r.opsPerSec,
+    p50Us: r.p50Us,
+    p99Us: r.p99Us,
+    cpuShare: r.cpu.ourCores,
+    note: `${failed}${note}`,
+    io: true,
+    otherCores: r.cpu.otherCores,
+  };
+}
+
 const group = (n: number): string => Math.round(n).toLocaleString('en-US');
 const micros = (n: number | null): string =>
   n === null ? '-' : n < 10 ? n.toFixed(2) : n < 1000 ? n.toFixed(1) : group(n);
 
 /**
- * The rows as an aligned text table: section, case, ops/s, p50 µs, p99 µs, calls, cpu share, note.
- * @example formatTable([row]) // 'section  case         ops/s  p50 µs  p99 µs  calls  cpu  note\n…'
+ * The rows as an aligned text table: section, case, ops/s, p50 µs, p99 µs, calls, cpu share, other
+ * processes' cpu, note.
+ * @example formatTable([row]) // 'section  case         ops/s  p50 µs  p99 µs  calls  cpu  others  note\n…'
  */
 export function formatTable(rows: readonly BenchRow[]): string {
-  const header = ['section', 'case', 'ops/s', 'p50 µs', 'p99 µs', 'calls', 'cpu', 'note'];
-  const right = [false, false, true, true, true, true, true, false];
+  const header = ['section', 'case', 'ops/s', 'p50 µs', 'p99 µs', 'calls', 'cpu', 'others', 'note'];
+  const right = [false, false, true, true, true, true, true, true, false];
+  const percent = (share: number | undefined): string =>
+    share === undefined ? '-' : `${Math.round(share * 100)}%`;
   const cells = rows.map((r) => [
     r.section,
     r.name,
@@ -192,7 +451,8 @@ export function formatTable(rows: readonly BenchRow[]): string {
     micros(r.p50Us),
     micros(r.p99Us),
     group(r.iterations),
-    `${Math.round(r.cpuShare * 100)}%`,
+    percent(r.cpuShare),
+    percent(r.otherCores),
     r.note,
   ]);
   const all = [header, ...cells];

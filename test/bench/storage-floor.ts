@@ -10,6 +10,8 @@ import { uniqueTableName } from '../support/azurite';
 
 export interface FloorResult {
   readonly opsPerSec: number;
+  /** Inserts completed in the timed phase. */
+  readonly count: number;
   /** Milliseconds per createEntity. */
   readonly p50: number;
   readonly p99: number;
@@ -61,6 +63,7 @@ export async function rawInsertFloor(
     latencies.sort((a, b) => a - b);
     return {
       opsPerSec: latencies.length / elapsed,
+      count: latencies.length,
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
     };
