@@ -18,9 +18,17 @@ export function when(t: Instant, zone: string, now: Instant): string {
   return `${at.toFormat('ccc d LLL')}${at.year === today.year ? '' : ` ${at.year}`} ${time}`;
 }
 
-/** A zone the Teams client reported, if it is a real IANA zone. */
+const zones = new Map<string, boolean>();
+
+/** A zone the Teams client reported, if it is a real IANA zone (answers cached: checking builds an Intl formatter). */
 export function validZone(zone: unknown): string | undefined {
-  return typeof zone === 'string' && zone.length < 64 && IANAZone.isValidZone(zone) ? zone : undefined;
+  if (typeof zone !== 'string' || zone.length >= 64) return undefined;
+  let valid = zones.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zones.size < 1000) zones.set(zone, valid);
+  }
+  return valid ? zone : undefined;
 }
 
 /** "12:00 ET" with "(17:00 your time)" when the viewer's zone shows a different wall time. */
