@@ -4,12 +4,14 @@ import { cpus, loadavg } from 'node:os';
 import { CORES, formatTable, type BenchRow, type Section } from './harness';
 import { botBench } from './bot';
 import { slaBench } from './sla';
+import { staffBench } from './staff';
 import { storageBench } from './storage';
 
 const SECTIONS: Readonly<Record<string, Section>> = {
   sla: slaBench,
   storage: storageBench,
   bot: botBench,
+  staff: staffBench,
 };
 
 /** Rows where other processes took at least this many cores are flagged as contended. */
