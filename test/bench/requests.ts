@@ -46,7 +46,8 @@ export class RequestCounter {
       .filter(([, n]) => n > 0)
       .sort((a, b) => b[1] - a[1])
       .map(([kind, n]) => `${kind} ${per(n)}`);
-    return `${per(this.total - from.total)} req (${kinds.join(', ')})`;
+    const total = `${per(this.total - from.total)} req`;
+    return kinds.length === 0 ? total : `${total} (${kinds.join(', ')})`;
   }
 
   /** Requests per operation since `from`, as a number. */
