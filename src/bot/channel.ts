@@ -98,10 +98,11 @@ export function onTicketChanged(
 
 /** Creates or updates the ticket's thread; returns the ticket as it now stands (with its thread). */
 async function syncThread(deps: BotDeps, changed: Ticket, events: readonly TicketEvent[]): Promise<Ticket> {
+  const channel = await deps.settings.supportChannel();
+  if (channel === null) return changed;
+  // Render the ticket as it stands now: another change may have landed since this one.
   const latest = await deps.tickets.get({ kind: 'staff' }, changed.id);
   let ticket = latest.ok ? latest.value : changed;
-  const channel = await deps.settings.supportChannel();
-  if (channel === null) return ticket;
   const card = renderRoot(deps, ticket);
   const summary = `${ticket.id} ${ticket.priority}: ${ticket.title}`.slice(0, 200);
   let thread = ticket.thread;

@@ -117,8 +117,11 @@ async function submit(
   const { ticket, created } = filed.value;
   // The confirmation replaces the form: a reply to that message is about this ticket.
   const formMessage = context.activity.replyToId;
-  if (formMessage !== undefined && formMessage !== '')
-    await deps.messages.remember(caller.conversationId, formMessage, ticket.id);
+  if (formMessage !== undefined && formMessage !== '') {
+    deps.background.run(`chat:${caller.conversationId}`, 'remembering the confirmation', () =>
+      deps.messages.remember(caller.conversationId, formMessage, ticket.id),
+    );
+  }
   if (created) await deps.changed(ticket, filed.value.events);
   const now = deps.now();
   const open = deps.engine.calendar.inSupportHours(ticket.dispatchedAt);

@@ -39,10 +39,10 @@ export function whenBoth(
   viewerZone: string | undefined,
   now: Instant,
 ): string {
-  const support = `${when(t, policyZone, now)} ${label}`;
-  if (viewerZone === undefined) return support;
+  const ours = when(t, policyZone, now);
+  if (viewerZone === undefined || viewerZone === policyZone) return `${ours} ${label}`;
   const theirs = when(t, viewerZone, now);
-  return theirs === when(t, policyZone, now) ? support : `${support} (${theirs} your time)`;
+  return theirs === ours ? `${ours} ${label}` : `${ours} ${label} (${theirs} your time)`;
 }
 
 /**

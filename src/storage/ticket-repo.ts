@@ -88,7 +88,7 @@ export class TableTicketRepo implements TicketRepo {
 
   /** Claims the next block of numbers with an ETag-conditional update of the shared counter. */
   private async claimBlock(): Promise<void> {
-    const size = this.o.block ?? 5;
+    const size = this.o.block ?? 20;
     for (let attempt = 0; ; attempt++) {
       try {
         const e = await this.index.getEntity<{ next: number }>(META, SEQ);
@@ -234,9 +234,11 @@ export class TableTicketRepo implements TicketRepo {
     ];
     try {
       const res = await this.tickets.submitTransaction(actions);
-      const etag = res.subResponses.find((r) => r.rowKey === headRk(ticket.id))?.etag;
+      // Sub-responses come back in the order of the actions: the head is the second.
+      const etag = res.subResponses[1]?.etag;
       const stored = etag === undefined ? await this.load(ticket.tenantId, ticket.id) : { ticket, etag };
       if (stored === null) throw new Error(`ticket ${ticket.id} vanished after it was written`);
+      this.tenantCache.set(ticket.id, ticket.tenantId);
       return { kind: 'created', stored };
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
@@ -313,7 +315,8 @@ export class TableTicketRepo implements TicketRepo {
     let etag: string | undefined;
     try {
       const res = await this.tickets.submitTransaction(actions);
-      etag = res.subResponses.find((r) => r.rowKey === headRk(next.id))?.etag;
+      // Sub-responses come back in the order of the actions: the head is the first.
+      etag = res.subResponses[0]?.etag;
     } catch (err) {
       const status = statusOf(err);
       if (status === 412 || status === 409 || status === 404) {
