@@ -146,12 +146,18 @@ export class Calendar {
     return i;
   }
 
-  /** The index of the local day that contains instant t. */
+  private lastT = NaN;
+  private lastI = 0;
+
+  /** The index of the local day that contains instant t (the last answer is kept: one ticket asks several times). */
   indexOf(t: Instant): number {
+    if (t === this.lastT) return this.lastI;
     if (!Number.isFinite(t)) throw new RangeError('instant is not a finite number');
     let i = this.ready(Math.floor(t / DAY_MS) - FIRST_DAY);
     while (t < (this.starts[i] ?? 0)) i = this.ready(i - 1);
     while (t >= (this.starts[i + 1] ?? Infinity)) i = this.ready(i + 1);
+    this.lastT = t;
+    this.lastI = i;
     return i;
   }
 

@@ -75,6 +75,7 @@ class Walker {
   /** Emits [a, b) minus pauses: 1 when done, 2 when an open pause stops the clock, 0 to go on. */
   emit(a: number, b: number, starts: readonly number[], ends: readonly number[]): number {
     const np = starts.length;
+    if (np === 0) return this.visit(a, b) ? 1 : 0;
     while (this.pi < np && (ends[this.pi] ?? 0) <= a) this.pi++;
     let x = a;
     while (this.pi < np) {
