@@ -5,7 +5,7 @@ import type { Instant, Priority, TargetStatus } from '../sla';
 import { PRIORITIES } from '../sla';
 import { CATEGORIES, CATEGORY_LABELS, type Category, type Ticket, type TicketEvent } from '../tickets/model';
 import { LIMITS } from '../tickets/commands';
-import { card, escape, execute, text, type AdaptiveCard, type Element } from './types';
+import { card, escape, execute, text, type Action, type AdaptiveCard, type Element } from './types';
 import { duration, whenBoth } from './time';
 
 export interface Contact {
@@ -35,6 +35,37 @@ export const STATE_LABELS: Readonly<Record<TargetStatus['state'], string>> = {
   paused: 'Paused (waiting for you)',
   met: 'Met',
 };
+
+/** A button that opens a message box and sends it to the ticket (answers end a wait on the customer). */
+function answerAction(t: Ticket, title: string): Action {
+  return {
+    type: 'Action.ShowCard',
+    title,
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        {
+          type: 'Input.Text',
+          id: 'message',
+          isMultiline: true,
+          isRequired: true,
+          maxLength: LIMITS.message,
+          label: 'Message',
+          errorMessage: 'Type a message',
+        },
+      ],
+      actions: [execute('Send', 'ticket.answer', { ticketId: t.id, version: t.version })],
+    },
+  };
+}
+
+/** Teams re-renders the card with this verb when a user opens it, so countdowns are never stale. */
+function refreshFor(ticketId: string, userId: string): NonNullable<AdaptiveCard['refresh']> {
+  return {
+    action: { type: 'Action.Execute', verb: 'ticket.refresh', data: { verb: 'ticket.refresh', ticketId } },
+    userIds: [userId],
+  };
+}
 
 function at(policy: Policy, t: Instant, clock: Clock): string {
   return whenBoth(t, policy.timeZone, policy.timeZoneLabel, clock.viewerZone, clock.now);
@@ -270,14 +301,7 @@ export function confirmationCard(v: ConfirmationView): AdaptiveCard {
         execute('Show ticket', 'ticket.show', { ticketId: t.id }),
         execute('My tickets', 'tickets.mine'),
       ],
-      refresh: {
-        action: {
-          type: 'Action.Execute',
-          verb: 'ticket.refresh',
-          data: { verb: 'ticket.refresh', ticketId: t.id },
-        },
-        userIds: [v.userId],
-      },
+      refresh: refreshFor(t.id, v.userId),
     },
   );
 }
@@ -351,25 +375,7 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
       actions: [
         ...(open
           ? [
-              {
-                type: 'Action.ShowCard' as const,
-                title: t.status === 'waiting-on-customer' ? 'Answer' : 'Add a message',
-                card: {
-                  type: 'AdaptiveCard' as const,
-                  body: [
-                    {
-                      type: 'Input.Text' as const,
-                      id: 'message',
-                      isMultiline: true,
-                      isRequired: true,
-                      maxLength: LIMITS.message,
-                      label: 'Message',
-                      errorMessage: 'Type a message',
-                    },
-                  ],
-                  actions: [execute('Send', 'ticket.answer', { ticketId: t.id, version: t.version })],
-                },
-              },
+              answerAction(t, t.status === 'waiting-on-customer' ? 'Answer' : 'Add a message'),
               {
                 type: 'Action.ShowCard' as const,
                 title: 'Escalate',
@@ -395,14 +401,7 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
           : []),
         execute('Refresh', 'ticket.refresh', { ticketId: t.id }),
       ],
-      refresh: {
-        action: {
-          type: 'Action.Execute',
-          verb: 'ticket.refresh',
-          data: { verb: 'ticket.refresh', ticketId: t.id },
-        },
-        userIds: [v.userId],
-      },
+      refresh: refreshFor(t.id, v.userId),
     },
   );
 }
@@ -536,29 +535,7 @@ export function customerNoticeCard(
   const open = ticket.status !== 'resolved' && ticket.status !== 'closed';
   return card(lines, {
     actions: [
-      ...(open
-        ? [
-            {
-              type: 'Action.ShowCard' as const,
-              title: e.type === 'info-requested' ? 'Answer' : 'Reply',
-              card: {
-                type: 'AdaptiveCard' as const,
-                body: [
-                  {
-                    type: 'Input.Text' as const,
-                    id: 'message',
-                    isMultiline: true,
-                    isRequired: true,
-                    maxLength: LIMITS.message,
-                    label: 'Message',
-                    errorMessage: 'Type a message',
-                  },
-                ],
-                actions: [execute('Send', 'ticket.answer', { ticketId: ticket.id, version: ticket.version })],
-              },
-            },
-          ]
-        : []),
+      ...(open ? [answerAction(ticket, e.type === 'info-requested' ? 'Answer' : 'Reply')] : []),
       execute('Show ticket', 'ticket.show', { ticketId: ticket.id }),
     ],
   });
