@@ -7,11 +7,8 @@ import {
   CATEGORIES,
   OPEN_STATUSES,
   type Actor,
-  type Category,
-  type ChatRef,
   type EventType,
   type Person,
-  type Requester,
   type Ticket,
   type TicketEvent,
   type TicketSla,
@@ -41,19 +38,21 @@ export interface Change {
   readonly events: readonly NewEvent[];
 }
 
-export interface NewTicketInput {
-  readonly requestId: string;
-  readonly tenantId: string;
-  readonly customerName: string;
-  readonly requester: Requester;
-  readonly title: string;
-  readonly description: string;
-  readonly category: Category;
-  readonly priority: Priority;
-  readonly affectedUsers?: number | undefined;
-  readonly callbackNumber?: string | undefined;
-  readonly customerChat?: ChatRef | undefined;
-}
+/** What a customer files: the ticket's own fields, and the priority they chose. */
+export type NewTicketInput = Pick<
+  Ticket,
+  | 'requestId'
+  | 'tenantId'
+  | 'customerName'
+  | 'requester'
+  | 'title'
+  | 'description'
+  | 'category'
+  | 'priority'
+  | 'affectedUsers'
+  | 'callbackNumber'
+  | 'customerChat'
+>;
 
 export type Command =
   | { readonly kind: 'take' }
