@@ -58,14 +58,17 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
   let running: RunningServer | undefined;
   try {
+    const background = new Background(log);
     const repo = new TableTicketRepo({
       tickets: table('tickets'),
       index: table('ticketindex'),
       prefix: config.ticketPrefix,
       now,
+      later: (key, work) => {
+        background.run(key, 'cleaning the ticket index', work);
+      },
     });
     const tickets = new TicketService({ repo, engine, now });
-    const background = new Background(log);
     const adapter = createAdapter(config, options.botAuth);
     const outbound = new Outbound(adapter, config.bot.mode === 'authenticated' ? config.bot.appId : '');
     const listeners: TicketListener[] = [];

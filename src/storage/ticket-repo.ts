@@ -61,6 +61,11 @@ export interface TicketRepoOptions {
   readonly block?: number;
   /** Wall clock, only for the age of index rows. */
   readonly now: () => Instant;
+  /**
+   * Runs cleanup after the answer (the app's tracked background work). Stale index rows are harmless (readers
+   * check rows against the ticket), so deleting them need not delay a change. Absent: done before returning.
+   */
+  readonly later?: ((key: string, work: () => Promise<void>) => void) | undefined;
 }
 
 export class TableTicketRepo implements TicketRepo {
@@ -332,11 +337,14 @@ export class TableTicketRepo implements TicketRepo {
       throw err;
     }
     // Rows are valid while their key matches the head, so unchanged keys need no write.
-    if (moved)
-      await this.dropIndexRows([
+    if (moved) {
+      const stale = [
         before.queue !== after.queue ? before.queue : null,
         before.due !== after.due ? before.due : null,
-      ]);
+      ];
+      if (this.o.later === undefined) await this.dropIndexRows(stale);
+      else this.o.later(`index:${next.id}`, () => this.dropIndexRows(stale));
+    }
     if (etag === undefined) {
       const reread = await this.load(next.tenantId, next.id);
       if (reread === null) throw new Error(`ticket ${next.id} vanished after it was saved`);
