@@ -1,21 +1,75 @@
 // Instants as people read them in cards: "Monday 12:00 ET", "today 16:30", with the viewer's zone beside.
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
+import { civilToDays } from '../sla/calendar';
 import type { Instant } from '../sla';
+
+interface Local {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly weekday: string;
+  readonly weekdayShort: string;
+  readonly monthShort: string;
+  readonly time: string;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const WEEKDAYS: Readonly<Record<string, string>> = {
+  Mon: 'Monday',
+  Tue: 'Tuesday',
+  Wed: 'Wednesday',
+  Thu: 'Thursday',
+  Fri: 'Friday',
+  Sat: 'Saturday',
+  Sun: 'Sunday',
+};
+
+/** Local calendar fields of an instant, from one cached Intl formatter per zone (cards format many times). */
+function local(t: Instant, zone: string): Local {
+  let f = formatters.get(zone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    if (formatters.size < 200) formatters.set(zone, f);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of f.formatToParts(t)) parts[p.type] = p.value;
+  const monthShort = parts['month'] ?? '';
+  const weekdayShort = parts['weekday'] ?? '';
+  return {
+    year: Number(parts['year']),
+    month: MONTHS.indexOf(monthShort) + 1,
+    day: Number(parts['day']),
+    weekday: WEEKDAYS[weekdayShort] ?? weekdayShort,
+    weekdayShort,
+    monthShort,
+    time: `${parts['hour'] ?? '00'}:${parts['minute'] ?? '00'}`,
+  };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
  * A short day-and-time in a zone, relative to `now` for the next week.
  * @example when(Date.parse('2026-11-30T17:00:00Z'), 'America/New_York', Date.parse('2026-11-28T15:00:00Z')) // 'Monday 12:00'
  */
 export function when(t: Instant, zone: string, now: Instant): string {
-  const at = DateTime.fromMillis(t, { zone });
-  const today = DateTime.fromMillis(now, { zone }).startOf('day');
-  const days = Math.round(at.startOf('day').diff(today, 'days').days);
-  const time = at.toFormat('HH:mm');
-  if (days === 0) return `today ${time}`;
-  if (days === 1) return `tomorrow ${time}`;
-  if (days === -1) return `yesterday ${time}`;
-  if (days > 1 && days < 7) return `${at.toFormat('cccc')} ${time}`;
-  return `${at.toFormat('ccc d LLL')}${at.year === today.year ? '' : ` ${at.year}`} ${time}`;
+  const at = local(t, zone);
+  const today = local(now, zone);
+  const days = civilToDays(at.year, at.month, at.day) - civilToDays(today.year, today.month, today.day);
+  if (days === 0) return `today ${at.time}`;
+  if (days === 1) return `tomorrow ${at.time}`;
+  if (days === -1) return `yesterday ${at.time}`;
+  if (days > 1 && days < 7) return `${at.weekday} ${at.time}`;
+  return `${at.weekdayShort} ${at.day} ${at.monthShort}${at.year === today.year ? '' : ` ${at.year}`} ${at.time}`;
 }
 
 const zones = new Map<string, boolean>();
