@@ -16,6 +16,29 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 }
 
+/** One row: p50/p99 of the latencies (ms) and whether p99 meets the goal. */
+function latencyRow(
+  name: string,
+  latencies: readonly number[],
+  failures: number,
+  opsPerSec: number,
+  prefix: string,
+): BenchRow {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const p99 = percentile(sorted, 99);
+  return {
+    section: 'staff',
+    name,
+    iterations: latencies.length,
+    opsPerSec,
+    p50Us: percentile(sorted, 50) * 1000,
+    p99Us: p99 * 1000,
+    cpuShare: 1,
+    io: true,
+    note: `${prefix}${failures} failed; p99 ${p99.toFixed(1)} ms ${p99 < GOAL_P99_MS ? 'goal met' : 'GOAL MISSED'} (<${GOAL_P99_MS} ms)`,
+  };
+}
+
 export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
   const quick = options.durationMs < 1000;
   const azurite = await startAzurite();
@@ -94,19 +117,7 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
       await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
       const wall = performance.now() - started;
       await app.background.drain();
-      const sorted = [...latencies].sort((a, b) => a - b);
-      const p99 = percentile(sorted, 99);
-      rows.push({
-        section: 'staff',
-        name,
-        iterations: latencies.length,
-        opsPerSec: (latencies.length / wall) * 1000,
-        p50Us: percentile(sorted, 50) * 1000,
-        p99Us: p99 * 1000,
-        cpuShare: 1,
-        io: true,
-        note: `${failures} failed; p99 ${p99.toFixed(1)} ms ${p99 < GOAL_P99_MS ? 'goal met' : 'GOAL MISSED'} (<${GOAL_P99_MS} ms)`,
-      });
+      rows.push(latencyRow(name, latencies, failures, (latencies.length / wall) * 1000, ''));
     };
     /** Rounds of `engineersAtOnce` pressing at the same moment (each on its own ticket), a pause between rounds. */
     const bursts = async (
@@ -135,19 +146,7 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
         );
         await app.background.drain();
       }
-      const sorted = [...latencies].sort((a, b) => a - b);
-      const p99 = percentile(sorted, 99);
-      rows.push({
-        section: 'staff',
-        name,
-        iterations: latencies.length,
-        opsPerSec: 0,
-        p50Us: percentile(sorted, 50) * 1000,
-        p99Us: p99 * 1000,
-        cpuShare: 1,
-        io: true,
-        note: `${rounds} rounds of ${engineersAtOnce} at once; ${failures} failed; p99 ${p99.toFixed(1)} ms ${p99 < GOAL_P99_MS ? 'goal met' : 'GOAL MISSED'} (<${GOAL_P99_MS} ms)`,
-      });
+      rows.push(latencyRow(name, latencies, failures, 0, `${rounds} rounds of ${engineersAtOnce} at once; `));
     };
     const small = quick ? 20 : 50;
     const big = quick ? 60 : 200;
@@ -200,19 +199,7 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
       }
       await Promise.all(pending);
       await app.background.drain();
-      const sorted = [...latencies].sort((a, b) => a - b);
-      const p99 = percentile(sorted, 99);
-      rows.push({
-        section: 'staff',
-        name,
-        iterations: latencies.length,
-        opsPerSec: rate,
-        p50Us: percentile(sorted, 50) * 1000,
-        p99Us: p99 * 1000,
-        cpuShare: 1,
-        io: true,
-        note: `offered ${rate}/s; ${failures} failed; p99 ${p99.toFixed(1)} ms ${p99 < GOAL_P99_MS ? 'goal met' : 'GOAL MISSED'} (<${GOAL_P99_MS} ms)`,
-      });
+      rows.push(latencyRow(name, latencies, failures, rate, `offered ${rate}/s; `));
     };
     await paced('reply, 20 engineers at work', 'staff.reply', quick ? 3 : 10, (n) => ({
       replyText: `Paced ${n}`,
