@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen';
 
 /** Which ConnectorClient / TeamsConnectorClient call a request was. */
 export type ConnectorOperation =
@@ -223,14 +223,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const serviceUrl = `http://127.0.0.1:${port}/`;
 
   function receive(req: IncomingMessage, res: ServerResponse, text: string): void {

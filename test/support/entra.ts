@@ -60,7 +60,7 @@ import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 
@@ -173,14 +173,7 @@ export async function startFakeEntra(options: FakeEntraOptions = {}): Promise<Fa
       respond(res, 500, { error: 'server_error', error_description: String(err) });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const url = `http://127.0.0.1:${port}`;
   const jwksUri = `${url}/keys`;
   const openIdMetadataUrl = `${url}/.well-known/openid-configuration?instance=${kid}`;
