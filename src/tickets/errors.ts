@@ -9,7 +9,9 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   | 'DUPLICATE_ACTION'
   | 'RATE_LIMITED'
-  | 'STORAGE_UNAVAILABLE';
+  | 'STORAGE_UNAVAILABLE'
+  | 'OUTAGE_NOT_FOUND'
+  | 'STALE_OUTAGE';
 
 export class DomainError extends Error {
   constructor(
