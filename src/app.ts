@@ -17,8 +17,10 @@ import { SlaEngine, type Instant } from './sla';
 import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
 import { TicketService } from './tickets/service';
+import { OutageService } from './outages/service';
+import { TableOutageRepo } from './storage/outages';
 
-export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'messages'] as const;
+export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'messages', 'outages'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -93,6 +95,11 @@ export async function startApp(options: AppOptions): Promise<App> {
       messages: new TableMessageRefs(table('messages')),
       outbound,
       background,
+      outages: new OutageService({
+        repo: new TableOutageRepo(table('outages'), { now }),
+        policy,
+        now,
+      }),
     };
     listeners.push(onTicketChanged(deps));
     const bot = createBot(adapter, deps);

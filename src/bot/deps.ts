@@ -10,6 +10,7 @@ import { slaInput } from '../tickets/commands';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import { OPEN_STATUSES } from '../tickets/model';
 import type { TicketService } from '../tickets/service';
+import type { OutageService } from '../outages/service';
 import type { Background } from '../background';
 import type { AuditLog } from '../storage/audit';
 import type { MessageRefs } from '../storage/messages';
@@ -36,6 +37,7 @@ export interface BotDeps {
   readonly messages: MessageRefs;
   readonly outbound: Outbound;
   readonly background: Background;
+  readonly outages: OutageService;
 }
 
 export interface Staff {

@@ -8,6 +8,7 @@ import * as welcome from './welcome';
 import { registerChannel } from './channel';
 import * as staff from './staff';
 import { registerPaging } from './paging';
+import * as outages from './outages';
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
   const app = new Application<TurnState>({
@@ -19,6 +20,8 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
     turnStateFactory: () => new TurnState(),
   });
   registerChannel(app, deps);
+  // Before filing: "is there an outage?" is a question, not a problem report.
+  outages.register(app, deps);
   staff.register(app, deps);
   registerPaging(app, deps);
   welcome.register(app, deps);

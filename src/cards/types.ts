@@ -21,7 +21,17 @@ export type Verb =
   | 'staff.reopen'
   | 'staff.note'
   | 'staff.refresh'
-  | 'page.ack';
+  | 'page.ack'
+  | 'outage.new'
+  | 'outage.record'
+  | 'outage.end'
+  | 'outage.edit'
+  | 'outage.exclude'
+  | 'outage.withdraw'
+  | 'outage.approve'
+  | 'outage.reject'
+  | 'outage.refresh'
+  | 'outage.status';
 
 export type Color = 'default' | 'dark' | 'light' | 'accent' | 'good' | 'warning' | 'attention';
 
@@ -92,6 +102,26 @@ export interface InputNumber {
   readonly errorMessage?: string;
 }
 
+/** A date picker; the value is "YYYY-MM-DD". */
+export interface InputDate {
+  readonly type: 'Input.Date';
+  readonly id: string;
+  readonly label?: string;
+  readonly value?: string;
+  readonly isRequired?: boolean;
+  readonly errorMessage?: string;
+}
+
+/** A time picker; the value is "HH:MM". */
+export interface InputTime {
+  readonly type: 'Input.Time';
+  readonly id: string;
+  readonly label?: string;
+  readonly value?: string;
+  readonly isRequired?: boolean;
+  readonly errorMessage?: string;
+}
+
 export interface InputChoiceSet {
   readonly type: 'Input.ChoiceSet';
   readonly id: string;
@@ -110,7 +140,16 @@ export interface ActionSet {
 }
 
 export type Element =
-  TextBlock | FactSet | Container | ColumnSet | InputText | InputNumber | InputChoiceSet | ActionSet;
+  | TextBlock
+  | FactSet
+  | Container
+  | ColumnSet
+  | InputText
+  | InputNumber
+  | InputDate
+  | InputTime
+  | InputChoiceSet
+  | ActionSet;
 
 /** Data carried by an Action.Execute: the verb's payload; inputs are merged in by the client. */
 export type ActionData = Readonly<Record<string, string | number | boolean>>;

@@ -35,7 +35,11 @@ export type OutageCommand =
   | { readonly kind: 'withdraw-exclusion' }
   | { readonly kind: 'approve-exclusion'; readonly note?: string | undefined }
   | { readonly kind: 'reject-exclusion'; readonly note?: string | undefined }
-  | { readonly kind: 'link-card'; readonly card: CardRef };
+  | {
+      readonly kind: 'link-card';
+      readonly card: CardRef;
+      readonly slot?: 'card' | 'approvalCard' | undefined;
+    };
 
 export interface OutageChangeSet {
   readonly outage: Outage;
@@ -341,6 +345,6 @@ export function applyOutage(
     }
     case 'link-card':
       // Bookkeeping, not a change anyone made: no version bump, no history row.
-      return ok({ outage: { ...o, card: cmd.card }, changes: [] });
+      return ok({ outage: { ...o, [cmd.slot ?? 'card']: cmd.card }, changes: [] });
   }
 }

@@ -47,6 +47,8 @@ export interface Outage {
   readonly historyCount: number;
   readonly lastChange: { readonly at: Instant; readonly by: Person; readonly what: string };
   readonly card?: CardRef | undefined;
+  /** The copy posted in the managers' channel when an exclusion was asked for. */
+  readonly approvalCard?: CardRef | undefined;
 }
 
 export const CHANGE_TYPES = [

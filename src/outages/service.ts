@@ -96,11 +96,12 @@ export class OutageService {
     options: { actionId?: string | undefined } = {},
   ): Promise<Result<OutageActed>> {
     try {
+      // Checked before an id is taken, so refused input does not use up numbers.
+      const checked = recordOutage('OUT-0', input, actor, this.deps.now(), this.iso);
+      if (!checked.ok) return checked;
       const id = await this.deps.repo.nextId();
-      const made = recordOutage(id, input, actor, this.deps.now(), this.iso);
-      if (!made.ok) return made;
-      const changes = this.numbered(made.value.outage, made.value.changes, 0);
-      const outage = { ...made.value.outage, historyCount: changes.length };
+      const outage = { ...checked.value.outage, id, historyCount: checked.value.changes.length };
+      const changes = this.numbered(outage, checked.value.changes, 0);
       const outcome = await this.deps.repo.insert(outage, changes, options.actionId);
       if (outcome.kind === 'saved') return ok({ outage: outcome.stored.outage, changes, duplicate: false });
       if (outcome.kind === 'duplicate-action') {

@@ -1,4 +1,4 @@
-// Shared settings that every app instance must see: the support channel's conversation reference.
+// Shared settings that every app instance must see: the support and managers' channels' conversation references.
 // One entity per setting, replaced whole; survives restarts because it lives in Table Storage.
 import { RestError, type TableClient } from '@azure/data-tables';
 
@@ -18,12 +18,16 @@ export interface SupportChannel {
 export interface Settings {
   supportChannel(): Promise<SupportChannel | null>;
   setSupportChannel(channel: SupportChannel): Promise<void>;
-  /** Forgets the channel if it belongs to this team (the bot was removed or the team deleted). */
+  /** Forgets the channels that belong to this team (the bot was removed or the team deleted). */
   forgetTeam(teamId: string): Promise<boolean>;
+  /** Where managers get availability summaries and budget warnings; null when none was chosen. */
+  managersChannel(): Promise<SupportChannel | null>;
+  setManagersChannel(channel: SupportChannel): Promise<void>;
 }
 
 const PK = 'settings';
 const CHANNEL = 'support-channel';
+const MANAGERS = 'managers-channel';
 
 export class TableSettings implements Settings {
   private cache: { value: SupportChannel | null; at: number } | null = null;
@@ -56,7 +60,38 @@ export class TableSettings implements Settings {
     this.cache = { value: channel, at: Date.now() };
   }
 
+  async managersChannel(): Promise<SupportChannel | null> {
+    try {
+      const e = await this.table.getEntity<{ doc: string }>(PK, MANAGERS);
+      return JSON.parse(e.doc) as SupportChannel;
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 404) return null;
+      throw err;
+    }
+  }
+
+  async setManagersChannel(channel: SupportChannel): Promise<void> {
+    await this.table.upsertEntity(
+      { partitionKey: PK, rowKey: MANAGERS, sv: 1, doc: JSON.stringify(channel) },
+      'Replace',
+    );
+  }
+
   async forgetTeam(teamId: string): Promise<boolean> {
+    const managers = await this.managersChannel();
+    let forgot = false;
+    if (managers?.teamId === teamId) {
+      try {
+        await this.table.deleteEntity(PK, MANAGERS);
+        forgot = true;
+      } catch (err) {
+        if (!(err instanceof RestError && err.statusCode === 404)) throw err;
+      }
+    }
+    return (await this.forgetSupport(teamId)) || forgot;
+  }
+
+  private async forgetSupport(teamId: string): Promise<boolean> {
     this.cache = null;
     const current = await this.supportChannel();
     if (current?.teamId !== teamId) return false;
