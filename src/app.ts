@@ -18,7 +18,9 @@ import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
 import { TicketService } from './tickets/service';
 import { OutageService } from './outages/service';
-import { TableOutageRepo } from './storage/outages';
+import { TableNoticeMarks, TableOutageRepo } from './storage/outages';
+import { OutageNotifier } from './outages/notifier';
+import { randomBytes } from 'node:crypto';
 
 export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'messages', 'outages'] as const;
 export type TableName = (typeof TABLES)[number];
@@ -31,6 +33,8 @@ export interface App {
   /** Work that continues after requests are answered; tests drain it. */
   readonly background: Background;
   readonly deps: BotDeps;
+  /** The managers' channel notices (monthly summary, budget warnings); ticks every minute while running. */
+  readonly notices: OutageNotifier;
   /** Listening address, once started. */
   readonly url: string;
   stop(): Promise<void>;
@@ -44,6 +48,8 @@ export interface AppOptions {
   readonly now?: () => Instant;
   /** Token authority endpoints and credentials for the bot (tests point them at loopback stand-ins). */
   readonly botAuth?: AdapterOptions;
+  /** How often the managers' channel notices are checked (default a minute; 0 = never, tests tick by hand). */
+  readonly noticeIntervalMs?: number;
 }
 
 /** Builds the app, opens storage (starting embedded Azurite when configured) and listens. */
@@ -59,6 +65,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     return client;
   };
   let running: RunningServer | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
   try {
     const background = new Background(log);
     const repo = new TableTicketRepo({
@@ -102,6 +109,26 @@ export async function startApp(options: AppOptions): Promise<App> {
       }),
     };
     listeners.push(onTicketChanged(deps));
+    const notices = new OutageNotifier({
+      policy,
+      calendar: engine.calendar,
+      outages: deps.outages,
+      marks: new TableNoticeMarks(table('outages')),
+      settings: deps.settings,
+      post: (channel, card, summary) => outbound.startThread(channel, card, summary),
+      log,
+      owner: `instance-${randomBytes(6).toString('hex')}`,
+    });
+    const every = options.noticeIntervalMs ?? 60_000;
+    timer =
+      every > 0
+        ? setInterval(() => {
+            background.run('outage-notices', 'checking availability notices', async () => {
+              await notices.tick(now());
+            });
+          }, every)
+        : undefined;
+    timer?.unref();
     const bot = createBot(adapter, deps);
     const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
     running = await start(server, config.host, config.port);
@@ -114,16 +141,19 @@ export async function startApp(options: AppOptions): Promise<App> {
       storage,
       background,
       deps,
+      notices,
       url: listening.url,
       async stop() {
         if (stopped) return;
         stopped = true;
+        clearInterval(timer);
         await listening.stop();
         await background.drain();
         await storage.close();
       },
     };
   } catch (err) {
+    clearInterval(timer);
     await running?.stop();
     await storage.close();
     throw err;

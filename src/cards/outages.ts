@@ -7,6 +7,7 @@ import { EXCLUSION_CATEGORIES } from '../policy/schema';
 import type { Instant } from '../sla';
 import { OUTAGE_LIMITS, type Outage, type OutageChange } from '../outages/model';
 import { localParts } from '../outages/time';
+import type { NoticeKind } from '../outages/notices';
 import { duration, when, whenBoth } from './time';
 import { card, escape, execute, text, type Action, type AdaptiveCard, type Element } from './types';
 
@@ -408,8 +409,6 @@ export function serviceStatusCard(v: StatusView): AdaptiveCard {
     ],
   });
 }
-
-export type NoticeKind = 'summary' | 'half' | 'spent';
 
 /** The managers' channel: the month's summary, or an error-budget warning. */
 export function budgetNoticeCard(

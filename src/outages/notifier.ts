@@ -1,0 +1,92 @@
+// The periodic job behind the managers' channel: at each tick it works out which notices are due and sends
+// each once across every instance: a marker row is claimed (create, or ETag-conditional takeover of a dead
+// claim) before sending and marked sent after. A failed send lets go of the claim so a later tick retries.
+import { budgetNoticeCard } from '../cards/outages';
+import type { Logger } from '../log';
+import type { Policy } from '../policy/schema';
+import type { Calendar, Instant } from '../sla';
+import type { Settings, SupportChannel } from '../storage/settings';
+import type { AdaptiveCard } from '../cards/types';
+import { dueNotices, type DueNotice } from './notices';
+import type { NoticeMarks } from './ports';
+import type { OutageService } from './service';
+import { monthOf, previousMonth } from './time';
+
+/** A claim not confirmed within this long is taken to be from an instance that died while sending. */
+export const CLAIM_LEASE_MS = 10 * 60_000;
+
+export interface NotifierDeps {
+  readonly policy: Policy;
+  readonly calendar: Calendar;
+  readonly outages: OutageService;
+  readonly marks: NoticeMarks;
+  readonly settings: Settings;
+  /** Posts a card as a new message in a channel. */
+  readonly post: (channel: SupportChannel, card: AdaptiveCard, summary: string) => Promise<unknown>;
+  readonly log: Logger;
+  /** This instance's name in claims. */
+  readonly owner: string;
+}
+
+export class OutageNotifier {
+  constructor(private readonly deps: NotifierDeps) {}
+
+  /** The managers' channel, or the support channel when none was chosen. */
+  private async channel(): Promise<SupportChannel | null> {
+    return (await this.deps.settings.managersChannel()) ?? (await this.deps.settings.supportChannel());
+  }
+
+  /** Sends what is due at `now`; returns the keys this instance sent. */
+  async tick(now: Instant): Promise<string[]> {
+    const { policy } = this.deps;
+    const month = monthOf(now, policy.timeZone);
+    const [current, previous] = await Promise.all([
+      this.deps.outages.month(month, now),
+      this.deps.outages.month(previousMonth(month), now),
+    ]);
+    const due = dueNotices(
+      this.deps.calendar,
+      policy.timeZone,
+      now,
+      current.availability,
+      previous.availability,
+    );
+    const sent: string[] = [];
+    for (const notice of due) {
+      if (await this.send(notice, notice.month === month ? current.availability : previous.availability, now))
+        sent.push(notice.key);
+    }
+    return sent;
+  }
+
+  private async send(
+    notice: DueNotice,
+    figures: Parameters<typeof budgetNoticeCard>[2],
+    now: Instant,
+  ): Promise<boolean> {
+    const { marks, owner } = this.deps;
+    if ((await marks.state(notice.key)) === 'sent') return false;
+    const channel = await this.channel();
+    if (channel === null) return false;
+    if (!(await marks.claim(notice.key, owner, now, CLAIM_LEASE_MS))) return false;
+    try {
+      const card = budgetNoticeCard(this.deps.policy, notice.kind, figures, now, figures.excludedByCategory);
+      await this.deps.post(
+        channel,
+        card,
+        `${this.deps.policy.availability.service} availability ${notice.month}`,
+      );
+    } catch (err) {
+      await marks.release(notice.key, owner);
+      this.deps.log.error('availability notice failed', {
+        key: notice.key,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return false;
+    }
+    await marks.done(notice.key, owner, now);
+    for (const key of notice.covers) await marks.done(key, owner, now);
+    this.deps.log.info('availability notice sent', { key: notice.key });
+    return true;
+  }
+}
