@@ -18,7 +18,7 @@ import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
 import { TicketService } from './tickets/service';
 
-export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'messages'] as const;
+export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -90,7 +90,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       changed,
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),
-      messages: new TableMessageRefs(table('messages')),
+      messages: new TableMessageRefs(table('tickets')),
       outbound,
       background,
     };

@@ -89,7 +89,12 @@ export function onTicketChanged(
           viewerZone: latest.requester.timeZone,
         });
         const sent = await deps.outbound.toCustomer(chat, card, `${ticket.id}: ${e.type}`);
-        if (sent !== undefined) await deps.messages.remember(chat.conversationId, sent, ticket.id);
+        if (sent !== undefined)
+          await deps.messages.remember(
+            ticket.tenantId,
+            { conversationId: chat.conversationId, activityId: sent },
+            ticket.id,
+          );
       }
     });
     return Promise.resolve();

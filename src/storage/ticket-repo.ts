@@ -15,9 +15,17 @@ import {
 import type { Instant } from '../sla';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import { OPEN_STATUSES } from '../tickets/model';
-import type { DueEntry, InsertOutcome, Page, SaveOutcome, StoredTicket, TicketRepo } from '../tickets/ports';
+import type {
+  DueEntry,
+  InsertOutcome,
+  MessageRef,
+  Page,
+  SaveOutcome,
+  StoredTicket,
+  TicketRepo,
+} from '../tickets/ports';
 import { eventFrom, eventProps, ticketFrom, ticketProps } from './entities';
-import { keyPart, newestFirstKey, odata, prefixEnd, TICKET_ID, timeKey } from './keys';
+import { keyPart, messageRowKey, newestFirstKey, odata, prefixEnd, TICKET_ID, timeKey } from './keys';
 
 const IDX = 'idx';
 /** Schema version of index, request, action and counter rows. */
@@ -74,6 +82,8 @@ export class TableTicketRepo implements TicketRepo {
   private ids: number[] = [];
   private claiming: Promise<void> | null = null;
   private readonly tenantCache = new Map<string, string>();
+  /** Tenants whose n| row this instance has written (it never changes, so once is enough). */
+  private readonly knownTenants = new Set<string>();
 
   constructor(private readonly o: TicketRepoOptions) {
     this.tickets = o.tickets;
@@ -150,11 +160,12 @@ export class TableTicketRepo implements TicketRepo {
         },
         'Replace',
       ]);
-      actions.push([
-        'upsert',
-        { partitionKey: IDX, rowKey: tenantRk(t.tenantId), sv: INDEX_SCHEMA, tenantId: t.tenantId },
-        'Replace',
-      ]);
+      if (!this.knownTenants.has(t.tenantId))
+        actions.push([
+          'upsert',
+          { partitionKey: IDX, rowKey: tenantRk(t.tenantId), sv: INDEX_SCHEMA, tenantId: t.tenantId },
+          'Replace',
+        ]);
     }
     if (keys.queue !== null)
       actions.push(['upsert', { partitionKey: IDX, rowKey: keys.queue, ...base }, 'Replace']);
@@ -226,9 +237,10 @@ export class TableTicketRepo implements TicketRepo {
     return out.filter((t): t is Ticket => t !== null);
   }
 
-  async insert(ticket: Ticket, events: readonly TicketEvent[]): Promise<InsertOutcome> {
+  async insert(ticket: Ticket, events: readonly TicketEvent[], message?: MessageRef): Promise<InsertOutcome> {
     const pk = tenantPk(ticket.tenantId);
     await this.index.submitTransaction(this.indexActions(ticket, this.o.now(), true));
+    this.knownTenants.add(ticket.tenantId);
     const actions: TransactionAction[] = [
       [
         'create',
@@ -237,6 +249,17 @@ export class TableTicketRepo implements TicketRepo {
       ['create', { partitionKey: pk, rowKey: headRk(ticket.id), ...ticketProps(ticket) }],
       ...this.tenantActions(null, ticket, events),
     ];
+    if (message !== undefined)
+      actions.push([
+        'upsert',
+        {
+          partitionKey: pk,
+          rowKey: messageRowKey(message.conversationId, message.activityId),
+          sv: INDEX_SCHEMA,
+          ticketId: ticket.id,
+        },
+        'Replace',
+      ]);
     try {
       const res = await this.tickets.submitTransaction(actions);
       // Sub-responses come back in the order of the actions: the head is the second.
