@@ -68,6 +68,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         background.run(key, 'cleaning the ticket index', work);
       },
     });
+    const upgraded = await repo.upgradeIndex();
+    if (upgraded > 0) log.info('moved index rows to their shards', { rows: upgraded });
     const tickets = new TicketService({ repo, engine, now });
     const adapter = createAdapter(config, options.botAuth);
     const outbound = new Outbound(adapter, config.bot.mode === 'authenticated' ? config.bot.appId : '');
