@@ -22,7 +22,7 @@ import { TableNoticeMarks, TableOutageRepo } from './storage/outages';
 import { OutageNotifier } from './outages/notifier';
 import { randomBytes } from 'node:crypto';
 
-export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'messages', 'outages'] as const;
+export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'outages'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -77,6 +77,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         background.run(key, 'cleaning the ticket index', work);
       },
     });
+    const upgraded = await repo.upgradeIndex();
+    if (upgraded > 0) log.info('moved index rows to their shards', { rows: upgraded });
     const tickets = new TicketService({ repo, engine, now });
     const adapter = createAdapter(config, options.botAuth);
     const outbound = new Outbound(adapter, config.bot.mode === 'authenticated' ? config.bot.appId : '');
@@ -99,7 +101,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       changed,
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),
-      messages: new TableMessageRefs(table('messages')),
+      messages: new TableMessageRefs(table('tickets')),
       outbound,
       background,
       outages: new OutageService({
