@@ -21,6 +21,8 @@ import { OutageService } from './outages/service';
 import { TableNoticeMarks, TableOutageRepo } from './storage/outages';
 import { OutageNotifier } from './outages/notifier';
 import { randomBytes } from 'node:crypto';
+import { outageRoutes, type RouteSpec } from './api/outages';
+import { outageChanged } from './bot/outages';
 
 export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'outages'] as const;
 export type TableName = (typeof TABLES)[number];
@@ -35,6 +37,8 @@ export interface App {
   readonly deps: BotDeps;
   /** The managers' channel notices (monthly summary, budget warnings); ticks every minute while running. */
   readonly notices: OutageNotifier;
+  /** The tab API's outage, status and report routes, for the API router (see src/api/outages.ts). */
+  readonly outageRoutes: readonly RouteSpec[];
   /** Listening address, once started. */
   readonly url: string;
   stop(): Promise<void>;
@@ -144,6 +148,18 @@ export async function startApp(options: AppOptions): Promise<App> {
       background,
       deps,
       notices,
+      outageRoutes: outageRoutes({
+        policy,
+        engine,
+        outages: deps.outages,
+        tickets,
+        customers: config.customers,
+        audit: deps.audit,
+        now,
+        changed: (acted) => {
+          outageChanged(deps, acted);
+        },
+      }),
       url: listening.url,
       async stop() {
         if (stopped) return;

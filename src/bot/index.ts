@@ -9,6 +9,7 @@ import { registerChannel } from './channel';
 import * as staff from './staff';
 import { registerPaging } from './paging';
 import * as outages from './outages';
+import * as reports from './reports';
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
   const app = new Application<TurnState>({
@@ -22,6 +23,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
   registerChannel(app, deps);
   // Before filing: "is there an outage?" is a question, not a problem report.
   outages.register(app, deps);
+  reports.register(app, deps);
   staff.register(app, deps);
   registerPaging(app, deps);
   welcome.register(app, deps);

@@ -31,7 +31,8 @@ export type Verb =
   | 'outage.approve'
   | 'outage.reject'
   | 'outage.refresh'
-  | 'outage.status';
+  | 'outage.status'
+  | 'report.show';
 
 export type Color = 'default' | 'dark' | 'light' | 'accent' | 'good' | 'warning' | 'attention';
 

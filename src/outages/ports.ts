@@ -20,6 +20,8 @@ export interface OutageRepo {
   /** Stores a new outage with its first history rows (and the action id, if any), atomically. */
   insert(outage: Outage, changes: readonly OutageChange[], actionId?: string): Promise<OutageSaveOutcome>;
   load(id: string): Promise<StoredOutage | null>;
+  /** The outage an action id was applied to, or null (a retried request is answered, not repeated). */
+  applied(actionId: string): Promise<string | null>;
   /** Replaces the outage if unchanged since `prev` and appends history rows, atomically. */
   save(
     prev: StoredOutage,

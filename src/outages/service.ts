@@ -99,6 +99,13 @@ export class OutageService {
       // Checked before an id is taken, so refused input does not use up numbers.
       const checked = recordOutage('OUT-0', input, actor, this.deps.now(), this.iso);
       if (!checked.ok) return checked;
+      if (options.actionId !== undefined) {
+        const done = await this.deps.repo.applied(options.actionId);
+        if (done !== null) {
+          const first = await this.deps.repo.load(done);
+          if (first !== null) return ok({ outage: first.outage, changes: [], duplicate: true });
+        }
+      }
       const id = await this.deps.repo.nextId();
       const outage = { ...checked.value.outage, id, historyCount: checked.value.changes.length };
       const changes = this.numbered(outage, checked.value.changes, 0);
@@ -151,13 +158,15 @@ export class OutageService {
         const stored: StoredOutage | null = await this.deps.repo.load(key);
         if (stored === null) return fail(notFound(id));
         const current = stored.outage;
+        const change = applyOutage(current, actor, cmd, this.deps.now(), this.iso);
+        // Someone without the right is told so first, whatever version they saw.
+        if (!change.ok && change.error.code === 'NOT_ALLOWED') return change;
         if (
           options.expectedVersion !== undefined &&
           current.version !== options.expectedVersion &&
           cmd.kind !== 'link-card'
         )
           return fail(stale(current));
-        const change = applyOutage(current, actor, cmd, this.deps.now(), this.iso);
         if (!change.ok) return change;
         const changes = this.numbered(current, change.value.changes, current.historyCount);
         const next: Outage = { ...change.value.outage, historyCount: current.historyCount + changes.length };

@@ -123,7 +123,7 @@ export class TableOutageRepo implements OutageRepo {
     return [['create', { partitionKey: PK, rowKey: actionRk(actionId), sv: 1, outageId, at: this.o.now() }]];
   }
 
-  private async applied(actionId: string | undefined): Promise<string | null> {
+  async applied(actionId: string | undefined): Promise<string | null> {
     if (actionId === undefined) return null;
     try {
       const e = await this.table.getEntity<{ outageId: string }>(PK, actionRk(actionId));

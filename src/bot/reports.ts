@@ -1,0 +1,66 @@
+// "report" (or "sla report 2026-10"): a customer's monthly SLA report in their chat. Only their own tenant's
+// tickets are read. Staff are pointed to the tab, where they pick the customer.
+import type { Application } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { customerReportCard } from '../cards/reports';
+import type { AdaptiveCard } from '../cards/types';
+import { monthOf, parseMonth, previousMonth } from '../outages/time';
+import { customerReport, REPORT_LOOKBACK_MS } from '../reports/customer';
+import { monthBounds } from '../sla';
+import { customerOf, notCustomerText, sendCard, staffOf, type BotDeps, type Customer } from './deps';
+import { callerOf, messageText } from './teams';
+
+export const REPORT_COMMAND =
+  /^\s*(?:my |our )?(?:sla |monthly )?report(?:\s+(?:for\s+)?(\d{4}-\d{2}))?\s*[.!?]?\s*$/i;
+
+/** The report card of one month for a customer. */
+export async function reportFor(deps: BotDeps, customer: Customer, month: string): Promise<AdaptiveCard> {
+  const now = deps.now();
+  const tenantId = customer.caller.tenantId;
+  const { start, end } = monthBounds(month, deps.policy.timeZone);
+  const [tickets, m] = await Promise.all([
+    deps.tickets.createdBetween(start - REPORT_LOOKBACK_MS, Math.min(end, now + 1), tenantId),
+    deps.outages.month(month, now),
+  ]);
+  const report = customerReport(
+    deps.policy,
+    deps.engine,
+    month,
+    tenantId,
+    customer.customerName,
+    tickets,
+    m.outages,
+    now,
+  );
+  return customerReportCard(report, previousMonth(month));
+}
+
+async function answer(
+  context: TurnContext,
+  deps: BotDeps,
+  asked: string | undefined,
+): Promise<AdaptiveCard | string> {
+  if (staffOf(callerOf(context.activity), deps.config) !== undefined)
+    return 'Customers’ SLA reports are in the SLA Desk tab (Reports), where you pick the customer; "outages" shows this month’s availability.';
+  const customer = customerOf(context, deps);
+  if (customer === undefined) return notCustomerText(deps.contact);
+  const current = monthOf(deps.now(), deps.policy.timeZone);
+  const month = asked === undefined ? current : parseMonth(asked);
+  if (month === null) return 'Name the month like 2026-11.';
+  if (month > current) return `There is no report for ${month} yet.`;
+  return reportFor(deps, customer, month);
+}
+
+export function register(app: Application, deps: BotDeps): void {
+  app.message(REPORT_COMMAND, async (context) => {
+    const asked = REPORT_COMMAND.exec(messageText(context))?.[1];
+    const out = await answer(context, deps, asked);
+    if (typeof out === 'string') await context.sendActivity(out);
+    else await sendCard(context, out);
+  });
+  app.adaptiveCards.actionExecute('report.show', async (context, _state, data) => {
+    const parsed = z.object({ month: z.string().max(10) }).safeParse(data);
+    return answer(context, deps, parsed.success ? parsed.data.month : 'bad');
+  });
+}
