@@ -323,6 +323,73 @@ describe('outages from the support channel', () => {
     expect(text).toContain('(b) approved');
   });
 
+  it('an engineer edits the outage from its card: the change is in the history; a bad time changes nothing', async () => {
+    const bad = await invoke(
+      'outage.edit',
+      {
+        outageId: 'OUT-1',
+        editStartDate: '2026-11-10',
+        editStartTime: '25:00',
+        editEndDate: '2026-11-10',
+        editEndTime: '12:05',
+        editAffected: 'Calling',
+        editCause: '',
+      },
+      staff(ALICE, 'Alice'),
+      formId,
+    );
+    expect(cardText(bad.card)).toContain('The start is not a real date and time.');
+    const { card } = await invoke(
+      'outage.edit',
+      {
+        outageId: 'OUT-1',
+        editStartDate: '2026-11-10',
+        editStartTime: '12:00',
+        editEndDate: '2026-11-10',
+        editEndTime: '12:05',
+        editAffected: 'Calling in the US and EU regions',
+        editCause: 'Microsoft Teams calling incident',
+      },
+      staff(ALICE, 'Alice'),
+      formId,
+    );
+    expect(cardText(card)).toContain('Affected: Calling in the US and EU regions');
+    expect(cardText(card)).toContain(
+      '**Edited** · Alice Engineer · today 13:00 ET: Edited: what was affected',
+    );
+    // Texts only: the approved exclusion stands.
+    expect(cardText(card)).toContain('approved by Meg Manager');
+  });
+
+  it('a customer asks for their report and gets their month: targets, breaches, availability', async () => {
+    clock.now = Date.parse('2026-11-10T09:00:00-05:00');
+    const filed = await app.tickets.file({
+      requestId: 'c0ffee00-0000-4000-8000-000000000001',
+      tenantId: CONTOSO,
+      customerName: 'Contoso',
+      requester: { id: 'aad-ann', name: 'Ann Customer' },
+      title: 'No dial tone <at>anyone</at>',
+      description: 'All phones are silent.',
+      category: 'outage',
+      priority: 'P1',
+    });
+    expect(filed.ok).toBe(true);
+    clock.now = Date.parse('2026-11-10T13:00:00-05:00');
+    const card = await ask('report', customer());
+    const text = cardText(card);
+    expect(text).toContain('SLA report, 2026-11: Contoso');
+    expect(text).toContain('Month in progress: figures so far. 1 ticket filed.');
+    expect(text).toContain('P1 Response: 0 of 1 met, 1 breached');
+    expect(text).toMatch(/TM-\d+ · P1 Response · No dial tone \\<at\\>anyone\\</);
+    expect(text).toContain('not yet met (3 h 00 min late)');
+    expect(text).toContain('Availability: 100.0000 % (target 99.9900 %)');
+    const october = await invoke('report.show', { month: '2026-10' }, customer());
+    expect(cardText(october.card)).toContain('No response or work-around target fell due this month.');
+    expect((await invoke('report.show', { month: '2027-01' }, customer())).message).toBe(
+      'There is no report for 2027-01 yet.',
+    );
+  });
+
   it('someone of another tenant asking gets the polite answer and nothing else', async () => {
     connector.clear();
     await post(
