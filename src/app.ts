@@ -12,13 +12,17 @@ import { TableMessageRefs } from './storage/messages';
 import type { Config } from './config';
 import type { Logger } from './log';
 import type { Policy } from './policy/schema';
-import { createServer, start, type RunningServer } from './server';
+import { createServer, serveTab, start, type RunningServer } from './server';
+import { registerApi, type Api } from './api';
+import { NO_OUTAGES, NO_OVERRIDES, type OutageSource, type OverrideSource } from './api/ports';
+import { StatsService } from './stats/service';
+import { TableStatsRepo } from './storage/stats-repo';
 import { SlaEngine, type Instant } from './sla';
 import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
 import { TicketService } from './tickets/service';
 
-export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'messages'] as const;
+export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'messages', 'stats'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -29,6 +33,10 @@ export interface App {
   /** Work that continues after requests are answered; tests drain it. */
   readonly background: Background;
   readonly deps: BotDeps;
+  /** The dashboard's counters. */
+  readonly stats: StatsService;
+  /** The tab API (add routes with api.router.route). */
+  readonly api: Api;
   /** Listening address, once started. */
   readonly url: string;
   stop(): Promise<void>;
@@ -42,6 +50,12 @@ export interface AppOptions {
   readonly now?: () => Instant;
   /** Token authority endpoints and credentials for the bot (tests point them at loopback stand-ins). */
   readonly botAuth?: AdapterOptions;
+  /** Where the built tab is served from (default tab/dist). */
+  readonly tabDir?: string;
+  /** Outages for the availability view (the availability issue's store; none until then). */
+  readonly outages?: OutageSource;
+  /** On-call overrides (the watcher issue's store; none until then). */
+  readonly overrides?: OverrideSource;
 }
 
 /** Builds the app, opens storage (starting embedded Azurite when configured) and listens. */
@@ -95,8 +109,22 @@ export async function startApp(options: AppOptions): Promise<App> {
       background,
     };
     listeners.push(onTicketChanged(deps));
+    const stats = new StatsService({ repo: new TableStatsRepo(table('stats')), engine, tickets, background });
+    listeners.push(stats.listener());
     const bot = createBot(adapter, deps);
     const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
+    const api = await registerApi(server, {
+      config,
+      policy,
+      engine,
+      tickets,
+      stats,
+      outages: options.outages ?? NO_OUTAGES,
+      overrides: options.overrides ?? NO_OVERRIDES,
+      log,
+      now,
+    });
+    serveTab(server, options.tabDir);
     running = await start(server, config.host, config.port);
     const listening = running;
     let stopped = false;
@@ -107,6 +135,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       storage,
       background,
       deps,
+      stats,
+      api,
       url: listening.url,
       async stop() {
         if (stopped) return;
