@@ -146,8 +146,8 @@ export function serveTab(server: restify.Server, dir: string = TAB_DIST): void {
     });
     res.end(body);
   };
-  server.get('/tab', (_req, res) => {
-    res.redirect(302, '/tab/index.html', () => undefined);
+  server.get('/tab', (_req, res, next) => {
+    res.redirect(302, '/tab/index.html', next);
   });
   server.get('/tab/*', async (req, res) => {
     const raw = String((req.params as Record<string, unknown>)['*'] ?? '');
