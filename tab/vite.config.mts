@@ -11,5 +11,12 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      onwarn(warning, warn) {
+        // Fluent UI marks its modules "use client" for React Server Components; a client bundle ignores it.
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
+    },
   },
 });

@@ -64,7 +64,8 @@ function facts(engine: SlaEngine, t: Ticket, r: TargetResult, open: boolean): Ta
   const due = r.due;
   const metAt = r.metAt;
   let outcome: Outcome;
-  if (metAt !== null) outcome = due !== null && metAt <= due ? 'on-time' : 'late';
+  // A met target whose deadline is open (a pause began before its budget ran out) was met in time.
+  if (metAt !== null) outcome = due === null || metAt <= due ? 'on-time' : 'late';
   else if (open) outcome = 'pending';
   else {
     const ended = t.resolvedAt ?? t.closedAt ?? t.updatedAt;
