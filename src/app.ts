@@ -12,7 +12,11 @@ import { TableMessageRefs } from './storage/messages';
 import type { Config } from './config';
 import type { Logger } from './log';
 import type { Policy } from './policy/schema';
-import { createServer, start, type RunningServer } from './server';
+import { createServer, serveTab, start, type RunningServer } from './server';
+import { registerApi, type Api } from './api';
+import { NO_OVERRIDES, type OutageSource, type OverrideSource } from './api/ports';
+import { StatsService } from './stats/service';
+import { TableStatsRepo } from './storage/stats-repo';
 import { SlaEngine, type Instant } from './sla';
 import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
@@ -24,7 +28,7 @@ import { randomBytes } from 'node:crypto';
 import { outageRoutes, type RouteSpec } from './api/outages';
 import { outageChanged } from './bot/outages';
 
-export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'outages'] as const;
+export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'stats', 'outages'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -37,8 +41,12 @@ export interface App {
   readonly deps: BotDeps;
   /** The managers' channel notices (monthly summary, budget warnings); ticks every minute while running. */
   readonly notices: OutageNotifier;
-  /** The tab API's outage, status and report routes, for the API router (see src/api/outages.ts). */
+  /** The tab API's outage, status and report routes (src/api/outages.ts), registered on the API's router. */
   readonly outageRoutes: readonly RouteSpec[];
+  /** The dashboard's counters. */
+  readonly stats: StatsService;
+  /** The tab API (add routes with api.router.route). */
+  readonly api: Api;
   /** Listening address, once started. */
   readonly url: string;
   stop(): Promise<void>;
@@ -54,6 +62,12 @@ export interface AppOptions {
   readonly botAuth?: AdapterOptions;
   /** How often the managers' channel notices are checked (default a minute; 0 = never, tests tick by hand). */
   readonly noticeIntervalMs?: number;
+  /** Where the built tab is served from (default tab/dist). */
+  readonly tabDir?: string;
+  /** Outages for the availability view (default: the recorded outages in Table Storage). */
+  readonly outages?: OutageSource;
+  /** On-call overrides (the watcher issue's store; none until then). */
+  readonly overrides?: OverrideSource;
 }
 
 /** Builds the app, opens storage (starting embedded Azurite when configured) and listens. */
@@ -90,6 +104,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const changed: TicketListener = async (ticket, events) => {
       for (const listener of listeners) await listener(ticket, events);
     };
+    const outageRepo = new TableOutageRepo(table('outages'), { now });
     const deps: BotDeps = {
       config,
       policy,
@@ -108,11 +123,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       messages: new TableMessageRefs(table('tickets')),
       outbound,
       background,
-      outages: new OutageService({
-        repo: new TableOutageRepo(table('outages'), { now }),
-        policy,
-        now,
-      }),
+      outages: new OutageService({ repo: outageRepo, policy, now }),
     };
     listeners.push(onTicketChanged(deps));
     const notices = new OutageNotifier({
@@ -135,8 +146,35 @@ export async function startApp(options: AppOptions): Promise<App> {
           }, every)
         : undefined;
     timer?.unref();
+    const stats = new StatsService({ repo: new TableStatsRepo(table('stats')), engine, tickets, background });
+    listeners.push(stats.listener());
     const bot = createBot(adapter, deps);
     const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
+    const api = await registerApi(server, {
+      config,
+      policy,
+      engine,
+      tickets,
+      stats,
+      outages: options.outages ?? outageRepo,
+      overrides: options.overrides ?? NO_OVERRIDES,
+      log,
+      now,
+    });
+    const routes = outageRoutes({
+      policy,
+      engine,
+      outages: deps.outages,
+      tickets,
+      customers: config.customers,
+      audit: deps.audit,
+      now,
+      changed: (acted) => {
+        outageChanged(deps, acted);
+      },
+    });
+    for (const r of routes) api.router.route(r.method, r.path, r.roles, r.handler);
+    serveTab(server, options.tabDir);
     running = await start(server, config.host, config.port);
     const listening = running;
     let stopped = false;
@@ -148,18 +186,9 @@ export async function startApp(options: AppOptions): Promise<App> {
       background,
       deps,
       notices,
-      outageRoutes: outageRoutes({
-        policy,
-        engine,
-        outages: deps.outages,
-        tickets,
-        customers: config.customers,
-        audit: deps.audit,
-        now,
-        changed: (acted) => {
-          outageChanged(deps, acted);
-        },
-      }),
+      outageRoutes: routes,
+      stats,
+      api,
       url: listening.url,
       async stop() {
         if (stopped) return;

@@ -60,6 +60,18 @@ const envSchema = z.object({
   STAFF_MANAGERS: z.string().default(''),
   /** The on-call rotation, JSON: {"start":"2026-11-23","handover":"09:00","weeks":[{"primary":"<id>","secondary":"<id>"}]}. */
   ONCALL_ROTATION: optionalText,
+  /** Entra app (client) id the tab's Teams SSO tokens are issued for; unset = local sign-in (loopback, not production). */
+  AAD_APP_CLIENT_ID: optionalText,
+  /** The tab's domain; with AAD_APP_CLIENT_ID it makes the Application ID URI api://<TAB_DOMAIN>/<client id>. */
+  TAB_DOMAIN: optionalText,
+  /** The Application ID URI tokens may carry as `aud` (default api://<TAB_DOMAIN>/<AAD_APP_CLIENT_ID>). */
+  TAB_API_AUDIENCE: optionalText,
+  /** Where Entra publishes its signing keys (https; plain http only to loopback, for tests). */
+  TAB_AUTH_JWKS_URL: z
+    .string()
+    .trim()
+    .url()
+    .default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -98,6 +110,19 @@ export interface Config {
   /** The weekly on-call rotation (ids are staff object ids); undefined when nobody is on call. */
   readonly rotation: Rotation | undefined;
   readonly logJson: boolean;
+  /**
+   * How the tab API checks its bearer tokens: Entra (Teams SSO) tokens for this app, or tokens from the app's
+   * own local issuer (loopback and not production only), so the same checks run in local development.
+   */
+  readonly tabAuth:
+    | { readonly mode: 'local' }
+    | {
+        readonly mode: 'entra';
+        readonly clientId: string;
+        /** Accepted `aud` values: the client id (v2 tokens) and the Application ID URI. */
+        readonly audiences: readonly string[];
+        readonly jwksUrl: string;
+      };
 }
 
 /** Thrown when the environment cannot make a valid configuration. */
@@ -167,6 +192,33 @@ function pairs(text: string, key: string): ReadonlyMap<string, string> {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
+function tabAuthOf(e: Env, production: boolean, loopback: boolean): Config['tabAuth'] {
+  if (e.AAD_APP_CLIENT_ID === undefined) {
+    if (production)
+      throw new ConfigError('AAD_APP_CLIENT_ID is required in production: the tab API cannot check tokens');
+    if (!loopback)
+      throw new ConfigError(
+        `the tab's local sign-in (no AAD_APP_CLIENT_ID) only listens on loopback; HOST is ${e.HOST}`,
+      );
+    return { mode: 'local' };
+  }
+  const jwks = new URL(e.TAB_AUTH_JWKS_URL);
+  if (
+    jwks.protocol !== 'https:' &&
+    !(jwks.protocol === 'http:' && /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/.test(jwks.hostname))
+  )
+    throw new ConfigError('TAB_AUTH_JWKS_URL must be https (plain http only to loopback)');
+  const uri =
+    e.TAB_API_AUDIENCE ??
+    (e.TAB_DOMAIN === undefined ? undefined : `api://${e.TAB_DOMAIN}/${e.AAD_APP_CLIENT_ID}`);
+  return {
+    mode: 'entra',
+    clientId: e.AAD_APP_CLIENT_ID,
+    audiences: uri === undefined ? [e.AAD_APP_CLIENT_ID] : [e.AAD_APP_CLIENT_ID, uri],
+    jwksUrl: e.TAB_AUTH_JWKS_URL,
+  };
+}
+
 /**
  * Reads and checks the configuration.
  * @example loadConfig({ PORT: '4000' }).port // 4000
@@ -205,6 +257,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (storage.kind === 'embedded' && production) {
     throw new ConfigError('production needs TABLES_ENDPOINT (managed identity) or TABLES_CONNECTION_STRING');
   }
+  const tabAuth = tabAuthOf(e, production, loopback);
   const engineers = pairs(e.STAFF_ENGINEERS, 'STAFF_ENGINEERS');
   const managers = pairs(e.STAFF_MANAGERS, 'STAFF_MANAGERS');
   return Object.freeze({
@@ -223,5 +276,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     staff: Object.freeze({ tenantId: e.STAFF_TENANT_ID?.toLowerCase(), engineers, managers }),
     logJson: e.LOG_JSON ?? production,
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
+    tabAuth: Object.freeze(tabAuth),
   });
 }

@@ -46,16 +46,27 @@ export interface Staff {
   readonly name: string;
 }
 
+/** A user as support staff: the staff tenant and a configured engineer or manager id (bot and tab API alike). */
+export function staffMember(
+  config: Config,
+  tenantId: string,
+  objectId: string | undefined,
+): { readonly role: Staff['role']; readonly name: string } | undefined {
+  const tenant = config.staff.tenantId;
+  if (tenant === undefined || tenantId !== tenant) return undefined;
+  const id = (objectId ?? '').toLowerCase();
+  const manager = config.staff.managers.get(id);
+  if (manager !== undefined) return { role: 'manager', name: manager };
+  const engineer = config.staff.engineers.get(id);
+  if (engineer !== undefined) return { role: 'engineer', name: engineer };
+  return undefined;
+}
+
 /** The caller as support staff: the staff tenant and a configured engineer or manager id. */
 export function staffOf(caller: Caller | undefined, config: Config): Staff | undefined {
-  const tenant = config.staff.tenantId;
-  if (caller === undefined || tenant === undefined || caller.tenantId !== tenant) return undefined;
-  const id = (caller.aadObjectId ?? '').toLowerCase();
-  const manager = config.staff.managers.get(id);
-  if (manager !== undefined) return { caller, role: 'manager', name: manager };
-  const engineer = config.staff.engineers.get(id);
-  if (engineer !== undefined) return { caller, role: 'engineer', name: engineer };
-  return undefined;
+  if (caller === undefined) return undefined;
+  const member = staffMember(config, caller.tenantId, caller.aadObjectId);
+  return member === undefined ? undefined : { caller, ...member };
 }
 
 export interface Customer {

@@ -1,0 +1,267 @@
+// The SLA dashboard's counters in Azure Table Storage, kept as tickets change (README "Storage"):
+//   stats  PK m_<YYYY-MM>  RK c|<priority>        counters of the month's tickets of that priority
+//                          RK s|<id>              what the ticket last added (its contribution and version)
+//                          RK b|<id>|<target>     a missed deadline of that month (met late, or breached and closed)
+//          PK watch        RK w|<at-risk time>|<id>  open tickets from the time they are at risk (slim)
+// A ticket's change is applied once: the state row's version says what is counted, and the counters, the state
+// and the breach rows of a month are one entity-group transaction conditional on their ETags, so retries and
+// concurrent instances neither double-count nor lose a change. Watch rows are written before that transaction
+// and checked against the ticket when read (stale ones are removed), like the ticket index.
+import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { applyTo, emptyCounters, type Contribution, type Counters } from '../stats/figures';
+import { PRIORITIES, type Instant, type Priority } from '../sla';
+import { odata, prefixEnd, timeKey } from './keys';
+
+/** Schema version of every stats row. */
+const STATS_SCHEMA = 1;
+const WATCH = 'watch';
+const monthPk = (month: string): string => `m_${month}`;
+const counterRk = (p: Priority): string => `c|${p}`;
+const stateRk = (id: string): string => `s|${id}`;
+const breachRk = (id: string, target: string): string => `b|${id}|${target}`;
+const watchRk = (k: Contribution): string | null =>
+  k.watchAt === null ? null : `w|${timeKey(k.watchAt)}|${k.ticketId}`;
+
+function statusOf(err: unknown): number | undefined {
+  return err instanceof RestError ? err.statusCode : undefined;
+}
+
+/** A missed deadline as stored for the month's list. */
+export interface BreachRow {
+  readonly ticketId: string;
+  readonly tenantId: string;
+  readonly customerName: string;
+  readonly title: string;
+  readonly target: 'response' | 'workaround';
+  readonly priority: Priority;
+  readonly due: Instant | null;
+  readonly metAt: Instant | null;
+}
+
+/** A watch row: an open ticket that is at risk (or breached) from `at` on. */
+export interface WatchRow {
+  readonly rowKey: string;
+  readonly ticketId: string;
+  readonly tenantId: string;
+  readonly version: number;
+  readonly at: Instant;
+}
+
+function breaches(k: Contribution | null): Map<string, BreachRow> {
+  const out = new Map<string, BreachRow>();
+  if (k === null) return out;
+  for (const target of ['response', 'workaround'] as const) {
+    const f = k[target];
+    if (f.outcome === 'late' || f.outcome === 'breached')
+      out.set(breachRk(k.ticketId, target), {
+        ticketId: k.ticketId,
+        tenantId: k.tenantId,
+        customerName: k.customerName,
+        title: k.title,
+        target,
+        priority: k.priority,
+        due: f.due,
+        metAt: f.metAt,
+      });
+  }
+  return out;
+}
+
+function countersFrom(e: Record<string, unknown>): Counters {
+  try {
+    return JSON.parse(String(e['counters'])) as Counters;
+  } catch {
+    return emptyCounters();
+  }
+}
+
+export class TableStatsRepo {
+  constructor(private readonly table: TableClient) {}
+
+  /**
+   * Counts a ticket's contribution, replacing what an earlier version of it added. Idempotent: an equal
+   * or older version than the one counted does nothing. Returns whether anything changed.
+   */
+  async record(k: Contribution): Promise<boolean> {
+    const pk = monthPk(k.month);
+    for (let attempt = 0; ; attempt++) {
+      let state: { etag: string; version: number; prev: Contribution } | null = null;
+      try {
+        const e = await this.table.getEntity<Record<string, unknown>>(pk, stateRk(k.ticketId));
+        state = {
+          etag: e.etag,
+          version: Number(e['version']),
+          prev: JSON.parse(String(e['contribution'])) as Contribution,
+        };
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+      if (state !== null && state.version >= k.version) return false;
+      const prev = state?.prev ?? null;
+      const newWatch = watchRk(k);
+      const oldWatch = prev === null ? null : watchRk(prev);
+      if (newWatch !== null && newWatch !== oldWatch)
+        await this.table.upsertEntity(
+          {
+            partitionKey: WATCH,
+            rowKey: newWatch,
+            sv: STATS_SCHEMA,
+            ticketId: k.ticketId,
+            tenantId: k.tenantId,
+            version: k.version,
+            at: k.watchAt ?? 0,
+          },
+          'Replace',
+        );
+      const priorities = new Set<Priority>([k.priority, ...(prev === null ? [] : [prev.priority])]);
+      const actions: TransactionAction[] = [];
+      for (const p of priorities) {
+        let counters = emptyCounters();
+        let etag: string | undefined;
+        try {
+          const e = await this.table.getEntity<Record<string, unknown>>(pk, counterRk(p));
+          counters = countersFrom(e);
+          etag = e.etag;
+        } catch (err) {
+          if (statusOf(err) !== 404) throw err;
+        }
+        if (prev !== null && prev.priority === p) applyTo(counters, prev, -1);
+        if (k.priority === p) applyTo(counters, k, 1);
+        const entity = {
+          partitionKey: pk,
+          rowKey: counterRk(p),
+          sv: STATS_SCHEMA,
+          counters: JSON.stringify(counters),
+        };
+        actions.push(etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag }]);
+      }
+      const stateEntity = {
+        partitionKey: pk,
+        rowKey: stateRk(k.ticketId),
+        sv: STATS_SCHEMA,
+        version: k.version,
+        contribution: JSON.stringify(k),
+      };
+      actions.push(
+        state === null ? ['create', stateEntity] : ['update', stateEntity, 'Replace', { etag: state.etag }],
+      );
+      const before = breaches(prev);
+      const after = breaches(k);
+      for (const rk of before.keys())
+        if (!after.has(rk)) actions.push(['delete', { partitionKey: pk, rowKey: rk }]);
+      for (const [rk, b] of after)
+        actions.push([
+          'upsert',
+          { partitionKey: pk, rowKey: rk, sv: STATS_SCHEMA, ...b, due: b.due ?? -1, metAt: b.metAt ?? -1 },
+          'Replace',
+        ]);
+      try {
+        await this.table.submitTransaction(actions);
+      } catch (err) {
+        const status = statusOf(err);
+        if ((status === 412 || status === 409 || status === 404) && attempt < 50) {
+          await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+          continue;
+        }
+        throw err;
+      }
+      if (oldWatch !== null && oldWatch !== newWatch) await this.dropWatch(oldWatch);
+      return true;
+    }
+  }
+
+  /** Removes a watch row (a missing one is fine). */
+  async dropWatch(rowKey: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(WATCH, rowKey);
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+
+  /** The counted version of a ticket, or null when it was never counted. */
+  async countedVersion(month: string, ticketId: string): Promise<number | null> {
+    try {
+      const e = await this.table.getEntity<Record<string, unknown>>(monthPk(month), stateRk(ticketId));
+      return Number(e['version']);
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  /** The counters of a month by priority (empty ones where nothing was counted). */
+  async month(month: string): Promise<Record<Priority, Counters>> {
+    const out = Object.fromEntries(PRIORITIES.map((p) => [p, emptyCounters()])) as Record<Priority, Counters>;
+    const iter = this.table.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: `PartitionKey eq ${odata(monthPk(month))} and RowKey ge 'c|' and RowKey lt ${odata(prefixEnd('c|'))}`,
+      },
+    });
+    for await (const e of iter) {
+      const p = (e.rowKey ?? '').slice(2) as Priority;
+      if ((PRIORITIES as readonly string[]).includes(p)) out[p] = countersFrom(e);
+    }
+    return out;
+  }
+
+  /** The month's missed deadlines (at most `limit`). */
+  async breaches(month: string, limit: number): Promise<BreachRow[]> {
+    const out: BreachRow[] = [];
+    const pages = this.table
+      .listEntities<Record<string, unknown>>({
+        queryOptions: {
+          filter: `PartitionKey eq ${odata(monthPk(month))} and RowKey ge 'b|' and RowKey lt ${odata(prefixEnd('b|'))}`,
+        },
+      })
+      .byPage({ maxPageSize: Math.min(1000, limit) });
+    for await (const page of pages) {
+      for (const e of page) {
+        const due = Number(e['due']);
+        const metAt = Number(e['metAt']);
+        out.push({
+          ticketId: String(e['ticketId']),
+          tenantId: String(e['tenantId']),
+          customerName: String(e['customerName']),
+          title: String(e['title']),
+          target: e['target'] === 'workaround' ? 'workaround' : 'response',
+          priority: String(e['priority']) as Priority,
+          due: due < 0 ? null : due,
+          metAt: metAt < 0 ? null : metAt,
+        });
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+
+  /** Open tickets at risk (or breached) by `now`, earliest first, at most `limit`. */
+  async watching(now: Instant, limit: number): Promise<WatchRow[]> {
+    const out: WatchRow[] = [];
+    const pages = this.table
+      .listEntities<Record<string, unknown>>({
+        queryOptions: {
+          filter: `PartitionKey eq '${WATCH}' and RowKey ge 'w|' and RowKey lt ${odata(`w|${timeKey(now)}~`)}`,
+        },
+      })
+      .byPage({ maxPageSize: Math.min(1000, limit) });
+    for await (const page of pages) {
+      for (const e of page) {
+        out.push({
+          rowKey: e.rowKey ?? '',
+          ticketId: String(e['ticketId']),
+          tenantId: String(e['tenantId']),
+          version: Number(e['version']),
+          at: Number(e['at']),
+        });
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+
+  /** The watch row key a contribution should have (for checking rows against the ticket). */
+  static watchKey(k: Contribution): string | null {
+    return watchRk(k);
+  }
+}
