@@ -103,7 +103,8 @@ export class ApiRouter {
             'x-content-type-options': 'nosniff',
           };
           if (out.filename !== undefined)
-            headers['content-disposition'] = `attachment; filename="${out.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
+            headers['content-disposition'] =
+              `attachment; filename="${out.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
           res.sendRaw(out.status, String(out.body), headers);
         }
       } catch (err) {
