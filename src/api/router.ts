@@ -1,7 +1,7 @@
 // The tab API's route layer: `api.route(method, path, roles, handler)` checks the bearer token, the role,
 // parses nothing else; handlers return `{ status, body }` and never throw expected failures. Responses say
 // no more than they must: 401 "unauthorized", 403 "forbidden", 404 the same for missing and not yours.
-import type restify from 'restify';
+import restify from 'restify';
 import type { Logger } from '../log';
 import { AuthError, type ApiRole, type Principal, type TokenChecker } from './auth';
 
@@ -23,6 +23,9 @@ export interface ApiResponse {
 }
 
 export type Handler = (req: ApiRequest) => Promise<ApiResponse> | ApiResponse;
+
+/** Largest JSON body a POST route accepts. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Every staff role. */
 export const STAFF: readonly ApiRole[] = ['engineer', 'manager'];
@@ -62,7 +65,12 @@ export class ApiRouter {
   route(method: 'get' | 'post', path: string, roles: readonly ApiRole[], handler: Handler): void {
     const register =
       method === 'get' ? this.server.get.bind(this.server) : this.server.post.bind(this.server);
-    register(path, async (req: restify.Request, res: restify.Response) => {
+    // POST bodies are JSON, small (the largest is an outage with its texts), never mapped onto params.
+    const body =
+      method === 'post'
+        ? restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false })
+        : [];
+    register(path, ...body, async (req: restify.Request, res: restify.Response) => {
       res.header('cache-control', 'no-store');
       let principal: Principal;
       try {
