@@ -7,7 +7,7 @@ import type { AuditLog } from '../storage/audit';
 import { effectiveExclusion, type Outage, type OutageChange } from '../outages/model';
 import type { OutageCommand } from '../outages/commands';
 import { OUTAGE_ID, type OutageActed, type OutageService } from '../outages/service';
-import { monthOf, parseMonth } from '../outages/time';
+import { localInstant, monthOf, parseMonth } from '../outages/time';
 import type { Policy } from '../policy/schema';
 import { availabilityReport } from '../reports/availability';
 import { customerReport, REPORT_LOOKBACK_MS } from '../reports/customer';
@@ -188,8 +188,18 @@ const changeSchema = z.discriminatedUnion('action', [
     .strict(),
 ]);
 
-/** Parses an ISO time with offset; an answer saying what is wrong otherwise. */
-function timeOf(value: string, field: string): Instant | ApiAnswer {
+const LOCAL = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/;
+
+/**
+ * Parses an ISO time with offset, or a wall time "2026-11-25T12:00" in the policy's zone (what a
+ * datetime-local input gives); an answer saying what is wrong otherwise.
+ */
+function timeOf(value: string, field: string, zone: string): Instant | ApiAnswer {
+  const local = LOCAL.exec(value);
+  if (local !== null) {
+    const t = localInstant(local[1] ?? '', local[2] ?? '', zone, field);
+    return t.ok ? t.value : problem(400, 'INVALID_INPUT', t.error.message, field);
+  }
   try {
     return parseInstant(value, field);
   } catch (e) {
@@ -272,9 +282,9 @@ export function outageRoutes(deps: OutageApiDeps): RouteSpec[] {
     const parsed = recordSchema.safeParse(body);
     if (!parsed.success) return firstIssue(parsed.error);
     const b = parsed.data;
-    const start = timeOf(b.start, 'start');
+    const start = timeOf(b.start, 'start', deps.policy.timeZone);
     if (isAnswer(start)) return start;
-    const end = b.end === undefined || b.end === null ? null : timeOf(b.end, 'end');
+    const end = b.end === undefined || b.end === null ? null : timeOf(b.end, 'end', deps.policy.timeZone);
     if (isAnswer(end)) return end;
     const made = await deps.outages.record(
       actorOf(principal),
@@ -301,15 +311,16 @@ export function outageRoutes(deps: OutageApiDeps): RouteSpec[] {
     let cmd: OutageCommand;
     switch (b.action) {
       case 'end': {
-        const at = b.at === undefined ? deps.now() : timeOf(b.at, 'at');
+        const at = b.at === undefined ? deps.now() : timeOf(b.at, 'at', deps.policy.timeZone);
         if (isAnswer(at)) return at;
         cmd = { kind: 'end', at };
         break;
       }
       case 'edit': {
-        const start = b.start === undefined ? undefined : timeOf(b.start, 'start');
+        const start = b.start === undefined ? undefined : timeOf(b.start, 'start', deps.policy.timeZone);
         if (isAnswer(start)) return start;
-        const end = b.end === undefined || b.end === null ? b.end : timeOf(b.end, 'end');
+        const end =
+          b.end === undefined || b.end === null ? b.end : timeOf(b.end, 'end', deps.policy.timeZone);
         if (isAnswer(end)) return end;
         cmd = { kind: 'edit', start, end, affected: b.affected, cause: b.cause };
         break;

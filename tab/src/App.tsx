@@ -24,6 +24,8 @@ import { Empty, ErrorState, Loading } from './components/Bits';
 import { viewerZone } from './components/time';
 import { SessionContext, type Session } from './components/Zone';
 import { Availability } from './pages/Availability';
+import { Outages } from './pages/Outages';
+import { Reports } from './pages/Reports';
 import { Config } from './pages/Config';
 import { Dashboard } from './pages/Dashboard';
 import { OnCall } from './pages/OnCall';
@@ -76,12 +78,15 @@ const STAFF_VIEWS = [
   ['queue', 'Queue'],
   ['dashboard', 'Dashboard'],
   ['availability', 'Availability'],
+  ['outages', 'Outages'],
+  ['reports', 'Reports'],
   ['whatif', 'What-if'],
   ['oncall', 'On call'],
 ] as const;
 const CUSTOMER_VIEWS = [
   ['queue', 'My tickets'],
   ['availability', 'Service health'],
+  ['reports', 'SLA report'],
 ] as const;
 
 export function App() {
@@ -148,6 +153,8 @@ export function App() {
   else if (current === 'ticket') body = <Ticket id={route[1] ?? ''} />;
   else if (current === 'dashboard') body = <Dashboard />;
   else if (current === 'availability') body = <Availability />;
+  else if (current === 'outages') body = <Outages />;
+  else if (current === 'reports') body = <Reports />;
   else if (current === 'whatif') body = <WhatIf />;
   else if (current === 'oncall') body = <OnCall />;
   else body = <Queue />;

@@ -40,12 +40,17 @@ export function choosePersona(id: string): void {
 async function token(): Promise<string> {
   const cfg = await authConfig();
   if (cfg.mode === 'entra') {
-    if (!(await initTeams())) throw new ApiError(401, 'NOT_IN_TEAMS', 'Open SLA Desk in Microsoft Teams to sign in.');
+    if (!(await initTeams()))
+      throw new ApiError(401, 'NOT_IN_TEAMS', 'Open SLA Desk in Microsoft Teams to sign in.');
     return teamsToken();
   }
   const persona = chosenPersona(cfg);
   if (persona === undefined)
-    throw new ApiError(401, 'NO_PERSONA', 'Local mode has no one to sign in as: set STAFF_* or CUSTOMER_TENANTS.');
+    throw new ApiError(
+      401,
+      'NO_PERSONA',
+      'Local mode has no one to sign in as: set STAFF_* or CUSTOMER_TENANTS.',
+    );
   if (cached !== undefined && cached.persona === persona && cached.until > Date.now()) return cached.token;
   const r = await fetch(`/api/auth/local/token?persona=${encodeURIComponent(persona)}`, { method: 'POST' });
   if (!r.ok) throw new ApiError(r.status, 'SIGN_IN_FAILED', 'Local sign-in failed.');
@@ -70,4 +75,34 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
     throw new ApiError(r.status, e?.code ?? 'ERROR', e?.message ?? `The server answered ${r.status}.`);
   }
   return body as T;
+}
+
+/** A request with the bearer token; the raw response (downloads, POSTs). */
+export async function authorizedFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const t = await token();
+  return fetch(path, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${t}` },
+  });
+}
+
+/** POST JSON to an API path; the JSON answer, or an ApiError with the server's message. */
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  const r = await authorizedFetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (!r.ok) {
+    const e = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(r.status, e?.code ?? 'ERROR', e?.message ?? `The server answered ${r.status}.`);
+  }
+  return parsed as T;
 }

@@ -1,0 +1,263 @@
+// Outages for staff: record one (times in the support zone), end it, ask for an exclusion; managers approve
+// or reject exclusions. The server checks every rule; this page shows its answers as they come.
+import {
+  Button,
+  Caption1,
+  Card,
+  CardHeader,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Select,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Textarea,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { useState } from 'react';
+import { postJson } from '../api/client';
+import { useApi } from '../api/useApi';
+import { Empty, ErrorState, Loading, When } from '../components/Bits';
+import { useSession } from '../components/Zone';
+
+interface OutageRow {
+  readonly id: string;
+  readonly start: number;
+  readonly end: number | null;
+  readonly affected: string;
+  readonly cause: string;
+  readonly version: number;
+  readonly countsAs: 'down' | 'excluded';
+  readonly exclusion: {
+    category: string;
+    status: string;
+    justification: string;
+    requestedBy: { name: string };
+  } | null;
+}
+
+interface MonthOutages {
+  readonly month: string;
+  readonly availability: {
+    availability: number;
+    outageMinutes: number;
+    excludedMinutes: number;
+    budgetLeftMinutes: number;
+  };
+  readonly outages: readonly OutageRow[];
+}
+
+const CATEGORIES = [
+  ['a', '(a) Customer act or omission'],
+  ['b', '(b) Force majeure (including Microsoft)'],
+  ['c', '(c) Third party or local access provider'],
+  ['d', '(d) Customer’s network connection'],
+  ['e', '(e) Customer’s delay in responding'],
+] as const;
+
+const useStyles = makeStyles({
+  form: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(220px, 1fr))',
+    gap: tokens.spacingHorizontalM,
+    alignItems: 'end',
+    padding: tokens.spacingHorizontalM,
+  },
+  wide: { gridColumn: '1 / -1' },
+  scroll: { overflowX: 'auto' },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
+});
+
+export function Outages() {
+  const s = useStyles();
+  const { me } = useSession();
+  const [load, refresh] = useApi<MonthOutages>('/api/outages', 60_000);
+  const [form, setForm] = useState({
+    start: '',
+    end: '',
+    affected: '',
+    cause: '',
+    category: '',
+    justification: '',
+  });
+  const [message, setMessage] = useState<{ intent: 'success' | 'error'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof form) => (_e: unknown, d: { value: string }) => {
+    setForm((f) => ({ ...f, [k]: d.value }));
+  };
+
+  const run = (work: Promise<{ outage: { id: string } }>, done: string) => {
+    setBusy(true);
+    setMessage(null);
+    work
+      .then(
+        (r) => {
+          setMessage({ intent: 'success', text: `${r.outage.id}: ${done}` });
+          refresh();
+        },
+        (e: unknown) => {
+          setMessage({ intent: 'error', text: e instanceof Error ? e.message : String(e) });
+        },
+      )
+      .finally(() => {
+        setBusy(false);
+      });
+  };
+  const record = () => {
+    run(
+      postJson('/api/outages', {
+        start: form.start,
+        end: form.end === '' ? null : form.end,
+        affected: form.affected,
+        cause: form.cause,
+        ...(form.category === ''
+          ? {}
+          : { exclusion: { category: form.category, justification: form.justification } }),
+        requestId: crypto.randomUUID(),
+      }),
+      'recorded',
+    );
+  };
+  const change = (o: OutageRow, body: Record<string, unknown>, done: string) => {
+    run(postJson(`/api/outages/${encodeURIComponent(o.id)}`, { ...body, version: o.version }), done);
+  };
+
+  return (
+    <section aria-labelledby="outages-title">
+      <h2 id="outages-title" className="page-title">
+        Outages
+      </h2>
+      <Card>
+        <CardHeader
+          header={<span>Record a Core Service outage</span>}
+          description={
+            <Caption1>
+              Times in {me.timeZoneLabel} ({me.timeZone}); leave the end empty while it is ongoing.
+            </Caption1>
+          }
+        />
+        <div className={s.form}>
+          <Field label={`Start (${me.timeZoneLabel})`} required>
+            <Input type="datetime-local" value={form.start} onChange={set('start')} />
+          </Field>
+          <Field label={`End (${me.timeZoneLabel})`}>
+            <Input type="datetime-local" value={form.end} onChange={set('end')} />
+          </Field>
+          <Field label="What was affected" required>
+            <Input value={form.affected} maxLength={500} onChange={set('affected')} />
+          </Field>
+          <Field label="Exclusion (needs a manager’s approval)">
+            <Select value={form.category} onChange={set('category')}>
+              <option value="">No exclusion</option>
+              {CATEGORIES.map(([v, t]) => (
+                <option key={v} value={v}>
+                  {t}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field label="Cause (staff only)" className={s.wide}>
+            <Textarea value={form.cause} maxLength={2000} onChange={set('cause')} />
+          </Field>
+          {form.category !== '' && (
+            <Field label="Why the exclusion applies" required className={s.wide}>
+              <Textarea value={form.justification} maxLength={1000} onChange={set('justification')} />
+            </Field>
+          )}
+          <Button appearance="primary" disabled={busy} onClick={record}>
+            Record outage
+          </Button>
+        </div>
+      </Card>
+      {message !== null && (
+        <MessageBar intent={message.intent} data-testid="outage-message">
+          <MessageBarBody>{message.text}</MessageBarBody>
+        </MessageBar>
+      )}
+      <h3>This month</h3>
+      {load.kind === 'loading' ? (
+        <Loading label="Loading outages…" />
+      ) : load.kind === 'error' ? (
+        <ErrorState message={load.message} onRetry={refresh} />
+      ) : load.data.outages.length === 0 ? (
+        <Empty title="No outage recorded">No Core Service outage was recorded this month.</Empty>
+      ) : (
+        <div className={s.scroll}>
+          <Table size="small" aria-label="This month’s outages">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>Outage</TableHeaderCell>
+                <TableHeaderCell>Start</TableHeaderCell>
+                <TableHeaderCell>End</TableHeaderCell>
+                <TableHeaderCell>Affected</TableHeaderCell>
+                <TableHeaderCell>Exclusion</TableHeaderCell>
+                <TableHeaderCell>Actions</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {load.data.outages.map((o) => (
+                <TableRow key={o.id}>
+                  <TableCell>{o.id}</TableCell>
+                  <TableCell>
+                    <When t={o.start} />
+                  </TableCell>
+                  <TableCell>{o.end === null ? 'ongoing' : <When t={o.end} />}</TableCell>
+                  <TableCell>{o.affected}</TableCell>
+                  <TableCell>
+                    {o.exclusion === null
+                      ? 'none: counts as down'
+                      : `(${o.exclusion.category}) ${o.exclusion.status}: ${o.exclusion.justification}`}
+                  </TableCell>
+                  <TableCell>
+                    <div className={s.actions}>
+                      {o.end === null && (
+                        <Button
+                          size="small"
+                          disabled={busy}
+                          onClick={() => {
+                            change(o, { action: 'end' }, 'ended');
+                          }}
+                        >
+                          End now
+                        </Button>
+                      )}
+                      {o.exclusion?.status === 'requested' && me.role === 'manager' && (
+                        <>
+                          <Button
+                            size="small"
+                            appearance="primary"
+                            disabled={busy}
+                            onClick={() => {
+                              change(o, { action: 'approve-exclusion' }, 'exclusion approved');
+                            }}
+                          >
+                            Approve exclusion
+                          </Button>
+                          <Button
+                            size="small"
+                            disabled={busy}
+                            onClick={() => {
+                              change(o, { action: 'reject-exclusion' }, 'exclusion rejected');
+                            }}
+                          >
+                            Reject
+                          </Button>
+                        </>
+                      )}
+                    </div>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+    </section>
+  );
+}
