@@ -25,7 +25,7 @@ import { OutageService } from './outages/service';
 import { TableNoticeMarks, TableOutageRepo } from './storage/outages';
 import { OutageNotifier } from './outages/notifier';
 import { randomBytes } from 'node:crypto';
-import { outageRoutes, type RouteSpec } from './api/outages';
+import { outageRoutes, outageSource, type RouteSpec } from './api/outages';
 import { outageChanged } from './bot/outages';
 
 export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'stats', 'outages'] as const;
@@ -156,7 +156,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       engine,
       tickets,
       stats,
-      outages: options.outages ?? outageRepo,
+      outages: options.outages ?? outageSource(outageRepo),
       overrides: options.overrides ?? NO_OVERRIDES,
       log,
       now,

@@ -8,7 +8,7 @@ import { effectiveExclusion, type Outage, type OutageChange } from '../outages/m
 import type { OutageCommand } from '../outages/commands';
 import { OUTAGE_ID, type OutageActed, type OutageService } from '../outages/service';
 import { localInstant, monthOf, parseMonth } from '../outages/time';
-import type { Policy } from '../policy/schema';
+import type { ExclusionCategory, Policy } from '../policy/schema';
 import { availabilityReport } from '../reports/availability';
 import { customerReport, REPORT_LOOKBACK_MS } from '../reports/customer';
 import { availabilityCsv, availabilityHtml, customerCsv, customerHtml } from '../reports/render';
@@ -113,6 +113,47 @@ export function outageJson(o: Outage, staff: boolean): Record<string, unknown> {
     createdAt: o.createdAt,
     lastChange: o.lastChange,
   };
+}
+
+/**
+ * Outages as the tab's availability view reads them (its OutageSource port): only what that view shows, so
+ * justifications, notes and who decided never reach a customer through it.
+ */
+export function outageSource(outages: {
+  overlapping(from: Instant, to: Instant): Promise<readonly Outage[]>;
+}): OutageSourceLike {
+  return {
+    overlapping: async (from, to) =>
+      (await outages.overlapping(from, to)).map((o) => ({
+        id: o.id,
+        start: o.start,
+        end: o.end,
+        affected: o.affected,
+        cause: o.cause,
+        exclusion:
+          o.exclusion === null ? null : { category: o.exclusion.category, status: o.exclusion.status },
+      })),
+  };
+}
+
+/** The shape of the tab API's OutageSource port (src/api/ports.ts). */
+export interface OutageSourceLike {
+  overlapping(
+    from: Instant,
+    to: Instant,
+  ): Promise<
+    readonly {
+      readonly id: string;
+      readonly start: Instant;
+      readonly end: Instant | null;
+      readonly affected: string;
+      readonly cause: string;
+      readonly exclusion: {
+        readonly category: ExclusionCategory;
+        readonly status: 'requested' | 'approved' | 'rejected';
+      } | null;
+    }[]
+  >;
 }
 
 function monthParam(deps: OutageApiDeps, q: Readonly<Record<string, string>>): string | ApiAnswer {

@@ -158,6 +158,14 @@ describe('outages over HTTP', () => {
       month: { outageMinutes: 3, excludedMinutes: 6, met: true },
     });
     expect(status.text).not.toContain('Disk full');
+    const view = await request('GET', '/api/availability?month=2026-11', contoso());
+    expect(view.json['current']).toMatchObject({ outageMinutes: 3, excludedMinutes: 6 });
+    expect(view.json['outages']).toEqual([
+      expect.objectContaining({ id: 'OUT-1', exclusion: { category: 'c', status: 'approved' } }),
+      expect.objectContaining({ id: 'OUT-2', affected: 'Voicemail', exclusion: null }),
+    ]);
+    expect(view.text).not.toContain('Disk full');
+    expect(view.text).not.toContain('fibre cut');
   });
 
   it('a customer downloads their own SLA report as CSV and prints it; another tenant’s is not found', async () => {

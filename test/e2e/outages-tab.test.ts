@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The tab's Outages and Reports views in a real Chromium (playwright-core, /usr/bin/chromium), the app in
 // local mode: a manager records an outage with an exclusion and approves it; a customer reads their SLA
 // report with the month's availability. axe-core finds no serious or critical violation.
