@@ -2,11 +2,10 @@
 //   stats  PK m_<YYYY-MM>  RK c|<priority>        counters of the month's tickets of that priority
 //                          RK s|<id>              what the ticket last added (its contribution and version)
 //                          RK b|<id>|<target>     a missed deadline of that month (met late, or breached and closed)
-//          PK watch        RK w|<at-risk time>|<id>  open tickets from the time they are at risk (slim)
-// A ticket's change is applied once: the state row's version says what is counted, and the counters, the state
-// and the breach rows of a month are one entity-group transaction conditional on their ETags, so retries and
-// concurrent instances neither double-count nor lose a change. Watch rows are written before that transaction
-// and checked against the ticket when read (stale ones are removed), like the ticket index.
+//                          RK w|<at-risk time>|<id>  an open ticket of that month, from the time it is at risk
+// A ticket's change is applied once: the state row's version says what is counted, and the counters, the state,
+// the breach rows and the watch row of a month are one entity-group transaction conditional on their ETags, so
+// retries and concurrent instances neither double-count nor lose a change, and no row is ever stale.
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { applyTo, emptyCounters, type Contribution, type Counters } from '../stats/figures';
 import { PRIORITIES, type Instant, type Priority } from '../sla';
@@ -14,7 +13,6 @@ import { odata, prefixEnd, timeKey } from './keys';
 
 /** Schema version of every stats row. */
 const STATS_SCHEMA = 1;
-const WATCH = 'watch';
 const monthPk = (month: string): string => `m_${month}`;
 const counterRk = (p: Priority): string => `c|${p}`;
 const stateRk = (id: string): string => `s|${id}`;
@@ -36,15 +34,6 @@ export interface BreachRow {
   readonly priority: Priority;
   readonly due: Instant | null;
   readonly metAt: Instant | null;
-}
-
-/** A watch row: an open ticket that is at risk (or breached) from `at` on. */
-export interface WatchRow {
-  readonly rowKey: string;
-  readonly ticketId: string;
-  readonly tenantId: string;
-  readonly version: number;
-  readonly at: Instant;
 }
 
 function breaches(k: Contribution | null): Map<string, BreachRow> {
@@ -87,7 +76,7 @@ export class TableStatsRepo {
     for (let attempt = 0; ; attempt++) {
       let state: { etag: string; version: number; prev: Contribution } | null = null;
       try {
-        const e = await this.table.getEntity<Record<string, unknown>>(pk, stateRk(k.ticketId));
+        const e = await this.table.getEntity(pk, stateRk(k.ticketId));
         state = {
           etag: e.etag,
           version: Number(e['version']),
@@ -100,26 +89,13 @@ export class TableStatsRepo {
       const prev = state?.prev ?? null;
       const newWatch = watchRk(k);
       const oldWatch = prev === null ? null : watchRk(prev);
-      if (newWatch !== null && newWatch !== oldWatch)
-        await this.table.upsertEntity(
-          {
-            partitionKey: WATCH,
-            rowKey: newWatch,
-            sv: STATS_SCHEMA,
-            ticketId: k.ticketId,
-            tenantId: k.tenantId,
-            version: k.version,
-            at: k.watchAt ?? 0,
-          },
-          'Replace',
-        );
       const priorities = new Set<Priority>([k.priority, ...(prev === null ? [] : [prev.priority])]);
       const actions: TransactionAction[] = [];
       for (const p of priorities) {
         let counters = emptyCounters();
         let etag: string | undefined;
         try {
-          const e = await this.table.getEntity<Record<string, unknown>>(pk, counterRk(p));
+          const e = await this.table.getEntity(pk, counterRk(p));
           counters = countersFrom(e);
           etag = e.etag;
         } catch (err) {
@@ -145,6 +121,20 @@ export class TableStatsRepo {
       actions.push(
         state === null ? ['create', stateEntity] : ['update', stateEntity, 'Replace', { etag: state.etag }],
       );
+      if (oldWatch !== null && oldWatch !== newWatch)
+        actions.push(['delete', { partitionKey: pk, rowKey: oldWatch }]);
+      if (newWatch !== null)
+        actions.push([
+          'upsert',
+          {
+            partitionKey: pk,
+            rowKey: newWatch,
+            sv: STATS_SCHEMA,
+            at: k.watchAt ?? 0,
+            contribution: JSON.stringify(k),
+          },
+          'Replace',
+        ]);
       const before = breaches(prev);
       const after = breaches(k);
       for (const rk of before.keys())
@@ -165,24 +155,14 @@ export class TableStatsRepo {
         }
         throw err;
       }
-      if (oldWatch !== null && oldWatch !== newWatch) await this.dropWatch(oldWatch);
       return true;
-    }
-  }
-
-  /** Removes a watch row (a missing one is fine). */
-  async dropWatch(rowKey: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(WATCH, rowKey);
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
     }
   }
 
   /** The counted version of a ticket, or null when it was never counted. */
   async countedVersion(month: string, ticketId: string): Promise<number | null> {
     try {
-      const e = await this.table.getEntity<Record<string, unknown>>(monthPk(month), stateRk(ticketId));
+      const e = await this.table.getEntity(monthPk(month), stateRk(ticketId));
       return Number(e['version']);
     } catch (err) {
       if (statusOf(err) === 404) return null;
@@ -193,7 +173,7 @@ export class TableStatsRepo {
   /** The counters of a month by priority (empty ones where nothing was counted). */
   async month(month: string): Promise<Record<Priority, Counters>> {
     const out = Object.fromEntries(PRIORITIES.map((p) => [p, emptyCounters()])) as Record<Priority, Counters>;
-    const iter = this.table.listEntities<Record<string, unknown>>({
+    const iter = this.table.listEntities({
       queryOptions: {
         filter: `PartitionKey eq ${odata(monthPk(month))} and RowKey ge 'c|' and RowKey lt ${odata(prefixEnd('c|'))}`,
       },
@@ -209,7 +189,7 @@ export class TableStatsRepo {
   async breaches(month: string, limit: number): Promise<BreachRow[]> {
     const out: BreachRow[] = [];
     const pages = this.table
-      .listEntities<Record<string, unknown>>({
+      .listEntities({
         queryOptions: {
           filter: `PartitionKey eq ${odata(monthPk(month))} and RowKey ge 'b|' and RowKey lt ${odata(prefixEnd('b|'))}`,
         },
@@ -235,25 +215,19 @@ export class TableStatsRepo {
     return out;
   }
 
-  /** Open tickets at risk (or breached) by `now`, earliest first, at most `limit`. */
-  async watching(now: Instant, limit: number): Promise<WatchRow[]> {
-    const out: WatchRow[] = [];
+  /** A month's open tickets at risk (or breached) by `now`, earliest first, at most `limit`. */
+  async watching(month: string, now: Instant, limit: number): Promise<Contribution[]> {
+    const out: Contribution[] = [];
     const pages = this.table
-      .listEntities<Record<string, unknown>>({
+      .listEntities({
         queryOptions: {
-          filter: `PartitionKey eq '${WATCH}' and RowKey ge 'w|' and RowKey lt ${odata(`w|${timeKey(now)}~`)}`,
+          filter: `PartitionKey eq ${odata(monthPk(month))} and RowKey ge 'w|' and RowKey lt ${odata(`w|${timeKey(now)}~`)}`,
         },
       })
       .byPage({ maxPageSize: Math.min(1000, limit) });
     for await (const page of pages) {
       for (const e of page) {
-        out.push({
-          rowKey: e.rowKey ?? '',
-          ticketId: String(e['ticketId']),
-          tenantId: String(e['tenantId']),
-          version: Number(e['version']),
-          at: Number(e['at']),
-        });
+        out.push(JSON.parse(String(e['contribution'])) as Contribution);
         if (out.length >= limit) return out;
       }
     }

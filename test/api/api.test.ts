@@ -256,7 +256,7 @@ describe('dashboard counters', () => {
     return res.body as {
       current: { byPriority: Record<string, Fig> };
       breaches: { ticketId: string }[];
-      atRisk: { id: string }[];
+      atRisk: { ticketId: string }[];
     };
   };
 
@@ -272,7 +272,7 @@ describe('dashboard counters', () => {
       responseMedianMinutes: 30,
     });
     expect(d.breaches.map((b) => b.ticketId)).toEqual([tickets['p1']?.id]);
-    expect(d.atRisk.map((r) => r.id)).toEqual([tickets['p1']?.id]);
+    expect(d.atRisk.map((r) => r.ticketId)).toEqual([tickets['p1']?.id]);
   });
 
   it('counting a ticket again (a retried event) changes nothing', async () => {

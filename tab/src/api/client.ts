@@ -40,12 +40,17 @@ export function choosePersona(id: string): void {
 async function token(): Promise<string> {
   const cfg = await authConfig();
   if (cfg.mode === 'entra') {
-    if (!(await initTeams())) throw new ApiError(401, 'NOT_IN_TEAMS', 'Open SLA Desk in Microsoft Teams to sign in.');
+    if (!(await initTeams()))
+      throw new ApiError(401, 'NOT_IN_TEAMS', 'Open SLA Desk in Microsoft Teams to sign in.');
     return teamsToken();
   }
   const persona = chosenPersona(cfg);
   if (persona === undefined)
-    throw new ApiError(401, 'NO_PERSONA', 'Local mode has no one to sign in as: set STAFF_* or CUSTOMER_TENANTS.');
+    throw new ApiError(
+      401,
+      'NO_PERSONA',
+      'Local mode has no one to sign in as: set STAFF_* or CUSTOMER_TENANTS.',
+    );
   if (cached !== undefined && cached.persona === persona && cached.until > Date.now()) return cached.token;
   const r = await fetch(`/api/auth/local/token?persona=${encodeURIComponent(persona)}`, { method: 'POST' });
   if (!r.ok) throw new ApiError(r.status, 'SIGN_IN_FAILED', 'Local sign-in failed.');
@@ -59,7 +64,7 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   const t = await token();
   const r = await fetch(path, { headers: { authorization: `Bearer ${t}` }, ...(signal ? { signal } : {}) });
   const text = await r.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = text === '' ? undefined : JSON.parse(text);
   } catch {
