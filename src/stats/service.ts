@@ -2,7 +2,7 @@
 // dashboard from them plus the few open tickets that are at risk now, never by reading every ticket.
 import type { Background } from '../background';
 import type { Instant, Priority, SlaEngine } from '../sla';
-import { PRIORITIES, TARGETS } from '../sla';
+import { monthBounds, PRIORITIES, TARGETS } from '../sla';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import type { TicketService } from '../tickets/service';
 import type { TableStatsRepo, BreachRow } from '../storage/stats-repo';
@@ -157,13 +157,19 @@ export class StatsService {
     };
   }
 
-  /** Catches up tickets of a month whose changes were not counted (e.g. after a crash): at most `limit` heads read. */
-  async reconcile(month: string, from: Instant, to: Instant): Promise<number> {
-    const tickets = await this.deps.tickets.createdBetween(from, to);
+  /**
+   * Counts changes of this month's and last month's tickets that were never counted (an instance stopped
+   * between a change and its counting). Reads those months' tickets once; returns how many it counted.
+   */
+  async catchUp(now: Instant): Promise<number> {
+    const zone = this.deps.engine.policy.timeZone;
+    const month = monthOf(now, zone);
+    const from = monthBounds(monthMinus(month, 1), zone).start;
     let fixed = 0;
-    for (const t of tickets) {
-      const counted = await this.deps.repo.countedVersion(month, t.id);
-      if (counted === null || counted < t.version) if (await this.record(t)) fixed++;
+    for (const t of await this.deps.tickets.createdBetween(from, now + 1)) {
+      const k = contribution(this.deps.engine, t);
+      const counted = await this.deps.repo.countedVersion(k.month, t.id);
+      if ((counted === null || counted < t.version) && (await this.deps.repo.record(k))) fixed++;
     }
     return fixed;
   }
@@ -176,13 +182,13 @@ export class StatsService {
     const zone = this.deps.engine.policy.timeZone;
     const selected = month ?? monthOf(now, zone);
     const names = Array.from({ length: 13 }, (_, i) => monthMinus(selected, 12 - i));
-    // Open tickets older than these thirteen months are not looked at.
-    const [counters, watched, stored] = await Promise.all([
-      Promise.all(names.map((m) => this.deps.repo.month(m))),
-      Promise.all(names.map((m) => this.deps.repo.watching(m, now, WATCH_LIMIT))),
-      this.deps.repo.breaches(selected, BREACH_LIMIT),
-    ]);
-    const live = watched.flat();
+    // One query per month; open tickets older than these thirteen months are not looked at.
+    const views = await Promise.all(
+      names.map((m) => this.deps.repo.monthView(m, now, WATCH_LIMIT, m === selected ? BREACH_LIMIT : 0)),
+    );
+    const counters = views.map((v) => v.counters);
+    const live = views.flatMap((v) => v.watch);
+    const stored = views[12]?.breaches ?? [];
     const byMonth = new Map(names.map((m, i) => [m, counters[i] ?? this.emptyMonth()]));
     const breaches: BreachView[] = stored.map((b: BreachRow) => ({
       ticketId: b.ticketId,

@@ -1,6 +1,6 @@
 // The SLA dashboard's counters in Azure Table Storage, kept as tickets change (README "Storage"):
 //   stats  PK m_<YYYY-MM>  RK c|<priority>        counters of the month's tickets of that priority
-//                          RK s|<id>              what the ticket last added (its contribution and version)
+//                          RK x|<id>              what the ticket last added (its contribution and version)
 //                          RK b|<id>|<target>     a missed deadline of that month (met late, or breached and closed)
 //                          RK w|<at-risk time>|<id>  an open ticket of that month, from the time it is at risk
 // A ticket's change is applied once: the state row's version says what is counted, and the counters, the state,
@@ -9,13 +9,14 @@
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { applyTo, emptyCounters, type Contribution, type Counters } from '../stats/figures';
 import { PRIORITIES, type Instant, type Priority } from '../sla';
-import { odata, prefixEnd, timeKey } from './keys';
+import { odata, timeKey } from './keys';
 
 /** Schema version of every stats row. */
 const STATS_SCHEMA = 1;
 const monthPk = (month: string): string => `m_${month}`;
 const counterRk = (p: Priority): string => `c|${p}`;
-const stateRk = (id: string): string => `s|${id}`;
+// After w|: a month's breaches, counters and watch rows (b| < c| < w|) are one range, read in one query.
+const stateRk = (id: string): string => `x|${id}`;
 const breachRk = (id: string, target: string): string => `b|${id}|${target}`;
 const watchRk = (k: Contribution): string | null =>
   k.watchAt === null ? null : `w|${timeKey(k.watchAt)}|${k.ticketId}`;
@@ -54,6 +55,21 @@ function breaches(k: Contribution | null): Map<string, BreachRow> {
       });
   }
   return out;
+}
+
+function breachFrom(e: Record<string, unknown>): BreachRow {
+  const due = Number(e['due']);
+  const metAt = Number(e['metAt']);
+  return {
+    ticketId: String(e['ticketId']),
+    tenantId: String(e['tenantId']),
+    customerName: String(e['customerName']),
+    title: String(e['title']),
+    target: e['target'] === 'workaround' ? 'workaround' : 'response',
+    priority: String(e['priority']) as Priority,
+    due: due < 0 ? null : due,
+    metAt: metAt < 0 ? null : metAt,
+  };
 }
 
 function countersFrom(e: Record<string, unknown>): Counters {
@@ -170,68 +186,39 @@ export class TableStatsRepo {
     }
   }
 
-  /** The counters of a month by priority (empty ones where nothing was counted). */
-  async month(month: string): Promise<Record<Priority, Counters>> {
-    const out = Object.fromEntries(PRIORITIES.map((p) => [p, emptyCounters()])) as Record<Priority, Counters>;
+  /**
+   * One query for what the dashboard needs of a month: its counters, its open tickets at risk by `now` (at
+   * most `watchLimit`), and, when `breachLimit` > 0, its missed deadlines (at most that many).
+   */
+  async monthView(
+    month: string,
+    now: Instant,
+    watchLimit: number,
+    breachLimit: number,
+  ): Promise<{ counters: Record<Priority, Counters>; watch: Contribution[]; breaches: BreachRow[] }> {
+    const counters = Object.fromEntries(PRIORITIES.map((p) => [p, emptyCounters()])) as Record<
+      Priority,
+      Counters
+    >;
+    const watch: Contribution[] = [];
+    const found: BreachRow[] = [];
+    const from = breachLimit > 0 ? 'b|' : 'c|';
     const iter = this.table.listEntities({
       queryOptions: {
-        filter: `PartitionKey eq ${odata(monthPk(month))} and RowKey ge 'c|' and RowKey lt ${odata(prefixEnd('c|'))}`,
+        filter: `PartitionKey eq ${odata(monthPk(month))} and RowKey ge '${from}' and RowKey lt ${odata(`w|${timeKey(now)}~`)}`,
       },
     });
     for await (const e of iter) {
-      const p = (e.rowKey ?? '').slice(2) as Priority;
-      if ((PRIORITIES as readonly string[]).includes(p)) out[p] = countersFrom(e);
+      const rk = e.rowKey ?? '';
+      if (rk.startsWith('c|')) {
+        const p = rk.slice(2) as Priority;
+        if ((PRIORITIES as readonly string[]).includes(p)) counters[p] = countersFrom(e);
+      } else if (rk.startsWith('w|')) {
+        if (watch.length < watchLimit) watch.push(JSON.parse(String(e['contribution'])) as Contribution);
+        else break;
+      } else if (rk.startsWith('b|') && found.length < breachLimit) found.push(breachFrom(e));
     }
-    return out;
-  }
-
-  /** The month's missed deadlines (at most `limit`). */
-  async breaches(month: string, limit: number): Promise<BreachRow[]> {
-    const out: BreachRow[] = [];
-    const pages = this.table
-      .listEntities({
-        queryOptions: {
-          filter: `PartitionKey eq ${odata(monthPk(month))} and RowKey ge 'b|' and RowKey lt ${odata(prefixEnd('b|'))}`,
-        },
-      })
-      .byPage({ maxPageSize: Math.min(1000, limit) });
-    for await (const page of pages) {
-      for (const e of page) {
-        const due = Number(e['due']);
-        const metAt = Number(e['metAt']);
-        out.push({
-          ticketId: String(e['ticketId']),
-          tenantId: String(e['tenantId']),
-          customerName: String(e['customerName']),
-          title: String(e['title']),
-          target: e['target'] === 'workaround' ? 'workaround' : 'response',
-          priority: String(e['priority']) as Priority,
-          due: due < 0 ? null : due,
-          metAt: metAt < 0 ? null : metAt,
-        });
-        if (out.length >= limit) return out;
-      }
-    }
-    return out;
-  }
-
-  /** A month's open tickets at risk (or breached) by `now`, earliest first, at most `limit`. */
-  async watching(month: string, now: Instant, limit: number): Promise<Contribution[]> {
-    const out: Contribution[] = [];
-    const pages = this.table
-      .listEntities({
-        queryOptions: {
-          filter: `PartitionKey eq ${odata(monthPk(month))} and RowKey ge 'w|' and RowKey lt ${odata(`w|${timeKey(now)}~`)}`,
-        },
-      })
-      .byPage({ maxPageSize: Math.min(1000, limit) });
-    for await (const page of pages) {
-      for (const e of page) {
-        out.push(JSON.parse(String(e['contribution'])) as Contribution);
-        if (out.length >= limit) return out;
-      }
-    }
-    return out;
+    return { counters, watch, breaches: found };
   }
 
   /** The watch row key a contribution should have (for checking rows against the ticket). */

@@ -310,6 +310,25 @@ describe('dashboard counters', () => {
     expect(d.current.byPriority['P3']).toMatchObject({ tickets: 2, response: { onTime: 1 } });
     expect(d.current.byPriority['P3']?.responseMedianMinutes).toBe(5);
   });
+  it('changes an instance never counted (it stopped first) are caught up on the next start', async () => {
+    clock.now = et('2026-11-25 10:55');
+    const before = await figures();
+    // Saved, but the listeners are never told: as if the instance stopped between the change and its counting.
+    const replied = await app.tickets.act(
+      { kind: 'staff' },
+      tickets['fab']?.id ?? '',
+      { id: ENGINEER, name: 'E', role: 'engineer' },
+      { kind: 'reply', text: 'Provisioning now' },
+    );
+    expect(replied.ok).toBe(true);
+    expect(await figures()).toEqual(before);
+    expect(await app.stats.catchUp(clock.now)).toBe(1);
+    const after = await figures();
+    expect(after.current.byPriority['P3']?.response.onTime).toBe(
+      (before.current.byPriority['P3']?.response.onTime ?? 0) + 1,
+    );
+    expect(await app.stats.catchUp(clock.now)).toBe(0);
+  });
 });
 
 describe('local sign-in', () => {
