@@ -68,6 +68,11 @@ export interface AppOptions {
   readonly outages?: OutageSource;
   /** On-call overrides (the watcher issue's store; none until then). */
   readonly overrides?: OverrideSource;
+  /**
+   * Catch up the dashboard's counters for this month and the last on start (changes counted in the
+   * background of an instance that crashed); default true. The bench turns it off to measure alone.
+   */
+  readonly reconcileStats?: boolean;
 }
 
 /** Builds the app, opens storage (starting embedded Azurite when configured) and listens. */
@@ -175,6 +180,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
     for (const r of routes) api.router.route(r.method, r.path, r.roles, r.handler);
     serveTab(server, options.tabDir);
+    if (options.reconcileStats !== false) {
+      background.run('stats:reconcile', 'catching up the dashboard counters', async () => {
+        const fixed = await stats.catchUp(now());
+        if (fixed > 0) log.info(`dashboard counters: caught up ${fixed} ticket changes`);
+      });
+    }
     running = await start(server, config.host, config.port);
     const listening = running;
     let stopped = false;

@@ -150,7 +150,8 @@ export function serveTab(server: restify.Server, dir: string = TAB_DIST): void {
     res.redirect(302, '/tab/index.html', next);
   });
   server.get('/tab/*', async (req, res) => {
-    const raw = String((req.params as Record<string, unknown>)['*'] ?? '');
+    const star: unknown = (req.params as Record<string, unknown>)['*'];
+    const raw = typeof star === 'string' ? star : '';
     let rel: string;
     try {
       rel = decodeURIComponent(raw);

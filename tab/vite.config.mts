@@ -12,10 +12,10 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
-      onwarn(warning, warn) {
+      onLog(level, log, handler) {
         // Fluent UI marks its modules "use client" for React Server Components; a client bundle ignores it.
-        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
-        warn(warning);
+        if (log.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        handler(level, log);
       },
     },
   },

@@ -3,6 +3,7 @@
 const { execFileSync } = require('node:child_process');
 const { readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
+const process = require('node:process');
 
 function newest(dir) {
   let t = 0;
@@ -15,7 +16,7 @@ function newest(dir) {
 
 module.exports = function globalSetup() {
   const tab = join(__dirname, '..', 'tab');
-  let built = 0;
+  let built;
   try {
     built = statSync(join(tab, 'dist', 'index.html')).mtimeMs;
   } catch {
@@ -29,8 +30,12 @@ module.exports = function globalSetup() {
   );
   if (built >= sources) return;
   process.stdout.write('\n[tab] building the tab (vite build tab) for the browser tests…\n');
-  execFileSync(process.execPath, [join(__dirname, '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'tab'], {
-    cwd: join(__dirname, '..'),
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(__dirname, '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'tab'],
+    {
+      cwd: join(__dirname, '..'),
+      stdio: 'inherit',
+    },
+  );
 };

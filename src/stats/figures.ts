@@ -27,6 +27,7 @@ export interface Contribution {
   readonly tenantId: string;
   readonly customerName: string;
   readonly title: string;
+  readonly owner: string | null;
   readonly version: number;
   /** Dispatch month "YYYY-MM" in the policy's zone (fixed for the ticket's life). */
   readonly month: string;
@@ -40,6 +41,8 @@ export interface Contribution {
   readonly pausedMs: number;
   /** Earliest at-risk instant of an unmet target of an open ticket: from then on it needs attention. */
   readonly watchAt: Instant | null;
+  /** Start of the pause running now (waiting on the customer), if any. */
+  readonly pausedSince: Instant | null;
 }
 
 /** Month "YYYY-MM" of an instant in a zone. */
@@ -90,6 +93,7 @@ export function contribution(engine: SlaEngine, t: Ticket, result?: SlaResult): 
     tenantId: t.tenantId,
     customerName: t.customerName,
     title: t.title.slice(0, 200),
+    owner: t.owner?.name ?? null,
     version: t.version,
     month: monthOf(t.dispatchedAt, engine.policy.timeZone),
     priority: t.priority,
@@ -100,6 +104,7 @@ export function contribution(engine: SlaEngine, t: Ticket, result?: SlaResult): 
       t.responseMetAt === undefined ? null : Math.max(0, (t.responseMetAt - t.dispatchedAt) / 60_000),
     pausedMs,
     watchAt: open && watch.length > 0 ? Math.min(...watch) : null,
+    pausedSince: t.pauses.find((p) => p.end === undefined)?.start ?? null,
   };
 }
 
@@ -178,8 +183,8 @@ export function applyTo(c: Counters, k: Contribution, sign: 1 | -1): void {
   if (k.responseMinutes !== null) {
     const b = bucketOf(k.responseMinutes);
     const n = (c.hist[b] ?? 0) + sign;
-    if (n === 0) delete c.hist[b];
-    else c.hist[b] = n;
+    c.hist = { ...c.hist, [b]: n };
+    if (n === 0) c.hist = Object.fromEntries(Object.entries(c.hist).filter(([key]) => key !== String(b)));
   }
 }
 

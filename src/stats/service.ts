@@ -2,10 +2,10 @@
 // dashboard from them plus the few open tickets that are at risk now, never by reading every ticket.
 import type { Background } from '../background';
 import type { Instant, Priority, SlaEngine } from '../sla';
-import { PRIORITIES, TARGETS } from '../sla';
+import { monthBounds, PRIORITIES, TARGETS } from '../sla';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import type { TicketService } from '../tickets/service';
-import { TableStatsRepo, type BreachRow } from '../storage/stats-repo';
+import type { TableStatsRepo, BreachRow } from '../storage/stats-repo';
 import {
   addCounters,
   contribution,
@@ -51,6 +51,41 @@ export interface BreachView {
   readonly kind: 'late' | 'missed' | 'open';
 }
 
+export interface AtRisk {
+  readonly ticketId: string;
+  readonly tenantId: string;
+  readonly customerName: string;
+  readonly title: string;
+  readonly priority: Priority;
+  readonly owner: string | null;
+  readonly state: 'at-risk' | 'breached';
+  readonly target: 'response' | 'workaround';
+  readonly due: Instant;
+}
+
+/** Where an open ticket's contribution stands at `now`: at risk, breached, or neither (paused, early). */
+export function atRiskAt(k: Contribution, now: Instant): AtRisk | null {
+  const pending = TARGETS.map((target) => ({ target, f: k[target] }))
+    .filter((x) => x.f.outcome === 'pending' && x.f.due !== null)
+    .sort((a, b) => (a.f.due ?? 0) - (b.f.due ?? 0));
+  const breached = pending.find((x) => (x.f.due ?? Infinity) <= now);
+  const risky =
+    k.pausedSince === null ? pending.find((x) => x.f.atRiskAt !== null && x.f.atRiskAt <= now) : undefined;
+  const hit = breached ?? risky;
+  if (hit === undefined) return null;
+  return {
+    ticketId: k.ticketId,
+    tenantId: k.tenantId,
+    customerName: k.customerName,
+    title: k.title,
+    priority: k.priority,
+    owner: k.owner,
+    state: breached !== undefined ? 'breached' : 'at-risk',
+    target: hit.target,
+    due: hit.f.due ?? now,
+  };
+}
+
 export interface Dashboard {
   readonly now: Instant;
   readonly month: string;
@@ -60,8 +95,8 @@ export interface Dashboard {
   /** The twelve months before `month`, added up. */
   readonly lastTwelve: MonthFigures;
   readonly breaches: readonly BreachView[];
-  /** Open tickets whose at-risk mark has passed (at risk, breached, or paused since), by next deadline. */
-  readonly watched: readonly Ticket[];
+  /** Open tickets at risk or breached now, most urgent deadline first. */
+  readonly atRisk: readonly AtRisk[];
 }
 
 function figures(c: Counters): Figures {
@@ -92,7 +127,7 @@ function monthFigures(month: string, byPriority: Record<Priority, Counters>): Mo
   };
 }
 
-/** At most this many watch rows are read per dashboard (open tickets at risk or breached). */
+/** At most this many watch rows are read per month (open tickets at risk or breached). */
 const WATCH_LIMIT = 500;
 const BREACH_LIMIT = 200;
 
@@ -122,39 +157,21 @@ export class StatsService {
     };
   }
 
-  /** Catches up tickets of a month whose changes were not counted (e.g. after a crash): at most `limit` heads read. */
-  async reconcile(month: string, from: Instant, to: Instant): Promise<number> {
-    const tickets = await this.deps.tickets.createdBetween(from, to);
+  /**
+   * Counts changes of this month's and last month's tickets that were never counted (an instance stopped
+   * between a change and its counting). Reads those months' tickets once; returns how many it counted.
+   */
+  async catchUp(now: Instant): Promise<number> {
+    const zone = this.deps.engine.policy.timeZone;
+    const month = monthOf(now, zone);
+    const from = monthBounds(monthMinus(month, 1), zone).start;
     let fixed = 0;
-    for (const t of tickets) {
-      const counted = await this.deps.repo.countedVersion(month, t.id);
-      if (counted === null || counted < t.version) if (await this.record(t)) fixed++;
+    for (const t of await this.deps.tickets.createdBetween(from, now + 1)) {
+      const k = contribution(this.deps.engine, t);
+      const counted = await this.deps.repo.countedVersion(k.month, t.id);
+      if ((counted === null || counted < t.version) && (await this.deps.repo.record(k))) fixed++;
     }
     return fixed;
-  }
-
-  /** Open tickets whose at-risk mark has passed, checked against their tickets (stale rows are removed). */
-  private async live(now: Instant): Promise<{ k: Contribution; t: Ticket }[]> {
-    const rows = await this.deps.repo.watching(now, WATCH_LIMIT);
-    const checked = await Promise.all(
-      rows.map(async (row) => {
-        const got = await this.deps.tickets.get({ kind: 'tenant', tenantId: row.tenantId }, row.ticketId);
-        if (!got.ok) {
-          if (got.error.code === 'TICKET_NOT_FOUND') await this.deps.repo.dropWatch(row.rowKey);
-          return null;
-        }
-        const k = contribution(this.deps.engine, got.value);
-        if (TableStatsRepo.watchKey(k) === row.rowKey) return { k, t: got.value };
-        if (got.value.version >= row.version) await this.deps.repo.dropWatch(row.rowKey);
-        return null;
-      }),
-    );
-    const seen = new Set<string>();
-    return checked.filter((x): x is { k: Contribution; t: Ticket } => {
-      if (x === null || seen.has(x.t.id)) return false;
-      seen.add(x.t.id);
-      return true;
-    });
   }
 
   /**
@@ -165,11 +182,13 @@ export class StatsService {
     const zone = this.deps.engine.policy.timeZone;
     const selected = month ?? monthOf(now, zone);
     const names = Array.from({ length: 13 }, (_, i) => monthMinus(selected, 12 - i));
-    const [counters, live, stored] = await Promise.all([
-      Promise.all(names.map((m) => this.deps.repo.month(m))),
-      this.live(now),
-      this.deps.repo.breaches(selected, BREACH_LIMIT),
-    ]);
+    // One query per month; open tickets older than these thirteen months are not looked at.
+    const views = await Promise.all(
+      names.map((m) => this.deps.repo.monthView(m, now, WATCH_LIMIT, m === selected ? BREACH_LIMIT : 0)),
+    );
+    const counters = views.map((v) => v.counters);
+    const live = views.flatMap((v) => v.watch);
+    const stored = views[12]?.breaches ?? [];
     const byMonth = new Map(names.map((m, i) => [m, counters[i] ?? this.emptyMonth()]));
     const breaches: BreachView[] = stored.map((b: BreachRow) => ({
       ticketId: b.ticketId,
@@ -182,7 +201,7 @@ export class StatsService {
       kind: b.metAt !== null ? 'late' : 'missed',
     }));
     // Open targets past their deadline are breaches now, though no ticket change said so yet.
-    for (const { k } of live) {
+    for (const k of live) {
       const c = byMonth.get(k.month)?.[k.priority];
       for (const target of TARGETS) {
         const f = k[target];
@@ -210,9 +229,10 @@ export class StatsService {
       const c = byMonth.get(m);
       if (c !== undefined) for (const p of PRIORITIES) addCounters(twelve[p], c[p]);
     }
-    const watched = live
-      .map(({ t }) => t)
-      .sort((a, b) => (a.sla.nextDeadline ?? Infinity) - (b.sla.nextDeadline ?? Infinity));
+    const atRisk = live
+      .map((k) => atRiskAt(k, now))
+      .filter((x): x is AtRisk => x !== null)
+      .sort((a, b) => a.due - b.due || a.ticketId.localeCompare(b.ticketId));
     breaches.sort((a, b) => (a.due ?? 0) - (b.due ?? 0) || a.ticketId.localeCompare(b.ticketId));
     return {
       now,
@@ -221,7 +241,7 @@ export class StatsService {
       current: months[12] ?? monthFigures(selected, this.emptyMonth()),
       lastTwelve: monthFigures(`${names[0] ?? selected}..${names[11] ?? selected}`, twelve),
       breaches,
-      watched,
+      atRisk,
     };
   }
 

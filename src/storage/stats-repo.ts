@@ -1,23 +1,22 @@
 // The SLA dashboard's counters in Azure Table Storage, kept as tickets change (README "Storage"):
 //   stats  PK m_<YYYY-MM>  RK c|<priority>        counters of the month's tickets of that priority
-//                          RK s|<id>              what the ticket last added (its contribution and version)
+//                          RK x|<id>              what the ticket last added (its contribution and version)
 //                          RK b|<id>|<target>     a missed deadline of that month (met late, or breached and closed)
-//          PK watch        RK w|<at-risk time>|<id>  open tickets from the time they are at risk (slim)
-// A ticket's change is applied once: the state row's version says what is counted, and the counters, the state
-// and the breach rows of a month are one entity-group transaction conditional on their ETags, so retries and
-// concurrent instances neither double-count nor lose a change. Watch rows are written before that transaction
-// and checked against the ticket when read (stale ones are removed), like the ticket index.
+//                          RK w|<at-risk time>|<id>  an open ticket of that month, from the time it is at risk
+// A ticket's change is applied once: the state row's version says what is counted, and the counters, the state,
+// the breach rows and the watch row of a month are one entity-group transaction conditional on their ETags, so
+// retries and concurrent instances neither double-count nor lose a change, and no row is ever stale.
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { applyTo, emptyCounters, type Contribution, type Counters } from '../stats/figures';
 import { PRIORITIES, type Instant, type Priority } from '../sla';
-import { odata, prefixEnd, timeKey } from './keys';
+import { odata, timeKey } from './keys';
 
 /** Schema version of every stats row. */
 const STATS_SCHEMA = 1;
-const WATCH = 'watch';
 const monthPk = (month: string): string => `m_${month}`;
 const counterRk = (p: Priority): string => `c|${p}`;
-const stateRk = (id: string): string => `s|${id}`;
+// After w|: a month's breaches, counters and watch rows (b| < c| < w|) are one range, read in one query.
+const stateRk = (id: string): string => `x|${id}`;
 const breachRk = (id: string, target: string): string => `b|${id}|${target}`;
 const watchRk = (k: Contribution): string | null =>
   k.watchAt === null ? null : `w|${timeKey(k.watchAt)}|${k.ticketId}`;
@@ -36,15 +35,6 @@ export interface BreachRow {
   readonly priority: Priority;
   readonly due: Instant | null;
   readonly metAt: Instant | null;
-}
-
-/** A watch row: an open ticket that is at risk (or breached) from `at` on. */
-export interface WatchRow {
-  readonly rowKey: string;
-  readonly ticketId: string;
-  readonly tenantId: string;
-  readonly version: number;
-  readonly at: Instant;
 }
 
 function breaches(k: Contribution | null): Map<string, BreachRow> {
@@ -67,6 +57,21 @@ function breaches(k: Contribution | null): Map<string, BreachRow> {
   return out;
 }
 
+function breachFrom(e: Record<string, unknown>): BreachRow {
+  const due = Number(e['due']);
+  const metAt = Number(e['metAt']);
+  return {
+    ticketId: String(e['ticketId']),
+    tenantId: String(e['tenantId']),
+    customerName: String(e['customerName']),
+    title: String(e['title']),
+    target: e['target'] === 'workaround' ? 'workaround' : 'response',
+    priority: String(e['priority']) as Priority,
+    due: due < 0 ? null : due,
+    metAt: metAt < 0 ? null : metAt,
+  };
+}
+
 function countersFrom(e: Record<string, unknown>): Counters {
   try {
     return JSON.parse(String(e['counters'])) as Counters;
@@ -87,7 +92,7 @@ export class TableStatsRepo {
     for (let attempt = 0; ; attempt++) {
       let state: { etag: string; version: number; prev: Contribution } | null = null;
       try {
-        const e = await this.table.getEntity<Record<string, unknown>>(pk, stateRk(k.ticketId));
+        const e = await this.table.getEntity(pk, stateRk(k.ticketId));
         state = {
           etag: e.etag,
           version: Number(e['version']),
@@ -100,26 +105,13 @@ export class TableStatsRepo {
       const prev = state?.prev ?? null;
       const newWatch = watchRk(k);
       const oldWatch = prev === null ? null : watchRk(prev);
-      if (newWatch !== null && newWatch !== oldWatch)
-        await this.table.upsertEntity(
-          {
-            partitionKey: WATCH,
-            rowKey: newWatch,
-            sv: STATS_SCHEMA,
-            ticketId: k.ticketId,
-            tenantId: k.tenantId,
-            version: k.version,
-            at: k.watchAt ?? 0,
-          },
-          'Replace',
-        );
       const priorities = new Set<Priority>([k.priority, ...(prev === null ? [] : [prev.priority])]);
       const actions: TransactionAction[] = [];
       for (const p of priorities) {
         let counters = emptyCounters();
         let etag: string | undefined;
         try {
-          const e = await this.table.getEntity<Record<string, unknown>>(pk, counterRk(p));
+          const e = await this.table.getEntity(pk, counterRk(p));
           counters = countersFrom(e);
           etag = e.etag;
         } catch (err) {
@@ -145,6 +137,20 @@ export class TableStatsRepo {
       actions.push(
         state === null ? ['create', stateEntity] : ['update', stateEntity, 'Replace', { etag: state.etag }],
       );
+      if (oldWatch !== null && oldWatch !== newWatch)
+        actions.push(['delete', { partitionKey: pk, rowKey: oldWatch }]);
+      if (newWatch !== null)
+        actions.push([
+          'upsert',
+          {
+            partitionKey: pk,
+            rowKey: newWatch,
+            sv: STATS_SCHEMA,
+            at: k.watchAt ?? 0,
+            contribution: JSON.stringify(k),
+          },
+          'Replace',
+        ]);
       const before = breaches(prev);
       const after = breaches(k);
       for (const rk of before.keys())
@@ -165,24 +171,14 @@ export class TableStatsRepo {
         }
         throw err;
       }
-      if (oldWatch !== null && oldWatch !== newWatch) await this.dropWatch(oldWatch);
       return true;
-    }
-  }
-
-  /** Removes a watch row (a missing one is fine). */
-  async dropWatch(rowKey: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(WATCH, rowKey);
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
     }
   }
 
   /** The counted version of a ticket, or null when it was never counted. */
   async countedVersion(month: string, ticketId: string): Promise<number | null> {
     try {
-      const e = await this.table.getEntity<Record<string, unknown>>(monthPk(month), stateRk(ticketId));
+      const e = await this.table.getEntity(monthPk(month), stateRk(ticketId));
       return Number(e['version']);
     } catch (err) {
       if (statusOf(err) === 404) return null;
@@ -190,74 +186,39 @@ export class TableStatsRepo {
     }
   }
 
-  /** The counters of a month by priority (empty ones where nothing was counted). */
-  async month(month: string): Promise<Record<Priority, Counters>> {
-    const out = Object.fromEntries(PRIORITIES.map((p) => [p, emptyCounters()])) as Record<Priority, Counters>;
-    const iter = this.table.listEntities<Record<string, unknown>>({
+  /**
+   * One query for what the dashboard needs of a month: its counters, its open tickets at risk by `now` (at
+   * most `watchLimit`), and, when `breachLimit` > 0, its missed deadlines (at most that many).
+   */
+  async monthView(
+    month: string,
+    now: Instant,
+    watchLimit: number,
+    breachLimit: number,
+  ): Promise<{ counters: Record<Priority, Counters>; watch: Contribution[]; breaches: BreachRow[] }> {
+    const counters = Object.fromEntries(PRIORITIES.map((p) => [p, emptyCounters()])) as Record<
+      Priority,
+      Counters
+    >;
+    const watch: Contribution[] = [];
+    const found: BreachRow[] = [];
+    const from = breachLimit > 0 ? 'b|' : 'c|';
+    const iter = this.table.listEntities({
       queryOptions: {
-        filter: `PartitionKey eq ${odata(monthPk(month))} and RowKey ge 'c|' and RowKey lt ${odata(prefixEnd('c|'))}`,
+        filter: `PartitionKey eq ${odata(monthPk(month))} and RowKey ge '${from}' and RowKey lt ${odata(`w|${timeKey(now)}~`)}`,
       },
     });
     for await (const e of iter) {
-      const p = (e.rowKey ?? '').slice(2) as Priority;
-      if ((PRIORITIES as readonly string[]).includes(p)) out[p] = countersFrom(e);
+      const rk = e.rowKey ?? '';
+      if (rk.startsWith('c|')) {
+        const p = rk.slice(2) as Priority;
+        if ((PRIORITIES as readonly string[]).includes(p)) counters[p] = countersFrom(e);
+      } else if (rk.startsWith('w|')) {
+        if (watch.length < watchLimit) watch.push(JSON.parse(String(e['contribution'])) as Contribution);
+        else break;
+      } else if (rk.startsWith('b|') && found.length < breachLimit) found.push(breachFrom(e));
     }
-    return out;
-  }
-
-  /** The month's missed deadlines (at most `limit`). */
-  async breaches(month: string, limit: number): Promise<BreachRow[]> {
-    const out: BreachRow[] = [];
-    const pages = this.table
-      .listEntities<Record<string, unknown>>({
-        queryOptions: {
-          filter: `PartitionKey eq ${odata(monthPk(month))} and RowKey ge 'b|' and RowKey lt ${odata(prefixEnd('b|'))}`,
-        },
-      })
-      .byPage({ maxPageSize: Math.min(1000, limit) });
-    for await (const page of pages) {
-      for (const e of page) {
-        const due = Number(e['due']);
-        const metAt = Number(e['metAt']);
-        out.push({
-          ticketId: String(e['ticketId']),
-          tenantId: String(e['tenantId']),
-          customerName: String(e['customerName']),
-          title: String(e['title']),
-          target: e['target'] === 'workaround' ? 'workaround' : 'response',
-          priority: String(e['priority']) as Priority,
-          due: due < 0 ? null : due,
-          metAt: metAt < 0 ? null : metAt,
-        });
-        if (out.length >= limit) return out;
-      }
-    }
-    return out;
-  }
-
-  /** Open tickets at risk (or breached) by `now`, earliest first, at most `limit`. */
-  async watching(now: Instant, limit: number): Promise<WatchRow[]> {
-    const out: WatchRow[] = [];
-    const pages = this.table
-      .listEntities<Record<string, unknown>>({
-        queryOptions: {
-          filter: `PartitionKey eq '${WATCH}' and RowKey ge 'w|' and RowKey lt ${odata(`w|${timeKey(now)}~`)}`,
-        },
-      })
-      .byPage({ maxPageSize: Math.min(1000, limit) });
-    for await (const page of pages) {
-      for (const e of page) {
-        out.push({
-          rowKey: e.rowKey ?? '',
-          ticketId: String(e['ticketId']),
-          tenantId: String(e['tenantId']),
-          version: Number(e['version']),
-          at: Number(e['at']),
-        });
-        if (out.length >= limit) return out;
-      }
-    }
-    return out;
+    return { counters, watch, breaches: found };
   }
 
   /** The watch row key a contribution should have (for checking rows against the ticket). */

@@ -34,7 +34,11 @@ import { Ticket } from './pages/Ticket';
 import { WhatIf } from './pages/WhatIf';
 
 const useStyles = makeStyles({
-  root: { minHeight: '100vh', backgroundColor: tokens.colorNeutralBackground2, color: tokens.colorNeutralForeground1 },
+  root: {
+    minHeight: '100vh',
+    backgroundColor: tokens.colorNeutralBackground2,
+    color: tokens.colorNeutralForeground1,
+  },
   header: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -91,7 +95,10 @@ const CUSTOMER_VIEWS = [
 
 export function App() {
   const s = useStyles();
-  const [theme, setTheme] = useState<{ name: ThemeName; teams: boolean }>(() => ({ name: systemTheme(), teams: false }));
+  const [theme, setTheme] = useState<{ name: ThemeName; teams: boolean }>(() => ({
+    name: systemTheme(),
+    teams: false,
+  }));
   const route = useRoute();
   const [cfg, setCfg] = useState<AuthConfig | null>(null);
   const [persona, setPersona] = useState<string | undefined>(undefined);
@@ -169,8 +176,10 @@ export function App() {
           {session && (
             <Caption1 data-testid="zones">
               Times in your zone ({viewerZone})
-              {session.me.timeZone !== viewerZone ? `, support zone (${session.me.timeZoneLabel}) beside` : ''} ·
-              support is {session.me.supportOpen ? 'open' : 'closed'} now
+              {session.me.timeZone !== viewerZone
+                ? `, support zone (${session.me.timeZoneLabel}) beside`
+                : ''}{' '}
+              · support is {session.me.supportOpen ? 'open' : 'closed'} now
             </Caption1>
           )}
         </div>
@@ -221,7 +230,9 @@ export function App() {
       </header>
       <main className={s.main}>
         {cfg === null && failure === null && current !== 'config' ? <Loading label="Starting…" /> : null}
-        <SessionContext.Provider value={session}>{cfg !== null || current === 'config' || failure ? body : null}</SessionContext.Provider>
+        <SessionContext.Provider value={session}>
+          {cfg !== null || current === 'config' || failure ? body : null}
+        </SessionContext.Provider>
       </main>
     </FluentProvider>
   );

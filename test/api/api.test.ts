@@ -256,7 +256,7 @@ describe('dashboard counters', () => {
     return res.body as {
       current: { byPriority: Record<string, Fig> };
       breaches: { ticketId: string }[];
-      atRisk: { id: string }[];
+      atRisk: { ticketId: string }[];
     };
   };
 
@@ -272,7 +272,7 @@ describe('dashboard counters', () => {
       responseMedianMinutes: 30,
     });
     expect(d.breaches.map((b) => b.ticketId)).toEqual([tickets['p1']?.id]);
-    expect(d.atRisk.map((r) => r.id)).toEqual([tickets['p1']?.id]);
+    expect(d.atRisk.map((r) => r.ticketId)).toEqual([tickets['p1']?.id]);
   });
 
   it('counting a ticket again (a retried event) changes nothing', async () => {
@@ -309,6 +309,25 @@ describe('dashboard counters', () => {
     const d = await figures();
     expect(d.current.byPriority['P3']).toMatchObject({ tickets: 2, response: { onTime: 1 } });
     expect(d.current.byPriority['P3']?.responseMedianMinutes).toBe(5);
+  });
+  it('changes an instance never counted (it stopped first) are caught up on the next start', async () => {
+    clock.now = et('2026-11-25 10:55');
+    const before = await figures();
+    // Saved, but the listeners are never told: as if the instance stopped between the change and its counting.
+    const replied = await app.tickets.act(
+      { kind: 'staff' },
+      tickets['fab']?.id ?? '',
+      { id: ENGINEER, name: 'E', role: 'engineer' },
+      { kind: 'reply', text: 'Provisioning now' },
+    );
+    expect(replied.ok).toBe(true);
+    expect(await figures()).toEqual(before);
+    expect(await app.stats.catchUp(clock.now)).toBe(1);
+    const after = await figures();
+    expect(after.current.byPriority['P3']?.response.onTime).toBe(
+      (before.current.byPriority['P3']?.response.onTime ?? 0) + 1,
+    );
+    expect(await app.stats.catchUp(clock.now)).toBe(0);
   });
 });
 

@@ -58,9 +58,19 @@ describeBrowser('the tab in Chromium', () => {
         }),
       },
     });
-    const waiting = await seed(app, clock, et('2026-11-25 07:00'), { priority: 'P3', category: 'provisioning', title: 'Numbers for the new office' });
-    await act(app, clock, et('2026-11-25 07:30'), waiting.id, { kind: 'ask', text: 'Which numbers exactly?' });
-    const replied = await seed(app, clock, et('2026-11-25 08:00'), { priority: 'P2', title: 'Transfers fail for two accounts' });
+    const waiting = await seed(app, clock, et('2026-11-25 07:00'), {
+      priority: 'P3',
+      category: 'provisioning',
+      title: 'Numbers for the new office',
+    });
+    await act(app, clock, et('2026-11-25 07:30'), waiting.id, {
+      kind: 'ask',
+      text: 'Which numbers exactly?',
+    });
+    const replied = await seed(app, clock, et('2026-11-25 08:00'), {
+      priority: 'P2',
+      title: 'Transfers fail for two accounts',
+    });
     await act(app, clock, et('2026-11-25 08:30'), replied.id, { kind: 'reply', text: 'Looking now' });
     const atRisk = await seed(app, clock, et('2026-11-25 08:50'), {
       tenantId: FABRIKAM,
@@ -68,7 +78,11 @@ describeBrowser('the tab in Chromium', () => {
       priority: 'P2',
       title: 'Voicemail delayed',
     });
-    const breached = await seed(app, clock, et('2026-11-25 09:00'), { priority: 'P1', category: 'outage', title: 'No calls at all' });
+    const breached = await seed(app, clock, et('2026-11-25 09:00'), {
+      priority: 'P1',
+      category: 'outage',
+      title: 'No calls at all',
+    });
     const fresh = await seed(app, clock, et('2026-11-25 10:00'), {
       tenantId: FABRIKAM,
       customerName: 'Fabrikam',
@@ -76,7 +90,13 @@ describeBrowser('the tab in Chromium', () => {
       category: 'provisioning',
       title: 'Port two numbers',
     });
-    Object.assign(ids, { waiting: waiting.id, replied: replied.id, atRisk: atRisk.id, breached: breached.id, fresh: fresh.id });
+    Object.assign(ids, {
+      waiting: waiting.id,
+      replied: replied.id,
+      atRisk: atRisk.id,
+      breached: breached.id,
+      fresh: fresh.id,
+    });
     clock.now = et('2026-11-25 10:30');
     await app.background.drain();
     browser = await chromium.launch({ executablePath: executablePath ?? '', args: ['--no-sandbox'] });
@@ -88,13 +108,22 @@ describeBrowser('the tab in Chromium', () => {
   });
 
   async function tokenFor(persona: string): Promise<string> {
-    const res = await fetch(`${app.url}/api/auth/local/token?persona=${encodeURIComponent(persona)}`, { method: 'POST' });
+    const res = await fetch(`${app.url}/api/auth/local/token?persona=${encodeURIComponent(persona)}`, {
+      method: 'POST',
+    });
     return ((await res.json()) as { access_token: string }).access_token;
   }
 
   /** A fresh page viewing the tab as `persona`, chosen with the tab's own switcher. */
-  async function open(persona: string, route: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Europe/London', colorScheme,
+  async function open(
+    persona: string,
+    route: string,
+    colorScheme: 'light' | 'dark' = 'light',
+  ): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 900 },
+      timezoneId: 'Europe/London',
+      colorScheme,
       // Only so the test can inject axe-core; the tab's own Content-Security-Policy stays as served.
       bypassCSP: true,
     });
@@ -108,36 +137,36 @@ describeBrowser('the tab in Chromium', () => {
 
   async function axe(page: Page, name: string): Promise<void> {
     await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const result = await page.evaluate(async () => {
-      const w = window as unknown as {
-        axe: {
-          run: (
-            ctx: Document,
-            o: object,
-          ) => Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
-        };
-      };
-      // Fluent UI's focus manager (Tabster) adds focusable aria-hidden <i data-tabster-dummy> sentinels that
-      // hand focus on at once; they are its documented design, not content. Everything else is scanned.
-      const r = await w.axe.run(
-        { include: [['body']], exclude: [['i[data-tabster-dummy]']] } as unknown as Document,
+    // Runs in the page (a string, so this file needs no DOM types). Fluent UI's focus manager (Tabster) adds
+    // focusable aria-hidden <i data-tabster-dummy> sentinels that hand focus on at once; they are its
+    // documented design, not content. Everything else is scanned.
+    const result = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(`(async () => {
+      const r = await axe.run(
+        { include: [['body']], exclude: [['i[data-tabster-dummy]']] },
         { resultTypes: ['violations'] },
       );
       return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
-    });
+    })()`);
     const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect({ page: name, serious }).toEqual({ page: name, serious: [] });
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  /** Attributes of every element a selector finds, in page order. */
+  async function attrs(page: Page, selector: string, names: readonly string[]): Promise<(string | null)[][]> {
+    const out: (string | null)[][] = [];
+    for (const el of await page.locator(selector).all())
+      out.push(await Promise.all(names.map((n) => el.getAttribute(n))));
+    return out;
+  }
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
   it('as a manager: the queue is in deadline order with the right states', async () => {
     const page = await open(`manager:${MANAGER}`, 'queue');
     await page.locator('[data-testid="queue-row"]').first().waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="queue-row"]').length === 5);
-    const rows = await page
-      .locator('[data-testid="queue-row"]')
-      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-id'), e.getAttribute('data-state')]));
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="queue-row"]').length === 5`);
+    const rows = await attrs(page, '[data-testid="queue-row"]', ['data-id', 'data-state']);
     expect(rows).toEqual([
       [ids['breached'], 'breached'],
       [ids['atRisk'], 'at-risk'],
@@ -157,7 +186,8 @@ describeBrowser('the tab in Chromium', () => {
     const page = await open(`manager:${MANAGER}`, 'dashboard');
     await page.locator('[data-testid="month-response-share-P1"]').waitFor();
     const api = await getJson(`${app.url}/api/dashboard`, await tokenFor(`manager:${MANAGER}`));
-    const current = (api.body['current'] as { byPriority: Record<string, Record<string, unknown>> }).byPriority;
+    const current = (api.body['current'] as { byPriority: Record<string, Record<string, unknown>> })
+      .byPriority;
     for (const p of ['P1', 'P2', 'P3']) {
       const f = current[p] as {
         response: { share: number | null };
@@ -167,19 +197,27 @@ describeBrowser('the tab in Chromium', () => {
         pausedHours: number;
       };
       const value = async (id: string) => page.locator(`[data-testid="${id}"]`).getAttribute('data-value');
-      expect(await value(`month-response-share-${p}`)).toBe(f.response.share === null ? '' : String(f.response.share));
-      expect(await value(`month-workaround-share-${p}`)).toBe(f.workaround.share === null ? '' : String(f.workaround.share));
-      expect(await value(`month-median-${p}`)).toBe(f.responseMedianMinutes === null ? '' : String(f.responseMedianMinutes));
-      expect(await value(`month-p90-${p}`)).toBe(f.responseP90Minutes === null ? '' : String(f.responseP90Minutes));
+      expect(await value(`month-response-share-${p}`)).toBe(
+        f.response.share === null ? '' : String(f.response.share),
+      );
+      expect(await value(`month-workaround-share-${p}`)).toBe(
+        f.workaround.share === null ? '' : String(f.workaround.share),
+      );
+      expect(await value(`month-median-${p}`)).toBe(
+        f.responseMedianMinutes === null ? '' : String(f.responseMedianMinutes),
+      );
+      expect(await value(`month-p90-${p}`)).toBe(
+        f.responseP90Minutes === null ? '' : String(f.responseP90Minutes),
+      );
       expect(await value(`month-paused-${p}`)).toBe(String(f.pausedHours));
     }
     expect(await page.locator('[data-testid="month-response-share-P1"]').textContent()).toBe('0.0 %');
     expect(await page.locator('[data-testid="month-response-share-P2"]').textContent()).toBe('100.0 %');
     expect(await page.locator('[data-testid="month-median-P2"]').textContent()).toBe('30 min');
-    const atRisk = await page.locator('[data-testid="at-risk-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
-    expect(atRisk).toEqual(((api.body['atRisk'] as { id: string }[]) ?? []).map((r) => r.id));
+    const atRisk = (await attrs(page, '[data-testid="at-risk-row"]', ['data-id'])).map((r) => r[0]);
+    expect(atRisk).toEqual((api.body['atRisk'] as { ticketId: string }[]).map((r) => r.ticketId));
     expect(atRisk).toEqual([ids['breached'], ids['atRisk']]);
-    const breaches = await page.locator('[data-testid="breach-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+    const breaches = (await attrs(page, '[data-testid="breach-row"]', ['data-id'])).map((r) => r[0]);
     expect(breaches).toEqual([ids['breached']]);
     await shot(page, 'dashboard');
     await axe(page, 'dashboard');
@@ -214,8 +252,8 @@ describeBrowser('the tab in Chromium', () => {
 
   it("as a customer: only that tenant's tickets, and the staff views are not offered", async () => {
     const page = await open(`customer:${CONTOSO}`, 'queue');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="queue-row"]').length === 3);
-    const rows = await page.locator('[data-testid="queue-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="queue-row"]').length === 3`);
+    const rows = (await attrs(page, '[data-testid="queue-row"]', ['data-id'])).map((r) => r[0]);
     expect([...rows].sort()).toEqual([ids['breached'], ids['replied'], ids['waiting']].sort());
     const api = await getJson(`${app.url}/api/queue`, await tokenFor(`customer:${CONTOSO}`));
     expect(rows).toEqual((api.body['rows'] as { id: string }[]).map((r) => r.id));

@@ -64,7 +64,7 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   const t = await token();
   const r = await fetch(path, { headers: { authorization: `Bearer ${t}` }, ...(signal ? { signal } : {}) });
   const text = await r.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = text === '' ? undefined : JSON.parse(text);
   } catch {

@@ -19,7 +19,11 @@ export function initTeams(): Promise<boolean> {
           () => true,
           () => false,
         ),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 4000)),
+        new Promise<boolean>((resolve) => {
+          setTimeout(() => {
+            resolve(false);
+          }, 4000);
+        }),
       ])
     : Promise.resolve(false);
   return initialized;
@@ -35,8 +39,10 @@ export function themeOf(teamsTheme: string | undefined): ThemeName {
 export async function teamsTheme(onChange: (t: ThemeName) => void): Promise<ThemeName | undefined> {
   if (!(await initTeams())) return undefined;
   const context = await app.getContext();
-  app.registerOnThemeChangeHandler((t) => onChange(themeOf(t)));
-  app.notifySuccess();
+  app.registerOnThemeChangeHandler((t) => {
+    onChange(themeOf(t));
+  });
+  void app.notifySuccess();
   return themeOf(context.app.theme);
 }
 

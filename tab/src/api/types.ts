@@ -136,7 +136,16 @@ export interface Dashboard {
     metAt: number | null;
     kind: 'late' | 'missed' | 'open';
   }[];
-  readonly atRisk: readonly TicketRow[];
+  readonly atRisk: readonly {
+    ticketId: string;
+    customerName: string;
+    title: string;
+    priority: string;
+    owner: string | null;
+    state: 'at-risk' | 'breached';
+    target: 'response' | 'workaround';
+    due: number;
+  }[];
 }
 
 export interface MonthAvailability {

@@ -83,7 +83,10 @@ export function StateBadge({ state }: { readonly state: RowState }) {
 
 export function PriorityBadge({ priority }: { readonly priority: string }) {
   return (
-    <Badge appearance={priority === 'P1' ? 'filled' : 'outline'} color={priority === 'P1' ? 'danger' : 'brand'}>
+    <Badge
+      appearance={priority === 'P1' ? 'filled' : 'outline'}
+      color={priority === 'P1' ? 'danger' : 'brand'}
+    >
       {priority}
     </Badge>
   );
@@ -133,7 +136,13 @@ export function Loading({ label }: { readonly label: string }) {
   );
 }
 
-export function ErrorState({ message, onRetry }: { readonly message: string; readonly onRetry?: () => void }) {
+export function ErrorState({
+  message,
+  onRetry,
+}: {
+  readonly message: string;
+  readonly onRetry?: () => void;
+}) {
   return (
     <MessageBar intent="error" role="alert">
       <MessageBarBody>

@@ -2,7 +2,7 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
 
 const useStyles = makeStyles({
-  svg: { width: '100%', height: 'auto', display: 'block', overflow: 'visible' },
+  svg: { width: '100%', height: 'auto', maxHeight: '220px', display: 'block', overflow: 'visible' },
   bar: { fill: tokens.colorBrandBackground },
   miss: { fill: tokens.colorPaletteRedBackground3 },
   track: { fill: tokens.colorNeutralBackground4 },
@@ -28,15 +28,17 @@ export function ShareBars({
   readonly target?: number;
 }) {
   const s = useStyles();
-  const w = 40;
-  const gap = 12;
+  // One width for every chart, so labels keep one size whatever the number of bars.
+  const width = 680;
+  const slot = width / Math.max(1, bars.length);
+  const w = Math.min(40, slot - 12);
+  const gap = slot - w;
   const h = 120;
-  const width = bars.length * (w + gap);
   return (
     <svg className={s.svg} viewBox={`0 -16 ${width} ${h + 40}`} role="img" aria-label={title}>
       <title>{title}</title>
       {bars.map((b, i) => {
-        const x = i * (w + gap);
+        const x = i * slot + gap / 2;
         const v = b.value ?? 0;
         const bh = Math.max(b.value === null ? 0 : 2, v * h);
         return (

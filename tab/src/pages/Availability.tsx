@@ -32,7 +32,11 @@ const useStyles = makeStyles({
     gap: tokens.spacingHorizontalL,
     margin: `${tokens.spacingVerticalL} 0`,
   },
-  big: { fontSize: tokens.fontSizeHero700, fontWeight: tokens.fontWeightSemibold, lineHeight: tokens.lineHeightHero700 },
+  big: {
+    fontSize: tokens.fontSizeHero700,
+    fontWeight: tokens.fontWeightSemibold,
+    lineHeight: tokens.lineHeightHero700,
+  },
   top: { display: 'flex', justifyContent: 'space-between', alignItems: 'end', flexWrap: 'wrap' },
   scroll: { overflowX: 'auto' },
 });
@@ -44,7 +48,10 @@ export function Availability() {
   const s = useStyles();
   const { me } = useSession();
   const [month, setMonth] = useState('');
-  const [load, refresh] = useApi<AvailabilityData>(`/api/availability${month ? `?month=${month}` : ''}`, 60_000);
+  const [load, refresh] = useApi<AvailabilityData>(
+    `/api/availability${month ? `?month=${month}` : ''}`,
+    60_000,
+  );
   if (load.kind === 'loading') return <Loading label="Loading availability…" />;
   if (load.kind === 'error') return <ErrorState message={load.message} onRetry={refresh} />;
   const a = load.data;
@@ -68,14 +75,20 @@ export function Availability() {
       </div>
       <div className={s.cards}>
         <Card>
-          <CardHeader header={<Subtitle2>Availability</Subtitle2>} description={<Caption1>target {pct(a.target, 2)}</Caption1>} />
+          <CardHeader
+            header={<Subtitle2>Availability</Subtitle2>}
+            description={<Caption1>target {pct(a.target, 2)}</Caption1>}
+          />
           <span className={s.big} data-testid="availability" data-value={c.availability}>
             {pct(c.availability)}
           </span>
           <Text weight="semibold">{c.met ? 'Target met' : 'Target missed'}</Text>
         </Card>
         <Card>
-          <CardHeader header={<Subtitle2>Error budget</Subtitle2>} description={<Caption1>{min(c.budgetMinutes)} this month</Caption1>} />
+          <CardHeader
+            header={<Subtitle2>Error budget</Subtitle2>}
+            description={<Caption1>{min(c.budgetMinutes)} this month</Caption1>}
+          />
           <ProgressBar
             value={used}
             color={c.met ? (used > 0.75 ? 'warning' : 'brand') : 'error'}
@@ -87,7 +100,10 @@ export function Availability() {
           </Text>
         </Card>
         <Card>
-          <CardHeader header={<Subtitle2>Downtime</Subtitle2>} description={<Caption1>of {c.minutes.toLocaleString('en-GB')} minutes</Caption1>} />
+          <CardHeader
+            header={<Subtitle2>Downtime</Subtitle2>}
+            description={<Caption1>of {c.minutes.toLocaleString('en-GB')} minutes</Caption1>}
+          />
           <Text>{min(c.outageMinutes)} counted as down</Text>
           <Text>{min(c.excludedMinutes)} excluded by the contract</Text>
         </Card>
@@ -103,12 +119,15 @@ export function Availability() {
           }))}
           target={(a.target - 0.999) / 0.001}
         />
-        <Caption1>Scale from 99.9 % (bottom) to 100 % (top); the dashed line is the {pct(a.target, 2)} commitment.</Caption1>
+        <Caption1>
+          Scale from 99.9 % (bottom) to 100 % (top); the dashed line is the {pct(a.target, 2)} commitment.
+        </Caption1>
       </Card>
       <h3>Outages in {a.month}</h3>
       {a.outages.length === 0 ? (
         <Empty title="No outage recorded">
-          No Core Service outage was recorded this month{me.role === 'customer' ? '.' : '; engineers record outages in the support channel.'}
+          No Core Service outage was recorded this month
+          {me.role === 'customer' ? '.' : '; engineers record outages in the support channel.'}
         </Empty>
       ) : (
         <div className={s.scroll}>

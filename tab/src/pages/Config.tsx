@@ -49,7 +49,9 @@ export function Config() {
         </RadioGroup>
       </Field>
       {inTeams === false && (
-        <Text as="p">This page configures the tab inside Teams. In a browser, use the views above instead.</Text>
+        <Text as="p">
+          This page configures the tab inside Teams. In a browser, use the views above instead.
+        </Text>
       )}
     </section>
   );

@@ -29,7 +29,13 @@ import { minutesText, percent } from '../components/time';
 const PRIORITIES = ['P1', 'P2', 'P3'] as const;
 
 const useStyles = makeStyles({
-  top: { display: 'flex', justifyContent: 'space-between', alignItems: 'end', flexWrap: 'wrap', gap: tokens.spacingHorizontalM },
+  top: {
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'end',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalM,
+  },
   cards: {
     display: 'grid',
     gridTemplateColumns: 'repeat(auto-fit, minmax(230px, 1fr))',
@@ -37,7 +43,11 @@ const useStyles = makeStyles({
     margin: `${tokens.spacingVerticalL} 0`,
   },
   figure: { display: 'flex', justifyContent: 'space-between', gap: tokens.spacingHorizontalS },
-  big: { fontSize: tokens.fontSizeHero700, fontWeight: tokens.fontWeightSemibold, lineHeight: tokens.lineHeightHero700 },
+  big: {
+    fontSize: tokens.fontSizeHero700,
+    fontWeight: tokens.fontWeightSemibold,
+    lineHeight: tokens.lineHeightHero700,
+  },
   charts: {
     display: 'grid',
     gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))',
@@ -49,10 +59,24 @@ const useStyles = makeStyles({
 
 function monthName(m: string): string {
   const [y, mo] = m.split('-').map(Number);
-  return new Date(Date.UTC(y ?? 2000, (mo ?? 1) - 1, 15)).toLocaleString('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return new Date(Date.UTC(y ?? 2000, (mo ?? 1) - 1, 15)).toLocaleString('en-GB', {
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 }
 
-function FigureLine({ label, value, id, raw }: { label: string; value: string; id: string; raw: number | null }) {
+function FigureLine({
+  label,
+  value,
+  id,
+  raw,
+}: {
+  label: string;
+  value: string;
+  id: string;
+  raw: number | null;
+}) {
   const s = useStyles();
   return (
     <div className={s.figure}>
@@ -68,16 +92,48 @@ function PriorityCard({ p, f, scope }: { p: string; f: Figures; scope: string })
   const s = useStyles();
   return (
     <Card>
-      <CardHeader header={<PriorityBadge priority={p} />} description={<Caption1>{f.tickets} tickets</Caption1>} />
-      <span className={s.big} data-testid={`${scope}-response-share-${p}`} data-value={f.response.share ?? ''}>
+      <CardHeader
+        header={<PriorityBadge priority={p} />}
+        description={<Caption1>{f.tickets} tickets</Caption1>}
+      />
+      <span
+        className={s.big}
+        data-testid={`${scope}-response-share-${p}`}
+        data-value={f.response.share ?? ''}
+      >
         {percent(f.response.share)}
       </span>
       <Caption1>response targets met</Caption1>
-      <FigureLine label="Work-around targets met" value={percent(f.workaround.share)} id={`${scope}-workaround-share-${p}`} raw={f.workaround.share} />
-      <FigureLine label="Median first reply" value={minutesText(f.responseMedianMinutes)} id={`${scope}-median-${p}`} raw={f.responseMedianMinutes} />
-      <FigureLine label="90th percentile" value={minutesText(f.responseP90Minutes)} id={`${scope}-p90-${p}`} raw={f.responseP90Minutes} />
-      <FigureLine label="Missed (response / work-around)" value={`${f.response.late + f.response.breached} / ${f.workaround.late + f.workaround.breached}`} id={`${scope}-missed-${p}`} raw={f.response.late + f.response.breached + f.workaround.late + f.workaround.breached} />
-      <FigureLine label="Paused (waiting on customer)" value={`${f.pausedHours} h`} id={`${scope}-paused-${p}`} raw={f.pausedHours} />
+      <FigureLine
+        label="Work-around targets met"
+        value={percent(f.workaround.share)}
+        id={`${scope}-workaround-share-${p}`}
+        raw={f.workaround.share}
+      />
+      <FigureLine
+        label="Median first reply"
+        value={minutesText(f.responseMedianMinutes)}
+        id={`${scope}-median-${p}`}
+        raw={f.responseMedianMinutes}
+      />
+      <FigureLine
+        label="90th percentile"
+        value={minutesText(f.responseP90Minutes)}
+        id={`${scope}-p90-${p}`}
+        raw={f.responseP90Minutes}
+      />
+      <FigureLine
+        label="Missed (response / work-around)"
+        value={`${f.response.late + f.response.breached} / ${f.workaround.late + f.workaround.breached}`}
+        id={`${scope}-missed-${p}`}
+        raw={f.response.late + f.response.breached + f.workaround.late + f.workaround.breached}
+      />
+      <FigureLine
+        label="Paused (waiting on customer)"
+        value={`${f.pausedHours} h`}
+        id={`${scope}-paused-${p}`}
+        raw={f.pausedHours}
+      />
     </Card>
   );
 }
@@ -99,21 +155,25 @@ function FiguresTable({ m, caption }: { m: MonthFigures; caption: string }) {
           </TableRow>
         </TableHeader>
         <TableBody>
-          {[...PRIORITIES.map((p) => [p, m.byPriority[p]] as const), ['All', m.all] as const].map(([p, f]) => (
-            <TableRow key={p}>
-              <TableCell>{p}</TableCell>
-              <TableCell>{f.tickets}</TableCell>
-              <TableCell>
-                {percent(f.response.share)} ({f.response.onTime}/{f.response.onTime + f.response.late + f.response.breached})
-              </TableCell>
-              <TableCell>
-                {percent(f.workaround.share)} ({f.workaround.onTime}/{f.workaround.onTime + f.workaround.late + f.workaround.breached})
-              </TableCell>
-              <TableCell>{minutesText(f.responseMedianMinutes)}</TableCell>
-              <TableCell>{minutesText(f.responseP90Minutes)}</TableCell>
-              <TableCell>{f.pausedHours} h</TableCell>
-            </TableRow>
-          ))}
+          {[...PRIORITIES.map((p) => [p, m.byPriority[p]] as const), ['All', m.all] as const].map(
+            ([p, f]) => (
+              <TableRow key={p}>
+                <TableCell>{p}</TableCell>
+                <TableCell>{f.tickets}</TableCell>
+                <TableCell>
+                  {percent(f.response.share)} ({f.response.onTime}/
+                  {f.response.onTime + f.response.late + f.response.breached})
+                </TableCell>
+                <TableCell>
+                  {percent(f.workaround.share)} ({f.workaround.onTime}/
+                  {f.workaround.onTime + f.workaround.late + f.workaround.breached})
+                </TableCell>
+                <TableCell>{minutesText(f.responseMedianMinutes)}</TableCell>
+                <TableCell>{minutesText(f.responseP90Minutes)}</TableCell>
+                <TableCell>{f.pausedHours} h</TableCell>
+              </TableRow>
+            ),
+          )}
         </TableBody>
       </Table>
     </div>
@@ -157,7 +217,11 @@ export function Dashboard() {
           <CardHeader header={<Subtitle2>Response targets met, by month</Subtitle2>} />
           <ShareBars
             title="Share of response targets met in each of the last 13 months"
-            bars={d.months.map((m) => ({ label: m.month.slice(5), value: m.all.response.share, text: percent(m.all.response.share, 0) }))}
+            bars={d.months.map((m) => ({
+              label: m.month.slice(5),
+              value: m.all.response.share,
+              text: percent(m.all.response.share, 0),
+            }))}
             target={0.95}
           />
         </Card>
@@ -166,8 +230,16 @@ export function Dashboard() {
           <ShareBars
             title="Share of response and work-around targets met this month, by priority"
             bars={PRIORITIES.flatMap((p) => [
-              { label: `${p} resp`, value: d.current.byPriority[p].response.share, text: percent(d.current.byPriority[p].response.share, 0) },
-              { label: `${p} w-a`, value: d.current.byPriority[p].workaround.share, text: percent(d.current.byPriority[p].workaround.share, 0) },
+              {
+                label: `${p} resp`,
+                value: d.current.byPriority[p].response.share,
+                text: percent(d.current.byPriority[p].response.share, 0),
+              },
+              {
+                label: `${p} w-a`,
+                value: d.current.byPriority[p].workaround.share,
+                text: percent(d.current.byPriority[p].workaround.share, 0),
+              },
             ])}
           />
         </Card>
@@ -187,25 +259,27 @@ export function Dashboard() {
                 <TableHeaderCell>Ticket</TableHeaderCell>
                 <TableHeaderCell>Priority</TableHeaderCell>
                 <TableHeaderCell>Customer</TableHeaderCell>
+                <TableHeaderCell>Owner</TableHeaderCell>
                 <TableHeaderCell>State</TableHeaderCell>
                 <TableHeaderCell>Deadline</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
               {d.atRisk.map((r) => (
-                <TableRow key={r.id} data-testid="at-risk-row" data-id={r.id}>
+                <TableRow key={r.ticketId} data-testid="at-risk-row" data-id={r.ticketId}>
                   <TableCell>
-                    <Link href={`#/ticket/${r.id}`}>{r.id}</Link> {r.title}
+                    <Link href={`#/ticket/${r.ticketId}`}>{r.ticketId}</Link> {r.title}
                   </TableCell>
                   <TableCell>
                     <PriorityBadge priority={r.priority} />
                   </TableCell>
                   <TableCell>{r.customerName}</TableCell>
+                  <TableCell>{r.owner ?? 'Unassigned'}</TableCell>
                   <TableCell>
                     <StateBadge state={r.state} />
                   </TableCell>
                   <TableCell>
-                    {r.next?.label} <When t={r.next?.due ?? null} />
+                    {r.target === 'response' ? 'Response' : 'Work-around'} <When t={r.due} />
                   </TableCell>
                 </TableRow>
               ))}

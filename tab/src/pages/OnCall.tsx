@@ -60,7 +60,11 @@ export function OnCall() {
               <Card key={role} data-testid={`oncall-${role}`}>
                 <CardHeader header={<Subtitle2>{role === 'primary' ? 'Primary' : 'Secondary'}</Subtitle2>} />
                 <span className={s.big}>{override ? override.person.name : current[role].name}</span>
-                {override && <Caption1>standing in for {current[role].name} until <When t={override.end} /></Caption1>}
+                {override && (
+                  <Caption1>
+                    standing in for {current[role].name} until <When t={override.end} />
+                  </Caption1>
+                )}
                 <Caption1>
                   this week: <When t={current.start} /> to <When t={current.end} />
                 </Caption1>

@@ -14,7 +14,6 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
-  Text,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
@@ -36,7 +35,7 @@ const useStyles = makeStyles({
   },
   search: { minWidth: '220px', flexGrow: 1, maxWidth: '360px' },
   status: { display: 'flex', justifyContent: 'space-between', marginBottom: tokens.spacingVerticalS },
-  title: { maxWidth: '360px' },
+  title: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   table: { minWidth: '900px' },
   scroll: { overflowX: 'auto' },
 });
@@ -130,15 +129,19 @@ export function Queue() {
         <>
           <div className={s.status}>
             <Caption1 aria-live="polite">
-              {load.data.rows.length} {load.data.rows.length === 1 ? 'ticket' : 'tickets'} · refreshes every 30 s
-              {load.refreshing ? ' · refreshing…' : ''}
+              {load.data.rows.length} {load.data.rows.length === 1 ? 'ticket' : 'tickets'} · refreshes every
+              30 s{load.refreshing ? ' · refreshing…' : ''}
             </Caption1>
             <Button size="small" appearance="subtle" onClick={refresh}>
               Refresh now
             </Button>
           </div>
           {load.data.rows.length === 0 ? (
-            <Empty title={text || priority || state || customer || owner || mine ? 'No ticket matches' : 'Nothing open'}>
+            <Empty
+              title={
+                text || priority || state || customer || owner || mine ? 'No ticket matches' : 'Nothing open'
+              }
+            >
               {text || priority || state || customer || owner || mine
                 ? 'Change the filters or the search to see more.'
                 : staff
@@ -169,7 +172,11 @@ export function Queue() {
             </div>
           )}
           {load.data.next !== null && (
-            <Button appearance="secondary" onClick={() => setLimit((l) => Math.min(200, l + 50))} disabled={limit >= 200}>
+            <Button
+              appearance="secondary"
+              onClick={() => setLimit((l) => Math.min(200, l + 50))}
+              disabled={limit >= 200}
+            >
               Show more
             </Button>
           )}
@@ -201,9 +208,7 @@ function Row({
       </TableCell>
       {staff && <TableCell>{r.customerName}</TableCell>}
       <TableCell className={s.title}>
-        <Text truncate wrap={false} title={r.title}>
-          {r.title}
-        </Text>
+        <span title={r.title}>{r.title}</span>
       </TableCell>
       <TableCell>{r.owner?.name ?? <Caption1>Unassigned</Caption1>}</TableCell>
       <TableCell>

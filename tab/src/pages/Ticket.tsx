@@ -24,7 +24,12 @@ const useStyles = makeStyles({
     gap: tokens.spacingHorizontalL,
     margin: `${tokens.spacingVerticalL} 0`,
   },
-  reasons: { margin: 0, paddingLeft: tokens.spacingHorizontalL, display: 'grid', gap: tokens.spacingVerticalXS },
+  reasons: {
+    margin: 0,
+    paddingLeft: tokens.spacingHorizontalL,
+    display: 'grid',
+    gap: tokens.spacingVerticalXS,
+  },
   timeline: { listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: tokens.spacingVerticalS },
   event: {
     borderLeft: `3px solid ${tokens.colorBrandStroke1}`,
@@ -82,7 +87,8 @@ export function Ticket({ id }: { readonly id: string }) {
         <StateBadge state={t.state} />
       </div>
       <Caption1>
-        {t.customerName} · {t.category} · filed by {t.requester} · {t.window === 'in-hours' ? 'in hours' : 'after hours'}
+        {t.customerName} · {t.category} · filed by {t.requester} ·{' '}
+        {t.window === 'in-hours' ? 'in hours' : 'after hours'}
         {' · '}
         {t.owner ? `owner ${t.owner.name}` : 'no owner yet'} · status {t.status.replace(/-/g, ' ')}
         {t.pausedMs > 0 ? ` · waited on the customer ${duration(t.pausedMs)}` : ''}
@@ -102,7 +108,10 @@ export function Ticket({ id }: { readonly id: string }) {
               }
             />
             <Countdown target={target} now={now} fetchedAt={load.data.now} />
-            <ul className={s.reasons} aria-label={`Why the ${target.label.toLowerCase()} deadline is what it is`}>
+            <ul
+              className={s.reasons}
+              aria-label={`Why the ${target.label.toLowerCase()} deadline is what it is`}
+            >
               {(explanations[i]?.reasons ?? []).map((r) => (
                 <li key={r.topic + r.text}>
                   <Text>{r.text}</Text>

@@ -101,8 +101,8 @@ export function WhatIf() {
       {result !== null && (
         <>
           <Text as="p">
-            Filed <When t={result.at} />: {result.window === 'in-hours' ? 'inside' : 'outside'} support hours, so the{' '}
-            {result.window} targets apply.
+            Filed <When t={result.at} />: {result.window === 'in-hours' ? 'inside' : 'outside'} support hours,
+            so the {result.window} targets apply.
           </Text>
           <div className={s.cards}>
             {[result.response, result.workaround].map((t) => (
