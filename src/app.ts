@@ -17,6 +17,8 @@ import { SlaEngine, type Instant } from './sla';
 import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
 import { TicketService } from './tickets/service';
+import { StaffDirectory } from './staff/directory';
+import { GraphClient } from './staff/graph';
 
 export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit'] as const;
 export type TableName = (typeof TABLES)[number];
@@ -42,6 +44,30 @@ export interface AppOptions {
   readonly now?: () => Instant;
   /** Token authority endpoints and credentials for the bot (tests point them at loopback stand-ins). */
   readonly botAuth?: AdapterOptions;
+}
+
+/** Staff by configured ids, and by Entra group through Graph as the bot (client credentials in the staff tenant). */
+function staffDirectory(config: Config, log: Logger): StaffDirectory {
+  const { groups, tenantId } = config.staff;
+  const bot = config.bot;
+  const wanted = groups.engineer !== undefined || groups.manager !== undefined;
+  const graph =
+    wanted && tenantId !== undefined && bot.mode === 'authenticated' && bot.password !== undefined
+      ? new GraphClient({
+          endpoint: config.graph.endpoint,
+          loginEndpoint: config.graph.loginEndpoint,
+          tenantId,
+          clientId: bot.appId,
+          clientSecret: bot.password,
+        })
+      : undefined;
+  if (wanted && graph === undefined) {
+    // loadConfig refuses this outside local mode.
+    log.warn(
+      'local mode: STAFF_ENGINEER_GROUP/STAFF_MANAGER_GROUP are ignored (reading groups needs BOT_ID and BOT_PASSWORD); only STAFF_ENGINEERS and STAFF_MANAGERS are staff',
+    );
+  }
+  return new StaffDirectory({ config, graph, log });
 }
 
 /** Builds the app, opens storage (starting embedded Azurite when configured) and listens. */
@@ -95,6 +121,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       messages: new TableMessageRefs(table('tickets')),
       outbound,
       background,
+      staff: staffDirectory(config, log),
     };
     listeners.push(onTicketChanged(deps));
     const bot = createBot(adapter, deps);

@@ -13,6 +13,23 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const optionalGuid = optionalText.refine(
+  (v) => v === undefined || GUID.test(v),
+  'an Entra object id (a GUID)',
+);
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+/** An https base URL (http only on loopback, for tests), kept without a trailing slash. */
+const endpoint = z
+  .string()
+  .trim()
+  .url()
+  .refine((v) => {
+    const u = new URL(v);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK_HOST.test(u.hostname));
+  }, 'an https URL (http only on loopback)')
+  .transform((v) => v.replace(/\/+$/, ''));
+
 const envSchema = z.object({
   /** `production` refuses unsafe settings (local mode, missing bot id, auth off). */
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -58,6 +75,13 @@ const envSchema = z.object({
   /** Engineers and managers: Entra object ids, `id=Name` pairs separated by `;` (names are shown in cards). */
   STAFF_ENGINEERS: z.string().default(''),
   STAFF_MANAGERS: z.string().default(''),
+  /** Entra groups (object ids) of the staff tenant whose members are engineers / managers; needs BOT_ID and BOT_PASSWORD. */
+  STAFF_ENGINEER_GROUP: optionalGuid,
+  STAFF_MANAGER_GROUP: optionalGuid,
+  /** Microsoft Graph, where group membership is checked (another cloud's Graph, or a loopback stand-in in tests). */
+  GRAPH_ENDPOINT: endpoint.default('https://graph.microsoft.com'),
+  /** The Entra token authority the bot gets its Graph token from (another cloud's, or a loopback stand-in in tests). */
+  LOGIN_ENDPOINT: endpoint.default('https://login.microsoftonline.com'),
   /** The on-call rotation, JSON: {"start":"2026-11-23","handover":"09:00","weeks":[{"primary":"<id>","secondary":"<id>"}]}. */
   ONCALL_ROTATION: optionalText,
 });
@@ -94,7 +118,11 @@ export interface Config {
     readonly tenantId: string | undefined;
     readonly engineers: ReadonlyMap<string, string>;
     readonly managers: ReadonlyMap<string, string>;
+    /** Entra groups whose members are staff (lower-case object ids), checked through Microsoft Graph. */
+    readonly groups: { readonly engineer: string | undefined; readonly manager: string | undefined };
   };
+  /** Microsoft Graph and the Entra token authority (base URLs, no trailing slash). */
+  readonly graph: { readonly endpoint: string; readonly loginEndpoint: string };
   /** The weekly on-call rotation (ids are staff object ids); undefined when nobody is on call. */
   readonly rotation: Rotation | undefined;
   readonly logJson: boolean;
@@ -165,6 +193,29 @@ function pairs(text: string, key: string): ReadonlyMap<string, string> {
   return out;
 }
 
+/**
+ * Staff groups are read from Microsoft Graph as the bot (client credentials in the staff tenant), so they need
+ * the staff tenant and the bot's client secret. In local mode there is no identity: the app warns at start
+ * and only the configured ids are staff (see StaffDirectory).
+ */
+function checkGroups(groups: Config['staff']['groups'], e: Env, bot: Config['bot']): void {
+  const key = groups.engineer !== undefined ? 'STAFF_ENGINEER_GROUP' : 'STAFF_MANAGER_GROUP';
+  if (groups.engineer === undefined && groups.manager === undefined) return;
+  if (e.STAFF_TENANT_ID === undefined)
+    throw new ConfigError(`${key} needs STAFF_TENANT_ID (the groups' tenant)`);
+  if (bot.mode === 'local') return;
+  if (bot.password === undefined || bot.type === 'UserAssignedMSI') {
+    throw new ConfigError(
+      `${key} needs BOT_PASSWORD: group membership is read from Microsoft Graph with the bot's client secret`,
+    );
+  }
+  if (bot.type === 'SingleTenant' && bot.tenantId?.toLowerCase() !== e.STAFF_TENANT_ID.toLowerCase()) {
+    throw new ConfigError(
+      `${key}: a SingleTenant bot can only read groups of its own tenant; BOT_TENANT_ID must be STAFF_TENANT_ID`,
+    );
+  }
+}
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
@@ -207,6 +258,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const engineers = pairs(e.STAFF_ENGINEERS, 'STAFF_ENGINEERS');
   const managers = pairs(e.STAFF_MANAGERS, 'STAFF_MANAGERS');
+  const groups = {
+    engineer: e.STAFF_ENGINEER_GROUP?.toLowerCase(),
+    manager: e.STAFF_MANAGER_GROUP?.toLowerCase(),
+  };
+  checkGroups(groups, e, bot);
   return Object.freeze({
     env: e.NODE_ENV,
     production,
@@ -220,7 +276,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bot: Object.freeze(bot),
     contact: Object.freeze({ phone: e.SUPPORT_PHONE, email: e.SUPPORT_EMAIL }),
     customers: pairs(e.CUSTOMER_TENANTS, 'CUSTOMER_TENANTS'),
-    staff: Object.freeze({ tenantId: e.STAFF_TENANT_ID?.toLowerCase(), engineers, managers }),
+    staff: Object.freeze({
+      tenantId: e.STAFF_TENANT_ID?.toLowerCase(),
+      engineers,
+      managers,
+      groups: Object.freeze(groups),
+    }),
+    graph: Object.freeze({ endpoint: e.GRAPH_ENDPOINT, loginEndpoint: e.LOGIN_ENDPOINT }),
     logJson: e.LOG_JSON ?? production,
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
   });
