@@ -25,6 +25,7 @@ const endpoint = z
   .trim()
   .url()
   .refine((v) => {
+    if (!URL.canParse(v)) return false;
     const u = new URL(v);
     return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK_HOST.test(u.hostname));
   }, 'an https URL (http only on loopback)')

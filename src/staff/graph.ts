@@ -136,8 +136,16 @@ export class GraphClient {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return 'timed out';
-  return err instanceof Error ? err.message : String(err);
+  // fetch rejects with a DOMException (TimeoutError) on timeout, which is not always an Error of this realm.
+  const { name, message, cause } = (typeof err === 'object' && err !== null ? err : {}) as {
+    name?: unknown;
+    message?: unknown;
+    cause?: unknown;
+  };
+  if (name === 'TimeoutError' || name === 'AbortError') return 'timed out';
+  const reason = typeof message === 'string' ? message : String(err);
+  const why = (cause as { code?: unknown } | undefined)?.code;
+  return typeof why === 'string' ? `${reason} (${why})` : reason;
 }
 
 function parseJson(text: string): unknown {
