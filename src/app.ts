@@ -83,6 +83,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     return client;
   };
   let running: RunningServer | undefined;
+  let staff: StaffDirectory | undefined;
   try {
     const background = new Background(log);
     const repo = new TableTicketRepo({
@@ -124,6 +125,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       staff: staffDirectory(config, log),
     };
     listeners.push(onTicketChanged(deps));
+    deps.staff.start();
+    staff = deps.staff;
     const bot = createBot(adapter, deps);
     const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
     running = await start(server, config.host, config.port);
@@ -141,12 +144,14 @@ export async function startApp(options: AppOptions): Promise<App> {
         if (stopped) return;
         stopped = true;
         await listening.stop();
+        await deps.staff.stop();
         await background.drain();
         await storage.close();
       },
     };
   } catch (err) {
     await running?.stop();
+    await staff?.stop();
     await storage.close();
     throw err;
   }

@@ -23,10 +23,7 @@ export function renderRoot(deps: BotDeps, ticket: Ticket, notice?: string): Retu
     ticket,
     targets: targetLines(deps, ticket, now),
     events: ticket.recent,
-    engineers: [...deps.config.staff.engineers, ...deps.config.staff.managers].map(([id, name]) => ({
-      id,
-      name,
-    })),
+    engineers: deps.staff.roster(),
     now,
     notice,
   });

@@ -35,7 +35,7 @@ function parse(verb: Verb, data: unknown, deps: BotDeps): Parsed {
       return { ok: true, id, cmd: { kind: 'take' } };
     case 'staff.assign': {
       const owner = str('owner').toLowerCase();
-      const name = deps.config.staff.engineers.get(owner) ?? deps.config.staff.managers.get(owner);
+      const name = deps.staff.nameOf(owner);
       if (name === undefined) return { ok: false, error: 'Pick an engineer from the list.' };
       return { ok: true, id, cmd: { kind: 'assign', to: { id: owner, name } } };
     }

@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import { staffOf, type Staff } from '../bot/deps';
 import type { Caller } from '../bot/teams';
-import { NotInDirectory } from './graph';
+import { NotInDirectory, type GroupUser } from './graph';
 
 export type Role = Staff['role'];
 export type StaffGroups = Config['staff']['groups'];
@@ -13,6 +13,14 @@ export type StaffGroups = Config['staff']['groups'];
 /** What the directory needs from Graph: which of these groups the object is in (see GraphClient). */
 export interface GroupMembership {
   memberGroups(objectId: string, groupIds: readonly string[]): Promise<string[]>;
+  /** Everyone in a group, to offer in pick lists (Reassign). */
+  groupUsers(groupId: string): Promise<GroupUser[]>;
+}
+
+/** Someone who can be picked as a ticket's owner. */
+export interface StaffMember {
+  readonly id: string;
+  readonly name: string;
 }
 
 /**
@@ -44,7 +52,12 @@ export interface StaffDirectoryOptions {
   readonly maxEntries?: number;
   /** Milliseconds since the epoch; the real clock unless a test drives it. */
   readonly clock?: () => number;
+  /** How often `start` re-reads the groups' members for pick lists (default 10 min). */
+  readonly rosterEveryMs?: number;
 }
+
+/** At most this many people are offered in a pick list (a card must stay under Teams' size limit). */
+export const MAX_ROSTER = 100;
 
 /** An answer from Graph: a role, `null` for "not staff", or `failed` (not remembered). */
 type Lookup = Role | null | 'failed';
@@ -56,6 +69,9 @@ export class StaffDirectory {
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly clock: () => number;
+  private members: readonly StaffMember[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private reading: Promise<void> | undefined;
 
   constructor(private readonly o: StaffDirectoryOptions) {
     this.ids = groupIds(o.config.staff.groups);
@@ -81,6 +97,62 @@ export class StaffDirectory {
     if (!OBJECT_ID.test(id)) return undefined;
     const role = await this.roleOfUser(id);
     return role === undefined ? undefined : { caller, role, name: caller.name };
+  }
+
+  /**
+   * Who can be picked as an owner, now: the configured staff, then the groups' members by name (as last read;
+   * at most MAX_ROSTER). Synchronous, for card builders.
+   */
+  roster(): readonly StaffMember[] {
+    const { engineers, managers } = this.o.config.staff;
+    const out = new Map<string, string>([...engineers, ...managers]);
+    for (const m of this.members) if (!out.has(m.id)) out.set(m.id, m.name);
+    return [...out].slice(0, MAX_ROSTER).map(([id, name]) => ({ id, name }));
+  }
+
+  /** The name of a configured staff member or of a group member (as last read), by object id. */
+  nameOf(id: string): string | undefined {
+    const key = id.toLowerCase();
+    const { engineers, managers } = this.o.config.staff;
+    return engineers.get(key) ?? managers.get(key) ?? this.members.find((m) => m.id === key)?.name;
+  }
+
+  /** Reads the groups' members now (one read at a time); on failure the last list stays and a warning is logged. */
+  refreshRoster(): Promise<void> {
+    const graph = this.o.graph;
+    if (graph === undefined || this.ids.length === 0) return Promise.resolve();
+    this.reading ??= (async () => {
+      try {
+        const lists = await Promise.all(this.ids.map((g) => graph.groupUsers(g)));
+        const byId = new Map<string, string>();
+        for (const u of lists.flat()) byId.set(u.id, u.name);
+        this.members = [...byId]
+          .map(([id, name]) => ({ id, name }))
+          .sort((a, b) => a.name.localeCompare(b.name, 'en'));
+      } catch (err) {
+        this.o.log.warn('reading the staff groups failed; the pick lists keep the last members read', {
+          error: err instanceof Error ? err.message : String(err),
+        });
+      } finally {
+        this.reading = undefined;
+      }
+    })();
+    return this.reading;
+  }
+
+  /** Reads the groups now and then every `rosterEveryMs` until `stop`. */
+  start(): void {
+    if (!this.usesGroups || this.timer !== undefined) return;
+    void this.refreshRoster();
+    this.timer = setInterval(() => void this.refreshRoster(), this.o.rosterEveryMs ?? 10 * 60_000);
+    this.timer.unref();
+  }
+
+  /** Stops re-reading and waits for a read in progress. */
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.reading;
   }
 
   private async roleOfUser(id: string): Promise<Role | undefined> {

@@ -1,5 +1,6 @@
 // Microsoft Graph as the bot: an app-only token (client credentials in the staff tenant, cached until shortly
-// before it expires) and checkMemberGroups. I/O only, no decisions; needs GroupMember.Read.All (application).
+// before it expires), checkMemberGroups and group members. I/O only, no decisions. Application permissions
+// (admin consent in the staff tenant): GroupMember.Read.All and User.ReadBasic.All.
 import { z } from 'zod';
 
 export interface GraphOptions {
@@ -36,6 +37,22 @@ export class NotInDirectory extends Error {
   override readonly name = 'NotInDirectory';
 }
 
+const userPage = z.object({
+  value: z.array(
+    z.object({ '@odata.type': z.string().optional(), id: z.string(), displayName: z.string().nullish() }),
+  ),
+  '@odata.nextLink': z.string().optional(),
+});
+
+/** A user of a group, as Graph names them. */
+export interface GroupUser {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** At most this many pages of 999 members are read per group. */
+const MAX_PAGES = 20;
+
 const tokenBody = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().positive() });
 const memberBody = z.object({ value: z.array(z.string()) });
 
@@ -59,7 +76,7 @@ export class GraphClient {
    */
   async memberGroups(objectId: string, groupIds: readonly string[]): Promise<string[]> {
     const token = await this.accessToken();
-    const url = `${this.o.endpoint}/v1.0/directoryObjects/${encodeURIComponent(objectId)}/checkMemberGroups`;
+    const url = `${this.o.endpoint}/v1.0/users/${encodeURIComponent(objectId)}/checkMemberGroups`;
     const response = await this.send(url, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -77,6 +94,37 @@ export class GraphClient {
     const parsed = memberBody.safeParse(parseJson(text));
     if (!parsed.success) throw new GraphError('Graph checkMemberGroups answered without a list of groups');
     return parsed.data.value.map((g) => g.toLowerCase());
+  }
+
+  /**
+   * The users in a group, directly or through nested groups (lower-case ids, display names; other member types
+   * such as devices are skipped). Follows Graph's paging, only on this Graph. Throws GraphError.
+   */
+  async groupUsers(groupId: string): Promise<GroupUser[]> {
+    const users: GroupUser[] = [];
+    let next: string | undefined =
+      `${this.o.endpoint}/v1.0/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id,displayName&$top=999`;
+    for (let page = 0; next !== undefined && page < MAX_PAGES; page++) {
+      const token = await this.accessToken();
+      const url: string = next;
+      const response = await this.send(url, { headers: { authorization: `Bearer ${token}` } });
+      const text = await this.read(response, url);
+      if (response.status === 401) this.token = undefined;
+      if (!response.ok)
+        throw new GraphError(
+          `Graph group members answered ${response.status}: ${text.slice(0, 300)}`,
+          response.status,
+        );
+      const parsed = userPage.safeParse(parseJson(text));
+      if (!parsed.success) throw new GraphError('Graph group members answered without a list of members');
+      for (const m of parsed.data.value) {
+        if (m['@odata.type'] !== undefined && m['@odata.type'] !== '#microsoft.graph.user') continue;
+        users.push({ id: m.id.toLowerCase(), name: (m.displayName ?? '').trim().slice(0, 120) || m.id });
+      }
+      const link = parsed.data['@odata.nextLink'];
+      next = link !== undefined && link.startsWith(`${this.o.endpoint}/`) ? link : undefined;
+    }
+    return users;
   }
 
   /** The cached app-only token, or a new one (one request at a time, however many callers wait). */

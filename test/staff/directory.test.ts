@@ -131,7 +131,7 @@ describe('a caller of the staff tenant', () => {
     expect(more).toEqual([]);
     expect(request).toMatchObject({
       method: 'POST',
-      path: `/v1.0/directoryObjects/${ERIN}/checkMemberGroups`,
+      path: `/v1.0/users/${ERIN}/checkMemberGroups`,
       tokenTenant: VENDOR,
       status: 200,
     });
@@ -269,6 +269,67 @@ describe('caching', () => {
     expect(graph.requests()).toHaveLength(3);
     await directory.resolve(caller(ERIN));
     expect(graph.requests()).toHaveLength(4);
+  });
+});
+
+describe('the pick list of owners (Reassign)', () => {
+  beforeAll(() => {
+    graph.nameUsers({
+      [ERIN]: 'Erin Engineer',
+      [MIKE]: 'Mike Manager',
+      [BOTH]: 'Bea Both',
+      [CARL]: 'Carl in Graph',
+    });
+  });
+  afterEach(() => {
+    graph.setPageSize(999);
+  });
+
+  it('is the configured staff, then the groups’ members by name, read page by page', async () => {
+    const { directory } = setup();
+    expect(directory.roster()).toEqual([{ id: CARL, name: 'Carl Configured' }]);
+    graph.setPageSize(1);
+    await directory.refreshRoster();
+    expect(directory.roster()).toEqual([
+      { id: CARL, name: 'Carl Configured' },
+      { id: BOTH, name: 'Bea Both' },
+      { id: ERIN, name: 'Erin Engineer' },
+      { id: MIKE, name: 'Mike Manager' },
+    ]);
+    const listed = graph.requests().filter((r) => r.method === 'GET');
+    expect(listed).toHaveLength(5); // one member a page: 2 pages of engineers, 3 of managers
+    expect(listed.every((r) => r.status === 200 && r.tokenTenant === VENDOR)).toBe(true);
+    expect(directory.nameOf(ERIN.toUpperCase())).toBe('Erin Engineer');
+    expect(directory.nameOf(CARL)).toBe('Carl Configured');
+    expect(directory.nameOf(NINA)).toBeUndefined();
+  });
+
+  it('keeps the last members read when Graph fails, and says so', async () => {
+    const { directory, warnings } = setup();
+    await directory.refreshRoster();
+    graph.failNext(503, 2);
+    await directory.refreshRoster();
+    expect(warnings.join('\n')).toMatch(/reading the staff groups failed.*503/);
+    expect(directory.roster().map((m) => m.id)).toEqual([CARL, BOTH, ERIN, MIKE]);
+  });
+
+  it('without an identity to ask Graph with, is the configured staff only and nobody is asked', async () => {
+    graph.clear();
+    const directory = new StaffDirectory({
+      config: loadConfig({
+        STAFF_TENANT_ID: VENDOR,
+        STAFF_MANAGERS: `${CARL}=Carl`,
+        STAFF_ENGINEER_GROUP: ENGINEERS,
+      }),
+      graph: undefined,
+      log: createLogger({ json: false, sink: () => undefined }),
+    });
+    directory.start();
+    await directory.refreshRoster();
+    await directory.stop();
+    expect(directory.roster()).toEqual([{ id: CARL, name: 'Carl' }]);
+    expect(await directory.resolve(caller(ERIN))).toBeUndefined();
+    expect(graph.requests()).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
-// A fake Microsoft Graph on 127.0.0.1: POST /v1.0/{directoryObjects|users}/{id}/checkMemberGroups, answered from
-// groups the test sets, for callers bearing an app-only token from a FakeEntra (audience: this Graph, tenant: the
+// A fake Microsoft Graph on 127.0.0.1: POST /v1.0/{directoryObjects|users}/{id}/checkMemberGroups and
+// GET /v1.0/groups/{id}/transitiveMembers (paged), answered from groups the test sets, for callers bearing an app-only token from a FakeEntra (audience: this Graph, tenant: the
 // one given). Records every request; can fail or stall the next ones. Test support only: node built-ins.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -24,9 +24,13 @@ export interface FakeGraph {
   setMembers(groupId: string, userIds: readonly string[]): void;
   /** Users that exist in the directory without being in any group. */
   addUsers(userIds: readonly string[]): void;
-  /** The next `count` checkMemberGroups requests get this status (after the token is checked). */
+  /** Display names of users (by object id); a user without one is listed with a null displayName. */
+  nameUsers(names: Readonly<Record<string, string>>): void;
+  /** Members per page of transitiveMembers (default 999, Graph's largest). */
+  setPageSize(size: number): void;
+  /** The next `count` Graph requests (either kind) get this status (after the token is checked). */
   failNext(status: number, count?: number): void;
-  /** The next `count` checkMemberGroups requests are answered only after `ms` (or never, if the client gives up). */
+  /** The next `count` Graph requests (either kind) are answered only after `ms` (or never, if the client gives up). */
   stallNext(ms: number, count?: number): void;
   requests(): readonly GraphRequest[];
   clear(): void;
@@ -41,10 +45,13 @@ export interface FakeGraphOptions {
 }
 
 const PATH = /^\/v1\.0\/(?:directoryObjects|users)\/([^/]+)\/checkMemberGroups$/;
+const MEMBERS = /^\/v1\.0\/groups\/([^/]+)\/transitiveMembers$/;
 
 export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGraph> {
   const groups = new Map<string, Set<string>>();
   const users = new Set<string>();
+  const names = new Map<string, string>();
+  let pageSize = 999;
   const faults: number[] = [];
   const stalls: number[] = [];
   const requests: GraphRequest[] = [];
@@ -59,8 +66,10 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    const path = new URL(req.url ?? '/', url).pathname;
-    const match = PATH.exec(path);
+    const full = new URL(req.url ?? '/', url);
+    const path = full.pathname;
+    const match = PATH.exec(path) ?? MEMBERS.exec(path);
+    const listing = req.method === 'GET' && MEMBERS.test(path);
     const objectId = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]).toLowerCase();
     const auth = req.headers.authorization ?? '';
     const claims = auth.startsWith('Bearer ')
@@ -79,7 +88,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       requests.push({ method: req.method ?? '', path, objectId, groupIds, tokenTenant, status });
       respond(res, status, json);
     };
-    if (req.method !== 'POST' || objectId === undefined) {
+    if (objectId === undefined || (req.method !== 'POST' && !listing)) {
       answer(404, { error: { code: 'BadRequest', message: 'Resource not found for the segment.' } });
       return;
     }
@@ -102,6 +111,25 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     const fault = faults.shift();
     if (fault !== undefined) {
       answer(fault, { error: { code: 'ServiceUnavailable', message: 'Injected fault.' } });
+      return;
+    }
+    if (listing) {
+      const members = [...(groups.get(objectId) ?? [])];
+      const skip = Number(full.searchParams.get('$skiptoken') ?? '0');
+      const value = members.slice(skip, skip + pageSize).map((id) => ({
+        '@odata.type': '#microsoft.graph.user',
+        id,
+        displayName: names.get(id) ?? null,
+      }));
+      const more = skip + pageSize < members.length;
+      answer(groups.has(objectId) ? 200 : 404, {
+        value,
+        ...(more
+          ? {
+              '@odata.nextLink': `${url}${path}?$select=id,displayName&$top=999&$skiptoken=${skip + pageSize}`,
+            }
+          : {}),
+      });
       return;
     }
     if (groupIds.length === 0 || groupIds.length > 20) {
@@ -128,6 +156,12 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     },
     addUsers: (userIds) => {
       for (const u of userIds) users.add(u.toLowerCase());
+    },
+    nameUsers: (given) => {
+      for (const [id, name] of Object.entries(given)) names.set(id.toLowerCase(), name);
+    },
+    setPageSize: (size) => {
+      pageSize = size;
     },
     failNext: (status, count = 1) => {
       for (let i = 0; i < count; i++) faults.push(status);
