@@ -1,6 +1,6 @@
 // Microsoft Graph as the bot: an app-only token (client credentials in the staff tenant, cached until shortly
 // before it expires), checkMemberGroups and group members. I/O only, no decisions. Application permissions
-// (admin consent in the staff tenant): GroupMember.Read.All and User.ReadBasic.All.
+// (admin consent in the staff tenant): GroupMember.Read.All and User.Read.All.
 import { z } from 'zod';
 
 export interface GraphOptions {
