@@ -17,6 +17,7 @@ import {
 } from '../support/entra';
 import { startFakeGraph, type FakeGraph } from '../support/graph';
 import { startTestApp, type TestClock } from '../support/app';
+import { createLogger } from '../../src/log';
 
 const APP_ID = '5c1e0d3a-7b2f-4e8a-9c6d-0f1a2b3c4d5e';
 const PASSWORD = 'not-a-real-secret';
@@ -246,4 +247,32 @@ it('when Graph is down, a group member is refused for that press only, and let i
     vendorUser(MAX, 'Max Manager', rootId),
   );
   expect(cardText(up.card)).toContain('Graph is back');
+});
+
+it('in local mode the groups are ignored with one warning, and a group member is not staff', async () => {
+  const lines: string[] = [];
+  const local = await startTestApp({
+    connectionString: azurite.connectionString,
+    clock,
+    env: { STAFF_TENANT_ID: VENDOR, STAFF_ENGINEER_GROUP: ENGINEERS, GRAPH_ENDPOINT: graph.url },
+    log: createLogger({ json: false, level: 'warn', sink: (line) => lines.push(line) }),
+  });
+  try {
+    expect(
+      lines.filter((l) => l.includes('STAFF_ENGINEER_GROUP/STAFF_MANAGER_GROUP are ignored')),
+    ).toHaveLength(1);
+    graph.clear();
+    const res = await post(
+      `${local.url}/api/messages`,
+      actionExecute(
+        'staff.take',
+        { verb: 'staff.take', ticketId: 'TM-1' },
+        vendorUser(ERIN, 'Erin Engineer'),
+      ),
+    );
+    expect((res.body as { value?: unknown }).value).toBe('Only support staff can do that.');
+    expect(graph.requests()).toEqual([]);
+  } finally {
+    await local.stop();
+  }
 });

@@ -215,6 +215,15 @@ describe('when Graph fails', () => {
     expect((await directory.resolve(caller(MIKE)))?.role).toBe('manager');
   });
 
+  it('a 401 from Graph drops the token, so the next call gets a new one', async () => {
+    const { directory, tokens } = setup();
+    expect((await directory.resolve(caller(ERIN)))?.role).toBe('engineer');
+    graph.failNext(401);
+    expect(await directory.resolve(caller(MIKE))).toBeUndefined();
+    expect((await directory.resolve(caller(MIKE)))?.role).toBe('manager');
+    expect(tokens()).toBe(2);
+  });
+
   it('a refused token (wrong secret) means not staff, logged, and Graph is not asked', async () => {
     const { directory, warnings } = setup({ secret: 'wrong' });
     expect(await directory.resolve(caller(ERIN))).toBeUndefined();
