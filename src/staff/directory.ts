@@ -69,7 +69,9 @@ export class StaffDirectory {
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly clock: () => number;
+  /** The groups' users as last read, by name; and their names by id. */
   private members: readonly StaffMember[] = [];
+  private memberNames: ReadonlyMap<string, string> = new Map();
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
 
@@ -106,7 +108,10 @@ export class StaffDirectory {
   roster(): readonly StaffMember[] {
     const { engineers, managers } = this.o.config.staff;
     const out = new Map<string, string>([...engineers, ...managers]);
-    for (const m of this.members) if (!out.has(m.id)) out.set(m.id, m.name);
+    for (const m of this.members) {
+      if (out.size >= MAX_ROSTER) break;
+      if (!out.has(m.id)) out.set(m.id, m.name);
+    }
     return [...out].slice(0, MAX_ROSTER).map(([id, name]) => ({ id, name }));
   }
 
@@ -114,7 +119,7 @@ export class StaffDirectory {
   nameOf(id: string): string | undefined {
     const key = id.toLowerCase();
     const { engineers, managers } = this.o.config.staff;
-    return engineers.get(key) ?? managers.get(key) ?? this.members.find((m) => m.id === key)?.name;
+    return engineers.get(key) ?? managers.get(key) ?? this.memberNames.get(key);
   }
 
   /** Reads the groups' members now (one read at a time); on failure the last list stays and a warning is logged. */
@@ -129,6 +134,7 @@ export class StaffDirectory {
         this.members = [...byId]
           .map(([id, name]) => ({ id, name }))
           .sort((a, b) => a.name.localeCompare(b.name, 'en'));
+        this.memberNames = byId;
       } catch (err) {
         this.o.log.warn('reading the staff groups failed; the pick lists keep the last members read', {
           error: err instanceof Error ? err.message : String(err),

@@ -3,7 +3,7 @@
 import type { Caller } from '../../src/bot/teams';
 import { ConfigError, loadConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/log';
-import { roleOf, StaffDirectory } from '../../src/staff/directory';
+import { MAX_ROSTER, roleOf, StaffDirectory } from '../../src/staff/directory';
 import { GraphClient } from '../../src/staff/graph';
 import { startFakeEntra, type FakeEntra } from '../support/entra';
 import { startFakeGraph, type FakeGraph } from '../support/graph';
@@ -311,6 +311,24 @@ describe('the pick list of owners (Reassign)', () => {
     expect(directory.nameOf(ERIN.toUpperCase())).toBe('Erin Engineer');
     expect(directory.nameOf(CARL)).toBe('Carl Configured');
     expect(directory.nameOf(NINA)).toBeUndefined();
+  });
+
+  it('offers at most MAX_ROSTER people, the configured ones first', async () => {
+    const many = Array.from(
+      { length: 150 },
+      (_, i) => `b0000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
+    graph.setMembers(ENGINEERS, many);
+    try {
+      const { directory } = setup();
+      await directory.refreshRoster();
+      const roster = directory.roster();
+      expect(roster).toHaveLength(MAX_ROSTER);
+      expect(roster[0]).toEqual({ id: CARL, name: 'Carl Configured' });
+      expect(directory.nameOf(many[149] ?? '')).toBe(many[149]); // no display name: the id stands in
+    } finally {
+      graph.setMembers(ENGINEERS, [ERIN, BOTH]);
+    }
   });
 
   it('keeps the last members read when Graph fails, and says so', async () => {
