@@ -121,12 +121,12 @@ describe('the Teams app package (npm run package)', () => {
         id: PROVISIONED.AAD_APP_CLIENT_ID,
         resource: `api://${domain}/${PROVISIONED.AAD_APP_CLIENT_ID}`,
       },
-      configurableTabs: [{ configurationUrl: `https://${domain}/tab/index.html?view=configure` }],
+      configurableTabs: [{ configurationUrl: `https://${domain}/tab/index.html#/config` }],
     });
     const tabs = manifest['staticTabs'] as { entityId: string; contentUrl?: string }[];
     expect(tabs.filter((t) => t.contentUrl !== undefined).map((t) => t.contentUrl)).toEqual(
       ['queue', 'dashboard', 'availability', 'oncall'].map(
-        (v) => `https://${domain}/tab/index.html?view=${v}`,
+        (v) => `https://${domain}/tab/index.html#/${v}`,
       ),
     );
     expect(result.defaulted).toEqual(['TAB_DOMAIN', 'TAB_ENDPOINT']);
