@@ -381,7 +381,7 @@ describe('the toolkit files', () => {
     expect(pkg.scripts['bundle']).toBe('tsx src/cli/bundle.ts');
     const deploy = toolkit('teamsapp.yml').deploy ?? [];
     expect(deploy.map((s) => s.with?.['args'])).toEqual([
-      'ci --no-audit --no-fund',
+      'ci --include=dev --no-audit --no-fund',
       'run build',
       'run build:tab --if-present',
       'run bundle',
@@ -389,6 +389,8 @@ describe('the toolkit files', () => {
       undefined,
     ]);
     expect(deploy[4]?.with?.['workingDirectory']).toBe('./.deploy');
+    // The toolkit exports the env file to these npm runs: NODE_ENV=production there would drop the build tools.
+    expect(envFile('.env.dev')).not.toHaveProperty('NODE_ENV');
     expect(deploy[5]?.with).toEqual({
       artifactFolder: './.deploy',
       resourceId: '${{BOT_AZURE_APP_SERVICE_RESOURCE_ID}}',
