@@ -18,7 +18,7 @@ import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
 import { TicketService } from './tickets/service';
 
-export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'messages'] as const;
+export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -68,6 +68,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         background.run(key, 'cleaning the ticket index', work);
       },
     });
+    const upgraded = await repo.upgradeIndex();
+    if (upgraded > 0) log.info('moved index rows to their shards', { rows: upgraded });
     const tickets = new TicketService({ repo, engine, now });
     const adapter = createAdapter(config, options.botAuth);
     const outbound = new Outbound(adapter, config.bot.mode === 'authenticated' ? config.bot.appId : '');
@@ -90,7 +92,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       changed,
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),
-      messages: new TableMessageRefs(table('messages')),
+      messages: new TableMessageRefs(table('tickets')),
       outbound,
       background,
     };

@@ -133,7 +133,12 @@ export function register(app: Application, deps: BotDeps): void {
       return;
     }
     const sent = await sendCard(context, result);
-    if (sent !== undefined) await deps.messages.remember(customer.caller.conversationId, sent, id);
+    if (sent !== undefined)
+      await deps.messages.remember(
+        customer.caller.tenantId,
+        { conversationId: customer.caller.conversationId, activityId: sent },
+        id,
+      );
   });
   app.message(/^\s*escalate\s+#?[A-Za-z]{1,8}-\d{1,10}\b/i, async (context) => {
     const customer = gate(context, deps);
@@ -214,7 +219,12 @@ export function register(app: Application, deps: BotDeps): void {
     const text = messageText(context);
     const replied = repliedTo(context.activity);
     const about =
-      replied === undefined ? null : await deps.messages.ticketOf(customer.caller.conversationId, replied);
+      replied === undefined
+        ? null
+        : await deps.messages.ticketOf(customer.caller.tenantId, {
+            conversationId: customer.caller.conversationId,
+            activityId: replied,
+          });
     if (about !== null && text !== '') {
       const result = await act(
         deps,
