@@ -327,6 +327,9 @@ describe('the toolkit files', () => {
     // Every output the file and the manifests read exists in the bicep.
     for (const name of ['BOT_ID', 'BOT_DOMAIN', 'BOT_AZURE_APP_SERVICE_RESOURCE_ID'])
       expect(outputs).toContain(name);
+    // arm/deploy writes each output under its name in upper case: written so, the names match exactly.
+    for (const o of bicep.outputs) expect(o.name).toMatch(/^[A-Z][A-Z0-9_]*$/);
+    expect(bicep.outputs.every((o) => o.type === 'string')).toBe(true);
     const manifestNames = [
       ...names(read('appPackage/manifest.json')),
       ...names(read('appPackage/aad.manifest.json')),
