@@ -44,6 +44,8 @@ const envSchema = z.object({
   TABLES_CONNECTION_STRING: optionalText,
   /** Table service endpoint used with DefaultAzureCredential (managed identity): https://<account>.table.core.windows.net */
   TABLES_ENDPOINT: optionalText,
+  /** Client id of the user-assigned managed identity that reaches TABLES_ENDPOINT (infra/azure.bicep sets it); unset = the system-assigned one. */
+  AZURE_CLIENT_ID: optionalText,
   /** Where embedded Azurite keeps its data when neither of the above is set. */
   DATA_DIR: z.string().trim().min(1).default('.data'),
   /** Prefix of every table name, so that several deployments can share one storage account. */
@@ -61,8 +63,13 @@ const envSchema = z.object({
   /** Bot identity (Entra app id); unset = local mode, allowed only on loopback outside production. */
   BOT_ID: optionalText,
   BOT_PASSWORD: optionalText,
-  /** MultiTenant, SingleTenant or UserAssignedMSI. */
+  /**
+   * How the bot proves who it is: UserAssignedMSI (Azure: a managed identity, BOT_ID its client id, no password),
+   * SingleTenant (an Entra app of BOT_TENANT_ID with BOT_PASSWORD) or MultiTenant (Developer Portal registrations,
+   * e.g. debugging through a tunnel; Azure Bot Service no longer creates them).
+   */
   BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /** The tenant of the bot's identity; required for SingleTenant and UserAssignedMSI. */
   BOT_TENANT_ID: optionalText,
   /** Support phone line and email shown to customers; default to the policy's. */
   SUPPORT_PHONE: optionalText,
@@ -85,6 +92,10 @@ const envSchema = z.object({
   LOGIN_ENDPOINT: endpoint.default('https://login.microsoftonline.com'),
   /** The on-call rotation, JSON: {"start":"2026-11-23","handover":"09:00","weeks":[{"primary":"<id>","secondary":"<id>"}]}. */
   ONCALL_ROTATION: optionalText,
+  /** Client id of the tab's Entra app for Teams SSO (manifest webApplicationInfo.id); the tab API's token audience. */
+  AAD_APP_CLIENT_ID: optionalText,
+  /** Host the tab is served from (SSO resource api://<TAB_DOMAIN>/<AAD_APP_CLIENT_ID>); the bot's host in Azure. */
+  TAB_DOMAIN: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -101,7 +112,7 @@ export interface Config {
   readonly ticketPrefix: string;
   readonly storage:
     | { readonly kind: 'connection-string'; readonly connectionString: string }
-    | { readonly kind: 'managed-identity'; readonly endpoint: string }
+    | { readonly kind: 'managed-identity'; readonly endpoint: string; readonly clientId?: string | undefined }
     | { readonly kind: 'embedded'; readonly dataDir: string };
   readonly bot:
     | { readonly mode: 'local' }
@@ -127,6 +138,8 @@ export interface Config {
   /** The weekly on-call rotation (ids are staff object ids); undefined when nobody is on call. */
   readonly rotation: Rotation | undefined;
   readonly logJson: boolean;
+  /** The tab's Teams SSO app: its client id and the host in its resource URI (both unset locally). */
+  readonly tab: { readonly clientId: string | undefined; readonly domain: string | undefined };
 }
 
 /** Thrown when the environment cannot make a valid configuration. */
@@ -219,6 +232,27 @@ function checkGroups(groups: Config['staff']['groups'], e: Env, bot: Config['bot
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
+/** The Bot Framework SDK asserts these when the adapter is built; saying so here names the keys instead. */
+function checkBotIdentity(bot: {
+  readonly type: Env['BOT_TYPE'];
+  readonly password: string | undefined;
+  readonly tenantId: string | undefined;
+}): void {
+  if (bot.type !== 'MultiTenant' && bot.tenantId === undefined) {
+    throw new ConfigError(`BOT_TYPE ${bot.type} needs BOT_TENANT_ID, the tenant of the bot's identity`);
+  }
+  if (bot.type === 'UserAssignedMSI' && bot.password !== undefined) {
+    throw new ConfigError(
+      'BOT_TYPE UserAssignedMSI takes no BOT_PASSWORD: the managed identity has no secret',
+    );
+  }
+  if (bot.type === 'SingleTenant' && bot.password === undefined) {
+    throw new ConfigError(
+      "BOT_TYPE SingleTenant needs BOT_PASSWORD, the client secret of the bot's Entra app",
+    );
+  }
+}
+
 /**
  * Reads and checks the configuration.
  * @example loadConfig({ PORT: '4000' }).port // 4000
@@ -248,11 +282,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (bot.mode === 'local' && !loopback) {
     throw new ConfigError(`local mode (no BOT_ID) only listens on loopback; HOST is ${e.HOST}`);
   }
+  if (bot.mode === 'authenticated') checkBotIdentity(bot);
   const storage: Config['storage'] =
     e.TABLES_CONNECTION_STRING !== undefined
       ? { kind: 'connection-string', connectionString: e.TABLES_CONNECTION_STRING }
       : e.TABLES_ENDPOINT !== undefined
-        ? { kind: 'managed-identity', endpoint: e.TABLES_ENDPOINT }
+        ? { kind: 'managed-identity', endpoint: e.TABLES_ENDPOINT, clientId: e.AZURE_CLIENT_ID }
         : { kind: 'embedded', dataDir: e.DATA_DIR };
   if (storage.kind === 'embedded' && production) {
     throw new ConfigError('production needs TABLES_ENDPOINT (managed identity) or TABLES_CONNECTION_STRING');
@@ -286,5 +321,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     graph: Object.freeze({ endpoint: e.GRAPH_ENDPOINT, loginEndpoint: e.LOGIN_ENDPOINT }),
     logJson: e.LOG_JSON ?? production,
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
+    tab: Object.freeze({ clientId: e.AAD_APP_CLIENT_ID, domain: e.TAB_DOMAIN }),
   });
 }
