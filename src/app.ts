@@ -18,7 +18,8 @@ import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
 import { TicketService } from './tickets/service';
 import { StaffDirectory } from './staff/directory';
-import { GraphClient } from './staff/graph';
+import { GraphClient, type GraphCredential } from './staff/graph';
+import { ManagedIdentityCredential } from '@azure/identity';
 
 export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit'] as const;
 export type TableName = (typeof TABLES)[number];
@@ -46,25 +47,31 @@ export interface AppOptions {
   readonly botAuth?: AdapterOptions;
 }
 
-/** Staff by configured ids, and by Entra group through Graph as the bot (client credentials in the staff tenant). */
+/** Staff by configured ids, and by Entra group through Graph as the bot (its managed identity or client secret). */
 function staffDirectory(config: Config, log: Logger): StaffDirectory {
   const { groups, tenantId } = config.staff;
   const bot = config.bot;
   const wanted = groups.engineer !== undefined || groups.manager !== undefined;
+  const credential: GraphCredential | undefined =
+    !wanted || tenantId === undefined || bot.mode === 'local'
+      ? undefined
+      : bot.type === 'UserAssignedMSI'
+        ? { kind: 'managed-identity', source: new ManagedIdentityCredential({ clientId: bot.appId }) }
+        : bot.password === undefined
+          ? undefined
+          : {
+              kind: 'client-secret',
+              loginEndpoint: config.graph.loginEndpoint,
+              tenantId,
+              clientId: bot.appId,
+              clientSecret: bot.password,
+            };
   const graph =
-    wanted && tenantId !== undefined && bot.mode === 'authenticated' && bot.password !== undefined
-      ? new GraphClient({
-          endpoint: config.graph.endpoint,
-          loginEndpoint: config.graph.loginEndpoint,
-          tenantId,
-          clientId: bot.appId,
-          clientSecret: bot.password,
-        })
-      : undefined;
+    credential === undefined ? undefined : new GraphClient({ endpoint: config.graph.endpoint, credential });
   if (wanted && graph === undefined) {
     // loadConfig refuses this outside local mode.
     log.warn(
-      'local mode: STAFF_ENGINEER_GROUP/STAFF_MANAGER_GROUP are ignored (reading groups needs BOT_ID and BOT_PASSWORD); only STAFF_ENGINEERS and STAFF_MANAGERS are staff',
+      'local mode: STAFF_ENGINEER_GROUP/STAFF_MANAGER_GROUP are ignored (reading groups needs the bot identity, BOT_ID); only STAFF_ENGINEERS and STAFF_MANAGERS are staff',
     );
   }
   return new StaffDirectory({ config, graph, log });

@@ -83,7 +83,7 @@ const envSchema = z.object({
   /** Engineers and managers: Entra object ids, `id=Name` pairs separated by `;` (names are shown in cards). */
   STAFF_ENGINEERS: z.string().default(''),
   STAFF_MANAGERS: z.string().default(''),
-  /** Entra groups (object ids) of the staff tenant whose members are engineers / managers; needs BOT_ID and BOT_PASSWORD. */
+  /** Entra groups (object ids) of the staff tenant whose members are engineers / managers; read as the bot (BOT_ID). */
   STAFF_ENGINEER_GROUP: optionalGuid,
   STAFF_MANAGER_GROUP: optionalGuid,
   /** Microsoft Graph, where group membership is checked (another cloud's Graph, or a loopback stand-in in tests). */
@@ -208,9 +208,9 @@ function pairs(text: string, key: string): ReadonlyMap<string, string> {
 }
 
 /**
- * Staff groups are read from Microsoft Graph as the bot (client credentials in the staff tenant), so they need
- * the staff tenant and the bot's client secret. In local mode there is no identity: the app warns at start
- * and only the configured ids are staff (see StaffDirectory).
+ * Staff groups are read from Microsoft Graph as the bot, with an app-only token in the staff tenant: from its
+ * managed identity (UserAssignedMSI) or its client secret. In local mode there is no identity: the app warns at
+ * start and only the configured ids are staff (see StaffDirectory).
  */
 function checkGroups(groups: Config['staff']['groups'], e: Env, bot: Config['bot']): void {
   const key = groups.engineer !== undefined ? 'STAFF_ENGINEER_GROUP' : 'STAFF_MANAGER_GROUP';
@@ -218,14 +218,14 @@ function checkGroups(groups: Config['staff']['groups'], e: Env, bot: Config['bot
   if (e.STAFF_TENANT_ID === undefined)
     throw new ConfigError(`${key} needs STAFF_TENANT_ID (the groups' tenant)`);
   if (bot.mode === 'local') return;
-  if (bot.password === undefined || bot.type === 'UserAssignedMSI') {
+  if (bot.type !== 'UserAssignedMSI' && bot.password === undefined) {
     throw new ConfigError(
-      `${key} needs BOT_PASSWORD: group membership is read from Microsoft Graph with the bot's client secret`,
+      `${key} needs BOT_PASSWORD (or a UserAssignedMSI bot): group membership is read from Microsoft Graph as the bot`,
     );
   }
-  if (bot.type === 'SingleTenant' && bot.tenantId?.toLowerCase() !== e.STAFF_TENANT_ID.toLowerCase()) {
+  if (bot.type !== 'MultiTenant' && bot.tenantId?.toLowerCase() !== e.STAFF_TENANT_ID.toLowerCase()) {
     throw new ConfigError(
-      `${key}: a SingleTenant bot can only read groups of its own tenant; BOT_TENANT_ID must be STAFF_TENANT_ID`,
+      `${key}: a ${bot.type} bot can only read groups of its own tenant; BOT_TENANT_ID must be STAFF_TENANT_ID`,
     );
   }
 }
