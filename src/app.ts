@@ -14,6 +14,7 @@ import type { Logger } from './log';
 import type { Policy } from './policy/schema';
 import { createServer, serveTab, start, type RunningServer } from './server';
 import { registerApi, type Api } from './api';
+import { tabCaller } from './api/auth';
 import { NO_OUTAGES, NO_OVERRIDES, type OutageSource, type OverrideSource } from './api/ports';
 import { StatsService } from './stats/service';
 import { TableStatsRepo } from './storage/stats-repo';
@@ -21,8 +22,11 @@ import { SlaEngine, type Instant } from './sla';
 import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
 import { TicketService } from './tickets/service';
+import { StaffDirectory } from './staff/directory';
+import { GraphClient, type GraphCredential } from './staff/graph';
+import { ManagedIdentityCredential } from '@azure/identity';
 
-export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'messages', 'stats'] as const;
+export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'stats'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -63,6 +67,36 @@ export interface AppOptions {
   readonly reconcileStats?: boolean;
 }
 
+/** Staff by configured ids, and by Entra group through Graph as the bot (its managed identity or client secret). */
+function staffDirectory(config: Config, log: Logger): StaffDirectory {
+  const { groups, tenantId } = config.staff;
+  const bot = config.bot;
+  const wanted = groups.engineer !== undefined || groups.manager !== undefined;
+  const credential: GraphCredential | undefined =
+    !wanted || tenantId === undefined || bot.mode === 'local'
+      ? undefined
+      : bot.type === 'UserAssignedMSI'
+        ? { kind: 'managed-identity', source: new ManagedIdentityCredential({ clientId: bot.appId }) }
+        : bot.password === undefined
+          ? undefined
+          : {
+              kind: 'client-secret',
+              loginEndpoint: config.graph.loginEndpoint,
+              tenantId,
+              clientId: bot.appId,
+              clientSecret: bot.password,
+            };
+  const graph =
+    credential === undefined ? undefined : new GraphClient({ endpoint: config.graph.endpoint, credential });
+  if (wanted && graph === undefined) {
+    // loadConfig refuses this outside local mode.
+    log.warn(
+      'local mode: STAFF_ENGINEER_GROUP/STAFF_MANAGER_GROUP are ignored (reading groups needs the bot identity, BOT_ID); only STAFF_ENGINEERS and STAFF_MANAGERS are staff',
+    );
+  }
+  return new StaffDirectory({ config, graph, log });
+}
+
 /** Builds the app, opens storage (starting embedded Azurite when configured) and listens. */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, policy, log } = options;
@@ -76,6 +110,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     return client;
   };
   let running: RunningServer | undefined;
+  let staff: StaffDirectory | undefined;
   try {
     const background = new Background(log);
     const repo = new TableTicketRepo({
@@ -87,6 +122,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         background.run(key, 'cleaning the ticket index', work);
       },
     });
+    const upgraded = await repo.upgradeIndex();
+    if (upgraded > 0) log.info('moved index rows to their shards', { rows: upgraded });
     const tickets = new TicketService({ repo, engine, now });
     const adapter = createAdapter(config, options.botAuth);
     const outbound = new Outbound(adapter, config.bot.mode === 'authenticated' ? config.bot.appId : '');
@@ -109,17 +146,22 @@ export async function startApp(options: AppOptions): Promise<App> {
       changed,
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),
-      messages: new TableMessageRefs(table('messages')),
+      messages: new TableMessageRefs(table('tickets')),
       outbound,
       background,
+      staff: staffDirectory(config, log),
     };
     listeners.push(onTicketChanged(deps));
     const stats = new StatsService({ repo: new TableStatsRepo(table('stats')), engine, tickets, background });
     listeners.push(stats.listener());
+    deps.staff.start();
+    staff = deps.staff;
     const bot = createBot(adapter, deps);
     const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
+    const directory = deps.staff;
     const api = await registerApi(server, {
       config,
+      staffRole: (tenantId, userId, name) => directory.resolve(tabCaller(tenantId, userId, name)),
       policy,
       engine,
       tickets,
@@ -153,12 +195,14 @@ export async function startApp(options: AppOptions): Promise<App> {
         if (stopped) return;
         stopped = true;
         await listening.stop();
+        await deps.staff.stop();
         await background.drain();
         await storage.close();
       },
     };
   } catch (err) {
     await running?.stop();
+    await staff?.stop();
     await storage.close();
     throw err;
   }

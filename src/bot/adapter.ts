@@ -8,7 +8,14 @@ import type {
   InvokeResponse,
   TurnContext,
 } from 'botbuilder';
-import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  ConnectorFactory,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type ServiceClientCredentialsFactory,
+  type UserTokenClient,
+} from 'botframework-connector';
 import { z } from 'zod';
 import type { Config } from '../config';
 
@@ -46,6 +53,52 @@ const activitySchema = z
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
+/** Clients kept per bot identity, service URL and audience (there are few of each); beyond this, oldest go. */
+const MAX_CLIENTS = 64;
+
+/**
+ * The SDK builds a new Bot Connector client (an HTTP pipeline, its credentials) and a user-token client
+ * for every turn, which costs more CPU than our own work on a turn. Both are stateless apart from their
+ * credentials' token cache, so one per identity, service URL and audience serves every turn.
+ */
+class ClientCache {
+  private readonly clients = new Map<string, Promise<unknown>>();
+
+  get<T>(key: string, make: () => Promise<T>): Promise<T> {
+    const known = this.clients.get(key) as Promise<T> | undefined;
+    if (known !== undefined) return known;
+    const made = make();
+    if (this.clients.size >= MAX_CLIENTS) {
+      const oldest = this.clients.keys().next().value;
+      if (oldest !== undefined) this.clients.delete(oldest);
+    }
+    this.clients.set(key, made);
+    made.catch(() => this.clients.delete(key));
+    return made;
+  }
+}
+
+const appIdOf = (claims: ClaimsIdentity): string =>
+  claims.getClaimValue(AuthenticationConstants.AudienceClaim) ??
+  claims.getClaimValue(AuthenticationConstants.AppIdClaim) ??
+  '';
+
+class CachingConnectorFactory extends ConnectorFactory {
+  constructor(
+    private readonly inner: ConnectorFactory,
+    private readonly appId: string,
+    private readonly cache: ClientCache,
+  ) {
+    super();
+  }
+
+  override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    return this.cache.get(`connector|${this.appId}|${serviceUrl}|${audience ?? ''}`, () =>
+      this.inner.create(serviceUrl, audience),
+    );
+  }
+}
+
 export class BotAdapter extends TeamsAdapter {
   constructor(
     settings: ConfigurationBotFrameworkAuthenticationOptions,
@@ -53,6 +106,18 @@ export class BotAdapter extends TeamsAdapter {
     private readonly local: boolean,
   ) {
     super(settings, credentialsFactory);
+    const auth = this.botFrameworkAuthentication;
+    const makeFactory = auth.createConnectorFactory.bind(auth);
+    const makeTokenClient = auth.createUserTokenClient.bind(auth);
+    auth.createConnectorFactory = (claims) => this.cached(makeFactory(claims), claims);
+    auth.createUserTokenClient = (claims): Promise<UserTokenClient> =>
+      this.clients.get(`token|${appIdOf(claims)}`, () => makeTokenClient(claims));
+  }
+
+  private readonly clients = new ClientCache();
+
+  private cached(factory: ConnectorFactory, claims: ClaimsIdentity): ConnectorFactory {
+    return new CachingConnectorFactory(factory, appIdOf(claims), this.clients);
   }
 
   /** Checks the body's shape; in local mode also that replies can only go to loopback. */
@@ -82,7 +147,11 @@ export class BotAdapter extends TeamsAdapter {
     } catch (err) {
       throw new Unauthorized(err instanceof Error ? err.message : String(err));
     }
-    return this.processActivity(auth, activity, logic);
+    const inbound =
+      auth.connectorFactory === undefined
+        ? auth
+        : { ...auth, connectorFactory: this.cached(auth.connectorFactory, auth.claimsIdentity) };
+    return this.processActivity(inbound, activity, logic);
   }
 }
 

@@ -9,11 +9,13 @@ import { when } from '../cards/time';
 import { escape } from '../cards/types';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import { callerOf } from './teams';
-import { staffOf, targetLines, type BotDeps } from './deps';
+import { targetLines, type BotDeps } from './deps';
 import { isGone } from './outbound';
 import { needsPage, page } from './paging';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
+/** Background work that starts later than this after its change reads the ticket again before rendering. */
+const PROMPT_MS = 1000;
 
 /** The root card of a ticket as it stands, with its last events (kept on the ticket: no extra read). */
 export function renderRoot(deps: BotDeps, ticket: Ticket, notice?: string): ReturnType<typeof rootCard> {
@@ -23,10 +25,7 @@ export function renderRoot(deps: BotDeps, ticket: Ticket, notice?: string): Retu
     ticket,
     targets: targetLines(deps, ticket, now),
     events: ticket.recent,
-    engineers: [...deps.config.staff.engineers, ...deps.config.staff.managers].map(([id, name]) => ({
-      id,
-      name,
-    })),
+    engineers: deps.staff.roster(),
     now,
     notice,
   });
@@ -72,13 +71,25 @@ function threadNote(
   }
 }
 
-/** After any change: create or update the thread, post notes, deliver to the customer. Runs in the background. */
+/**
+ * After any change: create or update the thread, post notes, deliver to the customer. Runs in the background,
+ * in order per ticket. The root card is rendered from the change itself when it is the newest this instance
+ * knows of and its turn comes promptly, and not at all when a newer change is already queued (that one
+ * renders it): a burst of changes costs one card update. When the work starts late, another instance may
+ * have changed the ticket meanwhile, so the ticket is read again first.
+ */
 export function onTicketChanged(
   deps: BotDeps,
 ): (ticket: Ticket, events: readonly TicketEvent[]) => Promise<void> {
+  const newest = new Map<string, number>();
   return (ticket, events) => {
+    newest.set(ticket.id, Math.max(newest.get(ticket.id) ?? 0, ticket.version));
+    const queued = performance.now();
     deps.background.run(`ticket:${ticket.id}`, `syncing ${ticket.id}`, async () => {
-      const latest = await syncThread(deps, ticket, events);
+      const superseded = (newest.get(ticket.id) ?? 0) > ticket.version;
+      const late = performance.now() - queued > PROMPT_MS;
+      const latest = await syncThread(deps, ticket, events, superseded, late);
+      if (!superseded && (newest.get(ticket.id) ?? 0) <= latest.version) newest.delete(ticket.id);
       if (needsPage(deps, latest, events)) await page(deps, latest);
       const chat = ticket.customerChat;
       if (chat === undefined) return;
@@ -89,24 +100,43 @@ export function onTicketChanged(
           viewerZone: latest.requester.timeZone,
         });
         const sent = await deps.outbound.toCustomer(chat, card, `${ticket.id}: ${e.type}`);
-        if (sent !== undefined) await deps.messages.remember(chat.conversationId, sent, ticket.id);
+        if (sent !== undefined)
+          await deps.messages.remember(
+            ticket.tenantId,
+            { conversationId: chat.conversationId, activityId: sent },
+            ticket.id,
+          );
       }
     });
     return Promise.resolve();
   };
 }
 
-/** Creates or updates the ticket's thread; returns the ticket as it now stands (with its thread). */
-async function syncThread(deps: BotDeps, changed: Ticket, events: readonly TicketEvent[]): Promise<Ticket> {
+/**
+ * Creates or updates the ticket's thread (the card only when not `superseded` by a newer change) and posts
+ * the events' notes; returns the ticket as it now stands (with its thread).
+ */
+async function syncThread(
+  deps: BotDeps,
+  changed: Ticket,
+  events: readonly TicketEvent[],
+  superseded: boolean,
+  late: boolean,
+): Promise<Ticket> {
   const channel = await deps.settings.supportChannel();
   if (channel === null) return changed;
-  // Render the ticket as it stands now: another change may have landed since this one.
-  const latest = await deps.tickets.get({ kind: 'staff' }, changed.id);
-  let ticket = latest.ok ? latest.value : changed;
+  let ticket = changed;
+  if (ticket.thread === undefined || (late && !superseded)) {
+    // Another instance may have started the thread, or changed the ticket, since this change was made.
+    const latest = await deps.tickets.get({ kind: 'staff' }, changed.id);
+    if (latest.ok) ticket = latest.value;
+  }
   const card = renderRoot(deps, ticket);
   const summary = `${ticket.id} ${ticket.priority}: ${ticket.title}`.slice(0, 200);
   let thread = ticket.thread;
-  if (thread === undefined) {
+  if (superseded && thread !== undefined) {
+    // A newer change of this ticket is queued behind this one and will render the card.
+  } else if (thread === undefined) {
     thread = await deps.outbound.startThread(channel, card, summary);
     const linked = await deps.tickets.act({ kind: 'staff' }, ticket.id, SYSTEM, {
       kind: 'link-thread',
@@ -141,7 +171,7 @@ const REGISTER = /^\s*use this channel for support\s*[.!]?\s*$/i;
 
 async function register(context: TurnContext, deps: BotDeps): Promise<void> {
   const caller = callerOf(context.activity);
-  const staff = staffOf(caller, deps.config);
+  const staff = await deps.staff.resolve(caller);
   if (caller === undefined || staff === undefined) {
     await deps.audit.record({
       at: deps.now(),

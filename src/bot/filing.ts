@@ -85,23 +85,30 @@ async function submit(
       ? undefined
       : Number(values.affectedUsers);
   const { caller } = customer;
-  const filed = await deps.tickets.file({
-    requestId: `${caller.tenantId.slice(0, 36)}:${requestId}`.slice(0, 100),
-    tenantId: caller.tenantId,
-    customerName: customer.customerName,
-    requester: { id: caller.aadObjectId ?? caller.userId, name: caller.name, timeZone: caller.zone },
-    title: values.title ?? '',
-    description: values.description ?? '',
-    category: values.category as (typeof CATEGORIES)[number],
-    priority: values.priority as 'P1' | 'P2' | 'P3',
-    affectedUsers: affected,
-    callbackNumber: values.callbackNumber,
-    customerChat: {
-      conversationId: caller.conversationId,
-      serviceUrl: caller.serviceUrl,
-      userId: caller.userId,
+  // The confirmation replaces the form: a reply to that message is about this ticket.
+  const formMessage = context.activity.replyToId;
+  const filed = await deps.tickets.file(
+    {
+      requestId: `${caller.tenantId.slice(0, 36)}:${requestId}`.slice(0, 100),
+      tenantId: caller.tenantId,
+      customerName: customer.customerName,
+      requester: { id: caller.aadObjectId ?? caller.userId, name: caller.name, timeZone: caller.zone },
+      title: values.title ?? '',
+      description: values.description ?? '',
+      category: values.category as (typeof CATEGORIES)[number],
+      priority: values.priority as 'P1' | 'P2' | 'P3',
+      affectedUsers: affected,
+      callbackNumber: values.callbackNumber,
+      customerChat: {
+        conversationId: caller.conversationId,
+        serviceUrl: caller.serviceUrl,
+        userId: caller.userId,
+      },
     },
-  });
+    formMessage === undefined || formMessage === ''
+      ? {}
+      : { message: { conversationId: caller.conversationId, activityId: formMessage } },
+  );
   if (!filed.ok) {
     const f = filed.error.details['field'];
     if (filed.error.code === 'INVALID_INPUT' && typeof f === 'string')
@@ -115,13 +122,6 @@ async function submit(
     });
   }
   const { ticket, created } = filed.value;
-  // The confirmation replaces the form: a reply to that message is about this ticket.
-  const formMessage = context.activity.replyToId;
-  if (formMessage !== undefined && formMessage !== '') {
-    deps.background.run(`chat:${caller.conversationId}`, 'remembering the confirmation', () =>
-      deps.messages.remember(caller.conversationId, formMessage, ticket.id),
-    );
-  }
   if (created) await deps.changed(ticket, filed.value.events);
   const now = deps.now();
   const open = deps.engine.calendar.inSupportHours(ticket.dispatchedAt);

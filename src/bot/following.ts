@@ -11,7 +11,6 @@ import type { Actor } from '../tickets/model';
 import type { Scope } from '../tickets/service';
 import {
   repliedTo,
-  staffOf,
   clockFor,
   customerOf,
   listItem,
@@ -133,7 +132,12 @@ export function register(app: Application, deps: BotDeps): void {
       return;
     }
     const sent = await sendCard(context, result);
-    if (sent !== undefined) await deps.messages.remember(customer.caller.conversationId, sent, id);
+    if (sent !== undefined)
+      await deps.messages.remember(
+        customer.caller.tenantId,
+        { conversationId: customer.caller.conversationId, activityId: sent },
+        id,
+      );
   });
   app.message(/^\s*escalate\s+#?[A-Za-z]{1,8}-\d{1,10}\b/i, async (context) => {
     const customer = gate(context, deps);
@@ -198,7 +202,7 @@ export function register(app: Application, deps: BotDeps): void {
   // "TM-1042: more details" adds to that ticket; anything else that describes a problem opens the form.
   app.activity('message', async (context) => {
     if (
-      staffOf(callerOf(context.activity), deps.config) !== undefined ||
+      (await deps.staff.resolve(callerOf(context.activity))) !== undefined ||
       context.activity.conversation.conversationType === 'channel'
     ) {
       await context.sendActivity(
@@ -214,7 +218,12 @@ export function register(app: Application, deps: BotDeps): void {
     const text = messageText(context);
     const replied = repliedTo(context.activity);
     const about =
-      replied === undefined ? null : await deps.messages.ticketOf(customer.caller.conversationId, replied);
+      replied === undefined
+        ? null
+        : await deps.messages.ticketOf(customer.caller.tenantId, {
+            conversationId: customer.caller.conversationId,
+            activityId: replied,
+          });
     if (about !== null && text !== '') {
       const result = await act(
         deps,

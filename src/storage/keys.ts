@@ -41,3 +41,11 @@ export function odata(value: string): string {
 }
 
 export const TICKET_ID = /^[A-Z]{1,8}-\d{1,10}$/;
+
+/**
+ * The row (in the customer's tenant partition) that says which ticket a bot message in their chat was about.
+ * @example messageRowKey('a:1x', '1:42') // 'm|a%3A1x|1%3A42'
+ */
+export function messageRowKey(conversationId: string, activityId: string): string {
+  return `m|${keyPart(conversationId).slice(0, 500)}|${keyPart(activityId).slice(0, 400)}`;
+}

@@ -1,21 +1,25 @@
 // Which ticket a message the bot sent in a customer's chat was about, so that a reply to that message
-// (Teams' reply/quote) goes to the right ticket. One small entity per message, keyed by conversation.
+// (Teams' reply/quote) goes to the right ticket. One small row per message in the customer's tenant
+// partition of the tickets table, so a ticket's first one is written in the same transaction as the ticket.
 import { RestError, type TableClient } from '@azure/data-tables';
-import { keyPart } from './keys';
+import type { MessageRef } from '../tickets/ports';
+import { messageRowKey } from './keys';
+import { tenantPk } from './ticket-repo';
 
 export interface MessageRefs {
-  remember(conversationId: string, activityId: string, ticketId: string): Promise<void>;
-  ticketOf(conversationId: string, activityId: string): Promise<string | null>;
+  remember(tenantId: string, message: MessageRef, ticketId: string): Promise<void>;
+  /** The ticket a message of this tenant's chat was about; null for an unknown message. */
+  ticketOf(tenantId: string, message: MessageRef): Promise<string | null>;
 }
 
 export class TableMessageRefs implements MessageRefs {
   constructor(private readonly table: TableClient) {}
 
-  async remember(conversationId: string, activityId: string, ticketId: string): Promise<void> {
+  async remember(tenantId: string, message: MessageRef, ticketId: string): Promise<void> {
     await this.table.upsertEntity(
       {
-        partitionKey: `m_${keyPart(conversationId).slice(0, 700)}`,
-        rowKey: keyPart(activityId).slice(0, 500),
+        partitionKey: tenantPk(tenantId),
+        rowKey: messageRowKey(message.conversationId, message.activityId),
         sv: 1,
         ticketId,
       },
@@ -23,11 +27,11 @@ export class TableMessageRefs implements MessageRefs {
     );
   }
 
-  async ticketOf(conversationId: string, activityId: string): Promise<string | null> {
+  async ticketOf(tenantId: string, message: MessageRef): Promise<string | null> {
     try {
       const e = await this.table.getEntity<{ ticketId: string }>(
-        `m_${keyPart(conversationId).slice(0, 700)}`,
-        keyPart(activityId).slice(0, 500),
+        tenantPk(tenantId),
+        messageRowKey(message.conversationId, message.activityId),
       );
       return e.ticketId;
     } catch (err) {

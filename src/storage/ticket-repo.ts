@@ -1,8 +1,9 @@
 // Tickets in Azure Table Storage. Layout (README "Storage"):
 //   tickets      PK c_<tenant>  RK t|<id> head · e|<id>|<seq> events · l|<newest-first>|<id> listing (id) ·
 //                               o|<id> open (id) · r|<request id> idempotency · a|<action id> applied actions
-//   ticketindex  PK idx         RK i|<id> tenant of an id · q|<next deadline>|<id> open queue · d|<due>|<id> watcher
-//                               n|<tenant> every tenant that ever filed
+//   ticketindex  PK x<shard>     RK i|<id> tenant of an id · q|<next deadline>|<id> open queue · d|<due>|<id> watcher
+//                               (a ticket's rows share the shard of its id, so they are written in one transaction)
+//                PK tenants     RK n|<tenant> every tenant that ever filed
 //                PK meta        RK ticket-seq: the id counter, claimed in blocks
 // One tenant's writes are one entity-group transaction. The cross-tenant index is written before the
 // ticket and verified against the head on read, so a crash leaves at worst a stale row, never a missing one.
@@ -15,11 +16,27 @@ import {
 import type { Instant } from '../sla';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import { OPEN_STATUSES } from '../tickets/model';
-import type { DueEntry, InsertOutcome, Page, SaveOutcome, StoredTicket, TicketRepo } from '../tickets/ports';
+import type {
+  DueEntry,
+  InsertOutcome,
+  MessageRef,
+  Page,
+  SaveOutcome,
+  StoredTicket,
+  TicketRepo,
+} from '../tickets/ports';
 import { eventFrom, eventProps, ticketFrom, ticketProps } from './entities';
-import { keyPart, newestFirstKey, odata, prefixEnd, TICKET_ID, timeKey } from './keys';
+import { keyPart, messageRowKey, newestFirstKey, odata, prefixEnd, TICKET_ID, timeKey } from './keys';
 
-const IDX = 'idx';
+/**
+ * The cross-tenant index is spread over this many partitions: one partition takes every change of every
+ * ticket otherwise, which Azure caps (about 2,000 entities a second per partition) and Azurite slows down
+ * on (it scans a partition to find a row). Readers merge the shards. Changing it needs a re-index.
+ */
+export const INDEX_SHARDS = 8;
+/** The partition of the index before it was sharded; `upgradeIndex` moves what it still holds. */
+const OLD_IDX = 'idx';
+const TENANTS = 'tenants';
 /** Schema version of index, request, action and counter rows. */
 const INDEX_SCHEMA = 1;
 const META = 'meta';
@@ -28,6 +45,18 @@ const SEQ = 'ticket-seq';
 const ORPHAN_GRACE_MS = 5 * 60_000;
 
 export const tenantPk = (tenantId: string): string => `c_${keyPart(tenantId)}`;
+
+/**
+ * The index partition of a ticket id (FNV-1a of the id).
+ * @example indexPk('TM-1042') // 'x5'
+ */
+export function indexPk(id: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return `x${(h >>> 0) % INDEX_SHARDS}`;
+}
+/** The index partition of an index row (its key ends with the ticket id). */
+const rowPk = (rk: string): string => indexPk(rk.slice(rk.lastIndexOf('|') + 1));
 const headRk = (id: string): string => `t|${id}`;
 const eventRk = (id: string, seq: number): string => `e|${id}|${seq.toString().padStart(6, '0')}`;
 const listRk = (t: Ticket): string => `l|${newestFirstKey(t.createdAt)}|${t.id}`;
@@ -74,10 +103,34 @@ export class TableTicketRepo implements TicketRepo {
   private ids: number[] = [];
   private claiming: Promise<void> | null = null;
   private readonly tenantCache = new Map<string, string>();
+  /** Tenants whose n| row this instance has written (it never changes, so once is enough). */
+  private readonly knownTenants = new Set<string>();
 
   constructor(private readonly o: TicketRepoOptions) {
     this.tickets = o.tickets;
     this.index = o.index;
+  }
+
+  /**
+   * Moves index rows still in the single partition of older versions to their shards (copy, then delete:
+   * safe to interrupt and to run on several instances at once). Returns how many rows moved.
+   */
+  async upgradeIndex(): Promise<number> {
+    let moved = 0;
+    for (;;) {
+      const rows = await this.range(this.index, OLD_IDX, '', '~', 100);
+      if (rows.length === 0) return moved;
+      for (const row of rows) {
+        const { partitionKey: _pk, rowKey, etag: _etag, timestamp: _ts, ...props } = row;
+        const rk = rowKey ?? '';
+        const pk = rk.startsWith('n|') ? TENANTS : rowPk(rk);
+        await this.index.upsertEntity({ partitionKey: pk, rowKey: rk, ...props }, 'Replace');
+        await this.index.deleteEntity(OLD_IDX, rk).catch((err: unknown) => {
+          if (statusOf(err) !== 404) throw err;
+        });
+        moved++;
+      }
+    }
   }
 
   async nextId(): Promise<string> {
@@ -130,6 +183,7 @@ export class TableTicketRepo implements TicketRepo {
 
   private indexActions(t: Ticket, stamp: Instant, withId: boolean): TransactionAction[] {
     const keys = indexKeys(t);
+    const pk = indexPk(t.id);
     const base = {
       sv: INDEX_SCHEMA,
       tenantId: t.tenantId,
@@ -142,7 +196,7 @@ export class TableTicketRepo implements TicketRepo {
       actions.push([
         'upsert',
         {
-          partitionKey: IDX,
+          partitionKey: pk,
           rowKey: idRk(t.id),
           sv: INDEX_SCHEMA,
           tenantId: t.tenantId,
@@ -150,30 +204,25 @@ export class TableTicketRepo implements TicketRepo {
         },
         'Replace',
       ]);
-      actions.push([
-        'upsert',
-        { partitionKey: IDX, rowKey: tenantRk(t.tenantId), sv: INDEX_SCHEMA, tenantId: t.tenantId },
-        'Replace',
-      ]);
     }
     if (keys.queue !== null)
-      actions.push(['upsert', { partitionKey: IDX, rowKey: keys.queue, ...base }, 'Replace']);
+      actions.push(['upsert', { partitionKey: pk, rowKey: keys.queue, ...base }, 'Replace']);
     if (keys.due !== null)
       actions.push([
         'upsert',
-        { partitionKey: IDX, rowKey: keys.due, ...base, dueAt: t.sla.nextNoticeAt ?? 0 },
+        { partitionKey: pk, rowKey: keys.due, ...base, dueAt: t.sla.nextNoticeAt ?? 0 },
         'Replace',
       ]);
     return actions;
   }
 
-  /** Deletes index rows: one transaction when all exist, else one by one (a missing row is fine). */
+  /** Deletes one ticket's index rows: one transaction when all exist, else one by one (a missing row is fine). */
   private async dropIndexRows(rows: readonly (string | null)[]): Promise<void> {
     const keys = [...new Set(rows.filter((rk): rk is string => rk !== null))];
     if (keys.length > 1) {
       try {
         await this.index.submitTransaction(
-          keys.map((rk): TransactionAction => ['delete', { partitionKey: IDX, rowKey: rk }]),
+          keys.map((rk): TransactionAction => ['delete', { partitionKey: rowPk(rk), rowKey: rk }]),
         );
         return;
       } catch (err) {
@@ -182,7 +231,7 @@ export class TableTicketRepo implements TicketRepo {
     }
     await Promise.all(
       keys.map((rk) =>
-        this.index.deleteEntity(IDX, rk).catch((err: unknown) => {
+        this.index.deleteEntity(rowPk(rk), rk).catch((err: unknown) => {
           if (statusOf(err) !== 404) throw err;
         }),
       ),
@@ -226,8 +275,20 @@ export class TableTicketRepo implements TicketRepo {
     return out.filter((t): t is Ticket => t !== null);
   }
 
-  async insert(ticket: Ticket, events: readonly TicketEvent[]): Promise<InsertOutcome> {
+  async insert(ticket: Ticket, events: readonly TicketEvent[], message?: MessageRef): Promise<InsertOutcome> {
     const pk = tenantPk(ticket.tenantId);
+    if (!this.knownTenants.has(ticket.tenantId)) {
+      await this.index.upsertEntity(
+        {
+          partitionKey: TENANTS,
+          rowKey: tenantRk(ticket.tenantId),
+          sv: INDEX_SCHEMA,
+          tenantId: ticket.tenantId,
+        },
+        'Replace',
+      );
+      this.knownTenants.add(ticket.tenantId);
+    }
     await this.index.submitTransaction(this.indexActions(ticket, this.o.now(), true));
     const actions: TransactionAction[] = [
       [
@@ -237,6 +298,17 @@ export class TableTicketRepo implements TicketRepo {
       ['create', { partitionKey: pk, rowKey: headRk(ticket.id), ...ticketProps(ticket) }],
       ...this.tenantActions(null, ticket, events),
     ];
+    if (message !== undefined)
+      actions.push([
+        'upsert',
+        {
+          partitionKey: pk,
+          rowKey: messageRowKey(message.conversationId, message.activityId),
+          sv: INDEX_SCHEMA,
+          ticketId: ticket.id,
+        },
+        'Replace',
+      ]);
     try {
       const res = await this.tickets.submitTransaction(actions);
       // Sub-responses come back in the order of the actions: the head is the second.
@@ -279,7 +351,7 @@ export class TableTicketRepo implements TicketRepo {
     const cached = this.tenantCache.get(id);
     if (cached !== undefined) return cached;
     try {
-      const e = await this.index.getEntity<{ tenantId: string }>(IDX, idRk(id));
+      const e = await this.index.getEntity<{ tenantId: string }>(indexPk(id), idRk(id));
       this.tenantCache.set(id, e.tenantId);
       return e.tenantId;
     } catch (err) {
@@ -401,13 +473,38 @@ export class TableTicketRepo implements TicketRepo {
     return out;
   }
 
+  /**
+   * Index rows of every shard in one RowKey range, merged in key order: up to `limit` rows, and only rows
+   * before the point where a shard that was cut short could still hold a smaller key.
+   */
+  private async shardRange(
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<{ rows: TableEntityResult<Record<string, unknown>>[]; complete: boolean }> {
+    const shards = await Promise.all(
+      Array.from({ length: INDEX_SHARDS }, (_, k) => this.range(this.index, `x${k}`, from, to, limit)),
+    );
+    let bound: string | undefined;
+    for (const rows of shards) {
+      const last = rows.length >= limit ? rows[rows.length - 1]?.rowKey : undefined;
+      if (last !== undefined && (bound === undefined || last < bound)) bound = last;
+    }
+    const merged = shards
+      .flat()
+      .filter((r) => bound === undefined || (r.rowKey ?? '') <= bound)
+      .sort((a, b) => ((a.rowKey ?? '') < (b.rowKey ?? '') ? -1 : 1));
+    return { rows: merged.slice(0, limit), complete: bound === undefined && merged.length <= limit };
+  }
+
   async openQueue(limit: number, next?: string): Promise<Page<Ticket>> {
     const items: Ticket[] = [];
     let from = next === undefined ? 'q|' : `>${Buffer.from(next, 'base64url').toString('utf8')}`;
     let last: string | undefined;
     const seen = new Set<string>();
     while (items.length < limit) {
-      const rows = await this.range(this.index, IDX, from, prefixEnd('q|'), limit - items.length + 10);
+      const want = limit - items.length + 10;
+      const { rows, complete } = await this.shardRange(from, prefixEnd('q|'), want);
       if (rows.length === 0) return { items };
       const verified = await Promise.all(rows.map((r) => this.verify(r)));
       for (let i = 0; i < rows.length && items.length < limit; i++) {
@@ -420,7 +517,7 @@ export class TableTicketRepo implements TicketRepo {
       }
       if (last === undefined) return { items };
       from = `>${last}`;
-      if (rows.length < limit - items.length + 10 && items.length < limit) return { items };
+      if (complete && items.length < limit) return { items };
     }
     return {
       items,
@@ -461,7 +558,7 @@ export class TableTicketRepo implements TicketRepo {
   }
 
   async tenants(): Promise<string[]> {
-    const rows = await this.range(this.index, IDX, 'n|', prefixEnd('n|'), 100_000);
+    const rows = await this.range(this.index, TENANTS, 'n|', prefixEnd('n|'), 100_000);
     return rows.map((r) => String(r['tenantId']));
   }
 
@@ -484,7 +581,7 @@ export class TableTicketRepo implements TicketRepo {
   }
 
   async dueBefore(t: Instant, limit: number): Promise<DueEntry[]> {
-    const rows = await this.range(this.index, IDX, 'd|', `d|${timeKey(t)}~`, limit);
+    const { rows } = await this.shardRange('d|', `d|${timeKey(t)}~`, limit);
     return rows.map((r) => ({
       ticketId: String(r['ticketId']),
       tenantId: String(r['tenantId']),

@@ -25,6 +25,12 @@ export interface Page<T> {
   readonly next?: string | undefined;
 }
 
+/** A message in a customer's chat. */
+export interface MessageRef {
+  readonly conversationId: string;
+  readonly activityId: string;
+}
+
 export interface DueEntry {
   readonly ticketId: string;
   readonly tenantId: string;
@@ -34,8 +40,11 @@ export interface DueEntry {
 export interface TicketRepo {
   /** A fresh short id (TM-1042), unique across instances. */
   nextId(): Promise<string>;
-  /** Stores a new ticket with its first events; idempotent on (tenant, requestId). */
-  insert(ticket: Ticket, events: readonly TicketEvent[]): Promise<InsertOutcome>;
+  /**
+   * Stores a new ticket with its first events; idempotent on (tenant, requestId). `message`: a chat message
+   * that is about this ticket from now on (the form the confirmation replaces), remembered in the same write.
+   */
+  insert(ticket: Ticket, events: readonly TicketEvent[], message?: MessageRef): Promise<InsertOutcome>;
   /** Reads one ticket of one tenant; null when that tenant has no such ticket. */
   load(tenantId: string, id: string): Promise<StoredTicket | null>;
   /** The tenant that owns a ticket id (staff lookups), or null. */

@@ -4,10 +4,15 @@ import type { Instant, SlaEngine } from '../sla';
 import { apply, openTicket, ticketSla, type Change, type Command, type NewTicketInput } from './commands';
 import { DomainError, fail, invalidInput, ok, ticketNotFound, type Result } from './errors';
 import type { Actor, Ticket, TicketEvent } from './model';
-import type { DueEntry, Page, StoredTicket, TicketRepo } from './ports';
+import type { DueEntry, MessageRef, Page, StoredTicket, TicketRepo } from './ports';
 
 /** Whose view: a customer tenant sees only its own tickets; staff see all. */
 export type Scope = { readonly kind: 'tenant'; readonly tenantId: string } | { readonly kind: 'staff' };
+
+export interface FileOptions {
+  /** A chat message that is about the new ticket from now on (the form its confirmation replaces). */
+  readonly message?: MessageRef | undefined;
+}
 
 export interface ActOptions {
   /** The version the actor saw; if the ticket changed since, the action is refused with who changed it. */
@@ -77,6 +82,7 @@ export class TicketService {
    */
   async file(
     input: NewTicketInput,
+    options: FileOptions = {},
   ): Promise<Result<{ ticket: Ticket; created: boolean; events: readonly TicketEvent[] }>> {
     if (!REQUEST_ID.test(input.requestId))
       return fail(invalidInput('The request id is missing or not valid.', 'requestId'));
@@ -89,7 +95,7 @@ export class TicketService {
         { ...opened.value.ticket, eventCount: opened.value.events.length },
         events,
       );
-      const outcome = await this.deps.repo.insert(first, events);
+      const outcome = await this.deps.repo.insert(first, events, options.message);
       const created = outcome.kind === 'created';
       return ok({ ticket: this.fresh(outcome.stored.ticket), created, events: created ? events : [] });
     } catch (err) {

@@ -12,7 +12,7 @@ import { startAzurite, type Azurite } from '../../src/storage/azurite';
 import { ticketProps } from '../../src/storage/entities';
 import { newestFirstKey } from '../../src/storage/keys';
 import { createTableClients, type StorageHandle } from '../../src/storage/tables';
-import { tenantPk, TableTicketRepo } from '../../src/storage/ticket-repo';
+import { INDEX_SHARDS, indexPk, tenantPk, TableTicketRepo } from '../../src/storage/ticket-repo';
 import { apply, openTicket, type Command } from '../../src/tickets/commands';
 import type { Ticket } from '../../src/tickets/model';
 import { TicketService } from '../../src/tickets/service';
@@ -223,7 +223,7 @@ function closedTicket(engine: SlaEngine, n: number, createdAt: number): Ticket {
 async function seedClosed(desk: Desk, from: number, count: number): Promise<number> {
   const yearMs = 365 * 86_400_000;
   const byTenant = new Map<string, TransactionAction[]>();
-  const indexRows: TransactionAction[] = [];
+  const byShard = new Map<string, TransactionAction[]>();
   for (let n = from; n < from + count; n++) {
     // Spread over the year before the bench starts, older as n grows.
     const createdAt = BENCH_START - 2 * 86_400_000 - Math.floor(((n * 7919) % count) * (yearMs / count));
@@ -234,17 +234,20 @@ async function seedClosed(desk: Desk, from: number, count: number): Promise<numb
     rows.push(['create', { partitionKey: pk, rowKey: `t|${t.id}`, ...props }]);
     rows.push(['create', { partitionKey: pk, rowKey: `l|${newestFirstKey(t.createdAt)}|${t.id}`, ...props }]);
     byTenant.set(pk, rows);
-    indexRows.push([
+    const shard = byShard.get(indexPk(t.id)) ?? [];
+    shard.push([
       'create',
-      { partitionKey: 'idx', rowKey: `i|${t.id}`, tenantId: t.tenantId, createdAt: t.createdAt },
+      { partitionKey: indexPk(t.id), rowKey: `i|${t.id}`, tenantId: t.tenantId, createdAt: t.createdAt },
     ]);
+    byShard.set(indexPk(t.id), shard);
   }
   const batches: { client: TableClient; actions: TransactionAction[] }[] = [];
   for (const rows of byTenant.values())
     for (let i = 0; i < rows.length; i += BATCH)
       batches.push({ client: desk.tickets, actions: rows.slice(i, i + BATCH) });
-  for (let i = 0; i < indexRows.length; i += BATCH)
-    batches.push({ client: desk.index, actions: indexRows.slice(i, i + BATCH) });
+  for (const rows of byShard.values())
+    for (let i = 0; i < rows.length; i += BATCH)
+      batches.push({ client: desk.index, actions: rows.slice(i, i + BATCH) });
   let next = 0;
   await Promise.all(
     Array.from({ length: SEED_CONCURRENCY }, async () => {
@@ -287,13 +290,18 @@ async function queueRows(desk: Desk, azurite: Azurite, closed: number, seeded: s
   const range = await closedLoop(
     1,
     async () => {
-      const page = await desk.index
-        .listEntities({
-          queryOptions: { filter: `PartitionKey eq 'idx' and RowKey ge 'q|' and RowKey lt 'r'` },
-        })
-        .byPage({ maxPageSize: QUEUE_PAGE + 10 })
-        .next();
-      if (page.done === true || page.value.length !== QUEUE_PAGE + 10) throw new Error('short range');
+      const pages = await Promise.all(
+        Array.from({ length: INDEX_SHARDS }, (_, k) =>
+          desk.index
+            .listEntities({
+              queryOptions: { filter: `PartitionKey eq 'x${k}' and RowKey ge 'q|' and RowKey lt 'r'` },
+            })
+            .byPage({ maxPageSize: QUEUE_PAGE + 10 })
+            .next(),
+        ),
+      );
+      const found = pages.reduce((n, p) => n + (p.done === true ? 0 : p.value.length), 0);
+      if (found < QUEUE_PAGE + 10) throw new Error('short range');
     },
     opts,
   );
@@ -302,7 +310,7 @@ async function queueRows(desk: Desk, azurite: Azurite, closed: number, seeded: s
       SECTION,
       `raw range query, ${label}`,
       range,
-      `the queue's query alone: first ${QUEUE_PAGE + 10} q| rows of the index partition`,
+      `the queue's queries alone: the first ${QUEUE_PAGE + 10} q| rows of each of the ${INDEX_SHARDS} index shards, at once`,
     ),
   );
   const head = first;

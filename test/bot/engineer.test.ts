@@ -312,6 +312,26 @@ describe('an engineer works a ticket from the support channel', () => {
     );
   });
 
+  it('a burst of changes on one ticket ends with the root card showing the last of them', async () => {
+    connector.clear();
+    clock.now = et('2026-11-25T12:20:00');
+    const notes = Array.from({ length: 5 }, (_, i) => `Burst note ${i + 1}`);
+    await Promise.all(
+      notes.map((message) =>
+        invoke('staff.note', { ticketId: id, message }, engineer(ALICE, 'Alice', rootId)),
+      ),
+    );
+    await settle();
+    const puts = connector
+      .requests()
+      .filter((x) => x.operation === 'updateActivity' && x.activityId === rootId);
+    expect(puts.length).toBeGreaterThanOrEqual(1);
+    expect(puts.length).toBeLessThanOrEqual(notes.length);
+    const last = cardText(cardsOf(puts[puts.length - 1]?.activity)[0]);
+    for (const note of notes) expect(last).toContain(note);
+    expect(last).toContain(`${id} · P1 · Resolved`);
+  });
+
   it('a staff verb from a customer tenant is refused and recorded, and changes nothing', async () => {
     const before = (await ticket(id)).version;
     const forged = await invoke('staff.reopen', { ticketId: id }, { ...customer() });

@@ -5,7 +5,7 @@ import { DEFAULT_POLICY } from '../../src/policy/default';
 import { silentLogger } from '../../src/log';
 import { SlaEngine } from '../../src/sla';
 import { createTableClients } from '../../src/storage/tables';
-import { TableTicketRepo, tenantPk } from '../../src/storage/ticket-repo';
+import { indexPk, TableTicketRepo, tenantPk } from '../../src/storage/ticket-repo';
 import { TICKET_SCHEMA } from '../../src/storage/entities';
 import { TicketService, type Scope } from '../../src/tickets/service';
 import type { Ticket } from '../../src/tickets/model';
@@ -235,11 +235,68 @@ describe('tickets in Table Storage', () => {
     expect(second.items.map((t) => t.id)).toEqual([p3.id]);
   });
 
+  it('the index is spread over shards: pages of the queue and the due list merge them in order', async () => {
+    const { service, index } = await makeService();
+    const start = Date.parse('2026-11-24T09:00:00-05:00');
+    const filed: Ticket[] = [];
+    for (let i = 0; i < 40; i++) {
+      clock = start + i * 60_000;
+      const priority = i % 3 === 0 ? 'P1' : i % 3 === 1 ? 'P2' : 'P3';
+      filed.push(value(await service.file(aFiling({ priority, title: `ticket ${i}` }))).ticket);
+    }
+    const shards = new Set(filed.map((t) => indexPk(t.id)));
+    expect(shards.size).toBeGreaterThan(3);
+    const byDeadline = [...filed].sort(
+      (a, b) => (a.sla.nextDeadline ?? 0) - (b.sla.nextDeadline ?? 0) || (a.id < b.id ? -1 : 1),
+    );
+    const paged: string[] = [];
+    let next: string | undefined;
+    do {
+      const page = await service.queue(7, next);
+      expect(page.items.length).toBeLessThanOrEqual(7);
+      paged.push(...page.items.map((t) => t.id));
+      next = page.next;
+    } while (next !== undefined);
+    expect(paged).toEqual(byDeadline.map((t) => t.id));
+    const cut = start + 3 * 3_600_000;
+    const expected = [...filed]
+      .filter((t) => (t.sla.nextNoticeAt ?? Infinity) <= cut)
+      .sort((a, b) => (a.sla.nextNoticeAt ?? 0) - (b.sla.nextNoticeAt ?? 0) || (a.id < b.id ? -1 : 1));
+    expect((await service.dueBefore(cut, 1000)).map((d) => d.ticketId)).toEqual(expected.map((t) => t.id));
+    expect((await service.dueBefore(cut, 5)).map((d) => d.ticketId)).toEqual(
+      expected.slice(0, 5).map((t) => t.id),
+    );
+    // Nothing is left in the partition the index used before it was sharded.
+    const old = index.listEntities({ queryOptions: { filter: "PartitionKey eq 'idx'" } });
+    for await (const row of old) throw new Error(`row ${String(row.rowKey)} in the old partition`);
+  });
+
+  it('index rows of the single-partition layout are moved to their shards on start', async () => {
+    const { service, repo, index } = await makeService();
+    clock = Date.parse('2026-11-24T09:00:00-05:00');
+    const { ticket } = value(await service.file(aFiling({ priority: 'P2' })));
+    // Put the ticket's rows back where an older version kept them.
+    const rows = index.listEntities({ queryOptions: { filter: `PartitionKey eq '${indexPk(ticket.id)}'` } });
+    const keep: { rowKey: string; props: Record<string, unknown> }[] = [];
+    for await (const { partitionKey: _p, rowKey, etag: _e, timestamp: _t, ...props } of rows)
+      keep.push({ rowKey: rowKey ?? '', props });
+    for (const { rowKey, props } of keep) {
+      await index.createEntity({ partitionKey: 'idx', rowKey, ...props });
+      await index.deleteEntity(indexPk(ticket.id), rowKey);
+    }
+    await index.createEntity({ partitionKey: 'idx', rowKey: `n|${CONTOSO}`, sv: 1, tenantId: CONTOSO });
+    expect((await service.queue()).items).toEqual([]);
+    expect(await repo.upgradeIndex()).toBe(keep.length + 1);
+    expect((await service.queue()).items.map((t) => t.id)).toEqual([ticket.id]);
+    expect(await repo.tenants()).toEqual([CONTOSO]);
+    expect(await repo.upgradeIndex()).toBe(0);
+  });
+
   it('a stale index row left by a crash is ignored and cleaned', async () => {
     const { service, index } = await makeService();
     const { ticket } = value(await service.file(aFiling({ priority: 'P3' })));
     await index.upsertEntity({
-      partitionKey: 'idx',
+      partitionKey: indexPk(ticket.id),
       rowKey: `q|0000000000001|${ticket.id}`,
       tenantId: CONTOSO,
       ticketId: ticket.id,
@@ -248,7 +305,7 @@ describe('tickets in Table Storage', () => {
     });
     const queue = await service.queue();
     expect(queue.items.map((t) => t.id)).toEqual([ticket.id]);
-    await expect(index.getEntity('idx', `q|0000000000001|${ticket.id}`)).rejects.toMatchObject({
+    await expect(index.getEntity(indexPk(ticket.id), `q|0000000000001|${ticket.id}`)).rejects.toMatchObject({
       statusCode: 404,
     });
   });
