@@ -14,6 +14,7 @@ import type { Logger } from './log';
 import type { Policy } from './policy/schema';
 import { createServer, serveTab, start, type RunningServer } from './server';
 import { registerApi, type Api } from './api';
+import { tabCaller } from './api/auth';
 import { NO_OVERRIDES, type OutageSource, type OverrideSource } from './api/ports';
 import { StatsService } from './stats/service';
 import { TableStatsRepo } from './storage/stats-repo';
@@ -27,6 +28,9 @@ import { OutageNotifier } from './outages/notifier';
 import { randomBytes } from 'node:crypto';
 import { outageRoutes, outageSource, type RouteSpec } from './api/outages';
 import { outageChanged } from './bot/outages';
+import { StaffDirectory } from './staff/directory';
+import { GraphClient, type GraphCredential } from './staff/graph';
+import { ManagedIdentityCredential } from '@azure/identity';
 
 export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'stats', 'outages'] as const;
 export type TableName = (typeof TABLES)[number];
@@ -75,6 +79,36 @@ export interface AppOptions {
   readonly reconcileStats?: boolean;
 }
 
+/** Staff by configured ids, and by Entra group through Graph as the bot (its managed identity or client secret). */
+function staffDirectory(config: Config, log: Logger): StaffDirectory {
+  const { groups, tenantId } = config.staff;
+  const bot = config.bot;
+  const wanted = groups.engineer !== undefined || groups.manager !== undefined;
+  const credential: GraphCredential | undefined =
+    !wanted || tenantId === undefined || bot.mode === 'local'
+      ? undefined
+      : bot.type === 'UserAssignedMSI'
+        ? { kind: 'managed-identity', source: new ManagedIdentityCredential({ clientId: bot.appId }) }
+        : bot.password === undefined
+          ? undefined
+          : {
+              kind: 'client-secret',
+              loginEndpoint: config.graph.loginEndpoint,
+              tenantId,
+              clientId: bot.appId,
+              clientSecret: bot.password,
+            };
+  const graph =
+    credential === undefined ? undefined : new GraphClient({ endpoint: config.graph.endpoint, credential });
+  if (wanted && graph === undefined) {
+    // loadConfig refuses this outside local mode.
+    log.warn(
+      'local mode: STAFF_ENGINEER_GROUP/STAFF_MANAGER_GROUP are ignored (reading groups needs the bot identity, BOT_ID); only STAFF_ENGINEERS and STAFF_MANAGERS are staff',
+    );
+  }
+  return new StaffDirectory({ config, graph, log });
+}
+
 /** Builds the app, opens storage (starting embedded Azurite when configured) and listens. */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, policy, log } = options;
@@ -89,6 +123,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
   let running: RunningServer | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let staff: StaffDirectory | undefined;
   try {
     const background = new Background(log);
     const repo = new TableTicketRepo({
@@ -129,6 +164,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       outbound,
       background,
       outages: new OutageService({ repo: outageRepo, policy, now }),
+      staff: staffDirectory(config, log),
     };
     listeners.push(onTicketChanged(deps));
     const notices = new OutageNotifier({
@@ -153,10 +189,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     timer?.unref();
     const stats = new StatsService({ repo: new TableStatsRepo(table('stats')), engine, tickets, background });
     listeners.push(stats.listener());
+    deps.staff.start();
+    staff = deps.staff;
     const bot = createBot(adapter, deps);
     const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
+    const directory = deps.staff;
     const api = await registerApi(server, {
       config,
+      staffRole: (tenantId, userId, name) => directory.resolve(tabCaller(tenantId, userId, name)),
       policy,
       engine,
       tickets,
@@ -206,6 +246,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         stopped = true;
         clearInterval(timer);
         await listening.stop();
+        await deps.staff.stop();
         await background.drain();
         await storage.close();
       },
@@ -213,6 +254,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   } catch (err) {
     clearInterval(timer);
     await running?.stop();
+    await staff?.stop();
     await storage.close();
     throw err;
   }

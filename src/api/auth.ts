@@ -11,7 +11,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import type { Config } from '../config';
-import { staffMember } from '../bot/deps';
+import type { Caller } from '../bot/teams';
 
 /** The delegated scope the tab's token must carry (Teams SSO: "access_as_user"). */
 export const API_SCOPE = 'access_as_user';
@@ -56,8 +56,31 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 /** Clock skew allowed on exp/nbf, as Entra's own libraries do. */
 const SKEW_SECONDS = 300;
 
+/** The staff role of a user of a tenant (configured ids, then Entra groups), or undefined. */
+export type StaffRole = (
+  tenantId: string,
+  userId: string,
+  name: string,
+) => Promise<{ readonly role: 'engineer' | 'manager'; readonly name: string } | undefined>;
+
+/** A tab user as the staff directory sees callers (it reads tenant, object id and name). */
+export function tabCaller(tenantId: string, userId: string, name: string): Caller {
+  return {
+    tenantId,
+    userId,
+    aadObjectId: userId,
+    name,
+    zone: undefined,
+    conversationId: 'tab',
+    conversationType: 'tab',
+    serviceUrl: '',
+  };
+}
+
 export interface TokenCheckOptions {
   readonly config: Config;
+  /** Who is staff: the app's staff directory (configured ids, Entra groups). */
+  readonly staffRole: StaffRole;
   /** The keys: Entra's JWKS (remote) or the local issuer's public key. */
   readonly keys: JWTVerifyGetKey;
   /** Accepted audiences. */
@@ -116,7 +139,7 @@ export class TokenChecker {
     if (String(claims['tid']).toLowerCase() !== tid) throw new AuthError(401, 'tid changed');
     const userId = String(claims['oid']).toLowerCase();
     const name = typeof claims['name'] === 'string' ? claims['name'].slice(0, 120) : '';
-    const staff = staffMember(this.o.config, tid, userId);
+    const staff = await this.o.staffRole(tid, userId, name);
     if (staff !== undefined) return { tenantId: tid, userId, name: staff.name, role: staff.role };
     const customerName = this.o.config.customers.get(tid);
     if (customerName !== undefined)

@@ -19,7 +19,7 @@ import {
 import { monthMinus, monthOf } from '../stats/figures';
 import type { StatsService } from '../stats/service';
 import { normaliseId, type Scope, type TicketService } from '../tickets/service';
-import { keysFor, TokenChecker, type Principal } from './auth';
+import { keysFor, TokenChecker, type Principal, type StaffRole } from './auth';
 import { LOCAL_AUDIENCE, LocalIssuer, personasOf } from './local-sign-in';
 import type { OutageSource, OverrideSource } from './ports';
 import { ANYONE, ApiRouter, badRequest, notFound, ok, STAFF, type ApiResponse } from './router';
@@ -27,6 +27,8 @@ import { ticketDetail, ticketRow, type TicketRow } from './views';
 
 export interface ApiDeps {
   readonly config: Config;
+  /** Who is staff (the app's staff directory). */
+  readonly staffRole: StaffRole;
   readonly policy: Policy;
   readonly engine: SlaEngine;
   readonly tickets: TicketService;
@@ -122,6 +124,7 @@ export async function registerApi(server: restify.Server, deps: ApiDeps): Promis
   const localIssuer = config.tabAuth.mode === 'local' ? await LocalIssuer.create() : undefined;
   const checker = new TokenChecker({
     config,
+    staffRole: deps.staffRole,
     keys: keysFor(config, localIssuer?.publicJwk),
     audiences: config.tabAuth.mode === 'entra' ? config.tabAuth.audiences : [LOCAL_AUDIENCE],
     ...(deps.wallClock === undefined ? {} : { wallClock: deps.wallClock }),

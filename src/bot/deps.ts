@@ -15,6 +15,7 @@ import type { Background } from '../background';
 import type { AuditLog } from '../storage/audit';
 import type { MessageRefs } from '../storage/messages';
 import type { Settings } from '../storage/settings';
+import type { StaffDirectory } from '../staff/directory';
 import type { Outbound } from './outbound';
 import { callerOf, type Caller } from './teams';
 
@@ -38,6 +39,8 @@ export interface BotDeps {
   readonly outbound: Outbound;
   readonly background: Background;
   readonly outages: OutageService;
+  /** Who is support staff (configured ids, then Entra groups): `await deps.staff.resolve(caller)`. */
+  readonly staff: StaffDirectory;
 }
 
 export interface Staff {
@@ -46,27 +49,16 @@ export interface Staff {
   readonly name: string;
 }
 
-/** A user as support staff: the staff tenant and a configured engineer or manager id (bot and tab API alike). */
-export function staffMember(
-  config: Config,
-  tenantId: string,
-  objectId: string | undefined,
-): { readonly role: Staff['role']; readonly name: string } | undefined {
-  const tenant = config.staff.tenantId;
-  if (tenant === undefined || tenantId !== tenant) return undefined;
-  const id = (objectId ?? '').toLowerCase();
-  const manager = config.staff.managers.get(id);
-  if (manager !== undefined) return { role: 'manager', name: manager };
-  const engineer = config.staff.engineers.get(id);
-  if (engineer !== undefined) return { role: 'engineer', name: engineer };
-  return undefined;
-}
-
 /** The caller as support staff: the staff tenant and a configured engineer or manager id. */
-export function staffOf(caller: Caller | undefined, config: Config): Staff | undefined {
-  if (caller === undefined) return undefined;
-  const member = staffMember(config, caller.tenantId, caller.aadObjectId);
-  return member === undefined ? undefined : { caller, ...member };
+export function staffOf(caller: Caller | undefined, config: Pick<Config, 'staff'>): Staff | undefined {
+  const tenant = config.staff.tenantId;
+  if (caller === undefined || tenant === undefined || caller.tenantId !== tenant) return undefined;
+  const id = (caller.aadObjectId ?? '').toLowerCase();
+  const manager = config.staff.managers.get(id);
+  if (manager !== undefined) return { caller, role: 'manager', name: manager };
+  const engineer = config.staff.engineers.get(id);
+  if (engineer !== undefined) return { caller, role: 'engineer', name: engineer };
+  return undefined;
 }
 
 export interface Customer {

@@ -14,7 +14,7 @@ import { OUTAGE_ID, type OutageActed } from '../outages/service';
 import { localInstant, monthOf } from '../outages/time';
 import type { Result } from '../tickets/errors';
 import type { Actor } from '../tickets/model';
-import { customerOf, notCustomerText, sendCard, staffOf, type BotDeps, type Staff } from './deps';
+import { customerOf, notCustomerText, sendCard, type BotDeps, type Staff } from './deps';
 import { isGone } from './outbound';
 import { callerOf, type Caller } from './teams';
 
@@ -327,7 +327,7 @@ async function registerManagers(
   deps: BotDeps,
   caller: Caller | undefined,
 ): Promise<void> {
-  const staff = staffOf(caller, deps.config);
+  const staff = await deps.staff.resolve(caller);
   if (caller === undefined || staff?.role !== 'manager') {
     await refused(
       context,
@@ -379,7 +379,7 @@ export function register(app: Application, deps: BotDeps): void {
   });
   const answer = async (context: TurnContext, form: boolean): Promise<void> => {
     const caller = callerOf(context.activity);
-    const staff = staffOf(caller, deps.config);
+    const staff = await deps.staff.resolve(caller);
     if (staff !== undefined) {
       await sendCard(context, form ? await formCard(deps) : await statusCard(deps, { staff: true }));
       return;
@@ -396,7 +396,7 @@ export function register(app: Application, deps: BotDeps): void {
 
   app.adaptiveCards.actionExecute('outage.status', async (context) => {
     const caller = callerOf(context.activity);
-    if (staffOf(caller, deps.config) !== undefined) return statusCard(deps, { staff: true });
+    if ((await deps.staff.resolve(caller)) !== undefined) return statusCard(deps, { staff: true });
     const customer = customerOf(context, deps);
     if (customer === undefined) return notCustomerText(deps.contact);
     return statusCard(deps, { staff: false, zone: customer.caller.zone });
@@ -407,7 +407,7 @@ export function register(app: Application, deps: BotDeps): void {
       work: (context: TurnContext, staff: Staff, data: unknown) => Promise<AdaptiveCard | string>,
     ) =>
     async (context: TurnContext, _state: unknown, data: unknown): Promise<AdaptiveCard | string> => {
-      const staff = staffOf(callerOf(context.activity), deps.config);
+      const staff = await deps.staff.resolve(callerOf(context.activity));
       if (staff === undefined) {
         const target = outageRef.safeParse(data);
         await refused(

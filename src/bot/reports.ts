@@ -8,7 +8,7 @@ import type { AdaptiveCard } from '../cards/types';
 import { monthOf, parseMonth, previousMonth } from '../outages/time';
 import { customerReport, REPORT_LOOKBACK_MS } from '../reports/customer';
 import { monthBounds } from '../sla';
-import { customerOf, notCustomerText, sendCard, staffOf, type BotDeps, type Customer } from './deps';
+import { customerOf, notCustomerText, sendCard, type BotDeps, type Customer } from './deps';
 import { callerOf, messageText } from './teams';
 
 export const REPORT_COMMAND =
@@ -41,7 +41,7 @@ async function answer(
   deps: BotDeps,
   asked: string | undefined,
 ): Promise<AdaptiveCard | string> {
-  if (staffOf(callerOf(context.activity), deps.config) !== undefined)
+  if ((await deps.staff.resolve(callerOf(context.activity))) !== undefined)
     return 'Customers’ SLA reports are in the SLA Desk tab (Reports), where you pick the customer; "outages" shows this month’s availability.';
   const customer = customerOf(context, deps);
   if (customer === undefined) return notCustomerText(deps.contact);
