@@ -107,7 +107,9 @@ describe('the outage API', () => {
   it('an engineer records an outage; bad input is a 400 naming the field and records nothing', async () => {
     clock.now = et('2026-11-25 12:10');
     const bad: [unknown, string][] = [
-      [{ start: '2026-11-25T12:00', affected: 'Calling' }, 'start'],
+      [{ start: '25/11/2026 12:00', affected: 'Calling' }, 'start'],
+      [{ start: '2026-03-08T02:30', affected: 'Calling' }, 'start'],
+      [{ start: '2026-11-25T12:00:00', affected: 'Calling' }, 'start'],
       [{ start: '2026-11-25T12:00:00-05:00', end: '2026-11-25T11:00:00-05:00', affected: 'Calling' }, 'end'],
       [{ start: '2026-11-25T12:00:00-05:00', affected: 'x'.repeat(501) }, 'affected'],
       [
