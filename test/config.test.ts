@@ -7,6 +7,8 @@ const AZURE = {
   NODE_ENV: 'production',
   HOST: '0.0.0.0',
   TABLES_ENDPOINT: 'https://acct.table.core.windows.net',
+  // Production needs the tab's SSO app: the tab API checks its tokens (and refuses to start without it).
+  AAD_APP_CLIENT_ID: '5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e',
 };
 
 describe('the bot identity', () => {

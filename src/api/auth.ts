@@ -51,7 +51,8 @@ export function issuersFor(tenantId: string, mode: Config['tabAuth']['mode']): s
     : [`https://login.microsoftonline.com/${tenantId}/v2.0`, `https://sts.windows.net/${tenantId}/`];
 }
 
-const TENANT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A tenant id as it may appear in an issuer (Entra's are GUIDs; the Agents Playground's is GUID-like). */
+const TENANT = /^[0-9a-f][0-9a-f-]{7,63}$/;
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 /** Clock skew allowed on exp/nbf, as Entra's own libraries do. */
 const SKEW_SECONDS = 300;
