@@ -106,4 +106,27 @@ describeBrowser('outages and reports in the tab', () => {
     await axe(page);
     await page.close();
   });
+
+  it('a customer opening the availability view sees whether the service is up, and the ongoing outage', async () => {
+    const page = await open(`customer:${CONTOSO}`, 'availability');
+    await page.locator('[data-testid="service-status"][data-up="true"]').waitFor();
+    await page.close();
+    const recorded = await app.deps.outages.record(
+      { id: 'aad-eddie', name: 'Eddie Engineer', role: 'engineer' },
+      {
+        start: et('2026-11-25 12:20'),
+        end: null,
+        affected: 'Voicemail in Europe',
+        cause: 'Disk full on vm-3',
+      },
+    );
+    expect(recorded.ok).toBe(true);
+    const again = await open(`customer:${CONTOSO}`, 'availability');
+    const banner = again.locator('[data-testid="service-status"][data-up="false"]');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('An outage is ongoingVoicemail in Europe, since');
+    expect(await again.content()).not.toContain('Disk full');
+    await axe(again);
+    await again.close();
+  });
 });

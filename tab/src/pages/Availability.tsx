@@ -24,6 +24,7 @@ import { useApi } from '../api/useApi';
 import { ShareBars } from '../components/Charts';
 import { Empty, ErrorState, Loading, When } from '../components/Bits';
 import { useSession } from '../components/Zone';
+import { ServiceStatus } from '../components/ServiceStatus';
 
 const useStyles = makeStyles({
   cards: {
@@ -73,6 +74,7 @@ export function Availability() {
           </Select>
         </Field>
       </div>
+      <ServiceStatus />
       <div className={s.cards}>
         <Card>
           <CardHeader
