@@ -251,7 +251,20 @@ describe('the Teams app package (npm run package)', () => {
     const personal = bot?.commandLists
       .find((l) => l.scopes.includes('personal'))
       ?.commands.map((c) => c.title);
-    expect(personal).toEqual(['new ticket', 'my tickets', 'status', 'escalate', 'outage', 'on-call', 'help']);
+    expect(personal).toEqual([
+      'new ticket',
+      'my tickets',
+      'status',
+      'escalate',
+      'outage',
+      'on-call',
+      'report',
+      'help',
+    ]);
+    const team = bot?.commandLists.find((l) => l.scopes.includes('team'))?.commands.map((c) => c.title);
+    expect(team).toEqual(
+      expect.arrayContaining(['use this channel for support', 'use this channel for managers']),
+    );
   });
 
   describe('icons', () => {
