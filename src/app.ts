@@ -17,8 +17,14 @@ import { SlaEngine, type Instant } from './sla';
 import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
 import { TicketService } from './tickets/service';
+import { TableOutbox } from './storage/outbox';
+import { TableOverrides } from './oncall/overrides';
+import { Watcher } from './watcher/watcher';
+import { realClock, type AppClock } from './watcher/clock';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 
-export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'messages'] as const;
+export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'messages', 'outbox'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -29,6 +35,9 @@ export interface App {
   /** Work that continues after requests are answered; tests drain it. */
   readonly background: Background;
   readonly deps: BotDeps;
+  /** The deadline watcher and its outbox (tests run passes by hand). */
+  readonly watcher: Watcher;
+  readonly outbox: TableOutbox;
   /** Listening address, once started. */
   readonly url: string;
   stop(): Promise<void>;
@@ -40,6 +49,8 @@ export interface AppOptions {
   readonly log: Logger;
   /** The clock; the real one unless a test or the simulated clock drives it. */
   readonly now?: () => Instant;
+  /** Clock ms per real ms (the simulated clock's speed), for leases and backoff; 1 by default. */
+  readonly speed?: number;
   /** Token authority endpoints and credentials for the bot (tests point them at loopback stand-ins). */
   readonly botAuth?: AdapterOptions;
 }
@@ -48,6 +59,7 @@ export interface AppOptions {
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, policy, log } = options;
   const now = options.now ?? (() => Date.now());
+  const clock: AppClock = options.now === undefined ? realClock : { now, speed: options.speed ?? 1 };
   const engine = new SlaEngine(policy);
   const names = TABLES.map((t) => `${config.tablePrefix}${t}`);
   const storage = await createTableClients(config.storage, names, log);
@@ -95,9 +107,26 @@ export async function startApp(options: AppOptions): Promise<App> {
       background,
     };
     listeners.push(onTicketChanged(deps));
-    const bot = createBot(adapter, deps);
+    const outbox = new TableOutbox(table('outbox'));
+    const overrides = new TableOverrides(table('settings'));
+    const watcher = new Watcher({
+      bot: deps,
+      outbox,
+      overrides,
+      clock,
+      instanceId: config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    });
+    // A change that makes something due at once (a P1 to page or announce) is handled now, not at the next pass.
+    listeners.push((ticket) => {
+      const next = ticket.sla.nextNoticeAt;
+      if (next !== null && next <= now()) watcher.kick(ticket.id);
+      return Promise.resolve();
+    });
+
+    const bot = createBot(adapter, deps, { overrides, watcher });
     const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
     running = await start(server, config.host, config.port);
+    watcher.start();
     const listening = running;
     let stopped = false;
     return {
@@ -107,10 +136,13 @@ export async function startApp(options: AppOptions): Promise<App> {
       storage,
       background,
       deps,
+      watcher,
+      outbox,
       url: listening.url,
       async stop() {
         if (stopped) return;
         stopped = true;
+        await watcher.stop();
         await listening.stop();
         await background.drain();
         await storage.close();

@@ -11,7 +11,6 @@ import type { Ticket, TicketEvent } from '../tickets/model';
 import { callerOf } from './teams';
 import { staffOf, targetLines, type BotDeps } from './deps';
 import { isGone } from './outbound';
-import { needsPage, page } from './paging';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 
@@ -78,8 +77,8 @@ export function onTicketChanged(
 ): (ticket: Ticket, events: readonly TicketEvent[]) => Promise<void> {
   return (ticket, events) => {
     deps.background.run(`ticket:${ticket.id}`, `syncing ${ticket.id}`, async () => {
+      // P1 pages and announcements go through the watcher's outbox (src/watcher), exactly once.
       const latest = await syncThread(deps, ticket, events);
-      if (needsPage(deps, latest, events)) await page(deps, latest);
       const chat = ticket.customerChat;
       if (chat === undefined) return;
       for (const e of events.filter(isForCustomer)) {

@@ -8,8 +8,9 @@ import * as welcome from './welcome';
 import { registerChannel } from './channel';
 import * as staff from './staff';
 import { registerPaging } from './paging';
+import { registerOnCall, type OnCallDeps } from './oncall';
 
-export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
+export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDeps): Application {
   const app = new Application<TurnState>({
     adapter,
     botAppId: deps.config.bot.mode === 'authenticated' ? deps.config.bot.appId : '',
@@ -19,6 +20,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
     turnStateFactory: () => new TurnState(),
   });
   registerChannel(app, deps);
+  registerOnCall(app, deps, oncall);
   staff.register(app, deps);
   registerPaging(app, deps);
   welcome.register(app, deps);

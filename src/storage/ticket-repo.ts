@@ -483,6 +483,12 @@ export class TableTicketRepo implements TicketRepo {
     return lists.flat().sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
+  async dueTickets(t: Instant, limit: number): Promise<Ticket[]> {
+    const rows = await this.range(this.index, IDX, 'd|', `d|${timeKey(t)}~`, limit);
+    const heads = await Promise.all(rows.map((r) => this.verify(r)));
+    return heads.filter((h): h is Ticket => h !== null);
+  }
+
   async dueBefore(t: Instant, limit: number): Promise<DueEntry[]> {
     const rows = await this.range(this.index, IDX, 'd|', `d|${timeKey(t)}~`, limit);
     return rows.map((r) => ({

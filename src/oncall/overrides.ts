@@ -1,0 +1,51 @@
+// On-call overrides in Table Storage (settings table, partition `oncall`), shared by every instance.
+// One entity per override; expired ones are removed when read.
+import { RestError, type TableClient } from '@azure/data-tables';
+import { randomBytes } from 'node:crypto';
+import type { Instant } from '../sla';
+import { odata, timeKey } from '../storage/keys';
+import type { Override } from './schedule';
+
+const PK = 'oncall';
+/** Expired overrides are kept this long (for "who was on call" questions), then removed. */
+const KEEP_MS = 7 * 86_400_000;
+
+export interface OverrideStore {
+  add(o: Override): Promise<void>;
+  /** Overrides that have not ended before `now - 7 days`. */
+  list(now: Instant): Promise<Override[]>;
+}
+
+export class TableOverrides implements OverrideStore {
+  constructor(private readonly table: TableClient) {}
+
+  async add(o: Override): Promise<void> {
+    await this.table.createEntity({
+      partitionKey: PK,
+      rowKey: `o|${timeKey(o.setAt)}|${randomBytes(4).toString('hex')}`,
+      sv: 1,
+      doc: JSON.stringify(o),
+    });
+  }
+
+  async list(now: Instant): Promise<Override[]> {
+    const out: Override[] = [];
+    const old: string[] = [];
+    const iter = this.table.listEntities<{ doc: string }>({
+      queryOptions: { filter: `PartitionKey eq ${odata(PK)}` },
+    });
+    for await (const e of iter) {
+      const o = JSON.parse(e.doc) as Override;
+      if (o.until < now - KEEP_MS) old.push(e.rowKey ?? '');
+      else out.push(o);
+    }
+    await Promise.all(
+      old.map((rk) =>
+        this.table.deleteEntity(PK, rk).catch((err: unknown) => {
+          if (!(err instanceof RestError && err.statusCode === 404)) throw err;
+        }),
+      ),
+    );
+    return out;
+  }
+}
