@@ -16,12 +16,13 @@ import type { OverrideStore } from '../oncall/overrides';
 import { onCallWith } from '../oncall/schedule';
 import type { OutboxEntry, Progress, TableOutbox } from '../storage/outbox';
 import type { AppClock } from './clock';
+import { shuffle } from './shuffle';
 import { backoffMs, rateWindows, RateLimiter, retryAfterMs, statusOf, THREAD_WINDOWS } from './limits';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 /** Lanes worked on at once by one instance. */
-const LANES_AT_ONCE = 8;
-/** A send is started only with this much real time left on the claim (instances' clocks may differ by seconds). */
+const LANES_AT_ONCE = 16;
+/** A send is started only with this much real time left on the claim (a quarter of it at most): instances' clocks may differ by seconds. */
 const LEASE_MARGIN_MS = 15_000;
 
 /** The claim ran out (or another instance took the entry): stop without touching it. */
@@ -70,13 +71,16 @@ export class Delivery {
   /** Delivers what is ready now; returns the number of entries finished. */
   async drain(): Promise<number> {
     const rows = await this.d.outbox.ready(this.d.clock.now(), 1000);
-    const lanes = [...new Set(rows.map((r) => r.lane))];
+    // Lanes in random order: instances draining at once then rarely contend for the same lane.
+    const lanes = shuffle([...new Set(rows.map((r) => r.lane))]);
     let finished = 0;
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < lanes.length) {
         const lane = lanes[next++];
-        if (lane !== undefined) finished += await this.lane(lane);
+        if (lane === undefined) continue;
+        const n = await this.lane(lane);
+        finished += n;
       }
     };
     await Promise.all(Array.from({ length: Math.min(LANES_AT_ONCE, lanes.length) }, worker));
@@ -165,8 +169,8 @@ export class Delivery {
 
   /** Throws LostClaim unless the claim still has room for a send (clock skew between instances included). */
   private guard(entry: OutboxEntry): void {
-    if (this.d.clock.now() > entry.leaseUntil - this.span(LEASE_MARGIN_MS))
-      throw new LostClaim('lease ran out');
+    const margin = Math.min(LEASE_MARGIN_MS, this.leaseMs() / 4);
+    if (this.d.clock.now() > entry.leaseUntil - this.span(margin)) throw new LostClaim('lease ran out');
   }
 
   private async record(holder: { entry: OutboxEntry }, progress: Progress): Promise<void> {
@@ -234,8 +238,8 @@ export class Delivery {
     const thread = ticket.thread;
     if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
     const summary = `${ticket.id}: warning ${target} ${percent}`;
-    // The root card first (its state turns at risk / breached): an update, harmless to repeat.
-    if (holder.entry.progress['card'] === undefined) {
+    // The root card first when its state turns (at risk, breached): an update, harmless to repeat.
+    if (percent >= bot.policy.warnings.atRiskFrom) {
       this.guard(holder.entry);
       try {
         await this.post(ticket, async () => {

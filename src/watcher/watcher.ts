@@ -11,12 +11,13 @@ import type { OverrideStore } from '../oncall/overrides';
 import type { NewEntry, ReadyRow, TableOutbox } from '../storage/outbox';
 import type { AppClock } from './clock';
 import { Delivery } from './delivery';
+import { shuffle } from './shuffle';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 /** Due tickets read per round of a pass. */
 const BATCH = 100;
 /** Tickets scheduled at once. */
-const PARALLEL = 8;
+const PARALLEL = 16;
 /** A page whose whole chain ended this long ago is not started any more (an upgrade, a long outage). */
 const STALE_PAGE_MS = 60 * 60_000;
 
@@ -121,8 +122,11 @@ export class Watcher {
     const now = this.d.clock.now();
     let due = 0;
     let scheduled = 0;
+    let delivered = 0;
     for (let round = 0; round < 50; round++) {
-      const tickets = await this.d.bot.tickets.dueTickets(now, BATCH);
+      // Instances read the same due rows: each works them in its own random order, so that they rarely
+      // race on one ticket (the loser of a race finds the row gone or the key recorded, and moves on).
+      const tickets = shuffle(await this.d.bot.tickets.dueTickets(now, BATCH));
       due += tickets.length;
       let next = 0;
       let roundScheduled = 0;
@@ -131,7 +135,8 @@ export class Watcher {
           const t = tickets[next++];
           if (t === undefined) continue;
           try {
-            roundScheduled += await this.schedule(t, now);
+            const n = await this.schedule(t, now);
+            roundScheduled += n;
           } catch (err) {
             this.d.bot.log.warn('watcher: could not schedule', {
               ticket: t.id,
@@ -142,9 +147,12 @@ export class Watcher {
       };
       await Promise.all(Array.from({ length: Math.min(PARALLEL, tickets.length) }, worker));
       scheduled += roundScheduled;
+      const sent = await this.delivery.drain();
+      delivered += sent;
       if (tickets.length < BATCH || roundScheduled === 0) break;
     }
-    const delivered = await this.delivery.drain();
+    if (scheduled > 0 || delivered > 0)
+      this.d.bot.log.info('watcher pass', { instance: this.d.instanceId, due, scheduled, delivered });
     return { due, scheduled, delivered };
   }
 
