@@ -238,11 +238,15 @@ it('three instances, one killed and restarted: every warning and page exactly on
     status: 503,
     only: ['replyToActivity', 'updateActivity', 'sendToConversation', 'createConversation'],
   });
+  // Kill once the failures are under way (a 503 served, and a second for answers already sent to arrive).
+  const failing = Date.now() + 20_000;
+  while (!connector.requests().some((r) => r.status === 503) && Date.now() < failing)
+    await new Promise((r) => setTimeout(r, 50));
+  expect(connector.requests().some((r) => r.status === 503)).toBe(true);
   await new Promise((r) => setTimeout(r, 1000));
   children.get('b')?.kill('SIGKILL');
   await new Promise((r) => setTimeout(r, 300));
   connector.clearFaults();
-  expect(connector.requests().some((r) => r.status === 503)).toBe(true);
   await startInstance('b', anchor, 0);
 
   const seen = (): Set<string> => new Set(observed().map((o) => o.key));
