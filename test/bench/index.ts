@@ -6,12 +6,14 @@ import { botBench } from './bot';
 import { slaBench } from './sla';
 import { staffBench } from './staff';
 import { storageBench } from './storage';
+import { watcherBench } from './watcher';
 
 const SECTIONS: Readonly<Record<string, Section>> = {
   sla: slaBench,
   storage: storageBench,
   bot: botBench,
   staff: staffBench,
+  watcher: watcherBench,
 };
 
 /** Rows where other processes took at least this many cores are flagged as contended. */
