@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     config,
     policy,
     log,
-    ...(clock === undefined ? {} : { now: clock.now, speed: clock.speed }),
+    ...(clock === undefined ? {} : { now: () => clock.now(), speed: clock.speed }),
   });
   log.info(`listening on ${app.url} (policy "${policy.name}", zone ${policy.timeZone})`);
   let stopping = false;

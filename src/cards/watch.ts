@@ -51,7 +51,7 @@ function rootActions(view: RootView): { set: Element | undefined; actions: reado
  */
 export function warningCard(v: WarningView): AdaptiveCard {
   const t = v.root.ticket;
-  const zone = `${v.root.policy.timeZoneLabel}`;
+  const zone = v.root.policy.timeZoneLabel;
   const dueText = `${when(v.due, v.root.policy.timeZone, v.root.now)} ${zone}`;
   const breach = v.percent >= 100;
   const { tag, entities } = mentionOf(v.who);

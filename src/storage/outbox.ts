@@ -107,7 +107,7 @@ function entryFrom(e: Record<string, unknown> & { etag?: string }): OutboxEntry 
   };
 }
 
-function entryProps(e: Omit<OutboxEntry, 'etag'>): TableEntity<Record<string, unknown>> {
+function entryProps(e: Omit<OutboxEntry, 'etag'>): TableEntity {
   return {
     partitionKey: PK,
     rowKey: entryRk(e.lane, e.key),
@@ -133,7 +133,7 @@ function entryProps(e: Omit<OutboxEntry, 'etag'>): TableEntity<Record<string, un
   };
 }
 
-function readyProps(e: Omit<OutboxEntry, 'etag'>): TableEntity<Record<string, unknown>> {
+function readyProps(e: Omit<OutboxEntry, 'etag'>): TableEntity {
   return {
     partitionKey: PK,
     rowKey: readyRk(e.readyAt, e.lane, e.key),

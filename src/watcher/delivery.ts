@@ -142,17 +142,15 @@ export class Delivery {
       const delay = backoffMs(holder.entry.attempts, status, retryAfterMs(err));
       const message = `${status === undefined ? '' : `${status} `}${err instanceof Error ? err.message : String(err)}`;
       const stuck = holder.entry.attempts >= this.d.bot.config.watcher.stuckAttempts;
-      (stuck ? this.log.error : this.log.warn).call(
-        this.log,
-        `outbox: delivery failed${stuck ? ' (stuck)' : ''}`,
-        {
-          lane: entry.lane,
-          key: entry.key,
-          attempts: holder.entry.attempts,
-          retryInMs: delay,
-          error: message.slice(0, 300),
-        },
-      );
+      const fields = {
+        lane: entry.lane,
+        key: entry.key,
+        attempts: holder.entry.attempts,
+        retryInMs: delay,
+        error: message.slice(0, 300),
+      };
+      if (stuck) this.log.error('outbox: delivery failed (stuck)', fields);
+      else this.log.warn('outbox: delivery failed', fields);
       // A failure with an HTTP answer did not post; without one (a broken connection) the outcome is unknown.
       const unknown = status === undefined && !(err instanceof NotReady);
       const back = await this.d.outbox.retryAt(

@@ -109,13 +109,18 @@ export class Watcher {
       do {
         this.again = false;
         report = await this.once();
-      } while (this.again && !this.stopped);
+      } while (this.wantsAgain());
       return report;
     };
     this.running = run().finally(() => {
       this.running = null;
     });
     return this.running;
+  }
+
+  /** Another pass was asked for while this one ran (read through a method: it changes across awaits). */
+  private wantsAgain(): boolean {
+    return this.again && !this.stopped;
   }
 
   private async once(): Promise<PassReport> {

@@ -115,8 +115,8 @@ function startInstance(name: string, anchor: number, aheadMs: number): Promise<C
         resolve(child);
       }
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('exit', (code, signal) => {
       if (signal !== 'SIGKILL' && code !== 0) lines.push(`exited ${String(code)} ${String(signal)}\n`);
     });
@@ -208,7 +208,7 @@ function schedule(tickets: readonly Ticket[]): Map<string, number> {
 
 function observed(): { key: string; thread: string; at: number }[] {
   return connector.sent().map((r) => {
-    const summary = String(r.activity?.summary ?? '');
+    const summary = r.activity?.summary ?? '';
     const inThread = r.conversationId?.startsWith(CHANNEL) === true;
     return { key: inThread ? summary : `${summary} (1:1)`, thread: r.conversationId ?? '', at: r.at };
   });
