@@ -37,6 +37,7 @@ beforeAll(async () => {
       STAFF_ENGINEERS: `${ALICE}=Alice Engineer;${BOB}=Bob Engineer;${CAROL}=Carol Engineer`,
       STAFF_MANAGERS: `${MARY}=Mary Manager`,
       P1_RESPONDERS: `${ALICE};${CAROL}`,
+      OUTBOX_STUCK_ATTEMPTS: '2',
       ONCALL_ROTATION: JSON.stringify({
         start: '2026-11-23',
         handover: '09:00',
@@ -428,4 +429,47 @@ describe('delivery when Teams throttles and fails', () => {
         expect((times[i] ?? 0) - (times[i - 7] ?? 0)).toBeGreaterThanOrEqual(1000);
     expect(app.watcher.delivery.metrics.inDoubt).toBe(0);
   }, 60_000);
+
+  it('a delivery that keeps failing is kept, shown to staff as stuck, retried, and delivered once Teams recovers', async () => {
+    const real0 = Date.now();
+    const sim0 = et('2026-12-10T12:00:00');
+    Object.defineProperty(clock, 'now', {
+      get: () => sim0 + (Date.now() - real0),
+      set: () => undefined,
+      configurable: true,
+    });
+    const t = await seed('P2', sim0);
+    const start = sim0 + 60 * MIN; // 50 %
+    Object.defineProperty(clock, 'now', {
+      get: () => start + (Date.now() - real0),
+      set: () => undefined,
+      configurable: true,
+    });
+    connector.failNext(1_000, { status: 502, only: 'replyToActivity' });
+    const deadline = Date.now() + 40_000;
+    const stuck = async (): Promise<boolean> =>
+      (await app.watcher.pendingDeliveries()).some((r) => r.lane === t.id && r.attempts >= 2);
+    while (!(await stuck()) && Date.now() < deadline) {
+      await app.watcher.pass();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // Teams recovers; no pass runs until staff have looked.
+    connector.clearFaults();
+    connector.clear();
+    const res = await post(
+      `${app.url}/api/messages`,
+      channelMessage({ ...engineer(ALICE, 'Alice'), text: 'stuck deliveries' }),
+    );
+    expect(res.status).toBe(200);
+    const reply = await connector.waitFor((r) => typeof r.activity?.text === 'string');
+    expect(reply.activity?.text).toContain('1 stuck delivery (still retried, never dropped):');
+    expect(reply.activity?.text).toContain(`${t.id} w\\|response\\|050`);
+    expect(reply.activity?.text).toContain('502');
+    while (warnings(t.id).length === 0 && Date.now() < deadline + 30_000) {
+      await app.watcher.pass();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(warnings(t.id)).toEqual(['response 50']);
+    expect((await app.watcher.pendingDeliveries()).some((r) => r.lane === t.id)).toBe(false);
+  }, 90_000);
 });
