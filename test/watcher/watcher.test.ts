@@ -462,9 +462,13 @@ describe('delivery when Teams throttles and fails', () => {
     );
     expect(res.status).toBe(200);
     const reply = await connector.waitFor((r) => typeof r.activity?.text === 'string');
-    expect(reply.activity?.text).toContain('1 stuck delivery (still retried, never dropped):');
-    expect(reply.activity?.text).toContain(`${t.id} w\\|response\\|050`);
-    expect(reply.activity?.text).toContain('502');
+    // Earlier tickets' work-around warnings came due too and fail the same way: all are listed.
+    expect(reply.activity?.text).toMatch(/^\d+ stuck deliver(?:y|ies) \(still retried, never dropped\):/);
+    expect(reply.activity?.text).toMatch(
+      new RegExp(
+        `- ${t.id} w\\\\\\|response\\\\\\|050: \\d+ attempts, next try [^;]+; last error: 502 Injected 502\\.`,
+      ),
+    );
     while (warnings(t.id).length === 0 && Date.now() < deadline + 30_000) {
       await app.watcher.pass();
       await new Promise((r) => setTimeout(r, 200));
