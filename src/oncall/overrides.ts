@@ -16,6 +16,16 @@ export interface OverrideStore {
   list(now: Instant): Promise<Override[]>;
 }
 
+/** An override as the tab's on-call page reads it (the shape of the tab API's OverrideSource). */
+export interface OverrideSpan {
+  readonly start: Instant;
+  readonly end: Instant;
+  readonly role: 'primary' | 'secondary';
+  /** Entra object id of who is on call instead. */
+  readonly userId: string;
+  readonly reason?: string | undefined;
+}
+
 export class TableOverrides implements OverrideStore {
   constructor(private readonly table: TableClient) {}
 
@@ -26,6 +36,21 @@ export class TableOverrides implements OverrideStore {
       sv: 1,
       doc: JSON.stringify(o),
     });
+  }
+
+  /** Overrides overlapping [from, to), by start (for the tab). */
+  async overlapping(from: Instant, to: Instant): Promise<OverrideSpan[]> {
+    const all = await this.list(from);
+    return all
+      .filter((o) => o.from < to && o.until > from)
+      .sort((a, b) => a.from - b.from)
+      .map((o) => ({
+        start: o.from,
+        end: o.until,
+        role: o.role,
+        userId: o.id,
+        reason: `set by ${o.setBy}`,
+      }));
   }
 
   async list(now: Instant): Promise<Override[]> {
