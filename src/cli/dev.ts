@@ -14,6 +14,7 @@ import { DEFAULT_POLICY } from '../policy/default';
 import { loadPolicyFile } from '../policy/file';
 import { InvalidPolicy } from '../policy/schema';
 import { isPortFree } from '../storage/azurite';
+import { simulatedClock } from '../watcher/clock';
 import { parseFlags, UsageError } from './args';
 import { layerEnv, parseDotenv } from './dotenv';
 
@@ -334,7 +335,17 @@ async function main(argv: readonly string[]): Promise<void> {
     log.warn(`the playground's tenant ${tenant} is not in CUSTOMER_TENANTS: the bot will refuse its user`);
   }
 
-  const app = await startApp({ config, policy, log });
+  const clock = config.simClock === undefined ? undefined : simulatedClock(config.simClock);
+  if (clock !== undefined)
+    log.warn(
+      `simulated clock: starts at ${new Date(config.simClock?.start ?? 0).toISOString()}, ${clock.speed}× real time`,
+    );
+  const app = await startApp({
+    config,
+    policy,
+    log,
+    ...(clock === undefined ? {} : { now: () => clock.now(), speed: clock.speed }),
+  });
   // Signals arrive at any await below: shutdown reads what has been started so far.
   const run: { stopping: boolean; playground: Playground | undefined } = {
     stopping: false,
