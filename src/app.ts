@@ -32,7 +32,13 @@ import { StaffDirectory } from './staff/directory';
 import { GraphClient, type GraphCredential } from './staff/graph';
 import { ManagedIdentityCredential } from '@azure/identity';
 
-export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'stats', 'outages'] as const;
+import { TableOutbox } from './storage/outbox';
+import { TableOverrides } from './oncall/overrides';
+import { Watcher } from './watcher/watcher';
+import { realClock, type AppClock } from './watcher/clock';
+import { hostname } from 'node:os';
+
+export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'stats', 'outages', 'outbox'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -51,6 +57,9 @@ export interface App {
   readonly stats: StatsService;
   /** The tab API (add routes with api.router.route). */
   readonly api: Api;
+  /** The deadline watcher and its outbox (tests run passes by hand). */
+  readonly watcher: Watcher;
+  readonly outbox: TableOutbox;
   /** Listening address, once started. */
   readonly url: string;
   stop(): Promise<void>;
@@ -62,6 +71,8 @@ export interface AppOptions {
   readonly log: Logger;
   /** The clock; the real one unless a test or the simulated clock drives it. */
   readonly now?: () => Instant;
+  /** Clock ms per real ms (the simulated clock's speed), for leases and backoff; 1 by default. */
+  readonly speed?: number;
   /** Token authority endpoints and credentials for the bot (tests point them at loopback stand-ins). */
   readonly botAuth?: AdapterOptions;
   /** How often the managers' channel notices are checked (default a minute; 0 = never, tests tick by hand). */
@@ -113,6 +124,7 @@ function staffDirectory(config: Config, log: Logger): StaffDirectory {
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, policy, log } = options;
   const now = options.now ?? (() => Date.now());
+  const clock: AppClock = options.now === undefined ? realClock : { now, speed: options.speed ?? 1 };
   const engine = new SlaEngine(policy);
   const names = TABLES.map((t) => `${config.tablePrefix}${t}`);
   const storage = await createTableClients(config.storage, names, log);
@@ -191,7 +203,23 @@ export async function startApp(options: AppOptions): Promise<App> {
     listeners.push(stats.listener());
     deps.staff.start();
     staff = deps.staff;
-    const bot = createBot(adapter, deps);
+    const outbox = new TableOutbox(table('outbox'));
+    const overrides = new TableOverrides(table('settings'));
+    const watcher = new Watcher({
+      bot: deps,
+      outbox,
+      overrides,
+      clock,
+      instanceId: config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    });
+    // A change that makes something due at once (a P1 to page or announce) is handled now, not at the next pass.
+    listeners.push((ticket) => {
+      const next = ticket.sla.nextNoticeAt;
+      if (next !== null && next <= now()) watcher.kick(ticket.id);
+      return Promise.resolve();
+    });
+
+    const bot = createBot(adapter, deps, { overrides, watcher });
     const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
     const directory = deps.staff;
     const api = await registerApi(server, {
@@ -202,7 +230,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       tickets,
       stats,
       outages: options.outages ?? outageSource(outageRepo),
-      overrides: options.overrides ?? NO_OVERRIDES,
+      overrides: options.overrides ?? overrides,
       log,
       now,
     });
@@ -227,6 +255,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       });
     }
     running = await start(server, config.host, config.port);
+    watcher.start();
     const listening = running;
     let stopped = false;
     return {
@@ -240,11 +269,14 @@ export async function startApp(options: AppOptions): Promise<App> {
       outageRoutes: routes,
       stats,
       api,
+      watcher,
+      outbox,
       url: listening.url,
       async stop() {
         if (stopped) return;
         stopped = true;
         clearInterval(timer);
+        await watcher.stop();
         await listening.stop();
         await deps.staff.stop();
         await background.drain();

@@ -104,6 +104,26 @@ const envSchema = z.object({
     .trim()
     .url()
     .default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+  /** The support manager, last step of the P1 paging chain (an id of STAFF_MANAGERS; default: the first one). */
+  ONCALL_MANAGER: optionalText,
+  /** Who is @mentioned when a P1 arrives inside support hours: staff ids separated by `;` (default: the primary on call). */
+  P1_RESPONDERS: z.string().default(''),
+  /** Real milliseconds between two passes of the deadline watcher; 0 = only when a change makes something due. */
+  WATCHER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  /** Real milliseconds an instance holds an outbox entry it claimed; a crashed instance's claims expire after it. */
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /** Messages per second one instance sends to one tenant (Teams' per-thread limit of 7/s always applies). */
+  OUTBOX_TENANT_RATE: z.coerce.number().positive().max(1_000).default(20),
+  /** Attempts after which a delivery is listed as stuck (it is still retried, never dropped). */
+  OUTBOX_STUCK_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(5),
+  /** Simulated clock for local mode: the instant the app starts at (ISO 8601 with offset). Refused in production. */
+  SIM_CLOCK_START: optionalText,
+  /** How many simulated seconds pass per real second (default 1). */
+  SIM_CLOCK_SPEED: z.coerce.number().positive().max(100_000).default(1),
+  /** The real instant (epoch ms) at which the simulated clock shows SIM_CLOCK_START (default: when the app starts), so several instances can share one simulated clock. */
+  SIM_CLOCK_ANCHOR: z.coerce.number().int().positive().optional(),
+  /** This instance's name in outbox claims and logs (default: host, pid and a random suffix). */
+  INSTANCE_ID: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -145,6 +165,22 @@ export interface Config {
   readonly graph: { readonly endpoint: string; readonly loginEndpoint: string };
   /** The weekly on-call rotation (ids are staff object ids); undefined when nobody is on call. */
   readonly rotation: Rotation | undefined;
+  readonly oncall: {
+    /** The support manager paged last (lower-case object id), if any manager is configured. */
+    readonly manager: string | undefined;
+    /** Staff ids @mentioned when a P1 arrives inside support hours. */
+    readonly responders: readonly string[];
+  };
+  readonly watcher: {
+    readonly intervalMs: number;
+    readonly leaseMs: number;
+    readonly tenantRate: number;
+    readonly stuckAttempts: number;
+  };
+  /** The simulated clock (local mode only): `start` shown at real instant `anchor`, running `speed` times faster. */
+  readonly simClock:
+    { readonly start: number; readonly speed: number; readonly anchor: number | undefined } | undefined;
+  readonly instanceId: string | undefined;
   readonly logJson: boolean;
   /**
    * How the tab API checks its bearer tokens: Entra (Teams SSO) tokens for this app, or tokens from the app's
@@ -348,6 +384,29 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     manager: e.STAFF_MANAGER_GROUP?.toLowerCase(),
   };
   checkGroups(groups, e, bot);
+  const staffIds = new Set([...engineers.keys(), ...managers.keys()]);
+  const manager = e.ONCALL_MANAGER?.toLowerCase() ?? [...managers.keys()][0];
+  if (manager !== undefined && !staffIds.has(manager))
+    throw new ConfigError(`ONCALL_MANAGER: ${manager} is not in STAFF_MANAGERS or STAFF_ENGINEERS`);
+  const responders = e.P1_RESPONDERS.split(/[;,\s]+/)
+    .map((x) => x.trim().toLowerCase())
+    .filter((x) => x !== '');
+  for (const id of responders)
+    if (!staffIds.has(id))
+      throw new ConfigError(`P1_RESPONDERS: ${id} is not in STAFF_ENGINEERS or STAFF_MANAGERS`);
+  let simClock: Config['simClock'];
+  if (e.SIM_CLOCK_START !== undefined) {
+    if (production)
+      throw new ConfigError('SIM_CLOCK_START is for local mode only: production runs on the real clock');
+    if (!/(?:Z|[+-]\d{2}:?\d{2})$/i.test(e.SIM_CLOCK_START))
+      throw new ConfigError(
+        'SIM_CLOCK_START must be an ISO 8601 instant with an offset, e.g. 2026-11-27T21:30:00-05:00',
+      );
+    const start = Date.parse(e.SIM_CLOCK_START);
+    if (Number.isNaN(start))
+      throw new ConfigError(`SIM_CLOCK_START: "${e.SIM_CLOCK_START}" is not a valid instant`);
+    simClock = Object.freeze({ start, speed: e.SIM_CLOCK_SPEED, anchor: e.SIM_CLOCK_ANCHOR });
+  }
   return Object.freeze({
     env: e.NODE_ENV,
     production,
@@ -369,6 +428,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }),
     graph: Object.freeze({ endpoint: e.GRAPH_ENDPOINT, loginEndpoint: e.LOGIN_ENDPOINT }),
     logJson: e.LOG_JSON ?? production,
+    oncall: Object.freeze({ manager, responders: Object.freeze(responders) }),
+    watcher: Object.freeze({
+      intervalMs: e.WATCHER_INTERVAL_MS,
+      leaseMs: e.OUTBOX_LEASE_MS,
+      tenantRate: e.OUTBOX_TENANT_RATE,
+      stuckAttempts: e.OUTBOX_STUCK_ATTEMPTS,
+    }),
+    simClock,
+    instanceId: e.INSTANCE_ID,
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
     tabAuth: Object.freeze(tabAuth),
     tab: Object.freeze({ clientId: e.AAD_APP_CLIENT_ID, domain: e.TAB_DOMAIN }),

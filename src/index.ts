@@ -6,6 +6,7 @@ import { createLogger } from './log';
 import { DEFAULT_POLICY } from './policy/default';
 import { loadPolicyFile } from './policy/file';
 import { InvalidPolicy } from './policy/schema';
+import { simulatedClock } from './watcher/clock';
 
 Settings.throwOnInvalid = true;
 
@@ -18,7 +19,17 @@ async function main(): Promise<void> {
       'local mode: no BOT_ID, so Bot Framework authentication is off (loopback only, never in production)',
     );
   }
-  const app = await startApp({ config, policy, log });
+  const clock = config.simClock === undefined ? undefined : simulatedClock(config.simClock);
+  if (clock !== undefined)
+    log.warn(
+      `simulated clock: starts at ${new Date(config.simClock?.start ?? 0).toISOString()}, ${clock.speed}× real time (local mode only)`,
+    );
+  const app = await startApp({
+    config,
+    policy,
+    log,
+    ...(clock === undefined ? {} : { now: () => clock.now(), speed: clock.speed }),
+  });
   log.info(`listening on ${app.url} (policy "${policy.name}", zone ${policy.timeZone})`);
   let stopping = false;
   const shutdown = (signal: string): void => {

@@ -11,7 +11,6 @@ import type { Ticket, TicketEvent } from '../tickets/model';
 import { callerOf } from './teams';
 import { targetLines, type BotDeps } from './deps';
 import { isGone } from './outbound';
-import { needsPage, page } from './paging';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 /** Background work that starts later than this after its change reads the ticket again before rendering. */
@@ -90,7 +89,7 @@ export function onTicketChanged(
       const late = performance.now() - queued > PROMPT_MS;
       const latest = await syncThread(deps, ticket, events, superseded, late);
       if (!superseded && (newest.get(ticket.id) ?? 0) <= latest.version) newest.delete(ticket.id);
-      if (needsPage(deps, latest, events)) await page(deps, latest);
+      // P1 pages and announcements go through the watcher's outbox (src/watcher), exactly once.
       const chat = ticket.customerChat;
       if (chat === undefined) return;
       for (const e of events.filter(isForCustomer)) {

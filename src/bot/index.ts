@@ -10,8 +10,9 @@ import * as staff from './staff';
 import { registerPaging } from './paging';
 import * as outages from './outages';
 import * as reports from './reports';
+import { registerOnCall, type OnCallDeps } from './oncall';
 
-export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
+export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDeps): Application {
   const app = new Application<TurnState>({
     adapter,
     botAppId: deps.config.bot.mode === 'authenticated' ? deps.config.bot.appId : '',
@@ -24,6 +25,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
   // Before filing: "is there an outage?" is a question, not a problem report.
   outages.register(app, deps);
   reports.register(app, deps);
+  registerOnCall(app, deps, oncall);
   staff.register(app, deps);
   registerPaging(app, deps);
   welcome.register(app, deps);

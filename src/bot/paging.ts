@@ -1,27 +1,13 @@
-// P1 outside support hours: the on-call engineer is paged at once, in the ticket's thread with an
-// @mention and an Acknowledge button, and in a 1:1 chat. (The 15/30-minute escalation to the secondary
-// and the manager is the deadline watcher's job.)
+// P1 outside support hours: the page card (thread and 1:1, with an @mention and Acknowledge) and its
+// Acknowledge handler. The watcher (src/watcher) sends the pages of the chain through its outbox;
+// acknowledging marks the ticket (`ack:<time>`), which stops the steps not yet sent.
 import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { when } from '../cards/time';
 import { card, escape, execute, text, type AdaptiveCard } from '../cards/types';
-import { onCallAt } from '../oncall/roster';
-import type { Ticket, TicketEvent } from '../tickets/model';
+import type { Ticket } from '../tickets/model';
 import type { BotDeps } from './deps';
 import { callerOf } from './teams';
-
-const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
-
-/** True when this change makes a ticket page: filed, or raised to, a paging priority outside support hours. */
-export function needsPage(deps: BotDeps, ticket: Ticket, events: readonly TicketEvent[]): boolean {
-  if (deps.config.rotation === undefined || !deps.policy.escalation.pagePriorities.includes(ticket.priority))
-    return false;
-  return events.some(
-    (e) =>
-      (e.type === 'created' || (e.type === 'priority-changed' && e.data?.['to'] === ticket.priority)) &&
-      !deps.engine.calendar.inSupportHours(e.at),
-  );
-}
 
 export function pageCard(
   deps: BotDeps,
@@ -60,25 +46,6 @@ export function pageCard(
   );
 }
 
-/** Pages the primary on call for this ticket; records it in the timeline. */
-export async function page(deps: BotDeps, ticket: Ticket): Promise<void> {
-  const rotation = deps.config.rotation;
-  const channel = await deps.settings.supportChannel();
-  if (rotation === undefined || channel === null || ticket.thread === undefined) return;
-  const { primary } = onCallAt(rotation, deps.now(), deps.policy.timeZone);
-  const name = deps.config.staff.engineers.get(primary) ?? deps.config.staff.managers.get(primary) ?? primary;
-  const engineer = { id: primary, name };
-  const c = pageCard(deps, ticket, engineer);
-  await deps.outbound.replyInThread(ticket.thread, c, `${ticket.id}: page`);
-  await deps.outbound.toUser(channel.tenantId, channel.serviceUrl, primary, c, `${ticket.id}: page`);
-  await deps.tickets.act({ kind: 'staff' }, ticket.id, SYSTEM, {
-    kind: 'record',
-    type: 'page-sent',
-    text: `Paged ${name} (primary on call)`,
-    data: { step: 'primary', to: primary },
-  });
-}
-
 export function registerPaging(app: Application, deps: BotDeps): void {
   app.adaptiveCards.actionExecute('page.ack', async (context, _state, data) => {
     const caller = callerOf(context.activity);
@@ -105,7 +72,7 @@ export function registerPaging(app: Application, deps: BotDeps): void {
         kind: 'record',
         type: 'page-acknowledged',
         text: `Acknowledged by ${staff.name}`,
-        data: { by: staff.caller.aadObjectId ?? staff.caller.userId },
+        data: { by: staff.caller.aadObjectId ?? staff.caller.userId, key: `ack:${deps.now()}` },
       },
       { actionId: context.activity.id },
     );

@@ -15,6 +15,7 @@ import { DEFAULT_POLICY } from '../policy/default';
 import { loadPolicyFile } from '../policy/file';
 import { InvalidPolicy } from '../policy/schema';
 import { isPortFree } from '../storage/azurite';
+import { simulatedClock } from '../watcher/clock';
 import { parseFlags, UsageError } from './args';
 import { layerEnv, parseDotenv } from './dotenv';
 
@@ -351,7 +352,17 @@ async function main(argv: readonly string[]): Promise<void> {
   if (localStaff)
     log.info('STAFF_TENANT_ID is not set: the tab offers a local manager and engineer to view as');
   const tabReady = await ensureTabBuilt(log);
-  const app = await startApp({ config, policy, log });
+  const clock = config.simClock === undefined ? undefined : simulatedClock(config.simClock);
+  if (clock !== undefined)
+    log.warn(
+      `simulated clock: starts at ${new Date(config.simClock?.start ?? 0).toISOString()}, ${clock.speed}× real time`,
+    );
+  const app = await startApp({
+    config,
+    policy,
+    log,
+    ...(clock === undefined ? {} : { now: () => clock.now(), speed: clock.speed }),
+  });
   // Signals arrive at any await below: shutdown reads what has been started so far.
   const run: { stopping: boolean; playground: Playground | undefined } = {
     stopping: false,

@@ -397,11 +397,17 @@ export class TableTicketRepo implements TicketRepo {
     } catch (err) {
       const status = statusOf(err);
       if (status === 412 || status === 409 || status === 404) {
-        if (moved)
+        if (moved) {
+          // Undo our new index rows, except those the ticket as it now stands has too: a concurrent
+          // winner that made the same change (two watcher instances recording one warning) wrote the
+          // same keys, and deleting them would leave the ticket missing from the index.
+          const now = await this.load(next.tenantId, next.id);
+          const kept = now === null ? { queue: null, due: null } : indexKeys(now.ticket);
           await this.dropIndexRows([
-            after.queue !== before.queue ? after.queue : null,
-            after.due !== before.due ? after.due : null,
+            after.queue !== before.queue && after.queue !== kept.queue ? after.queue : null,
+            after.due !== before.due && after.due !== kept.due ? after.due : null,
           ]);
+        }
         if (status === 409 && actionId !== undefined && (await this.hasAction(pk, actionId)))
           return { kind: 'duplicate-action' };
         return { kind: 'conflict' };
@@ -578,6 +584,12 @@ export class TableTicketRepo implements TicketRepo {
       }),
     );
     return lists.flat().sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  async dueTickets(t: Instant, limit: number): Promise<Ticket[]> {
+    const { rows } = await this.shardRange('d|', `d|${timeKey(t)}~`, limit);
+    const heads = await Promise.all(rows.map((r) => this.verify(r)));
+    return heads.filter((h): h is Ticket => h !== null);
   }
 
   async dueBefore(t: Instant, limit: number): Promise<DueEntry[]> {

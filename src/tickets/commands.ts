@@ -164,6 +164,10 @@ export function ticketSla(engine: SlaEngine, t: Omit<Ticket, 'sla'>): { sla: Tic
         break;
       }
     }
+    for (const p of pageTriggers(engine, t)) {
+      if (sent.has(p.key)) continue;
+      if (nextNoticeAt === null || p.at < nextNoticeAt) nextNoticeAt = p.at;
+    }
   }
   return {
     result,
@@ -175,6 +179,34 @@ export function ticketSla(engine: SlaEngine, t: Omit<Ticket, 'sla'>): { sla: Tic
       nextNoticeAt,
     },
   };
+}
+
+/** A moment a ticket must page the on-call chain (outside support hours) or announce itself (inside). */
+export interface PageTrigger {
+  readonly at: Instant;
+  readonly kind: 'page' | 'announce';
+  /** Its key in `Ticket.notified` once the watcher has scheduled it. */
+  readonly key: string;
+}
+
+/**
+ * When a ticket reaches a paging priority (policy `escalation.pagePriorities`): filed with it, or raised to it.
+ * Outside support hours that pages the on-call chain; inside it announces the ticket to the P1 responders.
+ * @example pageTriggers(engine, p1FiledSaturday3am) // [{ at: Sat 03:00 ET, kind: 'page', key: 'page:1795…' }]
+ */
+export function pageTriggers(
+  engine: SlaEngine,
+  t: Pick<Ticket, 'initialPriority' | 'dispatchedAt' | 'priorityChanges'>,
+): PageTrigger[] {
+  const paging = engine.policy.escalation.pagePriorities;
+  const at: Instant[] = [];
+  if (paging.includes(t.initialPriority)) at.push(t.dispatchedAt);
+  for (const c of t.priorityChanges) if (paging.includes(c.to) && !paging.includes(c.from)) at.push(c.at);
+  return at.map((a) => ({
+    at: a,
+    kind: engine.calendar.inSupportHours(a) ? 'announce' : 'page',
+    key: `page:${a}`,
+  }));
 }
 
 /** The key of one warning threshold in `Ticket.notified`. */
@@ -534,10 +566,9 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
       const text = cleanText(cmd.text, 'message', LIMITS.message);
       if (!text.ok) return text;
       const key = cmd.data?.['key'];
+      // A key marks something done once: a warning posted, a page chain scheduled, a page acknowledged.
       const notified =
-        cmd.type === 'warning-sent' && typeof key === 'string' && !t.notified.includes(key)
-          ? { notified: [...t.notified, key] }
-          : {};
+        typeof key === 'string' && !t.notified.includes(key) ? { notified: [...t.notified, key] } : {};
       return ok({
         fields: notified,
         events: [ev(cmd.type, text.value, cmd.data, true)],

@@ -70,4 +70,6 @@ export interface TicketRepo {
   createdBetween(from: Instant, to: Instant, tenantId?: string): Promise<Ticket[]>;
   /** Tickets with a warning or deadline to deliver at or before `t`, earliest first. */
   dueBefore(t: Instant, limit: number): Promise<DueEntry[]>;
+  /** The tickets behind the first `limit` due-index rows at or before `t`, each checked against its head (stale rows removed). */
+  dueTickets(t: Instant, limit: number): Promise<Ticket[]>;
 }

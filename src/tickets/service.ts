@@ -206,6 +206,11 @@ export class TicketService {
     return (await this.deps.repo.createdBetween(from, to, tenantId)).map((t) => this.fresh(t));
   }
 
+  /** The tickets whose next notice is due by `t` (the watcher's pass), read through the due-time index. */
+  async dueTickets(t: Instant, limit = 200): Promise<Ticket[]> {
+    return (await this.deps.repo.dueTickets(t, limit)).map((x) => this.fresh(x));
+  }
+
   /** Tickets with a warning to deliver by `t`. */
   dueBefore(t: Instant, limit = 200): Promise<DueEntry[]> {
     return this.deps.repo.dueBefore(t, limit);

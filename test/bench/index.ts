@@ -7,6 +7,7 @@ import { slaBench } from './sla';
 import { staffBench } from './staff';
 import { storageBench } from './storage';
 import { tabBench } from './tab';
+import { watcherBench } from './watcher';
 
 const SECTIONS: Readonly<Record<string, Section>> = {
   sla: slaBench,
@@ -14,6 +15,7 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   bot: botBench,
   staff: staffBench,
   tab: tabBench,
+  watcher: watcherBench,
 };
 
 /** Rows where other processes took at least this many cores are flagged as contended. */

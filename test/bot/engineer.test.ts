@@ -414,7 +414,7 @@ describe('an engineer works a ticket from the support channel', () => {
       .sent()
       .find(
         (x) =>
-          x.activity?.summary === `${p1}: page` &&
+          x.activity?.summary === `${p1}: page, primary` &&
           x.conversationId?.startsWith(`${CHANNEL};messageid=`) === true,
       );
     const pageCard = cardsOf(inThread?.activity)[0] ?? {};

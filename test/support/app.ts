@@ -25,6 +25,8 @@ export async function startTestApp(o: StartOptions): Promise<App> {
     HOST: '127.0.0.1',
     TABLES_CONNECTION_STRING: o.connectionString,
     TABLE_PREFIX: uniqueTableName('t').slice(0, 30),
+    // Watcher passes run when a test asks (app.watcher.pass()) or a change makes something due, not on a timer.
+    WATCHER_INTERVAL_MS: '0',
     ...o.env,
   });
   return startApp({

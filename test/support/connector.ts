@@ -117,6 +117,8 @@ export interface FakeConnector {
   reset(): void;
   /** The next n matching requests get this status (and an ErrorResponse body). */
   failNext(n: number, fault: Fault): void;
+  /** Drops the faults not yet used up (records, delays and the rest stay). */
+  clearFaults(): void;
   /** The next n matching requests are answered only after ms. */
   hang(ms: number, n?: number, only?: OperationFilter): void;
   /** From now on, PUT to this activity gets 404, as when Teams has lost the activity. */
@@ -460,6 +462,9 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     },
     failNext: (n, fault) => {
       faults.push({ remaining: n, value: fault, only: fault.only });
+    },
+    clearFaults: () => {
+      faults = [];
     },
     hang: (ms, n = 1, only) => {
       delays.push({ remaining: n, value: ms, only });

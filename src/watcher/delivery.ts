@@ -1,0 +1,341 @@
+// Delivers outbox entries: claims them (ETag + lease), sends within Teams' limits, marks them done, and gives
+// failures back with backoff. Entries of one ticket go out one after another, in order. Exactly once: an entry
+// is done only after its send succeeded, and a sub-step already sent is recorded before the next; the one
+// case that can repeat a message is a send whose answer was lost (the instance died or the connection
+// broke after Teams accepted it): the next claim sees `sending` still set, counts it and logs it.
+import type { BotDeps } from '../bot/deps';
+import { renderRoot } from '../bot/channel';
+import { isGone } from '../bot/outbound';
+import { pageCard } from '../bot/paging';
+import { announceCard, warningCard, type Mentioned } from '../cards/watch';
+import type { Instant, TargetName } from '../sla';
+import { TARGETS } from '../sla';
+import { slaInput } from '../tickets/commands';
+import { OPEN_STATUSES, type Ticket } from '../tickets/model';
+import type { OverrideStore } from '../oncall/overrides';
+import { onCallWith } from '../oncall/schedule';
+import type { OutboxEntry, Progress, TableOutbox } from '../storage/outbox';
+import type { AppClock } from './clock';
+import { shuffle } from './shuffle';
+import { backoffMs, rateWindows, RateLimiter, retryAfterMs, statusOf, THREAD_WINDOWS } from './limits';
+
+const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
+/** Lanes worked on at once by one instance. */
+const LANES_AT_ONCE = 16;
+/** A send is started only with this much real time left on the claim (a quarter of it at most): instances' clocks may differ by seconds. */
+const LEASE_MARGIN_MS = 15_000;
+
+/** The claim ran out (or another instance took the entry): stop without touching it. */
+class LostClaim extends Error {}
+/** Not possible yet (no thread, no support channel): retried later like a failed send. */
+class NotReady extends Error {
+  readonly code = 'NOT_READY';
+}
+
+export interface DeliveryDeps {
+  readonly bot: BotDeps;
+  readonly outbox: TableOutbox;
+  readonly overrides: OverrideStore;
+  readonly clock: AppClock;
+  readonly instanceId: string;
+}
+
+export interface DeliveryMetrics {
+  sent: number;
+  cancelled: number;
+  failed: number;
+  /** Claims of entries whose previous send had an unknown outcome: each may have been a duplicate. */
+  inDoubt: number;
+}
+
+type Done = { readonly outcome: string; readonly progress?: Progress };
+
+export class Delivery {
+  readonly metrics: DeliveryMetrics = { sent: 0, cancelled: 0, failed: 0, inDoubt: 0 };
+  private readonly threadLimit = new RateLimiter(THREAD_WINDOWS);
+  private readonly tenantLimit: RateLimiter;
+
+  constructor(private readonly d: DeliveryDeps) {
+    this.tenantLimit = new RateLimiter(rateWindows(d.bot.config.watcher.tenantRate));
+  }
+
+  private get log() {
+    return this.d.bot.log;
+  }
+
+  /** Clock ms of a real duration. */
+  private span(realMs: number): number {
+    return Math.round(realMs * this.d.clock.speed);
+  }
+
+  /** Delivers what is ready now; returns the number of entries finished. */
+  async drain(): Promise<number> {
+    const rows = await this.d.outbox.ready(this.d.clock.now(), 1000);
+    // Lanes in random order: instances draining at once then rarely contend for the same lane.
+    const lanes = shuffle([...new Set(rows.map((r) => r.lane))]);
+    let finished = 0;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < lanes.length) {
+        const lane = lanes[next++];
+        if (lane === undefined) continue;
+        const n = await this.lane(lane);
+        finished += n;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LANES_AT_ONCE, lanes.length) }, worker));
+    return finished;
+  }
+
+  /** Works one lane from its head while entries are ready; a head not ready (waiting, claimed) holds the rest. */
+  private async lane(lane: string): Promise<number> {
+    let finished = 0;
+    for (const entry of await this.d.outbox.lane(lane)) {
+      const now = this.d.clock.now();
+      if (entry.readyAt > now) break;
+      const claim = await this.d.outbox.claim(entry, this.d.instanceId, now + this.span(this.leaseMs()));
+      if (claim.kind === 'lost') break;
+      if (entry.sending) {
+        this.metrics.inDoubt++;
+        this.log.warn('outbox: taking over a send whose outcome is unknown; it may be posted twice', {
+          lane,
+          key: entry.key,
+          previousOwner: entry.owner,
+          inDoubt: claim.entry.inDoubt,
+        });
+      }
+      if (!(await this.deliver(claim.entry))) break;
+      finished++;
+    }
+    return finished;
+  }
+
+  private leaseMs(): number {
+    return this.d.bot.config.watcher.leaseMs;
+  }
+
+  /** Sends one claimed entry; true when it is done. */
+  private async deliver(entry: OutboxEntry): Promise<boolean> {
+    const holder = { entry };
+    try {
+      const done = await this.send(holder);
+      const finished = await this.d.outbox.complete(
+        holder.entry,
+        done.outcome,
+        this.d.clock.now(),
+        done.progress,
+      );
+      if (finished.kind === 'lost') {
+        this.log.warn('outbox: claim lost before the entry was marked done', {
+          key: entry.key,
+          lane: entry.lane,
+        });
+        return false;
+      }
+      if (done.outcome === 'sent') this.metrics.sent++;
+      else this.metrics.cancelled++;
+      return true;
+    } catch (err) {
+      if (err instanceof LostClaim) return false;
+      this.metrics.failed++;
+      const status = statusOf(err);
+      const delay = backoffMs(holder.entry.attempts, status, retryAfterMs(err));
+      const message = `${status === undefined ? '' : `${status} `}${err instanceof Error ? err.message : String(err)}`;
+      const stuck = holder.entry.attempts >= this.d.bot.config.watcher.stuckAttempts;
+      const fields = {
+        lane: entry.lane,
+        key: entry.key,
+        attempts: holder.entry.attempts,
+        retryInMs: delay,
+        error: message.slice(0, 300),
+      };
+      if (stuck) this.log.error('outbox: delivery failed (stuck)', fields);
+      else this.log.warn('outbox: delivery failed', fields);
+      // A failure with an HTTP answer did not post; without one (a broken connection) the outcome is unknown.
+      const unknown = status === undefined && !(err instanceof NotReady);
+      const back = await this.d.outbox.retryAt(
+        holder.entry,
+        this.d.clock.now() + this.span(delay),
+        message,
+        unknown,
+      );
+      if (back.kind === 'lost')
+        this.log.warn('outbox: claim lost while giving an entry back', { key: entry.key });
+      return false;
+    }
+  }
+
+  /** Throws LostClaim unless the claim still has room for a send (clock skew between instances included). */
+  private guard(entry: OutboxEntry): void {
+    const margin = Math.min(LEASE_MARGIN_MS, this.leaseMs() / 4);
+    if (this.d.clock.now() > entry.leaseUntil - this.span(margin)) throw new LostClaim('lease ran out');
+  }
+
+  private async record(holder: { entry: OutboxEntry }, progress: Progress): Promise<void> {
+    const r = await this.d.outbox.progress(holder.entry, progress);
+    if (r.kind === 'lost') throw new LostClaim('claim lost');
+    holder.entry = r.entry;
+  }
+
+  private async ticket(id: string): Promise<Ticket | null> {
+    const got = await this.d.bot.tickets.get({ kind: 'staff' }, id);
+    if (got.ok) return got.value;
+    if (got.error.code === 'TICKET_NOT_FOUND') return null;
+    throw new Error(got.error.message);
+  }
+
+  private name(id: string): string {
+    const staff = this.d.bot.config.staff;
+    return staff.engineers.get(id) ?? staff.managers.get(id) ?? id;
+  }
+
+  /** The on-call engineer in a role at `now`, rotation and overrides together. */
+  async onCall(role: 'primary' | 'secondary' | 'manager', now: Instant): Promise<Mentioned | undefined> {
+    if (role === 'manager') {
+      const id = this.d.bot.config.oncall.manager;
+      return id === undefined ? undefined : { id, name: this.name(id) };
+    }
+    const overrides = await this.d.overrides.list(now);
+    const duty = onCallWith(this.d.bot.config.rotation, overrides, now, this.d.bot.policy.timeZone)[role];
+    return duty === undefined ? undefined : { id: duty.id, name: this.name(duty.id) };
+  }
+
+  private async post(ticket: Ticket, send: () => Promise<string | undefined>): Promise<string> {
+    const thread = ticket.thread;
+    if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
+    await this.threadLimit.take(thread.conversationId);
+    await this.tenantLimit.take((await this.d.bot.settings.supportChannel())?.tenantId ?? '');
+    return (await send()) ?? '';
+  }
+
+  private async send(holder: { entry: OutboxEntry }): Promise<Done> {
+    const entry = holder.entry;
+    const ticket = await this.ticket(entry.lane);
+    if (ticket === null) return { outcome: 'skipped: ticket not found' };
+    if (!OPEN_STATUSES.has(ticket.status)) return { outcome: `cancelled: ticket ${ticket.status}` };
+    switch (entry.kind) {
+      case 'warning':
+        return this.warning(holder, ticket);
+      case 'page':
+        return this.page(holder, ticket);
+      case 'announce':
+        return this.announce(holder, ticket);
+    }
+  }
+
+  private async warning(holder: { entry: OutboxEntry }, ticket: Ticket): Promise<Done> {
+    const bot = this.d.bot;
+    const target = String(holder.entry.payload['target']) as TargetName;
+    const percent = Number(holder.entry.payload['percent']);
+    if (!TARGETS.includes(target)) return { outcome: 'skipped: unknown target' };
+    const now = this.d.clock.now();
+    const result = bot.engine.evaluate(slaInput(ticket))[target];
+    if (result.metAt !== null) return { outcome: 'cancelled: target met' };
+    const status = bot.engine.status(result, now, ticket.pauses);
+    if (status.state === 'paused' || result.due === null) return { outcome: 'cancelled: target paused' };
+    const thread = ticket.thread;
+    if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
+    const summary = `${ticket.id}: warning ${target} ${percent}`;
+    // The root card first when its state turns (at risk, breached): an update, harmless to repeat.
+    if (percent >= bot.policy.warnings.atRiskFrom) {
+      this.guard(holder.entry);
+      try {
+        await this.post(ticket, async () => {
+          await bot.outbound.updateCard(thread, renderRoot(bot, ticket), `${ticket.id} ${ticket.priority}`);
+          return undefined;
+        });
+      } catch (err) {
+        if (!isGone(err)) throw err;
+      }
+    }
+    const owner = ticket.owner;
+    const who = owner ?? (await this.onCall('primary', now));
+    const root = {
+      policy: bot.policy,
+      ticket,
+      targets: [],
+      events: [],
+      engineers: [...bot.config.staff.engineers, ...bot.config.staff.managers].map(([id, name]) => ({
+        id,
+        name,
+      })),
+      now,
+    };
+    const card = warningCard({
+      root,
+      target,
+      percent,
+      due: result.due,
+      businessLeftMs: status.businessLeftMs,
+      who,
+      whoRole: owner === undefined ? 'on call' : 'owner',
+    });
+    this.guard(holder.entry);
+    const id = await this.post(ticket, () => bot.outbound.replyInThread(thread, card, summary));
+    return { outcome: 'sent', progress: { reply: id } };
+  }
+
+  private async page(holder: { entry: OutboxEntry }, ticket: Ticket): Promise<Done> {
+    const bot = this.d.bot;
+    const trigger = Number(holder.entry.payload['trigger']);
+    const role = String(holder.entry.payload['role']) as 'primary' | 'secondary' | 'manager';
+    const acked = ticket.notified.some((k) => k.startsWith('ack:') && Number(k.slice(4)) >= trigger);
+    if (acked) return { outcome: 'cancelled: acknowledged' };
+    if (!bot.policy.escalation.pagePriorities.includes(ticket.priority))
+      return { outcome: `cancelled: priority now ${ticket.priority}` };
+    const now = this.d.clock.now();
+    const who = await this.onCall(role, now);
+    if (who === undefined) {
+      this.log.warn('page: nobody to page in this role', { ticket: ticket.id, role });
+      return { outcome: `skipped: no ${role} on call` };
+    }
+    const thread = ticket.thread;
+    if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
+    const card = pageCard(bot, ticket, who);
+    const summary = `${ticket.id}: page, ${role}`;
+    if (holder.entry.progress['thread'] === undefined) {
+      this.guard(holder.entry);
+      const id = await this.post(ticket, () => bot.outbound.replyInThread(thread, card, summary));
+      await this.record(holder, { thread: id === '' ? '-' : id });
+    }
+    if (holder.entry.progress['direct'] === undefined) {
+      const channel = await bot.settings.supportChannel();
+      const tenantId = channel?.tenantId ?? bot.config.staff.tenantId;
+      if (tenantId === undefined) throw new NotReady('no support channel: the staff tenant is not known');
+      this.guard(holder.entry);
+      await this.tenantLimit.take(tenantId);
+      await bot.outbound.toUser(tenantId, channel?.serviceUrl ?? thread.serviceUrl, who.id, card, summary);
+      await this.record(holder, { direct: 'sent' });
+    }
+    const recorded = await bot.tickets.act(
+      { kind: 'staff' },
+      ticket.id,
+      SYSTEM,
+      {
+        kind: 'record',
+        type: 'page-sent',
+        text: `Paged ${who.name} (${role === 'manager' ? 'support manager' : `${role} on call`})`,
+        data: { step: role, to: who.id },
+      },
+      { actionId: `sent:${ticket.id}:${holder.entry.key}` },
+    );
+    if (!recorded.ok) throw new Error(recorded.error.message);
+    return { outcome: 'sent' };
+  }
+
+  private async announce(holder: { entry: OutboxEntry }, ticket: Ticket): Promise<Done> {
+    const bot = this.d.bot;
+    const now = this.d.clock.now();
+    const configured = bot.config.oncall.responders.map((id) => ({ id, name: this.name(id) }));
+    const primary = configured.length === 0 ? await this.onCall('primary', now) : undefined;
+    const responders = primary === undefined ? configured : [primary];
+    const thread = ticket.thread;
+    if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
+    const card = announceCard(bot.policy, ticket, responders, now);
+    this.guard(holder.entry);
+    const id = await this.post(ticket, () =>
+      bot.outbound.replyInThread(thread, card, `${ticket.id}: P1 announced`),
+    );
+    return { outcome: 'sent', progress: { reply: id } };
+  }
+}

@@ -1,0 +1,258 @@
+// The deadline watcher: runs in every app instance. Each pass reads the due-time index up to now (its cost
+// follows what is due, not how many tickets are stored), asks the pure engine which thresholds and pages
+// are due, writes them to the outbox (once, whoever writes first) and marks them on the ticket; then it
+// delivers what the outbox holds. Time comes from the clock it is given.
+import type { BotDeps } from '../bot/deps';
+import type { Instant } from '../sla';
+import { TARGETS } from '../sla';
+import { noticeKey, pageTriggers, slaInput } from '../tickets/commands';
+import { OPEN_STATUSES, type Ticket } from '../tickets/model';
+import type { OverrideStore } from '../oncall/overrides';
+import type { NewEntry, ReadyRow, TableOutbox } from '../storage/outbox';
+import type { AppClock } from './clock';
+import { Delivery } from './delivery';
+import { shuffle } from './shuffle';
+
+const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
+/** Due tickets read per round of a pass. */
+const BATCH = 100;
+/** Tickets scheduled at once. */
+const PARALLEL = 16;
+/** A page whose whole chain ended this long ago is not started any more (an upgrade, a long outage). */
+const STALE_PAGE_MS = 60 * 60_000;
+
+export interface WatcherDeps {
+  readonly bot: BotDeps;
+  readonly outbox: TableOutbox;
+  readonly overrides: OverrideStore;
+  readonly clock: AppClock;
+  readonly instanceId: string;
+}
+
+export interface PassReport {
+  /** Tickets read from the due index. */
+  readonly due: number;
+  /** Outbox entries scheduled (warnings, page steps, announcements). */
+  readonly scheduled: number;
+  /** Outbox entries finished (sent, cancelled). */
+  readonly delivered: number;
+}
+
+interface Item {
+  readonly key: string;
+  readonly type: 'warning-sent' | 'page-sent';
+  readonly text: string;
+  readonly entries: readonly NewEntry[];
+}
+
+export class Watcher {
+  readonly delivery: Delivery;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<PassReport> | null = null;
+  private again = false;
+  private kicked = false;
+  private stopped = false;
+
+  constructor(private readonly d: WatcherDeps) {
+    this.delivery = new Delivery(d);
+  }
+
+  /** Starts passes every WATCHER_INTERVAL_MS (real time); 0 leaves passes to `kick` and `pass`. */
+  start(): void {
+    const every = this.d.bot.config.watcher.intervalMs;
+    if (every === 0 || this.timer !== undefined) return;
+    const tick = (): void => {
+      this.timer = setTimeout(() => {
+        this.pass().then(tick, (err: unknown) => {
+          this.d.bot.log.error('watcher pass failed', {
+            error: err instanceof Error ? err.message : String(err),
+          });
+          tick();
+        });
+      }, every);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Entries waiting to go out (with their attempts and last error), for staff. */
+  pendingDeliveries(): Promise<ReadyRow[]> {
+    return this.d.outbox.pending();
+  }
+
+  /** Stops the timer and waits for a pass in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Something became due (a P1 to page, a change): run a pass soon, after the ticket's own background work. */
+  kick(ticketId: string): void {
+    if (this.kicked || this.stopped) return;
+    this.kicked = true;
+    this.d.bot.background.run(`ticket:${ticketId}`, 'watcher pass', async () => {
+      this.kicked = false;
+      await this.pass();
+    });
+  }
+
+  /** One pass; concurrent calls share it (and one more pass runs after it if asked meanwhile). */
+  pass(): Promise<PassReport> {
+    if (this.running !== null) {
+      this.again = true;
+      return this.running;
+    }
+    const run = async (): Promise<PassReport> => {
+      let report: PassReport;
+      do {
+        this.again = false;
+        report = await this.once();
+      } while (this.wantsAgain());
+      return report;
+    };
+    this.running = run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Another pass was asked for while this one ran (read through a method: it changes across awaits). */
+  private wantsAgain(): boolean {
+    return this.again && !this.stopped;
+  }
+
+  private async once(): Promise<PassReport> {
+    const now = this.d.clock.now();
+    let due = 0;
+    let scheduled = 0;
+    let delivered = 0;
+    for (let round = 0; round < 50; round++) {
+      // Instances read the same due rows: each works them in its own random order, so that they rarely
+      // race on one ticket (the loser of a race finds the row gone or the key recorded, and moves on).
+      const tickets = shuffle(await this.d.bot.tickets.dueTickets(now, BATCH));
+      due += tickets.length;
+      let next = 0;
+      let roundScheduled = 0;
+      const worker = async (): Promise<void> => {
+        while (next < tickets.length) {
+          const t = tickets[next++];
+          if (t === undefined) continue;
+          try {
+            const n = await this.schedule(t, now);
+            roundScheduled += n;
+          } catch (err) {
+            this.d.bot.log.warn('watcher: could not schedule', {
+              ticket: t.id,
+              error: err instanceof Error ? err.message : String(err),
+            });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PARALLEL, tickets.length) }, worker));
+      scheduled += roundScheduled;
+      const sent = await this.delivery.drain();
+      delivered += sent;
+      if (tickets.length < BATCH || roundScheduled === 0) break;
+    }
+    if (scheduled > 0 || delivered > 0)
+      this.d.bot.log.info('watcher pass', { instance: this.d.instanceId, due, scheduled, delivered });
+    return { due, scheduled, delivered };
+  }
+
+  /** What is due for one ticket at `now` and not yet scheduled, as outbox entries and ticket records. */
+  items(t: Ticket, now: Instant): Item[] {
+    if (!OPEN_STATUSES.has(t.status)) return [];
+    const engine = this.d.bot.engine;
+    const result = engine.evaluate(slaInput(t));
+    const done = new Set(t.notified);
+    const items: Item[] = [];
+    for (const target of TARGETS) {
+      for (const n of engine.notices(result, target)) {
+        const key = noticeKey(target, n.percent);
+        if (n.deliverAt > now || done.has(key)) continue;
+        const label = target === 'response' ? 'response' : 'work-around';
+        items.push({
+          key,
+          type: 'warning-sent',
+          text:
+            n.percent >= 100 ? `The ${label} target is breached` : `${n.percent} % of the ${label} time used`,
+          entries: [
+            {
+              lane: t.id,
+              key: `w|${target}|${String(n.percent).padStart(3, '0')}`,
+              kind: 'warning',
+              tenantId: t.tenantId,
+              order: n.deliverAt,
+              payload: { target, percent: n.percent, firesAt: n.firesAt, deliverAt: n.deliverAt },
+            },
+          ],
+        });
+      }
+    }
+    const chain = this.d.bot.policy.escalation.chain;
+    const chainEnd = Math.max(0, ...chain.map((s) => s.afterMinutes)) * 60_000;
+    for (const p of pageTriggers(engine, t)) {
+      if (p.at > now || done.has(p.key)) continue;
+      if (now - p.at > chainEnd + STALE_PAGE_MS) {
+        items.push({
+          key: p.key,
+          type: 'page-sent',
+          text: 'Paging skipped: the page is over an hour late',
+          entries: [],
+        });
+        continue;
+      }
+      if (p.kind === 'announce') {
+        items.push({
+          key: p.key,
+          type: 'page-sent',
+          text: 'Announced to the P1 responders',
+          entries: [
+            {
+              lane: t.id,
+              key: `a|${p.at}`,
+              kind: 'announce',
+              tenantId: t.tenantId,
+              order: p.at,
+              payload: { trigger: p.at },
+            },
+          ],
+        });
+        continue;
+      }
+      items.push({
+        key: p.key,
+        type: 'page-sent',
+        text: `Paging the on-call chain: ${chain.map((s) => `${s.role} at +${s.afterMinutes} min`).join(', ')}`,
+        entries: chain.map((s, i) => ({
+          lane: t.id,
+          key: `p|${p.at}|${i}`,
+          kind: 'page' as const,
+          tenantId: t.tenantId,
+          order: p.at + s.afterMinutes * 60_000,
+          payload: { trigger: p.at, role: s.role, step: i },
+        })),
+      });
+    }
+    return items;
+  }
+
+  /** Schedules what is due for one ticket; returns the number of items. Safe to repeat and to race. */
+  async schedule(t: Ticket, now: Instant): Promise<number> {
+    const items = this.items(t, now);
+    for (const item of items) {
+      await Promise.all(item.entries.map((e) => this.d.outbox.enqueue(e, now)));
+      const recorded = await this.d.bot.tickets.act(
+        { kind: 'staff' },
+        t.id,
+        SYSTEM,
+        { kind: 'record', type: item.type, text: item.text, data: { key: item.key } },
+        { actionId: `notice:${t.id}:${item.key}` },
+      );
+      if (!recorded.ok) throw new Error(recorded.error.message);
+    }
+    return items.length;
+  }
+}
