@@ -83,14 +83,27 @@ function ticketOf(engine: SlaEngine, n: number, total: number): Ticket {
   return t;
 }
 
+/** One seeding transaction; every action is an upsert, so a dropped connection (EPIPE) is simply retried. */
+async function submit(client: TableClient, actions: TransactionAction[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.submitTransaction(actions);
+      return;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (attempt >= 5 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
 async function submitAll(
   batches: readonly { client: TableClient; actions: TransactionAction[] }[],
 ): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: SEED_CONCURRENCY }, async () => {
-      for (let b = batches[next++]; b !== undefined; b = batches[next++])
-        await b.client.submitTransaction(b.actions);
+      for (let b = batches[next++]; b !== undefined; b = batches[next++]) await submit(b.client, b.actions);
     }),
   );
 }

@@ -86,13 +86,15 @@ export function Ticket({ id }: { readonly id: string }) {
         <PriorityBadge priority={t.priority} />
         <StateBadge state={t.state} />
       </div>
-      <Caption1>
-        {t.customerName} · {t.category} · filed by {t.requester} ·{' '}
-        {t.window === 'in-hours' ? 'in hours' : 'after hours'}
-        {' · '}
-        {t.owner ? `owner ${t.owner.name}` : 'no owner yet'} · status {t.status.replace(/-/g, ' ')}
-        {t.pausedMs > 0 ? ` · waited on the customer ${duration(t.pausedMs)}` : ''}
-      </Caption1>
+      <div>
+        <Caption1>
+          {t.customerName} · {t.category} · filed by {t.requester} ·{' '}
+          {t.window === 'in-hours' ? 'in hours' : 'after hours'}
+          {' · '}
+          {t.owner ? `owner ${t.owner.name}` : 'no owner yet'} · status {t.status.replace(/-/g, ' ')}
+          {t.pausedMs > 0 ? ` · waited on the customer ${duration(t.pausedMs)}` : ''}
+        </Caption1>
+      </div>
       <Body1 as="p" className={s.desc}>
         {t.description}
       </Body1>
