@@ -15,7 +15,7 @@ import type { Policy } from './policy/schema';
 import { createServer, serveTab, start, type RunningServer } from './server';
 import { registerApi, type Api } from './api';
 import { tabCaller } from './api/auth';
-import { NO_OVERRIDES, type OutageSource, type OverrideSource } from './api/ports';
+import type { OutageSource, OverrideSource } from './api/ports';
 import { StatsService } from './stats/service';
 import { TableStatsRepo } from './storage/stats-repo';
 import { SlaEngine, type Instant } from './sla';

@@ -8,7 +8,7 @@ import { escape } from '../cards/types';
 import type { OverrideStore } from '../oncall/overrides';
 import { onCallWith, parseUntil, type Duty, type OnCallRole } from '../oncall/schedule';
 import type { Watcher } from '../watcher/watcher';
-import { staffOf, type BotDeps, type Staff } from './deps';
+import type { BotDeps, Staff } from './deps';
 import { callerOf } from './teams';
 
 export interface OnCallDeps {
@@ -22,7 +22,7 @@ const STUCK = /^\s*(?:stuck deliveries|outbox)\s*\??\s*$/i;
 
 async function staffOnly(context: TurnContext, deps: BotDeps, action: string): Promise<Staff | undefined> {
   const caller = callerOf(context.activity);
-  const staff = staffOf(caller, deps.config);
+  const staff = await deps.staff.resolve(caller);
   if (staff === undefined) {
     await deps.audit.record({
       at: deps.now(),
@@ -38,7 +38,9 @@ async function staffOnly(context: TurnContext, deps: BotDeps, action: string): P
 }
 
 function nameOf(deps: BotDeps, id: string): string {
-  return deps.config.staff.engineers.get(id) ?? deps.config.staff.managers.get(id) ?? id;
+  return (
+    deps.config.staff.engineers.get(id) ?? deps.config.staff.managers.get(id) ?? deps.staff.nameOf(id) ?? id
+  );
 }
 
 function zoned(deps: BotDeps, t: number): string {
