@@ -320,6 +320,7 @@ export class Delivery {
       { actionId: `sent:${ticket.id}:${holder.entry.key}` },
     );
     if (!recorded.ok) throw new Error(recorded.error.message);
+    if (!recorded.value.duplicate) await bot.changed(recorded.value.ticket, recorded.value.events);
     return { outcome: 'sent' };
   }
 

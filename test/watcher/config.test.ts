@@ -52,6 +52,7 @@ describe('watcher configuration', () => {
         BOT_ID: 'app',
         BOT_PASSWORD: 'secret',
         TABLES_ENDPOINT: 'https://x.table.core.windows.net',
+        AAD_APP_CLIENT_ID: '00000000-0000-4000-8000-0000000000aa',
         SIM_CLOCK_START: '2026-11-27T21:30:00-05:00',
       }),
     ).toThrow('SIM_CLOCK_START is for local mode only');
