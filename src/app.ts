@@ -17,6 +17,9 @@ import { SlaEngine, type Instant } from './sla';
 import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
 import { TicketService } from './tickets/service';
+import { ThreadRepair } from './bot/repair';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 
 export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit'] as const;
 export type TableName = (typeof TABLES)[number];
@@ -97,9 +100,14 @@ export async function startApp(options: AppOptions): Promise<App> {
       background,
     };
     listeners.push(onTicketChanged(deps));
+    const repair = new ThreadRepair(deps, table('settings'), {
+      ...config.threadRepair,
+      owner: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    });
     const bot = createBot(adapter, deps);
     const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
     running = await start(server, config.host, config.port);
+    repair.start();
     const listening = running;
     let stopped = false;
     return {
@@ -113,6 +121,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       async stop() {
         if (stopped) return;
         stopped = true;
+        await repair.stop();
         await listening.stop();
         await background.drain();
         await storage.close();

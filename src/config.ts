@@ -60,6 +60,10 @@ const envSchema = z.object({
   STAFF_MANAGERS: z.string().default(''),
   /** The on-call rotation, JSON: {"start":"2026-11-23","handover":"09:00","weeks":[{"primary":"<id>","secondary":"<id>"}]}. */
   ONCALL_ROTATION: optionalText,
+  /** Real ms between looks for open tickets whose thread a crash kept from being posted; 0 = never. */
+  THREAD_REPAIR_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** How old (ms) a ticket without a thread must be before another look posts it (its own instance had time). */
+  THREAD_REPAIR_GRACE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(120_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -97,6 +101,8 @@ export interface Config {
   };
   /** The weekly on-call rotation (ids are staff object ids); undefined when nobody is on call. */
   readonly rotation: Rotation | undefined;
+  /** Posting threads a crash interrupted (src/bot/repair.ts). */
+  readonly threadRepair: { readonly intervalMs: number; readonly graceMs: number };
   readonly logJson: boolean;
 }
 
@@ -222,6 +228,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     customers: pairs(e.CUSTOMER_TENANTS, 'CUSTOMER_TENANTS'),
     staff: Object.freeze({ tenantId: e.STAFF_TENANT_ID?.toLowerCase(), engineers, managers }),
     logJson: e.LOG_JSON ?? production,
+    threadRepair: Object.freeze({ intervalMs: e.THREAD_REPAIR_INTERVAL_MS, graceMs: e.THREAD_REPAIR_GRACE_MS }),
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
   });
 }

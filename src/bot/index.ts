@@ -8,6 +8,7 @@ import * as welcome from './welcome';
 import { registerChannel } from './channel';
 import * as staff from './staff';
 import { registerPaging } from './paging';
+import { answerActionsFirst } from './invoke';
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
   const app = new Application<TurnState>({
@@ -18,6 +19,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
     longRunningMessages: false,
     turnStateFactory: () => new TurnState(),
   });
+  answerActionsFirst(app, deps);
   registerChannel(app, deps);
   staff.register(app, deps);
   registerPaging(app, deps);

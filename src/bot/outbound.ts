@@ -86,6 +86,19 @@ export class Outbound {
     };
   }
 
+  /** Replaces a message in any conversation (a pressed card) with this card, for everyone who sees it. */
+  async replace(
+    reference: Partial<ConversationReference>,
+    activityId: string,
+    card: AdaptiveCard,
+  ): Promise<void> {
+    await this.on(reference, async (context) => {
+      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+      activity.id = activityId;
+      await context.updateActivity(activity);
+    });
+  }
+
   /** Replaces the root card of a thread (throws what Teams answered, e.g. 404 when it lost the post). */
   async updateCard(thread: ThreadRef, card: AdaptiveCard, summary: string): Promise<void> {
     await this.on(

@@ -1,0 +1,104 @@
+// Threads a crash interrupted. A ticket is saved, then answered, and its thread is posted after the answer; an
+// instance that dies in between (SIGKILL, a lost VM) leaves an open ticket that engineers never see. Now and
+// then one instance (a lease in the settings table) looks for open tickets older than a grace period without a
+// thread and posts them, through the same path as a change, at most `batch` per pass.
+import { RestError, type TableClient } from '@azure/data-tables';
+import type { BotDeps } from './deps';
+
+const PK = 'lease';
+const RK = 'thread-repair';
+
+export interface RepairOptions {
+  /** Real ms between passes; 0 = only when `pass()` is called. */
+  readonly intervalMs: number;
+  /** A ticket younger than this (app clock) is left to the instance that saved it. */
+  readonly graceMs: number;
+  /** Who holds the lease (instance id). */
+  readonly owner: string;
+  /** Most threads started per pass (Teams' rate limits). */
+  readonly batch?: number;
+}
+
+function statusOf(err: unknown): number | undefined {
+  return err instanceof RestError ? err.statusCode : undefined;
+}
+
+export class ThreadRepair {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    private readonly deps: Pick<BotDeps, 'settings' | 'tickets' | 'changed' | 'now' | 'log'>,
+    private readonly table: TableClient,
+    private readonly o: RepairOptions,
+  ) {}
+
+  start(): void {
+    if (this.o.intervalMs <= 0 || this.timer !== undefined) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.pass()
+        .catch((err: unknown) => {
+          this.deps.log.warn('thread repair pass failed', { error: err instanceof Error ? err.message : String(err) });
+          return 0;
+        })
+        .finally(() => {
+          this.running = undefined;
+        });
+    }, this.o.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass: returns how many tickets were given their thread (queued for posting). */
+  async pass(): Promise<number> {
+    if ((await this.deps.settings.supportChannel()) === null) return 0;
+    if (!(await this.claim())) return 0;
+    const cutoff = this.deps.now() - this.o.graceMs;
+    const batch = this.o.batch ?? 20;
+    let repaired = 0;
+    let next: string | undefined;
+    do {
+      const page = await this.deps.tickets.queue(200, next);
+      for (const t of page.items) {
+        if (t.thread !== undefined || t.createdAt > cutoff) continue;
+        this.deps.log.warn('posting a ticket whose thread was never posted', { ticket: t.id });
+        await this.deps.changed(t, []);
+        if (++repaired >= batch) return repaired;
+      }
+      next = page.next;
+    } while (next !== undefined);
+    return repaired;
+  }
+
+  /** Takes or renews the lease for two intervals; false while another instance holds it. */
+  private async claim(): Promise<boolean> {
+    const now = Date.now();
+    const until = now + Math.max(2 * this.o.intervalMs, 10_000);
+    try {
+      const e = await this.table.getEntity<{ owner: string; until: number }>(PK, RK);
+      if (e.owner !== this.o.owner && Number(e.until) > now) return false;
+      await this.table.updateEntity(
+        { partitionKey: PK, rowKey: RK, owner: this.o.owner, until },
+        'Replace',
+        { etag: e.etag },
+      );
+      return true;
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 412 || status === 409) return false;
+      if (status !== 404) throw err;
+      try {
+        await this.table.createEntity({ partitionKey: PK, rowKey: RK, owner: this.o.owner, until });
+        return true;
+      } catch (again) {
+        if (statusOf(again) === 409) return false;
+        throw again;
+      }
+    }
+  }
+}
