@@ -8,7 +8,7 @@ import * as welcome from './welcome';
 import { registerChannel } from './channel';
 import * as staff from './staff';
 import { registerPaging } from './paging';
-import { answerActionsFirst } from './invoke';
+import { answerActionsFirst, refuseUnknownInvokes } from './invoke';
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
   const app = new Application<TurnState>({
@@ -26,6 +26,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps): Application {
   welcome.register(app, deps);
   filing.register(app, deps);
   following.register(app, deps);
+  refuseUnknownInvokes(app);
   app.error(async (context, err) => {
     deps.log.error('turn failed', {
       error: err instanceof Error ? err.message : String(err),

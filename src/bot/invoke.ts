@@ -29,7 +29,12 @@ export function answerActionsFirst(app: Application, deps: Pick<BotDeps, 'backgr
         value: { status: 200, body: { statusCode: 200, type: isCard ? CARD : MESSAGE, value: result } },
       });
       const messageId = context.activity.replyToId;
-      if (isCard && (result as AdaptiveCard).refresh !== undefined && messageId !== undefined && messageId !== '') {
+      if (
+        isCard &&
+        (result as AdaptiveCard).refresh !== undefined &&
+        messageId !== undefined &&
+        messageId !== ''
+      ) {
         const reference = TurnContext.getConversationReference(context.activity);
         const key = `message:${reference.conversation?.id ?? ''}|${messageId}`;
         deps.background.run(key, 'replacing a pressed card for everyone', () =>
@@ -39,4 +44,31 @@ export function answerActionsFirst(app: Application, deps: Pick<BotDeps, 'backgr
       return result;
     });
   cards.actionExecute = wrapped;
+}
+
+/**
+ * Last route: an invoke nothing else handled (a card from an older version, an unknown verb, an invoke name this
+ * app does not use) gets a client error instead of the SDK's 501: Universal Actions get Teams' error response,
+ * which shows the person what to do; other invokes get 400.
+ */
+export function refuseUnknownInvokes(app: Application): void {
+  app.activity(ActivityTypes.Invoke, async (context) => {
+    const universal = context.activity.name === 'adaptiveCard/action';
+    await context.sendActivity({
+      type: ActivityTypes.InvokeResponse,
+      value: universal
+        ? {
+            status: 200,
+            body: {
+              statusCode: 400,
+              type: 'application/vnd.microsoft.error',
+              value: {
+                code: 'BadRequest',
+                message: 'This card is out of date. Please ask the bot for a fresh one.',
+              },
+            },
+          }
+        : { status: 400, body: { error: 'unsupported invoke' } },
+    });
+  });
 }
