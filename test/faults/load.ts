@@ -49,7 +49,9 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
     const chaos = (async () => {
       await sleep(o.durationMs * 0.45);
       const instance = rig.instances.find((i) => i.name === victim);
-      log(`  SIGKILL instance ${victim} (pid ${instance?.pid ?? '?'}) at ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      log(
+        `  SIGKILL instance ${victim} (pid ${instance?.pid ?? '?'}) at ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       instance?.kill();
       result.faults++;
       await instance?.exited;
@@ -65,7 +67,9 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
     ]);
     // Customers whose last press got no answer (or "could not save") press File again, as people do.
     for (let round = 0; round < 5; round++) {
-      const open = people.flatMap((p, i) => ((mine[i] ?? []).some((f) => f.ticketId === undefined) ? [i] : []));
+      const open = people.flatMap((p, i) =>
+        (mine[i] ?? []).some((f) => f.ticketId === undefined) ? [i] : [],
+      );
       if (open.length === 0) break;
       await Promise.all(open.map((i) => customerStep(people[i] ?? people[0]!, actors, mine[i] ?? [])));
     }

@@ -47,10 +47,7 @@ function parseArgs(argv: readonly string[]): Options {
 type Scenario = (o: Options, log: (line: string) => void) => Promise<ScenarioResult>;
 
 const SCENARIOS: readonly (readonly [string, Scenario])[] = [
-  [
-    'load',
-    (o, log) => loadWithKill({ durationMs: o.durationS * 1000, customers: 50, engineers: 5, log }),
-  ],
+  ['load', (o, log) => loadWithKill({ durationMs: o.durationS * 1000, customers: 50, engineers: 5, log })],
 ];
 
 async function main(): Promise<void> {
@@ -79,6 +76,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`test:faults crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `test:faults crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exitCode = 2;
 });

@@ -50,7 +50,8 @@ export async function allTickets(tickets: TableClient): Promise<Ticket[]> {
     queryOptions: { filter: `RowKey ge 't|' and RowKey lt 't}'`, select: ['PartitionKey', 'RowKey'] },
   })) {
     const [, id] = (row.rowKey ?? '').split('|');
-    if (id !== undefined) heads.push({ id, tenantId: decodeURIComponent((row.partitionKey ?? '').slice(2)) } as Ticket);
+    if (id !== undefined)
+      heads.push({ id, tenantId: decodeURIComponent((row.partitionKey ?? '').slice(2)) } as Ticket);
   }
   return heads;
 }
@@ -73,12 +74,14 @@ export async function verify(
   const confirmedIds = new Map<string, string>();
   for (const filing of ledger.filings) {
     if (filing.ticketId === undefined) continue;
-    if (confirmedIds.has(filing.ticketId)) problem('duplicated', `${filing.ticketId} confirmed for two filings`);
+    if (confirmedIds.has(filing.ticketId))
+      problem('duplicated', `${filing.ticketId} confirmed for two filings`);
     confirmedIds.set(filing.ticketId, filing.requestId);
   }
   // Nothing in storage that nobody was told about (a customer told "could not save" would file again).
   for (const h of heads) {
-    if (!confirmedIds.has(h.id)) problem('duplicated', `${h.id} is stored but its customer was never told it was filed`);
+    if (!confirmedIds.has(h.id))
+      problem('duplicated', `${h.id} is stored but its customer was never told it was filed`);
   }
   const timelines = new Map<string, TicketEvent[]>();
   const tickets = new Map<string, Ticket>();
@@ -100,7 +103,11 @@ export async function verify(
         timelines.set(id, events);
         const seqs = events.map((e) => e.seq);
         const contiguous = seqs.every((s, k) => s === k + 1) && seqs.length === stored.ticket.eventCount;
-        if (!contiguous) problem('lost', `${id} timeline is not whole: seqs ${seqs.join(',')} of ${stored.ticket.eventCount}`);
+        if (!contiguous)
+          problem(
+            'lost',
+            `${id} timeline is not whole: seqs ${seqs.join(',')} of ${stored.ticket.eventCount}`,
+          );
         if (events[0]?.type !== 'created') problem('lost', `${id} timeline does not start with its creation`);
       }),
     );
@@ -109,7 +116,8 @@ export async function verify(
     const events = timelines.get(change.ticketId);
     if (events === undefined) continue;
     const n = events.filter((e) => (e.text ?? '').includes(change.token)).length;
-    if (change.acked && n === 0) problem('lost', `${change.kind} on ${change.ticketId} was acknowledged but is not in the timeline`);
+    if (change.acked && n === 0)
+      problem('lost', `${change.kind} on ${change.ticketId} was acknowledged but is not in the timeline`);
     if (n > 1) problem('duplicated', `${change.kind} on ${change.ticketId} is in the timeline ${n} times`);
   }
   if (connector !== undefined) {
@@ -132,7 +140,8 @@ export async function verify(
     }
     for (const change of ledger.changes) {
       if (!change.acked || !CUSTOMER_HEARS.has(change.kind)) continue;
-      if (!told.has(change.token)) problem('undelivered', `${change.kind} on ${change.ticketId} never reached the customer`);
+      if (!told.has(change.token))
+        problem('undelivered', `${change.kind} on ${change.ticketId} never reached the customer`);
     }
   }
   return f;

@@ -154,7 +154,9 @@ export class Balancer {
   }
 
   /** POSTs to /api/messages; returns the answer and how many tries lost their response. */
-  async send(activity: TeamsActivity | Readonly<Record<string, unknown>>): Promise<Answer & { lost: number }> {
+  async send(
+    activity: TeamsActivity | Readonly<Record<string, unknown>>,
+  ): Promise<Answer & { lost: number }> {
     let lost = 0;
     for (let attempt = 0; attempt < 6; attempt++) {
       const instance = this.pick();
@@ -198,7 +200,8 @@ function sleep(ms: number): Promise<void> {
 /** What an invoke answer says: a card's text, or a message. */
 export function invokeText(answer: Answer): { card: boolean; text: string } {
   const body = answer.body as { type?: string; value?: unknown } | undefined;
-  if (body?.type === 'application/vnd.microsoft.card.adaptive') return { card: true, text: cardText(body.value) };
+  if (body?.type === 'application/vnd.microsoft.card.adaptive')
+    return { card: true, text: cardText(body.value) };
   return { card: false, text: typeof body?.value === 'string' ? body.value : JSON.stringify(body ?? null) };
 }
 
@@ -216,7 +219,12 @@ const CATEGORIES = ['outage', 'partial-outage', 'provisioning', 'interop-testing
 
 /** One customer's next step: file, follow up, answer, check status or list. */
 export async function customerStep(c: Customer, o: ActorOptions, mine: Filing[]): Promise<void> {
-  const who = { serviceUrl: o.connector.serviceUrl, tenantId: c.tenantId, userId: c.userId, userName: c.name };
+  const who = {
+    serviceUrl: o.connector.serviceUrl,
+    tenantId: c.tenantId,
+    userId: c.userId,
+    userName: c.name,
+  };
   const own = mine.filter((f) => f.ticketId !== undefined);
   const roll = randomInt(0, 100);
   const pending = mine.find((f) => f.ticketId === undefined);
@@ -228,7 +236,14 @@ export async function customerStep(c: Customer, o: ActorOptions, mine: Filing[])
   const ticketId = target?.ticketId ?? '';
   if (roll < 60) {
     const token = `tok-${randomUUID()}`;
-    const change: Change = { ticketId, tenantId: c.tenantId, token, kind: 'customer-message', acked: false, lostResponses: 0 };
+    const change: Change = {
+      ticketId,
+      tenantId: c.tenantId,
+      token,
+      kind: 'customer-message',
+      acked: false,
+      lostResponses: 0,
+    };
     o.ledger.changes.push(change);
     const a = await o.balancer.send(
       actionExecute(
@@ -255,7 +270,12 @@ export async function customerStep(c: Customer, o: ActorOptions, mine: Filing[])
 
 /** Files a new ticket, or presses File again on a form whose answer never came or could not be saved. */
 async function file(c: Customer, o: ActorOptions, mine: Filing[], again: Filing | undefined): Promise<void> {
-  const who = { serviceUrl: o.connector.serviceUrl, tenantId: c.tenantId, userId: c.userId, userName: c.name };
+  const who = {
+    serviceUrl: o.connector.serviceUrl,
+    tenantId: c.tenantId,
+    userId: c.userId,
+    userName: c.name,
+  };
   let filing = again;
   if (filing === undefined) {
     filing = {
@@ -277,7 +297,9 @@ async function file(c: Customer, o: ActorOptions, mine: Filing[], again: Filing 
     category: CATEGORIES[randomInt(0, CATEGORIES.length)] ?? 'question',
     priority: (['P2', 'P3', 'P3'] as const)[randomInt(0, 3)] ?? 'P3',
   };
-  const a = await o.balancer.send(actionExecute('ticket.submit', data, { ...who, replyToId: `form-${filing.requestId}` }));
+  const a = await o.balancer.send(
+    actionExecute('ticket.submit', data, { ...who, replyToId: `form-${filing.requestId}` }),
+  );
   filing.lostResponses += a.lost;
   const { card, text } = invokeText(a);
   const id = /Ticket ([A-Z]+-\d+) filed/.exec(text)?.[1];
@@ -290,7 +312,14 @@ async function file(c: Customer, o: ActorOptions, mine: Filing[], again: Filing 
   o.ledger.userError(text);
 }
 
-const STAFF_VERBS = ['staff.take', 'staff.reply', 'staff.note', 'staff.note', 'staff.reply', 'staff.ask'] as const;
+const STAFF_VERBS = [
+  'staff.take',
+  'staff.reply',
+  'staff.note',
+  'staff.note',
+  'staff.reply',
+  'staff.ask',
+] as const;
 
 /** One engineer's next step on a ticket from the board. */
 export async function engineerStep(index: number, o: ActorOptions): Promise<void> {
@@ -307,7 +336,14 @@ export async function engineerStep(index: number, o: ActorOptions): Promise<void
   const change: Change | undefined =
     verb === 'staff.take'
       ? undefined
-      : { ticketId: target.ticketId, tenantId: target.tenantId, token, kind: verb, acked: false, lostResponses: 0 };
+      : {
+          ticketId: target.ticketId,
+          tenantId: target.tenantId,
+          token,
+          kind: verb,
+          acked: false,
+          lostResponses: 0,
+        };
   if (change !== undefined) o.ledger.changes.push(change);
   const activity = actionExecute(verb, data, {
     serviceUrl: o.connector.serviceUrl,
@@ -345,7 +381,11 @@ export function registerChannel(connector: FakeConnector): TeamsActivity {
 }
 
 /** Runs `step` in a loop for each of n actors until `until()` says stop. */
-export async function crowd(n: number, until: () => boolean, step: (i: number) => Promise<void>): Promise<void> {
+export async function crowd(
+  n: number,
+  until: () => boolean,
+  step: (i: number) => Promise<void>,
+): Promise<void> {
   await Promise.all(
     Array.from({ length: n }, async (_, i) => {
       while (!until()) {
