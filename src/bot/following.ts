@@ -57,7 +57,9 @@ async function notFound(deps: BotDeps, customer: Customer, action: string, id: s
       target: id,
     });
   } catch (err) {
-    deps.log.warn('could not record a refused look-up', { error: err instanceof Error ? err.message : String(err) });
+    deps.log.warn('could not record a refused look-up', {
+      error: err instanceof Error ? err.message : String(err),
+    });
   }
   return `No ticket ${id.slice(0, 20)} was found for your organisation.`;
 }

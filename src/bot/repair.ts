@@ -38,7 +38,9 @@ export class ThreadRepair {
     this.timer = setInterval(() => {
       this.running ??= this.pass()
         .catch((err: unknown) => {
-          this.deps.log.warn('thread repair pass failed', { error: err instanceof Error ? err.message : String(err) });
+          this.deps.log.warn('thread repair pass failed', {
+            error: err instanceof Error ? err.message : String(err),
+          });
           return 0;
         })
         .finally(() => {
@@ -82,11 +84,9 @@ export class ThreadRepair {
     try {
       const e = await this.table.getEntity<{ owner: string; until: number }>(PK, RK);
       if (e.owner !== this.o.owner && Number(e.until) > now) return false;
-      await this.table.updateEntity(
-        { partitionKey: PK, rowKey: RK, owner: this.o.owner, until },
-        'Replace',
-        { etag: e.etag },
-      );
+      await this.table.updateEntity({ partitionKey: PK, rowKey: RK, owner: this.o.owner, until }, 'Replace', {
+        etag: e.etag,
+      });
       return true;
     } catch (err) {
       const status = statusOf(err);
