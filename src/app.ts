@@ -20,6 +20,8 @@ import { TicketService } from './tickets/service';
 import { ThreadRepair } from './bot/repair';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { StaffDirectory } from './staff/directory';
+import { GraphClient } from './staff/graph';
 
 export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit'] as const;
 export type TableName = (typeof TABLES)[number];
@@ -47,6 +49,30 @@ export interface AppOptions {
   readonly botAuth?: AdapterOptions;
 }
 
+/** Staff by configured ids, and by Entra group through Graph as the bot (client credentials in the staff tenant). */
+function staffDirectory(config: Config, log: Logger): StaffDirectory {
+  const { groups, tenantId } = config.staff;
+  const bot = config.bot;
+  const wanted = groups.engineer !== undefined || groups.manager !== undefined;
+  const graph =
+    wanted && tenantId !== undefined && bot.mode === 'authenticated' && bot.password !== undefined
+      ? new GraphClient({
+          endpoint: config.graph.endpoint,
+          loginEndpoint: config.graph.loginEndpoint,
+          tenantId,
+          clientId: bot.appId,
+          clientSecret: bot.password,
+        })
+      : undefined;
+  if (wanted && graph === undefined) {
+    // loadConfig refuses this outside local mode.
+    log.warn(
+      'local mode: STAFF_ENGINEER_GROUP/STAFF_MANAGER_GROUP are ignored (reading groups needs BOT_ID and BOT_PASSWORD); only STAFF_ENGINEERS and STAFF_MANAGERS are staff',
+    );
+  }
+  return new StaffDirectory({ config, graph, log });
+}
+
 /** Builds the app, opens storage (starting embedded Azurite when configured) and listens. */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, policy, log } = options;
@@ -60,6 +86,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     return client;
   };
   let running: RunningServer | undefined;
+  let staff: StaffDirectory | undefined;
   try {
     const background = new Background(log);
     const repo = new TableTicketRepo({
@@ -98,12 +125,15 @@ export async function startApp(options: AppOptions): Promise<App> {
       messages: new TableMessageRefs(table('tickets')),
       outbound,
       background,
+      staff: staffDirectory(config, log),
     };
     listeners.push(onTicketChanged(deps));
     const repair = new ThreadRepair(deps, table('settings'), {
       ...config.threadRepair,
       owner: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     });
+    deps.staff.start();
+    staff = deps.staff;
     const bot = createBot(adapter, deps);
     const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
     running = await start(server, config.host, config.port);
@@ -123,12 +153,14 @@ export async function startApp(options: AppOptions): Promise<App> {
         stopped = true;
         await repair.stop();
         await listening.stop();
+        await deps.staff.stop();
         await background.drain();
         await storage.close();
       },
     };
   } catch (err) {
     await running?.stop();
+    await staff?.stop();
     await storage.close();
     throw err;
   }

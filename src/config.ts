@@ -13,6 +13,24 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const optionalGuid = optionalText.refine(
+  (v) => v === undefined || GUID.test(v),
+  'an Entra object id (a GUID)',
+);
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+/** An https base URL (http only on loopback, for tests), kept without a trailing slash. */
+const endpoint = z
+  .string()
+  .trim()
+  .url()
+  .refine((v) => {
+    if (!URL.canParse(v)) return false;
+    const u = new URL(v);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK_HOST.test(u.hostname));
+  }, 'an https URL (http only on loopback)')
+  .transform((v) => v.replace(/\/+$/, ''));
+
 const envSchema = z.object({
   /** `production` refuses unsafe settings (local mode, missing bot id, auth off). */
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -26,6 +44,8 @@ const envSchema = z.object({
   TABLES_CONNECTION_STRING: optionalText,
   /** Table service endpoint used with DefaultAzureCredential (managed identity): https://<account>.table.core.windows.net */
   TABLES_ENDPOINT: optionalText,
+  /** Client id of the user-assigned managed identity that reaches TABLES_ENDPOINT (infra/azure.bicep sets it); unset = the system-assigned one. */
+  AZURE_CLIENT_ID: optionalText,
   /** Where embedded Azurite keeps its data when neither of the above is set. */
   DATA_DIR: z.string().trim().min(1).default('.data'),
   /** Prefix of every table name, so that several deployments can share one storage account. */
@@ -43,8 +63,13 @@ const envSchema = z.object({
   /** Bot identity (Entra app id); unset = local mode, allowed only on loopback outside production. */
   BOT_ID: optionalText,
   BOT_PASSWORD: optionalText,
-  /** MultiTenant, SingleTenant or UserAssignedMSI. */
+  /**
+   * How the bot proves who it is: UserAssignedMSI (Azure: a managed identity, BOT_ID its client id, no password),
+   * SingleTenant (an Entra app of BOT_TENANT_ID with BOT_PASSWORD) or MultiTenant (Developer Portal registrations,
+   * e.g. debugging through a tunnel; Azure Bot Service no longer creates them).
+   */
   BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /** The tenant of the bot's identity; required for SingleTenant and UserAssignedMSI. */
   BOT_TENANT_ID: optionalText,
   /** Support phone line and email shown to customers; default to the policy's. */
   SUPPORT_PHONE: optionalText,
@@ -58,12 +83,23 @@ const envSchema = z.object({
   /** Engineers and managers: Entra object ids, `id=Name` pairs separated by `;` (names are shown in cards). */
   STAFF_ENGINEERS: z.string().default(''),
   STAFF_MANAGERS: z.string().default(''),
+  /** Entra groups (object ids) of the staff tenant whose members are engineers / managers; needs BOT_ID and BOT_PASSWORD. */
+  STAFF_ENGINEER_GROUP: optionalGuid,
+  STAFF_MANAGER_GROUP: optionalGuid,
+  /** Microsoft Graph, where group membership is checked (another cloud's Graph, or a loopback stand-in in tests). */
+  GRAPH_ENDPOINT: endpoint.default('https://graph.microsoft.com'),
+  /** The Entra token authority the bot gets its Graph token from (another cloud's, or a loopback stand-in in tests). */
+  LOGIN_ENDPOINT: endpoint.default('https://login.microsoftonline.com'),
   /** The on-call rotation, JSON: {"start":"2026-11-23","handover":"09:00","weeks":[{"primary":"<id>","secondary":"<id>"}]}. */
   ONCALL_ROTATION: optionalText,
   /** Real ms between looks for open tickets whose thread a crash kept from being posted; 0 = never. */
   THREAD_REPAIR_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** How old (ms) a ticket without a thread must be before another look posts it (its own instance had time). */
   THREAD_REPAIR_GRACE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(120_000),
+  /** Client id of the tab's Entra app for Teams SSO (manifest webApplicationInfo.id); the tab API's token audience. */
+  AAD_APP_CLIENT_ID: optionalText,
+  /** Host the tab is served from (SSO resource api://<TAB_DOMAIN>/<AAD_APP_CLIENT_ID>); the bot's host in Azure. */
+  TAB_DOMAIN: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -80,7 +116,7 @@ export interface Config {
   readonly ticketPrefix: string;
   readonly storage:
     | { readonly kind: 'connection-string'; readonly connectionString: string }
-    | { readonly kind: 'managed-identity'; readonly endpoint: string }
+    | { readonly kind: 'managed-identity'; readonly endpoint: string; readonly clientId?: string | undefined }
     | { readonly kind: 'embedded'; readonly dataDir: string };
   readonly bot:
     | { readonly mode: 'local' }
@@ -98,12 +134,18 @@ export interface Config {
     readonly tenantId: string | undefined;
     readonly engineers: ReadonlyMap<string, string>;
     readonly managers: ReadonlyMap<string, string>;
+    /** Entra groups whose members are staff (lower-case object ids), checked through Microsoft Graph. */
+    readonly groups: { readonly engineer: string | undefined; readonly manager: string | undefined };
   };
+  /** Microsoft Graph and the Entra token authority (base URLs, no trailing slash). */
+  readonly graph: { readonly endpoint: string; readonly loginEndpoint: string };
   /** The weekly on-call rotation (ids are staff object ids); undefined when nobody is on call. */
   readonly rotation: Rotation | undefined;
   /** Posting threads a crash interrupted (src/bot/repair.ts). */
   readonly threadRepair: { readonly intervalMs: number; readonly graceMs: number };
   readonly logJson: boolean;
+  /** The tab's Teams SSO app: its client id and the host in its resource URI (both unset locally). */
+  readonly tab: { readonly clientId: string | undefined; readonly domain: string | undefined };
 }
 
 /** Thrown when the environment cannot make a valid configuration. */
@@ -171,7 +213,51 @@ function pairs(text: string, key: string): ReadonlyMap<string, string> {
   return out;
 }
 
+/**
+ * Staff groups are read from Microsoft Graph as the bot (client credentials in the staff tenant), so they need
+ * the staff tenant and the bot's client secret. In local mode there is no identity: the app warns at start
+ * and only the configured ids are staff (see StaffDirectory).
+ */
+function checkGroups(groups: Config['staff']['groups'], e: Env, bot: Config['bot']): void {
+  const key = groups.engineer !== undefined ? 'STAFF_ENGINEER_GROUP' : 'STAFF_MANAGER_GROUP';
+  if (groups.engineer === undefined && groups.manager === undefined) return;
+  if (e.STAFF_TENANT_ID === undefined)
+    throw new ConfigError(`${key} needs STAFF_TENANT_ID (the groups' tenant)`);
+  if (bot.mode === 'local') return;
+  if (bot.password === undefined || bot.type === 'UserAssignedMSI') {
+    throw new ConfigError(
+      `${key} needs BOT_PASSWORD: group membership is read from Microsoft Graph with the bot's client secret`,
+    );
+  }
+  if (bot.type === 'SingleTenant' && bot.tenantId?.toLowerCase() !== e.STAFF_TENANT_ID.toLowerCase()) {
+    throw new ConfigError(
+      `${key}: a SingleTenant bot can only read groups of its own tenant; BOT_TENANT_ID must be STAFF_TENANT_ID`,
+    );
+  }
+}
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** The Bot Framework SDK asserts these when the adapter is built; saying so here names the keys instead. */
+function checkBotIdentity(bot: {
+  readonly type: Env['BOT_TYPE'];
+  readonly password: string | undefined;
+  readonly tenantId: string | undefined;
+}): void {
+  if (bot.type !== 'MultiTenant' && bot.tenantId === undefined) {
+    throw new ConfigError(`BOT_TYPE ${bot.type} needs BOT_TENANT_ID, the tenant of the bot's identity`);
+  }
+  if (bot.type === 'UserAssignedMSI' && bot.password !== undefined) {
+    throw new ConfigError(
+      'BOT_TYPE UserAssignedMSI takes no BOT_PASSWORD: the managed identity has no secret',
+    );
+  }
+  if (bot.type === 'SingleTenant' && bot.password === undefined) {
+    throw new ConfigError(
+      "BOT_TYPE SingleTenant needs BOT_PASSWORD, the client secret of the bot's Entra app",
+    );
+  }
+}
 
 /**
  * Reads and checks the configuration.
@@ -202,17 +288,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (bot.mode === 'local' && !loopback) {
     throw new ConfigError(`local mode (no BOT_ID) only listens on loopback; HOST is ${e.HOST}`);
   }
+  if (bot.mode === 'authenticated') checkBotIdentity(bot);
   const storage: Config['storage'] =
     e.TABLES_CONNECTION_STRING !== undefined
       ? { kind: 'connection-string', connectionString: e.TABLES_CONNECTION_STRING }
       : e.TABLES_ENDPOINT !== undefined
-        ? { kind: 'managed-identity', endpoint: e.TABLES_ENDPOINT }
+        ? { kind: 'managed-identity', endpoint: e.TABLES_ENDPOINT, clientId: e.AZURE_CLIENT_ID }
         : { kind: 'embedded', dataDir: e.DATA_DIR };
   if (storage.kind === 'embedded' && production) {
     throw new ConfigError('production needs TABLES_ENDPOINT (managed identity) or TABLES_CONNECTION_STRING');
   }
   const engineers = pairs(e.STAFF_ENGINEERS, 'STAFF_ENGINEERS');
   const managers = pairs(e.STAFF_MANAGERS, 'STAFF_MANAGERS');
+  const groups = {
+    engineer: e.STAFF_ENGINEER_GROUP?.toLowerCase(),
+    manager: e.STAFF_MANAGER_GROUP?.toLowerCase(),
+  };
+  checkGroups(groups, e, bot);
   return Object.freeze({
     env: e.NODE_ENV,
     production,
@@ -226,9 +318,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bot: Object.freeze(bot),
     contact: Object.freeze({ phone: e.SUPPORT_PHONE, email: e.SUPPORT_EMAIL }),
     customers: pairs(e.CUSTOMER_TENANTS, 'CUSTOMER_TENANTS'),
-    staff: Object.freeze({ tenantId: e.STAFF_TENANT_ID?.toLowerCase(), engineers, managers }),
+    staff: Object.freeze({
+      tenantId: e.STAFF_TENANT_ID?.toLowerCase(),
+      engineers,
+      managers,
+      groups: Object.freeze(groups),
+    }),
+    graph: Object.freeze({ endpoint: e.GRAPH_ENDPOINT, loginEndpoint: e.LOGIN_ENDPOINT }),
     logJson: e.LOG_JSON ?? production,
     threadRepair: Object.freeze({ intervalMs: e.THREAD_REPAIR_INTERVAL_MS, graceMs: e.THREAD_REPAIR_GRACE_MS }),
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
+    tab: Object.freeze({ clientId: e.AAD_APP_CLIENT_ID, domain: e.TAB_DOMAIN }),
   });
 }

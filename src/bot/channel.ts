@@ -9,7 +9,7 @@ import { when } from '../cards/time';
 import { escape } from '../cards/types';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import { callerOf } from './teams';
-import { staffOf, targetLines, type BotDeps } from './deps';
+import { targetLines, type BotDeps } from './deps';
 import { isGone } from './outbound';
 import { needsPage, page } from './paging';
 
@@ -25,10 +25,7 @@ export function renderRoot(deps: BotDeps, ticket: Ticket, notice?: string): Retu
     ticket,
     targets: targetLines(deps, ticket, now),
     events: ticket.recent,
-    engineers: [...deps.config.staff.engineers, ...deps.config.staff.managers].map(([id, name]) => ({
-      id,
-      name,
-    })),
+    engineers: deps.staff.roster(),
     now,
     notice,
   });
@@ -174,7 +171,7 @@ const REGISTER = /^\s*use this channel for support\s*[.!]?\s*$/i;
 
 async function register(context: TurnContext, deps: BotDeps): Promise<void> {
   const caller = callerOf(context.activity);
-  const staff = staffOf(caller, deps.config);
+  const staff = await deps.staff.resolve(caller);
   if (caller === undefined || staff === undefined) {
     await deps.audit.record({
       at: deps.now(),

@@ -14,6 +14,7 @@ import type { Background } from '../background';
 import type { AuditLog } from '../storage/audit';
 import type { MessageRefs } from '../storage/messages';
 import type { Settings } from '../storage/settings';
+import type { StaffDirectory } from '../staff/directory';
 import type { Outbound } from './outbound';
 import { callerOf, type Caller } from './teams';
 
@@ -36,6 +37,8 @@ export interface BotDeps {
   readonly messages: MessageRefs;
   readonly outbound: Outbound;
   readonly background: Background;
+  /** Who is support staff (configured ids, then Entra groups): `await deps.staff.resolve(caller)`. */
+  readonly staff: StaffDirectory;
 }
 
 export interface Staff {
@@ -45,7 +48,7 @@ export interface Staff {
 }
 
 /** The caller as support staff: the staff tenant and a configured engineer or manager id. */
-export function staffOf(caller: Caller | undefined, config: Config): Staff | undefined {
+export function staffOf(caller: Caller | undefined, config: Pick<Config, 'staff'>): Staff | undefined {
   const tenant = config.staff.tenantId;
   if (caller === undefined || tenant === undefined || caller.tenantId !== tenant) return undefined;
   const id = (caller.aadObjectId ?? '').toLowerCase();

@@ -11,7 +11,6 @@ import type { Actor } from '../tickets/model';
 import type { Scope } from '../tickets/service';
 import {
   repliedTo,
-  staffOf,
   clockFor,
   customerOf,
   listItem,
@@ -229,7 +228,7 @@ export function register(app: Application, deps: BotDeps): void {
   // "TM-1042: more details" adds to that ticket; anything else that describes a problem opens the form.
   app.activity('message', async (context) => {
     if (
-      staffOf(callerOf(context.activity), deps.config) !== undefined ||
+      (await deps.staff.resolve(callerOf(context.activity))) !== undefined ||
       context.activity.conversation.conversationType === 'channel'
     ) {
       await context.sendActivity(

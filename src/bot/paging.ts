@@ -7,7 +7,7 @@ import { when } from '../cards/time';
 import { card, escape, execute, text, type AdaptiveCard } from '../cards/types';
 import { onCallAt } from '../oncall/roster';
 import type { Ticket, TicketEvent } from '../tickets/model';
-import { staffOf, type BotDeps } from './deps';
+import type { BotDeps } from './deps';
 import { callerOf } from './teams';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
@@ -82,7 +82,7 @@ export async function page(deps: BotDeps, ticket: Ticket): Promise<void> {
 export function registerPaging(app: Application, deps: BotDeps): void {
   app.adaptiveCards.actionExecute('page.ack', async (context, _state, data) => {
     const caller = callerOf(context.activity);
-    const staff = staffOf(caller, deps.config);
+    const staff = await deps.staff.resolve(caller);
     const parsed = z.object({ ticketId: z.string().regex(/^[A-Za-z]{1,8}-\d{1,10}$/) }).safeParse(data);
     if (staff === undefined) {
       await deps.audit.record({

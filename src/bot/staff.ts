@@ -8,7 +8,7 @@ import type { AdaptiveCard } from '../cards/types';
 import type { Command } from '../tickets/commands';
 import type { Actor } from '../tickets/model';
 import { renderRoot } from './channel';
-import { staffOf, type BotDeps, type Staff } from './deps';
+import type { BotDeps, Staff } from './deps';
 import { callerOf } from './teams';
 import type { Verb } from '../cards/types';
 
@@ -35,7 +35,7 @@ function parse(verb: Verb, data: unknown, deps: BotDeps): Parsed {
       return { ok: true, id, cmd: { kind: 'take' } };
     case 'staff.assign': {
       const owner = str('owner').toLowerCase();
-      const name = deps.config.staff.engineers.get(owner) ?? deps.config.staff.managers.get(owner);
+      const name = deps.staff.nameOf(owner);
       if (name === undefined) return { ok: false, error: 'Pick an engineer from the list.' };
       return { ok: true, id, cmd: { kind: 'assign', to: { id: owner, name } } };
     }
@@ -122,13 +122,13 @@ const VERBS: readonly Verb[] = [
 export function register(app: Application, deps: BotDeps): void {
   for (const verb of VERBS) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
-      const staff = staffOf(callerOf(context.activity), deps.config);
+      const staff = await deps.staff.resolve(callerOf(context.activity));
       if (staff === undefined) return refused(context, deps, verb, data);
       return perform(context, deps, staff, verb, data);
     });
   }
   app.adaptiveCards.actionExecute('staff.refresh', async (context, _state, data) => {
-    const staff = staffOf(callerOf(context.activity), deps.config);
+    const staff = await deps.staff.resolve(callerOf(context.activity));
     if (staff === undefined) return refused(context, deps, 'staff.refresh', data);
     const b = base.safeParse(data);
     if (!b.success) return 'This card is not valid any more.';

@@ -168,21 +168,26 @@ export function rootCard(v: RootView): AdaptiveCard {
             ],
             execute('Change priority', 'staff.priority', data),
           ),
-          showCard(
-            'Reassign',
-            [
-              {
-                type: 'Input.ChoiceSet',
-                id: 'owner',
-                label: 'Engineer',
-                style: 'compact',
-                isRequired: true,
-                errorMessage: 'Pick an engineer',
-                choices: v.engineers.map((e) => ({ title: e.name, value: e.id })),
-              },
-            ],
-            execute('Reassign', 'staff.assign', data),
-          ),
+          // An empty choice set is not a valid card: no one to pick, no Reassign.
+          ...(v.engineers.length === 0
+            ? []
+            : [
+                showCard(
+                  'Reassign',
+                  [
+                    {
+                      type: 'Input.ChoiceSet',
+                      id: 'owner',
+                      label: 'Engineer',
+                      style: 'compact',
+                      isRequired: true,
+                      errorMessage: 'Pick an engineer',
+                      choices: v.engineers.map((e) => ({ title: e.name, value: e.id })),
+                    },
+                  ],
+                  execute('Reassign', 'staff.assign', data),
+                ),
+              ]),
         ]
       : []),
     showCard(

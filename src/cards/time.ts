@@ -24,8 +24,23 @@ const WEEKDAYS: Readonly<Record<string, string>> = {
   Sun: 'Sunday',
 };
 
-/** Local calendar fields of an instant, from one cached Intl formatter per zone (cards format many times). */
+/** Formatted minutes: deadlines and "now" repeat across cards, and Intl formatting is the costly part. */
+const minutes = new Map<string, Local>();
+const MINUTES_KEPT = 10_000;
+
+/** Local calendar fields of an instant (to the minute), from one cached Intl formatter per zone. */
 function local(t: Instant, zone: string): Local {
+  const minute = Math.floor(t / 60_000) * 60_000;
+  const key = `${zone}|${minute}`;
+  const known = minutes.get(key);
+  if (known !== undefined) return known;
+  const fields = format(minute, zone);
+  if (minutes.size >= MINUTES_KEPT) minutes.clear();
+  minutes.set(key, fields);
+  return fields;
+}
+
+function format(t: Instant, zone: string): Local {
   let f = formatters.get(zone);
   if (f === undefined) {
     f = new Intl.DateTimeFormat('en-US', {

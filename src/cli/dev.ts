@@ -25,7 +25,8 @@ const PLAYGROUND_TENANT = '00000000-0000-0000-0000-0000000000001';
 const PLAYGROUND_PORT = 56150;
 /** Read from the working directory (npm runs scripts from the package root), like the playground does. */
 const PLAYGROUND_CONFIG_FILE = '.m365agentsplayground.yml';
-const ENV_FILES = ['env/.env.local', 'env/.env.local.user'] as const;
+/** Later files win; `.localConfigs` is what `teamsapp provision --env local` writes for the app (teamsapp.local.yml). */
+const ENV_FILES = ['env/.env.local', 'env/.env.local.user', '.localConfigs'] as const;
 const PLAYGROUND_START_TIMEOUT_MS = 30_000;
 const PLAYGROUND_STOP_TIMEOUT_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 2_000;
@@ -275,7 +276,7 @@ function playgroundTenant(configFile: string): string {
   );
 }
 
-/** The environment after env/.env.local and env/.env.local.user, and what was wrong in them. */
+/** The environment after env/.env.local, env/.env.local.user and .localConfigs, and what was wrong in them. */
 function readEnvFiles(real: NodeJS.ProcessEnv): { env: Record<string, string>; problems: string[] } {
   const files: Record<string, string>[] = [];
   const problems: string[] = [];

@@ -66,7 +66,9 @@ export async function createTableClients<const N extends string>(
           `TABLES_ENDPOINT must be https:// for managed identity, not ${endpoint.origin}`,
         );
       }
-      const credential = new DefaultAzureCredential();
+      const credential = new DefaultAzureCredential(
+        storage.clientId === undefined ? {} : { managedIdentityClientId: storage.clientId },
+      );
       const clients = await openAll(names, (name) => new TableClient(storage.endpoint, name, credential));
       return handle(clients, () => Promise.resolve());
     }

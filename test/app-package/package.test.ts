@@ -121,13 +121,11 @@ describe('the Teams app package (npm run package)', () => {
         id: PROVISIONED.AAD_APP_CLIENT_ID,
         resource: `api://${domain}/${PROVISIONED.AAD_APP_CLIENT_ID}`,
       },
-      configurableTabs: [{ configurationUrl: `https://${domain}/tab/index.html?view=configure` }],
+      configurableTabs: [{ configurationUrl: `https://${domain}/tab/index.html#/config` }],
     });
     const tabs = manifest['staticTabs'] as { entityId: string; contentUrl?: string }[];
     expect(tabs.filter((t) => t.contentUrl !== undefined).map((t) => t.contentUrl)).toEqual(
-      ['queue', 'dashboard', 'availability', 'oncall'].map(
-        (v) => `https://${domain}/tab/index.html?view=${v}`,
-      ),
+      ['queue', 'dashboard', 'availability', 'oncall'].map((v) => `https://${domain}/tab/index.html#/${v}`),
     );
     expect(result.defaulted).toEqual(['TAB_DOMAIN', 'TAB_ENDPOINT']);
     expect(result.envFiles.map((f) => f.slice(f.lastIndexOf('.env')))).toEqual([
@@ -175,6 +173,85 @@ describe('the Teams app package (npm run package)', () => {
     const description = manifest['description'] as { short: string; full: string };
     expect(description.full).toMatch(/deadline/);
     expect(description.full).toMatch(/Customers[\s\S]*Engineers[\s\S]*Managers/);
+  });
+
+  it('SSO: webApplicationInfo names the Entra app that aad.manifest.json defines, with access_as_user for Teams', () => {
+    const { manifest } = provisioned();
+    const aad = JSON.parse(readFileSync(join(APP, 'aad.manifest.json'), 'utf8')) as {
+      appId: string;
+      identifierUris: string[];
+      signInAudience: string;
+      api: {
+        oauth2PermissionScopes: { value: string; id: string; type: string }[];
+        preAuthorizedApplications: { appId: string; delegatedPermissionIds: string[] }[];
+      };
+    };
+    const sso = manifest['webApplicationInfo'] as { id: string; resource: string };
+    const domain = PROVISIONED.BOT_DOMAIN;
+    const fillAad = (text: string): string =>
+      text
+        .replace('${{TAB_DOMAIN}}', domain)
+        .replace('${{AAD_APP_CLIENT_ID}}', PROVISIONED.AAD_APP_CLIENT_ID);
+    expect(fillAad(aad.appId)).toBe(sso.id);
+    expect(aad.identifierUris.map(fillAad)).toEqual([sso.resource]);
+    expect(aad.signInAudience).toBe('AzureADMultipleOrgs');
+    const scope = aad.api.oauth2PermissionScopes.find((p) => p.value === 'access_as_user');
+    expect(scope?.type).toBe('User');
+    // Teams desktop/mobile, Teams web, Microsoft 365 web and desktop, Outlook desktop, web and mobile.
+    const TEAMS_CLIENTS = [
+      '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
+      '5e3ce6c0-2b1f-4285-8d4b-75ee78787346',
+      '4765445b-32c6-49b0-83e6-1d93765276ca',
+      '0ec893e0-5785-4de6-99da-4ed124e5296c',
+      'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+      'bc59ab01-8403-45c6-8796-ac3ef710b3e3',
+      '27922004-5251-4030-b22d-91ecd9a37ea4',
+    ];
+    expect(aad.api.preAuthorizedApplications.map((a) => a.appId).sort()).toEqual([...TEAMS_CLIENTS].sort());
+    for (const app of aad.api.preAuthorizedApplications)
+      expect(app.delegatedPermissionIds).toEqual([scope?.id]);
+    expect(manifest['validDomains']).toContain(domain);
+  });
+
+  it('tabs are hash routes of the one tab page; commands fit Teams limits, at most 10 per scope', () => {
+    const { manifest } = provisioned();
+    const base = `https://${PROVISIONED.BOT_DOMAIN}/tab/index.html#/`;
+    const tabs = manifest['staticTabs'] as {
+      entityId: string;
+      name?: string;
+      contentUrl?: string;
+      scopes: string[];
+    }[];
+    expect(tabs.map((t) => t.entityId)).toEqual([
+      'conversations',
+      'queue',
+      'dashboard',
+      'availability',
+      'oncall',
+      'about',
+    ]);
+    for (const tab of tabs.filter((t) => t.contentUrl !== undefined)) {
+      expect(tab.contentUrl?.startsWith(base)).toBe(true);
+      expect(tab.scopes).toEqual(['personal']);
+    }
+    const bot = (
+      manifest['bots'] as {
+        commandLists: { scopes: string[]; commands: { title: string; description: string }[] }[];
+      }[]
+    )[0];
+    for (const list of bot?.commandLists ?? []) {
+      expect(list.commands.length).toBeLessThanOrEqual(10);
+      const titles = list.commands.map((c) => c.title);
+      expect(new Set(titles).size).toBe(titles.length);
+      for (const c of list.commands) {
+        expect(c.title.length).toBeLessThanOrEqual(32);
+        expect(c.description.length).toBeLessThanOrEqual(128);
+      }
+    }
+    const personal = bot?.commandLists
+      .find((l) => l.scopes.includes('personal'))
+      ?.commands.map((c) => c.title);
+    expect(personal).toEqual(['new ticket', 'my tickets', 'status', 'escalate', 'outage', 'on-call', 'help']);
   });
 
   describe('icons', () => {
