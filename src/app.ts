@@ -153,6 +153,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         stopped = true;
         await repair.stop();
         await listening.stop();
+        outbound.close();
         await deps.staff.stop();
         await background.drain();
         await storage.close();

@@ -24,11 +24,89 @@ export function isGone(err: unknown): boolean {
   return s === 404 || s === 410;
 }
 
+/** Throttled (429), Teams busy or failing (408, 5xx), or no answer at all (the connection failed or timed out). */
+export function isTransient(err: unknown): boolean {
+  const s = statusOf(err);
+  if (s !== undefined) return s === 408 || s === 429 || s >= 500;
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; code?: unknown };
+  return (
+    e.name === 'RestError' ||
+    e.name === 'AbortError' ||
+    (typeof e.code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|UND_ERR_\w+|REQUEST_SEND_ERROR)$/.test(e.code))
+  );
+}
+
+/** The Retry-After Teams sent with a failure, in ms. */
+function retryAfterOf(err: unknown): number | undefined {
+  const headers = (err as { response?: { headers?: { get?: (name: string) => string | undefined } } } | null)
+    ?.response?.headers;
+  const value = typeof headers?.get === 'function' ? headers.get('retry-after') : undefined;
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** How long background deliveries keep trying through a Teams outage (after the SDK's own quick retries). */
+export interface Patience {
+  /** First wait; doubles per attempt up to capMs (a Retry-After, if longer, wins). */
+  readonly baseMs: number;
+  readonly capMs: number;
+  /** Give up (the failure is logged) after trying for this long. */
+  readonly maxMs: number;
+}
+
+export const DEFAULT_PATIENCE: Patience = { baseMs: 1_000, capMs: 30_000, maxMs: 15 * 60_000 };
+
 export class Outbound {
+  private closed = false;
+  private readonly sleepers = new Set<() => void>();
+
   constructor(
     private readonly adapter: BotAdapter,
     private readonly appId: string,
+    private readonly patience: Patience = DEFAULT_PATIENCE,
   ) {}
+
+  /**
+   * Runs a delivery, and runs it again while Teams answers 429, 5xx or not at all, backing off (honouring
+   * Retry-After) for up to `patience.maxMs`; any other failure, or `close()`, ends it with the last error.
+   * For background work only: it may take minutes.
+   */
+  async patiently<T>(send: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await send();
+      } catch (err) {
+        if (!isTransient(err) || this.closed || Date.now() - started > this.patience.maxMs) throw err;
+        const backoff = Math.min(this.patience.capMs, this.patience.baseMs * 2 ** attempt);
+        await this.sleep(Math.max(retryAfterOf(err) ?? 0, backoff * (0.5 + Math.random() / 2)));
+      }
+    }
+  }
+
+  /** Stops waiting: deliveries still retrying give up now (the app is stopping). */
+  close(): void {
+    this.closed = true;
+    for (const wake of this.sleepers) wake();
+    this.sleepers.clear();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
+  }
 
   /** Runs `logic` in a proactive turn. Errors are rethrown here (the adapter's turn-error handler would swallow them). */
   private async on(
