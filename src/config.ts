@@ -326,7 +326,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }),
     graph: Object.freeze({ endpoint: e.GRAPH_ENDPOINT, loginEndpoint: e.LOGIN_ENDPOINT }),
     logJson: e.LOG_JSON ?? production,
-    threadRepair: Object.freeze({ intervalMs: e.THREAD_REPAIR_INTERVAL_MS, graceMs: e.THREAD_REPAIR_GRACE_MS }),
+    threadRepair: Object.freeze({
+      intervalMs: e.THREAD_REPAIR_INTERVAL_MS,
+      graceMs: e.THREAD_REPAIR_GRACE_MS,
+    }),
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
     tab: Object.freeze({ clientId: e.AAD_APP_CLIENT_ID, domain: e.TAB_DOMAIN }),
   });

@@ -15,12 +15,16 @@ const MESSAGE = 'application/vnd.microsoft.activity.message';
 /** Wraps `app.adaptiveCards.actionExecute` so that every verb registered afterwards answers first. */
 export function answerActionsFirst(app: Application, deps: Pick<BotDeps, 'background' | 'outbound'>): void {
   const cards = app.adaptiveCards;
-  const register = cards.actionExecute.bind(cards) as typeof cards.actionExecute;
-  const wrapped: typeof cards.actionExecute = <TData>(
+  const register = cards.actionExecute.bind(cards);
+  const wrapped = (
     verb: Parameters<typeof register>[0],
-    handler: (context: TurnContext, state: TurnState, data: TData) => Promise<AdaptiveCard | string>,
+    handler: (
+      context: TurnContext,
+      state: TurnState,
+      data: Record<string, unknown>,
+    ) => Promise<AdaptiveCard | string>,
   ) =>
-    register<TData>(verb, async (context, state, data) => {
+    register(verb, async (context, state, data) => {
       const result = await handler(context, state, data);
       if (context.turnState.get(INVOKE_RESPONSE_KEY) !== undefined) return result;
       const isCard = typeof result !== 'string';
@@ -30,20 +34,20 @@ export function answerActionsFirst(app: Application, deps: Pick<BotDeps, 'backgr
       });
       const messageId = context.activity.replyToId;
       if (
-        isCard &&
-        (result as AdaptiveCard).refresh !== undefined &&
+        typeof result !== 'string' &&
+        result.refresh !== undefined &&
         messageId !== undefined &&
         messageId !== ''
       ) {
         const reference = TurnContext.getConversationReference(context.activity);
         const key = `message:${reference.conversation?.id ?? ''}|${messageId}`;
         deps.background.run(key, 'replacing a pressed card for everyone', () =>
-          deps.outbound.replace(reference, messageId, result as AdaptiveCard),
+          deps.outbound.replace(reference, messageId, result),
         );
       }
       return result;
     });
-  cards.actionExecute = wrapped;
+  cards.actionExecute = wrapped as typeof cards.actionExecute;
 }
 
 /**

@@ -59,6 +59,12 @@ export interface Patience {
   readonly maxMs: number;
 }
 
+/**
+ * Sends per conversation per second from one instance. Teams allows 7 per second per thread for the bot as a
+ * whole; with this, two or three instances together stay within it.
+ */
+const PER_SECOND = 3;
+
 export const DEFAULT_PATIENCE: Patience = { baseMs: 1_000, capMs: 30_000, maxMs: 15 * 60_000 };
 
 export class Outbound {
@@ -109,10 +115,29 @@ export class Outbound {
   }
 
   /** Runs `logic` in a proactive turn. Errors are rethrown here (the adapter's turn-error handler would swallow them). */
+  /** Send times per conversation in the last second (Teams allows 7 per second per thread, for all instances). */
+  private readonly recent = new Map<string, number[]>();
+
+  /** Waits until this instance may send to the conversation again: at most PER_SECOND in any second. */
+  private async pace(conversationId: string): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const times = (this.recent.get(conversationId) ?? []).filter((t) => now - t < 1_000);
+      if (times.length < PER_SECOND) {
+        times.push(now);
+        this.recent.set(conversationId, times);
+        if (this.recent.size > 10_000) this.recent.clear();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 1_000 - (now - (times[0] ?? now)) + 5));
+    }
+  }
+
   private async on(
     ref: Partial<ConversationReference>,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void> {
+    await this.pace(ref.conversation?.id ?? '');
     const outcome: { failed: boolean; error: unknown } = { failed: false, error: undefined };
     await this.adapter.continueConversationAsync(
       this.appId,

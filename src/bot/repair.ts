@@ -28,7 +28,7 @@ export class ThreadRepair {
   private running: Promise<number> | undefined;
 
   constructor(
-    private readonly deps: Pick<BotDeps, 'settings' | 'tickets' | 'changed' | 'now' | 'log'>,
+    private readonly deps: Pick<BotDeps, 'settings' | 'tickets' | 'changed' | 'now' | 'log' | 'background'>,
     private readonly table: TableClient,
     private readonly o: RepairOptions,
   ) {}
@@ -67,7 +67,9 @@ export class ThreadRepair {
     do {
       const page = await this.deps.tickets.queue(200, next);
       for (const t of page.items) {
-        if (t.thread !== undefined || t.createdAt > cutoff) continue;
+        // Still being delivered here (e.g. waiting out a Teams outage): not lost.
+        if (t.thread !== undefined || t.createdAt > cutoff || this.deps.background.busy(`ticket:${t.id}`))
+          continue;
         this.deps.log.warn('posting a ticket whose thread was never posted', { ticket: t.id });
         await this.deps.changed(t, []);
         if (++repaired >= batch) return repaired;
@@ -83,7 +85,7 @@ export class ThreadRepair {
     const until = now + Math.max(2 * this.o.intervalMs, 10_000);
     try {
       const e = await this.table.getEntity<{ owner: string; until: number }>(PK, RK);
-      if (e.owner !== this.o.owner && Number(e.until) > now) return false;
+      if (e.owner !== this.o.owner && e.until > now) return false;
       await this.table.updateEntity({ partitionKey: PK, rowKey: RK, owner: this.o.owner, until }, 'Replace', {
         etag: e.etag,
       });

@@ -426,9 +426,11 @@ function inputs(stage: Stage): fc.Arbitrary<Input> {
       v === undefined ? required : typeof v !== 'string' || (required && v === ''),
     )
     .map(([b, [field], value]) => {
-      const activity: Record<string, unknown> = { ...personalMessage({ ...b, text: 'help' }) };
-      if (value === undefined) delete activity[field];
-      else activity[field] = value;
+      const { [field]: _dropped, ...rest } = personalMessage({ ...b, text: 'help' }) as unknown as Record<
+        string,
+        unknown
+      >;
+      const activity: Record<string, unknown> = value === undefined ? rest : { ...rest, [field]: value };
       return { kind: 'activity', activity, expect: '4xx' } as const;
     });
   const wrongShapes: fc.Arbitrary<Input> = fc
@@ -495,7 +497,7 @@ function inputs(stage: Stage): fc.Arbitrary<Input> {
       fc.boolean(),
     )
     .map(([b, verb, data, id, requestId, replyToId, inChannel]) => {
-      const value: Record<string, JsonValue> = { ...(data as Record<string, JsonValue>), verb, ticketId: id };
+      const value: Record<string, JsonValue> = { ...data, verb, ticketId: id };
       if (requestId === undefined) delete value['requestId'];
       else value['requestId'] = requestId;
       const activity = actionExecute(verb, value, {
@@ -564,7 +566,7 @@ export async function fuzz(stage: Stage, runs: number, seed: number): Promise<Sc
       const what =
         a === undefined
           ? ''
-          : `[${String(a['type'])} ${String(a['name'] ?? '')} ${JSON.stringify((a['value'] as { action?: { verb?: unknown } } | undefined)?.action?.verb ?? null).slice(0, 40)} replyTo=${String(a['replyToId'] ?? '-')}] `;
+          : `[${String(a['type'])} ${JSON.stringify(a['name'] ?? '')} ${JSON.stringify((a['value'] as { action?: { verb?: unknown } } | undefined)?.action?.verb ?? null).slice(0, 40)} replyTo=${JSON.stringify(a['replyToId'] ?? '-')}] `;
       const sample = what + (input.kind === 'raw' ? input.body : JSON.stringify(input.activity));
       if (status >= 500) result.failures.push(`answered ${status} to ${sample.slice(0, 300)}`);
       else if (input.expect === '4xx' && (status < 400 || status >= 500))

@@ -13,6 +13,7 @@ import {
   engineerStep,
   Ledger,
   registerChannel,
+  type Customer,
   type Filing,
 } from './world';
 
@@ -61,7 +62,7 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
       log(`  instance ${victim} started again at ${((Date.now() - started) / 1000).toFixed(1)} s`);
     })();
     await Promise.all([
-      crowd(o.customers, until, (i) => customerStep(people[i] ?? people[0]!, actors, mine[i] ?? [])),
+      crowd(o.customers, until, (i) => customerStep(people[i] as Customer, actors, mine[i] ?? [])),
       crowd(o.engineers, until, (i) => engineerStep(i, actors)),
       chaos,
     ]);
@@ -71,7 +72,7 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
         (mine[i] ?? []).some((f) => f.ticketId === undefined) ? [i] : [],
       );
       if (open.length === 0) break;
-      await Promise.all(open.map((i) => customerStep(people[i] ?? people[0]!, actors, mine[i] ?? [])));
+      await Promise.all(open.map((i) => customerStep(people[i] as Customer, actors, mine[i] ?? [])));
     }
     const waiting = await threadsPosted(ledger, rig.storage, rig.prefix, REPAIR_GRACE_MS + 30_000);
     if (waiting > 0) log(`  ${waiting} tickets still without a thread after the repair's grace period`);

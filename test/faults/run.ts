@@ -9,7 +9,10 @@
 //   --seed 20261126   fast-check seed (FAULTS_SEED; fixed by default)
 //   --verbose         print every problem found, not just the first ones
 import { Settings } from 'luxon';
+import { authentication } from './auth';
+import { fuzz, isolation, startStage, type Stage } from './hostile';
 import { loadWithKill } from './load';
+import { storageOutage, teamsFaults } from './outages';
 import { failed, type ScenarioResult } from './rig';
 import { formatTable } from './table';
 
@@ -46,8 +49,25 @@ function parseArgs(argv: readonly string[]): Options {
 
 type Scenario = (o: Options, log: (line: string) => void) => Promise<ScenarioResult>;
 
+/** Runs one in-process hostile-input scenario on its own stage (tenant A's tickets already worked). */
+const onStage =
+  (run: (stage: Stage, o: Options) => Promise<ScenarioResult>): Scenario =>
+  async (o) => {
+    const stage = await startStage();
+    try {
+      return await run(stage, o);
+    } finally {
+      await stage.stop();
+    }
+  };
+
 const SCENARIOS: readonly (readonly [string, Scenario])[] = [
   ['load', (o, log) => loadWithKill({ durationMs: o.durationS * 1000, customers: 50, engineers: 5, log })],
+  ['outage', (o, log) => storageOutage({ outageMs: o.outageS * 1000, customers: 30, engineers: 3, log })],
+  ['teams', (_o, log) => teamsFaults({ faultMs: 25_000, customers: 20, engineers: 3, log })],
+  ['fuzz', onStage((stage, o) => fuzz(stage, o.runs, o.seed))],
+  ['auth', () => authentication()],
+  ['isolation', onStage((stage) => isolation(stage))],
 ];
 
 async function main(): Promise<void> {

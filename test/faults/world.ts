@@ -110,7 +110,8 @@ export class Ledger {
 
   userError(text: string): void {
     this.tally.userErrors++;
-    const key = text.slice(0, 120);
+    // The line that says what failed (a card also carries its title, fields and buttons).
+    const key = (text.split('\n').find((l) => FAILURE.test(l)) ?? text).slice(0, 120);
     this.errorTexts.set(key, (this.errorTexts.get(key) ?? 0) + 1);
   }
 
@@ -310,6 +311,8 @@ async function file(c: Customer, o: ActorOptions, mine: Filing[], again: Filing 
   }
   filing.refused++;
   o.ledger.userError(text);
+  // A person told to try again waits a moment before pressing File again.
+  await sleep(randomInt(1_000, 3_000));
 }
 
 const STAFF_VERBS = [
