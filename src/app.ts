@@ -12,7 +12,12 @@ import { TableMessageRefs } from './storage/messages';
 import type { Config } from './config';
 import type { Logger } from './log';
 import type { Policy } from './policy/schema';
-import { createServer, start, type RunningServer } from './server';
+import { createServer, serveTab, start, type RunningServer } from './server';
+import { registerApi, type Api } from './api';
+import { tabCaller } from './api/auth';
+import { NO_OUTAGES, NO_OVERRIDES, type OutageSource, type OverrideSource } from './api/ports';
+import { StatsService } from './stats/service';
+import { TableStatsRepo } from './storage/stats-repo';
 import { SlaEngine, type Instant } from './sla';
 import { createTableClients, type StorageHandle } from './storage/tables';
 import { TableTicketRepo } from './storage/ticket-repo';
@@ -21,9 +26,10 @@ import { ThreadRepair } from './bot/repair';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { StaffDirectory } from './staff/directory';
-import { GraphClient } from './staff/graph';
+import { GraphClient, type GraphCredential } from './staff/graph';
+import { ManagedIdentityCredential } from '@azure/identity';
 
-export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit'] as const;
+export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'stats'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -34,6 +40,10 @@ export interface App {
   /** Work that continues after requests are answered; tests drain it. */
   readonly background: Background;
   readonly deps: BotDeps;
+  /** The dashboard's counters. */
+  readonly stats: StatsService;
+  /** The tab API (add routes with api.router.route). */
+  readonly api: Api;
   /** Listening address, once started. */
   readonly url: string;
   stop(): Promise<void>;
@@ -47,27 +57,44 @@ export interface AppOptions {
   readonly now?: () => Instant;
   /** Token authority endpoints and credentials for the bot (tests point them at loopback stand-ins). */
   readonly botAuth?: AdapterOptions;
+  /** Where the built tab is served from (default tab/dist). */
+  readonly tabDir?: string;
+  /** Outages for the availability view (the availability issue's store; none until then). */
+  readonly outages?: OutageSource;
+  /** On-call overrides (the watcher issue's store; none until then). */
+  readonly overrides?: OverrideSource;
+  /**
+   * Catch up the dashboard's counters for this month and the last on start (changes counted in the
+   * background of an instance that crashed); default true. The bench turns it off to measure alone.
+   */
+  readonly reconcileStats?: boolean;
 }
 
-/** Staff by configured ids, and by Entra group through Graph as the bot (client credentials in the staff tenant). */
+/** Staff by configured ids, and by Entra group through Graph as the bot (its managed identity or client secret). */
 function staffDirectory(config: Config, log: Logger): StaffDirectory {
   const { groups, tenantId } = config.staff;
   const bot = config.bot;
   const wanted = groups.engineer !== undefined || groups.manager !== undefined;
+  const credential: GraphCredential | undefined =
+    !wanted || tenantId === undefined || bot.mode === 'local'
+      ? undefined
+      : bot.type === 'UserAssignedMSI'
+        ? { kind: 'managed-identity', source: new ManagedIdentityCredential({ clientId: bot.appId }) }
+        : bot.password === undefined
+          ? undefined
+          : {
+              kind: 'client-secret',
+              loginEndpoint: config.graph.loginEndpoint,
+              tenantId,
+              clientId: bot.appId,
+              clientSecret: bot.password,
+            };
   const graph =
-    wanted && tenantId !== undefined && bot.mode === 'authenticated' && bot.password !== undefined
-      ? new GraphClient({
-          endpoint: config.graph.endpoint,
-          loginEndpoint: config.graph.loginEndpoint,
-          tenantId,
-          clientId: bot.appId,
-          clientSecret: bot.password,
-        })
-      : undefined;
+    credential === undefined ? undefined : new GraphClient({ endpoint: config.graph.endpoint, credential });
   if (wanted && graph === undefined) {
     // loadConfig refuses this outside local mode.
     log.warn(
-      'local mode: STAFF_ENGINEER_GROUP/STAFF_MANAGER_GROUP are ignored (reading groups needs BOT_ID and BOT_PASSWORD); only STAFF_ENGINEERS and STAFF_MANAGERS are staff',
+      'local mode: STAFF_ENGINEER_GROUP/STAFF_MANAGER_GROUP are ignored (reading groups needs the bot identity, BOT_ID); only STAFF_ENGINEERS and STAFF_MANAGERS are staff',
     );
   }
   return new StaffDirectory({ config, graph, log });
@@ -132,10 +159,32 @@ export async function startApp(options: AppOptions): Promise<App> {
       ...config.threadRepair,
       owner: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     });
+    const stats = new StatsService({ repo: new TableStatsRepo(table('stats')), engine, tickets, background });
+    listeners.push(stats.listener());
     deps.staff.start();
     staff = deps.staff;
     const bot = createBot(adapter, deps);
     const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
+    const directory = deps.staff;
+    const api = await registerApi(server, {
+      config,
+      staffRole: (tenantId, userId, name) => directory.resolve(tabCaller(tenantId, userId, name)),
+      policy,
+      engine,
+      tickets,
+      stats,
+      outages: options.outages ?? NO_OUTAGES,
+      overrides: options.overrides ?? NO_OVERRIDES,
+      log,
+      now,
+    });
+    serveTab(server, options.tabDir);
+    if (options.reconcileStats !== false) {
+      background.run('stats:reconcile', 'catching up the dashboard counters', async () => {
+        const fixed = await stats.catchUp(now());
+        if (fixed > 0) log.info(`dashboard counters: caught up ${fixed} ticket changes`);
+      });
+    }
     running = await start(server, config.host, config.port);
     repair.start();
     const listening = running;
@@ -147,6 +196,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       storage,
       background,
       deps,
+      stats,
+      api,
       url: listening.url,
       async stop() {
         if (stopped) return;

@@ -83,7 +83,7 @@ const envSchema = z.object({
   /** Engineers and managers: Entra object ids, `id=Name` pairs separated by `;` (names are shown in cards). */
   STAFF_ENGINEERS: z.string().default(''),
   STAFF_MANAGERS: z.string().default(''),
-  /** Entra groups (object ids) of the staff tenant whose members are engineers / managers; needs BOT_ID and BOT_PASSWORD. */
+  /** Entra groups (object ids) of the staff tenant whose members are engineers / managers; read as the bot (BOT_ID). */
   STAFF_ENGINEER_GROUP: optionalGuid,
   STAFF_MANAGER_GROUP: optionalGuid,
   /** Microsoft Graph, where group membership is checked (another cloud's Graph, or a loopback stand-in in tests). */
@@ -96,10 +96,18 @@ const envSchema = z.object({
   THREAD_REPAIR_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** How old (ms) a ticket without a thread must be before another look posts it (its own instance had time). */
   THREAD_REPAIR_GRACE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(120_000),
-  /** Client id of the tab's Entra app for Teams SSO (manifest webApplicationInfo.id); the tab API's token audience. */
+  /** Entra app (client) id the tab's Teams SSO tokens are issued for; unset = local sign-in (loopback, not production). */
   AAD_APP_CLIENT_ID: optionalText,
-  /** Host the tab is served from (SSO resource api://<TAB_DOMAIN>/<AAD_APP_CLIENT_ID>); the bot's host in Azure. */
+  /** The tab's domain; with AAD_APP_CLIENT_ID it makes the Application ID URI api://<TAB_DOMAIN>/<client id>. */
   TAB_DOMAIN: optionalText,
+  /** The Application ID URI tokens may carry as `aud` (default api://<TAB_DOMAIN>/<AAD_APP_CLIENT_ID>). */
+  TAB_API_AUDIENCE: optionalText,
+  /** Where Entra publishes its signing keys (https; plain http only to loopback, for tests). */
+  TAB_AUTH_JWKS_URL: z
+    .string()
+    .trim()
+    .url()
+    .default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -144,6 +152,19 @@ export interface Config {
   /** Posting threads a crash interrupted (src/bot/repair.ts). */
   readonly threadRepair: { readonly intervalMs: number; readonly graceMs: number };
   readonly logJson: boolean;
+  /**
+   * How the tab API checks its bearer tokens: Entra (Teams SSO) tokens for this app, or tokens from the app's
+   * own local issuer (loopback and not production only), so the same checks run in local development.
+   */
+  readonly tabAuth:
+    | { readonly mode: 'local' }
+    | {
+        readonly mode: 'entra';
+        readonly clientId: string;
+        /** Accepted `aud` values: the client id (v2 tokens) and the Application ID URI. */
+        readonly audiences: readonly string[];
+        readonly jwksUrl: string;
+      };
   /** The tab's Teams SSO app: its client id and the host in its resource URI (both unset locally). */
   readonly tab: { readonly clientId: string | undefined; readonly domain: string | undefined };
 }
@@ -214,9 +235,9 @@ function pairs(text: string, key: string): ReadonlyMap<string, string> {
 }
 
 /**
- * Staff groups are read from Microsoft Graph as the bot (client credentials in the staff tenant), so they need
- * the staff tenant and the bot's client secret. In local mode there is no identity: the app warns at start
- * and only the configured ids are staff (see StaffDirectory).
+ * Staff groups are read from Microsoft Graph as the bot, with an app-only token in the staff tenant: from its
+ * managed identity (UserAssignedMSI) or its client secret. In local mode there is no identity: the app warns at
+ * start and only the configured ids are staff (see StaffDirectory).
  */
 function checkGroups(groups: Config['staff']['groups'], e: Env, bot: Config['bot']): void {
   const key = groups.engineer !== undefined ? 'STAFF_ENGINEER_GROUP' : 'STAFF_MANAGER_GROUP';
@@ -224,19 +245,46 @@ function checkGroups(groups: Config['staff']['groups'], e: Env, bot: Config['bot
   if (e.STAFF_TENANT_ID === undefined)
     throw new ConfigError(`${key} needs STAFF_TENANT_ID (the groups' tenant)`);
   if (bot.mode === 'local') return;
-  if (bot.password === undefined || bot.type === 'UserAssignedMSI') {
+  if (bot.type !== 'UserAssignedMSI' && bot.password === undefined) {
     throw new ConfigError(
-      `${key} needs BOT_PASSWORD: group membership is read from Microsoft Graph with the bot's client secret`,
+      `${key} needs BOT_PASSWORD (or a UserAssignedMSI bot): group membership is read from Microsoft Graph as the bot`,
     );
   }
-  if (bot.type === 'SingleTenant' && bot.tenantId?.toLowerCase() !== e.STAFF_TENANT_ID.toLowerCase()) {
+  if (bot.type !== 'MultiTenant' && bot.tenantId?.toLowerCase() !== e.STAFF_TENANT_ID.toLowerCase()) {
     throw new ConfigError(
-      `${key}: a SingleTenant bot can only read groups of its own tenant; BOT_TENANT_ID must be STAFF_TENANT_ID`,
+      `${key}: a ${bot.type} bot can only read groups of its own tenant; BOT_TENANT_ID must be STAFF_TENANT_ID`,
     );
   }
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function tabAuthOf(e: Env, production: boolean, loopback: boolean): Config['tabAuth'] {
+  if (e.AAD_APP_CLIENT_ID === undefined) {
+    if (production)
+      throw new ConfigError('AAD_APP_CLIENT_ID is required in production: the tab API cannot check tokens');
+    if (!loopback)
+      throw new ConfigError(
+        `the tab's local sign-in (no AAD_APP_CLIENT_ID) only listens on loopback; HOST is ${e.HOST}`,
+      );
+    return { mode: 'local' };
+  }
+  const jwks = new URL(e.TAB_AUTH_JWKS_URL);
+  if (
+    jwks.protocol !== 'https:' &&
+    !(jwks.protocol === 'http:' && /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/.test(jwks.hostname))
+  )
+    throw new ConfigError('TAB_AUTH_JWKS_URL must be https (plain http only to loopback)');
+  const uri =
+    e.TAB_API_AUDIENCE ??
+    (e.TAB_DOMAIN === undefined ? undefined : `api://${e.TAB_DOMAIN}/${e.AAD_APP_CLIENT_ID}`);
+  return {
+    mode: 'entra',
+    clientId: e.AAD_APP_CLIENT_ID,
+    audiences: uri === undefined ? [e.AAD_APP_CLIENT_ID] : [e.AAD_APP_CLIENT_ID, uri],
+    jwksUrl: e.TAB_AUTH_JWKS_URL,
+  };
+}
 
 /** The Bot Framework SDK asserts these when the adapter is built; saying so here names the keys instead. */
 function checkBotIdentity(bot: {
@@ -298,6 +346,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (storage.kind === 'embedded' && production) {
     throw new ConfigError('production needs TABLES_ENDPOINT (managed identity) or TABLES_CONNECTION_STRING');
   }
+  const tabAuth = tabAuthOf(e, production, loopback);
   const engineers = pairs(e.STAFF_ENGINEERS, 'STAFF_ENGINEERS');
   const managers = pairs(e.STAFF_MANAGERS, 'STAFF_MANAGERS');
   const groups = {
@@ -331,6 +380,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       graceMs: e.THREAD_REPAIR_GRACE_MS,
     }),
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
+    tabAuth: Object.freeze(tabAuth),
     tab: Object.freeze({ clientId: e.AAD_APP_CLIENT_ID, domain: e.TAB_DOMAIN }),
   });
 }

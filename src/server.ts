@@ -3,6 +3,8 @@
 import type { Application } from '@microsoft/teams-ai';
 import type { Activity } from 'botbuilder';
 import { BadActivity, Unauthorized, type BotAdapter } from './bot/adapter';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
 import restify from 'restify';
 import type { Logger } from './log';
 import type { SlaEngine } from './sla';
@@ -75,6 +77,94 @@ export function createServer(deps: ServerDeps): restify.Server {
     },
   );
   return server;
+}
+
+/** Where `vite build` puts the tab (tab/dist), from src/ or from a compiled dist/. */
+export const TAB_DIST = resolve(__dirname, '..', 'tab', 'dist');
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Teams (web, desktop, mobile) and Microsoft 365 hosts may frame the tab; nobody else. */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com https://*.microsoft365.com https://*.skype.com",
+].join('; ');
+
+/**
+ * Serves the built tab under /tab: hashed assets cached for a year, index.html never cached; nothing
+ * outside `dir` is reachable. A missing build answers 503 saying how to build it.
+ */
+export function serveTab(server: restify.Server, dir: string = TAB_DIST): void {
+  const root = resolve(dir);
+  const send = async (rel: string, res: restify.Response): Promise<void> => {
+    const path = resolve(root, rel === '' ? 'index.html' : rel);
+    if (path !== root && !path.startsWith(root + sep)) {
+      res.send(404, { error: 'not found' });
+      return;
+    }
+    let body: Buffer;
+    try {
+      if (!(await stat(path)).isFile()) throw new Error('not a file');
+      body = await readFile(path);
+    } catch {
+      const built = await stat(join(root, 'index.html')).then(
+        () => true,
+        () => false,
+      );
+      if (built) res.send(404, { error: 'not found' });
+      else {
+        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(
+          'The tab is not built yet: run `npm run build:tab` (npm start and npm test build it when missing).',
+        );
+      }
+      return;
+    }
+    const ext = extname(path);
+    res.writeHead(200, {
+      'content-type': TYPES[ext] ?? 'application/octet-stream',
+      'content-length': body.length,
+      'cache-control': rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'same-origin',
+      ...(ext === '.html' ? { 'content-security-policy': CSP } : {}),
+    });
+    res.end(body);
+  };
+  server.get('/tab', (_req, res, next) => {
+    res.redirect(302, '/tab/index.html', next);
+  });
+  server.get('/tab/*', async (req, res) => {
+    const star: unknown = (req.params as Record<string, unknown>)['*'];
+    const raw = typeof star === 'string' ? star : '';
+    let rel: string;
+    try {
+      rel = decodeURIComponent(raw);
+    } catch {
+      res.send(400, { error: 'bad path' });
+      return;
+    }
+    if (rel.includes('\u0000')) {
+      res.send(400, { error: 'bad path' });
+      return;
+    }
+    await send(rel, res);
+  });
 }
 
 /** Starts listening on host:port (0 = a free port). */

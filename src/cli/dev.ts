@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Settings } from 'luxon';
 import { startApp } from '../app';
+import { ensureTabBuilt } from './tab-build';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger, type Logger } from '../log';
 import { DEFAULT_POLICY } from '../policy/default';
@@ -307,6 +308,13 @@ async function waitHealthy(url: string, timeoutMs = 10_000): Promise<void> {
 
 const OFF = new Set(['0', 'false', 'no', 'off']);
 
+/** Staff for the tab's local sign-in when none are configured (a tenant no real user is in). */
+const LOCAL_STAFF = {
+  STAFF_TENANT_ID: '00000000-0000-4000-8000-00000000057a',
+  STAFF_MANAGERS: '00000000-0000-4000-8000-0000000000a1=Local Manager',
+  STAFF_ENGINEERS: '00000000-0000-4000-8000-0000000000e1=Local Engineer',
+} as const;
+
 async function main(argv: readonly string[]): Promise<void> {
   const flags = parseFlags('npm start', { 'no-playground': 'switch', help: 'switch' }, argv);
   if (flags.help === true) {
@@ -320,6 +328,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const tenant = playgroundTenant(configFile);
   const defaulted = (env['CUSTOMER_TENANTS'] ?? '').trim() === '';
   if (defaulted) env['CUSTOMER_TENANTS'] = `${tenant}=Playground Customer`;
+  // The tab's local sign-in needs staff to view as: a local staff tenant (not the playground's, so the
+  // playground's user stays a customer) with one manager and one engineer, unless staff are configured.
+  const localStaff =
+    (env['STAFF_TENANT_ID'] ?? '').trim() === '' && (env['AAD_APP_CLIENT_ID'] ?? '').trim() === '';
+  if (localStaff) Object.assign(env, LOCAL_STAFF);
 
   const config = loadConfig(env);
   const log = createLogger({ json: config.logJson });
@@ -335,6 +348,9 @@ async function main(argv: readonly string[]): Promise<void> {
     log.warn(`the playground's tenant ${tenant} is not in CUSTOMER_TENANTS: the bot will refuse its user`);
   }
 
+  if (localStaff)
+    log.info('STAFF_TENANT_ID is not set: the tab offers a local manager and engineer to view as');
+  const tabReady = await ensureTabBuilt(log);
   const app = await startApp({ config, policy, log });
   // Signals arrive at any await below: shutdown reads what has been started so far.
   const run: { stopping: boolean; playground: Playground | undefined } = {
@@ -370,6 +386,10 @@ async function main(argv: readonly string[]): Promise<void> {
   await waitHealthy(app.url);
   const endpoint = `${app.url}/api/messages`;
   log.info(`listening on ${app.url} (policy "${policy.name}", zone ${policy.timeZone})`);
+  if (tabReady)
+    process.stdout.write(
+      `Open the tab: ${app.url}/tab/index.html#/queue   (${config.tabAuth.mode === 'local' ? 'local sign-in: pick who to view as' : 'Teams SSO'})\n`,
+    );
   if (!withPlayground) {
     process.stdout.write(`The bot is ready: ${endpoint} (no playground; Ctrl-C stops it)\n`);
     return;

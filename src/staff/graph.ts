@@ -1,17 +1,33 @@
-// Microsoft Graph as the bot: an app-only token (client credentials in the staff tenant, cached until shortly
-// before it expires), checkMemberGroups and group members. I/O only, no decisions. Application permissions
+// Microsoft Graph as the bot: an app-only token (client credentials in the staff tenant, or the bot's managed
+// identity; cached until shortly before it expires), checkMemberGroups and group members. I/O only, no decisions. Application permissions
 // (admin consent in the staff tenant): GroupMember.Read.All and User.Read.All.
 import { z } from 'zod';
+
+/** What a managed identity credential (@azure/identity's ManagedIdentityCredential) offers. */
+export interface TokenSource {
+  getToken(
+    scope: string,
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<{ readonly token: string; readonly expiresOnTimestamp: number } | null>;
+}
+
+/** How the bot gets its Graph token. */
+export type GraphCredential =
+  | {
+      readonly kind: 'client-secret';
+      /** Entra token authority base URL, no trailing slash (https://login.microsoftonline.com). */
+      readonly loginEndpoint: string;
+      /** The tenant the token is for: the staff tenant, whose groups are read. */
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+    }
+  | { readonly kind: 'managed-identity'; readonly source: TokenSource };
 
 export interface GraphOptions {
   /** Microsoft Graph base URL, no trailing slash (https://graph.microsoft.com). */
   readonly endpoint: string;
-  /** Entra token authority base URL, no trailing slash (https://login.microsoftonline.com). */
-  readonly loginEndpoint: string;
-  /** The tenant the token is for: the staff tenant, whose groups are read. */
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
+  readonly credential: GraphCredential;
   /** Each request (token or Graph) is abandoned after this long (default 3 s). */
   readonly timeoutMs?: number;
   /** Milliseconds since the epoch; the real clock unless a test drives it. */
@@ -138,13 +154,15 @@ export class GraphClient {
   }
 
   private async fetchToken(): Promise<string> {
-    const url = `${this.o.loginEndpoint}/${encodeURIComponent(this.o.tenantId)}/oauth2/v2.0/token`;
+    const c = this.o.credential;
+    if (c.kind === 'managed-identity') return this.identityToken(c.source);
+    const url = `${c.loginEndpoint}/${encodeURIComponent(c.tenantId)}/oauth2/v2.0/token`;
     const response = await this.send(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
       body: new URLSearchParams({
-        client_id: this.o.clientId,
-        client_secret: this.o.clientSecret,
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
         scope: `${this.o.endpoint}/.default`,
         grant_type: 'client_credentials',
       }).toString(),
@@ -157,13 +175,32 @@ export class GraphClient {
       );
     const parsed = tokenBody.safeParse(parseJson(text));
     if (!parsed.success) throw new GraphError('token response has no access_token or expires_in');
-    const lifetime = parsed.data.expires_in * 1000;
-    const fetchedAt = this.clock();
-    this.token = {
-      value: parsed.data.access_token,
-      renewAt: fetchedAt + Math.max(lifetime - RENEW_BEFORE_MS, lifetime / 2),
-    };
-    return this.token.value;
+    return this.keep(parsed.data.access_token, parsed.data.expires_in * 1000);
+  }
+
+  /** A token from the managed identity (the SDK talks to the Azure identity endpoint), within the timeout. */
+  private async identityToken(source: TokenSource): Promise<string> {
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let got: Awaited<ReturnType<TokenSource['getToken']>>;
+    try {
+      got = await Promise.race([
+        source.getToken(`${this.o.endpoint}/.default`, { abortSignal: signal }),
+        new Promise<never>((_, reject) => {
+          signal.addEventListener('abort', () => {
+            reject(new GraphError('managed identity: timed out'));
+          });
+        }),
+      ]);
+    } catch (err) {
+      throw err instanceof GraphError ? err : new GraphError(`managed identity: ${describe(err)}`);
+    }
+    if (got === null) throw new GraphError('managed identity gave no token');
+    return this.keep(got.token, got.expiresOnTimestamp - this.clock());
+  }
+
+  private keep(value: string, lifetime: number): string {
+    this.token = { value, renewAt: this.clock() + Math.max(lifetime - RENEW_BEFORE_MS, lifetime / 2) };
+    return value;
   }
 
   private async send(url: string, init: RequestInit): Promise<Response> {

@@ -6,12 +6,14 @@ import { botBench } from './bot';
 import { slaBench } from './sla';
 import { staffBench } from './staff';
 import { storageBench } from './storage';
+import { tabBench } from './tab';
 
 const SECTIONS: Readonly<Record<string, Section>> = {
   sla: slaBench,
   storage: storageBench,
   bot: botBench,
   staff: staffBench,
+  tab: tabBench,
 };
 
 /** Rows where other processes took at least this many cores are flagged as contended. */

@@ -1,7 +1,7 @@
 // The tab's JSON API under attack: bad Teams SSO tokens on every route get 401; a customer of tenant B asking
 // for tenant A's tickets by id or by search gets exactly what a missing id gets, nothing of A's, and the attempt
 // is audited; staff-only routes refuse customers. Runs on the hostile-input stage (tenant A's worked tickets).
-import { CLIENT_ID, ssoClaims } from '../support/tab';
+import { ssoClaims } from '../support/tab';
 import type { Stage } from './hostile';
 import type { ScenarioResult } from './rig';
 import { differences, snapshot } from './verify';
@@ -43,7 +43,10 @@ export async function apiAuthentication(stage: Stage, result: ScenarioResult): P
     ['wrongly signed', entra.mintToken(claims, { foreignKey: true })],
     ['wrong audience', entra.mintToken({ ...claims, aud: 'api://someone-else' })],
     ['wrong issuer', entra.mintToken({ ...claims, iss: 'https://evil.example/v2.0' })],
-    ['issuer of another tenant', entra.mintToken({ ...claims, iss: `https://login.microsoftonline.com/${A_TENANT}/v2.0` })],
+    [
+      'issuer of another tenant',
+      entra.mintToken({ ...claims, iss: `https://login.microsoftonline.com/${A_TENANT}/v2.0` }),
+    ],
     ['no access_as_user scope', entra.mintToken({ ...claims, scp: 'User.Read' })],
     ['alg none', unsigned({ ...claims })],
     ['garbage', 'not.a.jwt'],
@@ -53,7 +56,8 @@ export async function apiAuthentication(stage: Stage, result: ScenarioResult): P
       const r = await get(`${stage.app.url}${route}`, token);
       result.operations++;
       result.faults++;
-      if (r.status !== 401) result.failures.push(`tab API ${route} with ${name}: answered ${r.status}, not 401`);
+      if (r.status !== 401)
+        result.failures.push(`tab API ${route} with ${name}: answered ${r.status}, not 401`);
     }
   }
   const good = await get(`${stage.app.url}/api/me`, entra.mintToken(claims));
@@ -69,7 +73,12 @@ export async function apiIsolation(stage: Stage, result: ScenarioResult): Promis
   const audited = async (id: string): Promise<number> =>
     (await stage.app.deps.audit.day(day)).filter((e) => e.target === id && e.tenantId === B_TENANT).length;
   const scrub = (text: string, id: string): string =>
-    text.split(id).join('<ID>').split(id.toLowerCase()).join('<ID>').replace(/"now":\d+/g, '"now":0');
+    text
+      .split(id)
+      .join('<ID>')
+      .split(id.toLowerCase())
+      .join('<ID>')
+      .replace(/"now":\d+/g, '"now":0');
   const leak = (what: string): void => {
     result.leaked++;
     result.failures.push(`leak: ${what}`);
@@ -87,9 +96,12 @@ export async function apiIsolation(stage: Stage, result: ScenarioResult): Promis
       result.operations += 2;
       result.faults++;
       if (real.status !== control.status || scrub(real.text, id) !== scrub(control.text, MISSING))
-        leak(`${name} on ${id} answers differently from a missing id: ${real.status} ${real.text.slice(0, 200)}`);
+        leak(
+          `${name} on ${id} answers differently from a missing id: ${real.status} ${real.text.slice(0, 200)}`,
+        );
       for (const s of stage.a.secrets) if (real.text.includes(s)) leak(`${name} on ${id} shows "${s}"`);
-      if ((await audited(id)) <= auditBefore) result.failures.push(`${name} on ${id} was not recorded in the audit log`);
+      if ((await audited(id)) <= auditBefore)
+        result.failures.push(`${name} on ${id} was not recorded in the audit log`);
     }
   }
   // Search by A's words, and every listing B may see.
@@ -112,7 +124,6 @@ export async function apiIsolation(stage: Stage, result: ScenarioResult): Promis
     if (r.status !== 403) result.failures.push(`a customer got ${r.status} from staff-only ${route}`);
   }
   const changed = differences(before, await snapshot(stage.app.storage, stage.prefix));
-  if (changed.length > 0) result.failures.push(`the tab API changed stored data: ${changed.slice(0, 5).join(', ')}`);
+  if (changed.length > 0)
+    result.failures.push(`the tab API changed stored data: ${changed.slice(0, 5).join(', ')}`);
 }
-
-export { CLIENT_ID };

@@ -1,6 +1,8 @@
 // Hostile input and tenant isolation over real HTTP against the real app and Azurite (the same scenarios as
 // `npm run test:faults`, with a shorter fuzz run): nothing crashes, nothing stored changes, nothing leaks.
+import { apiAuthentication } from './api';
 import { fuzz, isolation, startStage, type Stage } from './hostile';
+import { emptyResult } from './rig';
 
 let stage: Stage;
 beforeAll(async () => {
@@ -22,3 +24,10 @@ it('600 malformed and hostile requests (fixed seed): no 5xx, 4xx for non-activit
   expect(show(r)).toBe('');
   expect(r.operations).toBe(600);
 }, 300_000);
+
+it('the tab API refuses missing, expired, forged, wrong-audience, wrong-issuer and scope-less tokens on every route', async () => {
+  const r = emptyResult('api auth');
+  await apiAuthentication(stage, r);
+  expect(show(r)).toBe('');
+  expect(r.operations).toBeGreaterThan(60);
+}, 120_000);

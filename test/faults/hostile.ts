@@ -18,6 +18,9 @@ import { startTestAzurite, type TestAzurite } from '../support/azurite';
 import { cardsOf, cardText } from '../support/cards';
 import { startFakeConnector, type FakeConnector } from '../support/connector';
 import { startTestApp, type TestClock } from '../support/app';
+import { startFakeEntra, type FakeEntra } from '../support/entra';
+import { APP_ID_URI, CLIENT_ID } from '../support/tab';
+import { apiIsolation } from './api';
 import { emptyResult, type ScenarioResult } from './rig';
 import { differences, snapshot } from './verify';
 import { CUSTOMER_TENANTS, ENGINEERS, peopleEnv, SUPPORT_CHANNEL, VENDOR } from './world';
@@ -29,6 +32,8 @@ const MISSING = 'TM-987654';
 
 export interface Stage {
   readonly azurite: TestAzurite;
+  /** Signs the tab's Teams SSO tokens. */
+  readonly entra: FakeEntra;
   readonly connector: FakeConnector;
   readonly app: App;
   readonly clock: TestClock;
@@ -58,10 +63,18 @@ export async function startStage(): Promise<Stage> {
   const connector = await startFakeConnector();
   const clock: TestClock = { now: Date.parse('2026-11-25T10:00:00-05:00') };
   const prefix = `h${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const entra = await startFakeEntra();
   const app = await startTestApp({
     connectionString: azurite.connectionString,
     clock,
-    env: { ...peopleEnv(), TABLE_PREFIX: prefix, THREAD_REPAIR_INTERVAL_MS: '0' },
+    env: {
+      ...peopleEnv(),
+      TABLE_PREFIX: prefix,
+      THREAD_REPAIR_INTERVAL_MS: '0',
+      AAD_APP_CLIENT_ID: CLIENT_ID,
+      TAB_API_AUDIENCE: APP_ID_URI,
+      TAB_AUTH_JWKS_URL: entra.jwksUri,
+    },
   });
   const url = `${app.url}/api/messages`;
   const [aad, engineer] = ENGINEERS[0];
@@ -129,6 +142,7 @@ export async function startStage(): Promise<Stage> {
   for (const r of toA) for (const c of cardsOf(r.activity)) walk(c);
   return {
     azurite,
+    entra,
     connector,
     app,
     clock,
@@ -141,6 +155,7 @@ export async function startStage(): Promise<Stage> {
     },
     stop: async () => {
       await app.stop();
+      await entra.stop();
       await connector.stop();
       await azurite.stop();
     },
@@ -288,6 +303,7 @@ export async function isolation(stage: Stage): Promise<ScenarioResult> {
     for (const id of stage.a.ids)
       if (new RegExp(`\\b${id}\\b`).test(seen.text)) leak(`"${text}" shows ${id}`);
   }
+  await apiIsolation(stage, result);
   const changed = differences(before, await snapshot(storage, stage.prefix));
   if (changed.length > 0) result.failures.push(`stored data changed: ${changed.slice(0, 5).join(', ')}`);
   result.seconds = (Date.now() - started) / 1000;

@@ -9,6 +9,7 @@
 //   --seed 20261126   fast-check seed (FAULTS_SEED; fixed by default)
 //   --verbose         print every problem found, not just the first ones
 import { Settings } from 'luxon';
+import { apiAuthentication } from './api';
 import { authentication } from './auth';
 import { fuzz, isolation, startStage, type Stage } from './hostile';
 import { loadWithKill } from './load';
@@ -66,7 +67,19 @@ const SCENARIOS: readonly (readonly [string, Scenario])[] = [
   ['outage', (o, log) => storageOutage({ outageMs: o.outageS * 1000, customers: 30, engineers: 3, log })],
   ['teams', (_o, log) => teamsFaults({ faultMs: 25_000, customers: 20, engineers: 3, log })],
   ['fuzz', onStage((stage, o) => fuzz(stage, o.runs, o.seed))],
-  ['auth', () => authentication()],
+  [
+    'auth',
+    async () => {
+      const r = await authentication();
+      const stage = await startStage();
+      try {
+        await apiAuthentication(stage, r);
+      } finally {
+        await stage.stop();
+      }
+      return r;
+    },
+  ],
   ['isolation', onStage((stage) => isolation(stage))],
 ];
 

@@ -6,7 +6,8 @@ import { createLogger, type Logger } from '../../src/log';
 import { MAX_ROSTER, roleOf, StaffDirectory } from '../../src/staff/directory';
 import { GraphClient } from '../../src/staff/graph';
 import { startFakeEntra, type FakeEntra } from '../support/entra';
-import { startFakeGraph, type FakeGraph } from '../support/graph';
+import { startFakeGraph, startFakeManagedIdentity, type FakeGraph } from '../support/graph';
+import { ManagedIdentityCredential } from '@azure/identity';
 
 const VENDOR = '6babcaad-604b-40ac-a9d7-9fd97c0b779f';
 const CUSTOMER = '11111111-1111-4111-8111-111111111111';
@@ -84,10 +85,13 @@ function setup(
   });
   const client = new GraphClient({
     endpoint: config.graph.endpoint,
-    loginEndpoint: config.graph.loginEndpoint,
-    tenantId: VENDOR,
-    clientId: APP_ID,
-    clientSecret: over.secret ?? SECRET,
+    credential: {
+      kind: 'client-secret',
+      loginEndpoint: config.graph.loginEndpoint,
+      tenantId: VENDOR,
+      clientId: APP_ID,
+      clientSecret: over.secret ?? SECRET,
+    },
     timeoutMs: over.timeoutMs ?? 3000,
     clock: () => clock.now,
   });
@@ -360,6 +364,51 @@ describe('the pick list of owners (Reassign)', () => {
   });
 });
 
+describe('as a managed identity (the Azure deployment: BOT_TYPE UserAssignedMSI)', () => {
+  it('gets its Graph token from the identity endpoint, for the bot’s client id', async () => {
+    const msi = await startFakeManagedIdentity(entra, VENDOR);
+    const saved = { endpoint: process.env['IDENTITY_ENDPOINT'], header: process.env['IDENTITY_HEADER'] };
+    // ManagedIdentityCredential reads these itself, as it does on App Service.
+    process.env['IDENTITY_ENDPOINT'] = msi.endpoint;
+    process.env['IDENTITY_HEADER'] = msi.header;
+    try {
+      graph.clear();
+      const config = loadConfig({
+        BOT_ID: APP_ID,
+        BOT_TYPE: 'UserAssignedMSI',
+        BOT_TENANT_ID: VENDOR,
+        STAFF_TENANT_ID: VENDOR,
+        STAFF_ENGINEER_GROUP: ENGINEERS,
+        GRAPH_ENDPOINT: graph.url,
+      });
+      const directory = new StaffDirectory({
+        config,
+        graph: new GraphClient({
+          endpoint: config.graph.endpoint,
+          credential: {
+            kind: 'managed-identity',
+            source: new ManagedIdentityCredential({ clientId: APP_ID }),
+          },
+        }),
+        log: createLogger({ json: false, sink: () => undefined }),
+      });
+      expect((await directory.resolve(caller(ERIN)))?.role).toBe('engineer');
+      expect(await directory.resolve(caller(NINA))).toBeUndefined();
+      expect(msi.requests()).toEqual([{ resource: graph.url, clientId: APP_ID }]);
+      expect(graph.requests().map((r) => [r.objectId, r.tokenTenant, r.status])).toEqual([
+        [ERIN, VENDOR, 200],
+        [NINA, VENDOR, 200],
+      ]);
+    } finally {
+      if (saved.endpoint === undefined) delete process.env['IDENTITY_ENDPOINT'];
+      else process.env['IDENTITY_ENDPOINT'] = saved.endpoint;
+      if (saved.header === undefined) delete process.env['IDENTITY_HEADER'];
+      else process.env['IDENTITY_HEADER'] = saved.header;
+      await msi.stop();
+    }
+  });
+});
+
 describe('configuration', () => {
   const base = {
     STAFF_TENANT_ID: VENDOR,
@@ -381,14 +430,21 @@ describe('configuration', () => {
   it.each([
     [{ ...base, STAFF_TENANT_ID: '' }, /STAFF_ENGINEER_GROUP needs STAFF_TENANT_ID/],
     [{ ...base, BOT_PASSWORD: '' }, /STAFF_ENGINEER_GROUP needs BOT_PASSWORD/],
-    [{ ...base, BOT_TYPE: 'UserAssignedMSI' }, /needs BOT_PASSWORD/],
     [{ ...base, BOT_TYPE: 'SingleTenant', BOT_TENANT_ID: CUSTOMER }, /BOT_TENANT_ID must be STAFF_TENANT_ID/],
+    [
+      { ...base, BOT_PASSWORD: '', BOT_TYPE: 'UserAssignedMSI', BOT_TENANT_ID: CUSTOMER },
+      /a UserAssignedMSI bot can only read groups of its own tenant/,
+    ],
     [{ ...base, STAFF_ENGINEER_GROUP: 'Support Engineers' }, /STAFF_ENGINEER_GROUP: an Entra object id/],
     [{ ...base, GRAPH_ENDPOINT: 'http://graph.example.com' }, /GRAPH_ENDPOINT: an https URL/],
     [{ ...base, LOGIN_ENDPOINT: 'not a url' }, /LOGIN_ENDPOINT/],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+  it('accepts a managed-identity bot of the staff tenant', () => {
+    const c = loadConfig({ ...base, BOT_PASSWORD: '', BOT_TYPE: 'UserAssignedMSI', BOT_TENANT_ID: VENDOR });
+    expect(c.staff.groups.engineer).toBe(ENGINEERS);
   });
   it('accepts groups in local mode (the app warns that they are ignored there)', () => {
     const c = loadConfig({ STAFF_TENANT_ID: VENDOR, STAFF_MANAGER_GROUP: MANAGERS });

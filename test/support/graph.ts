@@ -200,3 +200,67 @@ function respond(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
 }
+
+export interface FakeManagedIdentity {
+  /** IDENTITY_ENDPOINT, as App Service sets it for its managed identities. */
+  readonly endpoint: string;
+  /** IDENTITY_HEADER: requests without it are refused. */
+  readonly header: string;
+  /** Token requests so far: the resource and client id asked for. */
+  requests(): readonly { readonly resource: string | null; readonly clientId: string | null }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * App Service's managed identity endpoint (api-version 2019-08-01) on 127.0.0.1: tokens signed by a FakeEntra
+ * for the resource asked, in one tenant. @azure/identity's ManagedIdentityCredential finds it through the
+ * IDENTITY_ENDPOINT and IDENTITY_HEADER environment variables.
+ */
+export async function startFakeManagedIdentity(
+  entra: FakeEntra,
+  tenantId: string,
+): Promise<FakeManagedIdentity> {
+  const header = 'fake-identity-header';
+  const requests: { resource: string | null; clientId: string | null }[] = [];
+  const server = createServer((req, res) => {
+    const q = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+    const resource = q.get('resource');
+    const clientId = q.get('client_id');
+    requests.push({ resource, clientId });
+    if (req.headers['x-identity-header'] !== header || resource === null) {
+      respond(res, 400, { error: 'invalid_request' });
+      return;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const token = entra.mintToken({
+      aud: resource,
+      iss: entra.tokenIssuer(tenantId),
+      tid: tenantId,
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+      appid: clientId ?? '',
+      ver: '1.0',
+    });
+    respond(res, 200, {
+      access_token: token,
+      expires_on: String(now + 3600),
+      resource,
+      token_type: 'Bearer',
+      client_id: clientId,
+    });
+  });
+  const port = await listenOnLoopback(server);
+  return {
+    endpoint: `http://127.0.0.1:${port}/msi/token`,
+    header,
+    requests: () => [...requests],
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,45 @@
+// What the tab API reads besides tickets and counters: outages (the availability issue records them) and
+// on-call overrides (the watcher issue stores them). Until those land, empty sources stand in, and the tab
+// shows its designed empty states; app.ts wires the real ones.
+import type { ExclusionCategory } from '../policy/schema';
+import type { Instant } from '../sla';
+
+/** A Core Service outage as the tab shows it. */
+export interface OutageView {
+  readonly id: string;
+  readonly start: Instant;
+  /** Null while ongoing. */
+  readonly end: Instant | null;
+  /** What was affected (customers see this). */
+  readonly affected: string;
+  /** The cause (staff only). */
+  readonly cause: string;
+  /** The exclusion asked for, and whether a manager approved it (only approved ones count as excluded). */
+  readonly exclusion: {
+    readonly category: ExclusionCategory;
+    readonly status: 'requested' | 'approved' | 'rejected';
+  } | null;
+}
+
+export interface OutageSource {
+  /** Outages overlapping [from, to) (ongoing ones overlap everything after their start), by start. */
+  overlapping(from: Instant, to: Instant): Promise<readonly OutageView[]>;
+}
+
+/** Someone standing in for the rotation's primary or secondary for a while. */
+export interface OnCallOverride {
+  readonly start: Instant;
+  readonly end: Instant;
+  readonly role: 'primary' | 'secondary';
+  /** Entra object id of who is on call instead. */
+  readonly userId: string;
+  readonly reason?: string | undefined;
+}
+
+export interface OverrideSource {
+  /** Overrides overlapping [from, to), by start. */
+  overlapping(from: Instant, to: Instant): Promise<readonly OnCallOverride[]>;
+}
+
+export const NO_OUTAGES: OutageSource = { overlapping: () => Promise.resolve([]) };
+export const NO_OVERRIDES: OverrideSource = { overlapping: () => Promise.resolve([]) };

@@ -1,0 +1,219 @@
+// What one ticket adds to the SLA dashboard's monthly counters, and how counters add up and answer
+// shares and percentiles. Pure: the engine and policy come in, no storage, no clock.
+import { DateTime } from 'luxon';
+import type { Instant, Priority, SlaEngine, SlaResult, TargetName, TargetResult } from '../sla';
+import { PRIORITIES, TARGETS } from '../sla';
+import { slaInput } from '../tickets/commands';
+import { OPEN_STATUSES, type Ticket } from '../tickets/model';
+
+/**
+ * How a target ended up, as far as the ticket alone says: met on time or late, breached (not met and
+ * the ticket closed after its deadline), not applicable (closed before its deadline without it), or still
+ * pending on an open ticket (whether it has breached since depends on the time of asking).
+ */
+export type Outcome = 'on-time' | 'late' | 'breached' | 'n/a' | 'pending';
+
+export interface TargetFacts {
+  readonly outcome: Outcome;
+  readonly due: Instant | null;
+  readonly metAt: Instant | null;
+  /** When the target's used share reaches the policy's at-risk mark (null while paused or met). */
+  readonly atRiskAt: Instant | null;
+}
+
+/** One ticket's part in the counters of its dispatch month. */
+export interface Contribution {
+  readonly ticketId: string;
+  readonly tenantId: string;
+  readonly customerName: string;
+  readonly title: string;
+  readonly owner: string | null;
+  readonly version: number;
+  /** Dispatch month "YYYY-MM" in the policy's zone (fixed for the ticket's life). */
+  readonly month: string;
+  readonly priority: Priority;
+  readonly open: boolean;
+  readonly response: TargetFacts;
+  readonly workaround: TargetFacts;
+  /** Wall minutes from dispatch to the first reply, once there was one. */
+  readonly responseMinutes: number | null;
+  /** Time spent waiting on the customer (closed pauses). */
+  readonly pausedMs: number;
+  /** Earliest at-risk instant of an unmet target of an open ticket: from then on it needs attention. */
+  readonly watchAt: Instant | null;
+  /** Start of the pause running now (waiting on the customer), if any. */
+  readonly pausedSince: Instant | null;
+}
+
+/** Month "YYYY-MM" of an instant in a zone. */
+export function monthOf(t: Instant, zone: string): string {
+  return DateTime.fromMillis(t, { zone }).toFormat('yyyy-MM');
+}
+
+/** The month `n` months before (negative: after) "YYYY-MM". */
+export function monthMinus(month: string, n: number): string {
+  return DateTime.fromFormat(month, 'yyyy-MM', { zone: 'utc' }).minus({ months: n }).toFormat('yyyy-MM');
+}
+
+function atRiskInstant(engine: SlaEngine, r: TargetResult): Instant | null {
+  if (r.metAt !== null || r.due === null) return null;
+  const mark = engine.policy.warnings.atRiskFrom;
+  const w = r.warnings.find((x) => x.percent >= mark);
+  if (w !== undefined) return w.at;
+  return r.due;
+}
+
+function facts(engine: SlaEngine, t: Ticket, r: TargetResult, open: boolean): TargetFacts {
+  const due = r.due;
+  const metAt = r.metAt;
+  let outcome: Outcome;
+  // A met target whose deadline is open (a pause began before its budget ran out) was met in time.
+  if (metAt !== null) outcome = due === null || metAt <= due ? 'on-time' : 'late';
+  else if (open) outcome = 'pending';
+  else {
+    const ended = t.resolvedAt ?? t.closedAt ?? t.updatedAt;
+    outcome = due !== null && due <= ended ? 'breached' : 'n/a';
+  }
+  return { outcome, due, metAt, atRiskAt: open ? atRiskInstant(engine, r) : null };
+}
+
+/**
+ * What a ticket adds to the counters now.
+ * @example contribution(engine, p1FiledWed10).response // { outcome: 'pending', due: Wed 11:00 ET, atRiskAt: Wed 10:45 ET, … }
+ */
+export function contribution(engine: SlaEngine, t: Ticket, result?: SlaResult): Contribution {
+  const r = result ?? engine.evaluate(slaInput(t));
+  const open = OPEN_STATUSES.has(t.status);
+  const response = facts(engine, t, r.response, open);
+  const workaround = facts(engine, t, r.workaround, open);
+  const watch = [response.atRiskAt, workaround.atRiskAt].filter((x): x is number => x !== null);
+  const pausedMs = t.pauses.reduce((sum, p) => sum + (p.end === undefined ? 0 : p.end - p.start), 0);
+  return {
+    ticketId: t.id,
+    tenantId: t.tenantId,
+    customerName: t.customerName,
+    title: t.title.slice(0, 200),
+    owner: t.owner?.name ?? null,
+    version: t.version,
+    month: monthOf(t.dispatchedAt, engine.policy.timeZone),
+    priority: t.priority,
+    open,
+    response,
+    workaround,
+    responseMinutes:
+      t.responseMetAt === undefined ? null : Math.max(0, (t.responseMetAt - t.dispatchedAt) / 60_000),
+    pausedMs,
+    watchAt: open && watch.length > 0 ? Math.min(...watch) : null,
+    pausedSince: t.pauses.find((p) => p.end === undefined)?.start ?? null,
+  };
+}
+
+/** Counts of one target in one month and priority. */
+export interface TargetCounts {
+  onTime: number;
+  late: number;
+  breached: number;
+  pending: number;
+  na: number;
+}
+
+/** One month × priority counter row. `hist` counts response times by bucket (see bucketOf). */
+export interface Counters {
+  tickets: number;
+  response: TargetCounts;
+  workaround: TargetCounts;
+  pausedMs: number;
+  hist: Record<number, number>;
+}
+
+export function emptyCounters(): Counters {
+  const z = (): TargetCounts => ({ onTime: 0, late: 0, breached: 0, pending: 0, na: 0 });
+  return { tickets: 0, response: z(), workaround: z(), pausedMs: 0, hist: {} };
+}
+
+const OUTCOME_FIELD: Readonly<Record<Outcome, keyof TargetCounts>> = {
+  'on-time': 'onTime',
+  late: 'late',
+  breached: 'breached',
+  pending: 'pending',
+  'n/a': 'na',
+};
+
+/**
+ * Response-time buckets: to the minute up to 2 h, to 5 min up to 10 h, to 30 min up to 3 days, to 6 h up
+ * to 30 days, then one last bucket. Percentiles are reported as their bucket's upper edge.
+ */
+const EDGES: readonly (readonly [upTo: number, step: number])[] = [
+  [120, 1],
+  [600, 5],
+  [4320, 30],
+  [43200, 360],
+];
+
+/** The bucket of a duration in minutes. */
+export function bucketOf(minutes: number): number {
+  let index = 0;
+  let from = 0;
+  for (const [upTo, step] of EDGES) {
+    if (minutes <= upTo) return index + Math.max(0, Math.ceil((minutes - from) / step) - 1);
+    index += (upTo - from) / step;
+    from = upTo;
+  }
+  return index;
+}
+
+/** The upper edge in minutes of a bucket (the last one: Infinity). */
+export function bucketUpper(bucket: number): number {
+  let index = 0;
+  let from = 0;
+  for (const [upTo, step] of EDGES) {
+    const n = (upTo - from) / step;
+    if (bucket < index + n) return from + (bucket - index + 1) * step;
+    index += n;
+    from = upTo;
+  }
+  return Infinity;
+}
+
+/** Adds (sign 1) or removes (sign -1) a contribution to the counters of its priority. */
+export function applyTo(c: Counters, k: Contribution, sign: 1 | -1): void {
+  c.tickets += sign;
+  for (const target of TARGETS) c[target][OUTCOME_FIELD[k[target].outcome]] += sign;
+  c.pausedMs += sign * k.pausedMs;
+  if (k.responseMinutes !== null) {
+    const b = bucketOf(k.responseMinutes);
+    const n = (c.hist[b] ?? 0) + sign;
+    c.hist = { ...c.hist, [b]: n };
+    if (n === 0) c.hist = Object.fromEntries(Object.entries(c.hist).filter(([key]) => key !== String(b)));
+  }
+}
+
+/** Sum of several counters. */
+export function addCounters(into: Counters, c: Counters): Counters {
+  into.tickets += c.tickets;
+  for (const target of TARGETS)
+    for (const f of ['onTime', 'late', 'breached', 'pending', 'na'] as const) into[target][f] += c[target][f];
+  into.pausedMs += c.pausedMs;
+  for (const [b, n] of Object.entries(c.hist)) into.hist[Number(b)] = (into.hist[Number(b)] ?? 0) + n;
+  return into;
+}
+
+/** The p-quantile (0..1) of a histogram, as the upper edge of its bucket; null when empty. */
+export function quantile(hist: Readonly<Record<number, number>>, p: number): number | null {
+  const buckets = Object.entries(hist)
+    .map(([b, n]) => [Number(b), n] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => a[0] - b[0]);
+  const total = buckets.reduce((s, [, n]) => s + n, 0);
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(p * total));
+  let seen = 0;
+  for (const [b, n] of buckets) {
+    seen += n;
+    if (seen >= rank) return bucketUpper(b);
+  }
+  return null;
+}
+
+export { PRIORITIES, TARGETS };
+export type { TargetName };

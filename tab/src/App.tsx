@@ -1,0 +1,232 @@
+// The tab's shell: Teams theme (light, dark, high contrast; live), sign-in (Teams SSO, or the local issuer
+// with a persona switcher), navigation by hash route, and the viewer's zone beside the support zone.
+import {
+  Caption1,
+  FluentProvider,
+  Select,
+  Tab,
+  TabList,
+  Text,
+  makeStyles,
+  teamsDarkTheme,
+  teamsHighContrastTheme,
+  teamsLightTheme,
+  tokens,
+  webDarkTheme,
+  webLightTheme,
+  type Theme,
+} from '@fluentui/react-components';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { authConfig, choosePersona, chosenPersona, getJson } from './api/client';
+import { initTeams, teamsTheme, type ThemeName } from './api/host';
+import type { AuthConfig, Me } from './api/types';
+import { Empty, ErrorState, Loading } from './components/Bits';
+import { viewerZone } from './components/time';
+import { SessionContext, type Session } from './components/Zone';
+import { Availability } from './pages/Availability';
+import { Config } from './pages/Config';
+import { Dashboard } from './pages/Dashboard';
+import { OnCall } from './pages/OnCall';
+import { Queue } from './pages/Queue';
+import { Ticket } from './pages/Ticket';
+import { WhatIf } from './pages/WhatIf';
+
+const useStyles = makeStyles({
+  root: {
+    minHeight: '100vh',
+    backgroundColor: tokens.colorNeutralBackground2,
+    color: tokens.colorNeutralForeground1,
+  },
+  header: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: tokens.spacingHorizontalM,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalXL}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  brand: { display: 'flex', flexDirection: 'column' },
+  main: { padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalXL}`, maxWidth: '1400px' },
+  right: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+});
+
+function subscribeHash(cb: () => void): () => void {
+  window.addEventListener('hashchange', cb);
+  return () => window.removeEventListener('hashchange', cb);
+}
+const hash = (): string => window.location.hash;
+
+/** The route: "#/queue", "#/ticket/TM-1042", … */
+function useRoute(): string[] {
+  const h = useSyncExternalStore(subscribeHash, hash);
+  const parts = h.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  return parts.length === 0 ? ['queue'] : parts;
+}
+
+function systemTheme(): ThemeName {
+  if (window.matchMedia('(forced-colors: active)').matches) return 'contrast';
+  return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+function themeFor(name: ThemeName, teams: boolean): Theme {
+  if (name === 'contrast') return teamsHighContrastTheme;
+  if (name === 'dark') return teams ? teamsDarkTheme : webDarkTheme;
+  return teams ? teamsLightTheme : webLightTheme;
+}
+
+const STAFF_VIEWS = [
+  ['queue', 'Queue'],
+  ['dashboard', 'Dashboard'],
+  ['availability', 'Availability'],
+  ['whatif', 'What-if'],
+  ['oncall', 'On call'],
+] as const;
+const CUSTOMER_VIEWS = [
+  ['queue', 'My tickets'],
+  ['availability', 'Service health'],
+] as const;
+
+export function App() {
+  const s = useStyles();
+  const [theme, setTheme] = useState<{ name: ThemeName; teams: boolean }>(() => ({
+    name: systemTheme(),
+    teams: false,
+  }));
+  const route = useRoute();
+  const [cfg, setCfg] = useState<AuthConfig | null>(null);
+  const [persona, setPersona] = useState<string | undefined>(undefined);
+  const [session, setSession] = useState<Session | null>(null);
+  const [failure, setFailure] = useState<{ status: number; message: string } | null>(null);
+
+  useEffect(() => {
+    void teamsTheme((name) => setTheme({ name, teams: true })).then((name) => {
+      if (name !== undefined) setTheme({ name, teams: true });
+    });
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    const follow = () => {
+      void initTeams().then((inTeams) => {
+        if (!inTeams) setTheme({ name: systemTheme(), teams: false });
+      });
+    };
+    media.addEventListener('change', follow);
+    return () => media.removeEventListener('change', follow);
+  }, []);
+
+  useEffect(() => {
+    authConfig().then(
+      (c) => {
+        setCfg(c);
+        setPersona(chosenPersona(c));
+      },
+      (e: unknown) => setFailure({ status: 0, message: e instanceof Error ? e.message : String(e) }),
+    );
+  }, []);
+
+  useEffect(() => {
+    if (cfg === null || route[0] === 'config') return;
+    setSession(null);
+    setFailure(null);
+    getJson<Me>('/api/me').then(
+      (me) => setSession({ me, offsetMs: me.now - Date.now() }),
+      (e: unknown) => {
+        const status = typeof e === 'object' && e !== null && 'status' in e ? Number(e.status) : 0;
+        setFailure({ status, message: e instanceof Error ? e.message : String(e) });
+      },
+    );
+  }, [cfg, persona, route[0] === 'config']);
+
+  const views = session?.me.role === 'customer' ? CUSTOMER_VIEWS : STAFF_VIEWS;
+  const current = route[0] ?? 'queue';
+  const allowed = views.some(([v]) => v === current) || current === 'ticket';
+
+  let body;
+  if (current === 'config') body = <Config />;
+  else if (failure !== null)
+    body =
+      failure.status === 403 ? (
+        <Empty title="No access">{failure.message} Ask your SLA Desk administrator to add you.</Empty>
+      ) : (
+        <ErrorState message={failure.message} onRetry={() => window.location.reload()} />
+      );
+  else if (session === null) body = <Loading label="Signing in…" />;
+  else if (!allowed) body = <Empty title="Not available">This view is for support staff.</Empty>;
+  else if (current === 'ticket') body = <Ticket id={route[1] ?? ''} />;
+  else if (current === 'dashboard') body = <Dashboard />;
+  else if (current === 'availability') body = <Availability />;
+  else if (current === 'whatif') body = <WhatIf />;
+  else if (current === 'oncall') body = <OnCall />;
+  else body = <Queue />;
+
+  return (
+    <FluentProvider theme={themeFor(theme.name, theme.teams)} className={s.root} data-theme={theme.name}>
+      <header className={s.header}>
+        <div className={s.brand}>
+          <Text as="h1" size={500} weight="semibold">
+            SLA Desk
+          </Text>
+          {session && (
+            <Caption1 data-testid="zones">
+              Times in your zone ({viewerZone})
+              {session.me.timeZone !== viewerZone
+                ? `, support zone (${session.me.timeZoneLabel}) beside`
+                : ''}{' '}
+              · support is {session.me.supportOpen ? 'open' : 'closed'} now
+            </Caption1>
+          )}
+        </div>
+        {current !== 'config' && session && (
+          <nav aria-label="Views">
+            <TabList
+              selectedValue={current === 'ticket' ? 'queue' : current}
+              onTabSelect={(_e, d) => {
+                window.location.hash = `#/${String(d.value)}`;
+              }}
+            >
+              {views.map(([v, label]) => (
+                <Tab key={v} value={v}>
+                  {label}
+                </Tab>
+              ))}
+            </TabList>
+          </nav>
+        )}
+        <div className={s.right}>
+          {cfg?.mode === 'local' && current !== 'config' && (
+            <label>
+              <Caption1>View as (local mode) </Caption1>
+              <Select
+                aria-label="View as"
+                data-testid="persona"
+                value={persona ?? ''}
+                onChange={(_e, d) => {
+                  choosePersona(d.value);
+                  setPersona(d.value);
+                }}
+              >
+                {cfg.personas.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.role === 'customer' ? `Customer of ${p.customerName ?? ''}` : `${p.name} (${p.role})`}
+                  </option>
+                ))}
+              </Select>
+            </label>
+          )}
+          {session && (
+            <Caption1>
+              {session.me.name} · {session.me.role}
+              {session.me.customerName ? ` · ${session.me.customerName}` : ''}
+            </Caption1>
+          )}
+        </div>
+      </header>
+      <main className={s.main}>
+        {cfg === null && failure === null && current !== 'config' ? <Loading label="Starting…" /> : null}
+        <SessionContext.Provider value={session}>
+          {cfg !== null || current === 'config' || failure ? body : null}
+        </SessionContext.Provider>
+      </main>
+    </FluentProvider>
+  );
+}

@@ -1,0 +1,78 @@
+// Calls the tab API with a bearer token: Teams SSO inside Teams, the app's local issuer in local mode.
+import { initTeams, teamsToken } from './host';
+import type { AuthConfig } from './types';
+
+const PERSONA_KEY = 'sla-desk.persona';
+
+/** An API failure with the server's code and message (shown to the user as is). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let config: Promise<AuthConfig> | undefined;
+let cached: { persona: string; token: string; until: number } | undefined;
+
+export function authConfig(): Promise<AuthConfig> {
+  config ??= fetch('/api/auth/config').then(async (r) => {
+    if (!r.ok) throw new ApiError(r.status, 'UNAVAILABLE', 'SLA Desk is not answering.');
+    return (await r.json()) as AuthConfig;
+  });
+  return config;
+}
+
+export function chosenPersona(cfg: AuthConfig): string | undefined {
+  const stored = localStorage.getItem(PERSONA_KEY) ?? undefined;
+  if (stored !== undefined && cfg.personas.some((p) => p.id === stored)) return stored;
+  return cfg.personas[0]?.id;
+}
+
+export function choosePersona(id: string): void {
+  localStorage.setItem(PERSONA_KEY, id);
+  cached = undefined;
+}
+
+async function token(): Promise<string> {
+  const cfg = await authConfig();
+  if (cfg.mode === 'entra') {
+    if (!(await initTeams()))
+      throw new ApiError(401, 'NOT_IN_TEAMS', 'Open SLA Desk in Microsoft Teams to sign in.');
+    return teamsToken();
+  }
+  const persona = chosenPersona(cfg);
+  if (persona === undefined)
+    throw new ApiError(
+      401,
+      'NO_PERSONA',
+      'Local mode has no one to sign in as: set STAFF_* or CUSTOMER_TENANTS.',
+    );
+  if (cached !== undefined && cached.persona === persona && cached.until > Date.now()) return cached.token;
+  const r = await fetch(`/api/auth/local/token?persona=${encodeURIComponent(persona)}`, { method: 'POST' });
+  if (!r.ok) throw new ApiError(r.status, 'SIGN_IN_FAILED', 'Local sign-in failed.');
+  const body = (await r.json()) as { access_token: string; expires_in: number };
+  cached = { persona, token: body.access_token, until: Date.now() + (body.expires_in - 60) * 1000 };
+  return body.access_token;
+}
+
+/** GET an API path as JSON. */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const t = await token();
+  const r = await fetch(path, { headers: { authorization: `Bearer ${t}` }, ...(signal ? { signal } : {}) });
+  const text = await r.text();
+  let body: unknown;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (!r.ok) {
+    const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(r.status, e?.code ?? 'ERROR', e?.message ?? `The server answered ${r.status}.`);
+  }
+  return body as T;
+}

@@ -1,0 +1,52 @@
+// The Teams host: whether the tab runs inside Teams, its theme (followed live) and SSO tokens.
+// In a plain browser none of this is there, and the tab uses the app's local sign-in instead.
+import { app, authentication } from '@microsoft/teams-js';
+
+export type ThemeName = 'light' | 'dark' | 'contrast';
+
+/** True when a Teams client may be hosting us (framed, or a mobile webview). */
+export function maybeInTeams(): boolean {
+  return window.parent !== window || 'nativeInterface' in window || /Teams\//.test(navigator.userAgent);
+}
+
+let initialized: Promise<boolean> | undefined;
+
+/** Initializes teams-js once; false when no Teams host answers within a few seconds. */
+export function initTeams(): Promise<boolean> {
+  initialized ??= maybeInTeams()
+    ? Promise.race([
+        app.initialize().then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => {
+          setTimeout(() => {
+            resolve(false);
+          }, 4000);
+        }),
+      ])
+    : Promise.resolve(false);
+  return initialized;
+}
+
+export function themeOf(teamsTheme: string | undefined): ThemeName {
+  if (teamsTheme === 'dark') return 'dark';
+  if (teamsTheme === 'contrast') return 'contrast';
+  return 'light';
+}
+
+/** The Teams theme now, and a subscription to its changes. */
+export async function teamsTheme(onChange: (t: ThemeName) => void): Promise<ThemeName | undefined> {
+  if (!(await initTeams())) return undefined;
+  const context = await app.getContext();
+  app.registerOnThemeChangeHandler((t) => {
+    onChange(themeOf(t));
+  });
+  void app.notifySuccess();
+  return themeOf(context.app.theme);
+}
+
+/** A Teams SSO token for the API (teams-js caches and refreshes it). */
+export function teamsToken(): Promise<string> {
+  return authentication.getAuthToken();
+}

@@ -1,0 +1,169 @@
+// Small shared pieces: times in two zones, state badges, countdowns, and the designed loading, error and
+// empty states.
+import {
+  Badge,
+  Button,
+  Caption1,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Subtitle2,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import type { ReactNode } from 'react';
+import type { RowState, TargetView } from '../api/types';
+import { dateTime, duration, sameWall, viewerZone } from './time';
+import { useSession } from './Zone';
+
+const useStyles = makeStyles({
+  both: { display: 'inline-flex', flexDirection: 'column', lineHeight: tokens.lineHeightBase200 },
+  empty: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'center',
+    gap: tokens.spacingVerticalS,
+    padding: `${tokens.spacingVerticalXXL} ${tokens.spacingHorizontalL}`,
+    textAlign: 'center',
+    border: `1px dashed ${tokens.colorNeutralStroke1}`,
+    borderRadius: tokens.borderRadiusLarge,
+    color: tokens.colorNeutralForeground2,
+  },
+  center: { display: 'flex', justifyContent: 'center', padding: tokens.spacingVerticalXXL },
+  mono: { fontVariantNumeric: 'tabular-nums' },
+});
+
+/** A time in the viewer's zone, with the support zone's wall time beside it when it differs. */
+export function When({ t }: { readonly t: number | null }) {
+  const s = useStyles();
+  const { me } = useSession();
+  if (t === null) return <Text>—</Text>;
+  const both = me.timeZone !== viewerZone && !sameWall(t, me.timeZone);
+  return (
+    <span className={s.both}>
+      <Text>{dateTime(t)}</Text>
+      {both && (
+        <Caption1>
+          {dateTime(t, me.timeZone)} {me.timeZoneLabel}
+        </Caption1>
+      )}
+    </span>
+  );
+}
+
+const STATE_LABEL: Readonly<Record<RowState, string>> = {
+  'on-track': 'On track',
+  'at-risk': 'At risk',
+  breached: 'Breached',
+  paused: 'Paused',
+  met: 'Met',
+  closed: 'Closed',
+};
+
+export function StateBadge({ state }: { readonly state: RowState }) {
+  const color =
+    state === 'breached'
+      ? 'danger'
+      : state === 'at-risk'
+        ? 'warning'
+        : state === 'on-track'
+          ? 'success'
+          : state === 'paused'
+            ? 'informative'
+            : 'subtle';
+  return (
+    <Badge appearance="tint" color={color} data-state={state}>
+      {STATE_LABEL[state]}
+    </Badge>
+  );
+}
+
+export function PriorityBadge({ priority }: { readonly priority: string }) {
+  return (
+    <Badge
+      appearance={priority === 'P1' ? 'filled' : 'outline'}
+      color={priority === 'P1' ? 'danger' : 'brand'}
+    >
+      {priority}
+    </Badge>
+  );
+}
+
+/**
+ * Live time left: wall time to the deadline, and budget left on the target's clock (which only runs while
+ * the clock counts), from the figures the server sent at `fetchedAt` (server time).
+ */
+export function Countdown({
+  target,
+  now,
+  fetchedAt,
+}: {
+  readonly target: TargetView;
+  readonly now: number;
+  readonly fetchedAt: number;
+}) {
+  const s = useStyles();
+  if (target.state === 'met') return <Caption1>met</Caption1>;
+  if (target.state === 'paused' || target.due === null)
+    return <Caption1>clock stopped · {duration(target.businessLeftMs)} budget left</Caption1>;
+  const wall = target.due - now;
+  const business = Math.max(0, target.businessLeftMs - (target.counting ? Math.max(0, now - fetchedAt) : 0));
+  if (wall <= 0)
+    return (
+      <span className={s.mono}>
+        <Text weight="semibold">{duration(-wall)} overdue</Text>
+      </span>
+    );
+  return (
+    <span className={s.both}>
+      <Text className={s.mono} weight="semibold">
+        {duration(business)} business
+      </Text>
+      <Caption1 className={s.mono}>{duration(wall)} wall clock</Caption1>
+    </span>
+  );
+}
+
+export function Loading({ label }: { readonly label: string }) {
+  const s = useStyles();
+  return (
+    <div className={s.center} role="status">
+      <Spinner label={label} />
+    </div>
+  );
+}
+
+export function ErrorState({
+  message,
+  onRetry,
+}: {
+  readonly message: string;
+  readonly onRetry?: () => void;
+}) {
+  return (
+    <MessageBar intent="error" role="alert">
+      <MessageBarBody>
+        <MessageBarTitle>Something went wrong.</MessageBarTitle>
+        {message}
+      </MessageBarBody>
+      {onRetry && (
+        <MessageBarActions>
+          <Button onClick={onRetry}>Try again</Button>
+        </MessageBarActions>
+      )}
+    </MessageBar>
+  );
+}
+
+export function Empty({ title, children }: { readonly title: string; readonly children?: ReactNode }) {
+  const s = useStyles();
+  return (
+    <div className={s.empty} data-testid="empty">
+      <Subtitle2>{title}</Subtitle2>
+      {children && <Text>{children}</Text>}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+// Times for people: the viewer's zone first, the support zone beside it; durations in words.
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string | undefined, withDate: boolean): Intl.DateTimeFormat {
+  const key = `${zone ?? ''}|${String(withDate)}`;
+  let f = formatters.get(key);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      ...(zone === undefined ? {} : { timeZone: zone }),
+      ...(withDate ? { weekday: 'short', day: 'numeric', month: 'short' } : {}),
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** The viewer's own IANA zone. */
+export const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** "Wed 25 Nov, 16:30" in a zone (the viewer's when absent). */
+export function dateTime(t: number, zone?: string): string {
+  return formatter(zone, true).format(t);
+}
+
+/** "16:30" in a zone. */
+export function clockTime(t: number, zone?: string): string {
+  return formatter(zone, false).format(t);
+}
+
+/** True when both zones show the same wall time at t. */
+export function sameWall(t: number, zone: string): boolean {
+  return dateTime(t) === dateTime(t, zone);
+}
+
+/** "2 h 05 min", "3 d 4 h", "45 min", "40 s". */
+export function duration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < 60_000) return `${Math.floor(abs / 1000)} s`;
+  const minutes = Math.floor(abs / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+export function minutesText(m: number | null): string {
+  if (m === null) return '—';
+  if (!Number.isFinite(m)) return 'over 30 d';
+  return duration(m * 60_000);
+}
+
+export function percent(share: number | null, digits = 1): string {
+  return share === null ? '—' : `${(share * 100).toFixed(digits)} %`;
+}

@@ -1,0 +1,168 @@
+// Availability of the Core Service: the month against 99.99 %, the error budget used and left, and the
+// month's outages with their exclusion categories (only approved exclusions count as excluded).
+import {
+  Caption1,
+  Card,
+  CardHeader,
+  Field,
+  ProgressBar,
+  Select,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { useState } from 'react';
+import type { Availability as AvailabilityData } from '../api/types';
+import { useApi } from '../api/useApi';
+import { ShareBars } from '../components/Charts';
+import { Empty, ErrorState, Loading, When } from '../components/Bits';
+import { useSession } from '../components/Zone';
+
+const useStyles = makeStyles({
+  cards: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(240px, 1fr))',
+    gap: tokens.spacingHorizontalL,
+    margin: `${tokens.spacingVerticalL} 0`,
+  },
+  big: {
+    fontSize: tokens.fontSizeHero700,
+    fontWeight: tokens.fontWeightSemibold,
+    lineHeight: tokens.lineHeightHero700,
+  },
+  top: { display: 'flex', justifyContent: 'space-between', alignItems: 'end', flexWrap: 'wrap' },
+  scroll: { overflowX: 'auto' },
+});
+
+const pct = (x: number, digits = 4): string => `${(x * 100).toFixed(digits)} %`;
+const min = (x: number): string => `${x.toFixed(x < 10 ? 2 : 1)} min`;
+
+export function Availability() {
+  const s = useStyles();
+  const { me } = useSession();
+  const [month, setMonth] = useState('');
+  const [load, refresh] = useApi<AvailabilityData>(
+    `/api/availability${month ? `?month=${month}` : ''}`,
+    60_000,
+  );
+  if (load.kind === 'loading') return <Loading label="Loading availability…" />;
+  if (load.kind === 'error') return <ErrorState message={load.message} onRetry={refresh} />;
+  const a = load.data;
+  const c = a.current;
+  const used = c.budgetMinutes === 0 ? 0 : Math.min(1, c.budgetUsedMinutes / c.budgetMinutes);
+  return (
+    <section aria-labelledby="avail-title">
+      <div className={s.top}>
+        <h2 id="avail-title" className="page-title">
+          Core Service availability · {a.month}
+        </h2>
+        <Field label="Month">
+          <Select value={month || a.month} onChange={(_e, d) => setMonth(d.value)}>
+            {[...a.history].reverse().map((h) => (
+              <option key={h.month} value={h.month}>
+                {h.month}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      </div>
+      <div className={s.cards}>
+        <Card>
+          <CardHeader
+            header={<Subtitle2>Availability</Subtitle2>}
+            description={<Caption1>target {pct(a.target, 2)}</Caption1>}
+          />
+          <span className={s.big} data-testid="availability" data-value={c.availability}>
+            {pct(c.availability)}
+          </span>
+          <Text weight="semibold">{c.met ? 'Target met' : 'Target missed'}</Text>
+        </Card>
+        <Card>
+          <CardHeader
+            header={<Subtitle2>Error budget</Subtitle2>}
+            description={<Caption1>{min(c.budgetMinutes)} this month</Caption1>}
+          />
+          <ProgressBar
+            value={used}
+            color={c.met ? (used > 0.75 ? 'warning' : 'brand') : 'error'}
+            thickness="large"
+            aria-label="Share of the error budget used"
+          />
+          <Text>
+            used {min(c.budgetUsedMinutes)} · left {min(c.budgetLeftMinutes)}
+          </Text>
+        </Card>
+        <Card>
+          <CardHeader
+            header={<Subtitle2>Downtime</Subtitle2>}
+            description={<Caption1>of {c.minutes.toLocaleString('en-GB')} minutes</Caption1>}
+          />
+          <Text>{min(c.outageMinutes)} counted as down</Text>
+          <Text>{min(c.excludedMinutes)} excluded by the contract</Text>
+        </Card>
+      </div>
+      <Card>
+        <CardHeader header={<Subtitle2>The last twelve months</Subtitle2>} />
+        <ShareBars
+          title="Availability in each of the last twelve months; bars below the target line missed it"
+          bars={a.history.map((h) => ({
+            label: h.month.slice(5),
+            value: Math.max(0, (h.availability - 0.999) / 0.001),
+            text: pct(h.availability, 3),
+          }))}
+          target={(a.target - 0.999) / 0.001}
+        />
+        <Caption1>
+          Scale from 99.9 % (bottom) to 100 % (top); the dashed line is the {pct(a.target, 2)} commitment.
+        </Caption1>
+      </Card>
+      <h3>Outages in {a.month}</h3>
+      {a.outages.length === 0 ? (
+        <Empty title="No outage recorded">
+          No Core Service outage was recorded this month
+          {me.role === 'customer' ? '.' : '; engineers record outages in the support channel.'}
+        </Empty>
+      ) : (
+        <div className={s.scroll}>
+          <Table size="small" aria-label="Outages">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>Outage</TableHeaderCell>
+                <TableHeaderCell>Start</TableHeaderCell>
+                <TableHeaderCell>End</TableHeaderCell>
+                <TableHeaderCell>Affected</TableHeaderCell>
+                {me.role !== 'customer' && <TableHeaderCell>Cause</TableHeaderCell>}
+                <TableHeaderCell>Exclusion</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {a.outages.map((o) => (
+                <TableRow key={o.id}>
+                  <TableCell>{o.id}</TableCell>
+                  <TableCell>
+                    <When t={o.start} />
+                  </TableCell>
+                  <TableCell>{o.end === null ? 'ongoing' : <When t={o.end} />}</TableCell>
+                  <TableCell>{o.affected}</TableCell>
+                  {me.role !== 'customer' && <TableCell>{o.cause ?? ''}</TableCell>}
+                  <TableCell>
+                    {o.exclusion === null
+                      ? 'none: counts as down'
+                      : `(${o.exclusion.category}) ${a.exclusions[o.exclusion.category] ?? ''} · ${o.exclusion.status}`}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+    </section>
+  );
+}

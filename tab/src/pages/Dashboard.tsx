@@ -1,0 +1,339 @@
+// The SLA dashboard: this month and the twelve before, per priority: share of response and work-around
+// targets met, median and 90th-percentile time to first reply, paused hours; the month's missed deadlines
+// and what is at risk now. Figures come from counters the server keeps as tickets change.
+import {
+  Caption1,
+  Card,
+  CardHeader,
+  Field,
+  Link,
+  Select,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { useState } from 'react';
+import type { Dashboard as DashboardData, Figures, MonthFigures } from '../api/types';
+import { useApi } from '../api/useApi';
+import { ShareBars } from '../components/Charts';
+import { Empty, ErrorState, Loading, PriorityBadge, StateBadge, When } from '../components/Bits';
+import { minutesText, percent } from '../components/time';
+
+const PRIORITIES = ['P1', 'P2', 'P3'] as const;
+
+const useStyles = makeStyles({
+  top: {
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'end',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalM,
+  },
+  cards: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(230px, 1fr))',
+    gap: tokens.spacingHorizontalL,
+    margin: `${tokens.spacingVerticalL} 0`,
+  },
+  figure: { display: 'flex', justifyContent: 'space-between', gap: tokens.spacingHorizontalS },
+  big: {
+    fontSize: tokens.fontSizeHero700,
+    fontWeight: tokens.fontWeightSemibold,
+    lineHeight: tokens.lineHeightHero700,
+  },
+  charts: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))',
+    gap: tokens.spacingHorizontalL,
+    marginBottom: tokens.spacingVerticalL,
+  },
+  scroll: { overflowX: 'auto' },
+});
+
+function monthName(m: string): string {
+  const [y, mo] = m.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 2000, (mo ?? 1) - 1, 15)).toLocaleString('en-GB', {
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+function FigureLine({
+  label,
+  value,
+  id,
+  raw,
+}: {
+  label: string;
+  value: string;
+  id: string;
+  raw: number | null;
+}) {
+  const s = useStyles();
+  return (
+    <div className={s.figure}>
+      <Caption1>{label}</Caption1>
+      <Text weight="semibold" data-testid={id} data-value={raw === null ? '' : String(raw)}>
+        {value}
+      </Text>
+    </div>
+  );
+}
+
+function PriorityCard({ p, f, scope }: { p: string; f: Figures; scope: string }) {
+  const s = useStyles();
+  return (
+    <Card>
+      <CardHeader
+        header={<PriorityBadge priority={p} />}
+        description={<Caption1>{f.tickets} tickets</Caption1>}
+      />
+      <span
+        className={s.big}
+        data-testid={`${scope}-response-share-${p}`}
+        data-value={f.response.share ?? ''}
+      >
+        {percent(f.response.share)}
+      </span>
+      <Caption1>response targets met</Caption1>
+      <FigureLine
+        label="Work-around targets met"
+        value={percent(f.workaround.share)}
+        id={`${scope}-workaround-share-${p}`}
+        raw={f.workaround.share}
+      />
+      <FigureLine
+        label="Median first reply"
+        value={minutesText(f.responseMedianMinutes)}
+        id={`${scope}-median-${p}`}
+        raw={f.responseMedianMinutes}
+      />
+      <FigureLine
+        label="90th percentile"
+        value={minutesText(f.responseP90Minutes)}
+        id={`${scope}-p90-${p}`}
+        raw={f.responseP90Minutes}
+      />
+      <FigureLine
+        label="Missed (response / work-around)"
+        value={`${f.response.late + f.response.breached} / ${f.workaround.late + f.workaround.breached}`}
+        id={`${scope}-missed-${p}`}
+        raw={f.response.late + f.response.breached + f.workaround.late + f.workaround.breached}
+      />
+      <FigureLine
+        label="Paused (waiting on customer)"
+        value={`${f.pausedHours} h`}
+        id={`${scope}-paused-${p}`}
+        raw={f.pausedHours}
+      />
+    </Card>
+  );
+}
+
+function FiguresTable({ m, caption }: { m: MonthFigures; caption: string }) {
+  const s = useStyles();
+  return (
+    <div className={s.scroll}>
+      <Table size="small" aria-label={caption}>
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>Priority</TableHeaderCell>
+            <TableHeaderCell>Tickets</TableHeaderCell>
+            <TableHeaderCell>Response met</TableHeaderCell>
+            <TableHeaderCell>Work-around met</TableHeaderCell>
+            <TableHeaderCell>Median reply</TableHeaderCell>
+            <TableHeaderCell>p90 reply</TableHeaderCell>
+            <TableHeaderCell>Paused</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {[...PRIORITIES.map((p) => [p, m.byPriority[p]] as const), ['All', m.all] as const].map(
+            ([p, f]) => (
+              <TableRow key={p}>
+                <TableCell>{p}</TableCell>
+                <TableCell>{f.tickets}</TableCell>
+                <TableCell>
+                  {percent(f.response.share)} ({f.response.onTime}/
+                  {f.response.onTime + f.response.late + f.response.breached})
+                </TableCell>
+                <TableCell>
+                  {percent(f.workaround.share)} ({f.workaround.onTime}/
+                  {f.workaround.onTime + f.workaround.late + f.workaround.breached})
+                </TableCell>
+                <TableCell>{minutesText(f.responseMedianMinutes)}</TableCell>
+                <TableCell>{minutesText(f.responseP90Minutes)}</TableCell>
+                <TableCell>{f.pausedHours} h</TableCell>
+              </TableRow>
+            ),
+          )}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
+
+export function Dashboard() {
+  const s = useStyles();
+  const [month, setMonth] = useState('');
+  const [load, refresh] = useApi<DashboardData>(`/api/dashboard${month ? `?month=${month}` : ''}`, 60_000);
+  if (load.kind === 'loading') return <Loading label="Loading the dashboard…" />;
+  if (load.kind === 'error') return <ErrorState message={load.message} onRetry={refresh} />;
+  const d = load.data;
+  const choices = [...d.months].reverse().map((m) => m.month);
+  return (
+    <section aria-labelledby="dash-title">
+      <div className={s.top}>
+        <h2 id="dash-title" className="page-title">
+          SLA dashboard · {monthName(d.month)}
+        </h2>
+        <Field label="Month">
+          <Select value={month || d.month} onChange={(_e, v) => setMonth(v.value)}>
+            {choices.map((m) => (
+              <option key={m} value={m}>
+                {monthName(m)}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      </div>
+      {d.current.all.tickets === 0 && d.lastTwelve.all.tickets === 0 ? (
+        <Empty title="No tickets yet">The figures fill in as tickets are filed and answered.</Empty>
+      ) : null}
+      <div className={s.cards}>
+        {PRIORITIES.map((p) => (
+          <PriorityCard key={p} p={p} f={d.current.byPriority[p]} scope="month" />
+        ))}
+      </div>
+      <div className={s.charts}>
+        <Card>
+          <CardHeader header={<Subtitle2>Response targets met, by month</Subtitle2>} />
+          <ShareBars
+            title="Share of response targets met in each of the last 13 months"
+            bars={d.months.map((m) => ({
+              label: m.month.slice(5),
+              value: m.all.response.share,
+              text: percent(m.all.response.share, 0),
+            }))}
+            target={0.95}
+          />
+        </Card>
+        <Card>
+          <CardHeader header={<Subtitle2>This month by priority</Subtitle2>} />
+          <ShareBars
+            title="Share of response and work-around targets met this month, by priority"
+            bars={PRIORITIES.flatMap((p) => [
+              {
+                label: `${p} resp`,
+                value: d.current.byPriority[p].response.share,
+                text: percent(d.current.byPriority[p].response.share, 0),
+              },
+              {
+                label: `${p} w-a`,
+                value: d.current.byPriority[p].workaround.share,
+                text: percent(d.current.byPriority[p].workaround.share, 0),
+              },
+            ])}
+          />
+        </Card>
+      </div>
+      <h3>{monthName(d.month)} in numbers</h3>
+      <FiguresTable m={d.current} caption={`Figures for ${monthName(d.month)}`} />
+      <h3>The twelve months before</h3>
+      <FiguresTable m={d.lastTwelve} caption="Figures for the twelve months before" />
+      <h3>At risk now</h3>
+      {d.atRisk.length === 0 ? (
+        <Empty title="Nothing at risk">No open ticket has used three quarters of a target's time.</Empty>
+      ) : (
+        <div className={s.scroll}>
+          <Table size="small" aria-label="Tickets at risk now">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>Ticket</TableHeaderCell>
+                <TableHeaderCell>Priority</TableHeaderCell>
+                <TableHeaderCell>Customer</TableHeaderCell>
+                <TableHeaderCell>Owner</TableHeaderCell>
+                <TableHeaderCell>State</TableHeaderCell>
+                <TableHeaderCell>Deadline</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {d.atRisk.map((r) => (
+                <TableRow key={r.ticketId} data-testid="at-risk-row" data-id={r.ticketId}>
+                  <TableCell>
+                    <Link href={`#/ticket/${r.ticketId}`}>{r.ticketId}</Link> {r.title}
+                  </TableCell>
+                  <TableCell>
+                    <PriorityBadge priority={r.priority} />
+                  </TableCell>
+                  <TableCell>{r.customerName}</TableCell>
+                  <TableCell>{r.owner ?? 'Unassigned'}</TableCell>
+                  <TableCell>
+                    <StateBadge state={r.state} />
+                  </TableCell>
+                  <TableCell>
+                    {r.target === 'response' ? 'Response' : 'Work-around'} <When t={r.due} />
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+      <h3>Missed deadlines in {monthName(d.month)}</h3>
+      {d.breaches.length === 0 ? (
+        <Empty title="No missed deadline">Every target this month was met on time so far.</Empty>
+      ) : (
+        <div className={s.scroll}>
+          <Table size="small" aria-label="Missed deadlines">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>Ticket</TableHeaderCell>
+                <TableHeaderCell>Priority</TableHeaderCell>
+                <TableHeaderCell>Customer</TableHeaderCell>
+                <TableHeaderCell>Target</TableHeaderCell>
+                <TableHeaderCell>Due</TableHeaderCell>
+                <TableHeaderCell>Outcome</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {d.breaches.map((b) => (
+                <TableRow key={`${b.ticketId}-${b.target}`} data-testid="breach-row" data-id={b.ticketId}>
+                  <TableCell>
+                    <Link href={`#/ticket/${b.ticketId}`}>{b.ticketId}</Link> {b.title}
+                  </TableCell>
+                  <TableCell>
+                    <PriorityBadge priority={b.priority} />
+                  </TableCell>
+                  <TableCell>{b.customerName}</TableCell>
+                  <TableCell>{b.target === 'response' ? 'Response' : 'Work-around'}</TableCell>
+                  <TableCell>
+                    <When t={b.due} />
+                  </TableCell>
+                  <TableCell>
+                    {b.kind === 'late' ? (
+                      <>
+                        met late, <When t={b.metAt} />
+                      </>
+                    ) : b.kind === 'open' ? (
+                      'still open, overdue'
+                    ) : (
+                      'never met'
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+    </section>
+  );
+}

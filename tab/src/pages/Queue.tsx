@@ -1,0 +1,230 @@
+// The queue: open tickets by next deadline with live countdowns; filters, search; refreshes itself.
+// Customers see their own tenant's tickets (open first, then recently closed).
+import {
+  Button,
+  Caption1,
+  Field,
+  Input,
+  Link,
+  Select,
+  Switch,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { useMemo, useState } from 'react';
+import type { QueuePage, TicketRow } from '../api/types';
+import { useApi } from '../api/useApi';
+import { Countdown, Empty, ErrorState, Loading, PriorityBadge, StateBadge, When } from '../components/Bits';
+import { useNow, useSession } from '../components/Zone';
+
+const REFRESH_MS = 30_000;
+
+const useStyles = makeStyles({
+  filters: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalM,
+    alignItems: 'end',
+    marginBottom: tokens.spacingVerticalM,
+  },
+  search: { minWidth: '220px', flexGrow: 1, maxWidth: '360px' },
+  status: { display: 'flex', justifyContent: 'space-between', marginBottom: tokens.spacingVerticalS },
+  title: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  table: { minWidth: '900px' },
+  scroll: { overflowX: 'auto' },
+});
+
+export function Queue() {
+  const s = useStyles();
+  const { me, offsetMs } = useSession();
+  const staff = me.role !== 'customer';
+  const [priority, setPriority] = useState('');
+  const [state, setState] = useState('');
+  const [customer, setCustomer] = useState('');
+  const [owner, setOwner] = useState('');
+  const [mine, setMine] = useState(false);
+  const [text, setText] = useState('');
+  const [limit, setLimit] = useState(50);
+  const path = useMemo(() => {
+    const q = new URLSearchParams();
+    if (priority) q.set('priority', priority);
+    if (state) q.set('state', state);
+    if (customer) q.set('customer', customer);
+    if (owner) q.set('owner', owner);
+    if (mine) q.set('mine', '1');
+    if (text.trim()) q.set('q', text.trim());
+    q.set('limit', String(limit));
+    return `/api/queue?${q.toString()}`;
+  }, [priority, state, customer, owner, mine, text, limit]);
+  const [load, refresh] = useApi<QueuePage>(path, REFRESH_MS);
+  const now = useNow(offsetMs);
+
+  return (
+    <section aria-labelledby="queue-title">
+      <h2 id="queue-title" className="page-title">
+        {staff ? 'Queue' : `${me.customerName ?? 'Your'} tickets`}
+      </h2>
+      <div className={s.filters} role="search">
+        <Field label="Search" className={s.search}>
+          <Input
+            value={text}
+            placeholder={staff ? 'Ticket id or text' : 'Ticket id or title'}
+            onChange={(_e, d) => setText(d.value)}
+          />
+        </Field>
+        <Field label="Priority">
+          <Select value={priority} onChange={(_e, d) => setPriority(d.value)}>
+            <option value="">All</option>
+            <option value="P1">P1</option>
+            <option value="P2">P2</option>
+            <option value="P3">P3</option>
+          </Select>
+        </Field>
+        <Field label="State">
+          <Select value={state} onChange={(_e, d) => setState(d.value)}>
+            <option value="">All</option>
+            <option value="breached">Breached</option>
+            <option value="at-risk">At risk</option>
+            <option value="paused">Paused</option>
+            <option value="on-track">On track</option>
+            {!staff && <option value="closed">Closed</option>}
+          </Select>
+        </Field>
+        {staff && (
+          <>
+            <Field label="Customer">
+              <Select value={customer} onChange={(_e, d) => setCustomer(d.value)}>
+                <option value="">All</option>
+                {(me.customers ?? []).map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="Owner">
+              <Select value={owner} onChange={(_e, d) => setOwner(d.value)} disabled={mine}>
+                <option value="">Anyone</option>
+                <option value="none">Unassigned</option>
+                {(me.staff ?? []).map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Switch label="Mine" checked={mine} onChange={(_e, d) => setMine(d.checked)} />
+          </>
+        )}
+      </div>
+      {load.kind === 'loading' && <Loading label="Loading tickets…" />}
+      {load.kind === 'error' && <ErrorState message={load.message} onRetry={refresh} />}
+      {load.kind === 'ready' && (
+        <>
+          <div className={s.status}>
+            <Caption1 aria-live="polite">
+              {load.data.rows.length} {load.data.rows.length === 1 ? 'ticket' : 'tickets'} · refreshes every
+              30 s{load.refreshing ? ' · refreshing…' : ''}
+            </Caption1>
+            <Button size="small" appearance="subtle" onClick={refresh}>
+              Refresh now
+            </Button>
+          </div>
+          {load.data.rows.length === 0 ? (
+            <Empty
+              title={
+                text || priority || state || customer || owner || mine ? 'No ticket matches' : 'Nothing open'
+              }
+            >
+              {text || priority || state || customer || owner || mine
+                ? 'Change the filters or the search to see more.'
+                : staff
+                  ? 'Every ticket is answered. New tickets appear here as customers file them.'
+                  : 'You have no open tickets. File one by chatting with SLA Desk in Teams.'}
+            </Empty>
+          ) : (
+            <div className={s.scroll}>
+              <Table aria-label="Tickets by next deadline" className={s.table} size="small">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell>Ticket</TableHeaderCell>
+                    <TableHeaderCell>Priority</TableHeaderCell>
+                    {staff && <TableHeaderCell>Customer</TableHeaderCell>}
+                    <TableHeaderCell>Title</TableHeaderCell>
+                    <TableHeaderCell>Owner</TableHeaderCell>
+                    <TableHeaderCell>State</TableHeaderCell>
+                    <TableHeaderCell>Next deadline</TableHeaderCell>
+                    <TableHeaderCell>Time left</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {load.data.rows.map((r) => (
+                    <Row key={r.id} r={r} staff={staff} now={now} fetchedAt={load.data.now} />
+                  ))}
+                </TableBody>
+              </Table>
+            </div>
+          )}
+          {load.data.next !== null && (
+            <Button
+              appearance="secondary"
+              onClick={() => setLimit((l) => Math.min(200, l + 50))}
+              disabled={limit >= 200}
+            >
+              Show more
+            </Button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Row({
+  r,
+  staff,
+  now,
+  fetchedAt,
+}: {
+  readonly r: TicketRow;
+  readonly staff: boolean;
+  readonly now: number;
+  readonly fetchedAt: number;
+}) {
+  const s = useStyles();
+  return (
+    <TableRow data-testid="queue-row" data-id={r.id} data-state={r.state}>
+      <TableCell>
+        <Link href={`#/ticket/${r.id}`}>{r.id}</Link>
+      </TableCell>
+      <TableCell>
+        <PriorityBadge priority={r.priority} />
+      </TableCell>
+      {staff && <TableCell>{r.customerName}</TableCell>}
+      <TableCell className={s.title}>
+        <span title={r.title}>{r.title}</span>
+      </TableCell>
+      <TableCell>{r.owner?.name ?? <Caption1>Unassigned</Caption1>}</TableCell>
+      <TableCell>
+        <StateBadge state={r.state} />
+      </TableCell>
+      <TableCell>
+        {r.next ? (
+          <>
+            <Caption1>{r.next.label} </Caption1>
+            <When t={r.next.due} />
+          </>
+        ) : (
+          '—'
+        )}
+      </TableCell>
+      <TableCell>{r.next ? <Countdown target={r.next} now={now} fetchedAt={fetchedAt} /> : '—'}</TableCell>
+    </TableRow>
+  );
+}

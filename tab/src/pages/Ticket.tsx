@@ -1,0 +1,143 @@
+// One ticket: its deadlines with the reasons behind each, in words, and its timeline.
+import {
+  Body1,
+  Caption1,
+  Card,
+  CardHeader,
+  Link,
+  Subtitle2,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import type { TicketDetail } from '../api/types';
+import { useApi } from '../api/useApi';
+import { Countdown, Empty, ErrorState, Loading, PriorityBadge, StateBadge, When } from '../components/Bits';
+import { duration } from '../components/time';
+import { useNow, useSession } from '../components/Zone';
+
+const useStyles = makeStyles({
+  head: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))',
+    gap: tokens.spacingHorizontalL,
+    margin: `${tokens.spacingVerticalL} 0`,
+  },
+  reasons: {
+    margin: 0,
+    paddingLeft: tokens.spacingHorizontalL,
+    display: 'grid',
+    gap: tokens.spacingVerticalXS,
+  },
+  timeline: { listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: tokens.spacingVerticalS },
+  event: {
+    borderLeft: `3px solid ${tokens.colorBrandStroke1}`,
+    paddingLeft: tokens.spacingHorizontalM,
+    display: 'grid',
+    gap: tokens.spacingVerticalXXS,
+  },
+  internal: { borderLeftColor: tokens.colorPaletteYellowBorderActive },
+  desc: { whiteSpace: 'pre-wrap' },
+});
+
+const EVENT_LABEL: Readonly<Record<string, string>> = {
+  created: 'Filed',
+  'customer-message': 'Customer message',
+  'engineer-reply': 'Reply',
+  'info-requested': 'Asked for information',
+  'customer-answered': 'Customer answered',
+  'internal-note': 'Internal note',
+  'priority-changed': 'Priority changed',
+  'owner-changed': 'Owner changed',
+  'workaround-delivered': 'Work-around delivered',
+  'fix-recorded': 'Fix recorded',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  reopened: 'Reopened',
+  'escalation-requested': 'Escalation requested',
+  'warning-sent': 'Deadline warning',
+  'page-sent': 'On-call paged',
+  'page-acknowledged': 'Page acknowledged',
+};
+
+export function Ticket({ id }: { readonly id: string }) {
+  const s = useStyles();
+  const { offsetMs } = useSession();
+  const [load, refresh] = useApi<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`, 30_000);
+  const now = useNow(offsetMs);
+  if (load.kind === 'loading') return <Loading label={`Loading ${id}…`} />;
+  if (load.kind === 'error')
+    return load.status === 404 ? (
+      <Empty title={`No ticket ${id}`}>
+        It does not exist, or it is not yours to see. <Link href="#/queue">Back to the queue</Link>
+      </Empty>
+    ) : (
+      <ErrorState message={load.message} onRetry={refresh} />
+    );
+  const { ticket: t, timeline, explanations } = load.data;
+  return (
+    <article aria-labelledby="ticket-title">
+      <Link href="#/queue">← Queue</Link>
+      <div className={s.head}>
+        <h2 id="ticket-title" className="page-title">
+          {t.id}: {t.title}
+        </h2>
+        <PriorityBadge priority={t.priority} />
+        <StateBadge state={t.state} />
+      </div>
+      <Caption1>
+        {t.customerName} · {t.category} · filed by {t.requester} ·{' '}
+        {t.window === 'in-hours' ? 'in hours' : 'after hours'}
+        {' · '}
+        {t.owner ? `owner ${t.owner.name}` : 'no owner yet'} · status {t.status.replace(/-/g, ' ')}
+        {t.pausedMs > 0 ? ` · waited on the customer ${duration(t.pausedMs)}` : ''}
+      </Caption1>
+      <Body1 as="p" className={s.desc}>
+        {t.description}
+      </Body1>
+      <div className={s.grid}>
+        {t.targets.map((target, i) => (
+          <Card key={target.target} data-testid={`deadline-${target.target}`}>
+            <CardHeader
+              header={<Subtitle2>{target.label}</Subtitle2>}
+              description={
+                <span>
+                  <StateBadge state={target.state} /> due <When t={target.due} />
+                </span>
+              }
+            />
+            <Countdown target={target} now={now} fetchedAt={load.data.now} />
+            <ul
+              className={s.reasons}
+              aria-label={`Why the ${target.label.toLowerCase()} deadline is what it is`}
+            >
+              {(explanations[i]?.reasons ?? []).map((r) => (
+                <li key={r.topic + r.text}>
+                  <Text>{r.text}</Text>
+                </li>
+              ))}
+            </ul>
+          </Card>
+        ))}
+      </div>
+      <h3>Timeline</h3>
+      {timeline.length === 0 ? (
+        <Empty title="No events yet" />
+      ) : (
+        <ol className={s.timeline}>
+          {timeline.map((e) => (
+            <li key={e.seq} className={e.internal ? `${s.event} ${s.internal}` : s.event}>
+              <Caption1>
+                <When t={e.at} /> · {e.by}
+                {e.internal ? ' · internal' : ''}
+              </Caption1>
+              <Text weight="semibold">{EVENT_LABEL[e.type] ?? e.type}</Text>
+              {e.text !== null && <Text className={s.desc}>{e.text}</Text>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </article>
+  );
+}

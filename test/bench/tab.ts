@@ -1,0 +1,297 @@
+// Tab section: the SLA dashboard API and the queue's first page (50 rows) over HTTP with a signed-in
+// manager, with 100,000 tickets stored (goals: under 200 ms and 100 ms), and the tab's JavaScript gzipped
+// (goal: under 300 KB). Tickets, index rows and dashboard counters are written straight into the tables in
+// the repo's layout with entity-group transactions (filing 100,000 through the service would take an hour).
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { startApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { silentLogger } from '../../src/log';
+import { DEFAULT_POLICY } from '../../src/policy/default';
+import { TAB_DIST } from '../../src/server';
+import type { Priority, SlaEngine } from '../../src/sla';
+import {
+  applyTo,
+  contribution,
+  emptyCounters,
+  type Contribution,
+  type Counters,
+} from '../../src/stats/figures';
+import { startAzurite } from '../../src/storage/azurite';
+import { ticketProps } from '../../src/storage/entities';
+import { newestFirstKey, timeKey } from '../../src/storage/keys';
+import { indexPk, tenantPk } from '../../src/storage/ticket-repo';
+import { apply, openTicket, type Command } from '../../src/tickets/commands';
+import type { Ticket } from '../../src/tickets/model';
+import { aFiling, alice } from '../fixtures/filing';
+import { benchAsync, startCpuMeter, type BenchRow, type SectionOptions } from './harness';
+import { BENCH_START, benchClock, benchTenant } from './storage';
+
+const SECTION = 'tab';
+const TOTAL = 100_000;
+const TOTAL_QUICK = 10_000;
+const OPEN = 1_000;
+const TENANTS = 100;
+const BATCH = 100;
+const SEED_CONCURRENCY = 2;
+const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3'];
+const MANAGER = 'bbbbbbbb-0000-4000-8000-000000000001';
+const STAFF_TENANT = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
+const DAY = 86_400_000;
+
+/** Ticket n: closed ones spread over the 13 months before the bench, open ones over its last 3 days. */
+function ticketOf(engine: SlaEngine, n: number, total: number): Ticket {
+  const open = n < OPEN;
+  const createdAt = open
+    ? BENCH_START - Math.floor(((n * 7919) % OPEN) * ((3 * DAY) / OPEN)) - 60_000
+    : BENCH_START - 2 * DAY - Math.floor(((n * 7919) % total) * ((395 * DAY) / total));
+  const k = n % TENANTS;
+  const opened = openTicket(
+    `TM-${100_000 + n}`,
+    aFiling({
+      requestId: `seed-${n}`,
+      tenantId: benchTenant(k),
+      customerName: `Customer ${k}`,
+      title: open ? `Open problem ${n}` : `Old problem ${n}`,
+      priority: PRIORITIES[n % PRIORITIES.length] ?? 'P3',
+    }),
+    createdAt,
+    engine,
+  );
+  if (!opened.ok) throw opened.error;
+  let t: Ticket = { ...opened.value.ticket, eventCount: opened.value.events.length };
+  // Replies come between 10 minutes and 5 hours in (some late); closed tickets get a work-around and close.
+  const reply = 600_000 + ((n * 104_729) % 17_400_000);
+  const steps: readonly [Command, number][] = open
+    ? n % 3 === 0
+      ? [[{ kind: 'reply', text: 'Looking at it.' }, reply]]
+      : []
+    : [
+        [{ kind: 'reply', text: 'Looking at it.' }, reply],
+        [{ kind: 'workaround', text: 'Use the backup route.' }, reply + ((n * 31) % 4) * DAY],
+        [{ kind: 'resolve', text: 'Fixed by a configuration change.' }, reply + 5 * DAY],
+        [{ kind: 'close' }, reply + 6 * DAY],
+      ];
+  for (const [cmd, after] of steps) {
+    if (createdAt + after > BENCH_START) break;
+    const change = apply(t, alice, cmd, createdAt + after, engine);
+    if (!change.ok) throw change.error;
+    t = { ...change.value.ticket, eventCount: t.eventCount + change.value.events.length };
+  }
+  return t;
+}
+
+async function submitAll(
+  batches: readonly { client: TableClient; actions: TransactionAction[] }[],
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SEED_CONCURRENCY }, async () => {
+      for (let b = batches[next++]; b !== undefined; b = batches[next++])
+        await b.client.submitTransaction(b.actions);
+    }),
+  );
+}
+
+/**
+ * Writes `total` tickets in the repo's layout: per tenant partition the head, the listing row and (open) the
+ * open row; in the index shard of its id the `i|` row and (open) the `q|` queue row; in the stats table each month's counters,
+ * every ticket's state row, the missed-deadline rows and the watch rows of open tickets.
+ */
+async function seed(app: App, total: number): Promise<number> {
+  const engine = app.engine;
+  const table = (name: string): TableClient => app.storage.table(`${app.config.tablePrefix}${name}`);
+  const groups = new Map<string, { client: TableClient; actions: TransactionAction[] }>();
+  const add = (client: TableClient, pk: string, entity: Record<string, unknown>): void => {
+    const key = `${client.tableName}/${pk}`;
+    const g = groups.get(key) ?? { client, actions: [] };
+    g.actions.push(['upsert', { partitionKey: pk, ...entity } as never, 'Replace']);
+    groups.set(key, g);
+  };
+  const counters = new Map<string, Counters>();
+  for (let n = 0; n < total; n++) {
+    const t = ticketOf(engine, n, total);
+    const pk = tenantPk(t.tenantId);
+    add(table('tickets'), pk, { rowKey: `t|${t.id}`, ...ticketProps(t) });
+    add(table('tickets'), pk, {
+      rowKey: `l|${newestFirstKey(t.createdAt)}|${t.id}`,
+      sv: 1,
+      ticketId: t.id,
+      createdAt: t.createdAt,
+    });
+    add(table('ticketindex'), indexPk(t.id), {
+      rowKey: `i|${t.id}`,
+      sv: 1,
+      tenantId: t.tenantId,
+      createdAt: t.createdAt,
+    });
+    if (n < OPEN) {
+      add(table('tickets'), pk, { rowKey: `o|${t.id}`, sv: 1, ticketId: t.id });
+      const q = `q|${t.sla.nextDeadline === null ? 'z' : timeKey(t.sla.nextDeadline)}|${t.id}`;
+      add(table('ticketindex'), indexPk(t.id), {
+        rowKey: q,
+        sv: 1,
+        tenantId: t.tenantId,
+        ticketId: t.id,
+        version: t.version,
+        writtenAt: BENCH_START,
+      });
+    }
+    const k: Contribution = contribution(engine, t);
+    const key = `${k.month}|${k.priority}`;
+    const c = counters.get(key) ?? emptyCounters();
+    applyTo(c, k, 1);
+    counters.set(key, c);
+    add(table('stats'), `m_${k.month}`, {
+      rowKey: `x|${t.id}`,
+      sv: 1,
+      version: k.version,
+      contribution: JSON.stringify(k),
+    });
+    for (const target of ['response', 'workaround'] as const) {
+      const f = k[target];
+      if (f.outcome === 'late' || f.outcome === 'breached')
+        add(table('stats'), `m_${k.month}`, {
+          rowKey: `b|${t.id}|${target}`,
+          sv: 1,
+          ticketId: t.id,
+          tenantId: t.tenantId,
+          customerName: t.customerName,
+          title: t.title,
+          target,
+          priority: k.priority,
+          due: f.due ?? -1,
+          metAt: f.metAt ?? -1,
+        });
+    }
+    if (k.watchAt !== null)
+      add(table('stats'), `m_${k.month}`, {
+        rowKey: `w|${timeKey(k.watchAt)}|${t.id}`,
+        sv: 1,
+        at: k.watchAt,
+        contribution: JSON.stringify(k),
+      });
+  }
+  for (const [key, c] of counters) {
+    const [month, priority] = key.split('|');
+    add(table('stats'), `m_${month ?? ''}`, {
+      rowKey: `c|${priority ?? ''}`,
+      sv: 1,
+      counters: JSON.stringify(c),
+    });
+  }
+  const batches: { client: TableClient; actions: TransactionAction[] }[] = [];
+  for (const g of groups.values())
+    for (let i = 0; i < g.actions.length; i += BATCH)
+      batches.push({ client: g.client, actions: g.actions.slice(i, i + BATCH) });
+  await submitAll(batches);
+  return batches.length;
+}
+
+/** The tab's JavaScript, gzipped (level 9), in bytes; null when the tab is not built. */
+export function tabJsGzipped(dir: string = TAB_DIST): { files: number; raw: number; gzipped: number } | null {
+  const assets = join(dir, 'assets');
+  if (!existsSync(assets)) return null;
+  const files = readdirSync(assets).filter((f) => f.endsWith('.js'));
+  let raw = 0;
+  let gzipped = 0;
+  for (const f of files) {
+    const body = readFileSync(join(assets, f));
+    raw += body.length;
+    gzipped += gzipSync(body, { level: 9 }).length;
+  }
+  return { files: files.length, raw, gzipped };
+}
+
+export async function tabBench(options: SectionOptions): Promise<BenchRow[]> {
+  const quick = options.durationMs < 1000;
+  const total = quick ? TOTAL_QUICK : TOTAL;
+  const azurite = await startAzurite();
+  const rows: BenchRow[] = [];
+  let app: App | undefined;
+  try {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TABLES_CONNECTION_STRING: azurite.connectionString,
+      TABLE_PREFIX: `tab${Date.now().toString(36)}`,
+      STAFF_TENANT_ID: STAFF_TENANT,
+      STAFF_MANAGERS: `${MANAGER}=Bench Manager`,
+      CUSTOMER_TENANTS: Array.from({ length: TENANTS }, (_, k) => `${benchTenant(k)}=Customer ${k}`).join(
+        ';',
+      ),
+    });
+    app = await startApp({
+      config,
+      policy: DEFAULT_POLICY,
+      log: silentLogger,
+      now: benchClock(),
+      reconcileStats: false,
+    });
+    const started = performance.now();
+    const batches = await seed(app, total);
+    const took = ((performance.now() - started) / 1000).toFixed(0);
+    const seeded = `${total.toLocaleString('en-US')} tickets (${OPEN.toLocaleString('en-US')} open) seeded in ${took} s, ${batches} transactions`;
+    const res = await fetch(
+      `${app.url}/api/auth/local/token?persona=${encodeURIComponent(`manager:${MANAGER}`)}`,
+      {
+        method: 'POST',
+      },
+    );
+    const token = ((await res.json()) as { access_token: string }).access_token;
+    const call = async (path: string): Promise<unknown> => {
+      const r = await fetch(`${app?.url ?? ''}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      if (r.status !== 200) throw new Error(`${path} answered ${r.status}`);
+      return r.json();
+    };
+    const dash = (await call('/api/dashboard')) as {
+      current: { all: { tickets: number } };
+      atRisk: unknown[];
+    };
+    const queue = (await call('/api/queue?limit=50')) as { rows: unknown[] };
+    for (const [name, path, goal, what] of [
+      [
+        'dashboard API',
+        '/api/dashboard',
+        200,
+        `this month ${dash.current.all.tickets} tickets, ${dash.atRisk.length} at risk`,
+      ],
+      ['queue, first page', '/api/queue?limit=50', 100, `${queue.rows.length} rows`],
+    ] as const) {
+      const meter = startCpuMeter([azurite.pid]);
+      const row = await benchAsync(SECTION, name, () => call(path), {
+        durationMs: Math.max(options.durationMs, 1000),
+        warmupMs: options.warmupMs,
+      });
+      const cpu = meter.stop();
+      const p50 = (row.p50Us ?? 0) / 1000;
+      rows.push({
+        ...row,
+        cpuShare: cpu.ourCores,
+        io: true,
+        note: `goal < ${goal} ms: ${p50 < goal ? 'met' : 'MISSED'} (p50 ${p50.toFixed(1)} ms); ${what}; ${seeded}`,
+      });
+    }
+  } finally {
+    await app?.stop();
+    await azurite.stop();
+  }
+  const size = tabJsGzipped();
+  rows.push({
+    section: SECTION,
+    name: 'tab JavaScript, gzipped',
+    iterations: size?.files ?? 0,
+    opsPerSec: 0,
+    p50Us: null,
+    p99Us: null,
+    cpuShare: 1,
+    io: true,
+    note:
+      size === null
+        ? 'tab not built: run npm run build:tab'
+        : `${(size.gzipped / 1024).toFixed(1)} KB gzipped (${(size.raw / 1024).toFixed(0)} KB raw, ${size.files} file): goal < 300 KB ${size.gzipped < 300 * 1024 ? 'met' : 'MISSED'}`,
+  });
+  return rows;
+}
