@@ -177,6 +177,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       overrides: options.overrides ?? NO_OVERRIDES,
       log,
       now,
+      audit: deps.audit,
     });
     serveTab(server, options.tabDir);
     if (options.reconcileStats !== false) {
