@@ -7,6 +7,7 @@ import { onTicketChanged } from './bot/channel';
 import { Outbound } from './bot/outbound';
 import { Background } from './background';
 import { TableAuditLog } from './storage/audit';
+import { TableNoticeLog } from './storage/notices';
 import { TableSettings } from './storage/settings';
 import { TableMessageRefs } from './storage/messages';
 import type { Config } from './config';
@@ -149,6 +150,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       changed,
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),
+      notices: new TableNoticeLog(table('settings')),
       messages: new TableMessageRefs(table('tickets')),
       outbound,
       background,

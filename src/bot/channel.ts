@@ -102,6 +102,7 @@ export function onTicketChanged(
         const sent = await deps.outbound.patiently(() =>
           deps.outbound.toCustomer(chat, card, `${ticket.id}: ${e.type}`),
         );
+        await deps.notices?.delivered(ticket.id, e.seq);
         if (sent !== undefined)
           await deps.messages.remember(
             ticket.tenantId,

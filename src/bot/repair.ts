@@ -1,11 +1,15 @@
-// Threads a crash interrupted. A ticket is saved, then answered, and its thread is posted after the answer; an
-// instance that dies in between (SIGKILL, a lost VM) leaves an open ticket that engineers never see. Now and
-// then one instance (a lease in the settings table) looks for open tickets older than a grace period without a
-// thread and posts them, through the same path as a change, at most `batch` per pass.
+// Deliveries a crash interrupted. A change is saved, then answered, and its thread post and customer notices
+// go out after the answer; an instance that dies in between (SIGKILL, a lost VM) leaves an open ticket that
+// engineers never see, or a reply the customer never gets. Now and then one instance (a lease in the settings
+// table) looks at open tickets past a grace period: one without a thread is posted through the same path as a
+// change; a customer notice of a recent change with no delivery record is sent. At most `batch` per pass.
 import { RestError, type TableClient } from '@azure/data-tables';
+import { customerNoticeCard, isForCustomer } from '../cards/customer';
 import type { BotDeps } from './deps';
 
 const PK = 'lease';
+/** Customer notices of changes older than this (past the grace period) are not looked for again. */
+const NOTICE_WINDOW_MS = 60 * 60_000;
 const RK = 'thread-repair';
 
 export interface RepairOptions {
@@ -26,9 +30,23 @@ function statusOf(err: unknown): number | undefined {
 export class ThreadRepair {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
+  /** Ticket versions whose customer notices were checked already (a version's notices never change). */
+  private readonly checked = new Map<string, number>();
 
   constructor(
-    private readonly deps: Pick<BotDeps, 'settings' | 'tickets' | 'changed' | 'now' | 'log' | 'background'>,
+    private readonly deps: Pick<
+      BotDeps,
+      | 'settings'
+      | 'tickets'
+      | 'changed'
+      | 'now'
+      | 'log'
+      | 'background'
+      | 'notices'
+      | 'outbound'
+      | 'policy'
+      | 'messages'
+    >,
     private readonly table: TableClient,
     private readonly o: RepairOptions,
   ) {}
@@ -68,15 +86,62 @@ export class ThreadRepair {
       const page = await this.deps.tickets.queue(200, next);
       for (const t of page.items) {
         // Still being delivered here (e.g. waiting out a Teams outage): not lost.
-        if (t.thread !== undefined || t.createdAt > cutoff || this.deps.background.busy(`ticket:${t.id}`))
-          continue;
-        this.deps.log.warn('posting a ticket whose thread was never posted', { ticket: t.id });
-        await this.deps.changed(t, []);
-        if (++repaired >= batch) return repaired;
+        if (this.deps.background.busy(`ticket:${t.id}`)) continue;
+        if (t.thread === undefined && t.createdAt <= cutoff) {
+          this.deps.log.warn('posting a ticket whose thread was never posted', { ticket: t.id });
+          await this.deps.changed(t, []);
+          if (++repaired >= batch) return repaired;
+        }
+        // Changed a while ago but not too long ago: were its customer notices delivered?
+        if (
+          t.updatedAt <= cutoff &&
+          t.updatedAt > cutoff - NOTICE_WINDOW_MS &&
+          t.customerChat !== undefined &&
+          this.checked.get(t.id) !== t.version
+        ) {
+          repaired += await this.notices(t.id);
+          this.checked.set(t.id, t.version);
+          if (this.checked.size > 50_000) this.checked.clear();
+          if (repaired >= batch) return repaired;
+        }
       }
       next = page.next;
     } while (next !== undefined);
     return repaired;
+  }
+
+  /** Sends a recent ticket's customer notices that have no delivery record; returns how many. */
+  private async notices(id: string): Promise<number> {
+    const log = this.deps.notices;
+    if (log === undefined) return 0;
+    const found = await this.deps.tickets.timeline({ kind: 'staff' }, id);
+    if (!found.ok) return 0;
+    const { ticket, events } = found.value;
+    const chat = ticket.customerChat;
+    if (chat === undefined) return 0;
+    const cutoff = this.deps.now() - this.o.graceMs;
+    let sent = 0;
+    for (const e of events.filter(isForCustomer)) {
+      if (e.actor.role === 'customer' || e.at > cutoff || e.at <= cutoff - NOTICE_WINDOW_MS) continue;
+      if (await log.wasDelivered(id, e.seq)) continue;
+      this.deps.log.warn('sending a customer notice that was never sent', { ticket: id, seq: e.seq });
+      const card = customerNoticeCard(this.deps.policy, ticket, e, {
+        now: this.deps.now(),
+        viewerZone: ticket.requester.timeZone,
+      });
+      const activityId = await this.deps.outbound.patiently(() =>
+        this.deps.outbound.toCustomer(chat, card, `${id}: ${e.type}`),
+      );
+      await log.delivered(id, e.seq);
+      if (activityId !== undefined)
+        await this.deps.messages.remember(
+          ticket.tenantId,
+          { conversationId: chat.conversationId, activityId },
+          id,
+        );
+      sent++;
+    }
+    return sent;
   }
 
   /** Takes or renews the lease for two intervals; false while another instance holds it. */
