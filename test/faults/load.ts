@@ -76,7 +76,7 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
     }
     const waiting = await threadsPosted(ledger, rig.storage, rig.prefix, REPAIR_GRACE_MS + 30_000);
     if (waiting > 0) log(`  ${waiting} tickets still without a thread after the repair's grace period`);
-    await settled(rig.connector);
+    await settled(rig.connector, 10_000, 120_000);
     await Promise.all(rig.instances.map((i) => i.stop()));
     const found = await verify(ledger, rig.storage, rig.prefix, rig.connector);
     result.operations = ledger.tally.operations;

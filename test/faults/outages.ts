@@ -71,7 +71,8 @@ function crowdOn(rig: Rig, nCustomers: number, nEngineers: number): Crowd {
 async function conclude(rig: Rig, c: Crowd, result: ScenarioResult, log: (l: string) => void): Promise<void> {
   const waiting = await threadsPosted(c.ledger, rig.storage, rig.prefix, REPAIR_GRACE_MS + 60_000);
   if (waiting > 0) log(`  ${waiting} tickets still without a thread`);
-  await settled(rig.connector, 3_000, 120_000);
+  // Quiet for several repair passes: a pass that reads many timelines may send nothing for seconds.
+  await settled(rig.connector, 10_000, 120_000);
   await Promise.all(rig.instances.map((i) => i.stop()));
   const found = await verify(c.ledger, rig.storage, rig.prefix, rig.connector);
   result.operations = c.ledger.tally.operations;
