@@ -4,7 +4,7 @@
 // nothing happened twice. Requests in flight at the kill are counted as lost responses and sent again.
 import { randomInt } from 'node:crypto';
 import { emptyResult, settled, startRig, type ScenarioResult } from './rig';
-import { threadsPosted, verify } from './verify';
+import { noticesDelivered, threadsPosted, verify } from './verify';
 import {
   Balancer,
   crowd,
@@ -76,6 +76,8 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
     }
     const waiting = await threadsPosted(ledger, rig.storage, rig.prefix, REPAIR_GRACE_MS + 30_000);
     if (waiting > 0) log(`  ${waiting} tickets still without a thread after the repair's grace period`);
+    const unsent = await noticesDelivered(ledger, rig.connector, REPAIR_GRACE_MS + 60_000);
+    if (unsent > 0) log(`  ${unsent} replies still not with their customers after the repair's grace period`);
     await settled(rig.connector, 10_000, 120_000);
     await Promise.all(rig.instances.map((i) => i.stop()));
     const found = await verify(ledger, rig.storage, rig.prefix, rig.connector);

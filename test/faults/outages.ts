@@ -2,7 +2,7 @@
 // Retry-After, 503, hangs). People must only ever be told the truth ("could not save, please try again", never
 // a false confirmation), the app must keep answering, and afterwards everything is stored and delivered once.
 import { emptyResult, settled, startRig, type Rig, type ScenarioResult } from './rig';
-import { threadsPosted, verify } from './verify';
+import { noticesDelivered, threadsPosted, verify } from './verify';
 import {
   Balancer,
   crowd,
@@ -71,6 +71,8 @@ function crowdOn(rig: Rig, nCustomers: number, nEngineers: number): Crowd {
 async function conclude(rig: Rig, c: Crowd, result: ScenarioResult, log: (l: string) => void): Promise<void> {
   const waiting = await threadsPosted(c.ledger, rig.storage, rig.prefix, REPAIR_GRACE_MS + 60_000);
   if (waiting > 0) log(`  ${waiting} tickets still without a thread`);
+  const unsent = await noticesDelivered(c.ledger, rig.connector, REPAIR_GRACE_MS + 60_000);
+  if (unsent > 0) log(`  ${unsent} replies still not with their customers`);
   // Quiet for several repair passes: a pass that reads many timelines may send nothing for seconds.
   await settled(rig.connector, 10_000, 120_000);
   await Promise.all(rig.instances.map((i) => i.stop()));

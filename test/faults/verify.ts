@@ -133,11 +133,7 @@ export async function verify(
         problem('undelivered', `${id} has no thread in the support channel`);
     }
     // What an engineer said to the customer reaches the customer's chat.
-    const told = new Set<string>();
-    for (const r of connector.sent()) {
-      if (r.conversationId === undefined || r.conversationId.startsWith(channel)) continue;
-      for (const m of JSON.stringify(r.activity ?? {}).matchAll(/tok-[0-9a-f-]{36}/g)) told.add(m[0]);
-    }
+    const told = toldTokens(connector, channel);
     for (const change of ledger.changes) {
       if (!change.acked || !CUSTOMER_HEARS.has(change.kind)) continue;
       if (!told.has(change.token))
@@ -164,6 +160,32 @@ export async function threadsPosted(
       if (stored?.ticket.thread === undefined) still.push(f);
     }
     missing = still;
+    if (missing.length === 0 || Date.now() > deadline) return missing.length;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+/** Tokens of the texts that reached a customer's chat (any conversation but the support channel's). */
+function toldTokens(connector: FakeConnector, channel: string): Set<string> {
+  const told = new Set<string>();
+  for (const r of connector.sent()) {
+    if (r.conversationId === undefined || r.conversationId.startsWith(channel)) continue;
+    for (const m of JSON.stringify(r.activity ?? {}).matchAll(/tok-[0-9a-f-]{36}/g)) told.add(m[0]);
+  }
+  return told;
+}
+
+/** Waits until every acknowledged engineer reply has reached its customer, or time runs out; returns how many have not. */
+export async function noticesDelivered(
+  ledger: Ledger,
+  connector: FakeConnector,
+  timeoutMs: number,
+  channel = SUPPORT_CHANNEL,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const told = toldTokens(connector, channel);
+    const missing = ledger.changes.filter((c) => c.acked && CUSTOMER_HEARS.has(c.kind) && !told.has(c.token));
     if (missing.length === 0 || Date.now() > deadline) return missing.length;
     await new Promise((r) => setTimeout(r, 1_000));
   }
