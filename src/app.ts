@@ -7,6 +7,7 @@ import { onTicketChanged } from './bot/channel';
 import { Outbound } from './bot/outbound';
 import { Background } from './background';
 import { TableAuditLog } from './storage/audit';
+import { TableNoticeLog } from './storage/notices';
 import { TableSettings } from './storage/settings';
 import { TableMessageRefs } from './storage/messages';
 import type { Config } from './config';
@@ -28,6 +29,7 @@ import { OutageNotifier } from './outages/notifier';
 import { randomBytes } from 'node:crypto';
 import { outageRoutes, outageSource, type RouteSpec } from './api/outages';
 import { outageChanged } from './bot/outages';
+import { ThreadRepair } from './bot/repair';
 import { StaffDirectory } from './staff/directory';
 import { GraphClient, type GraphCredential } from './staff/graph';
 import { ManagedIdentityCredential } from '@azure/identity';
@@ -172,6 +174,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       changed,
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),
+      notices: new TableNoticeLog(table('settings')),
       messages: new TableMessageRefs(table('tickets')),
       outbound,
       background,
@@ -199,6 +202,10 @@ export async function startApp(options: AppOptions): Promise<App> {
           }, every)
         : undefined;
     timer?.unref();
+    const repair = new ThreadRepair(deps, table('settings'), {
+      ...config.threadRepair,
+      owner: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    });
     const stats = new StatsService({ repo: new TableStatsRepo(table('stats')), engine, tickets, background });
     listeners.push(stats.listener());
     deps.staff.start();
@@ -233,6 +240,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       overrides: options.overrides ?? overrides,
       log,
       now,
+      audit: deps.audit,
     });
     const routes = outageRoutes({
       policy,
@@ -256,6 +264,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     }
     running = await start(server, config.host, config.port);
     watcher.start();
+    repair.start();
     const listening = running;
     let stopped = false;
     return {
@@ -277,7 +286,9 @@ export async function startApp(options: AppOptions): Promise<App> {
         stopped = true;
         clearInterval(timer);
         await watcher.stop();
+        await repair.stop();
         await listening.stop();
+        outbound.close();
         await deps.staff.stop();
         await background.drain();
         await storage.close();

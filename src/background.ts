@@ -22,6 +22,11 @@ export class Background {
     });
   }
 
+  /** True while work with this key is queued or running. */
+  busy(key: string): boolean {
+    return this.chains.has(key);
+  }
+
   /** Resolves when everything started so far (and what it started) has finished. */
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);

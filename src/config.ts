@@ -92,6 +92,10 @@ const envSchema = z.object({
   LOGIN_ENDPOINT: endpoint.default('https://login.microsoftonline.com'),
   /** The on-call rotation, JSON: {"start":"2026-11-23","handover":"09:00","weeks":[{"primary":"<id>","secondary":"<id>"}]}. */
   ONCALL_ROTATION: optionalText,
+  /** Real ms between looks for open tickets whose thread a crash kept from being posted; 0 = never. */
+  THREAD_REPAIR_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** How old (ms) a ticket without a thread must be before another look posts it (its own instance had time). */
+  THREAD_REPAIR_GRACE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(120_000),
   /** Entra app (client) id the tab's Teams SSO tokens are issued for; unset = local sign-in (loopback, not production). */
   AAD_APP_CLIENT_ID: optionalText,
   /** The tab's domain; with AAD_APP_CLIENT_ID it makes the Application ID URI api://<TAB_DOMAIN>/<client id>. */
@@ -181,6 +185,8 @@ export interface Config {
   readonly simClock:
     { readonly start: number; readonly speed: number; readonly anchor: number | undefined } | undefined;
   readonly instanceId: string | undefined;
+  /** Posting threads a crash interrupted (src/bot/repair.ts). */
+  readonly threadRepair: { readonly intervalMs: number; readonly graceMs: number };
   readonly logJson: boolean;
   /**
    * How the tab API checks its bearer tokens: Entra (Teams SSO) tokens for this app, or tokens from the app's
@@ -437,6 +443,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }),
     simClock,
     instanceId: e.INSTANCE_ID,
+    threadRepair: Object.freeze({
+      intervalMs: e.THREAD_REPAIR_INTERVAL_MS,
+      graceMs: e.THREAD_REPAIR_GRACE_MS,
+    }),
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
     tabAuth: Object.freeze(tabAuth),
     tab: Object.freeze({ clientId: e.AAD_APP_CLIENT_ID, domain: e.TAB_DOMAIN }),

@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import type restify from 'restify';
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import type { AuditLog } from '../storage/audit';
 import type { Policy } from '../policy/schema';
 import { onCallAt } from '../oncall/roster';
 import {
@@ -40,6 +41,8 @@ export interface ApiDeps {
   readonly now: () => Instant;
   /** Real time, for token expiry. */
   readonly wallClock?: () => number;
+  /** Where refused look-ups of another tenant's (or no) ticket are recorded. */
+  readonly audit?: AuditLog | undefined;
 }
 
 /** The app's API: its router (to add routes) and, in local mode, its own token issuer. */
@@ -132,6 +135,30 @@ export async function registerApi(server: restify.Server, deps: ApiDeps): Promis
   const api = new ApiRouter(server, checker, deps.log);
   const zone = policy.timeZone;
 
+  /**
+   * A customer asked for a ticket their tenant does not have: recorded (with whether it was another tenant's,
+   * which only staff read); the answer stays the same as for a missing id.
+   */
+  const refusedLookup = async (principal: Principal, action: string, id: string): Promise<void> => {
+    if (principal.role !== 'customer' || deps.audit === undefined) return;
+    try {
+      const elsewhere = await deps.tickets.get({ kind: 'staff' }, id);
+      await deps.audit.record({
+        at: deps.now(),
+        action,
+        outcome: 'refused',
+        reason: elsewhere.ok ? "another tenant's ticket" : 'no such ticket',
+        tenantId: principal.tenantId,
+        userId: principal.userId,
+        target: id,
+      });
+    } catch (err) {
+      deps.log.warn('could not record a refused look-up', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  };
+
   server.get('/api/auth/config', (_req, res, next) => {
     res.header('cache-control', 'no-store');
     res.json(200, {
@@ -196,6 +223,7 @@ export async function registerApi(server: restify.Server, deps: ApiDeps): Promis
     const byId = idSearch(f.text, config.ticketPrefix);
     if (byId !== undefined) {
       const got = await deps.tickets.get(scopeOf(principal), byId);
+      if (!got.ok && got.error.code === 'TICKET_NOT_FOUND') await refusedLookup(principal, 'api.queue', byId);
       const rows = got.ok ? [ticketRow(engine, got.value, now)] : [];
       return ok({ now, rows, next: null });
     }
@@ -236,7 +264,10 @@ export async function registerApi(server: restify.Server, deps: ApiDeps): Promis
     if (!/^[A-Z]{1,8}-\d{1,10}$/.test(id)) return notFound();
     const got = await deps.tickets.timeline(scopeOf(principal), id);
     if (!got.ok) {
-      if (got.error.code === 'TICKET_NOT_FOUND') return notFound();
+      if (got.error.code === 'TICKET_NOT_FOUND') {
+        await refusedLookup(principal, 'api.ticket', id);
+        return notFound();
+      }
       throw got.error;
     }
     return ok({

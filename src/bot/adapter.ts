@@ -48,6 +48,20 @@ const activitySchema = z
     recipient: account.optional(),
     conversation: z.object({ id: z.string().min(1).max(1024) }).passthrough(),
     text: z.string().max(100_000).optional(),
+    // Fields the SDK or the app read as strings, objects or lists: another type would fail deep in a turn.
+    id: z.string().max(512).optional(),
+    replyToId: z.string().max(512).optional(),
+    name: z.string().max(256).optional(),
+    timestamp: z.string().max(64).optional(),
+    localTimestamp: z.string().max(64).optional(),
+    localTimezone: z.string().max(128).optional(),
+    locale: z.string().max(64).optional(),
+    textFormat: z.string().max(32).optional(),
+    channelData: z.object({}).passthrough().optional(),
+    entities: z.array(z.object({}).passthrough()).max(64).optional(),
+    attachments: z.array(z.object({}).passthrough()).max(64).optional(),
+    membersAdded: z.array(account).max(256).optional(),
+    membersRemoved: z.array(account).max(256).optional(),
   })
   .passthrough();
 

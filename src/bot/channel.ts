@@ -98,7 +98,10 @@ export function onTicketChanged(
           now: deps.now(),
           viewerZone: latest.requester.timeZone,
         });
-        const sent = await deps.outbound.toCustomer(chat, card, `${ticket.id}: ${e.type}`);
+        const sent = await deps.outbound.patiently(() =>
+          deps.outbound.toCustomer(chat, card, `${ticket.id}: ${e.type}`),
+        );
+        await deps.notices?.delivered(ticket.id, e.seq);
         if (sent !== undefined)
           await deps.messages.remember(
             ticket.tenantId,
@@ -136,19 +139,20 @@ async function syncThread(
   if (superseded && thread !== undefined) {
     // A newer change of this ticket is queued behind this one and will render the card.
   } else if (thread === undefined) {
-    thread = await deps.outbound.startThread(channel, card, summary);
+    thread = await deps.outbound.patiently(() => deps.outbound.startThread(channel, card, summary));
     const linked = await deps.tickets.act({ kind: 'staff' }, ticket.id, SYSTEM, {
       kind: 'link-thread',
       thread,
     });
     if (linked.ok) ticket = linked.value.ticket;
   } else {
+    const current = thread;
     try {
-      await deps.outbound.updateCard(thread, card, summary);
+      await deps.outbound.patiently(() => deps.outbound.updateCard(current, card, summary));
     } catch (err) {
       if (!isGone(err)) throw err;
       // Teams lost the root post: post a fresh card in the thread and remember it.
-      const id = await deps.outbound.replyInThread(thread, card, summary);
+      const id = await deps.outbound.patiently(() => deps.outbound.replyInThread(current, card, summary));
       if (id !== undefined) {
         thread = { ...thread, activityId: id };
         const linked = await deps.tickets.act({ kind: 'staff' }, ticket.id, SYSTEM, {
@@ -161,7 +165,9 @@ async function syncThread(
   }
   for (const e of events) {
     const note = threadNote(deps, ticket, e);
-    if (note !== undefined) await deps.outbound.replyInThread(thread, note, `${ticket.id}: ${e.type}`);
+    const at = thread;
+    if (note !== undefined)
+      await deps.outbound.patiently(() => deps.outbound.replyInThread(at, note, `${ticket.id}: ${e.type}`));
   }
   return ticket;
 }

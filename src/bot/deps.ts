@@ -15,6 +15,7 @@ import type { Background } from '../background';
 import type { AuditLog } from '../storage/audit';
 import type { MessageRefs } from '../storage/messages';
 import type { Settings } from '../storage/settings';
+import type { NoticeLog } from '../storage/notices';
 import type { StaffDirectory } from '../staff/directory';
 import type { Outbound } from './outbound';
 import { callerOf, type Caller } from './teams';
@@ -41,6 +42,8 @@ export interface BotDeps {
   readonly outages: OutageService;
   /** Who is support staff (configured ids, then Entra groups): `await deps.staff.resolve(caller)`. */
   readonly staff: StaffDirectory;
+  /** Customer notices that reached the customer (so a crash-interrupted one can be sent later). */
+  readonly notices?: NoticeLog | undefined;
 }
 
 export interface Staff {

@@ -37,16 +37,43 @@ function actorOf(customer: Customer): Actor {
   };
 }
 
+/**
+ * The answer to an id the caller's tenant does not have, recorded in the audit log. A missing id and another
+ * tenant's id get the same answer and the same work (one look-up, one audit write), so neither the text nor
+ * the time tells them apart; only the audit entry, which staff read, says which it was.
+ */
+async function notFound(deps: BotDeps, customer: Customer, action: string, id: string): Promise<string> {
+  const { caller } = customer;
+  try {
+    const elsewhere = await deps.tickets.get({ kind: 'staff' }, id);
+    await deps.audit.record({
+      at: deps.now(),
+      action,
+      outcome: 'refused',
+      reason: elsewhere.ok ? "another tenant's ticket" : 'no such ticket',
+      tenantId: caller.tenantId,
+      userId: caller.aadObjectId ?? caller.userId,
+      target: id,
+    });
+  } catch (err) {
+    deps.log.warn('could not record a refused look-up', {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+  return `No ticket ${id.slice(0, 20)} was found for your organisation.`;
+}
+
 async function ticketCard(
   deps: BotDeps,
   customer: Customer,
   id: string,
   notice?: string,
+  action = 'ticket.show',
 ): Promise<AdaptiveCard | string> {
   const found = await deps.tickets.timeline(scopeOf(customer), id);
   if (!found.ok)
     return found.error.code === 'TICKET_NOT_FOUND'
-      ? `No ticket ${id.slice(0, 20)} was found for your organisation.`
+      ? notFound(deps, customer, action, id)
       : found.error.message;
   const now = deps.now();
   return customerTicketCard({
@@ -87,8 +114,7 @@ async function act(
 ): Promise<AdaptiveCard | string> {
   const acted = await deps.tickets.act(scopeOf(customer), id, actorOf(customer), cmd, { actionId });
   if (!acted.ok) {
-    if (acted.error.code === 'TICKET_NOT_FOUND')
-      return `No ticket ${id.slice(0, 20)} was found for your organisation.`;
+    if (acted.error.code === 'TICKET_NOT_FOUND') return notFound(deps, customer, `ticket.${cmd.kind}`, id);
     if (acted.error.code === 'RATE_LIMITED') {
       const next = Number(acted.error.details['nextAllowedAt']);
       if (!Number.isFinite(next)) return acted.error.message;
@@ -126,7 +152,7 @@ export function register(app: Application, deps: BotDeps): void {
       return;
     }
     const id = (/[A-Za-z]{1,8}-\d{1,10}/.exec(messageText(context))?.[0] ?? '').toUpperCase();
-    const result = await ticketCard(deps, customer, id);
+    const result = await ticketCard(deps, customer, id, undefined, 'chat.status');
     if (typeof result === 'string') {
       await context.sendActivity(result);
       return;
@@ -169,7 +195,7 @@ export function register(app: Application, deps: BotDeps): void {
     if (customer === undefined) return notCustomerText(deps.contact);
     const parsed = withTicket.safeParse(data);
     if (!parsed.success) return 'That card is not valid any more.';
-    return ticketCard(deps, customer, parsed.data.ticketId.toUpperCase());
+    return ticketCard(deps, customer, parsed.data.ticketId.toUpperCase(), undefined, 'ticket.show');
   });
   app.adaptiveCards.actionExecute('ticket.answer', async (context, _state, data) => {
     const customer = gate(context, deps);

@@ -11,6 +11,7 @@ import { registerPaging } from './paging';
 import * as outages from './outages';
 import * as reports from './reports';
 import { registerOnCall, type OnCallDeps } from './oncall';
+import { answerActionsFirst, refuseUnknownInvokes } from './invoke';
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDeps): Application {
   const app = new Application<TurnState>({
@@ -21,6 +22,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDe
     longRunningMessages: false,
     turnStateFactory: () => new TurnState(),
   });
+  answerActionsFirst(app, deps);
   registerChannel(app, deps);
   // Before filing: "is there an outage?" is a question, not a problem report.
   outages.register(app, deps);
@@ -31,6 +33,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDe
   welcome.register(app, deps);
   filing.register(app, deps);
   following.register(app, deps);
+  refuseUnknownInvokes(app);
   app.error(async (context, err) => {
     deps.log.error('turn failed', {
       error: err instanceof Error ? err.message : String(err),

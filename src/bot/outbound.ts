@@ -24,17 +24,120 @@ export function isGone(err: unknown): boolean {
   return s === 404 || s === 410;
 }
 
+/** Throttled (429), Teams busy or failing (408, 5xx), or no answer at all (the connection failed or timed out). */
+export function isTransient(err: unknown): boolean {
+  const s = statusOf(err);
+  if (s !== undefined) return s === 408 || s === 429 || s >= 500;
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; code?: unknown };
+  return (
+    e.name === 'RestError' ||
+    e.name === 'AbortError' ||
+    (typeof e.code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|UND_ERR_\w+|REQUEST_SEND_ERROR)$/.test(e.code))
+  );
+}
+
+/** The Retry-After Teams sent with a failure, in ms. */
+function retryAfterOf(err: unknown): number | undefined {
+  const headers = (err as { response?: { headers?: { get?: (name: string) => string | undefined } } } | null)
+    ?.response?.headers;
+  const value = typeof headers?.get === 'function' ? headers.get('retry-after') : undefined;
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** How long background deliveries keep trying through a Teams outage (after the SDK's own quick retries). */
+export interface Patience {
+  /** First wait; doubles per attempt up to capMs (a Retry-After, if longer, wins). */
+  readonly baseMs: number;
+  readonly capMs: number;
+  /** Give up (the failure is logged) after trying for this long. */
+  readonly maxMs: number;
+}
+
+/**
+ * Sends per conversation per second from one instance. Teams allows 7 per second per thread for the bot as a
+ * whole; with this, two or three instances together stay within it.
+ */
+const PER_SECOND = 3;
+
+export const DEFAULT_PATIENCE: Patience = { baseMs: 1_000, capMs: 30_000, maxMs: 15 * 60_000 };
+
 export class Outbound {
+  private closed = false;
+  private readonly sleepers = new Set<() => void>();
+
   constructor(
     private readonly adapter: BotAdapter,
     private readonly appId: string,
+    private readonly patience: Patience = DEFAULT_PATIENCE,
   ) {}
 
+  /**
+   * Runs a delivery, and runs it again while Teams answers 429, 5xx or not at all, backing off (honouring
+   * Retry-After) for up to `patience.maxMs`; any other failure, or `close()`, ends it with the last error.
+   * For background work only: it may take minutes.
+   */
+  async patiently<T>(send: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await send();
+      } catch (err) {
+        if (!isTransient(err) || this.closed || Date.now() - started > this.patience.maxMs) throw err;
+        const backoff = Math.min(this.patience.capMs, this.patience.baseMs * 2 ** attempt);
+        await this.sleep(Math.max(retryAfterOf(err) ?? 0, backoff * (0.5 + Math.random() / 2)));
+      }
+    }
+  }
+
+  /** Stops waiting: deliveries still retrying give up now (the app is stopping). */
+  close(): void {
+    this.closed = true;
+    for (const wake of this.sleepers) wake();
+    this.sleepers.clear();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
+  }
+
   /** Runs `logic` in a proactive turn. Errors are rethrown here (the adapter's turn-error handler would swallow them). */
+  /** Send times per conversation in the last second (Teams allows 7 per second per thread, for all instances). */
+  private readonly recent = new Map<string, number[]>();
+
+  /** Waits until this instance may send to the conversation again: at most PER_SECOND in any second. */
+  private async pace(conversationId: string): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const times = (this.recent.get(conversationId) ?? []).filter((t) => now - t < 1_000);
+      if (times.length < PER_SECOND) {
+        times.push(now);
+        this.recent.set(conversationId, times);
+        if (this.recent.size > 10_000) this.recent.clear();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 1_000 - (now - (times[0] ?? now)) + 5));
+    }
+  }
+
   private async on(
     ref: Partial<ConversationReference>,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void> {
+    await this.pace(ref.conversation?.id ?? '');
     const outcome: { failed: boolean; error: unknown } = { failed: false, error: undefined };
     await this.adapter.continueConversationAsync(
       this.appId,
@@ -84,6 +187,19 @@ export class Outbound {
       activityId: id,
       serviceUrl: channel.serviceUrl,
     };
+  }
+
+  /** Replaces a message in any conversation (a pressed card) with this card, for everyone who sees it. */
+  async replace(
+    reference: Partial<ConversationReference>,
+    activityId: string,
+    card: AdaptiveCard,
+  ): Promise<void> {
+    await this.on(reference, async (context) => {
+      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+      activity.id = activityId;
+      await context.updateActivity(activity);
+    });
   }
 
   /** Replaces the root card of a thread (throws what Teams answered, e.g. 404 when it lost the post). */

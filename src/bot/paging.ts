@@ -59,6 +59,7 @@ export function registerPaging(app: Application, deps: BotDeps): void {
         reason: 'not support staff',
         tenantId: caller?.tenantId,
         userId: caller?.aadObjectId ?? caller?.userId,
+        target: parsed.success ? parsed.data.ticketId : undefined,
       });
       return 'Only support staff can do that.';
     }

@@ -1,0 +1,171 @@
+// Deliveries a crash interrupted. A change is saved, then answered, and its thread post and customer notices
+// go out after the answer; an instance that dies in between (SIGKILL, a lost VM) leaves an open ticket that
+// engineers never see, or a reply the customer never gets. Now and then one instance (a lease in the settings
+// table) looks at open tickets past a grace period: one without a thread is posted through the same path as a
+// change; a customer notice of a recent change with no delivery record is sent. At most `batch` per pass.
+import { RestError, type TableClient } from '@azure/data-tables';
+import { customerNoticeCard, isForCustomer } from '../cards/customer';
+import type { BotDeps } from './deps';
+
+const PK = 'lease';
+/** Customer notices of changes older than this (past the grace period) are not looked for again. */
+const NOTICE_WINDOW_MS = 60 * 60_000;
+const RK = 'thread-repair';
+
+export interface RepairOptions {
+  /** Real ms between passes; 0 = only when `pass()` is called. */
+  readonly intervalMs: number;
+  /** A ticket younger than this (app clock) is left to the instance that saved it. */
+  readonly graceMs: number;
+  /** Who holds the lease (instance id). */
+  readonly owner: string;
+  /** Most threads started per pass (Teams' rate limits). */
+  readonly batch?: number;
+}
+
+function statusOf(err: unknown): number | undefined {
+  return err instanceof RestError ? err.statusCode : undefined;
+}
+
+export class ThreadRepair {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  /** Ticket versions whose customer notices were checked already (a version's notices never change). */
+  private readonly checked = new Map<string, number>();
+
+  constructor(
+    private readonly deps: Pick<
+      BotDeps,
+      | 'settings'
+      | 'tickets'
+      | 'changed'
+      | 'now'
+      | 'log'
+      | 'background'
+      | 'notices'
+      | 'outbound'
+      | 'policy'
+      | 'messages'
+    >,
+    private readonly table: TableClient,
+    private readonly o: RepairOptions,
+  ) {}
+
+  start(): void {
+    if (this.o.intervalMs <= 0 || this.timer !== undefined) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.pass()
+        .catch((err: unknown) => {
+          this.deps.log.warn('thread repair pass failed', {
+            error: err instanceof Error ? err.message : String(err),
+          });
+          return 0;
+        })
+        .finally(() => {
+          this.running = undefined;
+        });
+    }, this.o.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass: returns how many tickets were given their thread (queued for posting). */
+  async pass(): Promise<number> {
+    if ((await this.deps.settings.supportChannel()) === null) return 0;
+    if (!(await this.claim())) return 0;
+    const cutoff = this.deps.now() - this.o.graceMs;
+    const batch = this.o.batch ?? 20;
+    let repaired = 0;
+    let next: string | undefined;
+    do {
+      const page = await this.deps.tickets.queue(200, next);
+      for (const t of page.items) {
+        // Still being delivered here (e.g. waiting out a Teams outage): not lost.
+        if (this.deps.background.busy(`ticket:${t.id}`)) continue;
+        if (t.thread === undefined && t.createdAt <= cutoff) {
+          this.deps.log.warn('posting a ticket whose thread was never posted', { ticket: t.id });
+          await this.deps.changed(t, []);
+          if (++repaired >= batch) return repaired;
+        }
+        // Changed a while ago but not too long ago: were its customer notices delivered?
+        if (
+          t.updatedAt <= cutoff &&
+          t.updatedAt > cutoff - NOTICE_WINDOW_MS &&
+          t.customerChat !== undefined &&
+          this.checked.get(t.id) !== t.version
+        ) {
+          repaired += await this.notices(t.id);
+          this.checked.set(t.id, t.version);
+          if (this.checked.size > 50_000) this.checked.clear();
+          if (repaired >= batch) return repaired;
+        }
+      }
+      next = page.next;
+    } while (next !== undefined);
+    return repaired;
+  }
+
+  /** Sends a recent ticket's customer notices that have no delivery record; returns how many. */
+  private async notices(id: string): Promise<number> {
+    const log = this.deps.notices;
+    if (log === undefined) return 0;
+    const found = await this.deps.tickets.timeline({ kind: 'staff' }, id);
+    if (!found.ok) return 0;
+    const { ticket, events } = found.value;
+    const chat = ticket.customerChat;
+    if (chat === undefined) return 0;
+    const cutoff = this.deps.now() - this.o.graceMs;
+    let sent = 0;
+    for (const e of events.filter(isForCustomer)) {
+      if (e.actor.role === 'customer' || e.at > cutoff || e.at <= cutoff - NOTICE_WINDOW_MS) continue;
+      if (await log.wasDelivered(id, e.seq)) continue;
+      this.deps.log.warn('sending a customer notice that was never sent', { ticket: id, seq: e.seq });
+      const card = customerNoticeCard(this.deps.policy, ticket, e, {
+        now: this.deps.now(),
+        viewerZone: ticket.requester.timeZone,
+      });
+      const activityId = await this.deps.outbound.patiently(() =>
+        this.deps.outbound.toCustomer(chat, card, `${id}: ${e.type}`),
+      );
+      await log.delivered(id, e.seq);
+      if (activityId !== undefined)
+        await this.deps.messages.remember(
+          ticket.tenantId,
+          { conversationId: chat.conversationId, activityId },
+          id,
+        );
+      sent++;
+    }
+    return sent;
+  }
+
+  /** Takes or renews the lease for two intervals; false while another instance holds it. */
+  private async claim(): Promise<boolean> {
+    const now = Date.now();
+    const until = now + Math.max(2 * this.o.intervalMs, 10_000);
+    try {
+      const e = await this.table.getEntity<{ owner: string; until: number }>(PK, RK);
+      if (e.owner !== this.o.owner && e.until > now) return false;
+      await this.table.updateEntity({ partitionKey: PK, rowKey: RK, owner: this.o.owner, until }, 'Replace', {
+        etag: e.etag,
+      });
+      return true;
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 412 || status === 409) return false;
+      if (status !== 404) throw err;
+      try {
+        await this.table.createEntity({ partitionKey: PK, rowKey: RK, owner: this.o.owner, until });
+        return true;
+      } catch (again) {
+        if (statusOf(again) === 409) return false;
+        throw again;
+      }
+    }
+  }
+}
