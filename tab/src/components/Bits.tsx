@@ -10,6 +10,9 @@ import {
   MessageBarTitle,
   Spinner,
   Subtitle2,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
   Text,
   makeStyles,
   tokens,
@@ -165,5 +168,18 @@ export function Empty({ title, children }: { readonly title: string; readonly ch
       <Subtitle2>{title}</Subtitle2>
       {children && <Text>{children}</Text>}
     </div>
+  );
+}
+
+/** A table's header row of plain column labels. */
+export function HeaderRow({ labels }: { labels: readonly string[] }) {
+  return (
+    <TableHeader>
+      <TableRow>
+        {labels.map((label) => (
+          <TableHeaderCell key={label}>{label}</TableHeaderCell>
+        ))}
+      </TableRow>
+    </TableHeader>
   );
 }

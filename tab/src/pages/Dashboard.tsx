@@ -12,8 +12,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
@@ -23,7 +21,7 @@ import { useState } from 'react';
 import type { Dashboard as DashboardData, Figures, MonthFigures } from '../api/types';
 import { useApi } from '../api/useApi';
 import { ShareBars } from '../components/Charts';
-import { Empty, ErrorState, Loading, PriorityBadge, StateBadge, When } from '../components/Bits';
+import { Empty, ErrorState, HeaderRow, Loading, PriorityBadge, StateBadge, When } from '../components/Bits';
 import { minutesText, percent } from '../components/time';
 
 const PRIORITIES = ['P1', 'P2', 'P3'] as const;
@@ -143,17 +141,17 @@ function FiguresTable({ m, caption }: { m: MonthFigures; caption: string }) {
   return (
     <div className={s.scroll}>
       <Table size="small" aria-label={caption}>
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>Priority</TableHeaderCell>
-            <TableHeaderCell>Tickets</TableHeaderCell>
-            <TableHeaderCell>Response met</TableHeaderCell>
-            <TableHeaderCell>Work-around met</TableHeaderCell>
-            <TableHeaderCell>Median reply</TableHeaderCell>
-            <TableHeaderCell>p90 reply</TableHeaderCell>
-            <TableHeaderCell>Paused</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
+        <HeaderRow
+          labels={[
+            'Priority',
+            'Tickets',
+            'Response met',
+            'Work-around met',
+            'Median reply',
+            'p90 reply',
+            'Paused',
+          ]}
+        />
         <TableBody>
           {[...PRIORITIES.map((p) => [p, m.byPriority[p]] as const), ['All', m.all] as const].map(
             ([p, f]) => (
@@ -254,16 +252,7 @@ export function Dashboard() {
       ) : (
         <div className={s.scroll}>
           <Table size="small" aria-label="Tickets at risk now">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Ticket</TableHeaderCell>
-                <TableHeaderCell>Priority</TableHeaderCell>
-                <TableHeaderCell>Customer</TableHeaderCell>
-                <TableHeaderCell>Owner</TableHeaderCell>
-                <TableHeaderCell>State</TableHeaderCell>
-                <TableHeaderCell>Deadline</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
+            <HeaderRow labels={['Ticket', 'Priority', 'Customer', 'Owner', 'State', 'Deadline']} />
             <TableBody>
               {d.atRisk.map((r) => (
                 <TableRow key={r.ticketId} data-testid="at-risk-row" data-id={r.ticketId}>
@@ -293,16 +282,7 @@ export function Dashboard() {
       ) : (
         <div className={s.scroll}>
           <Table size="small" aria-label="Missed deadlines">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Ticket</TableHeaderCell>
-                <TableHeaderCell>Priority</TableHeaderCell>
-                <TableHeaderCell>Customer</TableHeaderCell>
-                <TableHeaderCell>Target</TableHeaderCell>
-                <TableHeaderCell>Due</TableHeaderCell>
-                <TableHeaderCell>Outcome</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
+            <HeaderRow labels={['Ticket', 'Priority', 'Customer', 'Target', 'Due', 'Outcome']} />
             <TableBody>
               {d.breaches.map((b) => (
                 <TableRow key={`${b.ticketId}-${b.target}`} data-testid="breach-row" data-id={b.ticketId}>

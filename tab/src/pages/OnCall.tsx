@@ -7,8 +7,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
@@ -16,7 +14,7 @@ import {
 } from '@fluentui/react-components';
 import type { OnCall as OnCallData } from '../api/types';
 import { useApi } from '../api/useApi';
-import { Empty, ErrorState, Loading, When } from '../components/Bits';
+import { Empty, ErrorState, HeaderRow, Loading, When } from '../components/Bits';
 
 const useStyles = makeStyles({
   cards: {
@@ -75,13 +73,7 @@ export function OnCall() {
       )}
       <h3>Next weeks</h3>
       <Table size="small" aria-label="Rotation">
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>From</TableHeaderCell>
-            <TableHeaderCell>Primary</TableHeaderCell>
-            <TableHeaderCell>Secondary</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
+        <HeaderRow labels={['From', 'Primary', 'Secondary']} />
         <TableBody>
           {later.map((w) => (
             <TableRow key={w.start}>
@@ -99,15 +91,7 @@ export function OnCall() {
         <Empty title="No overrides">Everyone is on call as the rotation says.</Empty>
       ) : (
         <Table size="small" aria-label="Overrides">
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>Who</TableHeaderCell>
-              <TableHeaderCell>As</TableHeaderCell>
-              <TableHeaderCell>From</TableHeaderCell>
-              <TableHeaderCell>To</TableHeaderCell>
-              <TableHeaderCell>Why</TableHeaderCell>
-            </TableRow>
-          </TableHeader>
+          <HeaderRow labels={['Who', 'As', 'From', 'To', 'Why']} />
           <TableBody>
             {d.overrides.map((o) => (
               <TableRow key={`${o.person.id}-${o.start}`}>

@@ -13,8 +13,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Textarea,
   makeStyles,
@@ -23,7 +21,7 @@ import {
 import { useState } from 'react';
 import { postJson } from '../api/client';
 import { useApi } from '../api/useApi';
-import { Empty, ErrorState, Loading, When } from '../components/Bits';
+import { Empty, ErrorState, HeaderRow, Loading, When } from '../components/Bits';
 import { useSession } from '../components/Zone';
 
 interface OutageRow {
@@ -190,16 +188,7 @@ export function Outages() {
       ) : (
         <div className={s.scroll}>
           <Table size="small" aria-label="This month’s outages">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Outage</TableHeaderCell>
-                <TableHeaderCell>Start</TableHeaderCell>
-                <TableHeaderCell>End</TableHeaderCell>
-                <TableHeaderCell>Affected</TableHeaderCell>
-                <TableHeaderCell>Exclusion</TableHeaderCell>
-                <TableHeaderCell>Actions</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
+            <HeaderRow labels={['Outage', 'Start', 'End', 'Affected', 'Exclusion', 'Actions']} />
             <TableBody>
               {load.data.outages.map((o) => (
                 <TableRow key={o.id}>

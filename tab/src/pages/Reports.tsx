@@ -15,8 +15,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
@@ -25,7 +23,7 @@ import {
 import { useState } from 'react';
 import { authorizedFetch } from '../api/client';
 import { useApi } from '../api/useApi';
-import { Empty, ErrorState, Loading, When } from '../components/Bits';
+import { Empty, ErrorState, HeaderRow, Loading, When } from '../components/Bits';
 import { useSession } from '../components/Zone';
 
 interface SlaReport {
@@ -238,16 +236,7 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
       ) : (
         <div className={s.scroll}>
           <Table size="small" aria-label="Targets due this month">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Priority</TableHeaderCell>
-                <TableHeaderCell>Target</TableHeaderCell>
-                <TableHeaderCell>Due</TableHeaderCell>
-                <TableHeaderCell>Met</TableHeaderCell>
-                <TableHeaderCell>Breached</TableHeaderCell>
-                <TableHeaderCell>Open</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
+            <HeaderRow labels={['Priority', 'Target', 'Due', 'Met', 'Breached', 'Open']} />
             <TableBody>
               {due.map((t) => (
                 <TableRow key={`${t.priority}-${t.target}`}>
@@ -269,16 +258,7 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
       ) : (
         <div className={s.scroll}>
           <Table size="small" aria-label="Breaches">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Ticket</TableHeaderCell>
-                <TableHeaderCell>Title</TableHeaderCell>
-                <TableHeaderCell>Target</TableHeaderCell>
-                <TableHeaderCell>Due</TableHeaderCell>
-                <TableHeaderCell>Met</TableHeaderCell>
-                <TableHeaderCell>Minutes late</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
+            <HeaderRow labels={['Ticket', 'Title', 'Target', 'Due', 'Met', 'Minutes late']} />
             <TableBody>
               {r.breaches.map((b) => (
                 <TableRow key={`${b.ticketId}-${b.target}`}>
@@ -304,13 +284,7 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
         <>
           <h3>Time waiting on you (exclusion (e))</h3>
           <Table size="small" aria-label="Time waiting on the customer">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Ticket</TableHeaderCell>
-                <TableHeaderCell>Title</TableHeaderCell>
-                <TableHeaderCell>Minutes</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
+            <HeaderRow labels={['Ticket', 'Title', 'Minutes']} />
             <TableBody>
               {r.paused.map((p) => (
                 <TableRow key={p.ticketId}>
