@@ -1,10 +1,11 @@
-// Work that continues after a request is answered (card updates, deliveries): tracked, ordered per key,
-// errors logged, and drained on shutdown so nothing is silently dropped mid-flight.
+// Work that continues after a request is answered (card updates, deliveries, batched counting): tracked,
+// ordered per key, errors logged, and drained on shutdown so nothing is silently dropped mid-flight.
 import type { Logger } from './log';
 
 export class Background {
   private readonly pending = new Set<Promise<void>>();
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly waiting = new Map<string, () => void>();
 
   constructor(private readonly log: Logger) {}
 
@@ -22,6 +23,23 @@ export class Background {
     });
   }
 
+  /**
+   * Runs `work` under `key` after `delayMs`, so that what arrives meanwhile is handled together (a batch);
+   * a call while one is already waiting for the key does nothing. `drain()` starts waiting work at once.
+   */
+  soon(key: string, what: string, delayMs: number, work: () => Promise<void>): void {
+    if (this.waiting.has(key)) return;
+    const go = (): void => {
+      clearTimeout(timer);
+      if (this.waiting.get(key) !== go) return;
+      this.waiting.delete(key);
+      this.run(key, what, work);
+    };
+    const timer = setTimeout(go, delayMs);
+    timer.unref();
+    this.waiting.set(key, go);
+  }
+
   /** True while work with this key is queued or running. */
   busy(key: string): boolean {
     return this.chains.has(key);
@@ -29,6 +47,10 @@ export class Background {
 
   /** Resolves when everything started so far (and what it started) has finished. */
   async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    for (;;) {
+      for (const go of [...this.waiting.values()]) go();
+      if (this.pending.size === 0) return;
+      await Promise.all([...this.pending]);
+    }
   }
 }

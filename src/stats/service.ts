@@ -131,7 +131,17 @@ function monthFigures(month: string, byPriority: Record<Priority, Counters>): Mo
 const WATCH_LIMIT = 500;
 const BREACH_LIMIT = 200;
 
+/** How long changes gather before they are counted together (the dashboard is at most this much behind). */
+const BATCH_MS = 100;
+/** After a failed count (storage down), the first retry waits this long, doubling up to the maximum. */
+const RETRY_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
 export class StatsService {
+  /** Changes told but not yet counted, newest version per ticket. */
+  private readonly pending = new Map<string, Ticket>();
+  private retryMs = RETRY_MS;
+
   constructor(
     private readonly deps: {
       readonly repo: TableStatsRepo;
@@ -146,15 +156,44 @@ export class StatsService {
     return this.deps.repo.record(contribution(this.deps.engine, t));
   }
 
-  /** A ticket listener: counts after the answer, in order per month on this instance. */
+  /**
+   * A ticket listener: changes are counted after the answer, gathered for a moment and counted together
+   * (a few storage requests per batch, not three per change). A batch that fails is kept and retried; if
+   * the instance stops first, the next start's catch-up counts what was missed.
+   */
   listener(): (ticket: Ticket, events: readonly TicketEvent[]) => Promise<void> {
     return (ticket) => {
-      const month = monthOf(ticket.dispatchedAt, this.deps.engine.policy.timeZone);
-      this.deps.background.run(`stats:${month}`, 'counting a ticket for the dashboard', async () => {
-        await this.record(ticket);
-      });
+      const seen = this.pending.get(ticket.id);
+      if (seen === undefined || seen.version < ticket.version) this.pending.set(ticket.id, ticket);
+      this.schedule(BATCH_MS);
       return Promise.resolve();
     };
+  }
+
+  private schedule(delayMs: number): void {
+    this.deps.background.soon('stats', 'counting tickets for the dashboard', delayMs, () => this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    if (batch.length === 0) return;
+    try {
+      await this.deps.repo.recordMany(batch.map((t) => contribution(this.deps.engine, t)));
+      this.retryMs = RETRY_MS;
+    } catch (err) {
+      // Keep what failed unless a newer change of the ticket came meanwhile, and try again later.
+      for (const t of batch) {
+        const seen = this.pending.get(t.id);
+        if (seen === undefined || seen.version < t.version) this.pending.set(t.id, t);
+      }
+      const wait = this.retryMs;
+      this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
+      setTimeout(() => {
+        this.schedule(0);
+      }, wait).unref();
+      throw err;
+    }
   }
 
   /**

@@ -1,0 +1,110 @@
+// The dashboard counters on real Azurite: a batch of changes is counted in a few transactions, each ticket
+// once at its newest version, also when several instances (each with its own cache) count the same tickets.
+import { TableClient } from '@azure/data-tables';
+import { PRIORITIES, type Priority } from '../../src/sla';
+import type { Contribution, TargetFacts } from '../../src/stats/figures';
+import { TableStatsRepo } from '../../src/storage/stats-repo';
+import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
+
+let azurite: TestAzurite;
+
+beforeAll(async () => {
+  azurite = await startTestAzurite();
+});
+afterAll(() => azurite.stop());
+
+async function freshTable(): Promise<TableClient> {
+  const table = TableClient.fromConnectionString(azurite.connectionString, uniqueTableName('stats'), {
+    allowInsecureConnection: true,
+  });
+  await table.createTable();
+  return table;
+}
+
+const NOW = Date.UTC(2026, 10, 25, 15, 0);
+const pending = (due: number): TargetFacts => ({
+  outcome: 'pending',
+  due,
+  metAt: null,
+  atRiskAt: due - 60_000,
+});
+const onTime = (due: number): TargetFacts => ({
+  outcome: 'on-time',
+  due,
+  metAt: due - 600_000,
+  atRiskAt: null,
+});
+
+/** A ticket's contribution: open and pending at version 1, replied on time from version 2. */
+function aContribution(n: number, version: number, priority: Priority = 'P3'): Contribution {
+  const due = NOW + (n + 1) * 60_000;
+  const replied = version > 1;
+  return {
+    ticketId: `TM-${1000 + n}`,
+    tenantId: 'tenant-a',
+    customerName: 'Contoso',
+    title: `Ticket ${n}`,
+    owner: null,
+    version,
+    month: '2026-11',
+    priority,
+    open: true,
+    response: replied ? onTime(due) : pending(due),
+    workaround: pending(due + 3_600_000),
+    responseMinutes: replied ? 20 : null,
+    pausedMs: 0,
+    watchAt: replied ? due + 3_540_000 : due - 60_000,
+    pausedSince: null,
+  };
+}
+
+async function totals(repo: TableStatsRepo): Promise<Record<Priority, { tickets: number; onTime: number }>> {
+  const view = await repo.monthView('2026-11', NOW, 10_000, 0);
+  return Object.fromEntries(
+    PRIORITIES.map((p) => [
+      p,
+      { tickets: view.counters[p].tickets, onTime: view.counters[p].response.onTime },
+    ]),
+  ) as Record<Priority, { tickets: number; onTime: number }>;
+}
+
+describe('the dashboard counters', () => {
+  it('count a burst of 250 changes (more than one transaction holds) once each', async () => {
+    const table = await freshTable();
+    const repo = new TableStatsRepo(table);
+    const burst = Array.from({ length: 250 }, (_, n) => aContribution(n, 1));
+    expect(await repo.recordMany(burst)).toBe(250);
+    expect((await totals(repo))['P3']).toEqual({ tickets: 250, onTime: 0 });
+    // Every open ticket has its watch row, and counting again changes nothing.
+    expect((await repo.monthView('2026-11', NOW + 86_400_000, 10_000, 0)).watch).toHaveLength(250);
+    expect(await repo.recordMany(burst)).toBe(0);
+    expect((await totals(repo))['P3']).toEqual({ tickets: 250, onTime: 0 });
+  });
+
+  it('keep only the newest version of a ticket told twice in one batch', async () => {
+    const repo = new TableStatsRepo(await freshTable());
+    expect(await repo.recordMany([aContribution(1, 2), aContribution(1, 1)])).toBe(1);
+    expect((await totals(repo))['P3']).toEqual({ tickets: 1, onTime: 1 });
+  });
+
+  it('stay right when instances with stale caches count newer versions and priority changes', async () => {
+    const table = await freshTable();
+    const [a, b, c] = [new TableStatsRepo(table), new TableStatsRepo(table), new TableStatsRepo(table)];
+    const ids = Array.from({ length: 30 }, (_, n) => n);
+    // All three count version 1 of every ticket at once: each is counted once.
+    await Promise.all([a, b, c].map((r) => r.recordMany(ids.map((n) => aContribution(n, 1)))));
+    expect((await totals(a))['P3']).toEqual({ tickets: 30, onTime: 0 });
+    // b counts version 2 (replied), then a (whose cache still holds version 1) counts version 3 raised to
+    // P2 for half of them; c, knowing nothing newer, retries version 2 of everything.
+    await b.recordMany(ids.map((n) => aContribution(n, 2)));
+    await Promise.all([
+      a.recordMany(ids.filter((n) => n % 2 === 0).map((n) => aContribution(n, 3, 'P2'))),
+      c.recordMany(ids.map((n) => aContribution(n, 2))),
+    ]);
+    const t = await totals(c);
+    expect(t['P2']).toEqual({ tickets: 15, onTime: 15 });
+    expect(t['P3']).toEqual({ tickets: 15, onTime: 15 });
+    expect(await c.countedVersion('2026-11', 'TM-1000')).toBe(3);
+    expect(await c.countedVersion('2026-11', 'TM-1001')).toBe(2);
+  });
+});
