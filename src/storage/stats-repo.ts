@@ -263,17 +263,23 @@ export class TableStatsRepo {
       const etag = rows.etags.get(p);
       actions.push(etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag }]);
     }
-    for (const c of chunk) actions.push(...c.actions);
+    // Sub-responses come back in the order of the actions (their row keys are not reliably given).
+    const stateAt = new Map<string, number>();
+    for (const c of chunk) {
+      stateAt.set(c.k.ticketId, actions.length);
+      actions.push(...c.actions);
+    }
     const res = await this.table.submitTransaction(actions);
     // What is stored now: the next chunk and the next batch start from it without reading.
+    let at = 0;
     for (const [p, c] of counters) {
       rows.counters.set(p, c);
-      const etag = res.getResponseForEntity(counterRk(p))?.etag;
+      const etag = res.subResponses[at++]?.etag;
       if (etag === undefined) this.months.delete(month);
       else rows.etags.set(p, etag);
     }
     for (const { k } of chunk) {
-      const etag = res.getResponseForEntity(stateRk(k.ticketId))?.etag;
+      const etag = res.subResponses[stateAt.get(k.ticketId) ?? -1]?.etag;
       this.states.delete(k.ticketId);
       if (etag !== undefined) this.remember(k.ticketId, { etag, version: k.version, prev: k });
     }
