@@ -130,6 +130,9 @@ export class TableTicketRepo implements TicketRepo {
   private readonly legacyTenants = new Map<string, string>();
   /** Id blocks seen, sorted by first number (blocks never change, so they are kept). */
   private readonly blocks: IdBlock[] = [];
+  /** Stale index rows waiting to be deleted, and whether their deletion is scheduled. */
+  private readonly stale = new Set<string>();
+  private cleaning = false;
   /** Tenants whose n| row this instance has written (it never changes, so once is enough). */
   private readonly knownTenants = new Set<string>();
 
@@ -276,7 +279,32 @@ export class TableTicketRepo implements TicketRepo {
     return actions;
   }
 
-  /** Deletes one ticket's index rows: one transaction when all exist, else one by one (a missing row is fine). */
+  /**
+   * Deletes stale index rows after the answer, gathered: the rows of many changes go in one transaction per
+   * shard. Until then readers skip them (a row counts only while its key matches the ticket's head).
+   */
+  private dropLater(rows: readonly (string | null)[]): void {
+    for (const rk of rows) if (rk !== null) this.stale.add(rk);
+    if (this.cleaning || this.stale.size === 0 || this.o.later === undefined) return;
+    this.cleaning = true;
+    this.o.later('index-cleanup', async () => {
+      this.cleaning = false;
+      const keys = [...this.stale];
+      this.stale.clear();
+      const byShard = new Map<string, string[]>();
+      for (const rk of keys) byShard.set(rowPk(rk), [...(byShard.get(rowPk(rk)) ?? []), rk]);
+      for (const group of byShard.values())
+        for (let i = 0; i < group.length; i += 100) await this.dropIndexRows(group.slice(i, i + 100));
+    });
+  }
+
+  /** A stale row found while reading: deleted after the answer when possible, else now. */
+  private async dropStale(rk: string): Promise<void> {
+    if (this.o.later === undefined) await this.dropIndexRows([rk]);
+    else this.dropLater([rk]);
+  }
+
+  /** Deletes index rows of one shard: one transaction when all exist, else one by one (a missing row is fine). */
   private async dropIndexRows(rows: readonly (string | null)[]): Promise<void> {
     const keys = [...new Set(rows.filter((rk): rk is string => rk !== null))];
     if (keys.length > 1) {
@@ -485,7 +513,7 @@ export class TableTicketRepo implements TicketRepo {
         before.due !== after.due ? before.due : null,
       ];
       if (this.o.later === undefined) await this.dropIndexRows(stale);
-      else this.o.later(`index:${next.id}`, () => this.dropIndexRows(stale));
+      else this.dropLater(stale);
     }
     if (etag === undefined) {
       const reread = await this.load(next.tenantId, next.id);
@@ -602,12 +630,12 @@ export class TableTicketRepo implements TicketRepo {
     const stored = await this.load(tenantId, String(row['ticketId']));
     const rk = row.rowKey ?? '';
     if (stored === null) {
-      if (this.o.now() - Number(row['writtenAt']) > ORPHAN_GRACE_MS) await this.dropIndexRows([rk]);
+      if (this.o.now() - Number(row['writtenAt']) > ORPHAN_GRACE_MS) await this.dropStale(rk);
       return null;
     }
     const keys = indexKeys(stored.ticket);
     if (keys.queue === rk || keys.due === rk) return stored.ticket;
-    if (stored.ticket.version >= version) await this.dropIndexRows([rk]);
+    if (stored.ticket.version >= version) await this.dropStale(rk);
     return null;
   }
 

@@ -29,6 +29,8 @@ export interface Acted {
 }
 
 const MAX_ATTEMPTS = 12;
+/** Heads remembered for the next change of a ticket (the tickets being worked on). */
+const HEAD_CACHE = 2_000;
 /** Events kept on the ticket for cards, and how much of their text. */
 const RECENT_EVENTS = 6;
 const RECENT_TEXT = 300;
@@ -45,6 +47,8 @@ function unavailable(err: unknown): DomainError {
 }
 
 export class TicketService {
+  /** The heads this instance last read or wrote for a change, newest last (see `act`). */
+  private readonly heads = new Map<string, StoredTicket>();
   constructor(
     private readonly deps: {
       readonly repo: TicketRepo;
@@ -97,10 +101,27 @@ export class TicketService {
       );
       const outcome = await this.deps.repo.insert(first, events, options.message);
       const created = outcome.kind === 'created';
+      this.rememberHead(outcome.stored);
       return ok({ ticket: this.fresh(outcome.stored.ticket), created, events: created ? events : [] });
     } catch (err) {
       if (err instanceof DomainError) return fail(err);
       return fail(unavailable(err));
+    }
+  }
+
+  /** A remembered head the scope may act on. */
+  private cachedHead(scope: Scope, id: string): StoredTicket | undefined {
+    const known = this.heads.get(id);
+    if (known === undefined) return undefined;
+    return scope.kind === 'staff' || known.ticket.tenantId === scope.tenantId ? known : undefined;
+  }
+
+  private rememberHead(stored: StoredTicket): void {
+    this.heads.delete(stored.ticket.id);
+    this.heads.set(stored.ticket.id, stored);
+    if (this.heads.size > HEAD_CACHE) {
+      const oldest = this.heads.keys().next();
+      if (oldest.done !== true) this.heads.delete(oldest.value);
     }
   }
 
@@ -149,22 +170,33 @@ export class TicketService {
     const ticketId = normaliseId(id);
     try {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const stored = await this.load(scope, ticketId);
+        // The first try starts from the head this instance last saw, if any: a stale one fails its ETag
+        // on save, and any refusal based on it is checked against a fresh read before it is given.
+        const cached = attempt === 0 ? this.cachedHead(scope, ticketId) : undefined;
+        const stored = cached ?? (await this.load(scope, ticketId));
         if (stored === null) return fail(ticketNotFound(id));
+        if (cached === undefined) this.rememberHead(stored);
         const current = stored.ticket;
         if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
+          if (cached !== undefined) continue;
           return fail(staleTicket(current));
         }
         const change = apply(current, actor, cmd, this.deps.now(), this.deps.engine);
-        if (!change.ok) return change;
+        if (!change.ok) {
+          if (cached !== undefined) continue;
+          return change;
+        }
         const events = this.withEvents(current, change.value);
         const next: Ticket = this.withRecent(
           { ...change.value.ticket, eventCount: current.eventCount + events.length },
           events,
         );
         const outcome = await this.deps.repo.save(stored, next, events, options.actionId);
-        if (outcome.kind === 'saved')
+        if (outcome.kind === 'saved') {
+          this.rememberHead(outcome.stored);
           return ok({ ticket: this.fresh(outcome.stored.ticket), events, duplicate: false });
+        }
+        this.heads.delete(ticketId);
         if (outcome.kind === 'duplicate-action') {
           const again = await this.load(scope, ticketId);
           if (again === null) return fail(ticketNotFound(id));

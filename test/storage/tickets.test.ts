@@ -7,6 +7,7 @@ import { SlaEngine } from '../../src/sla';
 import { createTableClients } from '../../src/storage/tables';
 import { indexPk, TableTicketRepo, tenantPk } from '../../src/storage/ticket-repo';
 import { TICKET_SCHEMA } from '../../src/storage/entities';
+import { timeKey } from '../../src/storage/keys';
 import { TicketService, type Scope } from '../../src/tickets/service';
 import type { Ticket } from '../../src/tickets/model';
 import { aFiling, alice, ann, bob, CONTOSO, FABRIKAM } from '../fixtures/filing';
@@ -331,6 +332,65 @@ describe('tickets in Table Storage', () => {
     await expect(index.getEntity(indexPk(ticket.id), `q|0000000000001|${ticket.id}`)).rejects.toMatchObject({
       statusCode: 404,
     });
+  });
+
+  it('stale index rows of many changes are deleted after the answer, together', async () => {
+    const { tickets, index } = await makeService();
+    const queued: (() => Promise<void>)[] = [];
+    const repo = new TableTicketRepo({
+      tickets,
+      index,
+      prefix: 'TM',
+      now,
+      later: (_key, work) => {
+        queued.push(work);
+      },
+    });
+    const service = new TicketService({ repo, engine, now });
+    const filed = await Promise.all([1, 2, 3].map(() => service.file(aFiling({ priority: 'P3' }))));
+    for (const f of filed)
+      value(await service.act(staff, value(f).ticket.id, alice, { kind: 'reply', text: 'On it' }));
+    const rows = async (): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const e of index.listEntities())
+        if (/^x\d$/.test(e.partitionKey ?? '')) out.push(e.rowKey ?? '');
+      return out.sort();
+    };
+    // Until the cleanup runs, each ticket has its old rows too; readers skip them.
+    expect(await rows()).toHaveLength(12);
+    expect((await service.queue()).items).toHaveLength(3);
+    expect(queued).toHaveLength(1);
+    await queued[0]?.();
+    const current = (await service.queue()).items.flatMap((t) => [
+      `q|${timeKey(t.sla.nextDeadline ?? 0)}|${t.id}`,
+      `d|${timeKey(t.sla.nextNoticeAt ?? 0)}|${t.id}`,
+    ]);
+    expect(await rows()).toEqual(current.sort());
+  });
+
+  it('an instance that remembers an old head still acts on the newest one', async () => {
+    const { service, repo, tickets, index } = await makeService();
+    const other = new TicketService({
+      repo: new TableTicketRepo({ tickets, index, prefix: 'TM', now }),
+      engine,
+      now,
+    });
+    const { ticket } = value(await service.file(aFiling()));
+    value(await service.act(staff, ticket.id, alice, { kind: 'resolve', text: 'Fixed' }));
+    // Another instance reopens it; this one still remembers it resolved.
+    value(await other.act(staff, ticket.id, alice, { kind: 'reopen', reason: 'Not fixed' }));
+    // A refusal ("already resolved") from the remembered head is checked against storage first.
+    const resolved = value(
+      await service.act(staff, ticket.id, alice, { kind: 'resolve', text: 'Fixed now' }),
+    );
+    expect(resolved.ticket.version).toBe(4);
+    expect(resolved.ticket.status).toBe('resolved');
+    // And a change saved on a stale head is retried on the newest.
+    value(await other.act(staff, ticket.id, alice, { kind: 'reopen', reason: 'Still broken' }));
+    const note = value(await service.act(staff, ticket.id, alice, { kind: 'note', text: 'Looking again' }));
+    expect(note.ticket.version).toBe(6);
+    expect(note.ticket.status).not.toBe('resolved');
+    expect((await repo.load(CONTOSO, ticket.id))?.ticket.version).toBe(6);
   });
 
   it("a customer never reaches another tenant's ticket, by id or by listing", async () => {
