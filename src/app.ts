@@ -204,6 +204,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     timer?.unref();
     const repair = new ThreadRepair(deps, table('settings'), {
       ...config.threadRepair,
+      speed: clock.speed,
       owner: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     });
     const stats = new StatsService({ repo: new TableStatsRepo(table('stats')), engine, tickets, background });

@@ -94,7 +94,7 @@ const envSchema = z.object({
   ONCALL_ROTATION: optionalText,
   /** Real ms between looks for open tickets whose thread a crash kept from being posted; 0 = never. */
   THREAD_REPAIR_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
-  /** How old (ms) a ticket without a thread must be before another look posts it (its own instance had time). */
+  /** How old (real ms) a ticket without a thread must be before another look posts it (its own instance had time). */
   THREAD_REPAIR_GRACE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(120_000),
   /** Entra app (client) id the tab's Teams SSO tokens are issued for; unset = local sign-in (loopback, not production). */
   AAD_APP_CLIENT_ID: optionalText,

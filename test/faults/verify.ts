@@ -132,6 +132,9 @@ export async function verify(
       if (t.thread === undefined || !roots.has(t.thread.activityId))
         problem('undelivered', `${id} has no thread in the support channel`);
     }
+    // Each ticket starts one thread: a second root post is a duplicate engineers would see.
+    for (const [id, n] of threadStarts(connector, channel))
+      if (n > 1 && tickets.has(id)) problem('duplicated', `${id} has ${n} threads in the support channel`);
     // What an engineer said to the customer reaches the customer's chat.
     const told = toldTokens(connector, channel);
     for (const change of ledger.changes) {
@@ -141,6 +144,17 @@ export async function verify(
     }
   }
   return f;
+}
+
+/** How many root posts (new threads) each ticket got in the support channel, by the ticket id of their summary. */
+export function threadStarts(connector: FakeConnector, channel = SUPPORT_CHANNEL): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of connector.sent()) {
+    if (r.operation !== 'sendToConversation' || r.conversationId !== channel) continue;
+    const id = /^([A-Z]+-\d+) /.exec(r.activity?.summary ?? '')?.[1];
+    if (id !== undefined) out.set(id, (out.get(id) ?? 0) + 1);
+  }
+  return out;
 }
 
 /** Waits until every confirmed ticket has its thread (the app repairs crash-interrupted ones), or time runs out. */
