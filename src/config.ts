@@ -118,6 +118,8 @@ const envSchema = z.object({
   OUTBOX_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   /** Messages per second one instance sends to one tenant (Teams' per-thread limit of 7/s always applies). */
   OUTBOX_TENANT_RATE: z.coerce.number().positive().max(1_000).default(20),
+  /** Days a finished outbox entry (sent, cancelled) is kept before the watcher deletes it; failing entries are always kept. */
+  OUTBOX_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
   /** Attempts after which a delivery is listed as stuck (it is still retried, never dropped). */
   OUTBOX_STUCK_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(5),
   /** Simulated clock for local mode: the instant the app starts at (ISO 8601 with offset). Refused in production. */
@@ -180,6 +182,8 @@ export interface Config {
     readonly leaseMs: number;
     readonly tenantRate: number;
     readonly stuckAttempts: number;
+    /** Clock ms a finished outbox entry is kept. */
+    readonly retentionMs: number;
   };
   /** The simulated clock (local mode only): `start` shown at real instant `anchor`, running `speed` times faster. */
   readonly simClock:
@@ -440,6 +444,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       leaseMs: e.OUTBOX_LEASE_MS,
       tenantRate: e.OUTBOX_TENANT_RATE,
       stuckAttempts: e.OUTBOX_STUCK_ATTEMPTS,
+      retentionMs: Math.round(e.OUTBOX_RETENTION_DAYS * 86_400_000),
     }),
     simClock,
     instanceId: e.INSTANCE_ID,

@@ -20,6 +20,9 @@ const BATCH = 100;
 const PARALLEL = 16;
 /** A page whose whole chain ended this long ago is not started any more (an upgrade, a long outage). */
 const STALE_PAGE_MS = 60 * 60_000;
+/** Real ms (converted to the clock) between two deletions of old finished outbox entries by one instance, and how many at most each. */
+const PURGE_EVERY_MS = 60_000;
+const PURGE_BATCH = 200;
 
 export interface WatcherDeps {
   readonly bot: BotDeps;
@@ -32,6 +35,8 @@ export interface WatcherDeps {
 export interface PassReport {
   /** Tickets read from the due index. */
   readonly due: number;
+  /** Finished outbox entries deleted (past OUTBOX_RETENTION_DAYS). */
+  readonly purged?: number;
   /** Outbox entries scheduled (warnings, page steps, announcements). */
   readonly scheduled: number;
   /** Outbox entries finished (sent, cancelled). */
@@ -52,6 +57,8 @@ export class Watcher {
   private again = false;
   private kicked = false;
   private stopped = false;
+  /** Clock instant of the last deletion of old entries (undefined: none yet, so the first pass deletes). */
+  private purgedAt: Instant | undefined;
 
   constructor(private readonly d: WatcherDeps) {
     this.delivery = new Delivery(d);
@@ -156,9 +163,30 @@ export class Watcher {
       delivered += sent;
       if (tickets.length < BATCH || roundScheduled === 0) break;
     }
-    if (scheduled > 0 || delivered > 0)
-      this.d.bot.log.info('watcher pass', { instance: this.d.instanceId, due, scheduled, delivered });
-    return { due, scheduled, delivered };
+    const purged = await this.purge(now);
+    if (scheduled > 0 || delivered > 0 || purged > 0)
+      this.d.bot.log.info('watcher pass', { instance: this.d.instanceId, due, scheduled, delivered, purged });
+    return { due, scheduled, delivered, purged };
+  }
+
+  /**
+   * Deletes finished outbox entries older than the retention, a batch at a time and at most once a minute per
+   * instance; a full batch asks for the next one at the next pass. Failures are logged, never fatal to a pass.
+   */
+  private async purge(now: Instant): Promise<number> {
+    const every = PURGE_EVERY_MS * this.d.clock.speed;
+    if (this.purgedAt !== undefined && Math.abs(now - this.purgedAt) < every) return 0;
+    try {
+      const n = await this.d.outbox.purge(now - this.d.bot.config.watcher.retentionMs, PURGE_BATCH);
+      this.purgedAt = n >= PURGE_BATCH ? undefined : now;
+      return n;
+    } catch (err) {
+      this.purgedAt = now;
+      this.d.bot.log.warn('outbox: could not delete old entries', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return 0;
+    }
   }
 
   /** What is due for one ticket at `now` and not yet scheduled, as outbox entries and ticket records. */
