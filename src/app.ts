@@ -35,6 +35,7 @@ import { GraphClient, type GraphCredential } from './staff/graph';
 import { ManagedIdentityCredential } from '@azure/identity';
 
 import { TableOutbox } from './storage/outbox';
+import { Presence } from './watcher/presence';
 import { TableOverrides } from './oncall/overrides';
 import { Watcher } from './watcher/watcher';
 import { realClock, type AppClock } from './watcher/clock';
@@ -213,12 +214,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     staff = deps.staff;
     const outbox = new TableOutbox(table('outbox'));
     const overrides = new TableOverrides(table('settings'));
+    const instanceId = config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const watcher = new Watcher({
       bot: deps,
       outbox,
       overrides,
       clock,
-      instanceId: config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      instanceId,
+      presence: new Presence(table('outbox'), { instanceId, ttlMs: 30_000, everyMs: 2_000 }),
     });
     // A change that makes something due at once (a P1 to page or announce) is handled now, not at the next pass.
     listeners.push((ticket) => {
@@ -264,6 +267,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       });
     }
     running = await start(server, config.host, config.port);
+    await watcher.join();
     watcher.start();
     repair.start();
     const listening = running;

@@ -152,6 +152,25 @@ function readyProps(e: Omit<OutboxEntry, 'etag'>): TableEntity {
   };
 }
 
+/** A new pending entry. */
+function fresh(entry: NewEntry, now: Instant): Omit<OutboxEntry, 'etag'> {
+  return {
+    ...entry,
+    state: 'pending',
+    outcome: '',
+    readyAt: entry.order,
+    owner: '',
+    leaseUntil: 0,
+    attempts: 0,
+    sending: false,
+    inDoubt: 0,
+    progress: {},
+    lastError: '',
+    createdAt: now,
+    doneAt: 0,
+  };
+}
+
 /** The outcome of a conditional change: `lost` when another instance changed the entry first. */
 export type Changed = { readonly kind: 'ok'; readonly entry: OutboxEntry } | { readonly kind: 'lost' };
 
@@ -161,23 +180,39 @@ export class TableOutbox {
 
   constructor(private readonly table: TableClient) {}
 
+  /**
+   * Schedules several entries at once, all or none (one transaction), so that no instance delivering meanwhile
+   * sees a later entry of a lane without the earlier ones. If some exist already (another instance scheduled
+   * them, or a retry), each is scheduled on its own, in order. Returns how many were new.
+   */
+  async enqueueAll(entries: readonly NewEntry[], now: Instant): Promise<number> {
+    const sorted = [...entries].sort(byOrder);
+    if (sorted.length === 0) return 0;
+    if (sorted.length > 1 && sorted.length <= 50) {
+      this.requests++;
+      try {
+        await this.table.submitTransaction(
+          sorted.flatMap((e): TransactionAction[] => {
+            const full = fresh(e, now);
+            return [
+              ['create', entryProps(full)],
+              ['create', readyProps(full)],
+            ];
+          }),
+        );
+        return sorted.length;
+      } catch (err) {
+        if (statusOf(err) !== 409) throw err;
+      }
+    }
+    let n = 0;
+    for (const e of sorted) if (await this.enqueue(e, now)) n++;
+    return n;
+  }
+
   /** Schedules an entry; an entry with the same lane and key already scheduled (or sent) is left as it is. */
   async enqueue(entry: NewEntry, now: Instant): Promise<boolean> {
-    const full: Omit<OutboxEntry, 'etag'> = {
-      ...entry,
-      state: 'pending',
-      outcome: '',
-      readyAt: entry.order,
-      owner: '',
-      leaseUntil: 0,
-      attempts: 0,
-      sending: false,
-      inDoubt: 0,
-      progress: {},
-      lastError: '',
-      createdAt: now,
-      doneAt: 0,
-    };
+    const full = fresh(entry, now);
     this.requests++;
     try {
       await this.table.submitTransaction([

@@ -11,6 +11,7 @@ import type { OverrideStore } from '../oncall/overrides';
 import type { NewEntry, ReadyRow, TableOutbox } from '../storage/outbox';
 import type { AppClock } from './clock';
 import { Delivery } from './delivery';
+import type { Presence } from './presence';
 import { shuffle } from './shuffle';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
@@ -30,6 +31,8 @@ export interface WatcherDeps {
   readonly overrides: OverrideStore;
   readonly clock: AppClock;
   readonly instanceId: string;
+  /** The live instances (the per-tenant rate is shared among them). */
+  readonly presence?: Presence;
 }
 
 export interface PassReport {
@@ -82,6 +85,11 @@ export class Watcher {
     tick();
   }
 
+  /** Makes this instance count among the live ones at once (before its first send); failures are harmless. */
+  async join(): Promise<void> {
+    await this.d.presence?.count(true);
+  }
+
   /** Entries waiting to go out (with their attempts and last error), for staff. */
   pendingDeliveries(): Promise<ReadyRow[]> {
     return this.d.outbox.pending();
@@ -93,6 +101,7 @@ export class Watcher {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running?.catch(() => undefined);
+    await this.d.presence?.leave().catch(() => undefined);
   }
 
   /** Something became due (a P1 to page, a change): run a pass soon, after the ticket's own background work. */
@@ -270,8 +279,13 @@ export class Watcher {
   /** Schedules what is due for one ticket; returns the number of items. Safe to repeat and to race. */
   async schedule(t: Ticket, now: Instant): Promise<number> {
     const items = this.items(t, now);
+    // All of the ticket's new entries at once: an instance delivering meanwhile never sees a later one (a
+    // warning) without an earlier one (the P1 announcement) found in the same pass, so the thread stays in order.
+    await this.d.outbox.enqueueAll(
+      items.flatMap((item) => item.entries),
+      now,
+    );
     for (const item of items) {
-      await Promise.all(item.entries.map((e) => this.d.outbox.enqueue(e, now)));
       const recorded = await this.d.bot.tickets.act(
         { kind: 'staff' },
         t.id,

@@ -211,6 +211,8 @@ export async function snapshot(storage: StorageHandle, prefix: string): Promise<
   for (const name of TABLES) {
     if (name === 'audit') continue;
     for await (const row of storage.table(`${prefix}${name}`).listEntities()) {
+      // Instances' presence rows (src/watcher/presence.ts) are heartbeats, not data.
+      if (name === 'outbox' && row.partitionKey === 'presence') continue;
       const { etag: _etag, timestamp: _ts, ...rest } = row as Record<string, unknown>;
       out.set(`${name}|${String(row.partitionKey)}|${String(row.rowKey)}`, JSON.stringify(rest));
     }
