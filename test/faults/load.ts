@@ -4,7 +4,7 @@
 // nothing happened twice. Requests in flight at the kill are counted as lost responses and sent again.
 import { randomInt } from 'node:crypto';
 import { emptyResult, settled, startRig, type ScenarioResult } from './rig';
-import { noticesDelivered, threadsPosted, verify } from './verify';
+import { noticesDelivered, threadLatency, threadsPosted, verify } from './verify';
 import {
   Balancer,
   crowd,
@@ -75,12 +75,17 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
       await Promise.all(open.map((i) => customerStep(people[i] as Customer, actors, mine[i] ?? [])));
     }
     const waiting = await threadsPosted(ledger, rig.storage, rig.prefix, REPAIR_GRACE_MS + 30_000);
-    if (waiting > 0) log(`  ${waiting} tickets still without a thread after the repair's grace period`);
+    if (waiting > 0)
+      log(
+        `  ${waiting} tickets still without a thread after the repair's grace period (late: queued behind the channel's send rate)`,
+      );
     const unsent = await noticesDelivered(ledger, rig.connector, REPAIR_GRACE_MS + 60_000);
     if (unsent > 0) log(`  ${unsent} replies still not with their customers after the repair's grace period`);
+    result.late = waiting + unsent;
     await settled(rig.connector, 10_000, 120_000);
     await Promise.all(rig.instances.map((i) => i.stop()));
     const found = await verify(ledger, rig.storage, rig.prefix, rig.connector);
+    result.notes.push(threadLatency(ledger, rig.connector));
     result.operations = ledger.tally.operations;
     result.lost = found.lost;
     result.duplicated = found.duplicated;

@@ -28,6 +28,11 @@ export interface ScenarioResult {
   lostResponses: number;
   /** Messages that should have reached Teams and never did. */
   undelivered: number;
+  /**
+   * Threads and customer replies still not delivered when the wait for them (the repair's grace period plus a
+   * margin) ended; they arrived later (had they not, they would count as undelivered).
+   */
+  late: number;
   seconds: number;
   /** Anything else that went wrong: the scenario fails if this is not empty. */
   readonly failures: string[];
@@ -45,6 +50,7 @@ export function emptyResult(scenario: string): ScenarioResult {
     userErrors: 0,
     lostResponses: 0,
     undelivered: 0,
+    late: 0,
     seconds: 0,
     failures: [],
     notes: [],

@@ -157,6 +157,26 @@ export function threadStarts(connector: FakeConnector, channel = SUPPORT_CHANNEL
   return out;
 }
 
+/** How long confirmed tickets waited for their thread (root post at the connector − confirmation): p50, p95, max. */
+export function threadLatency(ledger: Ledger, connector: FakeConnector, channel = SUPPORT_CHANNEL): string {
+  const first = new Map<string, number>();
+  for (const r of connector.sent()) {
+    if (r.operation !== 'sendToConversation' || r.conversationId !== channel) continue;
+    const id = /^([A-Z]+-\d+) /.exec(r.activity?.summary ?? '')?.[1];
+    if (id !== undefined && !first.has(id)) first.set(id, r.at);
+  }
+  const waits = ledger
+    .confirmed()
+    .flatMap((f) => {
+      const at = first.get(f.ticketId ?? '');
+      return at === undefined || f.confirmedAt === undefined ? [] : [Math.max(0, at - f.confirmedAt)];
+    })
+    .sort((a, b) => a - b);
+  const q = (p: number): string =>
+    ((waits[Math.min(waits.length - 1, Math.floor(waits.length * p))] ?? 0) / 1000).toFixed(1);
+  return `threads posted after confirmation: p50 ${q(0.5)} s, p95 ${q(0.95)} s, max ${q(1)} s (${waits.length} tickets)`;
+}
+
 /** Waits until every confirmed ticket has its thread (the app repairs crash-interrupted ones), or time runs out. */
 export async function threadsPosted(
   ledger: Ledger,
