@@ -116,7 +116,7 @@ const envSchema = z.object({
   WATCHER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   /** Real milliseconds an instance holds an outbox entry it claimed; a crashed instance's claims expire after it. */
   OUTBOX_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
-  /** Messages per second one instance sends to one tenant (Teams' per-thread limit of 7/s always applies). */
+  /** Messages per second the app sends to one tenant, shared among the live instances (Teams' per-thread limit of 7/s always applies). */
   OUTBOX_TENANT_RATE: z.coerce.number().positive().max(1_000).default(20),
   /** Days a finished outbox entry (sent, cancelled) is kept before the watcher deletes it; failing entries are always kept. */
   OUTBOX_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
