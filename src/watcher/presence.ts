@@ -55,7 +55,7 @@ export class Presence {
       for await (const row of this.table.listEntities<{ until?: number }>({
         queryOptions: { filter: `PartitionKey eq ${odata(PK)}`, select: ['RowKey', 'until'] },
       })) {
-        const until = Number(row.until ?? 0);
+        const until = typeof row.until === 'number' ? row.until : 0;
         if (row.rowKey === this.o.instanceId || until > now) live++;
         else if (until < now - STALE_TTLS * this.o.ttlMs && row.rowKey !== undefined) gone.push(row.rowKey);
       }

@@ -12,6 +12,7 @@ import { SlaEngine, TARGETS } from '../../src/sla';
 import { pageTriggers, slaInput } from '../../src/tickets/commands';
 import type { Ticket } from '../../src/tickets/model';
 import { actionExecute } from '../support/activities';
+import type { FakeConnector } from '../support/connector';
 import { emptyResult, startRig, type ScenarioResult } from './rig';
 import { repoOf, threadStarts } from './verify';
 import {
@@ -78,7 +79,7 @@ function schedule(tickets: readonly Ticket[]): Map<string, number> {
 }
 
 /** The watcher's posts as the connector received them (thread posts, and pages' 1:1 copies). */
-function watcherPosts(records: ReturnType<import('../support/connector').FakeConnector['sent']>): Seen[] {
+function watcherPosts(records: ReturnType<FakeConnector['sent']>): Seen[] {
   const out: Seen[] = [];
   for (const r of records) {
     const summary = r.activity?.summary ?? '';
