@@ -11,6 +11,9 @@ import type { Ticket, TicketEvent } from '../../src/tickets/model';
 import type { FakeConnector } from '../support/connector';
 import { SUPPORT_CHANNEL, type Ledger } from './world';
 
+/** How a new thread reaches the channel conversation itself (thread replies go to `<channel>;messageid=…`). */
+const ROOT_POSTS: ReadonlySet<string> = new Set(['sendToConversation', 'replyToActivity']);
+
 /** Engineers' actions whose text the customer receives in their chat. */
 const CUSTOMER_HEARS = new Set(['staff.reply', 'staff.ask', 'staff.workaround']);
 
@@ -150,7 +153,7 @@ export async function verify(
 export function threadStarts(connector: FakeConnector, channel = SUPPORT_CHANNEL): Map<string, number> {
   const out = new Map<string, number>();
   for (const r of connector.sent()) {
-    if (r.operation !== 'sendToConversation' || r.conversationId !== channel) continue;
+    if (r.conversationId !== channel || !ROOT_POSTS.has(r.operation)) continue;
     const id = /^([A-Z]+-\d+) /.exec(r.activity?.summary ?? '')?.[1];
     if (id !== undefined) out.set(id, (out.get(id) ?? 0) + 1);
   }
@@ -161,7 +164,7 @@ export function threadStarts(connector: FakeConnector, channel = SUPPORT_CHANNEL
 export function threadLatency(ledger: Ledger, connector: FakeConnector, channel = SUPPORT_CHANNEL): string {
   const first = new Map<string, number>();
   for (const r of connector.sent()) {
-    if (r.operation !== 'sendToConversation' || r.conversationId !== channel) continue;
+    if (r.conversationId !== channel || !ROOT_POSTS.has(r.operation)) continue;
     const id = /^([A-Z]+-\d+) /.exec(r.activity?.summary ?? '')?.[1];
     if (id !== undefined && !first.has(id)) first.set(id, r.at);
   }
