@@ -36,6 +36,7 @@ import { ManagedIdentityCredential } from '@azure/identity';
 
 import { TableOutbox } from './storage/outbox';
 import { Presence } from './watcher/presence';
+import { TableThreadClaims } from './storage/thread-claims';
 import { TableOverrides } from './oncall/overrides';
 import { Watcher } from './watcher/watcher';
 import { realClock, type AppClock } from './watcher/clock';
@@ -160,6 +161,10 @@ export async function startApp(options: AppOptions): Promise<App> {
       for (const listener of listeners) await listener(ticket, events);
     };
     const outageRepo = new TableOutageRepo(table('outages'), { now });
+    const instanceId = config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    // Every instance keeps a presence row while it runs: the tenant rate is shared among the live ones, and a
+    // thread another instance is posting is left to it while it lives.
+    const presence = new Presence(table('outbox'), { instanceId, ttlMs: 30_000, everyMs: 2_000 });
     const deps: BotDeps = {
       config,
       policy,
@@ -176,6 +181,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),
       notices: new TableNoticeLog(table('settings')),
+      threadClaims: new TableThreadClaims(table('outbox'), instanceId, (id) => presence.isLive(id)),
       messages: new TableMessageRefs(table('tickets')),
       outbound,
       background,
@@ -214,14 +220,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     staff = deps.staff;
     const outbox = new TableOutbox(table('outbox'));
     const overrides = new TableOverrides(table('settings'));
-    const instanceId = config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const watcher = new Watcher({
       bot: deps,
       outbox,
       overrides,
       clock,
       instanceId,
-      presence: new Presence(table('outbox'), { instanceId, ttlMs: 30_000, everyMs: 2_000 }),
+      presence,
     });
     // A change that makes something due at once (a P1 to page or announce) is handled now, not at the next pass.
     listeners.push((ticket) => {
@@ -268,6 +273,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     }
     running = await start(server, config.host, config.port);
     await watcher.join();
+    presence.start();
     watcher.start();
     repair.start();
     const listening = running;

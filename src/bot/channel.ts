@@ -11,6 +11,7 @@ import type { Ticket, TicketEvent } from '../tickets/model';
 import { callerOf } from './teams';
 import { targetLines, type BotDeps } from './deps';
 import { isGone } from './outbound';
+import type { SupportChannel } from '../storage/settings';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 /** Background work that starts later than this after its change reads the ticket again before rendering. */
@@ -127,6 +128,44 @@ async function syncThread(
 ): Promise<Ticket> {
   const channel = await deps.settings.supportChannel();
   if (channel === null) return changed;
+  let ticket = changed;
+  // A ticket without a thread: claim starting it, so that no other instance (its repair pass) posts a second.
+  const claims = ticket.thread === undefined ? deps.threadClaims : undefined;
+  const claimed = claims === undefined || (await claims.claim(ticket.id));
+  if (!claimed) {
+    // Another live instance is starting it: wait for it, then carry on as an update.
+    const linked = await threadOf(deps, ticket.id);
+    if (linked === undefined) {
+      deps.log.warn('thread not posted here: another instance is posting it', { ticket: ticket.id });
+      return ticket;
+    }
+    ticket = linked;
+  }
+  try {
+    return await postOrUpdate(deps, channel, ticket, events, superseded, late);
+  } finally {
+    if (claims !== undefined && claimed) await claims.release(ticket.id);
+  }
+}
+
+/** Waits (up to a minute) for another instance to link the ticket's thread; the ticket with it, if it did. */
+async function threadOf(deps: BotDeps, id: string): Promise<Ticket | undefined> {
+  for (let i = 0; i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 2_000));
+    const got = await deps.tickets.get({ kind: 'staff' }, id);
+    if (got.ok && got.value.thread !== undefined) return got.value;
+  }
+  return undefined;
+}
+
+async function postOrUpdate(
+  deps: BotDeps,
+  channel: SupportChannel,
+  changed: Ticket,
+  events: readonly TicketEvent[],
+  superseded: boolean,
+  late: boolean,
+): Promise<Ticket> {
   let ticket = changed;
   if (ticket.thread === undefined || (late && !superseded)) {
     // Another instance may have started the thread, or changed the ticket, since this change was made.

@@ -18,6 +18,7 @@ export interface PresenceOptions {
 }
 
 export class Presence {
+  private timer: NodeJS.Timeout | undefined;
   private live = 1;
   private checkedAt = -Infinity;
   private pending: Promise<number> | undefined;
@@ -69,8 +70,36 @@ export class Presence {
     return this.live;
   }
 
+  /** Renews this instance's row every `everyMs` while the app runs (deliveries renew it too, and count). */
+  start(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setInterval(() => {
+      this.table
+        .upsertEntity(
+          { partitionKey: PK, rowKey: this.o.instanceId, until: this.now() + this.o.ttlMs },
+          'Replace',
+        )
+        .catch(() => undefined);
+    }, this.o.everyMs);
+    this.timer.unref();
+  }
+
+  /** Whether an instance's row is live (its lease has not run out). */
+  async isLive(instanceId: string): Promise<boolean> {
+    if (instanceId === this.o.instanceId) return true;
+    try {
+      const row = await this.table.getEntity<{ until?: number }>(PK, instanceId);
+      return typeof row.until === 'number' && row.until > this.now();
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 404) return false;
+      throw err;
+    }
+  }
+
   /** Leaves: the others stop counting this instance at once. */
   async leave(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
     try {
       await this.table.deleteEntity(PK, this.o.instanceId);
     } catch (err) {
