@@ -70,7 +70,7 @@ export class Presence {
     return this.live;
   }
 
-  /** Renews this instance's row every `everyMs` while the app runs (deliveries renew it too, and count). */
+  /** Renews this instance's row every third of its TTL while the app runs (deliveries renew it too, and count). */
   start(): void {
     if (this.timer !== undefined) return;
     this.timer = setInterval(() => {
@@ -80,7 +80,7 @@ export class Presence {
           'Replace',
         )
         .catch(() => undefined);
-    }, this.o.everyMs);
+    }, this.o.ttlMs / 3);
     this.timer.unref();
   }
 
