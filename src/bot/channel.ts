@@ -184,6 +184,11 @@ async function postOrUpdate(
       thread,
     });
     if (linked.ok) ticket = linked.value.ticket;
+    else
+      deps.log.error('thread posted but not linked to its ticket: it may be posted again', {
+        ticket: ticket.id,
+        error: linked.error.message,
+      });
   } else {
     const current = thread;
     try {

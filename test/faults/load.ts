@@ -51,7 +51,7 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
       await sleep(o.durationMs * 0.45);
       const instance = rig.instances.find((i) => i.name === victim);
       log(
-        `  SIGKILL instance ${victim} (pid ${instance?.pid ?? '?'}) at ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `  SIGKILL instance ${victim} (pid ${instance?.pid ?? '?'}) at ${((Date.now() - started) / 1000).toFixed(1)} s (${new Date().toISOString().slice(11, 23)})`,
       );
       instance?.kill();
       result.faults++;

@@ -136,8 +136,13 @@ export async function verify(
         problem('undelivered', `${id} has no thread in the support channel`);
     }
     // Each ticket starts one thread: a second root post is a duplicate engineers would see.
+    const posted = rootPostTimes(connector, channel);
     for (const [id, n] of threadStarts(connector, channel))
-      if (n > 1 && tickets.has(id)) problem('duplicated', `${id} has ${n} threads in the support channel`);
+      if (n > 1 && tickets.has(id))
+        problem(
+          'duplicated',
+          `${id} has ${n} threads in the support channel (posted at ${(posted.get(id) ?? []).map((t) => new Date(t).toISOString().slice(11, 23)).join(', ')})`,
+        );
     // What an engineer said to the customer reaches the customer's chat.
     const told = toldTokens(connector, channel);
     for (const change of ledger.changes) {
@@ -147,6 +152,17 @@ export async function verify(
     }
   }
   return f;
+}
+
+/** When each ticket's root posts arrived. */
+function rootPostTimes(connector: FakeConnector, channel: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const r of connector.sent()) {
+    if (r.conversationId !== channel || !ROOT_POSTS.has(r.operation)) continue;
+    const id = /^([A-Z]+-\d+) /.exec(r.activity?.summary ?? '')?.[1];
+    if (id !== undefined) out.set(id, [...(out.get(id) ?? []), r.at]);
+  }
+  return out;
 }
 
 /** How many root posts (new threads) each ticket got in the support channel, by the ticket id of their summary. */
