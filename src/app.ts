@@ -164,7 +164,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     const instanceId = config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     // Every instance keeps a presence row while it runs: the tenant rate is shared among the live ones, and a
     // thread another instance is posting is left to it while it lives.
-    const presence = new Presence(table('outbox'), { instanceId, ttlMs: 30_000, everyMs: 2_000 });
+    // Keyed by this run of the process: an instance restarted under the same INSTANCE_ID is a new one, so
+    // that the claims of the run that died are taken over, not taken for its own.
+    const run = `${instanceId}#${randomBytes(4).toString('hex')}`;
+    const presence = new Presence(table('outbox'), { instanceId: run, ttlMs: 30_000, everyMs: 2_000 });
     const deps: BotDeps = {
       config,
       policy,
@@ -181,7 +184,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),
       notices: new TableNoticeLog(table('settings')),
-      threadClaims: new TableThreadClaims(table('outbox'), instanceId, (id) => presence.isLive(id)),
+      threadClaims: new TableThreadClaims(table('outbox'), run, (id) => presence.isLive(id)),
       messages: new TableMessageRefs(table('tickets')),
       outbound,
       background,
