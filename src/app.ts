@@ -166,7 +166,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     // thread another instance is posting is left to it while it lives.
     // Keyed by this run of the process: an instance restarted under the same INSTANCE_ID is a new one, so
     // that the claims of the run that died are taken over, not taken for its own.
-    const run = `${instanceId}#${randomBytes(4).toString('hex')}`;
+    // Only letters, digits, `-`, `_` and `.` (table keys may not hold / \\ # ? or control characters).
+    const run = `${instanceId.replace(/[^A-Za-z0-9._-]/g, '_')}.${randomBytes(4).toString('hex')}`;
     const presence = new Presence(table('outbox'), { instanceId: run, ttlMs: 30_000, everyMs: 2_000 });
     const deps: BotDeps = {
       config,
