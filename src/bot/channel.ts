@@ -7,7 +7,7 @@ import { customerNoticeCard, isForCustomer } from '../cards/customer';
 import { noteCard, rootCard } from '../cards/staff';
 import { when } from '../cards/time';
 import { escape } from '../cards/types';
-import type { Ticket, TicketEvent } from '../tickets/model';
+import type { ThreadRef, Ticket, TicketEvent } from '../tickets/model';
 import { callerOf } from './teams';
 import { targetLines, type BotDeps } from './deps';
 import { isGone } from './outbound';
@@ -144,7 +144,32 @@ async function syncThread(
   try {
     return await postOrUpdate(deps, channel, ticket, events, superseded, late);
   } finally {
-    if (claims !== undefined && claimed) await claims.release(ticket.id);
+    // A claim left behind (storage down) is this instance's: its next change of the ticket takes it again.
+    if (claims !== undefined && claimed)
+      await claims.release(ticket.id).catch((err: unknown) => {
+        deps.log.warn('could not release a thread claim', {
+          ticket: ticket.id,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      });
+  }
+}
+
+/**
+ * Records a thread just posted on its ticket. Teams has the post: while storage is unavailable the link is
+ * tried again (for up to 5 minutes, backing off), since a thread posted but not recorded is posted again later.
+ */
+async function linkThread(
+  deps: BotDeps,
+  id: string,
+  thread: ThreadRef,
+): ReturnType<BotDeps['tickets']['act']> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    const linked = await deps.tickets.act({ kind: 'staff' }, id, SYSTEM, { kind: 'link-thread', thread });
+    if (linked.ok || linked.error.code !== 'STORAGE_UNAVAILABLE' || Date.now() - started > 5 * 60_000)
+      return linked;
+    await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
   }
 }
 
@@ -179,10 +204,7 @@ async function postOrUpdate(
     // A newer change of this ticket is queued behind this one and will render the card.
   } else if (thread === undefined) {
     thread = await deps.outbound.patiently(() => deps.outbound.startThread(channel, card, summary));
-    const linked = await deps.tickets.act({ kind: 'staff' }, ticket.id, SYSTEM, {
-      kind: 'link-thread',
-      thread,
-    });
+    const linked = await linkThread(deps, ticket.id, thread);
     if (linked.ok) ticket = linked.value.ticket;
     else
       deps.log.error('thread posted but not linked to its ticket: it may be posted again', {
