@@ -47,12 +47,14 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
     const end = Date.now() + o.durationMs;
     const until = () => Date.now() >= end;
     const victim = rig.instances[randomInt(0, 2)]?.name ?? 'b';
+    const kills: number[] = [];
     const chaos = (async () => {
       await sleep(o.durationMs * 0.45);
       const instance = rig.instances.find((i) => i.name === victim);
       log(
         `  SIGKILL instance ${victim} (pid ${instance?.pid ?? '?'}) at ${((Date.now() - started) / 1000).toFixed(1)} s (${new Date().toISOString().slice(11, 23)})`,
       );
+      kills.push(Date.now());
       instance?.kill();
       result.faults++;
       await instance?.exited;
@@ -84,7 +86,7 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
     result.late = waiting + unsent;
     await settled(rig.connector, 10_000, 120_000);
     await Promise.all(rig.instances.map((i) => i.stop()));
-    const found = await verify(ledger, rig.storage, rig.prefix, rig.connector);
+    const found = await verify(ledger, rig.storage, rig.prefix, rig.connector, undefined, kills);
     result.notes.push(threadLatency(ledger, rig.connector));
     result.operations = ledger.tally.operations;
     result.lost = found.lost;
@@ -92,6 +94,7 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
     result.undelivered = found.undelivered;
     result.userErrors = ledger.tally.userErrors;
     result.lostResponses = ledger.tally.lostResponses;
+    result.inDoubt = found.inDoubt;
     result.failures.push(...found.problems);
     result.notes.push(
       `${ledger.confirmed().length} tickets confirmed, ${found.stored} stored, ${ledger.changes.filter((c) => c.acked).length} changes acknowledged`,

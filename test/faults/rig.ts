@@ -26,6 +26,11 @@ export interface ScenarioResult {
   userErrors: number;
   /** Requests in flight to a killed instance (counted apart; retried by the client). */
   lostResponses: number;
+  /**
+   * Messages posted twice because the instance that posted the first was killed before it recorded it (posted
+   * before the kill, posted again after it): the documented at-least-once case, counted apart from duplicates.
+   */
+  inDoubt: number;
   /** Messages that should have reached Teams and never did. */
   undelivered: number;
   /**
@@ -49,6 +54,7 @@ export function emptyResult(scenario: string): ScenarioResult {
     leaked: 0,
     userErrors: 0,
     lostResponses: 0,
+    inDoubt: 0,
     undelivered: 0,
     late: 0,
     seconds: 0,

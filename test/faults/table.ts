@@ -12,6 +12,7 @@ const COLUMNS: readonly (readonly [string, (r: ScenarioResult) => string])[] = [
   ['late', (r) => String(r.late)],
   ['errors seen by users', (r) => String(r.userErrors)],
   ['lost responses', (r) => String(r.lostResponses)],
+  ['in doubt', (r) => String(r.inDoubt)],
   ['s', (r) => r.seconds.toFixed(0)],
   ['result', (r) => (failed(r) ? 'FAIL' : 'ok')],
 ];
