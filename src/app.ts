@@ -168,7 +168,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     // that the claims of the run that died are taken over, not taken for its own.
     // Only letters, digits, `-`, `_` and `.` (table keys may not hold / \\ # ? or control characters).
     const run = `${instanceId.replace(/[^A-Za-z0-9._-]/g, '_')}.${randomBytes(4).toString('hex')}`;
-    const presence = new Presence(table('outbox'), { instanceId: run, ttlMs: 30_000, everyMs: 2_000 });
+    // A 60 s lease renewed every 10 s: a storage outage of half a minute does not make live instances look dead.
+    const presence = new Presence(table('outbox'), { instanceId: run, ttlMs: 60_000, everyMs: 2_000 });
     const deps: BotDeps = {
       config,
       policy,

@@ -70,17 +70,20 @@ export class Presence {
     return this.live;
   }
 
-  /** Renews this instance's row every third of its TTL while the app runs (deliveries renew it too, and count). */
+  /** Renews this instance's row every 10 s (a third of the TTL at most) while the app runs (deliveries renew it too, and count). */
   start(): void {
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => {
-      this.table
-        .upsertEntity(
-          { partitionKey: PK, rowKey: this.o.instanceId, until: this.now() + this.o.ttlMs },
-          'Replace',
-        )
-        .catch(() => undefined);
-    }, this.o.ttlMs / 3);
+    this.timer = setInterval(
+      () => {
+        this.table
+          .upsertEntity(
+            { partitionKey: PK, rowKey: this.o.instanceId, until: this.now() + this.o.ttlMs },
+            'Replace',
+          )
+          .catch(() => undefined);
+      },
+      Math.min(10_000, this.o.ttlMs / 3),
+    );
     this.timer.unref();
   }
 
