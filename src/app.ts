@@ -35,6 +35,8 @@ import { GraphClient, type GraphCredential } from './staff/graph';
 import { ManagedIdentityCredential } from '@azure/identity';
 
 import { TableOutbox } from './storage/outbox';
+import { Presence } from './watcher/presence';
+import { TableThreadClaims } from './storage/thread-claims';
 import { TableOverrides } from './oncall/overrides';
 import { Watcher } from './watcher/watcher';
 import { realClock, type AppClock } from './watcher/clock';
@@ -159,6 +161,15 @@ export async function startApp(options: AppOptions): Promise<App> {
       for (const listener of listeners) await listener(ticket, events);
     };
     const outageRepo = new TableOutageRepo(table('outages'), { now });
+    const instanceId = config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    // Every instance keeps a presence row while it runs: the tenant rate is shared among the live ones, and a
+    // thread another instance is posting is left to it while it lives.
+    // Keyed by this run of the process: an instance restarted under the same INSTANCE_ID is a new one, so
+    // that the claims of the run that died are taken over, not taken for its own.
+    // Only letters, digits, `-`, `_` and `.` (table keys may not hold / \\ # ? or control characters).
+    const run = `${instanceId.replace(/[^A-Za-z0-9._-]/g, '_')}.${randomBytes(4).toString('hex')}`;
+    // A 60 s lease renewed every 10 s: a storage outage of half a minute does not make live instances look dead.
+    const presence = new Presence(table('outbox'), { instanceId: run, ttlMs: 60_000, everyMs: 2_000 });
     const deps: BotDeps = {
       config,
       policy,
@@ -175,6 +186,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),
       notices: new TableNoticeLog(table('settings')),
+      threadClaims: new TableThreadClaims(table('outbox'), run, (id) => presence.isLive(id)),
       messages: new TableMessageRefs(table('tickets')),
       outbound,
       background,
@@ -204,6 +216,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     timer?.unref();
     const repair = new ThreadRepair(deps, table('settings'), {
       ...config.threadRepair,
+      speed: clock.speed,
       owner: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     });
     const stats = new StatsService({ repo: new TableStatsRepo(table('stats')), engine, tickets, background });
@@ -217,7 +230,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       outbox,
       overrides,
       clock,
-      instanceId: config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      instanceId,
+      presence,
     });
     // A change that makes something due at once (a P1 to page or announce) is handled now, not at the next pass.
     listeners.push((ticket) => {
@@ -263,6 +277,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       });
     }
     running = await start(server, config.host, config.port);
+    await watcher.join();
+    presence.start();
     watcher.start();
     repair.start();
     const listening = running;

@@ -94,7 +94,7 @@ const envSchema = z.object({
   ONCALL_ROTATION: optionalText,
   /** Real ms between looks for open tickets whose thread a crash kept from being posted; 0 = never. */
   THREAD_REPAIR_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
-  /** How old (ms) a ticket without a thread must be before another look posts it (its own instance had time). */
+  /** How old (real ms) a ticket without a thread must be before another look posts it (its own instance had time). */
   THREAD_REPAIR_GRACE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(120_000),
   /** Entra app (client) id the tab's Teams SSO tokens are issued for; unset = local sign-in (loopback, not production). */
   AAD_APP_CLIENT_ID: optionalText,
@@ -116,8 +116,10 @@ const envSchema = z.object({
   WATCHER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   /** Real milliseconds an instance holds an outbox entry it claimed; a crashed instance's claims expire after it. */
   OUTBOX_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
-  /** Messages per second one instance sends to one tenant (Teams' per-thread limit of 7/s always applies). */
+  /** Messages per second the app sends to one tenant, shared among the live instances (Teams' per-thread limit of 7/s always applies). */
   OUTBOX_TENANT_RATE: z.coerce.number().positive().max(1_000).default(20),
+  /** Days a finished outbox entry (sent, cancelled) is kept before the watcher deletes it; failing entries are always kept. */
+  OUTBOX_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
   /** Attempts after which a delivery is listed as stuck (it is still retried, never dropped). */
   OUTBOX_STUCK_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(5),
   /** Simulated clock for local mode: the instant the app starts at (ISO 8601 with offset). Refused in production. */
@@ -180,6 +182,8 @@ export interface Config {
     readonly leaseMs: number;
     readonly tenantRate: number;
     readonly stuckAttempts: number;
+    /** Clock ms a finished outbox entry is kept. */
+    readonly retentionMs: number;
   };
   /** The simulated clock (local mode only): `start` shown at real instant `anchor`, running `speed` times faster. */
   readonly simClock:
@@ -440,6 +444,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       leaseMs: e.OUTBOX_LEASE_MS,
       tenantRate: e.OUTBOX_TENANT_RATE,
       stuckAttempts: e.OUTBOX_STUCK_ATTEMPTS,
+      retentionMs: Math.round(e.OUTBOX_RETENTION_DAYS * 86_400_000),
     }),
     simClock,
     instanceId: e.INSTANCE_ID,

@@ -7,10 +7,11 @@ import { customerNoticeCard, isForCustomer } from '../cards/customer';
 import { noteCard, rootCard } from '../cards/staff';
 import { when } from '../cards/time';
 import { escape } from '../cards/types';
-import type { Ticket, TicketEvent } from '../tickets/model';
+import type { ThreadRef, Ticket, TicketEvent } from '../tickets/model';
 import { callerOf } from './teams';
 import { targetLines, type BotDeps } from './deps';
 import { isGone } from './outbound';
+import type { SupportChannel } from '../storage/settings';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 /** Background work that starts later than this after its change reads the ticket again before rendering. */
@@ -128,6 +129,69 @@ async function syncThread(
   const channel = await deps.settings.supportChannel();
   if (channel === null) return changed;
   let ticket = changed;
+  // A ticket without a thread: claim starting it, so that no other instance (its repair pass) posts a second.
+  const claims = ticket.thread === undefined ? deps.threadClaims : undefined;
+  const claimed = claims === undefined || (await claims.claim(ticket.id));
+  if (!claimed) {
+    // Another live instance is starting it: wait for it, then carry on as an update.
+    const linked = await threadOf(deps, ticket.id);
+    if (linked === undefined) {
+      deps.log.warn('thread not posted here: another instance is posting it', { ticket: ticket.id });
+      return ticket;
+    }
+    ticket = linked;
+  }
+  try {
+    return await postOrUpdate(deps, channel, ticket, events, superseded, late);
+  } finally {
+    // A claim left behind (storage down) is this instance's: its next change of the ticket takes it again.
+    if (claims !== undefined && claimed)
+      await claims.release(ticket.id).catch((err: unknown) => {
+        deps.log.warn('could not release a thread claim', {
+          ticket: ticket.id,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      });
+  }
+}
+
+/**
+ * Records a thread just posted on its ticket. Teams has the post: while storage is unavailable the link is
+ * tried again (for up to 5 minutes, backing off), since a thread posted but not recorded is posted again later.
+ */
+async function linkThread(
+  deps: BotDeps,
+  id: string,
+  thread: ThreadRef,
+): ReturnType<BotDeps['tickets']['act']> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    const linked = await deps.tickets.act({ kind: 'staff' }, id, SYSTEM, { kind: 'link-thread', thread });
+    if (linked.ok || linked.error.code !== 'STORAGE_UNAVAILABLE' || Date.now() - started > 5 * 60_000)
+      return linked;
+    await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
+  }
+}
+
+/** Waits (up to a minute) for another instance to link the ticket's thread; the ticket with it, if it did. */
+async function threadOf(deps: BotDeps, id: string): Promise<Ticket | undefined> {
+  for (let i = 0; i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 2_000));
+    const got = await deps.tickets.get({ kind: 'staff' }, id);
+    if (got.ok && got.value.thread !== undefined) return got.value;
+  }
+  return undefined;
+}
+
+async function postOrUpdate(
+  deps: BotDeps,
+  channel: SupportChannel,
+  changed: Ticket,
+  events: readonly TicketEvent[],
+  superseded: boolean,
+  late: boolean,
+): Promise<Ticket> {
+  let ticket = changed;
   if (ticket.thread === undefined || (late && !superseded)) {
     // Another instance may have started the thread, or changed the ticket, since this change was made.
     const latest = await deps.tickets.get({ kind: 'staff' }, changed.id);
@@ -140,11 +204,13 @@ async function syncThread(
     // A newer change of this ticket is queued behind this one and will render the card.
   } else if (thread === undefined) {
     thread = await deps.outbound.patiently(() => deps.outbound.startThread(channel, card, summary));
-    const linked = await deps.tickets.act({ kind: 'staff' }, ticket.id, SYSTEM, {
-      kind: 'link-thread',
-      thread,
-    });
+    const linked = await linkThread(deps, ticket.id, thread);
     if (linked.ok) ticket = linked.value.ticket;
+    else
+      deps.log.error('thread posted but not linked to its ticket: it may be posted again', {
+        ticket: ticket.id,
+        error: linked.error.message,
+      });
   } else {
     const current = thread;
     try {

@@ -1,4 +1,5 @@
 // What bot features need, and helpers they share: the customer gate, ticket views, card replies.
+import type { ThreadClaims } from '../storage/thread-claims';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Config } from '../config';
 import type { Logger } from '../log';
@@ -44,6 +45,8 @@ export interface BotDeps {
   readonly staff: StaffDirectory;
   /** Customer notices that reached the customer (so a crash-interrupted one can be sent later). */
   readonly notices?: NoticeLog | undefined;
+  /** Which instance is starting a ticket's thread (none: this instance alone posts threads). */
+  readonly threadClaims?: ThreadClaims | undefined;
 }
 
 export interface Staff {

@@ -15,8 +15,10 @@ const RK = 'thread-repair';
 export interface RepairOptions {
   /** Real ms between passes; 0 = only when `pass()` is called. */
   readonly intervalMs: number;
-  /** A ticket younger than this (app clock) is left to the instance that saved it. */
+  /** A ticket younger than this (real ms) is left to the instance that saved it. */
   readonly graceMs: number;
+  /** Clock ms per real ms (the simulated clock's speed; 1 by default): the grace and the window convert. */
+  readonly speed?: number;
   /** Who holds the lease (instance id). */
   readonly owner: string;
   /** Most threads started per pass (Teams' rate limits). */
@@ -78,7 +80,8 @@ export class ThreadRepair {
   async pass(): Promise<number> {
     if ((await this.deps.settings.supportChannel()) === null) return 0;
     if (!(await this.claim())) return 0;
-    const cutoff = this.deps.now() - this.o.graceMs;
+    const cutoff = this.deps.now() - this.grace();
+    const window = this.window();
     const batch = this.o.batch ?? 20;
     let repaired = 0;
     let next: string | undefined;
@@ -95,7 +98,7 @@ export class ThreadRepair {
         // Changed a while ago but not too long ago: were its customer notices delivered?
         if (
           t.updatedAt <= cutoff &&
-          t.updatedAt > cutoff - NOTICE_WINDOW_MS &&
+          t.updatedAt > cutoff - window &&
           t.customerChat !== undefined &&
           this.checked.get(t.id) !== t.version
         ) {
@@ -119,10 +122,11 @@ export class ThreadRepair {
     const { ticket, events } = found.value;
     const chat = ticket.customerChat;
     if (chat === undefined) return 0;
-    const cutoff = this.deps.now() - this.o.graceMs;
+    const cutoff = this.deps.now() - this.grace();
+    const window = this.window();
     let sent = 0;
     for (const e of events.filter(isForCustomer)) {
-      if (e.actor.role === 'customer' || e.at > cutoff || e.at <= cutoff - NOTICE_WINDOW_MS) continue;
+      if (e.actor.role === 'customer' || e.at > cutoff || e.at <= cutoff - window) continue;
       if (await log.wasDelivered(id, e.seq)) continue;
       this.deps.log.warn('sending a customer notice that was never sent', { ticket: id, seq: e.seq });
       const card = customerNoticeCard(this.deps.policy, ticket, e, {
@@ -142,6 +146,15 @@ export class ThreadRepair {
       sent++;
     }
     return sent;
+  }
+
+  /** The grace period on the app's clock (a simulated clock runs faster than the real time it is given in). */
+  private grace(): number {
+    return this.o.graceMs * (this.o.speed ?? 1);
+  }
+
+  private window(): number {
+    return NOTICE_WINDOW_MS * (this.o.speed ?? 1);
   }
 
   /** Takes or renews the lease for two intervals; false while another instance holds it. */

@@ -3,6 +3,8 @@
 // Layout, one partition `ob` so that an entry and its ready row change in one entity-group transaction:
 //   e|<lane>|<key>            the entry (lane = the ticket: its thread's messages go out in order)
 //   r|<ready time>|<lane>|<key> a pending entry's next look: when it is due, or when its claim expires
+//   x|<done time>|<lane>|<key>  a finished entry, by when it finished: retention deletes the oldest first
+//                               (a key range, never a scan of entries); pending entries have none and stay
 // Claims are ETag-conditional; a claim moves the ready row to the lease's end, so a crashed instance's
 // entries come due again by themselves and are taken over.
 import { RestError, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
@@ -63,6 +65,9 @@ export interface ReadyRow {
 
 const entryRk = (lane: string, key: string): string => `e|${lane}|${key}`;
 const readyRk = (at: Instant, lane: string, key: string): string => `r|${timeKey(at)}|${lane}|${key}`;
+const doneRk = (at: Instant, lane: string, key: string): string => `x|${timeKey(at)}|${lane}|${key}`;
+/** Entries deleted per transaction (two rows each; Table Storage allows 100 actions). */
+const PURGE_TX = 40;
 
 function statusOf(err: unknown): number | undefined {
   return err instanceof RestError ? err.statusCode : undefined;
@@ -147,6 +152,25 @@ function readyProps(e: Omit<OutboxEntry, 'etag'>): TableEntity {
   };
 }
 
+/** A new pending entry. */
+function fresh(entry: NewEntry, now: Instant): Omit<OutboxEntry, 'etag'> {
+  return {
+    ...entry,
+    state: 'pending',
+    outcome: '',
+    readyAt: entry.order,
+    owner: '',
+    leaseUntil: 0,
+    attempts: 0,
+    sending: false,
+    inDoubt: 0,
+    progress: {},
+    lastError: '',
+    createdAt: now,
+    doneAt: 0,
+  };
+}
+
 /** The outcome of a conditional change: `lost` when another instance changed the entry first. */
 export type Changed = { readonly kind: 'ok'; readonly entry: OutboxEntry } | { readonly kind: 'lost' };
 
@@ -156,23 +180,39 @@ export class TableOutbox {
 
   constructor(private readonly table: TableClient) {}
 
+  /**
+   * Schedules several entries at once, all or none (one transaction), so that no instance delivering meanwhile
+   * sees a later entry of a lane without the earlier ones. If some exist already (another instance scheduled
+   * them, or a retry), each is scheduled on its own, in order. Returns how many were new.
+   */
+  async enqueueAll(entries: readonly NewEntry[], now: Instant): Promise<number> {
+    const sorted = [...entries].sort(byOrder);
+    if (sorted.length === 0) return 0;
+    if (sorted.length > 1 && sorted.length <= 50) {
+      this.requests++;
+      try {
+        await this.table.submitTransaction(
+          sorted.flatMap((e): TransactionAction[] => {
+            const full = fresh(e, now);
+            return [
+              ['create', entryProps(full)],
+              ['create', readyProps(full)],
+            ];
+          }),
+        );
+        return sorted.length;
+      } catch (err) {
+        if (statusOf(err) !== 409) throw err;
+      }
+    }
+    let n = 0;
+    for (const e of sorted) if (await this.enqueue(e, now)) n++;
+    return n;
+  }
+
   /** Schedules an entry; an entry with the same lane and key already scheduled (or sent) is left as it is. */
   async enqueue(entry: NewEntry, now: Instant): Promise<boolean> {
-    const full: Omit<OutboxEntry, 'etag'> = {
-      ...entry,
-      state: 'pending',
-      outcome: '',
-      readyAt: entry.order,
-      owner: '',
-      leaseUntil: 0,
-      attempts: 0,
-      sending: false,
-      inDoubt: 0,
-      progress: {},
-      lastError: '',
-      createdAt: now,
-      doneAt: 0,
-    };
+    const full = fresh(entry, now);
     this.requests++;
     try {
       await this.table.submitTransaction([
@@ -248,6 +288,55 @@ export class TableOutbox {
     return out.sort(byOrder);
   }
 
+  /**
+   * Deletes up to `limit` entries that finished (sent, cancelled, skipped) before `before`, oldest first, with
+   * their done rows; returns how many. Reads one key range of the done index (`x|` up to `before`), so its
+   * cost follows what it deletes. Pending entries (failing ones included) are never touched.
+   */
+  async purge(before: Instant, limit: number): Promise<number> {
+    const rows: string[] = [];
+    this.requests++;
+    const pages = this.table
+      .listEntities({
+        queryOptions: {
+          filter: `PartitionKey eq ${odata(PK)} and RowKey ge 'x|' and RowKey lt ${odata(`x|${timeKey(before)}`)}`,
+          select: ['RowKey'],
+        },
+      })
+      .byPage({ maxPageSize: Math.min(1000, limit) });
+    for await (const page of pages) {
+      for (const e of page) if (rows.length < limit) rows.push(e.rowKey ?? '');
+      if (rows.length >= limit) break;
+      this.requests++;
+    }
+    let purged = 0;
+    for (let i = 0; i < rows.length; i += PURGE_TX) {
+      const chunk = rows.slice(i, i + PURGE_TX).flatMap((rk) => {
+        // x|<time>|<lane>|<key>: the key itself contains `|`, the lane (a ticket id) does not.
+        const [, , lane, ...key] = rk.split('|');
+        return lane === undefined || key.length === 0 ? [] : [[rk, entryRk(lane, key.join('|'))] as const];
+      });
+      const actions: TransactionAction[] = chunk.flatMap(([done, entry]) => [
+        ['delete', { partitionKey: PK, rowKey: entry }] as TransactionAction,
+        ['delete', { partitionKey: PK, rowKey: done }] as TransactionAction,
+      ]);
+      if (actions.length === 0) continue;
+      this.requests++;
+      try {
+        await this.table.submitTransaction(actions);
+        purged += chunk.length;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+        // Another instance deleted some of them first: one by one, what is left.
+        for (const [done, entry] of chunk) {
+          for (const rk of [entry, done]) await this.dropReady(rk);
+          purged++;
+        }
+      }
+    }
+    return purged;
+  }
+
   /** Removes a ready row that no longer matches its entry (left by nothing normally; harmless). */
   async dropReady(rowKey: string): Promise<void> {
     this.requests++;
@@ -266,6 +355,12 @@ export class TableOutbox {
     if (prev.state === 'pending' && newReady !== oldReady)
       actions.push(['delete', { partitionKey: PK, rowKey: oldReady }]);
     if (newReady !== null) actions.push(['upsert', readyProps(next), 'Replace']);
+    if (prev.state === 'pending' && next.state === 'done')
+      actions.push([
+        'upsert',
+        { partitionKey: PK, rowKey: doneRk(next.doneAt, next.lane, next.key), sv: SCHEMA },
+        'Replace',
+      ]);
     return this.submit(actions, next, true);
   }
 

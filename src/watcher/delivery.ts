@@ -16,6 +16,7 @@ import type { OverrideStore } from '../oncall/overrides';
 import { onCallWith } from '../oncall/schedule';
 import type { OutboxEntry, Progress, TableOutbox } from '../storage/outbox';
 import type { AppClock } from './clock';
+import type { Presence } from './presence';
 import { shuffle } from './shuffle';
 import { backoffMs, rateWindows, RateLimiter, retryAfterMs, statusOf, THREAD_WINDOWS } from './limits';
 
@@ -38,6 +39,8 @@ export interface DeliveryDeps {
   readonly overrides: OverrideStore;
   readonly clock: AppClock;
   readonly instanceId: string;
+  /** The live instances, among which the per-tenant rate is shared (none: this instance alone). */
+  readonly presence?: Presence;
 }
 
 export interface DeliveryMetrics {
@@ -54,9 +57,21 @@ export class Delivery {
   readonly metrics: DeliveryMetrics = { sent: 0, cancelled: 0, failed: 0, inDoubt: 0 };
   private readonly threadLimit = new RateLimiter(THREAD_WINDOWS);
   private readonly tenantLimit: RateLimiter;
+  /** Instances the tenant rate is shared among, as last counted. */
+  private sharers = 1;
 
   constructor(private readonly d: DeliveryDeps) {
     this.tenantLimit = new RateLimiter(rateWindows(d.bot.config.watcher.tenantRate));
+  }
+
+  /** Waits for the tenant's share of OUTBOX_TENANT_RATE: the rate divided among the live instances. */
+  private async tenantTake(tenantId: string): Promise<void> {
+    const n = (await this.d.presence?.count()) ?? 1;
+    if (n !== this.sharers) {
+      this.sharers = n;
+      this.tenantLimit.setWindows(rateWindows(this.d.bot.config.watcher.tenantRate / n));
+    }
+    await this.tenantLimit.take(tenantId);
   }
 
   private get log() {
@@ -204,7 +219,7 @@ export class Delivery {
     const thread = ticket.thread;
     if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
     await this.threadLimit.take(thread.conversationId);
-    await this.tenantLimit.take((await this.d.bot.settings.supportChannel())?.tenantId ?? '');
+    await this.tenantTake((await this.d.bot.settings.supportChannel())?.tenantId ?? '');
     return (await send()) ?? '';
   }
 
@@ -303,7 +318,7 @@ export class Delivery {
       const tenantId = channel?.tenantId ?? bot.config.staff.tenantId;
       if (tenantId === undefined) throw new NotReady('no support channel: the staff tenant is not known');
       this.guard(holder.entry);
-      await this.tenantLimit.take(tenantId);
+      await this.tenantTake(tenantId);
       await bot.outbound.toUser(tenantId, channel?.serviceUrl ?? thread.serviceUrl, who.id, card, summary);
       await this.record(holder, { direct: 'sent' });
     }

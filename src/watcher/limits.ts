@@ -24,13 +24,19 @@ export function rateWindows(rate: number): Window[] {
 /** Sliding-window limiter per key, in real time. `take` waits until a send is allowed, then counts it. */
 export class RateLimiter {
   private readonly sent = new Map<string, number[]>();
-  private readonly span: number;
+  private span: number;
 
   constructor(
-    private readonly windows: readonly Window[],
+    private windows: readonly Window[],
     private readonly realNow: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
+    this.span = Math.max(...windows.map((w) => w.ms));
+  }
+
+  /** Changes the limits (sends already counted still count). */
+  setWindows(windows: readonly Window[]): void {
+    this.windows = windows;
     this.span = Math.max(...windows.map((w) => w.ms));
   }
 

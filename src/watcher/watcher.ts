@@ -11,6 +11,7 @@ import type { OverrideStore } from '../oncall/overrides';
 import type { NewEntry, ReadyRow, TableOutbox } from '../storage/outbox';
 import type { AppClock } from './clock';
 import { Delivery } from './delivery';
+import type { Presence } from './presence';
 import { shuffle } from './shuffle';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
@@ -20,6 +21,9 @@ const BATCH = 100;
 const PARALLEL = 16;
 /** A page whose whole chain ended this long ago is not started any more (an upgrade, a long outage). */
 const STALE_PAGE_MS = 60 * 60_000;
+/** Real ms (converted to the clock) between two deletions of old finished outbox entries by one instance, and how many at most each. */
+const PURGE_EVERY_MS = 60_000;
+const PURGE_BATCH = 200;
 
 export interface WatcherDeps {
   readonly bot: BotDeps;
@@ -27,11 +31,15 @@ export interface WatcherDeps {
   readonly overrides: OverrideStore;
   readonly clock: AppClock;
   readonly instanceId: string;
+  /** The live instances (the per-tenant rate is shared among them). */
+  readonly presence?: Presence;
 }
 
 export interface PassReport {
   /** Tickets read from the due index. */
   readonly due: number;
+  /** Finished outbox entries deleted (past OUTBOX_RETENTION_DAYS). */
+  readonly purged?: number;
   /** Outbox entries scheduled (warnings, page steps, announcements). */
   readonly scheduled: number;
   /** Outbox entries finished (sent, cancelled). */
@@ -52,6 +60,8 @@ export class Watcher {
   private again = false;
   private kicked = false;
   private stopped = false;
+  /** Clock instant of the last deletion of old entries (undefined: none yet, so the first pass deletes). */
+  private purgedAt: Instant | undefined;
 
   constructor(private readonly d: WatcherDeps) {
     this.delivery = new Delivery(d);
@@ -75,6 +85,11 @@ export class Watcher {
     tick();
   }
 
+  /** Makes this instance count among the live ones at once (before its first send); failures are harmless. */
+  async join(): Promise<void> {
+    await this.d.presence?.count(true);
+  }
+
   /** Entries waiting to go out (with their attempts and last error), for staff. */
   pendingDeliveries(): Promise<ReadyRow[]> {
     return this.d.outbox.pending();
@@ -86,6 +101,7 @@ export class Watcher {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running?.catch(() => undefined);
+    await this.d.presence?.leave().catch(() => undefined);
   }
 
   /** Something became due (a P1 to page, a change): run a pass soon, after the ticket's own background work. */
@@ -156,9 +172,30 @@ export class Watcher {
       delivered += sent;
       if (tickets.length < BATCH || roundScheduled === 0) break;
     }
-    if (scheduled > 0 || delivered > 0)
-      this.d.bot.log.info('watcher pass', { instance: this.d.instanceId, due, scheduled, delivered });
-    return { due, scheduled, delivered };
+    const purged = await this.purge(now);
+    if (scheduled > 0 || delivered > 0 || purged > 0)
+      this.d.bot.log.info('watcher pass', { instance: this.d.instanceId, due, scheduled, delivered, purged });
+    return { due, scheduled, delivered, purged };
+  }
+
+  /**
+   * Deletes finished outbox entries older than the retention, a batch at a time and at most once a minute per
+   * instance; a full batch asks for the next one at the next pass. Failures are logged, never fatal to a pass.
+   */
+  private async purge(now: Instant): Promise<number> {
+    const every = PURGE_EVERY_MS * this.d.clock.speed;
+    if (this.purgedAt !== undefined && Math.abs(now - this.purgedAt) < every) return 0;
+    try {
+      const n = await this.d.outbox.purge(now - this.d.bot.config.watcher.retentionMs, PURGE_BATCH);
+      this.purgedAt = n >= PURGE_BATCH ? undefined : now;
+      return n;
+    } catch (err) {
+      this.purgedAt = now;
+      this.d.bot.log.warn('outbox: could not delete old entries', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return 0;
+    }
   }
 
   /** What is due for one ticket at `now` and not yet scheduled, as outbox entries and ticket records. */
@@ -242,8 +279,13 @@ export class Watcher {
   /** Schedules what is due for one ticket; returns the number of items. Safe to repeat and to race. */
   async schedule(t: Ticket, now: Instant): Promise<number> {
     const items = this.items(t, now);
+    // All of the ticket's new entries at once: an instance delivering meanwhile never sees a later one (a
+    // warning) without an earlier one (the P1 announcement) found in the same pass, so the thread stays in order.
+    await this.d.outbox.enqueueAll(
+      items.flatMap((item) => item.entries),
+      now,
+    );
     for (const item of items) {
-      await Promise.all(item.entries.map((e) => this.d.outbox.enqueue(e, now)));
       const recorded = await this.d.bot.tickets.act(
         { kind: 'staff' },
         t.id,

@@ -4,7 +4,7 @@
 // nothing happened twice. Requests in flight at the kill are counted as lost responses and sent again.
 import { randomInt } from 'node:crypto';
 import { emptyResult, settled, startRig, type ScenarioResult } from './rig';
-import { noticesDelivered, threadsPosted, verify } from './verify';
+import { noticesDelivered, threadLatency, threadsPosted, verify } from './verify';
 import {
   Balancer,
   crowd,
@@ -47,12 +47,14 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
     const end = Date.now() + o.durationMs;
     const until = () => Date.now() >= end;
     const victim = rig.instances[randomInt(0, 2)]?.name ?? 'b';
+    const kills: number[] = [];
     const chaos = (async () => {
       await sleep(o.durationMs * 0.45);
       const instance = rig.instances.find((i) => i.name === victim);
       log(
-        `  SIGKILL instance ${victim} (pid ${instance?.pid ?? '?'}) at ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `  SIGKILL instance ${victim} (pid ${instance?.pid ?? '?'}) at ${((Date.now() - started) / 1000).toFixed(1)} s (${new Date().toISOString().slice(11, 23)})`,
       );
+      kills.push(Date.now());
       instance?.kill();
       result.faults++;
       await instance?.exited;
@@ -75,18 +77,24 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
       await Promise.all(open.map((i) => customerStep(people[i] as Customer, actors, mine[i] ?? [])));
     }
     const waiting = await threadsPosted(ledger, rig.storage, rig.prefix, REPAIR_GRACE_MS + 30_000);
-    if (waiting > 0) log(`  ${waiting} tickets still without a thread after the repair's grace period`);
+    if (waiting > 0)
+      log(
+        `  ${waiting} tickets still without a thread after the repair's grace period (late: queued behind the channel's send rate)`,
+      );
     const unsent = await noticesDelivered(ledger, rig.connector, REPAIR_GRACE_MS + 60_000);
     if (unsent > 0) log(`  ${unsent} replies still not with their customers after the repair's grace period`);
+    result.late = waiting + unsent;
     await settled(rig.connector, 10_000, 120_000);
     await Promise.all(rig.instances.map((i) => i.stop()));
-    const found = await verify(ledger, rig.storage, rig.prefix, rig.connector);
+    const found = await verify(ledger, rig.storage, rig.prefix, rig.connector, undefined, kills);
+    result.notes.push(threadLatency(ledger, rig.connector));
     result.operations = ledger.tally.operations;
     result.lost = found.lost;
     result.duplicated = found.duplicated;
     result.undelivered = found.undelivered;
     result.userErrors = ledger.tally.userErrors;
     result.lostResponses = ledger.tally.lostResponses;
+    result.inDoubt = found.inDoubt;
     result.failures.push(...found.problems);
     result.notes.push(
       `${ledger.confirmed().length} tickets confirmed, ${found.stored} stored, ${ledger.changes.filter((c) => c.acked).length} changes acknowledged`,

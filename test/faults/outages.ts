@@ -2,7 +2,7 @@
 // Retry-After, 503, hangs). People must only ever be told the truth ("could not save, please try again", never
 // a false confirmation), the app must keep answering, and afterwards everything is stored and delivered once.
 import { emptyResult, settled, startRig, type Rig, type ScenarioResult } from './rig';
-import { noticesDelivered, threadsPosted, verify } from './verify';
+import { noticesDelivered, threadLatency, threadsPosted, verify } from './verify';
 import {
   Balancer,
   crowd,
@@ -73,10 +73,12 @@ async function conclude(rig: Rig, c: Crowd, result: ScenarioResult, log: (l: str
   if (waiting > 0) log(`  ${waiting} tickets still without a thread`);
   const unsent = await noticesDelivered(c.ledger, rig.connector, REPAIR_GRACE_MS + 60_000);
   if (unsent > 0) log(`  ${unsent} replies still not with their customers`);
+  result.late = waiting + unsent;
   // Quiet for several repair passes: a pass that reads many timelines may send nothing for seconds.
   await settled(rig.connector, 10_000, 120_000);
   await Promise.all(rig.instances.map((i) => i.stop()));
   const found = await verify(c.ledger, rig.storage, rig.prefix, rig.connector);
+  result.notes.push(threadLatency(c.ledger, rig.connector));
   result.operations = c.ledger.tally.operations;
   result.lost = found.lost;
   result.duplicated = found.duplicated;

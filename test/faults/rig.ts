@@ -26,8 +26,18 @@ export interface ScenarioResult {
   userErrors: number;
   /** Requests in flight to a killed instance (counted apart; retried by the client). */
   lostResponses: number;
+  /**
+   * Messages posted twice because the instance that posted the first was killed before it recorded it (posted
+   * before the kill, posted again after it): the documented at-least-once case, counted apart from duplicates.
+   */
+  inDoubt: number;
   /** Messages that should have reached Teams and never did. */
   undelivered: number;
+  /**
+   * Threads and customer replies still not delivered when the wait for them (the repair's grace period plus a
+   * margin) ended; they arrived later (had they not, they would count as undelivered).
+   */
+  late: number;
   seconds: number;
   /** Anything else that went wrong: the scenario fails if this is not empty. */
   readonly failures: string[];
@@ -44,7 +54,9 @@ export function emptyResult(scenario: string): ScenarioResult {
     leaked: 0,
     userErrors: 0,
     lostResponses: 0,
+    inDoubt: 0,
     undelivered: 0,
+    late: 0,
     seconds: 0,
     failures: [],
     notes: [],

@@ -11,6 +11,7 @@
 import { Settings } from 'luxon';
 import { apiAuthentication } from './api';
 import { authentication } from './auth';
+import { clockSkew } from './clock';
 import { fuzz, isolation, startStage, type Stage } from './hostile';
 import { loadWithKill } from './load';
 import { storageOutage, teamsFaults } from './outages';
@@ -66,6 +67,7 @@ const SCENARIOS: readonly (readonly [string, Scenario])[] = [
   ['load', (o, log) => loadWithKill({ durationMs: o.durationS * 1000, customers: 50, engineers: 5, log })],
   ['outage', (o, log) => storageOutage({ outageMs: o.outageS * 1000, customers: 30, engineers: 3, log })],
   ['teams', (_o, log) => teamsFaults({ faultMs: 25_000, customers: 20, engineers: 3, log })],
+  ['clock', (_o, log) => clockSkew({ customers: 10, log })],
   ['fuzz', onStage((stage, o) => fuzz(stage, o.runs, o.seed))],
   [
     'auth',

@@ -9,8 +9,10 @@ const COLUMNS: readonly (readonly [string, (r: ScenarioResult) => string])[] = [
   ['duplicated', (r) => String(r.duplicated)],
   ['leaked', (r) => String(r.leaked)],
   ['undelivered', (r) => String(r.undelivered)],
+  ['late', (r) => String(r.late)],
   ['errors seen by users', (r) => String(r.userErrors)],
   ['lost responses', (r) => String(r.lostResponses)],
+  ['in doubt', (r) => String(r.inDoubt)],
   ['s', (r) => r.seconds.toFixed(0)],
   ['result', (r) => (failed(r) ? 'FAIL' : 'ok')],
 ];

@@ -11,6 +11,9 @@ import type { Ticket, TicketEvent } from '../../src/tickets/model';
 import type { FakeConnector } from '../support/connector';
 import { SUPPORT_CHANNEL, type Ledger } from './world';
 
+/** How a new thread reaches the channel conversation itself (thread replies go to `<channel>;messageid=…`). */
+const ROOT_POSTS: ReadonlySet<string> = new Set(['sendToConversation', 'replyToActivity']);
+
 /** Engineers' actions whose text the customer receives in their chat. */
 const CUSTOMER_HEARS = new Set(['staff.reply', 'staff.ask', 'staff.workaround']);
 
@@ -23,6 +26,8 @@ export interface Findings {
   undelivered: number;
   /** Tickets in storage. */
   stored: number;
+  /** Threads posted twice, the first before an instance was killed and the next after (see ScenarioResult). */
+  inDoubt: number;
   readonly problems: string[];
 }
 
@@ -62,9 +67,11 @@ export async function verify(
   prefix: string,
   connector: FakeConnector | undefined,
   channel = SUPPORT_CHANNEL,
+  /** When instances were SIGKILLed (epoch ms). */
+  kills: readonly number[] = [],
 ): Promise<Findings> {
   const repo = repoOf(storage, prefix);
-  const f: Findings = { lost: 0, duplicated: 0, undelivered: 0, stored: 0, problems: [] };
+  const f: Findings = { lost: 0, duplicated: 0, undelivered: 0, stored: 0, inDoubt: 0, problems: [] };
   const problem = (kind: 'lost' | 'duplicated' | 'undelivered', text: string): void => {
     f[kind]++;
     if (f.problems.length < 40) f.problems.push(`${kind}: ${text}`);
@@ -132,6 +139,22 @@ export async function verify(
       if (t.thread === undefined || !roots.has(t.thread.activityId))
         problem('undelivered', `${id} has no thread in the support channel`);
     }
+    // Each ticket starts one thread: a second root post is a duplicate engineers would see.
+    const posted = rootPostTimes(connector, channel);
+    for (const [id, n] of threadStarts(connector, channel)) {
+      if (n <= 1 || !tickets.has(id)) continue;
+      const times = posted.get(id) ?? [];
+      const first = times[0] ?? 0;
+      // The first post by an instance killed before it recorded it, the next after the kill: in doubt.
+      if (n === 2 && kills.some((k) => first <= k && (times[1] ?? 0) > k)) {
+        f.inDoubt++;
+        continue;
+      }
+      problem(
+        'duplicated',
+        `${id} has ${n} threads in the support channel (posted at ${times.map((t) => new Date(t).toISOString().slice(11, 23)).join(', ')})`,
+      );
+    }
     // What an engineer said to the customer reaches the customer's chat.
     const told = toldTokens(connector, channel);
     for (const change of ledger.changes) {
@@ -141,6 +164,48 @@ export async function verify(
     }
   }
   return f;
+}
+
+/** When each ticket's root posts arrived. */
+function rootPostTimes(connector: FakeConnector, channel: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const r of connector.sent()) {
+    if (r.conversationId !== channel || !ROOT_POSTS.has(r.operation)) continue;
+    const id = /^([A-Z]+-\d+) /.exec(r.activity?.summary ?? '')?.[1];
+    if (id !== undefined) out.set(id, [...(out.get(id) ?? []), r.at]);
+  }
+  return out;
+}
+
+/** How many root posts (new threads) each ticket got in the support channel, by the ticket id of their summary. */
+export function threadStarts(connector: FakeConnector, channel = SUPPORT_CHANNEL): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of connector.sent()) {
+    if (r.conversationId !== channel || !ROOT_POSTS.has(r.operation)) continue;
+    const id = /^([A-Z]+-\d+) /.exec(r.activity?.summary ?? '')?.[1];
+    if (id !== undefined) out.set(id, (out.get(id) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** How long confirmed tickets waited for their thread (root post at the connector − confirmation): p50, p95, max. */
+export function threadLatency(ledger: Ledger, connector: FakeConnector, channel = SUPPORT_CHANNEL): string {
+  const first = new Map<string, number>();
+  for (const r of connector.sent()) {
+    if (r.conversationId !== channel || !ROOT_POSTS.has(r.operation)) continue;
+    const id = /^([A-Z]+-\d+) /.exec(r.activity?.summary ?? '')?.[1];
+    if (id !== undefined && !first.has(id)) first.set(id, r.at);
+  }
+  const waits = ledger
+    .confirmed()
+    .flatMap((f) => {
+      const at = first.get(f.ticketId ?? '');
+      return at === undefined || f.confirmedAt === undefined ? [] : [Math.max(0, at - f.confirmedAt)];
+    })
+    .sort((a, b) => a - b);
+  const q = (p: number): string =>
+    ((waits[Math.min(waits.length - 1, Math.floor(waits.length * p))] ?? 0) / 1000).toFixed(1);
+  return `threads posted after confirmation: p50 ${q(0.5)} s, p95 ${q(0.95)} s, max ${q(1)} s (${waits.length} tickets)`;
 }
 
 /** Waits until every confirmed ticket has its thread (the app repairs crash-interrupted ones), or time runs out. */
@@ -197,6 +262,8 @@ export async function snapshot(storage: StorageHandle, prefix: string): Promise<
   for (const name of TABLES) {
     if (name === 'audit') continue;
     for await (const row of storage.table(`${prefix}${name}`).listEntities()) {
+      // Instances' presence rows (src/watcher/presence.ts) are heartbeats, not data.
+      if (name === 'outbox' && row.partitionKey === 'presence') continue;
       const { etag: _etag, timestamp: _ts, ...rest } = row as Record<string, unknown>;
       out.set(`${name}|${String(row.partitionKey)}|${String(row.rowKey)}`, JSON.stringify(rest));
     }

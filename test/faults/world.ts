@@ -62,6 +62,8 @@ export interface Filing {
   readonly tenantId: string;
   readonly title: string;
   ticketId: string | undefined;
+  /** When the confirmation arrived (epoch ms). */
+  confirmedAt?: number;
   /** Times the answer never came (instance killed, connection reset) and the customer pressed again. */
   lostResponses: number;
   /** Times the customer was told it could not be saved. */
@@ -306,6 +308,7 @@ async function file(c: Customer, o: ActorOptions, mine: Filing[], again: Filing 
   const id = /Ticket ([A-Z]+-\d+) filed/.exec(text)?.[1];
   if (a.status === 200 && card && id !== undefined) {
     filing.ticketId = id;
+    filing.confirmedAt = Date.now();
     o.board.push(filing);
     return;
   }

@@ -90,4 +90,67 @@ describe('the outbox', () => {
       lastError: '503 Service Unavailable',
     });
   });
+
+  it('retention deletes entries finished before the cut-off, oldest first, a batch at a time; failing ones stay', async () => {
+    const done = async (lane: string, at: number, outcome: string): Promise<void> => {
+      await outbox.enqueue(entry(lane, 'w|response|050', 1000), 900);
+      const [e] = await outbox.lane(lane);
+      if (e === undefined) throw new Error('no entry');
+      const claimed = await outbox.claim(e, 'me', 9000);
+      if (claimed.kind !== 'ok') throw new Error('claim failed');
+      expect((await outbox.complete(claimed.entry, outcome, at)).kind).toBe('ok');
+    };
+    await done('TM-10', 10_000, 'sent');
+    await done('TM-11', 20_000, 'cancelled: target met');
+    await done('TM-12', 30_000, 'sent');
+    await done('TM-13', 40_000, 'sent');
+    // A delivery that keeps failing: pending, with its error, however old.
+    await outbox.enqueue(entry('TM-14', 'p|5|0', 1000), 900);
+    const [failing] = await outbox.lane('TM-14');
+    if (failing === undefined) throw new Error('no entry');
+    const claimed = await outbox.claim(failing, 'me', 9000);
+    if (claimed.kind !== 'ok') throw new Error('claim failed');
+    await outbox.retryAt(claimed.entry, 2000, '503 Service Unavailable');
+
+    // TM-1 finished at 1 100 (above); nothing else before 10 000.
+    expect(await outbox.purge(10_000, 10)).toBe(1);
+    expect(await outbox.get('TM-1', 'w|response|050')).toBeNull();
+    expect(await outbox.purge(10_000, 10)).toBe(0);
+    // Two of the three finished before 35 000, the oldest first.
+    const requests = outbox.requests;
+    expect(await outbox.purge(35_000, 2)).toBe(2);
+    expect(outbox.requests - requests).toBe(2); // one range read, one transaction
+    expect(await outbox.get('TM-10', 'w|response|050')).toBeNull();
+    expect(await outbox.get('TM-11', 'w|response|050')).toBeNull();
+    expect((await outbox.get('TM-12', 'w|response|050'))?.state).toBe('done');
+    // Once deleted, the key is free again in storage, but a watcher never schedules it twice: the ticket
+    // records what was scheduled.
+    expect(await outbox.purge(35_000, 10)).toBe(1);
+    expect(await outbox.purge(35_000, 10)).toBe(0);
+    expect((await outbox.get('TM-13', 'w|response|050'))?.state).toBe('done');
+    // Far in the future: everything finished goes, the failing entry stays visible to staff.
+    expect(await outbox.purge(Date.parse('2100-01-01T00:00:00Z'), 100)).toBeGreaterThanOrEqual(1);
+    expect(await outbox.get('TM-13', 'w|response|050')).toBeNull();
+    expect((await outbox.get('TM-14', 'p|5|0'))?.state).toBe('pending');
+    const stuck = (await outbox.pending()).find((r) => r.lane === 'TM-14');
+    expect(stuck?.lastError).toBe('503 Service Unavailable');
+    expect(stuck?.attempts).toBe(1);
+  });
+
+  it('two instances deleting at once delete each entry once and both finish', async () => {
+    for (let i = 0; i < 30; i++) {
+      const lane = `TM-2${String(i).padStart(2, '0')}`;
+      await outbox.enqueue(entry(lane, 'w|work-around|100', 1000), 900);
+      const [e] = await outbox.lane(lane);
+      if (e === undefined) throw new Error('no entry');
+      const c = await outbox.claim(e, 'me', 9000);
+      if (c.kind !== 'ok') throw new Error('claim failed');
+      await outbox.complete(c.entry, 'sent', 50_000 + i);
+    }
+    const [a, b] = await Promise.all([outbox.purge(60_000, 100), outbox.purge(60_000, 100)]);
+    expect(a + b).toBeGreaterThanOrEqual(30);
+    expect(await outbox.purge(60_000, 100)).toBe(0);
+    for (let i = 0; i < 30; i++)
+      expect(await outbox.get(`TM-2${String(i).padStart(2, '0')}`, 'w|work-around|100')).toBeNull();
+  });
 });

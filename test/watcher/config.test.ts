@@ -7,7 +7,13 @@ const STAFF = { STAFF_ENGINEERS: 'alice=Alice;bob=Bob', STAFF_MANAGERS: 'mary=Ma
 describe('watcher configuration', () => {
   it('has safe defaults', () => {
     const c = loadConfig({ ...STAFF });
-    expect(c.watcher).toEqual({ intervalMs: 5000, leaseMs: 60_000, tenantRate: 20, stuckAttempts: 5 });
+    expect(c.watcher).toEqual({
+      intervalMs: 5000,
+      leaseMs: 60_000,
+      tenantRate: 20,
+      stuckAttempts: 5,
+      retentionMs: 7 * 86_400_000,
+    });
     expect(c.oncall).toEqual({ manager: 'mary', responders: [] });
     expect(c.simClock).toBeUndefined();
   });
@@ -19,7 +25,9 @@ describe('watcher configuration', () => {
       SIM_CLOCK_SPEED: '60',
       P1_RESPONDERS: 'Alice; bob',
       ONCALL_MANAGER: 'bob',
+      OUTBOX_RETENTION_DAYS: '0.5',
     });
+    expect(c.watcher.retentionMs).toBe(12 * 3_600_000);
     expect(c.simClock).toEqual({
       start: Date.parse('2026-11-27T21:30:00-05:00'),
       speed: 60,
@@ -39,6 +47,8 @@ describe('watcher configuration', () => {
     [{ ONCALL_MANAGER: 'eve' }, 'ONCALL_MANAGER: eve is not in STAFF_MANAGERS'],
     [{ OUTBOX_LEASE_MS: '10' }, 'OUTBOX_LEASE_MS'],
     [{ WATCHER_INTERVAL_MS: '-1' }, 'WATCHER_INTERVAL_MS'],
+    [{ OUTBOX_RETENTION_DAYS: '0' }, 'OUTBOX_RETENTION_DAYS'],
+    [{ OUTBOX_RETENTION_DAYS: 'a week' }, 'OUTBOX_RETENTION_DAYS'],
   ])('%j is refused', (env, message) => {
     expect(() => loadConfig({ ...STAFF, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...STAFF, ...env })).toThrow(message);

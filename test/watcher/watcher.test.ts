@@ -477,3 +477,37 @@ describe('delivery when Teams throttles and fails', () => {
     expect((await app.watcher.pendingDeliveries()).some((r) => r.lane === t.id)).toBe(false);
   }, 90_000);
 });
+
+describe('outbox retention', () => {
+  it('finished entries are deleted OUTBOX_RETENTION_DAYS (7) after they finished; failing ones are kept and listed', async () => {
+    Object.defineProperty(clock, 'now', {
+      value: et('2026-12-14T10:00:00'),
+      writable: true,
+      configurable: true,
+    });
+    const sent = await seed('P1', et('2026-12-14T10:00:00'));
+    await step(et('2026-12-14T10:30:00'));
+    expect(warnings(sent.id)).toEqual(['response 50']);
+    const announce = `a|${sent.dispatchedAt}`;
+    expect((await app.outbox.get(sent.id, announce))?.state).toBe('done');
+    expect((await app.outbox.get(sent.id, 'w|response|050'))?.state).toBe('done');
+
+    connector.failNext(100_000, { status: 502, only: 'replyToActivity' });
+    const failing = await seed('P1', et('2026-12-14T11:00:00'));
+    await step(et('2026-12-14T11:01:00'));
+    // Six days on: nothing finished is old enough yet.
+    await step(et('2026-12-20T10:00:00'));
+    expect((await app.outbox.get(sent.id, 'w|response|050'))?.state).toBe('done');
+    // Eight days on: the sent entries are gone (in batches, a pass or two), the failing ones stay.
+    for (let i = 0; i < 3; i++) await step(et('2026-12-22T11:00:00') + i * 2 * MIN);
+    expect(await app.outbox.get(sent.id, 'w|response|050')).toBeNull();
+    expect(await app.outbox.get(sent.id, announce)).toBeNull();
+    const kept = await app.outbox.get(failing.id, `a|${failing.dispatchedAt}`);
+    expect(kept?.state).toBe('pending');
+    expect(kept?.lastError).toMatch(/502/);
+    expect(
+      (await app.watcher.pendingDeliveries()).some((r) => r.lane === failing.id && r.attempts >= 2),
+    ).toBe(true);
+    connector.clearFaults();
+  }, 60_000);
+});
