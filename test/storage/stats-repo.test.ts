@@ -13,12 +13,17 @@ beforeAll(async () => {
 });
 afterAll(() => azurite.stop());
 
-async function freshTable(): Promise<TableClient> {
-  const table = TableClient.fromConnectionString(azurite.connectionString, uniqueTableName('stats'), {
+async function freshTable(label = 'stats'): Promise<TableClient> {
+  const table = TableClient.fromConnectionString(azurite.connectionString, uniqueTableName(label), {
     allowInsecureConnection: true,
   });
   await table.createTable();
   return table;
+}
+
+/** A fresh pair of tables: stats and statstickets. */
+async function freshTables(): Promise<[TableClient, TableClient]> {
+  return [await freshTable(), await freshTable('statstickets')];
 }
 
 const NOW = Date.UTC(2026, 10, 25, 15, 0);
@@ -70,8 +75,7 @@ async function totals(repo: TableStatsRepo): Promise<Record<Priority, { tickets:
 
 describe('the dashboard counters', () => {
   it('count a burst of 250 changes (more than one transaction holds) once each', async () => {
-    const table = await freshTable();
-    const repo = new TableStatsRepo(table);
+    const repo = new TableStatsRepo(...(await freshTables()));
     const burst = Array.from({ length: 250 }, (_, n) => aContribution(n, 1));
     expect(await repo.recordMany(burst)).toBe(250);
     expect((await totals(repo))['P3']).toEqual({ tickets: 250, onTime: 0 });
@@ -82,14 +86,18 @@ describe('the dashboard counters', () => {
   });
 
   it('keep only the newest version of a ticket told twice in one batch', async () => {
-    const repo = new TableStatsRepo(await freshTable());
+    const repo = new TableStatsRepo(...(await freshTables()));
     expect(await repo.recordMany([aContribution(1, 2), aContribution(1, 1)])).toBe(1);
     expect((await totals(repo))['P3']).toEqual({ tickets: 1, onTime: 1 });
   });
 
   it('stay right when instances with stale caches count newer versions and priority changes', async () => {
-    const table = await freshTable();
-    const [a, b, c] = [new TableStatsRepo(table), new TableStatsRepo(table), new TableStatsRepo(table)];
+    const tables = await freshTables();
+    const [a, b, c] = [
+      new TableStatsRepo(...tables),
+      new TableStatsRepo(...tables),
+      new TableStatsRepo(...tables),
+    ];
     const ids = Array.from({ length: 30 }, (_, n) => n);
     // All three count version 1 of every ticket at once: each is counted once.
     await Promise.all([a, b, c].map((r) => r.recordMany(ids.map((n) => aContribution(n, 1)))));
