@@ -13,7 +13,7 @@
 // month by another instance fails it, and it is retried from fresh reads. Then the x| rows are raised to the
 // new versions (ETag-conditional, never lowered) and the p| rows deleted. A crash in between leaves p| rows,
 // which the next count of the month finishes. So retries and instances neither double-count nor lose a change.
-import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { RestError, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import { applyTo, emptyCounters, type Contribution, type Counters } from '../stats/figures';
 import { PRIORITIES, type Instant, type Priority } from '../sla';
 import { odata, timeKey } from './keys';
@@ -416,13 +416,7 @@ export class TableStatsRepo {
   }
 
   private stateAction(pk: string, k: Contribution): TransactionAction {
-    const entity = {
-      partitionKey: pk,
-      rowKey: stateRk(k.ticketId),
-      sv: STATS_SCHEMA,
-      version: k.version,
-      contribution: JSON.stringify(k),
-    };
+    const entity = TableStatsRepo.stateEntity(pk, k);
     const etag = this.states.get(k.ticketId)?.etag ?? null;
     return etag === null ? ['create', entity] : ['update', entity, 'Replace', { etag }];
   }
@@ -624,6 +618,36 @@ export class TableStatsRepo {
     ]);
     const view = views.get(month) ?? { counters: emptyByPriority(), watch: [] };
     return { ...view, breaches: found };
+  }
+
+  /**
+   * The rows of a counted, settled ticket: its watch and missed-deadline rows in the stats table and its x|
+   * row in statstickets (for writing a data set straight into the tables, as the bench does).
+   */
+  static settledRows(k: Contribution): { stats: TableEntity[]; counted: TableEntity } {
+    const pk = monthPk(k.month);
+    const stats = rowActions(pk, k, null).flatMap((a) => (a[0] === 'upsert' ? [a[1]] : []));
+    return { stats, counted: this.stateEntity(pk, k) };
+  }
+
+  /** A month's counter row of one priority (for writing a data set straight into the tables). */
+  static counterRow(month: string, p: Priority, c: Counters): TableEntity {
+    return {
+      partitionKey: monthPk(month),
+      rowKey: counterRk(p),
+      sv: STATS_SCHEMA,
+      counters: JSON.stringify(c),
+    };
+  }
+
+  private static stateEntity(pk: string, k: Contribution): TableEntity {
+    return {
+      partitionKey: pk,
+      rowKey: stateRk(k.ticketId),
+      sv: STATS_SCHEMA,
+      version: k.version,
+      contribution: JSON.stringify(k),
+    };
   }
 
   /** The watch row key a contribution should have (for checking rows against the ticket). */
