@@ -13,7 +13,13 @@
 // month by another instance fails it, and it is retried from fresh reads. Then the x| rows are raised to the
 // new versions (ETag-conditional, never lowered) and the p| rows deleted. A crash in between leaves p| rows,
 // which the next count of the month finishes. So retries and instances neither double-count nor lose a change.
-import { RestError, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import {
+  RestError,
+  type TableClient,
+  type TableEntity,
+  type TableTransactionResponse,
+  type TransactionAction,
+} from '@azure/data-tables';
 import { applyTo, emptyCounters, type Contribution, type Counters } from '../stats/figures';
 import { PRIORITIES, type Instant, type Priority } from '../sla';
 import { odata, timeKey } from './keys';
@@ -86,6 +92,19 @@ function countersFrom(e: Record<string, unknown>): Counters {
   } catch {
     return emptyCounters();
   }
+}
+
+/**
+ * The ETags a transaction's answer gives, by row key. Sub-responses come back in the order of the actions
+ * (the SDK's own lookup by row key compares against the URL-encoded key, which misses keys with `|`).
+ */
+function etagsOf(actions: readonly TransactionAction[], res: TableTransactionResponse): Map<string, string> {
+  const out = new Map<string, string>();
+  actions.forEach((a, i) => {
+    const etag = res.subResponses[i]?.etag;
+    if (etag !== undefined && a[0] !== 'delete') out.set(a[1].rowKey ?? '', etag);
+  });
+  return out;
 }
 
 function contributionOf(e: Record<string, unknown>): Contribution | null {
@@ -165,8 +184,15 @@ const ATTEMPTS = 50;
 /** x| rows read at once. */
 const READS = 32;
 
+/** Another writer got there first (or a row it moved is gone); a missing table is no conflict. */
 function conflict(err: unknown): boolean {
   const status = statusOf(err);
+  if (
+    status === 404 &&
+    err instanceof RestError &&
+    JSON.stringify(err.details ?? {}).includes('TableNotFound')
+  )
+    return false;
   return status === 412 || status === 409 || status === 404;
 }
 
@@ -334,11 +360,10 @@ export class TableStatsRepo {
       );
       actions.push(...c.actions);
     }
-    const res = await this.table.submitTransaction(actions);
+    const known = etagsOf(actions, await this.table.submitTransaction(actions));
     // What is stored now: the next chunk and the next batch start from it without reading.
     const month = pk.slice(2);
-    const known = (rk: string): string | undefined => res.getResponseForEntity(rk)?.etag;
-    const serialEtag = known(SERIAL_RK);
+    const serialEtag = known.get(SERIAL_RK);
     if (serialEtag === undefined) {
       this.months.delete(month);
       return;
@@ -346,12 +371,12 @@ export class TableStatsRepo {
     rows.serial = { n: serial.n, etag: serialEtag };
     for (const [p, c] of counters) {
       rows.counters.set(p, c);
-      const etag = known(counterRk(p));
+      const etag = known.get(counterRk(p));
       if (etag === undefined) this.months.delete(month);
       else rows.etags.set(p, etag);
     }
     for (const { k } of chunk) {
-      const etag = known(pendingRk(k.ticketId));
+      const etag = known.get(pendingRk(k.ticketId));
       if (etag === undefined) this.months.delete(month);
       else rows.pending.set(k.ticketId, { etag, k });
     }
@@ -371,13 +396,13 @@ export class TableStatsRepo {
       const up = part.filter((p) => (this.states.get(p.k.ticketId)?.counted?.version ?? 0) < p.k.version);
       try {
         if (up.length > 0) {
-          const res = await this.tickets.submitTransaction(up.map((p) => this.stateAction(pk, p.k)));
-          for (const p of up)
-            this.remember(p.k.ticketId, {
-              month,
-              etag: res.getResponseForEntity(stateRk(p.k.ticketId))?.etag ?? null,
-              counted: p.k,
-            });
+          const actions = up.map((p) => this.stateAction(pk, p.k));
+          const known = etagsOf(actions, await this.tickets.submitTransaction(actions));
+          for (const p of up) {
+            const etag = known.get(stateRk(p.k.ticketId));
+            if (etag === undefined) this.states.delete(p.k.ticketId);
+            else this.remember(p.k.ticketId, { month, etag, counted: p.k });
+          }
         }
       } catch (err) {
         if (!conflict(err)) throw err;
@@ -397,8 +422,7 @@ export class TableStatsRepo {
         ]),
       ];
       try {
-        const res = await this.table.submitTransaction(actions);
-        const etag = res.getResponseForEntity(SERIAL_RK)?.etag;
+        const etag = etagsOf(actions, await this.table.submitTransaction(actions)).get(SERIAL_RK);
         for (const p of part) rows.pending.delete(p.k.ticketId);
         if (etag === undefined) {
           this.forget(month);

@@ -116,3 +116,70 @@ describe('the dashboard counters', () => {
     expect(await c.countedVersion('2026-11', 'TM-1001')).toBe(2);
   });
 });
+
+describe('the per-ticket rows', () => {
+  const prefixes = async (table: TableClient): Promise<string[]> => {
+    const seen = new Set<string>();
+    for await (const e of table.listEntities()) seen.add((e.rowKey ?? '').slice(0, 2));
+    return [...seen].sort();
+  };
+
+  it('live in statstickets: the stats table holds counters, the serial, missed deadlines and watch rows only', async () => {
+    const [stats, tickets] = await freshTables();
+    const repo = new TableStatsRepo(stats, tickets);
+    const late: Contribution = {
+      ...aContribution(9, 2),
+      response: { outcome: 'late', due: NOW, metAt: NOW + 60_000, atRiskAt: null },
+    };
+    expect(await repo.recordMany([...Array.from({ length: 9 }, (_, n) => aContribution(n, 1)), late])).toBe(
+      10,
+    );
+    expect(await prefixes(stats)).toEqual(['b|', 'c|', 's|', 'w|']);
+    const counted: string[] = [];
+    for await (const e of tickets.listEntities()) counted.push(`${e.rowKey ?? ''}@${String(e['version'])}`);
+    expect(counted.sort()).toEqual(
+      Array.from({ length: 9 }, (_, n) => `x|TM-${1000 + n}@1`)
+        .concat('x|TM-1009@2')
+        .sort(),
+    );
+  });
+
+  it('a count that stopped before its ticket rows were written is finished by the next one, exactly', async () => {
+    const [stats, tickets] = await freshTables();
+    // Its statstickets table is missing: the counters' transaction goes through, then writing x| rows fails.
+    const missing = await freshTable('missing');
+    await missing.deleteTable();
+    const broken = new TableStatsRepo(stats, missing);
+    const ids = [0, 1, 2];
+    await expect(broken.recordMany(ids.map((n) => aContribution(n, 1)))).rejects.toThrow();
+    expect(await prefixes(stats)).toContain('p|');
+    // Another instance: version 1 again changes nothing, version 2 replaces it.
+    const repo = new TableStatsRepo(stats, tickets);
+    expect(await repo.recordMany(ids.map((n) => aContribution(n, 1)))).toBe(0);
+    expect((await totals(repo))['P3']).toEqual({ tickets: 3, onTime: 0 });
+    expect(await repo.recordMany(ids.map((n) => aContribution(n, 2)))).toBe(3);
+    expect((await totals(repo))['P3']).toEqual({ tickets: 3, onTime: 3 });
+    expect(await prefixes(stats)).not.toContain('p|');
+    expect(await repo.countedVersion('2026-11', 'TM-1002')).toBe(2);
+  });
+
+  it('kept in the stats table by older versions are moved to statstickets on start', async () => {
+    const [stats, tickets] = await freshTables();
+    const repo = new TableStatsRepo(stats, tickets);
+    expect(await repo.recordMany([aContribution(0, 1), aContribution(1, 1)])).toBe(2);
+    // The older layout: the ticket's row beside the counters, nothing in statstickets.
+    for await (const e of tickets.listEntities()) {
+      await tickets.deleteEntity(e.partitionKey ?? '', e.rowKey ?? '');
+      const { etag: _etag, timestamp: _timestamp, ...row } = e;
+      await stats.createEntity({ ...row, partitionKey: e.partitionKey ?? '', rowKey: e.rowKey ?? '' });
+    }
+    const restarted = new TableStatsRepo(stats, tickets);
+    expect(await restarted.upgrade()).toBe(2);
+    expect(await prefixes(stats)).not.toContain('x|');
+    expect(await restarted.countedVersion('2026-11', 'TM-1001')).toBe(1);
+    expect(await restarted.recordMany([aContribution(1, 1)])).toBe(0);
+    expect(await restarted.recordMany([aContribution(1, 2)])).toBe(1);
+    expect((await totals(restarted))['P3']).toEqual({ tickets: 2, onTime: 1 });
+    expect(await restarted.upgrade()).toBe(0);
+  });
+});
