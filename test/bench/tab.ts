@@ -83,13 +83,17 @@ export function ticketOf(engine: SlaEngine, n: number, total: number): Ticket {
   return t;
 }
 
-/** One seeding transaction; every action is an upsert, so a dropped connection (EPIPE) is simply retried. */
+/**
+ * One seeding transaction of creates into fresh tables. A dropped connection (EPIPE) is retried; if the first
+ * try had gone through, the retry finds its rows (409) and that is success too (a transaction is all or nothing).
+ */
 async function submit(client: TableClient, actions: TransactionAction[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await client.submitTransaction(actions);
       return;
     } catch (err) {
+      if (attempt > 1 && (err as { statusCode?: unknown }).statusCode === 409) return;
       const code = (err as { code?: unknown }).code;
       if (attempt >= 5 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw err;
       await new Promise((r) => setTimeout(r, 200 * attempt));
@@ -125,7 +129,7 @@ export async function seed(app: App, total: number): Promise<number> {
       g = { client, actions: [] };
       groups.set(key, g);
     }
-    g.actions.push(['upsert', entity, 'Replace']);
+    g.actions.push(['create', entity]);
     if (g.actions.length >= BATCH) {
       ready.push(g);
       groups.delete(key);
