@@ -102,7 +102,7 @@ function etagsOf(actions: readonly TransactionAction[], res: TableTransactionRes
   const out = new Map<string, string>();
   actions.forEach((a, i) => {
     const etag = res.subResponses[i]?.etag;
-    if (etag !== undefined && a[0] !== 'delete') out.set(a[1].rowKey ?? '', etag);
+    if (etag !== undefined && a[0] !== 'delete') out.set(a[1].rowKey, etag);
   });
   return out;
 }
