@@ -570,7 +570,8 @@ export class TableStatsRepo {
 
   /**
    * What the dashboard needs of some months, in one query: each month's counters and its open tickets at
-   * risk by `now` (at most `watchLimit` a month, earliest first).
+   * risk by `now` (at most `watchLimit` a month, earliest first). One key range per month, c| up to the
+   * watch rows due by `now` (the few p| and s| rows between are skipped; missed deadlines, b|, come before).
    */
   async monthsView(
     months: readonly string[],
@@ -588,7 +589,7 @@ export class TableStatsRepo {
       queryOptions: {
         filter:
           `PartitionKey ge ${odata(first)} and PartitionKey le ${odata(last)} and ` +
-          `((RowKey ge 'c|' and RowKey lt 'c|~') or (RowKey ge 'w|' and RowKey lt ${odata(`w|${timeKey(now)}~`)}))`,
+          `RowKey ge 'c|' and RowKey lt ${odata(`w|${timeKey(now)}~`)}`,
       },
     });
     for await (const e of iter) {
@@ -598,7 +599,7 @@ export class TableStatsRepo {
       if (rk.startsWith('c|')) {
         const p = rk.slice(2) as Priority;
         if ((PRIORITIES as readonly string[]).includes(p)) view.counters[p] = countersFrom(e);
-      } else if (view.watch.length < watchLimit) {
+      } else if (rk.startsWith('w|') && view.watch.length < watchLimit) {
         const k = contributionOf(e);
         if (k !== null) view.watch.push(k);
       }
