@@ -1,10 +1,13 @@
 // Tickets in Azure Table Storage. Layout (README "Storage"):
 //   tickets      PK c_<tenant>  RK t|<id> head · e|<id>|<seq> events · l|<newest-first>|<id> listing (id) ·
 //                               o|<id> open (id) · r|<request id> idempotency · a|<action id> applied actions
-//   ticketindex  PK x<shard>     RK i|<id> tenant of an id · q|<next deadline>|<id> open queue · d|<due>|<id> watcher
-//                               (a ticket's rows share the shard of its id, so they are written in one transaction)
+//   ticketindex  PK x<shard>     RK q|<next deadline>|<id> open queue · d|<due>|<id> watcher (open tickets only;
+//                               a ticket's rows share the shard of its id, so they are written in one transaction)
+//                               RK i|<id> tenant of an id, written by versions before id blocks (still read)
 //                PK tenants     RK n|<tenant> every tenant that ever filed
-//                PK meta        RK ticket-seq: the id counter, claimed in blocks
+//                PK meta        RK ticket-seq: the id counter · b|<inverted first number> a block of ids and its
+//                               tenant: ids are claimed per tenant in blocks, so an id's tenant is its block's
+//                               (no per-ticket row, and the index holds open tickets only)
 // One tenant's writes are one entity-group transaction. The cross-tenant index is written before the
 // ticket and verified against the head on read, so a crash leaves at worst a stale row, never a missing one.
 import {
@@ -63,7 +66,27 @@ export const listRk = (t: Ticket): string => `l|${newestFirstKey(t.createdAt)}|$
 export const openRk = (id: string): string => `o|${id}`;
 const requestRk = (requestId: string): string => `r|${keyPart(requestId)}`;
 const actionRk = (actionId: string): string => `a|${keyPart(actionId)}`;
-export const idRk = (id: string): string => `i|${id}`;
+const idRk = (id: string): string => `i|${id}`;
+/** Ids are numbers below this; block keys count down from it so the first key at or after a number's is its block. */
+const MAX_NUMBER = 999_999_999_999;
+const blockRk = (first: number): string => `b|${String(MAX_NUMBER - first).padStart(12, '0')}`;
+
+/** A block of ids [first, end) claimed for one tenant. */
+export interface IdBlock {
+  readonly first: number;
+  readonly end: number;
+  readonly tenantId: string;
+}
+
+/**
+ * The stored row of an id block (exported for seeding scripts that write the layout directly).
+ * @example blockEntity({ first: 1001, end: 1021, tenantId: 't' }) // { partitionKey: 'meta', rowKey: 'b|999999998998', … }
+ */
+export function blockEntity(b: IdBlock): { partitionKey: string; rowKey: string } & Record<string, unknown> {
+  return { partitionKey: META, rowKey: blockRk(b.first), sv: INDEX_SCHEMA, ...b };
+}
+
+const numberOf = (id: string): number => Number(id.slice(id.lastIndexOf('-') + 1));
 const tenantRk = (tenantId: string): string => `n|${keyPart(tenantId)}`;
 
 /** The cross-tenant index rows a ticket should have (exported, like the other keys, for the bench's seeding). */
@@ -86,7 +109,7 @@ export interface TicketRepoOptions {
   readonly prefix: string;
   /** First number handed out. */
   readonly firstNumber?: number;
-  /** Ids claimed from the shared counter at a time. */
+  /** Ids claimed from the shared counter at a time, per tenant. */
   readonly block?: number;
   /** Wall clock, only for the age of index rows. */
   readonly now: () => Instant;
@@ -100,9 +123,13 @@ export interface TicketRepoOptions {
 export class TableTicketRepo implements TicketRepo {
   private readonly tickets: TableClient;
   private readonly index: TableClient;
-  private ids: number[] = [];
-  private claiming: Promise<void> | null = null;
-  private readonly tenantCache = new Map<string, string>();
+  /** Unused ids of this instance's blocks, per tenant. */
+  private readonly ids = new Map<string, number[]>();
+  private readonly claiming = new Map<string, Promise<void>>();
+  /** Tenants of ids filed before id blocks, as read. */
+  private readonly legacyTenants = new Map<string, string>();
+  /** Id blocks seen, sorted by first number (blocks never change, so they are kept). */
+  private readonly blocks: IdBlock[] = [];
   /** Tenants whose n| row this instance has written (it never changes, so once is enough). */
   private readonly knownTenants = new Set<string>();
 
@@ -133,32 +160,45 @@ export class TableTicketRepo implements TicketRepo {
     }
   }
 
-  async nextId(): Promise<string> {
+  async nextId(tenantId: string): Promise<string> {
     for (;;) {
-      const n = this.ids.shift();
+      const n = this.ids.get(tenantId)?.shift();
       if (n !== undefined) return `${this.o.prefix}-${n}`;
-      this.claiming ??= this.claimBlock().finally(() => {
-        this.claiming = null;
-      });
-      await this.claiming;
+      let claim = this.claiming.get(tenantId);
+      if (claim === undefined) {
+        claim = this.claimBlock(tenantId).finally(() => {
+          this.claiming.delete(tenantId);
+        });
+        this.claiming.set(tenantId, claim);
+      }
+      await claim;
     }
   }
 
-  /** Claims the next block of numbers with an ETag-conditional update of the shared counter. */
-  private async claimBlock(): Promise<void> {
+  /**
+   * Claims the next block of numbers for a tenant: the shared counter's ETag-conditional update and the
+   * block's row are one transaction, so a number is handed out only once its tenant is on record.
+   */
+  private async claimBlock(tenantId: string): Promise<void> {
     const size = this.o.block ?? 20;
     for (let attempt = 0; ; attempt++) {
       try {
         const e = await this.index.getEntity<{ next: number }>(META, SEQ);
-        const from = e.next;
-        await this.index.updateEntity(
-          { partitionKey: META, rowKey: SEQ, sv: INDEX_SCHEMA, next: from + size },
-          'Replace',
-          {
-            etag: e.etag,
-          },
+        const block: IdBlock = { first: e.next, end: e.next + size, tenantId };
+        await this.index.submitTransaction([
+          [
+            'update',
+            { partitionKey: META, rowKey: SEQ, sv: INDEX_SCHEMA, next: block.end },
+            'Replace',
+            { etag: e.etag },
+          ],
+          ['create', blockEntity(block)],
+        ]);
+        this.remember(block);
+        this.ids.set(
+          tenantId,
+          Array.from({ length: size }, (_, i) => block.first + i),
         );
-        this.ids = Array.from({ length: size }, (_, i) => from + i);
         return;
       } catch (err) {
         const status = statusOf(err);
@@ -175,13 +215,46 @@ export class TableTicketRepo implements TicketRepo {
           }
           continue;
         }
-        if (status !== 412 || attempt > 50) throw err;
+        if ((status !== 412 && status !== 409) || attempt > 50) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
       }
     }
   }
 
-  private indexActions(t: Ticket, stamp: Instant, withId: boolean): TransactionAction[] {
+  /** Index of the last remembered block whose first number is at most `n` (-1 if none). */
+  private blockAt(n: number): number {
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.blocks[mid]?.first ?? 0) <= n) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return hi;
+  }
+
+  private remember(block: IdBlock): void {
+    const at = this.blockAt(block.first);
+    if (this.blocks[at]?.first !== block.first) this.blocks.splice(at + 1, 0, block);
+  }
+
+  /** The tenant of a number's block: remembered, or the first block row at or after its key (one query). */
+  private async blockTenant(n: number): Promise<string | null> {
+    const known = this.blocks[this.blockAt(n)];
+    if (known !== undefined && n < known.end) return known.tenantId;
+    const [row] = await this.range(this.index, META, blockRk(n), prefixEnd('b|'), 1);
+    if (row === undefined) return null;
+    const block: IdBlock = {
+      first: Number(row['first']),
+      end: Number(row['end']),
+      tenantId: String(row['tenantId']),
+    };
+    if (!(block.first <= n && n < block.end)) return null;
+    this.remember(block);
+    return block.tenantId;
+  }
+
+  private indexActions(t: Ticket, stamp: Instant): TransactionAction[] {
     const keys = indexKeys(t);
     const pk = indexPk(t.id);
     const base = {
@@ -192,19 +265,6 @@ export class TableTicketRepo implements TicketRepo {
       writtenAt: stamp,
     };
     const actions: TransactionAction[] = [];
-    if (withId) {
-      actions.push([
-        'upsert',
-        {
-          partitionKey: pk,
-          rowKey: idRk(t.id),
-          sv: INDEX_SCHEMA,
-          tenantId: t.tenantId,
-          createdAt: t.createdAt,
-        },
-        'Replace',
-      ]);
-    }
     if (keys.queue !== null)
       actions.push(['upsert', { partitionKey: pk, rowKey: keys.queue, ...base }, 'Replace']);
     if (keys.due !== null)
@@ -289,7 +349,8 @@ export class TableTicketRepo implements TicketRepo {
       );
       this.knownTenants.add(ticket.tenantId);
     }
-    await this.index.submitTransaction(this.indexActions(ticket, this.o.now(), true));
+    const indexRows = this.indexActions(ticket, this.o.now());
+    if (indexRows.length > 0) await this.index.submitTransaction(indexRows);
     const actions: TransactionAction[] = [
       [
         'create',
@@ -315,13 +376,12 @@ export class TableTicketRepo implements TicketRepo {
       const etag = res.subResponses[1]?.etag;
       const stored = etag === undefined ? await this.load(ticket.tenantId, ticket.id) : { ticket, etag };
       if (stored === null) throw new Error(`ticket ${ticket.id} vanished after it was written`);
-      this.tenantCache.set(ticket.id, ticket.tenantId);
       return { kind: 'created', stored };
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
       // The request id exists: this submission was filed before. Undo our index rows, return that ticket.
       const keys = indexKeys(ticket);
-      await this.dropIndexRows([idRk(ticket.id), keys.queue, keys.due]);
+      await this.dropIndexRows([keys.queue, keys.due]);
       const prior = await this.tickets.getEntity<{ ticketId: string }>(pk, requestRk(ticket.requestId));
       const stored = await this.load(ticket.tenantId, prior.ticketId);
       if (stored === null) {
@@ -348,11 +408,15 @@ export class TableTicketRepo implements TicketRepo {
 
   async locate(id: string): Promise<string | null> {
     if (!TICKET_ID.test(id)) return null;
-    const cached = this.tenantCache.get(id);
+    const n = numberOf(id);
+    const tenant = Number.isSafeInteger(n) && n <= MAX_NUMBER ? await this.blockTenant(n) : null;
+    if (tenant !== null) return tenant;
+    // Tickets filed before id blocks have a row of their own.
+    const cached = this.legacyTenants.get(id);
     if (cached !== undefined) return cached;
     try {
       const e = await this.index.getEntity<{ tenantId: string }>(indexPk(id), idRk(id));
-      this.tenantCache.set(id, e.tenantId);
+      this.legacyTenants.set(id, e.tenantId);
       return e.tenantId;
     } catch (err) {
       if (statusOf(err) === 404) return null;
@@ -372,7 +436,7 @@ export class TableTicketRepo implements TicketRepo {
     const moved = before.queue !== after.queue || before.due !== after.due;
     const stamp = this.o.now();
     if (moved) {
-      const fresh = this.indexActions(next, stamp, false);
+      const fresh = this.indexActions(next, stamp);
       if (fresh.length > 0) await this.index.submitTransaction(fresh);
     }
     const actions: TransactionAction[] = [

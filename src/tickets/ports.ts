@@ -38,8 +38,8 @@ export interface DueEntry {
 }
 
 export interface TicketRepo {
-  /** A fresh short id (TM-1042), unique across instances. */
-  nextId(): Promise<string>;
+  /** A fresh short id (TM-1042) for a tenant's ticket, unique across instances. */
+  nextId(tenantId: string): Promise<string>;
   /**
    * Stores a new ticket with its first events; idempotent on (tenant, requestId). `message`: a chat message
    * that is about this ticket from now on (the form the confirmation replaces), remembered in the same write.

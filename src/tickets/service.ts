@@ -87,7 +87,7 @@ export class TicketService {
     if (!REQUEST_ID.test(input.requestId))
       return fail(invalidInput('The request id is missing or not valid.', 'requestId'));
     try {
-      const id = await this.deps.repo.nextId();
+      const id = await this.deps.repo.nextId(input.tenantId);
       const opened = openTicket(id, input, this.deps.now(), this.deps.engine);
       if (!opened.ok) return opened;
       const events = this.withEvents(opened.value.ticket, opened.value);

@@ -12,7 +12,7 @@ import { startAzurite, type Azurite } from '../../src/storage/azurite';
 import { ticketProps } from '../../src/storage/entities';
 import { newestFirstKey } from '../../src/storage/keys';
 import { createTableClients, type StorageHandle } from '../../src/storage/tables';
-import { INDEX_SHARDS, indexPk, tenantPk, TableTicketRepo } from '../../src/storage/ticket-repo';
+import { INDEX_SHARDS, tenantPk, TableTicketRepo } from '../../src/storage/ticket-repo';
 import { apply, openTicket, type Command } from '../../src/tickets/commands';
 import type { Ticket } from '../../src/tickets/model';
 import { TicketService } from '../../src/tickets/service';
@@ -28,6 +28,7 @@ import {
   type SectionOptions,
 } from './harness';
 import { RequestCounter } from './requests';
+import { blockRows, seedTenantOf } from './seed';
 import { rawInsertFloor } from './storage-floor';
 
 const SECTION = 'storage';
@@ -182,7 +183,7 @@ export async function floorRows(
 
 /** A closed ticket as the service would have left it: filed, replied to, resolved and closed. */
 function closedTicket(engine: SlaEngine, n: number, createdAt: number): Ticket {
-  const k = n % TENANTS;
+  const k = seedTenantOf(n, TENANTS);
   const opened = openTicket(
     `TM-${n}`,
     aFiling({
@@ -212,18 +213,15 @@ function closedTicket(engine: SlaEngine, n: number, createdAt: number): Ticket {
 
 /**
  * Writes closed tickets numbered [from, from + count) straight into the tables, in the repo's layout: per
- * tenant partition a head `t|id` and a listing row `l|newest-first|id`; in the index the `i|id` row. Closed
- * tickets have no `q|`, `d|` or `o|` rows (and their timeline events are left out: no query here reads them).
- * Entity-group transactions of BATCH entities, SEED_CONCURRENCY at a time. Returns the number of batches.
- * Slow on Azurite, and quadratic: before each insert it looks for an existing row with LokiJS findOne, which
- * uses the PartitionKey index and then scans the whole partition for the RowKey, so the i| rows, all in the
- * one index partition, cost O(n²) (a profile of Azurite while seeding: 58% in Collection.findOne). Table
- * Storage itself finds a row by its keys without a scan.
+ * tenant partition a head `t|id` and a listing row `l|newest-first|id`; in the index the rows of their id
+ * blocks. Closed tickets have no `q|`, `d|` or `o|` rows (and their timeline events are left out: no query
+ * here reads them). Entity-group transactions of BATCH entities, SEED_CONCURRENCY at a time. Returns the
+ * number of batches. (Azurite finds a row by scanning its partition, so big partitions seed slowly; Table
+ * Storage itself finds a row by its keys without a scan.)
  */
 async function seedClosed(desk: Desk, from: number, count: number): Promise<number> {
   const yearMs = 365 * 86_400_000;
   const byTenant = new Map<string, TransactionAction[]>();
-  const byShard = new Map<string, TransactionAction[]>();
   for (let n = from; n < from + count; n++) {
     // Spread over the year before the bench starts, older as n grows.
     const createdAt = BENCH_START - 2 * 86_400_000 - Math.floor(((n * 7919) % count) * (yearMs / count));
@@ -234,20 +232,14 @@ async function seedClosed(desk: Desk, from: number, count: number): Promise<numb
     rows.push(['create', { partitionKey: pk, rowKey: `t|${t.id}`, ...props }]);
     rows.push(['create', { partitionKey: pk, rowKey: `l|${newestFirstKey(t.createdAt)}|${t.id}`, ...props }]);
     byTenant.set(pk, rows);
-    const shard = byShard.get(indexPk(t.id)) ?? [];
-    shard.push([
-      'create',
-      { partitionKey: indexPk(t.id), rowKey: `i|${t.id}`, tenantId: t.tenantId, createdAt: t.createdAt },
-    ]);
-    byShard.set(indexPk(t.id), shard);
   }
+  const blocks = blockRows(from, count, TENANTS, benchTenant);
   const batches: { client: TableClient; actions: TransactionAction[] }[] = [];
   for (const rows of byTenant.values())
     for (let i = 0; i < rows.length; i += BATCH)
       batches.push({ client: desk.tickets, actions: rows.slice(i, i + BATCH) });
-  for (const rows of byShard.values())
-    for (let i = 0; i < rows.length; i += BATCH)
-      batches.push({ client: desk.index, actions: rows.slice(i, i + BATCH) });
+  for (let i = 0; i < blocks.length; i += BATCH)
+    batches.push({ client: desk.index, actions: blocks.slice(i, i + BATCH) });
   let next = 0;
   await Promise.all(
     Array.from({ length: SEED_CONCURRENCY }, async () => {

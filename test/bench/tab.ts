@@ -22,17 +22,20 @@ import {
 import { startAzurite } from '../../src/storage/azurite';
 import { ticketProps } from '../../src/storage/entities';
 import { TableStatsRepo } from '../../src/storage/stats-repo';
-import { headRk, idRk, indexKeys, indexPk, listRk, openRk, tenantPk } from '../../src/storage/ticket-repo';
+import { headRk, indexKeys, indexPk, listRk, openRk, tenantPk } from '../../src/storage/ticket-repo';
 import { apply, openTicket, type Command } from '../../src/tickets/commands';
 import type { Ticket } from '../../src/tickets/model';
 import { aFiling, alice } from '../fixtures/filing';
 import { benchAsync, startCpuMeter, type BenchRow, type SectionOptions } from './harness';
+import { blockRows, seedTenantOf } from './seed';
 import { BENCH_START, benchClock, benchTenant } from './storage';
 
 const SECTION = 'tab';
 const TOTAL = 100_000;
 const TOTAL_QUICK = 10_000;
 const OPEN = 1_000;
+/** Seeded ticket numbers start here (TM-100000). */
+const FIRST_NUMBER = 100_000;
 const TENANTS = 100;
 const BATCH = 100;
 const SEED_CONCURRENCY = 4;
@@ -47,9 +50,9 @@ export function ticketOf(engine: SlaEngine, n: number, total: number): Ticket {
   const createdAt = open
     ? BENCH_START - Math.floor(((n * 7919) % OPEN) * ((3 * DAY) / OPEN)) - 60_000
     : BENCH_START - 2 * DAY - Math.floor(((n * 7919) % total) * ((395 * DAY) / total));
-  const k = n % TENANTS;
+  const k = seedTenantOf(FIRST_NUMBER + n, TENANTS);
   const opened = openTicket(
-    `TM-${100_000 + n}`,
+    `TM-${FIRST_NUMBER + n}`,
     aFiling({
       requestId: `seed-${n}`,
       tenantId: benchTenant(k),
@@ -105,8 +108,8 @@ const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /**
  * Writes `total` tickets in the repo's layout, with the repo's own key functions: per tenant partition the
- * head, the listing row and (open) the open row; in the index shard of its id the `i|` row and (open) the
- * queue row; in the stats table each month's counters, the missed-deadline rows and the watch rows
+ * head, the listing row and (open) the open row; in the index the rows of its id block and (open) the queue
+ * row in the shard of its id; in the stats table each month's counters, the missed-deadline rows and the watch rows
  * of open tickets, and in statstickets every ticket's counted row. Tickets are made while earlier
  * transactions are in flight, and full transactions (100 rows of one partition) go out as soon as they fill.
  */
@@ -159,13 +162,6 @@ export async function seed(app: App, total: number): Promise<number> {
         ticketId: t.id,
         createdAt: t.createdAt,
       });
-      add(index, {
-        partitionKey: indexPk(t.id),
-        rowKey: idRk(t.id),
-        sv: 1,
-        tenantId: t.tenantId,
-        createdAt: t.createdAt,
-      });
       if (n < OPEN) add(tickets, { partitionKey: pk, rowKey: openRk(t.id), sv: 1, ticketId: t.id });
       // No due rows: the watcher would start sending the seeded tickets' warnings during the measurement.
       const keys = indexKeys(t);
@@ -185,6 +181,8 @@ export async function seed(app: App, total: number): Promise<number> {
         while (ready.length > 4 * SEED_CONCURRENCY) await pause(2);
       }
     }
+    // The id blocks: which tenant each seeded number belongs to (the repo's own block rows).
+    for (const [, e] of blockRows(FIRST_NUMBER, total, TENANTS, benchTenant)) add(index, e);
     for (const [key, c] of counters) {
       const [month, priority] = key.split('|');
       add(stats, TableStatsRepo.counterRow(month ?? '', (priority ?? 'P3') as Priority, c));

@@ -108,9 +108,32 @@ describe('tickets in Table Storage', () => {
     const { repo, tickets, index } = await makeService();
     const other = new TableTicketRepo({ tickets, index, prefix: 'TM', now });
     const ids = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? repo : other).nextId()),
+      Array.from({ length: 30 }, (_, i) =>
+        (i % 2 === 0 ? repo : other).nextId(i % 3 === 0 ? CONTOSO : FABRIKAM),
+      ),
     );
     expect(new Set(ids).size).toBe(30);
+  });
+
+  it("an id's tenant is found from its block, by any instance, with no row per ticket", async () => {
+    const { repo, service, tickets, index } = await makeService();
+    const a = value(await service.file(aFiling({ tenantId: CONTOSO })));
+    const b = value(await service.file(aFiling({ tenantId: FABRIKAM, customerName: 'Fabrikam' })));
+    const fresh = new TableTicketRepo({ tickets, index, prefix: 'TM', now, block: 5 });
+    expect(await fresh.locate(a.ticket.id)).toBe(CONTOSO);
+    expect(await fresh.locate(b.ticket.id)).toBe(FABRIKAM);
+    expect(await repo.locate(b.ticket.id)).toBe(FABRIKAM);
+    // Numbers never handed out, or past every block, belong to nobody.
+    expect(await fresh.locate('TM-999')).toBeNull();
+    expect(await fresh.locate('TM-999999')).toBeNull();
+    expect(await fresh.locate('TM-99999999999999999999')).toBeNull();
+    // The index holds the open tickets' queue and due rows, and nothing per ticket.
+    const rows: string[] = [];
+    for await (const e of index.listEntities()) rows.push(`${e.partitionKey}/${e.rowKey}`);
+    expect(rows.filter((r) => /^x\d\/i\|/.test(r))).toEqual([]);
+    // A ticket filed before id blocks (its own i| row) is still found.
+    await index.createEntity({ partitionKey: indexPk('TM-5'), rowKey: 'i|TM-5', sv: 1, tenantId: FABRIKAM });
+    expect(await fresh.locate('TM-5')).toBe(FABRIKAM);
   });
 
   it('20 concurrent conflicting updates: one winner per round, the others told who won; no lost update', async () => {
