@@ -239,7 +239,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
 
     const bot = createBot(adapter, deps, { overrides, watcher });
-    const server = createServer({ engine, log, now, bot: { adapter, app: bot } });
+    const server = createServer({ engine, log, now, bot: { adapter, app: bot }, requests: background });
     const directory = deps.staff;
     const api = await registerApi(server, {
       config,

@@ -1,20 +1,80 @@
 // Work that continues after a request is answered (card updates, deliveries, batched counting): tracked,
 // ordered per key, errors logged, and drained on shutdown so nothing is silently dropped mid-flight.
+// Requests come first: while any is in flight, one piece of work runs at a time and the rest wait until the
+// requests are answered (or at most FOREGROUND_FIRST_MAX_MS, so nothing starves under constant load).
 import type { Logger } from './log';
+
+/** The longest a piece of work waits for requests in flight to be answered before it starts anyway. */
+export const FOREGROUND_FIRST_MAX_MS = 500;
 
 export class Background {
   private readonly pending = new Set<Promise<void>>();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly waiting = new Map<string, () => void>();
+  /** Work ready to start, waiting for the requests in flight. */
+  private readonly gated = new Set<() => void>();
+  private running = 0;
+  private inFlight = 0;
 
   constructor(private readonly log: Logger) {}
+
+  /**
+   * Tells that a request started; call the returned function once it is answered. While requests are in flight,
+   * background work runs one at a time, so a burst of button presses is answered before the card updates.
+   */
+  request(): () => void {
+    this.inFlight++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.inFlight--;
+      this.release();
+    };
+  }
+
+  /** Starts gated work the state allows: all of it when no request is in flight, else one at a time. */
+  private release(): void {
+    for (const start of this.gated) {
+      if (this.inFlight > 0 && this.running > 0) return;
+      start();
+    }
+  }
+
+  /** Resolves when this work may start (see `request`), counting it as running from then. */
+  private gate(): Promise<void> {
+    if (this.inFlight === 0 || this.running === 0) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const start = (): void => {
+        clearTimeout(timer);
+        this.gated.delete(start);
+        this.running++;
+        resolve();
+      };
+      const timer = setTimeout(start, FOREGROUND_FIRST_MAX_MS);
+      this.gated.add(start);
+    });
+  }
 
   /** Runs `work` after earlier work with the same key has finished (e.g. one ticket's card updates in order). */
   run(key: string, what: string, work: () => Promise<void>): void {
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous.then(work).catch((err: unknown) => {
-      this.log.error(`${what} failed`, { key, error: err instanceof Error ? err.message : String(err) });
-    });
+    const next = previous
+      .then(() => this.gate())
+      .then(async () => {
+        try {
+          await work();
+        } finally {
+          this.running--;
+          this.release();
+        }
+      })
+      .catch((err: unknown) => {
+        this.log.error(`${what} failed`, { key, error: err instanceof Error ? err.message : String(err) });
+      });
     this.chains.set(key, next);
     this.pending.add(next);
     void next.finally(() => {

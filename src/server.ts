@@ -15,6 +15,8 @@ export interface ServerDeps {
   /** The clock; injected so tests and simulated time can drive it. */
   readonly now: () => number;
   readonly bot: { readonly adapter: BotAdapter; readonly app: Application };
+  /** Told of every request from its start until it is answered (background work yields to requests). */
+  readonly requests?: { request(): () => void };
 }
 
 export interface RunningServer {
@@ -29,6 +31,14 @@ export const MAX_ACTIVITY_BYTES = 256 * 1024;
 /** Builds the restify server with its routes. */
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'sla-desk', handleUncaughtExceptions: false });
+  const requests = deps.requests;
+  if (requests !== undefined)
+    server.pre((_req, res, next) => {
+      const done = requests.request();
+      res.once('finish', done);
+      res.once('close', done);
+      next();
+    });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.get('/healthz', (_req, res, next) => {
     const now = deps.now();

@@ -2,7 +2,7 @@
 // and Reply through /api/messages with 1 and 20 concurrent engineers, card updates and deliveries running
 // in the background as in production. Goal: p99 under 300 ms.
 import { performance } from 'node:perf_hooks';
-import type { BenchRow, SectionOptions } from './harness';
+import { startCpuMeter, type BenchRow, type CpuReading, type SectionOptions } from './harness';
 import { startAzurite } from '../../src/storage/azurite';
 import { actionExecute, channelMessage, post } from '../support/activities';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector } from '../support/connector';
@@ -23,6 +23,7 @@ function latencyRow(
   failures: number,
   opsPerSec: number,
   prefix: string,
+  cpu: CpuReading,
 ): BenchRow {
   const sorted = [...latencies].sort((a, b) => a - b);
   const p99 = percentile(sorted, 99);
@@ -33,9 +34,10 @@ function latencyRow(
     opsPerSec,
     p50Us: percentile(sorted, 50) * 1000,
     p99Us: p99 * 1000,
-    cpuShare: 1,
+    cpuShare: cpu.ourCores,
+    otherCores: cpu.otherCores,
     io: true,
-    note: `${prefix}${failures} failed; p99 ${p99.toFixed(1)} ms ${p99 < GOAL_P99_MS ? 'goal met' : 'GOAL MISSED'} (<${GOAL_P99_MS} ms)`,
+    note: `${prefix}${failures} failed; this process ${Math.round(cpu.selfCores * 100)}%, Azurite ${Math.round((cpu.ourCores - cpu.selfCores) * 100)}%; p99 ${p99.toFixed(1)} ms ${p99 < GOAL_P99_MS ? 'goal met' : 'GOAL MISSED'} (<${GOAL_P99_MS} ms)`,
   };
 }
 
@@ -98,6 +100,7 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
     ): Promise<void> => {
       const latencies: number[] = [];
       let failures = 0;
+      const meter = startCpuMeter([azurite.pid]);
       const started = performance.now();
       const worker = async (w: number): Promise<void> => {
         for (;;) {
@@ -116,8 +119,9 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
       };
       await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
       const wall = performance.now() - started;
+      const cpu = meter.stop();
       await app.background.drain();
-      rows.push(latencyRow(name, latencies, failures, (latencies.length / wall) * 1000, ''));
+      rows.push(latencyRow(name, latencies, failures, (latencies.length / wall) * 1000, '', cpu));
     };
     /** Rounds of `engineersAtOnce` pressing at the same moment (each on its own ticket), a pause between rounds. */
     const bursts = async (
@@ -129,6 +133,7 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
     ): Promise<void> => {
       const latencies: number[] = [];
       let failures = 0;
+      const meter = startCpuMeter([azurite.pid]);
       for (let r = 0; r < rounds; r++) {
         await Promise.all(
           Array.from({ length: engineersAtOnce }, async (_, w) => {
@@ -146,7 +151,16 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
         );
         await app.background.drain();
       }
-      rows.push(latencyRow(name, latencies, failures, 0, `${rounds} rounds of ${engineersAtOnce} at once; `));
+      rows.push(
+        latencyRow(
+          name,
+          latencies,
+          failures,
+          0,
+          `${rounds} rounds of ${engineersAtOnce} at once; `,
+          meter.stop(),
+        ),
+      );
     };
     const small = quick ? 20 : 50;
     const big = quick ? 60 : 200;
@@ -178,6 +192,7 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
       const latencies: number[] = [];
       let failures = 0;
       const rate = 10;
+      const meter = startCpuMeter([azurite.pid]);
       const started = performance.now();
       const pending: Promise<void>[] = [];
       for (let k = 0; k < rate * seconds; k++) {
@@ -198,8 +213,9 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
         );
       }
       await Promise.all(pending);
+      const cpu = meter.stop();
       await app.background.drain();
-      rows.push(latencyRow(name, latencies, failures, rate, `offered ${rate}/s; `));
+      rows.push(latencyRow(name, latencies, failures, rate, `offered ${rate}/s; `, cpu));
     };
     await paced('reply, 20 engineers at work', 'staff.reply', quick ? 3 : 10, (n) => ({
       replyText: `Paced ${n}`,
