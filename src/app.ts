@@ -42,7 +42,16 @@ import { Watcher } from './watcher/watcher';
 import { realClock, type AppClock } from './watcher/clock';
 import { hostname } from 'node:os';
 
-export const TABLES = ['tickets', 'ticketindex', 'settings', 'audit', 'stats', 'outages', 'outbox'] as const;
+export const TABLES = [
+  'tickets',
+  'ticketindex',
+  'settings',
+  'audit',
+  'stats',
+  'statstickets',
+  'outages',
+  'outbox',
+] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface App {
@@ -153,6 +162,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
     const upgraded = await repo.upgradeIndex();
     if (upgraded > 0) log.info('moved index rows to their shards', { rows: upgraded });
+    const statsRepo = new TableStatsRepo(table('stats'), table('statstickets'));
+    const movedStats = await statsRepo.upgrade();
+    if (movedStats > 0) log.info('moved dashboard ticket rows to statstickets', { rows: movedStats });
     const tickets = new TicketService({ repo, engine, now });
     const adapter = createAdapter(config, options.botAuth);
     const outbound = new Outbound(adapter, config.bot.mode === 'authenticated' ? config.bot.appId : '');
@@ -219,7 +231,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       speed: clock.speed,
       owner: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     });
-    const stats = new StatsService({ repo: new TableStatsRepo(table('stats')), engine, tickets, background });
+    const stats = new StatsService({ repo: statsRepo, engine, tickets, background });
     listeners.push(stats.listener());
     deps.staff.start();
     staff = deps.staff;

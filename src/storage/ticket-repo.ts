@@ -60,10 +60,10 @@ export function indexPk(id: string): string {
 }
 /** The index partition of an index row (its key ends with the ticket id). */
 const rowPk = (rk: string): string => indexPk(rk.slice(rk.lastIndexOf('|') + 1));
-const headRk = (id: string): string => `t|${id}`;
+export const headRk = (id: string): string => `t|${id}`;
 const eventRk = (id: string, seq: number): string => `e|${id}|${seq.toString().padStart(6, '0')}`;
-const listRk = (t: Ticket): string => `l|${newestFirstKey(t.createdAt)}|${t.id}`;
-const openRk = (id: string): string => `o|${id}`;
+export const listRk = (t: Ticket): string => `l|${newestFirstKey(t.createdAt)}|${t.id}`;
+export const openRk = (id: string): string => `o|${id}`;
 const requestRk = (requestId: string): string => `r|${keyPart(requestId)}`;
 const actionRk = (actionId: string): string => `a|${keyPart(actionId)}`;
 const idRk = (id: string): string => `i|${id}`;
@@ -89,8 +89,8 @@ export function blockEntity(b: IdBlock): { partitionKey: string; rowKey: string 
 const numberOf = (id: string): number => Number(id.slice(id.lastIndexOf('-') + 1));
 const tenantRk = (tenantId: string): string => `n|${keyPart(tenantId)}`;
 
-/** The cross-tenant index rows a ticket should have. */
-function indexKeys(t: Ticket): { queue: string | null; due: string | null } {
+/** The cross-tenant index rows a ticket should have (exported, like the other keys, for the bench's seeding). */
+export function indexKeys(t: Ticket): { queue: string | null; due: string | null } {
   const open = OPEN_STATUSES.has(t.status);
   return {
     queue: open ? `q|${t.sla.nextDeadline === null ? 'z' : timeKey(t.sla.nextDeadline)}|${t.id}` : null,
@@ -579,13 +579,14 @@ export class TableTicketRepo implements TicketRepo {
     from: string,
     to: string,
     limit: number,
+    perShard: number = limit,
   ): Promise<{ rows: TableEntityResult<Record<string, unknown>>[]; complete: boolean }> {
     const shards = await Promise.all(
-      Array.from({ length: INDEX_SHARDS }, (_, k) => this.range(this.index, `x${k}`, from, to, limit)),
+      Array.from({ length: INDEX_SHARDS }, (_, k) => this.range(this.index, `x${k}`, from, to, perShard)),
     );
     let bound: string | undefined;
     for (const rows of shards) {
-      const last = rows.length >= limit ? rows[rows.length - 1]?.rowKey : undefined;
+      const last = rows.length >= perShard ? rows[rows.length - 1]?.rowKey : undefined;
       if (last !== undefined && (bound === undefined || last < bound)) bound = last;
     }
     const merged = shards
@@ -601,11 +602,19 @@ export class TableTicketRepo implements TicketRepo {
     let last: string | undefined;
     const seen = new Set<string>();
     while (items.length < limit) {
-      const want = limit - items.length + 10;
-      const { rows, complete } = await this.shardRange(from, prefixEnd('q|'), want);
+      const want = limit - items.length;
+      // Each shard holds about 1/INDEX_SHARDS of the page: asking each for twice that (and a few more) gives
+      // the whole page in one round but for rare skew, without reading every shard's `want` rows.
+      const { rows, complete } = await this.shardRange(
+        from,
+        prefixEnd('q|'),
+        want,
+        Math.min(want, Math.ceil((2 * want) / INDEX_SHARDS) + 4),
+      );
       if (rows.length === 0) return { items };
+      // Only the rows the page still needs are checked (one head read each, all at once), none beyond.
       const verified = await Promise.all(rows.map((r) => this.verify(r)));
-      for (let i = 0; i < rows.length && items.length < limit; i++) {
+      for (let i = 0; i < rows.length; i++) {
         const t = verified[i];
         last = rows[i]?.rowKey;
         if (t !== null && t !== undefined && !seen.has(t.id)) {

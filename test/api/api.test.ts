@@ -299,7 +299,10 @@ describe('dashboard counters', () => {
     const others = [0, 1, 2].map(
       () =>
         new StatsService({
-          repo: new TableStatsRepo(app.storage.table(`${app.config.tablePrefix}stats`)),
+          repo: new TableStatsRepo(
+            app.storage.table(`${app.config.tablePrefix}stats`),
+            app.storage.table(`${app.config.tablePrefix}statstickets`),
+          ),
           engine: app.engine,
           tickets: app.tickets,
           background: new Background(silentLogger),

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { TableClient, TableEntity, TransactionAction } from '@azure/data-tables';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
@@ -21,35 +21,38 @@ import {
 } from '../../src/stats/figures';
 import { startAzurite } from '../../src/storage/azurite';
 import { ticketProps } from '../../src/storage/entities';
-import { newestFirstKey, timeKey } from '../../src/storage/keys';
-import { indexPk, tenantPk } from '../../src/storage/ticket-repo';
+import { TableStatsRepo } from '../../src/storage/stats-repo';
+import { headRk, indexKeys, indexPk, listRk, openRk, tenantPk } from '../../src/storage/ticket-repo';
 import { apply, openTicket, type Command } from '../../src/tickets/commands';
 import type { Ticket } from '../../src/tickets/model';
 import { aFiling, alice } from '../fixtures/filing';
 import { benchAsync, startCpuMeter, type BenchRow, type SectionOptions } from './harness';
+import { blockRows, seedTenantOf } from './seed';
 import { BENCH_START, benchClock, benchTenant } from './storage';
 
 const SECTION = 'tab';
 const TOTAL = 100_000;
 const TOTAL_QUICK = 10_000;
 const OPEN = 1_000;
+/** Seeded ticket numbers start here (TM-100000). */
+const FIRST_NUMBER = 100_000;
 const TENANTS = 100;
 const BATCH = 100;
-const SEED_CONCURRENCY = 2;
+const SEED_CONCURRENCY = 4;
 const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3'];
 const MANAGER = 'bbbbbbbb-0000-4000-8000-000000000001';
 const STAFF_TENANT = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 const DAY = 86_400_000;
 
 /** Ticket n: closed ones spread over the 13 months before the bench, open ones over its last 3 days. */
-function ticketOf(engine: SlaEngine, n: number, total: number): Ticket {
+export function ticketOf(engine: SlaEngine, n: number, total: number): Ticket {
   const open = n < OPEN;
   const createdAt = open
     ? BENCH_START - Math.floor(((n * 7919) % OPEN) * ((3 * DAY) / OPEN)) - 60_000
     : BENCH_START - 2 * DAY - Math.floor(((n * 7919) % total) * ((395 * DAY) / total));
-  const k = n % TENANTS;
+  const k = seedTenantOf(FIRST_NUMBER + n, TENANTS);
   const opened = openTicket(
-    `TM-${100_000 + n}`,
+    `TM-${FIRST_NUMBER + n}`,
     aFiling({
       requestId: `seed-${n}`,
       tenantId: benchTenant(k),
@@ -83,13 +86,17 @@ function ticketOf(engine: SlaEngine, n: number, total: number): Ticket {
   return t;
 }
 
-/** One seeding transaction; every action is an upsert, so a dropped connection (EPIPE) is simply retried. */
+/**
+ * One seeding transaction of creates into fresh tables. A dropped connection (EPIPE) is retried; if the first
+ * try had gone through, the retry finds its rows (409) and that is success too (a transaction is all or nothing).
+ */
 async function submit(client: TableClient, actions: TransactionAction[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await client.submitTransaction(actions);
       return;
     } catch (err) {
+      if (attempt > 1 && (err as { statusCode?: unknown }).statusCode === 409) return;
       const code = (err as { code?: unknown }).code;
       if (attempt >= 5 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw err;
       await new Promise((r) => setTimeout(r, 200 * attempt));
@@ -97,110 +104,96 @@ async function submit(client: TableClient, actions: TransactionAction[]): Promis
   }
 }
 
-async function submitAll(
-  batches: readonly { client: TableClient; actions: TransactionAction[] }[],
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: SEED_CONCURRENCY }, async () => {
-      for (let b = batches[next++]; b !== undefined; b = batches[next++]) await submit(b.client, b.actions);
-    }),
-  );
-}
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Writes `total` tickets in the repo's layout: per tenant partition the head, the listing row and (open) the
- * open row; in the index shard of its id the `i|` row and (open) the `q|` queue row; in the stats table each month's counters,
- * every ticket's state row, the missed-deadline rows and the watch rows of open tickets.
+ * Writes `total` tickets in the repo's layout, with the repo's own key functions: per tenant partition the
+ * head, the listing row and (open) the open row; in the index the rows of its id block and (open) the queue
+ * row in the shard of its id; in the stats table each month's counters, the missed-deadline rows and the watch rows
+ * of open tickets, and in statstickets every ticket's counted row. Tickets are made while earlier
+ * transactions are in flight, and full transactions (100 rows of one partition) go out as soon as they fill.
  */
-async function seed(app: App, total: number): Promise<number> {
+export async function seed(app: App, total: number): Promise<number> {
   const engine = app.engine;
   const table = (name: string): TableClient => app.storage.table(`${app.config.tablePrefix}${name}`);
-  const groups = new Map<string, { client: TableClient; actions: TransactionAction[] }>();
-  const add = (client: TableClient, pk: string, entity: Record<string, unknown>): void => {
-    const key = `${client.tableName}/${pk}`;
-    const g = groups.get(key) ?? { client, actions: [] };
-    g.actions.push(['upsert', { partitionKey: pk, ...entity } as never, 'Replace']);
-    groups.set(key, g);
+  const [tickets, index, stats, statsTickets] = ['tickets', 'ticketindex', 'stats', 'statstickets'].map(
+    table,
+  );
+  if (tickets === undefined || index === undefined || stats === undefined || statsTickets === undefined)
+    throw new Error('tables missing');
+  type Batch = { client: TableClient; actions: TransactionAction[] };
+  const groups = new Map<string, Batch>();
+  const ready: Batch[] = [];
+  let sent = 0;
+  const add = (client: TableClient, entity: TableEntity): void => {
+    const key = `${client.tableName}/${entity.partitionKey}`;
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { client, actions: [] };
+      groups.set(key, g);
+    }
+    g.actions.push(['create', entity]);
+    if (g.actions.length >= BATCH) {
+      ready.push(g);
+      groups.delete(key);
+    }
   };
+  let making = true;
+  const workers = Array.from({ length: SEED_CONCURRENCY }, async () => {
+    for (;;) {
+      const b = ready.shift();
+      if (b !== undefined) {
+        await submit(b.client, b.actions);
+        sent++;
+      } else if (!making) return;
+      else await pause(2);
+    }
+  });
   const counters = new Map<string, Counters>();
-  for (let n = 0; n < total; n++) {
-    const t = ticketOf(engine, n, total);
-    const pk = tenantPk(t.tenantId);
-    add(table('tickets'), pk, { rowKey: `t|${t.id}`, ...ticketProps(t) });
-    add(table('tickets'), pk, {
-      rowKey: `l|${newestFirstKey(t.createdAt)}|${t.id}`,
-      sv: 1,
-      ticketId: t.id,
-      createdAt: t.createdAt,
-    });
-    add(table('ticketindex'), indexPk(t.id), {
-      rowKey: `i|${t.id}`,
-      sv: 1,
-      tenantId: t.tenantId,
-      createdAt: t.createdAt,
-    });
-    if (n < OPEN) {
-      add(table('tickets'), pk, { rowKey: `o|${t.id}`, sv: 1, ticketId: t.id });
-      const q = `q|${t.sla.nextDeadline === null ? 'z' : timeKey(t.sla.nextDeadline)}|${t.id}`;
-      add(table('ticketindex'), indexPk(t.id), {
-        rowKey: q,
+  try {
+    for (let n = 0; n < total; n++) {
+      const t = ticketOf(engine, n, total);
+      const pk = tenantPk(t.tenantId);
+      add(tickets, { partitionKey: pk, rowKey: headRk(t.id), ...ticketProps(t) });
+      add(tickets, {
+        partitionKey: pk,
+        rowKey: listRk(t),
         sv: 1,
-        tenantId: t.tenantId,
         ticketId: t.id,
-        version: t.version,
-        writtenAt: BENCH_START,
+        createdAt: t.createdAt,
       });
+      if (n < OPEN) add(tickets, { partitionKey: pk, rowKey: openRk(t.id), sv: 1, ticketId: t.id });
+      // No due rows: the watcher would start sending the seeded tickets' warnings during the measurement.
+      const keys = indexKeys(t);
+      const row = { sv: 1, tenantId: t.tenantId, ticketId: t.id, version: t.version, writtenAt: BENCH_START };
+      if (keys.queue !== null) add(index, { partitionKey: indexPk(t.id), rowKey: keys.queue, ...row });
+      const k: Contribution = contribution(engine, t);
+      const key = `${k.month}|${k.priority}`;
+      const c = counters.get(key) ?? emptyCounters();
+      applyTo(c, k, 1);
+      counters.set(key, c);
+      const rows = TableStatsRepo.settledRows(k);
+      for (const e of rows.stats) add(stats, e);
+      add(statsTickets, rows.counted);
+      // Let the transactions in flight finish and go out, and keep a bounded backlog.
+      if (n % 100 === 99) {
+        await new Promise((r) => setImmediate(r));
+        while (ready.length > 4 * SEED_CONCURRENCY) await pause(2);
+      }
     }
-    const k: Contribution = contribution(engine, t);
-    const key = `${k.month}|${k.priority}`;
-    const c = counters.get(key) ?? emptyCounters();
-    applyTo(c, k, 1);
-    counters.set(key, c);
-    add(table('stats'), `m_${k.month}`, {
-      rowKey: `x|${t.id}`,
-      sv: 1,
-      version: k.version,
-      contribution: JSON.stringify(k),
-    });
-    for (const target of ['response', 'workaround'] as const) {
-      const f = k[target];
-      if (f.outcome === 'late' || f.outcome === 'breached')
-        add(table('stats'), `m_${k.month}`, {
-          rowKey: `b|${t.id}|${target}`,
-          sv: 1,
-          ticketId: t.id,
-          tenantId: t.tenantId,
-          customerName: t.customerName,
-          title: t.title,
-          target,
-          priority: k.priority,
-          due: f.due ?? -1,
-          metAt: f.metAt ?? -1,
-        });
+    // The id blocks: which tenant each seeded number belongs to (the repo's own block rows).
+    for (const [, e] of blockRows(FIRST_NUMBER, total, TENANTS, benchTenant)) add(index, e);
+    for (const [key, c] of counters) {
+      const [month, priority] = key.split('|');
+      add(stats, TableStatsRepo.counterRow(month ?? '', (priority ?? 'P3') as Priority, c));
     }
-    if (k.watchAt !== null)
-      add(table('stats'), `m_${k.month}`, {
-        rowKey: `w|${timeKey(k.watchAt)}|${t.id}`,
-        sv: 1,
-        at: k.watchAt,
-        contribution: JSON.stringify(k),
-      });
+    ready.push(...groups.values());
+    groups.clear();
+  } finally {
+    making = false;
+    await Promise.all(workers);
   }
-  for (const [key, c] of counters) {
-    const [month, priority] = key.split('|');
-    add(table('stats'), `m_${month ?? ''}`, {
-      rowKey: `c|${priority ?? ''}`,
-      sv: 1,
-      counters: JSON.stringify(c),
-    });
-  }
-  const batches: { client: TableClient; actions: TransactionAction[] }[] = [];
-  for (const g of groups.values())
-    for (let i = 0; i < g.actions.length; i += BATCH)
-      batches.push({ client: g.client, actions: g.actions.slice(i, i + BATCH) });
-  await submitAll(batches);
-  return batches.length;
+  return sent;
 }
 
 /** The tab's JavaScript, gzipped (level 9), in bytes; null when the tab is not built. */

@@ -13,12 +13,17 @@ beforeAll(async () => {
 });
 afterAll(() => azurite.stop());
 
-async function freshTable(): Promise<TableClient> {
-  const table = TableClient.fromConnectionString(azurite.connectionString, uniqueTableName('stats'), {
+async function freshTable(label = 'stats'): Promise<TableClient> {
+  const table = TableClient.fromConnectionString(azurite.connectionString, uniqueTableName(label), {
     allowInsecureConnection: true,
   });
   await table.createTable();
   return table;
+}
+
+/** A fresh pair of tables: stats and statstickets. */
+async function freshTables(): Promise<[TableClient, TableClient]> {
+  return [await freshTable(), await freshTable('statstickets')];
 }
 
 const NOW = Date.UTC(2026, 10, 25, 15, 0);
@@ -70,8 +75,7 @@ async function totals(repo: TableStatsRepo): Promise<Record<Priority, { tickets:
 
 describe('the dashboard counters', () => {
   it('count a burst of 250 changes (more than one transaction holds) once each', async () => {
-    const table = await freshTable();
-    const repo = new TableStatsRepo(table);
+    const repo = new TableStatsRepo(...(await freshTables()));
     const burst = Array.from({ length: 250 }, (_, n) => aContribution(n, 1));
     expect(await repo.recordMany(burst)).toBe(250);
     expect((await totals(repo))['P3']).toEqual({ tickets: 250, onTime: 0 });
@@ -82,14 +86,18 @@ describe('the dashboard counters', () => {
   });
 
   it('keep only the newest version of a ticket told twice in one batch', async () => {
-    const repo = new TableStatsRepo(await freshTable());
+    const repo = new TableStatsRepo(...(await freshTables()));
     expect(await repo.recordMany([aContribution(1, 2), aContribution(1, 1)])).toBe(1);
     expect((await totals(repo))['P3']).toEqual({ tickets: 1, onTime: 1 });
   });
 
   it('stay right when instances with stale caches count newer versions and priority changes', async () => {
-    const table = await freshTable();
-    const [a, b, c] = [new TableStatsRepo(table), new TableStatsRepo(table), new TableStatsRepo(table)];
+    const tables = await freshTables();
+    const [a, b, c] = [
+      new TableStatsRepo(...tables),
+      new TableStatsRepo(...tables),
+      new TableStatsRepo(...tables),
+    ];
     const ids = Array.from({ length: 30 }, (_, n) => n);
     // All three count version 1 of every ticket at once: each is counted once.
     await Promise.all([a, b, c].map((r) => r.recordMany(ids.map((n) => aContribution(n, 1)))));
@@ -106,5 +114,72 @@ describe('the dashboard counters', () => {
     expect(t['P3']).toEqual({ tickets: 15, onTime: 15 });
     expect(await c.countedVersion('2026-11', 'TM-1000')).toBe(3);
     expect(await c.countedVersion('2026-11', 'TM-1001')).toBe(2);
+  });
+});
+
+describe('the per-ticket rows', () => {
+  const prefixes = async (table: TableClient): Promise<string[]> => {
+    const seen = new Set<string>();
+    for await (const e of table.listEntities()) seen.add((e.rowKey ?? '').slice(0, 2));
+    return [...seen].sort();
+  };
+
+  it('live in statstickets: the stats table holds counters, the serial, missed deadlines and watch rows only', async () => {
+    const [stats, tickets] = await freshTables();
+    const repo = new TableStatsRepo(stats, tickets);
+    const late: Contribution = {
+      ...aContribution(9, 2),
+      response: { outcome: 'late', due: NOW, metAt: NOW + 60_000, atRiskAt: null },
+    };
+    expect(await repo.recordMany([...Array.from({ length: 9 }, (_, n) => aContribution(n, 1)), late])).toBe(
+      10,
+    );
+    expect(await prefixes(stats)).toEqual(['b|', 'c|', 's|', 'w|']);
+    const counted: string[] = [];
+    for await (const e of tickets.listEntities()) counted.push(`${e.rowKey ?? ''}@${String(e['version'])}`);
+    expect(counted.sort()).toEqual(
+      Array.from({ length: 9 }, (_, n) => `x|TM-${1000 + n}@1`)
+        .concat('x|TM-1009@2')
+        .sort(),
+    );
+  });
+
+  it('a count that stopped before its ticket rows were written is finished by the next one, exactly', async () => {
+    const [stats, tickets] = await freshTables();
+    // Its statstickets table is missing: the counters' transaction goes through, then writing x| rows fails.
+    const missing = await freshTable('missing');
+    await missing.deleteTable();
+    const broken = new TableStatsRepo(stats, missing);
+    const ids = [0, 1, 2];
+    await expect(broken.recordMany(ids.map((n) => aContribution(n, 1)))).rejects.toThrow();
+    expect(await prefixes(stats)).toContain('p|');
+    // Another instance: version 1 again changes nothing, version 2 replaces it.
+    const repo = new TableStatsRepo(stats, tickets);
+    expect(await repo.recordMany(ids.map((n) => aContribution(n, 1)))).toBe(0);
+    expect((await totals(repo))['P3']).toEqual({ tickets: 3, onTime: 0 });
+    expect(await repo.recordMany(ids.map((n) => aContribution(n, 2)))).toBe(3);
+    expect((await totals(repo))['P3']).toEqual({ tickets: 3, onTime: 3 });
+    expect(await prefixes(stats)).not.toContain('p|');
+    expect(await repo.countedVersion('2026-11', 'TM-1002')).toBe(2);
+  });
+
+  it('kept in the stats table by older versions are moved to statstickets on start', async () => {
+    const [stats, tickets] = await freshTables();
+    const repo = new TableStatsRepo(stats, tickets);
+    expect(await repo.recordMany([aContribution(0, 1), aContribution(1, 1)])).toBe(2);
+    // The older layout: the ticket's row beside the counters, nothing in statstickets.
+    for await (const e of tickets.listEntities()) {
+      await tickets.deleteEntity(e.partitionKey ?? '', e.rowKey ?? '');
+      const { etag: _etag, timestamp: _timestamp, ...row } = e;
+      await stats.createEntity({ ...row, partitionKey: e.partitionKey ?? '', rowKey: e.rowKey ?? '' });
+    }
+    const restarted = new TableStatsRepo(stats, tickets);
+    expect(await restarted.upgrade()).toBe(2);
+    expect(await prefixes(stats)).not.toContain('x|');
+    expect(await restarted.countedVersion('2026-11', 'TM-1001')).toBe(1);
+    expect(await restarted.recordMany([aContribution(1, 1)])).toBe(0);
+    expect(await restarted.recordMany([aContribution(1, 2)])).toBe(1);
+    expect((await totals(restarted))['P3']).toEqual({ tickets: 2, onTime: 1 });
+    expect(await restarted.upgrade()).toBe(0);
   });
 });

@@ -273,15 +273,18 @@ describe('tickets in Table Storage', () => {
     const byDeadline = [...filed].sort(
       (a, b) => (a.sla.nextDeadline ?? 0) - (b.sla.nextDeadline ?? 0) || (a.id < b.id ? -1 : 1),
     );
-    const paged: string[] = [];
-    let next: string | undefined;
-    do {
-      const page = await service.queue(7, next);
-      expect(page.items.length).toBeLessThanOrEqual(7);
-      paged.push(...page.items.map((t) => t.id));
-      next = page.next;
-    } while (next !== undefined);
-    expect(paged).toEqual(byDeadline.map((t) => t.id));
+    // Page sizes below, near and above what one round reads of each shard (about twice its share).
+    for (const size of [1, 7, 13, 40, 50]) {
+      const paged: string[] = [];
+      let next: string | undefined;
+      do {
+        const page = await service.queue(size, next);
+        expect(page.items.length).toBeLessThanOrEqual(size);
+        paged.push(...page.items.map((t) => t.id));
+        next = page.next;
+      } while (next !== undefined);
+      expect(paged).toEqual(byDeadline.map((t) => t.id));
+    }
     const cut = start + 3 * 3_600_000;
     const expected = [...filed]
       .filter((t) => (t.sla.nextNoticeAt ?? Infinity) <= cut)
