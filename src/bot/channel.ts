@@ -196,6 +196,10 @@ async function postOrUpdate(
     // Another instance may have started the thread, or changed the ticket, since this change was made.
     const latest = await deps.tickets.get({ kind: 'staff' }, changed.id);
     if (latest.ok) ticket = latest.value;
+    // Unable to tell whether a thread was started meanwhile (storage down): posting could start a second one.
+    // Nothing is posted; the change's next sync or the repair pass starts the thread once storage answers.
+    else if (ticket.thread === undefined)
+      throw new Error(`cannot tell whether ${changed.id} has a thread yet: ${latest.error.message}`);
   }
   const card = renderRoot(deps, ticket);
   const summary = `${ticket.id} ${ticket.priority}: ${ticket.title}`.slice(0, 200);

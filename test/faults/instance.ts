@@ -57,7 +57,7 @@ export async function startInstance(
       fail(new Error(`instance ${name} did not start in ${timeoutMs} ms:\n${log.slice(-2000)}`));
     }, timeoutMs);
     const onData = (chunk: Buffer): void => {
-      log = (log + chunk.toString('utf8')).slice(-20_000);
+      log = (log + chunk.toString('utf8')).slice(-4_000_000);
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
       if (m?.[1] !== undefined) {
         clearTimeout(timer);

@@ -86,7 +86,9 @@ export async function loadWithKill(o: LoadOptions): Promise<ScenarioResult> {
     result.late = waiting + unsent;
     await settled(rig.connector, 10_000, 120_000);
     await Promise.all(rig.instances.map((i) => i.stop()));
-    const found = await verify(ledger, rig.storage, rig.prefix, rig.connector, undefined, kills);
+    const found = await verify(ledger, rig.storage, rig.prefix, rig.connector, undefined, kills, () =>
+      rig.instances.map((i) => i.output()).join('\n'),
+    );
     result.notes.push(threadLatency(ledger, rig.connector));
     result.operations = ledger.tally.operations;
     result.lost = found.lost;

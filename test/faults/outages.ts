@@ -77,7 +77,9 @@ async function conclude(rig: Rig, c: Crowd, result: ScenarioResult, log: (l: str
   // Quiet for several repair passes: a pass that reads many timelines may send nothing for seconds.
   await settled(rig.connector, 10_000, 120_000);
   await Promise.all(rig.instances.map((i) => i.stop()));
-  const found = await verify(c.ledger, rig.storage, rig.prefix, rig.connector);
+  const found = await verify(c.ledger, rig.storage, rig.prefix, rig.connector, undefined, [], () =>
+    rig.instances.map((i) => i.output()).join('\n'),
+  );
   result.notes.push(threadLatency(c.ledger, rig.connector));
   result.operations = c.ledger.tally.operations;
   result.lost = found.lost;

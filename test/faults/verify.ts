@@ -69,6 +69,8 @@ export async function verify(
   channel = SUPPORT_CHANNEL,
   /** When instances were SIGKILLed (epoch ms). */
   kills: readonly number[] = [],
+  /** The instances' logs: lines about a duplicated thread's ticket are shown with it. */
+  logs: () => string = () => '',
 ): Promise<Findings> {
   const repo = repoOf(storage, prefix);
   const f: Findings = { lost: 0, duplicated: 0, undelivered: 0, stored: 0, inDoubt: 0, problems: [] };
@@ -152,7 +154,7 @@ export async function verify(
       }
       problem(
         'duplicated',
-        `${id} has ${n} threads in the support channel (posted at ${times.map((t) => new Date(t).toISOString().slice(11, 23)).join(', ')})`,
+        `${id} has ${n} threads in the support channel (posted at ${times.map((t) => new Date(t).toISOString().slice(11, 23)).join(', ')})${logLines(logs(), id)}`,
       );
     }
     // What an engineer said to the customer reaches the customer's chat.
@@ -164,6 +166,12 @@ export async function verify(
     }
   }
   return f;
+}
+
+/** The log lines that name a ticket, indented on their own lines ('' if none). */
+function logLines(log: string, id: string): string {
+  const lines = log.split('\n').filter((l) => l.includes(`${id}"`) || l.includes(`${id} `));
+  return lines.length === 0 ? '' : `\n      ${lines.slice(-12).join('\n      ')}`;
 }
 
 /** When each ticket's root posts arrived. */
