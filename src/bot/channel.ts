@@ -194,7 +194,14 @@ async function postOrUpdate(
   let ticket = changed;
   if (ticket.thread === undefined || (late && !superseded)) {
     // Another instance may have started the thread, or changed the ticket, since this change was made.
-    const latest = await deps.tickets.get({ kind: 'staff' }, changed.id);
+    let latest = await deps.tickets.get({ kind: 'staff' }, changed.id);
+    // Storage down: wait for it (up to 5 minutes, backing off) rather than leave the thread to the repair pass.
+    const since = Date.now();
+    for (let attempt = 0; !latest.ok && latest.error.code === 'STORAGE_UNAVAILABLE'; attempt++) {
+      if (Date.now() - since > 5 * 60_000) break;
+      await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
+      latest = await deps.tickets.get({ kind: 'staff' }, changed.id);
+    }
     if (latest.ok) ticket = latest.value;
     // Unable to tell whether a thread was started meanwhile (storage down): posting could start a second one.
     // Nothing is posted; the change's next sync or the repair pass starts the thread once storage answers.
