@@ -164,11 +164,20 @@ async function linkThread(
   id: string,
   thread: ThreadRef,
 ): ReturnType<BotDeps['tickets']['act']> {
+  return whileStorageDown(() =>
+    deps.tickets.act({ kind: 'staff' }, id, SYSTEM, { kind: 'link-thread', thread }),
+  );
+}
+
+/** Calls `call` again while storage is unavailable, backing off, for up to 5 minutes; its last answer. */
+async function whileStorageDown<T extends { ok: boolean; error?: { code: string } }>(
+  call: () => Promise<T>,
+): Promise<T> {
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
-    const linked = await deps.tickets.act({ kind: 'staff' }, id, SYSTEM, { kind: 'link-thread', thread });
-    if (linked.ok || linked.error.code !== 'STORAGE_UNAVAILABLE' || Date.now() - started > 5 * 60_000)
-      return linked;
+    const answer = await call();
+    if (answer.ok || answer.error?.code !== 'STORAGE_UNAVAILABLE' || Date.now() - started > 5 * 60_000)
+      return answer;
     await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
   }
 }
@@ -194,14 +203,8 @@ async function postOrUpdate(
   let ticket = changed;
   if (ticket.thread === undefined || (late && !superseded)) {
     // Another instance may have started the thread, or changed the ticket, since this change was made.
-    let latest = await deps.tickets.get({ kind: 'staff' }, changed.id);
-    // Storage down: wait for it (up to 5 minutes, backing off) rather than leave the thread to the repair pass.
-    const since = Date.now();
-    for (let attempt = 0; !latest.ok && latest.error.code === 'STORAGE_UNAVAILABLE'; attempt++) {
-      if (Date.now() - since > 5 * 60_000) break;
-      await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
-      latest = await deps.tickets.get({ kind: 'staff' }, changed.id);
-    }
+    // Storage down: wait for it rather than leave the thread to the repair pass.
+    const latest = await whileStorageDown(() => deps.tickets.get({ kind: 'staff' }, changed.id));
     if (latest.ok) ticket = latest.value;
     // Unable to tell whether a thread was started meanwhile (storage down): posting could start a second one.
     // Nothing is posted; the change's next sync or the repair pass starts the thread once storage answers.
