@@ -1,8 +1,9 @@
 // Tickets in Azure Table Storage. Layout (README "Storage"):
 //   tickets      PK c_<tenant>  RK t|<id> head · e|<id>|<seq> events · l|<newest-first>|<id> listing (id) ·
 //                               o|<id> open (id) · r|<request id> idempotency · a|<action id> applied actions
-//   ticketindex  PK x<shard>     RK q|<next deadline>|<id> open queue · d|<due>|<id> watcher (open tickets only;
-//                               a ticket's rows share the shard of its id, so they are written in one transaction)
+//   ticketindex  PK x<shard>     RK q|<next deadline>|<id>|<gen> open queue · d|<due>|<id>|<gen> watcher (open
+//                               tickets only; a ticket's rows share the shard of its id, so they are written in one
+//                               transaction; <gen> is the head's index generation, absent on rows written before)
 //                               RK i|<id> tenant of an id, written by versions before id blocks (still read)
 //                PK tenants     RK n|<tenant> every tenant that ever filed
 //                PK meta        RK ticket-seq: the id counter · b|<inverted first number> a block of ids and its
@@ -10,6 +11,11 @@
 //                               (no per-ticket row, and the index holds open tickets only)
 // One tenant's writes are one entity-group transaction. The cross-tenant index is written before the
 // ticket and verified against the head on read, so a crash leaves at worst a stale row, never a missing one.
+// Every change that moves a ticket's index rows raises the head's index generation (`ig`), which is part of
+// the rows' keys: a key, once stale, is never needed again, so stale rows can be deleted without checking.
+// A save that loses a race deletes nothing (the winner, maybe still in flight, may have written the same
+// keys); readers delete rows of the head's generation or older that do not match it, and rows of a later
+// generation (a save in flight, or one that failed) once older than STALE_GRACE_MS.
 import {
   RestError,
   type TableClient,
@@ -44,8 +50,11 @@ const TENANTS = 'tenants';
 const INDEX_SCHEMA = 1;
 const META = 'meta';
 const SEQ = 'ticket-seq';
-/** Index rows whose ticket never appeared are dropped after this long (a create in flight is younger). */
-const ORPHAN_GRACE_MS = 5 * 60_000;
+/**
+ * Real ms after which readers delete an index row of a later generation than its ticket's head, or whose
+ * ticket never appeared: a save in flight (index rows, then the ticket, storage retries included) is younger.
+ */
+export const STALE_GRACE_MS = 5 * 60_000;
 
 export const tenantPk = (tenantId: string): string => `c_${keyPart(tenantId)}`;
 
@@ -58,8 +67,12 @@ export function indexPk(id: string): string {
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
   return `x${(h >>> 0) % INDEX_SHARDS}`;
 }
-/** The index partition of an index row (its key ends with the ticket id). */
-const rowPk = (rk: string): string => indexPk(rk.slice(rk.lastIndexOf('|') + 1));
+/** The ticket id in an index row's key (`q|<time>|<id>`, then `|<gen>` on rows with a generation). */
+const rowId = (rk: string): string => rk.split('|')[2] ?? '';
+/** The index partition of an index row: its ticket id's. */
+const rowPk = (rk: string): string => indexPk(rowId(rk));
+/** The index generation in an index row's key (0: a row written before generations). */
+const rowGen = (rk: string): number => Number(rk.split('|')[3] ?? 0) || 0;
 export const headRk = (id: string): string => `t|${id}`;
 const eventRk = (id: string, seq: number): string => `e|${id}|${seq.toString().padStart(6, '0')}`;
 export const listRk = (t: Ticket): string => `l|${newestFirstKey(t.createdAt)}|${t.id}`;
@@ -89,13 +102,25 @@ export function blockEntity(b: IdBlock): { partitionKey: string; rowKey: string 
 const numberOf = (id: string): number => Number(id.slice(id.lastIndexOf('-') + 1));
 const tenantRk = (tenantId: string): string => `n|${keyPart(tenantId)}`;
 
-/** The cross-tenant index rows a ticket should have (exported, like the other keys, for the bench's seeding). */
-export function indexKeys(t: Ticket): { queue: string | null; due: string | null } {
+/**
+ * The cross-tenant index rows a ticket should have at an index generation (0: the layout before generations;
+ * exported, like the other keys, for the bench's seeding).
+ * @example indexKeys(ticket, 3).due // 'd|0001764057600000|TM-1042|3'
+ */
+export function indexKeys(t: Ticket, gen = 0): { queue: string | null; due: string | null } {
   const open = OPEN_STATUSES.has(t.status);
+  const tail = gen === 0 ? t.id : `${t.id}|${gen}`;
   return {
-    queue: open ? `q|${t.sla.nextDeadline === null ? 'z' : timeKey(t.sla.nextDeadline)}|${t.id}` : null,
-    due: open && t.sla.nextNoticeAt !== null ? `d|${timeKey(t.sla.nextNoticeAt)}|${t.id}` : null,
+    queue: open ? `q|${t.sla.nextDeadline === null ? 'z' : timeKey(t.sla.nextDeadline)}|${tail}` : null,
+    due: open && t.sla.nextNoticeAt !== null ? `d|${timeKey(t.sla.nextNoticeAt)}|${tail}` : null,
   };
+}
+
+/** Whether a change moves a ticket's index rows (its queue or due key). */
+function movesIndex(prev: Ticket, next: Ticket): boolean {
+  const a = indexKeys(prev);
+  const b = indexKeys(next);
+  return a.queue !== b.queue || a.due !== b.due;
 }
 
 function statusOf(err: unknown): number | undefined {
@@ -111,8 +136,10 @@ export interface TicketRepoOptions {
   readonly firstNumber?: number;
   /** Ids claimed from the shared counter at a time, per tenant. */
   readonly block?: number;
-  /** Wall clock, only for the age of index rows. */
+  /** The app's clock (simulated in local mode). */
   readonly now: () => Instant;
+  /** Real time, for the age of index rows (default Date.now). */
+  readonly wallNow?: () => number;
   /**
    * Runs cleanup after the answer (the app's tracked background work). Stale index rows are harmless (readers
    * check rows against the ticket), so deleting them need not delay a change. Absent: done before returning.
@@ -257,15 +284,15 @@ export class TableTicketRepo implements TicketRepo {
     return block.tenantId;
   }
 
-  private indexActions(t: Ticket, stamp: Instant): TransactionAction[] {
-    const keys = indexKeys(t);
+  private indexActions(t: Ticket, gen: number): TransactionAction[] {
+    const keys = indexKeys(t, gen);
     const pk = indexPk(t.id);
     const base = {
       sv: INDEX_SCHEMA,
       tenantId: t.tenantId,
       ticketId: t.id,
       version: t.version,
-      writtenAt: stamp,
+      writtenAt: (this.o.wallNow ?? Date.now)(),
     };
     const actions: TransactionAction[] = [];
     if (keys.queue !== null)
@@ -377,14 +404,14 @@ export class TableTicketRepo implements TicketRepo {
       );
       this.knownTenants.add(ticket.tenantId);
     }
-    const indexRows = this.indexActions(ticket, this.o.now());
+    const indexRows = this.indexActions(ticket, 1);
     if (indexRows.length > 0) await this.index.submitTransaction(indexRows);
     const actions: TransactionAction[] = [
       [
         'create',
         { partitionKey: pk, rowKey: requestRk(ticket.requestId), sv: INDEX_SCHEMA, ticketId: ticket.id },
       ],
-      ['create', { partitionKey: pk, rowKey: headRk(ticket.id), ...ticketProps(ticket) }],
+      ['create', { partitionKey: pk, rowKey: headRk(ticket.id), ...ticketProps(ticket), ig: 1 }],
       ...this.tenantActions(null, ticket, events),
     ];
     if (message !== undefined)
@@ -402,13 +429,15 @@ export class TableTicketRepo implements TicketRepo {
       const res = await this.tickets.submitTransaction(actions);
       // Sub-responses come back in the order of the actions: the head is the second.
       const etag = res.subResponses[1]?.etag;
-      const stored = etag === undefined ? await this.load(ticket.tenantId, ticket.id) : { ticket, etag };
+      const stored =
+        etag === undefined ? await this.load(ticket.tenantId, ticket.id) : { ticket, etag, indexGen: 1 };
       if (stored === null) throw new Error(`ticket ${ticket.id} vanished after it was written`);
       return { kind: 'created', stored };
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
-      // The request id exists: this submission was filed before. Undo our index rows, return that ticket.
-      const keys = indexKeys(ticket);
+      // The request id exists: this submission was filed before. Undo our index rows (of this attempt's new
+      // id: nobody else writes them), return that ticket.
+      const keys = indexKeys(ticket, 1);
       await this.dropIndexRows([keys.queue, keys.due]);
       const prior = await this.tickets.getEntity<{ ticketId: string }>(pk, requestRk(ticket.requestId));
       const stored = await this.load(ticket.tenantId, prior.ticketId);
@@ -427,7 +456,7 @@ export class TableTicketRepo implements TicketRepo {
       const e = await this.tickets.getEntity(tenantPk(tenantId), headRk(id));
       const ticket = ticketFrom(e);
       if (ticket.tenantId !== tenantId) return null;
-      return { ticket, etag: e.etag };
+      return { ticket, etag: e.etag, indexGen: Number(e['ig'] ?? 0) || 0 };
     } catch (err) {
       if (statusOf(err) === 404) return null;
       throw err;
@@ -459,18 +488,19 @@ export class TableTicketRepo implements TicketRepo {
     actionId?: string,
   ): Promise<SaveOutcome> {
     const pk = tenantPk(next.tenantId);
-    const before = indexKeys(prev.ticket);
-    const after = indexKeys(next);
-    const moved = before.queue !== after.queue || before.due !== after.due;
+    const prevGen = prev.indexGen ?? 0;
+    // A change that moves the rows writes them under the next generation, before the ticket.
+    const moved = movesIndex(prev.ticket, next);
+    const gen = moved ? prevGen + 1 : prevGen;
     const stamp = this.o.now();
     if (moved) {
-      const fresh = this.indexActions(next, stamp);
+      const fresh = this.indexActions(next, gen);
       if (fresh.length > 0) await this.index.submitTransaction(fresh);
     }
     const actions: TransactionAction[] = [
       [
         'update',
-        { partitionKey: pk, rowKey: headRk(next.id), ...ticketProps(next) },
+        { partitionKey: pk, rowKey: headRk(next.id), ...ticketProps(next), ig: gen },
         'Replace',
         { etag: prev.etag },
       ],
@@ -489,29 +519,19 @@ export class TableTicketRepo implements TicketRepo {
     } catch (err) {
       const status = statusOf(err);
       if (status === 412 || status === 409 || status === 404) {
-        if (moved) {
-          // Undo our new index rows, except those the ticket as it now stands has too: a concurrent
-          // winner that made the same change (two watcher instances recording one warning) wrote the
-          // same keys, and deleting them would leave the ticket missing from the index.
-          const now = await this.load(next.tenantId, next.id);
-          const kept = now === null ? { queue: null, due: null } : indexKeys(now.ticket);
-          await this.dropIndexRows([
-            after.queue !== before.queue && after.queue !== kept.queue ? after.queue : null,
-            after.due !== before.due && after.due !== kept.due ? after.due : null,
-          ]);
-        }
+        // Our new rows stay: a concurrent save from the same head (two instances recording one warning)
+        // wrote the same keys and may not have committed yet, so no look at the head could tell that it
+        // needs them. Readers skip rows that do not match the head and delete them (STALE_GRACE_MS).
         if (status === 409 && actionId !== undefined && (await this.hasAction(pk, actionId)))
           return { kind: 'duplicate-action' };
         return { kind: 'conflict' };
       }
       throw err;
     }
-    // Rows are valid while their key matches the head, so unchanged keys need no write.
+    // The previous generation's rows are stale for good (no later head has their keys).
     if (moved) {
-      const stale = [
-        before.queue !== after.queue ? before.queue : null,
-        before.due !== after.due ? before.due : null,
-      ];
+      const before = indexKeys(prev.ticket, prevGen);
+      const stale = [before.queue, before.due];
       if (this.o.later === undefined) await this.dropIndexRows(stale);
       else this.dropLater(stale);
     }
@@ -520,7 +540,7 @@ export class TableTicketRepo implements TicketRepo {
       if (reread === null) throw new Error(`ticket ${next.id} vanished after it was saved`);
       return { kind: 'saved', stored: reread };
     }
-    return { kind: 'saved', stored: { ticket: next, etag } };
+    return { kind: 'saved', stored: { ticket: next, etag, indexGen: gen } };
   }
 
   private async hasAction(pk: string, actionId: string): Promise<boolean> {
@@ -632,19 +652,24 @@ export class TableTicketRepo implements TicketRepo {
     };
   }
 
-  /** The head behind an index row if the row is current; stale rows are removed. */
+  /**
+   * The head behind an index row if the row is current. A row that does not match its head is stale: deleted
+   * at once when of the head's generation or older (no later head has its key), else (a save in flight, or
+   * one that failed) or when its ticket never appeared, once older than STALE_GRACE_MS.
+   */
   private async verify(row: TableEntityResult<Record<string, unknown>>): Promise<Ticket | null> {
-    const tenantId = String(row['tenantId']);
-    const version = Number(row['version']);
-    const stored = await this.load(tenantId, String(row['ticketId']));
+    const stored = await this.load(String(row['tenantId']), String(row['ticketId']));
     const rk = row.rowKey ?? '';
-    if (stored === null) {
-      if (this.o.now() - Number(row['writtenAt']) > ORPHAN_GRACE_MS) await this.dropStale(rk);
-      return null;
+    if (stored !== null) {
+      const keys = indexKeys(stored.ticket, stored.indexGen ?? 0);
+      if (keys.queue === rk || keys.due === rk) return stored.ticket;
+      if (rowGen(rk) <= (stored.indexGen ?? 0)) {
+        await this.dropStale(rk);
+        return null;
+      }
     }
-    const keys = indexKeys(stored.ticket);
-    if (keys.queue === rk || keys.due === rk) return stored.ticket;
-    if (stored.ticket.version >= version) await this.dropStale(rk);
+    const age = (this.o.wallNow ?? Date.now)() - Number(row['writtenAt']);
+    if (age > STALE_GRACE_MS) await this.dropStale(rk);
     return null;
   }
 

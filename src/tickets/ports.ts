@@ -5,6 +5,11 @@ import type { Ticket, TicketEvent } from './model';
 export interface StoredTicket {
   readonly ticket: Ticket;
   readonly etag: string;
+  /**
+   * Storage's generation of the ticket's index rows (absent or 0: rows written before generations). It grows
+   * with every change that moves the rows, so a row's key never comes back once it is stale.
+   */
+  readonly indexGen?: number;
 }
 
 export type InsertOutcome =

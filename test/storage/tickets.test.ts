@@ -5,7 +5,7 @@ import { DEFAULT_POLICY } from '../../src/policy/default';
 import { silentLogger } from '../../src/log';
 import { SlaEngine } from '../../src/sla';
 import { createTableClients } from '../../src/storage/tables';
-import { indexPk, TableTicketRepo, tenantPk } from '../../src/storage/ticket-repo';
+import { indexKeys, indexPk, STALE_GRACE_MS, TableTicketRepo, tenantPk } from '../../src/storage/ticket-repo';
 import { TICKET_SCHEMA } from '../../src/storage/entities';
 import { timeKey } from '../../src/storage/keys';
 import { TicketService, type Scope } from '../../src/tickets/service';
@@ -364,11 +364,110 @@ describe('tickets in Table Storage', () => {
     expect((await service.queue()).items).toHaveLength(3);
     expect(queued).toHaveLength(1);
     await queued[0]?.();
-    const current = (await service.queue()).items.flatMap((t) => [
-      `q|${timeKey(t.sla.nextDeadline ?? 0)}|${t.id}`,
-      `d|${timeKey(t.sla.nextNoticeAt ?? 0)}|${t.id}`,
-    ]);
+    const current: string[] = [];
+    for (const t of (await service.queue()).items) {
+      const stored = await repo.load(t.tenantId, t.id);
+      const keys = indexKeys(t, stored?.indexGen);
+      current.push(
+        `q|${timeKey(t.sla.nextDeadline ?? 0)}|${t.id}|2`,
+        `d|${timeKey(t.sla.nextNoticeAt ?? 0)}|${t.id}|2`,
+      );
+      expect([keys.queue, keys.due]).toEqual(current.slice(-2));
+    }
     expect(await rows()).toEqual(current.sort());
+  });
+
+  it('a save that loses a race deletes nothing: the winner, still in flight, keeps its index rows', async () => {
+    // The CI failure this pins: instance B, acting on a stale head, lost its race to A while A had written
+    // its index rows but not yet its ticket; B looked at the head (still the old one) and deleted the rows
+    // A needed. A's ticket then had no due row, and its later warnings were never sent.
+    const { service, tickets, index } = await makeService();
+    const { ticket } = value(await service.file(aFiling({ priority: 'P3' })));
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let holding = false;
+    // A's ticket writes wait at the gate once `holding` is set (its index writes go straight through).
+    const slowTickets = new Proxy(tickets, {
+      get(target, prop, receiver) {
+        const v: unknown = Reflect.get(target, prop, receiver);
+        if (prop !== 'submitTransaction' || typeof v !== 'function') return v;
+        return async (...args: unknown[]) => {
+          if (holding) await gate;
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const a = new TableTicketRepo({ tickets: slowTickets, index, prefix: 'TM', now });
+    const b = new TableTicketRepo({ tickets, index, prefix: 'TM', now });
+    const v1 = await a.load(CONTOSO, ticket.id);
+    if (v1 === null) throw new Error('no ticket');
+    const moved = (t: Ticket, due: number): Ticket => ({
+      ...t,
+      version: t.version + 1,
+      sla: { ...t.sla, nextNoticeAt: due },
+    });
+    // v2 (any change of the rows), so that v1's ETag is stale.
+    const saved2 = await a.save(v1, moved(v1.ticket, clock + 60_000), []);
+    if (saved2.kind !== 'saved') throw new Error(saved2.kind);
+    const v2 = saved2.stored;
+    const due3 = clock + 120_000;
+    holding = true;
+    const winner = a.save(v2, moved(v2.ticket, due3), []);
+    // A's rows are written; its ticket waits. B, from the stale v1, makes the same change and loses.
+    const keys3 = indexKeys(moved(v2.ticket, due3), 3);
+    for (let i = 0; i < 200; i++) {
+      const written = await index.getEntity(indexPk(ticket.id), keys3.due ?? '').then(
+        () => true,
+        () => false,
+      );
+      if (written) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const loser = await b.save({ ...v1, ticket: v2.ticket }, moved(v2.ticket, due3), []);
+    expect(loser.kind).toBe('conflict');
+    release();
+    expect((await winner).kind).toBe('saved');
+    // The ticket is due at due3 and the watcher finds it there.
+    expect((await service.dueTickets(due3 + 1)).map((t) => t.id)).toEqual([ticket.id]);
+    await expect(index.getEntity(indexPk(ticket.id), keys3.due ?? '')).resolves.toBeDefined();
+  });
+
+  it('rows of a later generation than the head stay while a save may be in flight, then go; older ones go at once', async () => {
+    const { tickets, index } = await makeService();
+    let wall = Date.now();
+    const repo = new TableTicketRepo({ tickets, index, prefix: 'TM', now, wallNow: () => wall });
+    const service = new TicketService({ repo, engine, now });
+    const { ticket } = value(await service.file(aFiling({ priority: 'P3' })));
+    const pk = indexPk(ticket.id);
+    const row = (rowKey: string, version: number): Promise<unknown> =>
+      index.upsertEntity({
+        partitionKey: pk,
+        rowKey,
+        tenantId: CONTOSO,
+        ticketId: ticket.id,
+        version,
+        writtenAt: wall,
+      });
+    const exists = (rowKey: string): Promise<boolean> =>
+      index.getEntity(pk, rowKey).then(
+        () => true,
+        () => false,
+      );
+    // The head is of generation 1. A row of generation 2: another instance's save, written, not yet committed.
+    const inFlight = `q|0000000000001|${ticket.id}|2`;
+    // Rows of generation 1 and of the layout before generations that do not match the head: stale for good.
+    const stale = [`q|0000000000002|${ticket.id}|1`, `q|0000000000003|${ticket.id}`];
+    await row(inFlight, 2);
+    for (const rk of stale) await row(rk, 1);
+    expect((await service.queue()).items.map((t) => t.id)).toEqual([ticket.id]);
+    expect(await exists(inFlight)).toBe(true);
+    for (const rk of stale) expect(await exists(rk)).toBe(false);
+    // Past the grace, a save that wrote it is long over: the row goes.
+    wall += STALE_GRACE_MS + 1;
+    expect((await service.queue()).items.map((t) => t.id)).toEqual([ticket.id]);
+    expect(await exists(inFlight)).toBe(false);
   });
 
   it('an instance that remembers an old head still acts on the newest one', async () => {
