@@ -37,7 +37,12 @@ function latencyRow(
     cpuShare: cpu.ourCores,
     otherCores: cpu.otherCores,
     io: true,
-    note: `${prefix}${failures} failed; this process ${Math.round(cpu.selfCores * 100)}%, Azurite ${Math.round((cpu.ourCores - cpu.selfCores) * 100)}%; p99 ${p99.toFixed(1)} ms ${p99 < GOAL_P99_MS ? 'goal met' : 'GOAL MISSED'} (<${GOAL_P99_MS} ms)`,
+    note: `${prefix}${failures} failed; slowest ${sorted
+      .slice(-3)
+      .map((ms) => ms.toFixed(0))
+      .join(
+        ', ',
+      )} ms; this process ${Math.round(cpu.selfCores * 100)}%, Azurite ${Math.round((cpu.ourCores - cpu.selfCores) * 100)}%; p99 ${p99.toFixed(1)} ms ${p99 < GOAL_P99_MS ? 'goal met' : 'GOAL MISSED'} (<${GOAL_P99_MS} ms)`,
   };
 }
 
