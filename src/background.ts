@@ -1,11 +1,16 @@
 // Work that continues after a request is answered (card updates, deliveries, batched counting): tracked,
 // ordered per key, errors logged, and drained on shutdown so nothing is silently dropped mid-flight.
-// Requests come first: while any is in flight, one piece of work runs at a time and the rest wait until the
-// requests are answered (or at most FOREGROUND_FIRST_MAX_MS, so nothing starves under constant load).
+// Requests come first: while any is in flight, at most BUSY_SLOTS pieces of work run at once and the rest wait
+// until the requests are answered (or at most FOREGROUND_FIRST_MAX_MS, so nothing starves under constant load).
 import type { Logger } from './log';
 
 /** The longest a piece of work waits for requests in flight to be answered before it starts anyway. */
 export const FOREGROUND_FIRST_MAX_MS = 500;
+/**
+ * Pieces of work run at once while requests are in flight. More let the card updates of a burst of presses
+ * compete with the answers to the next ones (the staff bench's bursts of 20 got slower with 4).
+ */
+export const BUSY_SLOTS = 1;
 
 export class Background {
   private readonly pending = new Set<Promise<void>>();
@@ -13,6 +18,8 @@ export class Background {
   private readonly waiting = new Map<string, () => void>();
   /** Work ready to start, waiting for the requests in flight. */
   private readonly gated = new Set<() => void>();
+  /** Jobs waiting between steps for the requests in flight to be answered. */
+  private readonly idleWaiters = new Set<() => void>();
   private running = 0;
   private inFlight = 0;
 
@@ -20,7 +27,8 @@ export class Background {
 
   /**
    * Tells that a request started; call the returned function once it is answered. While requests are in flight,
-   * background work runs one at a time, so a burst of button presses is answered before the card updates.
+   * at most BUSY_SLOTS pieces of background work run, so a burst of button presses is answered before the card
+   * updates.
    */
   request(): () => void {
     this.inFlight++;
@@ -33,17 +41,32 @@ export class Background {
     };
   }
 
-  /** Starts gated work the state allows: all of it when no request is in flight, else one at a time. */
+  /** Starts gated work the state allows: all of it when no request is in flight, else up to BUSY_SLOTS running. */
   private release(): void {
     for (const start of this.gated) {
-      if (this.inFlight > 0 && this.running > 0) return;
+      if (this.inFlight > 0 && this.running >= BUSY_SLOTS) return;
       start();
     }
+    for (const wake of this.idleWaiters) if (this.inFlight === 0) wake();
+  }
+
+  /** Resolves once no request is in flight, or after FOREGROUND_FIRST_MAX_MS (for long jobs between steps). */
+  yieldToRequests(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.idleWaiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, FOREGROUND_FIRST_MAX_MS);
+      this.idleWaiters.add(wake);
+    });
   }
 
   /** Resolves when this work may start (see `request`), counting it as running from then. */
   private gate(): Promise<void> {
-    if (this.inFlight === 0 || this.running === 0) {
+    if (this.inFlight === 0 || this.running < BUSY_SLOTS) {
       this.running++;
       return Promise.resolve();
     }

@@ -80,6 +80,26 @@ describe('background work', () => {
     await bg.drain();
   });
 
+  it('lets a long job wait between its steps for the requests in flight, at most the limit', async () => {
+    const bg = new Background(silentLogger);
+    await bg.yieldToRequests(); // nothing in flight: at once
+    const answered = bg.request();
+    let resumed = false;
+    const step = bg.yieldToRequests().then(() => {
+      resumed = true;
+    });
+    await tick(20);
+    expect(resumed).toBe(false);
+    answered();
+    await step;
+    expect(resumed).toBe(true);
+    // A request never answered holds the job back no longer than the limit.
+    bg.request();
+    const started = Date.now();
+    await bg.yieldToRequests();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(FOREGROUND_FIRST_MAX_MS - 20);
+  });
+
   it('gathers work asked for `soon` into one run, started at once by drain', async () => {
     const bg = new Background(silentLogger);
     let runs = 0;

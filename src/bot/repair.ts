@@ -11,6 +11,8 @@ const PK = 'lease';
 /** Customer notices of changes older than this (past the grace period) are not looked for again. */
 const NOTICE_WINDOW_MS = 60 * 60_000;
 const RK = 'thread-repair';
+/** Open tickets read per step of a pass. */
+const PAGE = 25;
 
 export interface RepairOptions {
   /** Real ms between passes; 0 = only when `pass()` is called. */
@@ -86,7 +88,10 @@ export class ThreadRepair {
     let repaired = 0;
     let next: string | undefined;
     do {
-      const page = await this.deps.tickets.queue(200, next);
+      // Small pages, each after the requests in flight: a pass reads every open ticket, and reading them all
+      // at once would hold up the answers to engineers' presses for as long.
+      await this.deps.background.yieldToRequests();
+      const page = await this.deps.tickets.queue(PAGE, next);
       for (const t of page.items) {
         // Still being delivered here (e.g. waiting out a Teams outage): not lost.
         if (this.deps.background.busy(`ticket:${t.id}`)) continue;

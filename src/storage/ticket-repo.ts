@@ -320,8 +320,12 @@ export class TableTicketRepo implements TicketRepo {
       this.stale.clear();
       const byShard = new Map<string, string[]>();
       for (const rk of keys) byShard.set(rowPk(rk), [...(byShard.get(rowPk(rk)) ?? []), rk]);
-      for (const group of byShard.values())
-        for (let i = 0; i < group.length; i += 100) await this.dropIndexRows(group.slice(i, i + 100));
+      // The shards side by side: one after another, a busy storage makes the cleanup hold its slot 8 times as long.
+      await Promise.all(
+        [...byShard.values()].map(async (group) => {
+          for (let i = 0; i < group.length; i += 100) await this.dropIndexRows(group.slice(i, i + 100));
+        }),
+      );
     });
   }
 

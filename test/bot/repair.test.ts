@@ -1,0 +1,73 @@
+// The thread repair pass on real Azurite and the fake Bot Connector: open tickets whose thread was never
+// posted (their instance died after the answer) get one, each exactly once, read a small page at a time.
+import type { App } from '../../src/app';
+import { ThreadRepair } from '../../src/bot/repair';
+import { aFiling } from '../fixtures/filing';
+import { startTestApp } from '../support/app';
+import { startTestAzurite, type TestAzurite } from '../support/azurite';
+import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
+
+const CHANNEL = '19:repairchannel@thread.tacv2';
+let azurite: TestAzurite;
+let connector: FakeConnector;
+let app: App;
+const clock = { now: Date.parse('2026-11-24T10:00:00-05:00') };
+
+beforeAll(async () => {
+  azurite = await startTestAzurite();
+  connector = await startFakeConnector();
+  app = await startTestApp({
+    connectionString: azurite.connectionString,
+    clock,
+    env: { STAFF_TENANT_ID: VENDOR, THREAD_REPAIR_INTERVAL_MS: '0' },
+  });
+  await app.deps.settings.setSupportChannel({
+    conversationId: CHANNEL,
+    serviceUrl: connector.serviceUrl,
+    tenantId: VENDOR,
+    teamId: 'team',
+    channelId: CHANNEL,
+    teamName: 'Support',
+    channelName: 'Support',
+    setBy: 'test',
+    setAt: clock.now,
+  });
+});
+afterAll(async () => {
+  await app.stop();
+  await connector.stop();
+  await azurite.stop();
+});
+
+it('posts the thread of every open ticket that has none, once, past the grace period, over several pages', async () => {
+  // 30 tickets saved but never told (no thread): more than a page of the pass.
+  const ids: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    const filed = await app.tickets.file(aFiling({ requestId: `repair-${i}`, priority: 'P3' }));
+    if (!filed.ok) throw filed.error;
+    ids.push(filed.value.ticket.id);
+  }
+  const repair = new ThreadRepair(app.deps, app.storage.table(`${app.config.tablePrefix}settings`), {
+    intervalMs: 0,
+    graceMs: 120_000,
+    owner: 'test',
+  });
+  // Within the grace period they are left to the instance that saved them.
+  expect(await repair.pass()).toBe(0);
+  clock.now += 10 * 60_000;
+  // At most 20 a pass (Teams' limits); the next pass takes the rest.
+  expect(await repair.pass()).toBe(20);
+  await app.background.drain();
+  expect(await repair.pass()).toBe(10);
+  await app.background.drain();
+  expect(await repair.pass()).toBe(0);
+  const posted = connector
+    .sent()
+    .filter((r) => r.conversationId === CHANNEL)
+    .map((r) => /TM-\d+/.exec(JSON.stringify(r.activity))?.[0]);
+  expect([...posted].sort()).toEqual([...ids].sort());
+  for (const id of ids) {
+    const got = await app.tickets.get({ kind: 'staff' }, id);
+    expect(got.ok && got.value.thread !== undefined).toBe(true);
+  }
+});
