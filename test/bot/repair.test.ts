@@ -3,7 +3,7 @@
 import type { App } from '../../src/app';
 import { ThreadRepair } from '../../src/bot/repair';
 import { aFiling } from '../fixtures/filing';
-import { startTestApp } from '../support/app';
+import { startTestApp, supportChannel } from '../support/app';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
 
@@ -21,17 +21,7 @@ beforeAll(async () => {
     clock,
     env: { STAFF_TENANT_ID: VENDOR, THREAD_REPAIR_INTERVAL_MS: '0' },
   });
-  await app.deps.settings.setSupportChannel({
-    conversationId: CHANNEL,
-    serviceUrl: connector.serviceUrl,
-    tenantId: VENDOR,
-    teamId: 'team',
-    channelId: CHANNEL,
-    teamName: 'Support',
-    channelName: 'Support',
-    setBy: 'test',
-    setAt: clock.now,
-  });
+  await app.deps.settings.setSupportChannel(supportChannel(CHANNEL, connector.serviceUrl, clock.now));
 });
 afterAll(async () => {
   await app.stop();

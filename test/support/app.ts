@@ -4,7 +4,9 @@ import type { AdapterOptions } from '../../src/bot/adapter';
 import { loadConfig } from '../../src/config';
 import { silentLogger, type Logger } from '../../src/log';
 import { DEFAULT_POLICY } from '../../src/policy/default';
+import type { SupportChannel } from '../../src/storage/settings';
 import { uniqueTableName } from './azurite';
+import { DEFAULT_TENANT_ID } from './connector';
 
 export interface TestClock {
   now: number;
@@ -36,4 +38,27 @@ export async function startTestApp(o: StartOptions): Promise<App> {
     now: () => o.clock.now,
     ...(o.botAuth === undefined ? {} : { botAuth: o.botAuth }),
   });
+}
+
+/**
+ * A support channel as the "use this channel for support" command records it, for tests that register one
+ * directly.
+ */
+export function supportChannel(
+  conversationId: string,
+  serviceUrl: string,
+  setAt: number,
+  tenantId: string = DEFAULT_TENANT_ID,
+): SupportChannel {
+  return {
+    conversationId,
+    serviceUrl,
+    tenantId,
+    teamId: 'team',
+    channelId: conversationId,
+    teamName: 'Support',
+    channelName: 'Support',
+    setBy: 'test',
+    setAt,
+  };
 }

@@ -18,7 +18,7 @@ import { SlaEngine, TARGETS } from '../../src/sla';
 import { pageTriggers, slaInput } from '../../src/tickets/commands';
 import type { Ticket } from '../../src/tickets/model';
 import { aFiling } from '../fixtures/filing';
-import { startTestApp, type TestClock } from '../support/app';
+import { startTestApp, supportChannel, type TestClock } from '../support/app';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
 
@@ -143,17 +143,7 @@ async function seed(): Promise<Ticket[]> {
     env: { ...env(), TABLE_PREFIX: prefix, CUSTOMER_TENANTS: '' },
   });
   try {
-    await app.deps.settings.setSupportChannel({
-      conversationId: CHANNEL,
-      serviceUrl: connector.serviceUrl,
-      tenantId: VENDOR,
-      teamId: 'team',
-      channelId: CHANNEL,
-      teamName: 'Support',
-      channelName: 'Support',
-      setBy: 'test',
-      setAt: START,
-    });
+    await app.deps.settings.setSupportChannel(supportChannel(CHANNEL, connector.serviceUrl, START));
     const tickets: Ticket[] = new Array<Ticket>(100);
     let next = 0;
     const file = async (): Promise<void> => {

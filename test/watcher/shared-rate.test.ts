@@ -7,7 +7,7 @@ import { TableClient } from '@azure/data-tables';
 import { aFiling, CONTOSO } from '../fixtures/filing';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
-import { startTestApp, type TestClock } from '../support/app';
+import { startTestApp, supportChannel, type TestClock } from '../support/app';
 
 const ALICE = 'a11ce000-0000-4000-8000-000000000001';
 const CHANNEL = '19:supportchannel@thread.tacv2';
@@ -49,17 +49,7 @@ afterAll(async () => {
 it('two instances together send no more than OUTBOX_TENANT_RATE a second to the tenant', async () => {
   const [one, two] = apps;
   if (one === undefined || two === undefined) throw new Error('apps not started');
-  await one.deps.settings.setSupportChannel({
-    conversationId: CHANNEL,
-    serviceUrl: connector.serviceUrl,
-    tenantId: VENDOR,
-    teamId: 'team',
-    channelId: CHANNEL,
-    teamName: 'Support',
-    channelName: 'Support',
-    setBy: 'test',
-    setAt: clock.now,
-  });
+  await one.deps.settings.setSupportChannel(supportChannel(CHANNEL, connector.serviceUrl, clock.now));
   // P3 tickets filed at 08:00 with threads: their 50 % warnings all come due at 10:00 (no card update with them).
   for (let i = 0; i < TICKETS; i++) {
     const filed = await one.tickets.file(aFiling({ priority: 'P3' }));
