@@ -1,6 +1,7 @@
 // Tickets in Azure Table Storage. Layout (README "Storage"):
 //   tickets      PK c_<tenant>  RK t|<id> head · e|<id>|<seq> events · l|<newest-first>|<id> listing (id) ·
-//                               o|<id> open (id) · r|<request id> idempotency · a|<action id> applied actions
+//                               o|<id> open (id) · r|<request id> idempotency · a|<action id> applied
+//                               actions (older versions; the head's `acts` now keeps the last RECENT_ACTIONS)
 //   ticketindex  PK x<shard>     RK q|<next deadline>|<id>|<gen> open queue · d|<due>|<id>|<gen> watcher (open
 //                               tickets only; a ticket's rows share the shard of its id, so they are written in one
 //                               transaction; <gen> is the head's index generation, absent on rows written before)
@@ -16,6 +17,8 @@
 // A save that loses a race deletes nothing (the winner, maybe still in flight, may have written the same
 // keys); readers delete rows of the head's generation or older that do not match it, and rows of a later
 // generation (a save in flight, or one that failed) once older than STALE_GRACE_MS.
+// Every change of an open ticket rewrites its queue row before the ticket, so the row's ETag changes with the
+// head: the queue keeps the heads it read with their rows' ETags and reads again only the rows that changed.
 import {
   RestError,
   type TableClient,
@@ -55,6 +58,13 @@ const SEQ = 'ticket-seq';
  * ticket never appeared: a save in flight (index rows, then the ticket, storage retries included) is younger.
  */
 export const STALE_GRACE_MS = 5 * 60_000;
+/**
+ * Action ids a head keeps. Teams retries an invoke within seconds; this many other actions on one ticket in
+ * between is far beyond what engineers do.
+ */
+export const RECENT_ACTIONS = 20;
+/** Queue rows whose heads are kept: a few pages of the open queue. */
+const QUEUE_CACHE = 5_000;
 
 export const tenantPk = (tenantId: string): string => `c_${keyPart(tenantId)}`;
 
@@ -78,7 +88,6 @@ const eventRk = (id: string, seq: number): string => `e|${id}|${seq.toString().p
 export const listRk = (t: Ticket): string => `l|${newestFirstKey(t.createdAt)}|${t.id}`;
 export const openRk = (id: string): string => `o|${id}`;
 const requestRk = (requestId: string): string => `r|${keyPart(requestId)}`;
-const actionRk = (actionId: string): string => `a|${keyPart(actionId)}`;
 const idRk = (id: string): string => `i|${id}`;
 /** Ids are numbers below this; block keys count down from it so the first key at or after a number's is its block. */
 const MAX_NUMBER = 999_999_999_999;
@@ -123,6 +132,17 @@ function movesIndex(prev: Ticket, next: Ticket): boolean {
   return a.queue !== b.queue || a.due !== b.due;
 }
 
+/** The action ids a head keeps (`acts`, a JSON list; absent on heads that never had one). */
+function actionsOf(v: unknown): string[] {
+  if (typeof v !== 'string') return [];
+  try {
+    const list: unknown = JSON.parse(v);
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 function statusOf(err: unknown): number | undefined {
   return err instanceof RestError ? err.statusCode : undefined;
 }
@@ -160,6 +180,8 @@ export class TableTicketRepo implements TicketRepo {
   /** Stale index rows waiting to be deleted, and whether their deletion is scheduled. */
   private readonly stale = new Set<string>();
   private cleaning = false;
+  /** Queue rows and the heads read for them, by ticket id, least recently used first (see `queued`). */
+  private readonly queueCache = new Map<string, { rk: string; etag: string; ticket: Ticket }>();
   /** Tenants whose n| row this instance has written (it never changes, so once is enough). */
   private readonly knownTenants = new Set<string>();
 
@@ -284,7 +306,8 @@ export class TableTicketRepo implements TicketRepo {
     return block.tenantId;
   }
 
-  private indexActions(t: Ticket, gen: number): TransactionAction[] {
+  /** The index rows of a ticket at a generation (only its queue row with `queueOnly`). */
+  private indexActions(t: Ticket, gen: number, queueOnly = false): TransactionAction[] {
     const keys = indexKeys(t, gen);
     const pk = indexPk(t.id);
     const base = {
@@ -297,7 +320,7 @@ export class TableTicketRepo implements TicketRepo {
     const actions: TransactionAction[] = [];
     if (keys.queue !== null)
       actions.push(['upsert', { partitionKey: pk, rowKey: keys.queue, ...base }, 'Replace']);
-    if (keys.due !== null)
+    if (keys.due !== null && !queueOnly)
       actions.push([
         'upsert',
         { partitionKey: pk, rowKey: keys.due, ...base, dueAt: t.sla.nextNoticeAt ?? 0 },
@@ -460,7 +483,7 @@ export class TableTicketRepo implements TicketRepo {
       const e = await this.tickets.getEntity(tenantPk(tenantId), headRk(id));
       const ticket = ticketFrom(e);
       if (ticket.tenantId !== tenantId) return null;
-      return { ticket, etag: e.etag, indexGen: Number(e['ig'] ?? 0) || 0 };
+      return { ticket, etag: e.etag, indexGen: Number(e['ig'] ?? 0) || 0, actions: actionsOf(e['acts']) };
     } catch (err) {
       if (statusOf(err) === 404) return null;
       throw err;
@@ -491,33 +514,45 @@ export class TableTicketRepo implements TicketRepo {
     events: readonly TicketEvent[],
     actionId?: string,
   ): Promise<SaveOutcome> {
+    if (actionId !== undefined && prev.actions?.includes(actionId) === true)
+      return { kind: 'duplicate-action' };
     const pk = tenantPk(next.tenantId);
     const prevGen = prev.indexGen ?? 0;
+    // The head keeps the last action ids (a retried invoke then fails its ETag or finds its id).
+    const actions =
+      actionId === undefined
+        ? (prev.actions ?? [])
+        : [actionId, ...(prev.actions ?? [])].slice(0, RECENT_ACTIONS);
     // A change that moves the rows writes them under the next generation, before the ticket.
     const moved = movesIndex(prev.ticket, next);
     const gen = moved ? prevGen + 1 : prevGen;
-    const stamp = this.o.now();
     if (moved) {
       const fresh = this.indexActions(next, gen);
       if (fresh.length > 0) await this.index.submitTransaction(fresh);
+    } else {
+      // The queue row is rewritten before every change of an open ticket: its new ETag tells every
+      // instance's queue cache that the head changed (see openQueue).
+      const [queueRow] = this.indexActions(next, gen, true);
+      if (queueRow !== undefined) await this.index.submitTransaction([queueRow]);
     }
-    const actions: TransactionAction[] = [
+    const writes: TransactionAction[] = [
       [
         'update',
-        { partitionKey: pk, rowKey: headRk(next.id), ...ticketProps(next), ig: gen },
+        {
+          partitionKey: pk,
+          rowKey: headRk(next.id),
+          ...ticketProps(next),
+          ig: gen,
+          ...(actions.length > 0 ? { acts: JSON.stringify(actions) } : {}),
+        },
         'Replace',
         { etag: prev.etag },
       ],
       ...this.tenantActions(prev.ticket, next, events),
     ];
-    if (actionId !== undefined)
-      actions.push([
-        'create',
-        { partitionKey: pk, rowKey: actionRk(actionId), sv: INDEX_SCHEMA, ticketId: next.id, at: stamp },
-      ]);
     let etag: string | undefined;
     try {
-      const res = await this.tickets.submitTransaction(actions);
+      const res = await this.tickets.submitTransaction(writes);
       // Sub-responses come back in the order of the actions: the head is the first.
       etag = res.subResponses[0]?.etag;
     } catch (err) {
@@ -526,8 +561,6 @@ export class TableTicketRepo implements TicketRepo {
         // Our new rows stay: a concurrent save from the same head (two instances recording one warning)
         // wrote the same keys and may not have committed yet, so no look at the head could tell that it
         // needs them. Readers skip rows that do not match the head and delete them (STALE_GRACE_MS).
-        if (status === 409 && actionId !== undefined && (await this.hasAction(pk, actionId)))
-          return { kind: 'duplicate-action' };
         return { kind: 'conflict' };
       }
       throw err;
@@ -544,17 +577,7 @@ export class TableTicketRepo implements TicketRepo {
       if (reread === null) throw new Error(`ticket ${next.id} vanished after it was saved`);
       return { kind: 'saved', stored: reread };
     }
-    return { kind: 'saved', stored: { ticket: next, etag, indexGen: gen } };
-  }
-
-  private async hasAction(pk: string, actionId: string): Promise<boolean> {
-    try {
-      await this.tickets.getEntity(pk, actionRk(actionId));
-      return true;
-    } catch (err) {
-      if (statusOf(err) === 404) return false;
-      throw err;
-    }
+    return { kind: 'saved', stored: { ticket: next, etag, indexGen: gen, actions } };
   }
 
   async events(tenantId: string, id: string): Promise<TicketEvent[]> {
@@ -636,8 +659,9 @@ export class TableTicketRepo implements TicketRepo {
         Math.min(want, Math.ceil((2 * want) / INDEX_SHARDS) + 4),
       );
       if (rows.length === 0) return { items };
-      // Only the rows the page still needs are checked (one head read each, all at once), none beyond.
-      const verified = await Promise.all(rows.map((r) => this.verify(r)));
+      // Only the rows the page still needs are checked (a head read each, all at once, unless the row is
+      // unchanged since its head was read), none beyond.
+      const verified = await Promise.all(rows.map((r) => this.queued(r)));
       for (let i = 0; i < rows.length; i++) {
         const t = verified[i];
         last = rows[i]?.rowKey;
@@ -654,6 +678,37 @@ export class TableTicketRepo implements TicketRepo {
       items,
       ...(last === undefined ? {} : { next: Buffer.from(last, 'utf8').toString('base64url') }),
     };
+  }
+
+  /**
+   * The head behind a queue row, from the queue cache when the row is the one (same key, same ETag) whose
+   * head was read before. Every change of an open ticket rewrites its queue row before the head (save), so an
+   * unchanged row means an unchanged head. A head is kept only when it is the version the row was written
+   * for: a row written ahead of its head (a save in flight, or one that failed) is read again each time.
+   */
+  private async queued(row: TableEntityResult<Record<string, unknown>>): Promise<Ticket | null> {
+    const id = String(row['ticketId']);
+    const rk = row.rowKey ?? '';
+    const known = this.queueCache.get(id);
+    const version = Number(row['version']);
+    // The version too: a store whose ETags were equal for two writes in one instant still tells them apart.
+    if (known?.rk === rk && known.etag === row.etag && known.ticket.version === version) {
+      this.queueCache.delete(id);
+      this.queueCache.set(id, known);
+      return known.ticket;
+    }
+    const t = await this.verify(row);
+    if (t === null || t.version !== version) {
+      this.queueCache.delete(id);
+      return t;
+    }
+    this.queueCache.delete(id);
+    this.queueCache.set(id, { rk, etag: row.etag, ticket: t });
+    if (this.queueCache.size > QUEUE_CACHE) {
+      const oldest = this.queueCache.keys().next();
+      if (oldest.done !== true) this.queueCache.delete(oldest.value);
+    }
+    return t;
   }
 
   /**

@@ -10,6 +10,11 @@ export interface StoredTicket {
    * with every change that moves the rows, so a row's key never comes back once it is stale.
    */
   readonly indexGen?: number;
+  /**
+   * Ids of the last actions applied to the ticket (Teams invoke activity ids), newest first: a retried
+   * invoke carries the id of its first try, so it is recognised and applied once.
+   */
+  readonly actions?: readonly string[];
 }
 
 export type InsertOutcome =

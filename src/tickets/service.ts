@@ -177,6 +177,9 @@ export class TicketService {
         if (stored === null) return fail(ticketNotFound(id));
         if (cached === undefined) this.rememberHead(stored);
         const current = stored.ticket;
+        // A retried invoke (Teams resends it when the answer is slow) finds its id on the head: applied once.
+        if (options.actionId !== undefined && stored.actions?.includes(options.actionId) === true)
+          return ok({ ticket: this.fresh(current), events: [], duplicate: true });
         if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
           if (cached !== undefined) continue;
           return fail(staleTicket(current));
@@ -206,7 +209,9 @@ export class TicketService {
           const winner = await this.load(scope, ticketId);
           return fail(staleTicket(winner?.ticket ?? current));
         }
-        await new Promise((r) => setTimeout(r, Math.random() * 4 * (attempt + 1)));
+        // Exponential backoff with full jitter: many writers of one ticket spread out instead of colliding
+        // again round after round (about 3 s at most over all attempts).
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(500, 5 * 2 ** attempt)));
       }
       return fail(new DomainError('STALE_TICKET', `${ticketId} is changing too fast; please try again.`));
     } catch (err) {

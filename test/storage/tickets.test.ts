@@ -5,7 +5,14 @@ import { DEFAULT_POLICY } from '../../src/policy/default';
 import { silentLogger } from '../../src/log';
 import { SlaEngine } from '../../src/sla';
 import { createTableClients } from '../../src/storage/tables';
-import { indexKeys, indexPk, STALE_GRACE_MS, TableTicketRepo, tenantPk } from '../../src/storage/ticket-repo';
+import {
+  indexKeys,
+  indexPk,
+  RECENT_ACTIONS,
+  STALE_GRACE_MS,
+  TableTicketRepo,
+  tenantPk,
+} from '../../src/storage/ticket-repo';
 import { TICKET_SCHEMA } from '../../src/storage/entities';
 import { timeKey } from '../../src/storage/keys';
 import { TicketService, type Scope } from '../../src/tickets/service';
@@ -213,6 +220,51 @@ describe('tickets in Table Storage', () => {
     expect(again.duplicate).toBe(true);
     const { events } = value(await service.timeline(staff, ticket.id));
     expect(events.filter((e) => e.type === 'engineer-reply')).toHaveLength(1);
+  });
+
+  it('a retry reaching another instance, or two tries at once, is applied once; the head keeps the recent ids', async () => {
+    const { service, tickets, index } = await makeService();
+    const other = new TicketService({
+      repo: new TableTicketRepo({ tickets, index, prefix: 'TM', now }),
+      engine,
+      now,
+    });
+    const { ticket } = value(await service.file(aFiling()));
+    // Both instances have seen the ticket; then the first applies an action.
+    value(await other.act(staff, ticket.id, alice, { kind: 'note', text: 'seen' }));
+    value(await service.act(staff, ticket.id, alice, { kind: 'take' }, { actionId: 'act-1' }));
+    // The retry reaches the other instance, whose remembered head is older: it fails its ETag, reads again
+    // and finds the id.
+    const retried = value(await other.act(staff, ticket.id, alice, { kind: 'take' }, { actionId: 'act-1' }));
+    expect(retried.duplicate).toBe(true);
+    // Two tries of one new action at once on two instances: one applies it.
+    const both = await Promise.all(
+      [service, other].map(async (s) =>
+        value(await s.act(staff, ticket.id, bob, { kind: 'note', text: 'once' }, { actionId: 'act-2' })),
+      ),
+    );
+    expect(both.map((r) => r.duplicate).sort()).toEqual([false, true]);
+    const { events } = value(await service.timeline(staff, ticket.id));
+    expect(events.filter((e) => e.text === 'once')).toHaveLength(1);
+    // The head keeps the last RECENT_ACTIONS ids, newest first, and no row per action.
+    for (let i = 0; i < RECENT_ACTIONS + 2; i++)
+      value(
+        await service.act(staff, ticket.id, bob, { kind: 'note', text: `n${i}` }, { actionId: `more-${i}` }),
+      );
+    const stored = await service.act(staff, ticket.id, bob, { kind: 'note', text: 'last' });
+    expect(stored.ok).toBe(true);
+    const head = await tickets.getEntity<{ acts: string }>(tenantPk(CONTOSO), `t|${ticket.id}`);
+    const acts = JSON.parse(head.acts) as string[];
+    expect(acts).toHaveLength(RECENT_ACTIONS);
+    expect(acts[0]).toBe(`more-${RECENT_ACTIONS + 1}`);
+    const rows = [];
+    for await (const e of tickets.listEntities({
+      queryOptions: {
+        filter: `PartitionKey eq '${tenantPk(CONTOSO)}' and RowKey ge 'a|' and RowKey lt 'a}'`,
+      },
+    }))
+      rows.push(e);
+    expect(rows).toHaveLength(0);
   });
 
   it('open tickets come by next deadline, a tenant sees its own newest first, the watcher finds what is due', async () => {
@@ -493,6 +545,56 @@ describe('tickets in Table Storage', () => {
     expect(note.ticket.version).toBe(6);
     expect(note.ticket.status).not.toBe('resolved');
     expect((await repo.load(CONTOSO, ticket.id))?.ticket.version).toBe(6);
+  });
+
+  it('the queue reads a head again only when its row changed, and never shows what another instance replaced', async () => {
+    const { service, tickets, index } = await makeService();
+    let headReads = 0;
+    tickets.pipeline.addPolicy({
+      name: 'count-head-reads',
+      sendRequest: (req, next) => {
+        if (req.method === 'GET' && decodeURIComponent(req.url).includes("RowKey='t|")) headReads++;
+        return next(req);
+      },
+    });
+    const other = new TicketService({
+      repo: new TableTicketRepo({ tickets, index, prefix: 'TM', now }),
+      engine,
+      now,
+    });
+    const filed = [];
+    for (let i = 0; i < 3; i++)
+      filed.push(value(await service.file(aFiling({ requestId: `cache-${i}` }))).ticket);
+    const ids = filed.map((t) => t.id);
+    headReads = 0;
+    expect((await service.queue()).items.map((t) => t.id).sort()).toEqual([...ids].sort());
+    expect(headReads).toBe(3);
+    // Nothing changed: no head is read again.
+    headReads = 0;
+    expect((await service.queue()).items).toHaveLength(3);
+    expect(headReads).toBe(0);
+    // Another instance takes one (the ticket keeps its place) and notes another: those two are read again,
+    // and the queue shows the new owner.
+    value(await other.act(staff, ids[0] ?? '', alice, { kind: 'take' }));
+    value(await other.act(staff, ids[1] ?? '', alice, { kind: 'note', text: 'Looking' }));
+    headReads = 0;
+    const after = await service.queue();
+    expect(headReads).toBe(2);
+    const first = after.items.find((t) => t.id === ids[0]);
+    expect(first?.owner?.id).toBe(alice.id);
+    expect(first?.version).toBe(2);
+    expect(after.items.find((t) => t.id === ids[1])?.version).toBe(2);
+    // A queue row written for a save that never landed (its version is ahead of the head) is never trusted.
+    const t2 = filed[2] as Ticket;
+    const rowKey = indexKeys(t2, 1).queue ?? '';
+    const row = await index.getEntity(indexPk(t2.id), rowKey);
+    await index.upsertEntity({ ...row, partitionKey: indexPk(t2.id), rowKey, version: 7 }, 'Replace');
+    for (let round = 0; round < 2; round++) {
+      headReads = 0;
+      const page = await service.queue();
+      expect(page.items.find((t) => t.id === t2.id)?.version).toBe(1);
+      expect(headReads).toBe(1);
+    }
   });
 
   it("a customer never reaches another tenant's ticket, by id or by listing", async () => {
