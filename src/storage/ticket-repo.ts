@@ -17,7 +17,7 @@
 // A save that loses a race deletes nothing (the winner, maybe still in flight, may have written the same
 // keys); readers delete rows of the head's generation or older that do not match it, and rows of a later
 // generation (a save in flight, or one that failed) once older than STALE_GRACE_MS.
-// Every change of an open ticket rewrites its queue row before the ticket, so the row's ETag changes with the
+// Every change of an open ticket rewrites its queue row with the ticket, so the row's ETag changes with the
 // head: the queue keeps the heads it read with their rows' ETags and reads again only the rows that changed.
 import {
   RestError,
@@ -65,6 +65,11 @@ export const STALE_GRACE_MS = 5 * 60_000;
 export const RECENT_ACTIONS = 20;
 /** Queue rows whose heads are kept: a few pages of the open queue. */
 const QUEUE_CACHE = 5_000;
+/**
+ * Real ms a kept head is used for, at most. A change rewrites its queue row beside the ticket; should that
+ * rewrite be lost (the instance dies between the two), other instances read the head again after this long.
+ */
+export const QUEUE_CACHE_MS = 5 * 60_000;
 
 export const tenantPk = (tenantId: string): string => `c_${keyPart(tenantId)}`;
 
@@ -181,7 +186,7 @@ export class TableTicketRepo implements TicketRepo {
   private readonly stale = new Set<string>();
   private cleaning = false;
   /** Queue rows and the heads read for them, by ticket id, least recently used first (see `queued`). */
-  private readonly queueCache = new Map<string, { rk: string; etag: string; ticket: Ticket }>();
+  private readonly queueCache = new Map<string, { rk: string; etag: string; ticket: Ticket; at: number }>();
   /** Tenants whose n| row this instance has written (it never changes, so once is enough). */
   private readonly knownTenants = new Set<string>();
 
@@ -304,6 +309,33 @@ export class TableTicketRepo implements TicketRepo {
     if (!(block.first <= n && n < block.end)) return null;
     this.remember(block);
     return block.tenantId;
+  }
+
+  /** Rewrites a ticket's queue row (none when it is not open); false when storage failed (never throws). */
+  private async touchQueue(t: Ticket, gen: number): Promise<boolean> {
+    const [row] = this.indexActions(t, gen, true);
+    if (row?.[0] !== 'upsert') return true;
+    try {
+      await this.index.upsertEntity(row[1], 'Replace');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Tries again, after the answer, a queue row rewrite that failed while its change was saved (until it
+   * lands, other instances' queues may keep the ticket as they last read it, QUEUE_CACHE_MS at most).
+   */
+  private retouchLater(t: Ticket, gen: number): void {
+    const retry = async (): Promise<void> => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        if (await this.touchQueue(t, gen)) return;
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    };
+    if (this.o.later === undefined) void retry();
+    else this.o.later(`queue-touch:${t.id}`, retry);
   }
 
   /** The index rows of a ticket at a generation (only its queue row with `queueOnly`). */
@@ -529,12 +561,10 @@ export class TableTicketRepo implements TicketRepo {
     if (moved) {
       const fresh = this.indexActions(next, gen);
       if (fresh.length > 0) await this.index.submitTransaction(fresh);
-    } else {
-      // The queue row is rewritten before every change of an open ticket: its new ETag tells every
-      // instance's queue cache that the head changed (see openQueue).
-      const [queueRow] = this.indexActions(next, gen, true);
-      if (queueRow !== undefined) await this.index.submitTransaction([queueRow]);
     }
+    // A change that keeps the rows rewrites the queue row (new ETag, the new version) beside the ticket: that
+    // tells every instance's queue cache that the head changed (see `queued`).
+    const touched = moved ? true : this.touchQueue(next, gen);
     const writes: TransactionAction[] = [
       [
         'update',
@@ -552,7 +582,8 @@ export class TableTicketRepo implements TicketRepo {
     ];
     let etag: string | undefined;
     try {
-      const res = await this.tickets.submitTransaction(writes);
+      const [res, ok] = await Promise.all([this.tickets.submitTransaction(writes), touched]);
+      if (!ok) this.retouchLater(next, gen);
       // Sub-responses come back in the order of the actions: the head is the first.
       etag = res.subResponses[0]?.etag;
     } catch (err) {
@@ -682,9 +713,10 @@ export class TableTicketRepo implements TicketRepo {
 
   /**
    * The head behind a queue row, from the queue cache when the row is the one (same key, same ETag) whose
-   * head was read before. Every change of an open ticket rewrites its queue row before the head (save), so an
-   * unchanged row means an unchanged head. A head is kept only when it is the version the row was written
-   * for: a row written ahead of its head (a save in flight, or one that failed) is read again each time.
+   * head was read before, for QUEUE_CACHE_MS at most. Every change of an open ticket rewrites its queue row
+   * with the new version beside the head (save), so an unchanged row means an unchanged head. A head is kept
+   * only when its version is the row's: a row and a head read while a change lands between them disagree,
+   * and a row written for a change that failed is ahead of its head; both are read again each time.
    */
   private async queued(row: TableEntityResult<Record<string, unknown>>): Promise<Ticket | null> {
     const id = String(row['ticketId']);
@@ -692,7 +724,13 @@ export class TableTicketRepo implements TicketRepo {
     const known = this.queueCache.get(id);
     const version = Number(row['version']);
     // The version too: a store whose ETags were equal for two writes in one instant still tells them apart.
-    if (known?.rk === rk && known.etag === row.etag && known.ticket.version === version) {
+    const wall = (this.o.wallNow ?? Date.now)();
+    if (
+      known?.rk === rk &&
+      known.etag === row.etag &&
+      known.ticket.version === version &&
+      wall - known.at < QUEUE_CACHE_MS
+    ) {
       this.queueCache.delete(id);
       this.queueCache.set(id, known);
       return known.ticket;
@@ -703,7 +741,7 @@ export class TableTicketRepo implements TicketRepo {
       return t;
     }
     this.queueCache.delete(id);
-    this.queueCache.set(id, { rk, etag: row.etag, ticket: t });
+    this.queueCache.set(id, { rk, etag: row.etag, ticket: t, at: wall });
     if (this.queueCache.size > QUEUE_CACHE) {
       const oldest = this.queueCache.keys().next();
       if (oldest.done !== true) this.queueCache.delete(oldest.value);

@@ -1,6 +1,6 @@
 // Tickets on real Azurite through @azure/data-tables: lifecycle, timeline order, concurrency,
 // idempotency, queries, bad input and tenant isolation.
-import type { TableClient } from '@azure/data-tables';
+import { RestError, type TableClient } from '@azure/data-tables';
 import { DEFAULT_POLICY } from '../../src/policy/default';
 import { silentLogger } from '../../src/log';
 import { SlaEngine } from '../../src/sla';
@@ -8,6 +8,7 @@ import { createTableClients } from '../../src/storage/tables';
 import {
   indexKeys,
   indexPk,
+  QUEUE_CACHE_MS,
   RECENT_ACTIONS,
   STALE_GRACE_MS,
   TableTicketRepo,
@@ -595,6 +596,60 @@ describe('tickets in Table Storage', () => {
       expect(page.items.find((t) => t.id === t2.id)?.version).toBe(1);
       expect(headReads).toBe(1);
     }
+  });
+
+  it('a queue row rewrite that fails is tried again after the answer; kept heads are read again after QUEUE_CACHE_MS', async () => {
+    const { tickets, index } = await makeService();
+    let wall = Date.now();
+    const jobs: Promise<void>[] = [];
+    const repo = new TableTicketRepo({
+      tickets,
+      index,
+      prefix: 'TM',
+      now,
+      wallNow: () => wall,
+      later: (_key, work) => {
+        jobs.push(work());
+      },
+    });
+    const service = new TicketService({ repo, engine, now });
+    let headReads = 0;
+    let failRowWrites = 0;
+    tickets.pipeline.addPolicy({
+      name: 'count-head-reads',
+      sendRequest: (req, next) => {
+        if (req.method === 'GET' && decodeURIComponent(req.url).includes("RowKey='t|")) headReads++;
+        return next(req);
+      },
+    });
+    index.pipeline.addPolicy({
+      name: 'fail-row-writes',
+      sendRequest: (req, next) => {
+        if (req.method === 'PUT' && failRowWrites > 0) {
+          failRowWrites--;
+          return Promise.reject(new RestError('injected: storage unavailable', { statusCode: 503 }));
+        }
+        return next(req);
+      },
+    });
+    const { ticket } = value(await service.file(aFiling()));
+    await service.queue();
+    headReads = 0;
+    await service.queue();
+    expect(headReads).toBe(0);
+    // The row rewrite fails, and its first retry after the answer too: the change is saved, the rewrite lands.
+    failRowWrites = 2;
+    value(await service.act(staff, ticket.id, alice, { kind: 'take' }));
+    await Promise.all(jobs);
+    expect(failRowWrites).toBe(0);
+    const page = await service.queue();
+    expect(page.items[0]?.owner?.id).toBe(alice.id);
+    headReads = 0;
+    await service.queue();
+    expect(headReads).toBe(0);
+    wall += QUEUE_CACHE_MS + 1;
+    await service.queue();
+    expect(headReads).toBe(1);
   });
 
   it("a customer never reaches another tenant's ticket, by id or by listing", async () => {
