@@ -41,6 +41,11 @@ async function makeService(
   return { service: new TicketService({ repo, engine, now }), repo, tickets, index };
 }
 
+/** A second instance on the same tables (its own remembered heads and queue cache). */
+function anotherInstance(tickets: TableClient, index: TableClient): TicketService {
+  return new TicketService({ repo: new TableTicketRepo({ tickets, index, prefix: 'TM', now }), engine, now });
+}
+
 const contoso: Scope = { kind: 'tenant', tenantId: CONTOSO };
 const fabrikam: Scope = { kind: 'tenant', tenantId: FABRIKAM };
 const staff: Scope = { kind: 'staff' };
@@ -225,11 +230,7 @@ describe('tickets in Table Storage', () => {
 
   it('a retry reaching another instance, or two tries at once, is applied once; the head keeps the recent ids', async () => {
     const { service, tickets, index } = await makeService();
-    const other = new TicketService({
-      repo: new TableTicketRepo({ tickets, index, prefix: 'TM', now }),
-      engine,
-      now,
-    });
+    const other = anotherInstance(tickets, index);
     const { ticket } = value(await service.file(aFiling()));
     // Both instances have seen the ticket; then the first applies an action.
     value(await other.act(staff, ticket.id, alice, { kind: 'note', text: 'seen' }));
@@ -525,11 +526,7 @@ describe('tickets in Table Storage', () => {
 
   it('an instance that remembers an old head still acts on the newest one', async () => {
     const { service, repo, tickets, index } = await makeService();
-    const other = new TicketService({
-      repo: new TableTicketRepo({ tickets, index, prefix: 'TM', now }),
-      engine,
-      now,
-    });
+    const other = anotherInstance(tickets, index);
     const { ticket } = value(await service.file(aFiling()));
     value(await service.act(staff, ticket.id, alice, { kind: 'resolve', text: 'Fixed' }));
     // Another instance reopens it; this one still remembers it resolved.
@@ -558,11 +555,7 @@ describe('tickets in Table Storage', () => {
         return next(req);
       },
     });
-    const other = new TicketService({
-      repo: new TableTicketRepo({ tickets, index, prefix: 'TM', now }),
-      engine,
-      now,
-    });
+    const other = anotherInstance(tickets, index);
     const filed = [];
     for (let i = 0; i < 3; i++)
       filed.push(value(await service.file(aFiling({ requestId: `cache-${i}` }))).ticket);
