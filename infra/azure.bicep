@@ -169,7 +169,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     clientAffinityEnabled: false
     siteConfig: {
       linuxFxVersion: 'NODE|20-lts'
-      appCommandLine: 'node --enable-source-maps --disable-warning=DEP0111 dist/index.js'
+      appCommandLine: 'node --enable-source-maps --max-semi-space-size=32 --disable-warning=DEP0111 dist/index.js'
       alwaysOn: true
       healthCheckPath: '/healthz'
       http20Enabled: true

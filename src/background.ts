@@ -82,17 +82,22 @@ export class Background {
     });
   }
 
-  /** Runs `work` after earlier work with the same key has finished (e.g. one ticket's card updates in order). */
-  run(key: string, what: string, work: () => Promise<void>): void {
+  /**
+   * Runs `work` after earlier work with the same key has finished (e.g. one ticket's card updates in order).
+   * `steady` work does not wait for requests in flight nor take a slot (see `soon`).
+   */
+  run(key: string, what: string, work: () => Promise<void>, steady = false): void {
     const previous = this.chains.get(key) ?? Promise.resolve();
     const next = previous
-      .then(() => this.gate())
+      .then(() => (steady ? undefined : this.gate()))
       .then(async () => {
         try {
           await work();
         } finally {
-          this.running--;
-          this.release();
+          if (!steady) {
+            this.running--;
+            this.release();
+          }
         }
       })
       .catch((err: unknown) => {
@@ -109,14 +114,16 @@ export class Background {
   /**
    * Runs `work` under `key` after `delayMs`, so that what arrives meanwhile is handled together (a batch);
    * a call while one is already waiting for the key does nothing. `drain()` starts waiting work at once.
+   * `steady`: the batch starts on time even while requests are in flight. For work that runs one batch at a
+   * time anyway: held back behind requests, its batches would grow and land on storage in bursts.
    */
-  soon(key: string, what: string, delayMs: number, work: () => Promise<void>): void {
+  soon(key: string, what: string, delayMs: number, work: () => Promise<void>, steady = false): void {
     if (this.waiting.has(key)) return;
     const go = (): void => {
       clearTimeout(timer);
       if (this.waiting.get(key) !== go) return;
       this.waiting.delete(key);
-      this.run(key, what, work);
+      this.run(key, what, work, steady);
     };
     const timer = setTimeout(go, delayMs);
     timer.unref();

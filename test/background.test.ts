@@ -111,4 +111,28 @@ describe('background work', () => {
     await bg.drain();
     expect(runs).toBe(1);
   });
+
+  it('starts steady batches on time while requests are in flight, without taking the busy slot', async () => {
+    const bg = new Background(silentLogger);
+    const log: string[] = [];
+    const answered = bg.request();
+    const card = gatedWork(log, 'card');
+    const other = gatedWork(log, 'other');
+    const batch = gatedWork(log, 'batch');
+    bg.run('card', 'card', card.work);
+    bg.run('other', 'other', other.work);
+    bg.soon('stats', 'batch', 10, batch.work, true);
+    await tick(40);
+    // The card took the one busy slot, the other waits for it; the steady batch started on time anyway.
+    expect(log).toEqual(['start card', 'start batch']);
+    batch.finish();
+    await tick();
+    expect(log).toEqual(['start card', 'start batch', 'end batch']);
+    card.finish();
+    await tick();
+    expect(log).toEqual(['start card', 'start batch', 'end batch', 'end card', 'start other']);
+    other.finish();
+    answered();
+    await bg.drain();
+  });
 });
