@@ -172,7 +172,7 @@ export class StatsService {
 
   private schedule(delayMs: number): void {
     // Steady: one batch at a time every BATCH_MS. Held back while engineers press buttons, a batch grew to
-    // hundreds of tickets whose transactions held storage up for everyone (staff bench, 20 saturating).
+    // about a hundred tickets, whose transactions held storage up for everyone (staff bench, 20 saturating).
     this.deps.background.soon(
       'stats',
       'counting tickets for the dashboard',
