@@ -31,6 +31,10 @@ const MANAGERS = 'managers-channel';
 
 export class TableSettings implements Settings {
   private cache: { value: SupportChannel | null; at: number } | null = null;
+  /** The read of the channel in flight: when the entry expires under load, every caller waits for it. */
+  private reading: Promise<SupportChannel | null> | null = null;
+  /** Raised by every change: a read that started before one does not overwrite what it stored. */
+  private generation = 0;
 
   constructor(
     private readonly table: TableClient,
@@ -41,6 +45,15 @@ export class TableSettings implements Settings {
   async supportChannel(): Promise<SupportChannel | null> {
     const now = Date.now();
     if (this.cache !== null && now - this.cache.at < this.ttlMs) return this.cache.value;
+    // One read at a time: the card updates that find the entry expired together share it.
+    this.reading ??= this.readChannel(now).finally(() => {
+      this.reading = null;
+    });
+    return this.reading;
+  }
+
+  private async readChannel(at: number): Promise<SupportChannel | null> {
+    const generation = this.generation;
     let value: SupportChannel | null = null;
     try {
       const e = await this.table.getEntity<{ doc: string }>(PK, CHANNEL);
@@ -48,15 +61,17 @@ export class TableSettings implements Settings {
     } catch (err) {
       if (!(err instanceof RestError && err.statusCode === 404)) throw err;
     }
-    this.cache = { value, at: now };
+    if (generation === this.generation) this.cache = { value, at };
     return value;
   }
 
   async setSupportChannel(channel: SupportChannel): Promise<void> {
+    this.generation++;
     await this.table.upsertEntity(
       { partitionKey: PK, rowKey: CHANNEL, sv: 1, doc: JSON.stringify(channel) },
       'Replace',
     );
+    this.generation++;
     this.cache = { value: channel, at: Date.now() };
   }
 
@@ -93,13 +108,16 @@ export class TableSettings implements Settings {
 
   private async forgetSupport(teamId: string): Promise<boolean> {
     this.cache = null;
-    const current = await this.supportChannel();
+    this.generation++;
+    const current = await this.readChannel(Date.now());
     if (current?.teamId !== teamId) return false;
+    this.generation++;
     try {
       await this.table.deleteEntity(PK, CHANNEL);
     } catch (err) {
       if (!(err instanceof RestError && err.statusCode === 404)) throw err;
     }
+    this.generation++;
     this.cache = { value: null, at: Date.now() };
     return true;
   }
