@@ -139,9 +139,10 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
             actionExecute(verb, { verb, ticketId: id, ...data(id, n) }, { ...who(w), replyToId: 'root' }),
           );
           const ok = res.status === 200 && JSON.stringify(res.body).includes(id);
-          if (!counted) warmup++;
-          else if (ok) latencies.push(performance.now() - t0);
-          else failures++;
+          // A failure counts also during the warm-up; a success then only runs.
+          if (!ok) failures++;
+          else if (counted) latencies.push(performance.now() - t0);
+          else warmup++;
         }
       };
       await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
