@@ -8,7 +8,6 @@
 // Every phase gets a fresh app on fresh tables; the client, the app and the fake connector share this
 // process's one thread, Azurite has its own process.
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
 import type { App } from '../../src/app';
 import { createLogger } from '../../src/log';
 import { startAzurite, type Azurite } from '../../src/storage/azurite';
@@ -25,6 +24,7 @@ import {
   type LoopResult,
   type SectionOptions,
 } from './harness';
+import { HttpClient } from './client';
 import { RequestCounter } from './requests';
 import { benchClock, benchTenant, clients, floorRows } from './storage';
 
@@ -37,51 +37,6 @@ const OFFERED_PER_SEC = 50;
 const GOAL_P99_MS = 100;
 const GOAL_SHARE_OF_RAW = 1 / 3;
 const CARD_TIMEOUT_MS = 30_000;
-
-/** POSTs JSON over one keep-alive agent (like the Bot Connector service, which reuses connections). */
-class HttpClient {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 128 });
-  private readonly host: string;
-  private readonly port: number;
-
-  constructor(base: string) {
-    const url = new URL(base);
-    this.host = url.hostname;
-    this.port = Number(url.port);
-  }
-
-  post(path: string, body: string): Promise<{ status: number; text: string }> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: this.host,
-          port: this.port,
-          path,
-          method: 'POST',
-          agent: this.agent,
-          headers: {
-            'content-type': 'application/json; charset=utf-8',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-}
 
 /**
  * Waits for a connector record without leaving an unhandled rejection if the caller fails first. The fake
