@@ -10,6 +10,7 @@ import {
 import type { AdaptiveCard } from '../cards/types';
 import type { SupportChannel } from '../storage/settings';
 import type { ChatRef, ThreadRef } from '../tickets/model';
+import { RateLimiter } from '../watcher/limits';
 import type { BotAdapter } from './adapter';
 
 function statusOf(err: unknown): number | undefined {
@@ -61,7 +62,8 @@ export interface Patience {
 
 /**
  * Sends per conversation per second from one instance. Teams allows 7 per second per thread for the bot as a
- * whole; with this, two or three instances together stay within it.
+ * whole; with this, two instances together stay within it (each send counted until it ends, so however the
+ * requests bunch up on the way, no second at Teams holds more than 3 from one instance).
  */
 const PER_SECOND = 3;
 
@@ -70,6 +72,8 @@ export const DEFAULT_PATIENCE: Patience = { baseMs: 1_000, capMs: 30_000, maxMs:
 export class Outbound {
   private closed = false;
   private readonly sleepers = new Set<() => void>();
+  /** Sends per conversation (Teams counts per thread; a thread's conversation id names it). */
+  private readonly limit = new RateLimiter([{ limit: PER_SECOND, ms: 1_000 }]);
 
   constructor(
     private readonly adapter: BotAdapter,
@@ -114,42 +118,29 @@ export class Outbound {
     });
   }
 
-  /** Runs `logic` in a proactive turn. Errors are rethrown here (the adapter's turn-error handler would swallow them). */
-  /** Send times per conversation in the last second (Teams allows 7 per second per thread, for all instances). */
-  private readonly recent = new Map<string, number[]>();
-
-  /** Waits until this instance may send to the conversation again: at most PER_SECOND in any second. */
-  private async pace(conversationId: string): Promise<void> {
-    for (;;) {
-      const now = Date.now();
-      const times = (this.recent.get(conversationId) ?? []).filter((t) => now - t < 1_000);
-      if (times.length < PER_SECOND) {
-        times.push(now);
-        this.recent.set(conversationId, times);
-        if (this.recent.size > 10_000) this.recent.clear();
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 1_000 - (now - (times[0] ?? now)) + 5));
-    }
-  }
-
+  /**
+   * Runs `logic` in a proactive turn, at most PER_SECOND a second in the conversation from this instance.
+   * Errors are rethrown here (the adapter's turn-error handler would swallow them).
+   */
   private async on(
     ref: Partial<ConversationReference>,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void> {
-    await this.pace(ref.conversation?.id ?? '');
     const outcome: { failed: boolean; error: unknown } = { failed: false, error: undefined };
-    await this.adapter.continueConversationAsync(
-      this.appId,
-      { channelId: 'msteams', bot: { id: `28:${this.appId}`, name: 'SLA Desk' }, ...ref },
-      async (context) => {
-        try {
-          await logic(context);
-        } catch (err) {
-          outcome.failed = true;
-          outcome.error = err;
-        }
-      },
+    // Counted from its start to its end: Teams counts the request when it arrives, in between.
+    await this.limit.run(ref.conversation?.id ?? '', () =>
+      this.adapter.continueConversationAsync(
+        this.appId,
+        { channelId: 'msteams', bot: { id: `28:${this.appId}`, name: 'SLA Desk' }, ...ref },
+        async (context) => {
+          try {
+            await logic(context);
+          } catch (err) {
+            outcome.failed = true;
+            outcome.error = err;
+          }
+        },
+      ),
     );
     if (outcome.failed) throw outcome.error;
   }

@@ -64,14 +64,14 @@ export class Delivery {
     this.tenantLimit = new RateLimiter(rateWindows(d.bot.config.watcher.tenantRate));
   }
 
-  /** Waits for the tenant's share of OUTBOX_TENANT_RATE: the rate divided among the live instances. */
-  private async tenantTake(tenantId: string): Promise<void> {
+  /** Sends within the tenant's share of OUTBOX_TENANT_RATE: the rate divided among the live instances. */
+  private async tenantRun<T>(tenantId: string, send: () => Promise<T>): Promise<T> {
     const n = (await this.d.presence?.count()) ?? 1;
     if (n !== this.sharers) {
       this.sharers = n;
       this.tenantLimit.setWindows(rateWindows(this.d.bot.config.watcher.tenantRate / n));
     }
-    await this.tenantLimit.take(tenantId);
+    return this.tenantLimit.run(tenantId, send);
   }
 
   private get log() {
@@ -218,9 +218,10 @@ export class Delivery {
   private async post(ticket: Ticket, send: () => Promise<string | undefined>): Promise<string> {
     const thread = ticket.thread;
     if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
-    await this.threadLimit.take(thread.conversationId);
-    await this.tenantTake((await this.d.bot.settings.supportChannel())?.tenantId ?? '');
-    return (await send()) ?? '';
+    const tenantId = (await this.d.bot.settings.supportChannel())?.tenantId ?? '';
+    // Counted until the send ends, in both limits: Teams counts it on arrival, somewhere before that.
+    const sent = await this.threadLimit.run(thread.conversationId, () => this.tenantRun(tenantId, send));
+    return sent ?? '';
   }
 
   private async send(holder: { entry: OutboxEntry }): Promise<Done> {
@@ -318,8 +319,9 @@ export class Delivery {
       const tenantId = channel?.tenantId ?? bot.config.staff.tenantId;
       if (tenantId === undefined) throw new NotReady('no support channel: the staff tenant is not known');
       this.guard(holder.entry);
-      await this.tenantTake(tenantId);
-      await bot.outbound.toUser(tenantId, channel?.serviceUrl ?? thread.serviceUrl, who.id, card, summary);
+      await this.tenantRun(tenantId, () =>
+        bot.outbound.toUser(tenantId, channel?.serviceUrl ?? thread.serviceUrl, who.id, card, summary),
+      );
       await this.record(holder, { direct: 'sent' });
     }
     const recorded = await bot.tickets.act(

@@ -21,9 +21,23 @@ export function rateWindows(rate: number): Window[] {
   return [{ limit, ms: Math.ceil((1000 * limit) / rate) }];
 }
 
-/** Sliding-window limiter per key, in real time. `take` waits until a send is allowed, then counts it. */
+/** A send as a limiter counts it: when it ended, or still in flight (`at` null). */
+interface Counted {
+  at: number | null;
+}
+
+/** How often a waiter looks again while the sends that fill a window are still in flight. */
+const IN_FLIGHT_POLL_MS = 20;
+
+/**
+ * Sliding-window limiter per key, in real time. `run` waits until a send is allowed and counts it from its
+ * start until it ends, then at its end: the far side counts a request when it arrives, somewhere between, so
+ * no window there ever holds more than the limit, however long a request takes on the way (with the start
+ * alone counted, a stalled event loop let the sends of two seconds arrive within one). `take` counts a send
+ * at its start only.
+ */
 export class RateLimiter {
-  private readonly sent = new Map<string, number[]>();
+  private readonly sent = new Map<string, Counted[]>();
   private span: number;
 
   constructor(
@@ -43,32 +57,54 @@ export class RateLimiter {
   /** Real ms to wait before the next send for `key` is allowed (0: now). */
   wait(key: string): number {
     const now = this.realNow();
-    const times = (this.sent.get(key) ?? []).filter((t) => now - t < this.span);
-    this.sent.set(key, times);
+    const kept = (this.sent.get(key) ?? []).filter((c) => c.at === null || now - c.at < this.span);
+    this.sent.set(key, kept);
+    // A send in flight counts as now: in every window.
+    const times = kept.map((c) => ({ t: c.at ?? now, flying: c.at === null })).sort((a, b) => a.t - b.t);
     let wait = 0;
     for (const w of this.windows) {
-      const inWindow = times.filter((t) => now - t < w.ms);
+      const inWindow = times.filter((x) => now - x.t < w.ms);
       if (inWindow.length >= w.limit) {
-        const oldest = inWindow[inWindow.length - w.limit] ?? now;
-        wait = Math.max(wait, oldest + w.ms - now);
+        const oldest = inWindow[inWindow.length - w.limit];
+        // Filled by sends still in flight: look again soon (one may end any moment).
+        const ms = oldest === undefined || oldest.flying ? IN_FLIGHT_POLL_MS : oldest.t + w.ms - now;
+        wait = Math.max(wait, ms);
       }
     }
     return wait;
   }
 
+  /** Waits until a send for `key` is allowed and counts it now. */
   async take(key: string): Promise<void> {
+    const counted = await this.admit(key, { at: null });
+    counted.at = this.realNow();
+  }
+
+  /** Waits until a send for `key` is allowed, then runs it, counted while it runs and at its end. */
+  async run<T>(key: string, send: () => Promise<T>): Promise<T> {
+    const counted = await this.admit(key, { at: null });
+    try {
+      return await send();
+    } finally {
+      counted.at = this.realNow();
+    }
+  }
+
+  private async admit(key: string, counted: Counted): Promise<Counted> {
     for (;;) {
       const wait = this.wait(key);
       if (wait <= 0) break;
       await this.sleep(wait);
     }
-    const times = this.sent.get(key) ?? [];
-    times.push(this.realNow());
-    this.sent.set(key, times);
+    const list = this.sent.get(key) ?? [];
+    list.push(counted);
+    this.sent.set(key, list);
     if (this.sent.size > 10_000) {
       const now = this.realNow();
-      for (const [k, v] of this.sent) if (v.every((t) => now - t >= this.span)) this.sent.delete(k);
+      for (const [k, v] of this.sent)
+        if (v.every((c) => c.at !== null && now - c.at >= this.span)) this.sent.delete(k);
     }
+    return counted;
   }
 }
 

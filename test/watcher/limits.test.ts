@@ -38,6 +38,85 @@ describe('rate limits', () => {
     expect(now).toBe(before);
   });
 
+  it('run counts a send while it is in flight and then at its end, so slow requests cannot bunch up', async () => {
+    let now = 0;
+    const limiter = new RateLimiter(
+      [{ limit: 2, ms: 1000 }],
+      () => now,
+      (ms) => {
+        now += ms;
+        return Promise.resolve();
+      },
+    );
+    // Two sends start at 0 and are on the way for 900 ms (a stalled event loop, a slow network).
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const slow = (): Promise<void> => {
+      starts.push(now);
+      now += 900;
+      ends.push(now);
+      return Promise.resolve();
+    };
+    await limiter.run('thread-a', slow);
+    await limiter.run('thread-a', slow);
+    // Counting the starts alone would let the third go at 1000, and it could arrive within a second of both.
+    await limiter.run('thread-a', () => {
+      starts.push(now);
+      return Promise.resolve();
+    });
+    expect(starts[2]).toBeGreaterThanOrEqual((ends[0] ?? 0) + 1000);
+  });
+
+  it('sends in flight fill the window until they end', async () => {
+    let now = 0;
+    const limiter = new RateLimiter(
+      [{ limit: 2, ms: 1000 }],
+      () => now,
+      // Time passes while the waiter sleeps, and the sleep yields, so the sends in flight can end.
+      (ms) => {
+        now += ms;
+        return new Promise((r) => setTimeout(r, 0));
+      },
+    );
+    const releases: (() => void)[] = [];
+    const hang = (): Promise<void> => new Promise<void>((r) => releases.push(r));
+    const flying = [limiter.run('thread-b', hang), limiter.run('thread-b', hang)];
+    let third: number | undefined;
+    const waiting = limiter.run('thread-b', () => {
+      third = now;
+      return Promise.resolve();
+    });
+    // However long they hang (here 5 s of the limiter's time), the third waits.
+    while (now < 5000) await new Promise((r) => setTimeout(r, 0));
+    expect(third).toBeUndefined();
+    const ended = now;
+    for (const release of releases) release();
+    await Promise.all(flying);
+    await waiting;
+    // It goes a second after the first of them ended (counted at its end), not at once.
+    expect(third).toBeGreaterThanOrEqual(ended + 1000);
+  });
+
+  it('a send that fails still counts', async () => {
+    let now = 0;
+    const limiter = new RateLimiter(
+      [{ limit: 1, ms: 1000 }],
+      () => now,
+      (ms) => {
+        now += ms;
+        return Promise.resolve();
+      },
+    );
+    await expect(
+      limiter.run('t', () => {
+        now += 100;
+        return Promise.reject(new Error('429'));
+      }),
+    ).rejects.toThrow('429');
+    await limiter.run('t', () => Promise.resolve());
+    expect(now).toBeGreaterThanOrEqual(1100);
+  });
+
   it('a fractional tenant rate becomes a wider window', () => {
     expect(rateWindows(20)).toEqual([{ limit: 20, ms: 1000 }]);
     expect(rateWindows(0.5)).toEqual([{ limit: 1, ms: 2000 }]);

@@ -86,9 +86,9 @@ it('two instances together send no more than OUTBOX_TENANT_RATE a second to the 
   expect(new Set(warnings.map((r) => r.activity?.summary)).size).toBe(TICKETS);
   // Both instances sent (the share is a split, not one instance doing all).
   expect(apps.every((a) => a.watcher.delivery.metrics.sent > 0)).toBe(true);
-  // Within any 3 s, at most 3 × RATE sends, give or take the two in flight when a window opens (the limiter
-  // counts a send when it starts; arrivals jitter by some ms). One instance alone sends RATE a second by itself,
-  // so two without a shared rate would send all 24 within 3 s.
+  // Within any 3 s, at most 3 × RATE sends, give or take two (the limiter counts each send until it ends, so
+  // arrivals keep to its windows however the requests bunch up on the way). One instance alone sends RATE a
+  // second by itself, so two without a shared rate would send all 24 within 3 s.
   const times = warnings.map((r) => r.at).sort((a, b) => a - b);
   let worst = 0;
   for (let hi = 0, lo = 0; hi < times.length; hi++) {
