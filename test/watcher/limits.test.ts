@@ -8,8 +8,29 @@ import {
   RETRYABLE,
   statusOf,
   THREAD_WINDOWS,
+  type Window,
 } from '../../src/watcher/limits';
 import { simulatedClock } from '../../src/watcher/clock';
+
+/**
+ * A limiter on a clock of its own that moves only when the limiter sleeps (`yields`: each sleep also lets
+ * timers and other work run, so sends in flight can end meanwhile).
+ */
+function simulated(
+  windows: readonly Window[],
+  yields = false,
+): { limiter: RateLimiter; clock: { now: number } } {
+  const clock = { now: 0 };
+  const limiter = new RateLimiter(
+    windows,
+    () => clock.now,
+    (ms) => {
+      clock.now += ms;
+      return yields ? new Promise((r) => setTimeout(r, 0)) : Promise.resolve();
+    },
+  );
+  return { limiter, clock };
+}
 
 describe('rate limits', () => {
   it('at most 7 sends in a second and 8 in two seconds in one thread; other threads are independent', async () => {
@@ -39,57 +60,40 @@ describe('rate limits', () => {
   });
 
   it('run counts a send while it is in flight and then at its end, so slow requests cannot bunch up', async () => {
-    let now = 0;
-    const limiter = new RateLimiter(
-      [{ limit: 2, ms: 1000 }],
-      () => now,
-      (ms) => {
-        now += ms;
-        return Promise.resolve();
-      },
-    );
+    const { limiter, clock } = simulated([{ limit: 2, ms: 1000 }]);
     // Two sends start at 0 and are on the way for 900 ms (a stalled event loop, a slow network).
     const starts: number[] = [];
     const ends: number[] = [];
     const slow = (): Promise<void> => {
-      starts.push(now);
-      now += 900;
-      ends.push(now);
+      starts.push(clock.now);
+      clock.now += 900;
+      ends.push(clock.now);
       return Promise.resolve();
     };
     await limiter.run('thread-a', slow);
     await limiter.run('thread-a', slow);
     // Counting the starts alone would let the third go at 1000, and it could arrive within a second of both.
     await limiter.run('thread-a', () => {
-      starts.push(now);
+      starts.push(clock.now);
       return Promise.resolve();
     });
     expect(starts[2]).toBeGreaterThanOrEqual((ends[0] ?? 0) + 1000);
   });
 
   it('sends in flight fill the window until they end', async () => {
-    let now = 0;
-    const limiter = new RateLimiter(
-      [{ limit: 2, ms: 1000 }],
-      () => now,
-      // Time passes while the waiter sleeps, and the sleep yields, so the sends in flight can end.
-      (ms) => {
-        now += ms;
-        return new Promise((r) => setTimeout(r, 0));
-      },
-    );
+    const { limiter, clock } = simulated([{ limit: 2, ms: 1000 }], true);
     const releases: (() => void)[] = [];
     const hang = (): Promise<void> => new Promise<void>((r) => releases.push(r));
     const flying = [limiter.run('thread-b', hang), limiter.run('thread-b', hang)];
     let third: number | undefined;
     const waiting = limiter.run('thread-b', () => {
-      third = now;
+      third = clock.now;
       return Promise.resolve();
     });
     // However long they hang (here 5 s of the limiter's time), the third waits.
-    while (now < 5000) await new Promise((r) => setTimeout(r, 0));
+    while (clock.now < 5000) await new Promise((r) => setTimeout(r, 0));
     expect(third).toBeUndefined();
-    const ended = now;
+    const ended = clock.now;
     for (const release of releases) release();
     await Promise.all(flying);
     await waiting;
@@ -98,23 +102,15 @@ describe('rate limits', () => {
   });
 
   it('a send that fails still counts', async () => {
-    let now = 0;
-    const limiter = new RateLimiter(
-      [{ limit: 1, ms: 1000 }],
-      () => now,
-      (ms) => {
-        now += ms;
-        return Promise.resolve();
-      },
-    );
+    const { limiter, clock } = simulated([{ limit: 1, ms: 1000 }]);
     await expect(
       limiter.run('t', () => {
-        now += 100;
+        clock.now += 100;
         return Promise.reject(new Error('429'));
       }),
     ).rejects.toThrow('429');
     await limiter.run('t', () => Promise.resolve());
-    expect(now).toBeGreaterThanOrEqual(1100);
+    expect(clock.now).toBeGreaterThanOrEqual(1100);
   });
 
   it('a fractional tenant rate becomes a wider window', () => {
