@@ -33,8 +33,7 @@ const IN_FLIGHT_POLL_MS = 20;
  * Sliding-window limiter per key, in real time. `run` waits until a send is allowed and counts it from its
  * start until it ends, then at its end: the far side counts a request when it arrives, somewhere between, so
  * no window there ever holds more than the limit, however long a request takes on the way (with the start
- * alone counted, a stalled event loop let the sends of two seconds arrive within one). `take` counts a send
- * at its start only.
+ * alone counted, a stalled event loop let the sends of two seconds arrive within one).
  */
 export class RateLimiter {
   private readonly sent = new Map<string, Counted[]>();
@@ -74,15 +73,9 @@ export class RateLimiter {
     return wait;
   }
 
-  /** Waits until a send for `key` is allowed and counts it now. */
-  async take(key: string): Promise<void> {
-    const counted = await this.admit(key, { at: null });
-    counted.at = this.realNow();
-  }
-
   /** Waits until a send for `key` is allowed, then runs it, counted while it runs and at its end. */
   async run<T>(key: string, send: () => Promise<T>): Promise<T> {
-    const counted = await this.admit(key, { at: null });
+    const counted = await this.admit(key);
     try {
       return await send();
     } finally {
@@ -90,12 +83,14 @@ export class RateLimiter {
     }
   }
 
-  private async admit(key: string, counted: Counted): Promise<Counted> {
+  /** Waits until a send for `key` is allowed; counts it as in flight from now. */
+  private async admit(key: string): Promise<Counted> {
     for (;;) {
       const wait = this.wait(key);
       if (wait <= 0) break;
       await this.sleep(wait);
     }
+    const counted: Counted = { at: null };
     const list = this.sent.get(key) ?? [];
     list.push(counted);
     this.sent.set(key, list);

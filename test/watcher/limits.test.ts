@@ -47,7 +47,7 @@ describe('rate limits', () => {
     );
     const times: number[] = [];
     for (let i = 0; i < 16; i++) {
-      await limiter.take('thread-a');
+      await limiter.run('thread-a', () => Promise.resolve());
       times.push(now);
     }
     for (let i = 7; i < times.length; i++)
@@ -55,7 +55,7 @@ describe('rate limits', () => {
     for (let i = 8; i < times.length; i++)
       expect((times[i] ?? 0) - (times[i - 8] ?? 0)).toBeGreaterThanOrEqual(2000);
     const before = now;
-    await limiter.take('thread-b');
+    await limiter.run('thread-b', () => Promise.resolve());
     expect(now).toBe(before);
   });
 
