@@ -7,9 +7,9 @@
 import { performance } from 'node:perf_hooks';
 import { startCpuMeter, type BenchRow, type CpuReading, type SectionOptions } from './harness';
 import { HttpClient, type Posted } from './client';
-import { RequestCounter, type RequestSnapshot } from './requests';
+import { RequestCounter } from './requests';
 import { startAzurite } from '../../src/storage/azurite';
-import { actionExecute, channelMessage, post } from '../support/activities';
+import { actionExecute, channelMessage } from '../support/activities';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector } from '../support/connector';
 import { startTestApp } from '../support/app';
 
@@ -84,16 +84,13 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
       STAFF_ENGINEERS: engineers.map((id, i) => `${id}=Engineer ${i}`).join(';'),
     },
   });
-  const url = `${app.url}/api/messages`;
   const client = new HttpClient(app.url);
   /** An engineer's press, as Teams posts it. */
   const press = (activity: unknown): Promise<Posted> =>
     client.post('/api/messages', JSON.stringify(activity));
   // Every storage request of the app, the work after the answers included (cards, deliveries, dashboard).
   const counter = new RequestCounter();
-  for (const client of Object.values(app.storage.clients)) counter.attach(client);
-  const requestsSince = (from: RequestSnapshot, presses: number): string =>
-    counter.describeSince(from, presses);
+  for (const table of Object.values(app.storage.clients)) counter.attach(table);
   const who = (i: number) => ({
     serviceUrl: connector.serviceUrl,
     tenantId: VENDOR,
@@ -104,7 +101,7 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
   });
   const rows: BenchRow[] = [];
   try {
-    await post(url, channelMessage({ ...who(0), text: 'use this channel for support' }));
+    await press(channelMessage({ ...who(0), text: 'use this channel for support' }));
     const count = quick ? 200 : 1_000;
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -169,7 +166,7 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
       const wall = performance.now() - started;
       const cpu = meter.stop();
       await app.background.drain();
-      const requests = requestsSince(before, latencies.length + failures + warmup);
+      const requests = counter.describeSince(before, latencies.length + failures + warmup);
       connector.clear();
       const prefix = warmupMs > 0 ? `after ${warmup} requests in a ${warmupMs / 1000} s warm-up; ` : '';
       rows.push(
@@ -212,7 +209,7 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
           0,
           `${rounds} rounds of ${engineersAtOnce} at once; `,
           meter.stop(),
-          requestsSince(before, latencies.length + failures),
+          counter.describeSince(before, latencies.length + failures),
         ),
       );
     };
@@ -275,7 +272,7 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
       await Promise.all(pending);
       const cpu = meter.stop();
       await app.background.drain();
-      const requests = requestsSince(before, latencies.length + failures);
+      const requests = counter.describeSince(before, latencies.length + failures);
       connector.clear();
       rows.push(latencyRow(name, latencies, failures, rate, `offered ${rate}/s; `, cpu, requests));
     };
