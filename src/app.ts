@@ -2,6 +2,7 @@
 // src/index.ts runs it for real; tests build it in-process on a free port.
 import { createAdapter, type AdapterOptions } from './bot/adapter';
 import { createBot } from './bot';
+import { OnCallLookup } from './oncall/who';
 import type { BotDeps, TicketListener } from './bot/deps';
 import { onTicketChanged } from './bot/channel';
 import { Outbound } from './bot/outbound';
@@ -182,6 +183,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const run = `${instanceId.replace(/[^A-Za-z0-9._-]/g, '_')}.${randomBytes(4).toString('hex')}`;
     // A 60 s lease renewed every 10 s: a storage outage of half a minute does not make live instances look dead.
     const presence = new Presence(table('outbox'), { instanceId: run, ttlMs: 60_000, everyMs: 2_000 });
+    const overrides = new TableOverrides(table('settings'));
     const deps: BotDeps = {
       config,
       policy,
@@ -194,6 +196,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         email: config.contact.email ?? policy.contact.email,
       },
       paging: config.rotation !== undefined,
+      oncall: new OnCallLookup(config, overrides, policy.timeZone),
       changed,
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),
@@ -236,7 +239,6 @@ export async function startApp(options: AppOptions): Promise<App> {
     deps.staff.start();
     staff = deps.staff;
     const outbox = new TableOutbox(table('outbox'));
-    const overrides = new TableOverrides(table('settings'));
     const watcher = new Watcher({
       bot: deps,
       outbox,

@@ -18,6 +18,7 @@ import type { MessageRefs } from '../storage/messages';
 import type { Settings } from '../storage/settings';
 import type { NoticeLog } from '../storage/notices';
 import type { StaffDirectory } from '../staff/directory';
+import type { OnCallLookup } from '../oncall/who';
 import type { Outbound } from './outbound';
 import { callerOf, type Caller } from './teams';
 
@@ -34,6 +35,8 @@ export interface BotDeps {
   readonly contact: Contact;
   /** True when off-hours P1s page the on-call engineer (the watcher runs). */
   readonly paging: boolean;
+  /** Who is on call (rotation, overrides, the support manager), for pages and for what customers are told. */
+  readonly oncall: OnCallLookup;
   readonly changed: TicketListener;
   readonly settings: Settings;
   readonly audit: AuditLog;

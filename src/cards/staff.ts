@@ -48,6 +48,11 @@ const EVENT: Readonly<Record<TicketEvent['type'], string>> = {
   'warning-sent': 'Warning',
   'page-sent': 'Paged',
   'page-acknowledged': 'Page acknowledged',
+  'page-reached': 'Reached in chat',
+  'page-failed': 'Page not delivered',
+  'paging-alarm': 'Nobody reached',
+  'delivery-failed': 'Not delivered to the customer',
+  'delivery-recovered': 'Delivered to the customer',
 };
 
 const COLORS = {

@@ -70,13 +70,34 @@ export type Command =
   | { readonly kind: 'escalate'; readonly reason: string }
   | { readonly kind: 'link-thread'; readonly thread: ThreadRef }
   | {
+      /** How a message for the customer fared: its issue is set (retrying, failed) or cleared (delivered). */
+      readonly kind: 'delivery';
+      readonly seq: number;
+      readonly what: string;
+      readonly state: 'retrying' | 'failed' | 'delivered';
+      readonly reason: string;
+      /** The chat itself is gone (app removed, conversation not found): later messages are not tried. */
+      readonly unreachable?: boolean | undefined;
+    }
+  | {
       readonly kind: 'record';
-      readonly type: 'warning-sent' | 'page-sent' | 'page-acknowledged';
+      readonly type: RecordType;
       readonly text: string;
       readonly data?: Readonly<Record<string, string | number | boolean | null>> | undefined;
     };
 
 export type CommandKind = Command['kind'];
+
+/** What the app records on a ticket's timeline by itself (warnings, pages, deliveries). */
+export type RecordType =
+  | 'warning-sent'
+  | 'page-sent'
+  | 'page-acknowledged'
+  | 'page-reached'
+  | 'page-failed'
+  | 'paging-alarm'
+  | 'delivery-failed'
+  | 'delivery-recovered';
 
 const STAFF_ONLY: ReadonlySet<CommandKind> = new Set([
   'take',
@@ -332,6 +353,54 @@ function endPause(t: Ticket, at: Instant): Partial<Omit<Ticket, 'id' | 'sla'>> {
   return { pauses, status: t.resumeStatus ?? 'responded', resumeStatus: undefined };
 }
 
+type EventMaker = (type: EventType, text?: string, data?: NewEvent['data'], internal?: boolean) => NewEvent;
+
+/**
+ * A customer message's delivery: a first failure or a final one is recorded on the timeline and kept on the
+ * ticket (the staff card shows it); a delivery after trouble clears it. Nothing changes when nothing is new.
+ */
+function deliveryChange(
+  t: Ticket,
+  cmd: Extract<Command, { kind: 'delivery' }>,
+  at: Instant,
+  ev: EventMaker,
+): Result<Draft> {
+  const reason = cleanText(cmd.reason, 'reason', LIMITS.reason, true);
+  if (!reason.ok) return reason;
+  const what = cleanText(cmd.what, 'what', LIMITS.name);
+  if (!what.ok) return what;
+  const issues = t.undelivered ?? [];
+  const known = issues.find((i) => i.seq === cmd.seq);
+  const rest = issues.filter((i) => i.seq !== cmd.seq);
+  const data = { seq: cmd.seq, state: cmd.state, reason: reason.value };
+  const gone = cmd.unreachable === true ? { chatUnreachable: { at, reason: reason.value } } : {};
+  if (cmd.state === 'delivered') {
+    if (known === undefined) return ok({ fields: {}, events: [], what: 'delivered a message' });
+    return ok({
+      fields: { undelivered: rest },
+      events: [ev('delivery-recovered', `The ${what.value} reached the customer.`, data, true)],
+      what: `delivered the ${what.value}`,
+    });
+  }
+  if (known?.state === cmd.state || known?.state === 'failed')
+    return ok({ fields: {}, events: [], what: 'noted a delivery' });
+  const text =
+    cmd.state === 'retrying'
+      ? `The ${what.value} has not reached the customer yet (retrying): ${reason.value}`
+      : `The ${what.value} could not be delivered to the customer: ${reason.value}`;
+  return ok({
+    fields: {
+      ...gone,
+      undelivered: [
+        ...rest,
+        { seq: cmd.seq, what: what.value, state: cmd.state, reason: reason.value, since: known?.since ?? at },
+      ],
+    },
+    events: [ev('delivery-failed', text, data, true)],
+    what: cmd.state === 'retrying' ? `retried the ${what.value}` : `could not deliver the ${what.value}`,
+  });
+}
+
 function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEngine): Result<Draft> {
   const ev = (type: EventType, text?: string, data?: NewEvent['data'], internal = false): NewEvent => ({
     at,
@@ -556,6 +625,8 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
         what: 'asked for escalation',
       });
     }
+    case 'delivery':
+      return deliveryChange(t, cmd, at, ev);
     case 'link-thread':
       return ok({
         fields: { thread: cmd.thread },
@@ -598,7 +669,11 @@ export function apply(
     return fail(notAllowed('Only the customer can do that.'));
   const staff = actor.role === 'engineer' || actor.role === 'manager';
   const staffAck = cmd.kind === 'record' && cmd.type === 'page-acknowledged' && staff;
-  if ((cmd.kind === 'record' || cmd.kind === 'link-thread') && actor.role !== 'system' && !staffAck) {
+  if (
+    (cmd.kind === 'record' || cmd.kind === 'link-thread' || cmd.kind === 'delivery') &&
+    actor.role !== 'system' &&
+    !staffAck
+  ) {
     return fail(notAllowed('Only the app records warnings, pages and threads.'));
   }
   const at = Math.max(now, t.updatedAt);

@@ -81,6 +81,18 @@ export interface ThreadRef {
   readonly serviceUrl: string;
 }
 
+/** A message for the customer that has not reached their chat: shown on the staff card until it does. */
+export interface DeliveryIssue {
+  /** The timeline event the message carries. */
+  readonly seq: number;
+  /** What it is, in words: "reply", "question", "work-around"… */
+  readonly what: string;
+  /** `retrying`: Teams failed and it is tried again; `failed`: it will not be delivered (reason says why). */
+  readonly state: 'retrying' | 'failed';
+  readonly reason: string;
+  readonly since: Instant;
+}
+
 export interface Ticket {
   /** Short id, e.g. TM-1042. */
   readonly id: string;
@@ -100,6 +112,10 @@ export interface Ticket {
   readonly affectedUsers?: number | undefined;
   readonly callbackNumber?: string | undefined;
   readonly customerChat?: ChatRef | undefined;
+  /** Set when Teams said the customer's chat cannot be reached any more (app removed, chat gone). */
+  readonly chatUnreachable?: { readonly at: Instant; readonly reason: string } | undefined;
+  /** Customer messages not delivered (yet); empty or absent when everything arrived. */
+  readonly undelivered?: readonly DeliveryIssue[] | undefined;
   readonly thread?: ThreadRef | undefined;
   readonly dispatchedAt: Instant;
   readonly window: Window;
@@ -159,6 +175,11 @@ export const EVENT_TYPES = [
   'warning-sent',
   'page-sent',
   'page-acknowledged',
+  'page-reached',
+  'page-failed',
+  'paging-alarm',
+  'delivery-failed',
+  'delivery-recovered',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
