@@ -25,6 +25,37 @@ export function isGone(err: unknown): boolean {
   return s === 404 || s === 410;
 }
 
+/** The error code and message Teams sent with a failure (`ConversationNotFound`, "User not found"…). */
+function errorTextOf(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return '';
+  const e = err as { message?: unknown; code?: unknown; body?: unknown; response?: { bodyAsText?: unknown } };
+  const parts = [e.code, e.message, e.response?.bodyAsText].filter((p) => typeof p === 'string');
+  return parts.join(' ');
+}
+
+/**
+ * Why a person cannot be reached in a 1:1 chat at all, in words, when Teams' answer says so for good: the user
+ * never installed the app (or removed it), the chat is gone, or the bot is blocked or turned off for them.
+ * Undefined for failures worth trying again (throttling, Teams failing, no answer).
+ * @example unreachable({ statusCode: 404, code: 'ConversationNotFound' }) // 'the chat no longer exists (SLA Desk was removed or the chat deleted)'
+ */
+export function unreachable(err: unknown): string | undefined {
+  const s = statusOf(err);
+  const t = errorTextOf(err);
+  if (
+    /user not found|member ?not ?found|not part of the conversation roster|BotNotInConversationRoster/i.test(
+      t,
+    )
+  )
+    return 'SLA Desk is not installed for them';
+  if (/blocked|BotDisabledByAdmin|disabled by (the )?admin|bot is disabled/i.test(t))
+    return 'SLA Desk is blocked or turned off for them';
+  if (s === 404 || s === 410 || /conversation ?not ?found/i.test(t))
+    return 'the chat no longer exists (SLA Desk was removed or the chat deleted)';
+  if (s === 403) return 'Teams refused the message (403: not allowed)';
+  return undefined;
+}
+
 /** Throttled (429), Teams busy or failing (408, 5xx), or no answer at all (the connection failed or timed out). */
 export function isTransient(err: unknown): boolean {
   const s = statusOf(err);

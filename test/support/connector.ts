@@ -117,6 +117,12 @@ export interface FakeConnector {
   reset(): void;
   /** The next n matching requests get this status (and an ErrorResponse body). */
   failNext(n: number, fault: Fault): void;
+  /**
+   * From now on (until the returned function is called, or reset), every matching request gets this answer, as
+   * Teams answers for a user who never installed the app (createConversation: 500 "User not found" or 404), a
+   * chat that was deleted (404 ConversationNotFound) or a bot the user blocked (403).
+   */
+  refuse(rule: Refusal): () => void;
   /** Drops the faults not yet used up (records, delays and the rest stay). */
   clearFaults(): void;
   /** The next n matching requests are answered only after ms. */
@@ -130,6 +136,18 @@ export interface FakeConnector {
   /** Adds a team for /v3/teams/{id} (default: any team id is made up on request). */
   setTeam(team: FakeTeam): void;
   stop(): Promise<void>;
+}
+
+/** A lasting refusal: which requests, and what Teams answers them. */
+export interface Refusal {
+  readonly only?: OperationFilter;
+  /** The conversation the request goes to (for createConversation: the one that would be created). */
+  readonly conversationId?: string;
+  /** createConversation: the member the chat is opened with (an aadObjectId or 29: id). */
+  readonly member?: string;
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
 }
 
 export interface FakeConnectorOptions {
@@ -205,6 +223,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
   const waiters = new Set<Waiter>();
   const timers = new Set<NodeJS.Timeout>();
   let faults: Counted<Fault>[] = [];
+  let refusals: Refusal[] = [];
   let delays: Counted<number>[] = [];
   let lost = new Set<string>();
   let validateToken: ((token: string) => boolean) | undefined;
@@ -292,6 +311,9 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     ) {
       return { status: 404, body: errorBody('NotFound', `Activity ${route.activityId} not found.`) };
     }
+    const refusal = refusals.find((r) => refuses(r, route, body));
+    if (refusal !== undefined)
+      return { status: refusal.status, body: errorBody(refusal.code, refusal.message) };
     const fault = take(faults, route.operation);
     if (fault !== undefined) {
       const headers: Record<string, string> =
@@ -453,6 +475,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     reset: () => {
       records.length = 0;
       faults = [];
+      refusals = [];
       delays = [];
       lost = new Set();
       validateToken = undefined;
@@ -462,6 +485,12 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     },
     failNext: (n, fault) => {
       faults.push({ remaining: n, value: fault, only: fault.only });
+    },
+    refuse: (rule) => {
+      refusals.push(rule);
+      return () => {
+        refusals = refusals.filter((r) => r !== rule);
+      };
     },
     clearFaults: () => {
       faults = [];
@@ -494,6 +523,19 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       });
     },
   };
+}
+
+function refuses(rule: Refusal, route: Route, body: unknown): boolean {
+  if (rule.only !== undefined) {
+    const ops: readonly ConnectorOperation[] = typeof rule.only === 'string' ? [rule.only] : rule.only;
+    if (!ops.includes(route.operation)) return false;
+  }
+  if (rule.conversationId !== undefined && route.conversationId !== rule.conversationId) return false;
+  if (rule.member !== undefined) {
+    const members = (body as { members?: readonly { id?: string }[] } | undefined)?.members ?? [];
+    if (!members.some((m) => m.id === rule.member)) return false;
+  }
+  return true;
 }
 
 /** One line per record, for failure messages: `#3 POST replyToActivity a:1… → 200 "echo: hi"`. */
