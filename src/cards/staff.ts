@@ -48,6 +48,7 @@ const EVENT: Readonly<Record<TicketEvent['type'], string>> = {
   'warning-sent': 'Warning',
   'page-sent': 'Paged',
   'page-acknowledged': 'Page acknowledged',
+  'page-scheduled': 'Paging',
   'page-reached': 'Reached in chat',
   'page-failed': 'Page not delivered',
   'paging-alarm': 'Nobody reached',

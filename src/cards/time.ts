@@ -125,3 +125,12 @@ export function duration(ms: number): string {
   if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
+
+/**
+ * An absolute day and time in a zone, for text that is kept and read later (timelines): never "today".
+ * @example stamp(Date.parse('2026-12-05T07:15:00Z'), 'America/New_York') // 'Sat 5 Dec 2026 02:15'
+ */
+export function stamp(t: Instant, zone: string): string {
+  const at = local(t, zone);
+  return `${at.weekdayShort} ${at.day} ${at.monthShort} ${at.year} ${at.time}`;
+}

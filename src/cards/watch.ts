@@ -5,7 +5,7 @@ import type { Instant, TargetName } from '../sla';
 import type { Ticket } from '../tickets/model';
 import { rootCard, type RootView } from './staff';
 import { duration, when } from './time';
-import { card, escape, text, type Action, type AdaptiveCard, type Element } from './types';
+import { card, escape, execute, text, type Action, type AdaptiveCard, type Element } from './types';
 
 export interface Mentioned {
   readonly id: string;
@@ -118,5 +118,99 @@ export function announceCard(
           }),
       fallbackText: `${ticket.id} ${ticket.priority}`,
     },
+  );
+}
+
+/** Mentions of several people: the tags to put in text and the entities Teams needs to notify them. */
+function mentionsOf(people: readonly Mentioned[]): {
+  tags: string[];
+  entities: NonNullable<NonNullable<AdaptiveCard['msteams']>['entities']>;
+} {
+  const tags = people.map((p) => `<at>${escape(p.name)}</at>`);
+  return {
+    tags,
+    entities: people.map((p, i) => ({ type: 'mention' as const, text: tags[i] ?? '', mentioned: p })),
+  };
+}
+
+/**
+ * A page's 1:1 chat message failed: said in the ticket's thread, with the person @mentioned there.
+ * @example chatFailedCard(ticket, alice, 'SLA Desk is not installed for them', false)
+ *   // "Could not reach <at>Alice</at> in chat: SLA Desk is not installed for them."
+ */
+export function chatFailedCard(
+  ticket: Ticket,
+  who: Mentioned,
+  reason: string,
+  retrying: boolean,
+  next: string,
+): AdaptiveCard {
+  const { tags, entities } = mentionsOf([who]);
+  const first = retrying
+    ? `Could not reach ${tags[0] ?? ''} in chat yet: ${escape(reason)}. Trying again.`
+    : `Could not reach ${tags[0] ?? ''} in chat: ${escape(reason)}.`;
+  return card([text(first, { color: 'warning', weight: 'bolder' }), text(escape(next), { isSubtle: true })], {
+    msteams: { entities },
+    fallbackText: `${ticket.id}: could not reach ${who.name} in chat`,
+  });
+}
+
+export interface AlarmView {
+  readonly policy: Policy;
+  readonly ticket: Ticket;
+  /** Who could not be reached, and why ("nobody is on call as secondary", "SLA Desk is not installed…"). */
+  readonly missed: readonly string[];
+  /** Who was reached in chat so far for this page. */
+  readonly reached: readonly string[];
+  /** The managers and P1 responders, @mentioned. */
+  readonly alarmed: readonly Mentioned[];
+  readonly now: Instant;
+  /** True in the managers' channel (a new post that names the ticket's thread). */
+  readonly elsewhere: boolean;
+}
+
+/**
+ * Nobody could be paged for a P1 (an empty slot, or everybody unreachable): a loud card that @mentions the
+ * managers and P1 responders, with an Acknowledge button, for the ticket's thread and the managers' channel.
+ */
+export function alarmCard(v: AlarmView): AdaptiveCard {
+  const t = v.ticket;
+  const { tags, entities } = mentionsOf(v.alarmed);
+  const due =
+    t.sla.responseDue === null
+      ? 'the response clock is paused'
+      : `the response is due ${when(t.sla.responseDue, v.policy.timeZone, v.now)} ${v.policy.timeZoneLabel}`;
+  const ask =
+    tags.length === 0
+      ? 'No support manager or P1 responder is configured: anyone who reads this, please take this ticket now.'
+      : `${tags.join(', ')}: please take this ticket now or page someone by phone.`;
+  return card(
+    [
+      text(`🚨 ${t.id} · ${t.priority}: nobody has been reached`, {
+        weight: 'bolder',
+        size: 'large',
+        color: 'attention',
+      }),
+      text(`${escape(t.customerName)} reports "${escape(t.title)}"; ${due}.`, { wrap: true }),
+      ...v.missed.map((m) => text(`Not reached: ${escape(m)}`, { color: 'attention', spacing: 'small' })),
+      ...(v.reached.length === 0
+        ? []
+        : [text(`Reached in chat: ${v.reached.map(escape).join(', ')}`, { spacing: 'small' })]),
+      text(ask, { weight: 'bolder' }),
+      ...(v.elsewhere ? [text(`Open ${t.id} in the support channel to act on it.`, { isSubtle: true })] : []),
+    ],
+    {
+      actions: [execute('Acknowledge', 'page.ack', { ticketId: t.id }, { style: 'positive' })],
+      msteams: { width: 'Full', ...(entities.length === 0 ? {} : { entities }) },
+      fallbackText: `${t.id} ${t.priority}: nobody has been reached`,
+    },
+  );
+}
+
+/** A delivery that keeps failing, once in the managers' channel: what failed, since when, what to do. */
+export function stuckCard(lines: readonly string[], title: string): AdaptiveCard {
+  return card(
+    [text(title, { weight: 'bolder', color: 'warning' }), ...lines.map((l) => text(l, { spacing: 'small' }))],
+    { fallbackText: title },
   );
 }

@@ -14,12 +14,32 @@ import { odata, prefixEnd, timeKey } from './keys';
 const PK = 'ob';
 const SCHEMA = 1;
 
-export type OutboxKind = 'warning' | 'page' | 'announce';
+/**
+ * warning, page, announce, notice and alarm go to the ticket's thread (its lane is the ticket id); `direct` is a
+ * page's 1:1 chat message and `managers` a post in the managers' channel, each in a lane of its own
+ * (`<ticket>~chat~<person>`, `<ticket>~managers`), so a failing chat never holds back the thread.
+ */
+export type OutboxKind = 'warning' | 'page' | 'announce' | 'direct' | 'notice' | 'alarm' | 'managers';
+
+/** The ticket a lane belongs to. */
+export function laneTicket(lane: string): string {
+  return lane.split('~')[0] ?? lane;
+}
+
+/** The lane of a page's 1:1 chat message to one person. */
+export function chatLane(ticketId: string, personId: string): string {
+  return `${ticketId}~chat~${personId.replace(/[^A-Za-z0-9-]/g, '_')}`;
+}
+
+/** The lane of a ticket's posts in the managers' channel. */
+export function managersLane(ticketId: string): string {
+  return `${ticketId}~managers`;
+}
 export type Payload = Readonly<Record<string, string | number | boolean>>;
 
 /** What to schedule. */
 export interface NewEntry {
-  /** The ticket id: entries of one lane are delivered one after another, in `order`. */
+  /** The ticket id (or a lane of its own conversation): entries of one lane go out one after another, in `order`. */
   readonly lane: string;
   /** Unique within the lane: `w|response|075`, `p|<trigger>|1`, `a|<trigger>`. */
   readonly key: string;

@@ -93,6 +93,7 @@ export type RecordType =
   | 'warning-sent'
   | 'page-sent'
   | 'page-acknowledged'
+  | 'page-scheduled'
   | 'page-reached'
   | 'page-failed'
   | 'paging-alarm'

@@ -175,6 +175,7 @@ export const EVENT_TYPES = [
   'warning-sent',
   'page-sent',
   'page-acknowledged',
+  'page-scheduled',
   'page-reached',
   'page-failed',
   'paging-alarm',

@@ -6,21 +6,20 @@
 import type { BotDeps } from '../bot/deps';
 import { renderRoot } from '../bot/channel';
 import { isGone } from '../bot/outbound';
-import { pageCard } from '../bot/paging';
-import { announceCard, warningCard, type Mentioned } from '../cards/watch';
-import type { Instant, TargetName } from '../sla';
+import { warningCard } from '../cards/watch';
+import type { TargetName } from '../sla';
 import { TARGETS } from '../sla';
 import { slaInput } from '../tickets/commands';
 import { OPEN_STATUSES, type Ticket } from '../tickets/model';
 import type { OverrideStore } from '../oncall/overrides';
-import { onCallWith } from '../oncall/schedule';
-import type { OutboxEntry, Progress, TableOutbox } from '../storage/outbox';
+import { laneTicket, type OutboxEntry, type Progress, type TableOutbox } from '../storage/outbox';
+import { alarm, announce, announceStuck, direct, managers, notice, page, type Done } from './paging';
+import { NotReady, type Sender } from './sender';
 import type { AppClock } from './clock';
 import type { Presence } from './presence';
 import { shuffle } from './shuffle';
 import { backoffMs, rateWindows, RateLimiter, retryAfterMs, statusOf, THREAD_WINDOWS } from './limits';
 
-const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 /** Lanes worked on at once by one instance. */
 const LANES_AT_ONCE = 16;
 /** A send is started only with this much real time left on the claim (a quarter of it at most): instances' clocks may differ by seconds. */
@@ -28,10 +27,8 @@ const LEASE_MARGIN_MS = 15_000;
 
 /** The claim ran out (or another instance took the entry): stop without touching it. */
 class LostClaim extends Error {}
-/** Not possible yet (no thread, no support channel): retried later like a failed send. */
-class NotReady extends Error {
-  readonly code = 'NOT_READY';
-}
+/** Rounds of a drain when sends schedule new entries (a page's chat message, a note, an alarm). */
+const DRAIN_ROUNDS = 4;
 
 export interface DeliveryDeps {
   readonly bot: BotDeps;
@@ -51,9 +48,7 @@ export interface DeliveryMetrics {
   inDoubt: number;
 }
 
-type Done = { readonly outcome: string; readonly progress?: Progress };
-
-export class Delivery {
+export class Delivery implements Sender {
   readonly metrics: DeliveryMetrics = { sent: 0, cancelled: 0, failed: 0, inDoubt: 0 };
   private readonly threadLimit = new RateLimiter(THREAD_WINDOWS);
   private readonly tenantLimit: RateLimiter;
@@ -64,8 +59,27 @@ export class Delivery {
     this.tenantLimit = new RateLimiter(rateWindows(d.bot.config.watcher.tenantRate));
   }
 
+  get bot(): BotDeps {
+    return this.d.bot;
+  }
+  get outbox(): TableOutbox {
+    return this.d.outbox;
+  }
+  get clock(): AppClock {
+    return this.d.clock;
+  }
+  /** Entries were scheduled during this drain: it reads the ready rows again. */
+  private more = false;
+  kick(): void {
+    this.more = true;
+  }
+  /** Read through a method: sends set it across awaits. */
+  private scheduledMore(): boolean {
+    return this.more;
+  }
+
   /** Sends within the tenant's share of OUTBOX_TENANT_RATE: the rate divided among the live instances. */
-  private async tenantRun<T>(tenantId: string, send: () => Promise<T>): Promise<T> {
+  async tenantRun<T>(tenantId: string, send: () => Promise<T>): Promise<T> {
     const n = (await this.d.presence?.count()) ?? 1;
     if (n !== this.sharers) {
       this.sharers = n;
@@ -74,7 +88,7 @@ export class Delivery {
     return this.tenantLimit.run(tenantId, send);
   }
 
-  private get log() {
+  get log(): BotDeps['log'] {
     return this.d.bot.log;
   }
 
@@ -83,8 +97,18 @@ export class Delivery {
     return Math.round(realMs * this.d.clock.speed);
   }
 
-  /** Delivers what is ready now; returns the number of entries finished. */
+  /** Delivers what is ready now (and what its sends schedule); returns the number of entries finished. */
   async drain(): Promise<number> {
+    let finished = 0;
+    for (let round = 0; round < DRAIN_ROUNDS; round++) {
+      this.more = false;
+      finished += await this.drainOnce();
+      if (!this.scheduledMore()) break;
+    }
+    return finished;
+  }
+
+  private async drainOnce(): Promise<number> {
     const rows = await this.d.outbox.ready(this.d.clock.now(), 1000);
     // Lanes in random order: instances draining at once then rarely contend for the same lane.
     const lanes = shuffle([...new Set(rows.map((r) => r.lane))]);
@@ -166,6 +190,14 @@ export class Delivery {
       };
       if (stuck) this.log.error('outbox: delivery failed (stuck)', fields);
       else this.log.warn('outbox: delivery failed', fields);
+      // Announced once, in the managers' channel, when it turns stuck.
+      if (holder.entry.attempts === this.d.bot.config.watcher.stuckAttempts)
+        await announceStuck(this, holder.entry, laneTicket(entry.lane), message).catch((e: unknown) => {
+          this.log.warn('outbox: could not schedule the stuck-delivery notice', {
+            key: entry.key,
+            error: e instanceof Error ? e.message : String(e),
+          });
+        });
       // A failure with an HTTP answer did not post; without one (a broken connection) the outcome is unknown.
       const unknown = status === undefined && !(err instanceof NotReady);
       const back = await this.d.outbox.retryAt(
@@ -181,12 +213,12 @@ export class Delivery {
   }
 
   /** Throws LostClaim unless the claim still has room for a send (clock skew between instances included). */
-  private guard(entry: OutboxEntry): void {
+  guard(entry: OutboxEntry): void {
     const margin = Math.min(LEASE_MARGIN_MS, this.leaseMs() / 4);
     if (this.d.clock.now() > entry.leaseUntil - this.span(margin)) throw new LostClaim('lease ran out');
   }
 
-  private async record(holder: { entry: OutboxEntry }, progress: Progress): Promise<void> {
+  async record(holder: { entry: OutboxEntry }, progress: Progress): Promise<void> {
     const r = await this.d.outbox.progress(holder.entry, progress);
     if (r.kind === 'lost') throw new LostClaim('claim lost');
     holder.entry = r.entry;
@@ -199,23 +231,7 @@ export class Delivery {
     throw new Error(got.error.message);
   }
 
-  private name(id: string): string {
-    const staff = this.d.bot.config.staff;
-    return staff.engineers.get(id) ?? staff.managers.get(id) ?? id;
-  }
-
-  /** The on-call engineer in a role at `now`, rotation and overrides together. */
-  async onCall(role: 'primary' | 'secondary' | 'manager', now: Instant): Promise<Mentioned | undefined> {
-    if (role === 'manager') {
-      const id = this.d.bot.config.oncall.manager;
-      return id === undefined ? undefined : { id, name: this.name(id) };
-    }
-    const overrides = await this.d.overrides.list(now);
-    const duty = onCallWith(this.d.bot.config.rotation, overrides, now, this.d.bot.policy.timeZone)[role];
-    return duty === undefined ? undefined : { id: duty.id, name: this.name(duty.id) };
-  }
-
-  private async post(ticket: Ticket, send: () => Promise<string | undefined>): Promise<string> {
+  async post(ticket: Ticket, send: () => Promise<string | undefined>): Promise<string> {
     const thread = ticket.thread;
     if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
     const tenantId = (await this.d.bot.settings.supportChannel())?.tenantId ?? '';
@@ -226,16 +242,24 @@ export class Delivery {
 
   private async send(holder: { entry: OutboxEntry }): Promise<Done> {
     const entry = holder.entry;
-    const ticket = await this.ticket(entry.lane);
+    const ticket = await this.ticket(laneTicket(entry.lane));
     if (ticket === null) return { outcome: 'skipped: ticket not found' };
     if (!OPEN_STATUSES.has(ticket.status)) return { outcome: `cancelled: ticket ${ticket.status}` };
     switch (entry.kind) {
       case 'warning':
         return this.warning(holder, ticket);
       case 'page':
-        return this.page(holder, ticket);
+        return page(this, holder, ticket);
+      case 'direct':
+        return direct(this, holder, ticket);
+      case 'notice':
+        return notice(this, holder, ticket);
+      case 'alarm':
+        return alarm(this, holder, ticket);
+      case 'managers':
+        return managers(this, holder, ticket);
       case 'announce':
-        return this.announce(holder, ticket);
+        return announce(this, holder, ticket);
     }
   }
 
@@ -265,7 +289,7 @@ export class Delivery {
       }
     }
     const owner = ticket.owner;
-    const who = owner ?? (await this.onCall('primary', now));
+    const who = owner ?? (await bot.oncall.who('primary', now));
     const root = {
       policy: bot.policy,
       ticket,
@@ -288,72 +312,6 @@ export class Delivery {
     });
     this.guard(holder.entry);
     const id = await this.post(ticket, () => bot.outbound.replyInThread(thread, card, summary));
-    return { outcome: 'sent', progress: { reply: id } };
-  }
-
-  private async page(holder: { entry: OutboxEntry }, ticket: Ticket): Promise<Done> {
-    const bot = this.d.bot;
-    const trigger = Number(holder.entry.payload['trigger']);
-    const role = String(holder.entry.payload['role']) as 'primary' | 'secondary' | 'manager';
-    const acked = ticket.notified.some((k) => k.startsWith('ack:') && Number(k.slice(4)) >= trigger);
-    if (acked) return { outcome: 'cancelled: acknowledged' };
-    if (!bot.policy.escalation.pagePriorities.includes(ticket.priority))
-      return { outcome: `cancelled: priority now ${ticket.priority}` };
-    const now = this.d.clock.now();
-    const who = await this.onCall(role, now);
-    if (who === undefined) {
-      this.log.warn('page: nobody to page in this role', { ticket: ticket.id, role });
-      return { outcome: `skipped: no ${role} on call` };
-    }
-    const thread = ticket.thread;
-    if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
-    const card = pageCard(bot, ticket, who);
-    const summary = `${ticket.id}: page, ${role}`;
-    if (holder.entry.progress['thread'] === undefined) {
-      this.guard(holder.entry);
-      const id = await this.post(ticket, () => bot.outbound.replyInThread(thread, card, summary));
-      await this.record(holder, { thread: id === '' ? '-' : id });
-    }
-    if (holder.entry.progress['direct'] === undefined) {
-      const channel = await bot.settings.supportChannel();
-      const tenantId = channel?.tenantId ?? bot.config.staff.tenantId;
-      if (tenantId === undefined) throw new NotReady('no support channel: the staff tenant is not known');
-      this.guard(holder.entry);
-      await this.tenantRun(tenantId, () =>
-        bot.outbound.toUser(tenantId, channel?.serviceUrl ?? thread.serviceUrl, who.id, card, summary),
-      );
-      await this.record(holder, { direct: 'sent' });
-    }
-    const recorded = await bot.tickets.act(
-      { kind: 'staff' },
-      ticket.id,
-      SYSTEM,
-      {
-        kind: 'record',
-        type: 'page-sent',
-        text: `Paged ${who.name} (${role === 'manager' ? 'support manager' : `${role} on call`})`,
-        data: { step: role, to: who.id },
-      },
-      { actionId: `sent:${ticket.id}:${holder.entry.key}` },
-    );
-    if (!recorded.ok) throw new Error(recorded.error.message);
-    if (!recorded.value.duplicate) await bot.changed(recorded.value.ticket, recorded.value.events);
-    return { outcome: 'sent' };
-  }
-
-  private async announce(holder: { entry: OutboxEntry }, ticket: Ticket): Promise<Done> {
-    const bot = this.d.bot;
-    const now = this.d.clock.now();
-    const configured = bot.config.oncall.responders.map((id) => ({ id, name: this.name(id) }));
-    const primary = configured.length === 0 ? await this.onCall('primary', now) : undefined;
-    const responders = primary === undefined ? configured : [primary];
-    const thread = ticket.thread;
-    if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
-    const card = announceCard(bot.policy, ticket, responders, now);
-    this.guard(holder.entry);
-    const id = await this.post(ticket, () =>
-      bot.outbound.replyInThread(thread, card, `${ticket.id}: P1 announced`),
-    );
     return { outcome: 'sent', progress: { reply: id } };
   }
 }

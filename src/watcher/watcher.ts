@@ -3,6 +3,7 @@
 // are due, writes them to the outbox (once, whoever writes first) and marks them on the ticket; then it
 // delivers what the outbox holds. Time comes from the clock it is given.
 import type { BotDeps } from '../bot/deps';
+import { stamp } from '../cards/time';
 import type { Instant } from '../sla';
 import { TARGETS } from '../sla';
 import { noticeKey, pageTriggers, slaInput } from '../tickets/commands';
@@ -15,6 +16,11 @@ import type { Presence } from './presence';
 import { shuffle } from './shuffle';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
+const ROLE = {
+  primary: 'the primary on call',
+  secondary: 'the secondary',
+  manager: 'the support manager',
+} as const;
 /** Due tickets read per round of a pass. */
 const BATCH = 100;
 /** Tickets scheduled at once. */
@@ -24,6 +30,8 @@ const STALE_PAGE_MS = 60 * 60_000;
 /** Real ms (converted to the clock) between two deletions of old finished outbox entries by one instance, and how many at most each. */
 const PURGE_EVERY_MS = 60_000;
 const PURGE_BATCH = 200;
+/** Clock ms between passes at most (on a simulated clock; real time passes every WATCHER_INTERVAL_MS). */
+const SIM_TICK_MS = 30_000;
 
 export interface WatcherDeps {
   readonly bot: BotDeps;
@@ -48,7 +56,7 @@ export interface PassReport {
 
 interface Item {
   readonly key: string;
-  readonly type: 'warning-sent' | 'page-sent';
+  readonly type: 'warning-sent' | 'page-scheduled';
   readonly text: string;
   readonly entries: readonly NewEntry[];
 }
@@ -67,9 +75,14 @@ export class Watcher {
     this.delivery = new Delivery(d);
   }
 
-  /** Starts passes every WATCHER_INTERVAL_MS (real time); 0 leaves passes to `kick` and `pass`. */
+  /**
+   * Starts passes every WATCHER_INTERVAL_MS (real time); 0 leaves passes to `kick` and `pass`. On a simulated
+   * clock a pass comes at least every 30 simulated seconds, so warnings arrive within a simulated minute of due.
+   */
   start(): void {
-    const every = this.d.bot.config.watcher.intervalMs;
+    const configured = this.d.bot.config.watcher.intervalMs;
+    const every =
+      configured === 0 ? 0 : Math.max(50, Math.min(configured, Math.round(SIM_TICK_MS / this.d.clock.speed)));
     if (every === 0 || this.timer !== undefined) return;
     const tick = (): void => {
       this.timer = setTimeout(() => {
@@ -229,14 +242,16 @@ export class Watcher {
       }
     }
     const chain = this.d.bot.policy.escalation.chain;
+    const zone = this.d.bot.policy.timeZone;
+    const label = this.d.bot.policy.timeZoneLabel;
     const chainEnd = Math.max(0, ...chain.map((s) => s.afterMinutes)) * 60_000;
     for (const p of pageTriggers(engine, t)) {
       if (p.at > now || done.has(p.key)) continue;
       if (now - p.at > chainEnd + STALE_PAGE_MS) {
         items.push({
           key: p.key,
-          type: 'page-sent',
-          text: 'Paging skipped: the page is over an hour late',
+          type: 'page-scheduled',
+          text: 'Nobody was paged: the page is over an hour late (the app was down or could not reach storage)',
           entries: [],
         });
         continue;
@@ -244,8 +259,8 @@ export class Watcher {
       if (p.kind === 'announce') {
         items.push({
           key: p.key,
-          type: 'page-sent',
-          text: 'Announced to the P1 responders',
+          type: 'page-scheduled',
+          text: 'P1 announcement to the responders queued for the thread',
           entries: [
             {
               lane: t.id,
@@ -261,8 +276,8 @@ export class Watcher {
       }
       items.push({
         key: p.key,
-        type: 'page-sent',
-        text: `Paging the on-call chain: ${chain.map((s) => `${s.role} at +${s.afterMinutes} min`).join(', ')}`,
+        type: 'page-scheduled',
+        text: `On-call chain started: ${chain.map((s) => `${ROLE[s.role]} ${s.afterMinutes === 0 ? 'now' : `at ${stamp(p.at + s.afterMinutes * 60_000, zone)} ${label}`}`).join(', ')}, until someone acknowledges`,
         entries: chain.map((s, i) => ({
           lane: t.id,
           key: `p|${p.at}|${i}`,

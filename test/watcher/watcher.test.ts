@@ -271,11 +271,16 @@ describe('P1 paging outside support hours', () => {
     expect(pages(t.id)).toEqual(['primary', 'secondary', 'manager']);
     const timeline = await app.tickets.timeline({ kind: 'staff' }, t.id);
     if (!timeline.ok) throw timeline.error;
-    expect(timeline.value.events.filter((e) => e.type === 'page-sent').map((e) => e.text)).toEqual([
-      'Paging the on-call chain: primary at +0 min, secondary at +15 min, manager at +30 min',
-      'Paged Bob Engineer (primary on call)',
-      'Paged Alice Engineer (secondary on call)',
-      'Paged Mary Manager (support manager)',
+    expect(
+      timeline.value.events.filter((e) => e.type.startsWith('page-')).map((e) => `${e.type}: ${e.text}`),
+    ).toEqual([
+      'page-scheduled: On-call chain started: the primary on call now, the secondary at Sat 5 Dec 2026 02:15 ET, the support manager at Sat 5 Dec 2026 02:30 ET, until someone acknowledges',
+      "page-sent: Paged Bob Engineer (primary on call) in the ticket's thread; a chat message to them follows.",
+      'page-reached: Reached Bob Engineer (primary on call) in chat.',
+      "page-sent: Paged Alice Engineer (secondary on call) in the ticket's thread; a chat message to them follows.",
+      'page-reached: Reached Alice Engineer (secondary on call) in chat.',
+      "page-sent: Paged Mary Manager (support manager) in the ticket's thread; a chat message to them follows.",
+      'page-reached: Reached Mary Manager (support manager) in chat.',
     ]);
   });
 

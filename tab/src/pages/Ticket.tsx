@@ -59,6 +59,12 @@ const EVENT_LABEL: Readonly<Record<string, string>> = {
   'warning-sent': 'Deadline warning',
   'page-sent': 'On-call paged',
   'page-acknowledged': 'Page acknowledged',
+  'page-scheduled': 'Paging',
+  'page-reached': 'Reached in chat',
+  'page-failed': 'Page not delivered',
+  'paging-alarm': 'Nobody reached',
+  'delivery-failed': 'Not delivered to the customer',
+  'delivery-recovered': 'Delivered to the customer',
 };
 
 export function Ticket({ id }: { readonly id: string }) {

@@ -1,0 +1,29 @@
+// What the outbox's message kinds need from the delivery loop: the app, the outbox, the clock, and sends
+// that keep to Teams' limits and to the entry's claim.
+import type { BotDeps } from '../bot/deps';
+import type { Logger } from '../log';
+import type { OutboxEntry, Progress, TableOutbox } from '../storage/outbox';
+import type { Ticket } from '../tickets/model';
+import type { AppClock } from './clock';
+
+/** Not possible yet (no thread, no support channel): retried later like a failed send. */
+export class NotReady extends Error {
+  readonly code = 'NOT_READY';
+}
+
+export interface Sender {
+  readonly bot: BotDeps;
+  readonly outbox: TableOutbox;
+  readonly clock: AppClock;
+  readonly log: Logger;
+  /** Throws unless the claim still has room for a send. */
+  guard(entry: OutboxEntry): void;
+  /** Records sub-steps done under the claim (the holder gets the entry as saved). */
+  record(holder: { entry: OutboxEntry }, progress: Progress): Promise<void>;
+  /** Sends in the ticket's thread within the thread's and the tenant's limits; the new post's id. */
+  post(ticket: Ticket, send: () => Promise<string | undefined>): Promise<string>;
+  /** Sends within the tenant's share of OUTBOX_TENANT_RATE. */
+  tenantRun<T>(tenantId: string, send: () => Promise<T>): Promise<T>;
+  /** New entries were scheduled: deliver them in this pass rather than the next. */
+  kick(): void;
+}
