@@ -152,7 +152,11 @@ async function act(
       const clock = clockFor(customer.caller, deps);
       return `${id} was escalated less than ${deps.policy.escalation.customerCooldownMinutes / 60} hours ago; you can escalate it again from ${whenBoth(next, deps.policy.timeZone, deps.policy.timeZoneLabel, clock.viewerZone, clock.now)}. For anything urgent call ${deps.contact.phone}.`;
     }
-    if (cmd.kind === 'customer-message' && cmd.text.length > LIMITS.message)
+    if (
+      acted.error.code === 'INVALID_INPUT' &&
+      cmd.kind === 'customer-message' &&
+      cmd.text.length > LIMITS.message
+    )
       return `${acted.error.message} Nothing was added to ${id}; please send it in parts of up to ${LIMITS.message.toLocaleString('en-US')} characters.`;
     return acted.error.message;
   }
