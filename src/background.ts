@@ -142,7 +142,9 @@ export class Background {
     if (tail === undefined) return true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), timeoutMs);
+      timer = setTimeout(() => {
+        resolve(undefined);
+      }, timeoutMs);
     });
     try {
       return await Promise.race([tail, late]);
