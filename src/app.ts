@@ -195,7 +195,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         phone: config.contact.phone ?? policy.contact.phone,
         email: config.contact.email ?? policy.contact.email,
       },
-      paging: config.rotation !== undefined,
+      // The watcher runs in every app (below): it pages whoever is on call, by rotation or by override.
+      paging: true,
       oncall: new OnCallLookup(config, overrides, policy.timeZone),
       changed,
       settings: new TableSettings(table('settings')),

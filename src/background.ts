@@ -13,8 +13,9 @@ export const FOREGROUND_FIRST_MAX_MS = 500;
 export const BUSY_SLOTS = 1;
 
 export class Background {
-  private readonly pending = new Set<Promise<void>>();
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly pending = new Set<Promise<boolean>>();
+  /** Per key, the last work queued: resolves true when it finished, false when it failed. */
+  private readonly chains = new Map<string, Promise<boolean>>();
   private readonly waiting = new Map<string, () => void>();
   /** Work ready to start, waiting for the requests in flight. */
   private readonly gated = new Set<() => void>();
@@ -87,8 +88,8 @@ export class Background {
    * `steady` work does not wait for requests in flight nor take a slot (see `soon`).
    */
   run(key: string, what: string, work: () => Promise<void>, steady = false): void {
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous
+    const previous = this.chains.get(key) ?? Promise.resolve(true);
+    const next: Promise<boolean> = previous
       .then(() => (steady ? undefined : this.gate()))
       .then(async () => {
         try {
@@ -99,9 +100,11 @@ export class Background {
             this.release();
           }
         }
+        return true;
       })
       .catch((err: unknown) => {
         this.log.error(`${what} failed`, { key, error: err instanceof Error ? err.message : String(err) });
+        return false;
       });
     this.chains.set(key, next);
     this.pending.add(next);
@@ -128,6 +131,26 @@ export class Background {
     const timer = setTimeout(go, delayMs);
     timer.unref();
     this.waiting.set(key, go);
+  }
+
+  /**
+   * Waits (at most `timeoutMs`) for the work queued so far under `key`: true when it all finished (the last
+   * piece without error), false when the last piece failed, undefined when it is still running at the timeout.
+   */
+  async settled(key: string, timeoutMs: number): Promise<boolean | undefined> {
+    const tail = this.chains.get(key);
+    if (tail === undefined) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(undefined);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([tail, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** True while work with this key is queued or running. */

@@ -135,4 +135,17 @@ describe('background work', () => {
     answered();
     await bg.drain();
   });
+
+  it("settled tells whether a key's queued work finished, failed, or is still running at the timeout", async () => {
+    const bg = new Background(silentLogger);
+    const log: string[] = [];
+    expect(await bg.settled('none', 10)).toBe(true);
+    const slow = gatedWork(log, 'slow');
+    bg.run('k', 'slow work', slow.work);
+    expect(await bg.settled('k', 20)).toBeUndefined();
+    slow.finish();
+    expect(await bg.settled('k', 1_000)).toBe(true);
+    bg.run('k', 'failing work', () => Promise.reject(new Error('Teams said no')));
+    expect(await bg.settled('k', 1_000)).toBe(false);
+  });
 });

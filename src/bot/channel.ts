@@ -5,7 +5,7 @@ import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { customerNoticeCard, isForCustomer } from '../cards/customer';
 import { noteCard, rootCard } from '../cards/staff';
-import { when } from '../cards/time';
+import { deadline } from '../cards/time';
 import { escape } from '../cards/types';
 import type { ThreadRef, Ticket, TicketEvent } from '../tickets/model';
 import { callerOf } from './teams';
@@ -33,7 +33,12 @@ export function renderRoot(deps: BotDeps, ticket: Ticket, notice?: string): Retu
 
 function zoned(deps: BotDeps, t: number | null | undefined): string {
   if (t === null || t === undefined) return 'paused';
-  return `${when(t, deps.policy.timeZone, deps.now())} ${deps.policy.timeZoneLabel}`;
+  return `${deadline(t, deps.policy.timeZone, deps.now())} ${deps.policy.timeZoneLabel}`;
+}
+
+/** The background key of a ticket's sync to its thread: wait on it to know the thread has a change's notes. */
+export function threadSyncKey(ticketId: string): string {
+  return `ticket:${ticketId}`;
 }
 
 /** A thread reply for events engineers should see as they happen (not their own replies, which the card shows). */
@@ -85,7 +90,7 @@ export function onTicketChanged(
   return (ticket, events) => {
     newest.set(ticket.id, Math.max(newest.get(ticket.id) ?? 0, ticket.version));
     const queued = performance.now();
-    deps.background.run(`ticket:${ticket.id}`, `syncing ${ticket.id}`, async () => {
+    deps.background.run(threadSyncKey(ticket.id), `syncing ${ticket.id}`, async () => {
       const superseded = (newest.get(ticket.id) ?? 0) > ticket.version;
       const late = performance.now() - queued > PROMPT_MS;
       const latest = await syncThread(deps, ticket, events, superseded, late);

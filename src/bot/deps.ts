@@ -33,7 +33,7 @@ export interface BotDeps {
   readonly log: Logger;
   readonly now: () => Instant;
   readonly contact: Contact;
-  /** True when off-hours P1s page the on-call engineer (the watcher runs). */
+  /** True when the watcher runs: off-hours P1s page whoever is on call, or alarm the managers when nobody is. */
   readonly paging: boolean;
   /** Who is on call (rotation, overrides, the support manager), for pages and for what customers are told. */
   readonly oncall: OnCallLookup;
@@ -105,6 +105,7 @@ export function targetLines(deps: BotDeps, ticket: Ticket, now: Instant): Target
   return (['response', 'workaround'] as const).map((target) => ({
     label: target === 'response' ? 'Response' : 'Work-around',
     due: result[target].due,
+    clock: result[target].basis.clock,
     status: deps.engine.status(result[target], now, ticket.pauses),
   }));
 }

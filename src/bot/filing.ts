@@ -4,32 +4,107 @@ import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { confirmationCard, promiseSentence, ticketFormCard, type FormValues } from '../cards/customer';
+import {
+  confirmationCard,
+  promiseSentence,
+  ticketFormCard,
+  type FormValues,
+  type Urgent,
+} from '../cards/customer';
 import type { AdaptiveCard } from '../cards/types';
 import { LIMITS } from '../tickets/commands';
-import { CATEGORIES } from '../tickets/model';
+import { CATEGORIES, type Ticket } from '../tickets/model';
 import { describesProblem, suggestPriority, titleFrom } from '../tickets/suggest';
 import { clockFor, customerOf, notCustomerText, sendCard, type BotDeps, type Customer } from './deps';
 import { messageText } from './teams';
 
-/** The form for a message: empty for "new ticket", prefilled and with a suggestion for a description. */
+/** The most text past the description that the form carries to the timeline (the card must fit a Teams message). */
+export const REST_IN_FORM = 12_000;
+
+/**
+ * Text cut into pieces of at most `max` characters, at a space or line break near the end when there is one.
+ * Only the whitespace at a cut is dropped.
+ * @example pieces('aaa bbb', 4) // ['aaa', 'bbb']
+ */
+export function pieces(text: string, max: number): string[] {
+  const out: string[] = [];
+  let left = text.trim();
+  while (left.length > max) {
+    const space = Math.max(left.lastIndexOf(' ', max), left.lastIndexOf('\n', max));
+    const cut = space > max * 0.9 ? space : max;
+    out.push(left.slice(0, cut).trimEnd());
+    left = left.slice(cut).trimStart();
+  }
+  if (left !== '') out.push(left);
+  return out;
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * The form for a message: empty for "new ticket", prefilled and with a suggestion for a description. A message
+ * longer than the description is never cut silently: the customer is told, and the rest rides in the form to be
+ * added to the timeline once filed (or, too long for a card, they are asked to send it after filing).
+ */
 export function formFor(deps: BotDeps, message: string): AdaptiveCard {
   const requestId = randomUUID();
   if (message.trim() === '')
     return ticketFormCard({ policy: deps.policy, requestId, values: {}, errors: {} });
   const suggestion = suggestPriority(deps.policy, message);
+  const text = message.trim();
+  const [head = '', ...tail] = pieces(text, LIMITS.description);
+  const rest = tail.join('\n');
+  const max = count(LIMITS.description);
+  const notice =
+    rest === ''
+      ? undefined
+      : rest.length <= REST_IN_FORM
+        ? `Your message is ${count(text.length)} characters; the description holds ${max}. The rest (${count(rest.length)} characters) will be added to the ticket's timeline when you file it.`
+        : `Your message is ${count(text.length)} characters; the description holds ${max}, and the form can carry only ${count(REST_IN_FORM)} more. The description has the first ${count(head.length)}; after filing, please send the rest as "TM-…: …" messages of up to ${count(LIMITS.message)} characters each.`;
   return ticketFormCard({
     policy: deps.policy,
     requestId,
     values: {
       title: titleFrom(message, LIMITS.title),
-      description: message.slice(0, LIMITS.description),
+      description: head,
       category: suggestion.category,
       priority: suggestion.priority,
     },
     errors: {},
     suggestion: { priority: suggestion.priority, reason: suggestion.reason },
+    notice,
+    rest: rest.length <= REST_IN_FORM ? rest : '',
   });
+}
+
+/** Adds what did not fit the description to the new ticket's timeline, as the customer's messages, once each. */
+async function addRest(
+  deps: BotDeps,
+  customer: Customer,
+  id: string,
+  requestId: string,
+  rest: string,
+): Promise<void> {
+  const { caller } = customer;
+  const actor = { id: caller.aadObjectId ?? caller.userId, name: caller.name, role: 'customer' as const };
+  const parts = pieces(rest, LIMITS.message);
+  for (const [i, part] of parts.entries()) {
+    const acted = await deps.tickets.act(
+      { kind: 'tenant', tenantId: caller.tenantId },
+      id,
+      actor,
+      { kind: 'customer-message', text: part },
+      { actionId: `${requestId.slice(0, 80)}:rest:${i}` },
+    );
+    if (!acted.ok) {
+      deps.log.warn('could not add the rest of a long message to its ticket', {
+        ticket: id,
+        error: acted.error.message,
+      });
+      return;
+    }
+    if (!acted.value.duplicate) await deps.changed(acted.value.ticket, acted.value.events);
+  }
 }
 
 const field = (max: number) =>
@@ -45,6 +120,8 @@ const submitSchema = z.object({
   priority: z.string().max(10).optional(),
   affectedUsers: z.union([z.string().max(20), z.number()]).optional(),
   callbackNumber: field(LIMITS.callback),
+  /** What did not fit the description, carried by the form to the timeline. */
+  rest: z.string().max(REST_IN_FORM).optional(),
 });
 
 function errorsOf(values: FormValues): Record<string, string> {
@@ -67,6 +144,22 @@ function errorsOf(values: FormValues): Record<string, string> {
   return errors;
 }
 
+/**
+ * What happens now to a ticket that pages (policy \`pagePriorities\`, dispatched outside support hours): the
+ * watcher pages the primary on call when there is one, else it alarms the support managers in the support
+ * channel (none set: nobody is alerted).
+ */
+async function urgentOf(deps: BotDeps, ticket: Ticket): Promise<Urgent | undefined> {
+  const pages =
+    deps.policy.escalation.pagePriorities.includes(ticket.priority) &&
+    !deps.engine.calendar.inSupportHours(ticket.dispatchedAt);
+  if (!pages) return undefined;
+  if (deps.paging && (await deps.oncall.who('primary', ticket.dispatchedAt)) !== undefined)
+    return { kind: 'paged' };
+  const alerted = deps.paging && (await deps.settings.supportChannel()) !== null;
+  return { kind: 'nobody', alerted, phone: deps.contact.phone };
+}
+
 async function submit(
   context: TurnContext,
   deps: BotDeps,
@@ -75,10 +168,20 @@ async function submit(
 ): Promise<AdaptiveCard | string> {
   const parsed = submitSchema.safeParse(data);
   if (!parsed.success) return 'That form could not be read. Please type "new ticket" to start again.';
-  const { requestId, ...values } = parsed.data;
+  const { requestId, rest = '', ...values } = parsed.data;
   const errors = errorsOf(values);
   const again = (errs: Record<string, string>): AdaptiveCard =>
-    ticketFormCard({ policy: deps.policy, requestId, values, errors: errs });
+    ticketFormCard({
+      policy: deps.policy,
+      requestId,
+      values,
+      errors: errs,
+      rest,
+      notice:
+        rest === ''
+          ? undefined
+          : `${count(rest.length)} more characters of your message will be added to the ticket's timeline when you file it.`,
+    });
   if (Object.keys(errors).length > 0) return again(errors);
   const affected =
     values.affectedUsers === undefined || values.affectedUsers === ''
@@ -123,10 +226,8 @@ async function submit(
   }
   const { ticket, created } = filed.value;
   if (created) await deps.changed(ticket, filed.value.events);
+  if (created && rest !== '') await addRest(deps, customer, ticket.id, requestId, rest);
   const now = deps.now();
-  const open = deps.engine.calendar.inSupportHours(ticket.dispatchedAt);
-  const paging =
-    deps.paging && deps.policy.escalation.pagePriorities.includes(ticket.priority) && !open && created;
   const clock = clockFor(caller, deps);
   return confirmationCard({
     policy: deps.policy,
@@ -137,7 +238,7 @@ async function submit(
       deps.engine.calendar.inSupportHours(now),
       deps.engine.calendar.nextOpening(now),
       clock,
-      paging,
+      await urgentOf(deps, ticket),
     ),
     clock,
     userId: caller.userId,

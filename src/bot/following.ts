@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { customerTicketCard, myTicketsCard } from '../cards/customer';
 import { whenBoth } from '../cards/time';
 import type { AdaptiveCard } from '../cards/types';
-import type { Command } from '../tickets/commands';
+import { LIMITS, type Command } from '../tickets/commands';
 import type { Actor } from '../tickets/model';
 import type { Scope } from '../tickets/service';
 import {
@@ -21,6 +21,7 @@ import {
   type Customer,
 } from './deps';
 import { offerForm } from './filing';
+import { threadSyncKey } from './channel';
 import { callerOf, messageText } from './teams';
 
 const ID = /^[A-Za-z]{1,8}-\d{1,10}$/;
@@ -103,6 +104,36 @@ async function myTickets(deps: BotDeps, customer: Customer): Promise<AdaptiveCar
   }
 }
 
+/** How long an escalation waits for its note to reach the ticket's thread before answering without that claim. */
+export const ESCALATION_WAIT_MS = 4_000;
+
+/**
+ * What the customer is told about an escalation, true in each case: passed on only once its note is in the
+ * ticket's thread (the sync finished and the ticket has a thread); recorded, and seen later, otherwise.
+ */
+async function escalationNotice(
+  deps: BotDeps,
+  customer: Customer,
+  id: string,
+  fresh: boolean,
+): Promise<string> {
+  const channel = await deps.settings.supportChannel();
+  if (channel === null) {
+    const now = deps.now();
+    const clock = clockFor(customer.caller, deps);
+    const opens = deps.engine.calendar.inSupportHours(now)
+      ? ''
+      : ` (support opens ${whenBoth(deps.engine.calendar.nextOpening(now), deps.policy.timeZone, deps.policy.timeZoneLabel, clock.viewerZone, clock.now)})`;
+    return `Your escalation is recorded on ${id}; the support team will see it when they next open the ticket${opens}. For anything urgent call ${deps.contact.phone}.`;
+  }
+  const synced = fresh ? await deps.background.settled(threadSyncKey(id), ESCALATION_WAIT_MS) : undefined;
+  if (synced === true) {
+    const now = await deps.tickets.get(scopeOf(customer), id);
+    if (now.ok && now.value.thread !== undefined) return 'Escalation passed to the support team.';
+  }
+  return `Your escalation is recorded on ${id}. The support team will see it in the ticket's thread as soon as Teams delivers it.`;
+}
+
 /** Applies a customer command and answers with the ticket card (or why not). */
 async function act(
   deps: BotDeps,
@@ -121,15 +152,35 @@ async function act(
       const clock = clockFor(customer.caller, deps);
       return `${id} was escalated less than ${deps.policy.escalation.customerCooldownMinutes / 60} hours ago; you can escalate it again from ${whenBoth(next, deps.policy.timeZone, deps.policy.timeZoneLabel, clock.viewerZone, clock.now)}. For anything urgent call ${deps.contact.phone}.`;
     }
+    if (
+      acted.error.code === 'INVALID_INPUT' &&
+      cmd.kind === 'customer-message' &&
+      cmd.text.length > LIMITS.message
+    )
+      return `${acted.error.message} Nothing was added to ${id}; please send it in parts of up to ${LIMITS.message.toLocaleString('en-US')} characters.`;
     return acted.error.message;
   }
-  if (!acted.value.duplicate) await deps.changed(acted.value.ticket, acted.value.events);
-  return ticketCard(deps, customer, acted.value.ticket.id, done);
+  const fresh = !acted.value.duplicate;
+  if (fresh) await deps.changed(acted.value.ticket, acted.value.events);
+  const notice =
+    cmd.kind === 'escalate' ? await escalationNotice(deps, customer, acted.value.ticket.id, fresh) : done;
+  return ticketCard(deps, customer, acted.value.ticket.id, notice);
 }
 
 const withTicket = z.object({ ticketId: z.string().regex(ID) });
-const withMessage = withTicket.extend({ message: z.string().min(1).max(40_000) });
-const withReason = withTicket.extend({ reason: z.string().min(1).max(4_000) });
+// Bounded well past the limits, so that over-long text gets the command's answer that names the limit.
+const withMessage = withTicket.extend({
+  message: z
+    .string()
+    .min(1)
+    .max(LIMITS.message * 8),
+});
+const withReason = withTicket.extend({
+  reason: z
+    .string()
+    .min(1)
+    .max(LIMITS.message * 8),
+});
 
 function gate(context: TurnContext, deps: BotDeps): Customer | undefined {
   return customerOf(context, deps);
@@ -182,7 +233,7 @@ export function register(app: Application, deps: BotDeps): void {
       id,
       { kind: 'escalate', reason },
       context.activity.id,
-      'Escalation passed to the support team.',
+      'Escalation recorded.',
     );
     await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
   });
@@ -222,7 +273,7 @@ export function register(app: Application, deps: BotDeps): void {
       parsed.data.ticketId.toUpperCase(),
       { kind: 'escalate', reason: parsed.data.reason },
       context.activity.id,
-      'Escalation passed to the support team.',
+      'Escalation recorded.',
     );
   });
   // "TM-1042: more details" adds to that ticket; anything else that describes a problem opens the form.

@@ -1,12 +1,12 @@
 // The cards customers see in their chat: welcome, the ticket form, the confirmation, a ticket, their list.
 // Every piece of user text goes through escape(); times show the support zone and the viewer's.
 import type { Policy } from '../policy/schema';
-import type { Instant, Priority, TargetStatus } from '../sla';
+import type { Clock as SlaClock, Instant, Priority, TargetStatus } from '../sla';
 import { PRIORITIES } from '../sla';
 import { CATEGORIES, CATEGORY_LABELS, type Category, type Ticket, type TicketEvent } from '../tickets/model';
 import { LIMITS } from '../tickets/commands';
 import { card, escape, execute, text, type Action, type AdaptiveCard, type Element } from './types';
-import { duration, whenBoth } from './time';
+import { budgetLeft, duration, whenBoth } from './time';
 
 export interface Contact {
   readonly phone: string;
@@ -69,6 +69,11 @@ function refreshFor(ticketId: string, userId: string): NonNullable<AdaptiveCard[
 
 function at(policy: Policy, t: Instant, clock: Clock): string {
   return whenBoth(t, policy.timeZone, policy.timeZoneLabel, clock.viewerZone, clock.now);
+}
+
+/** A deadline: like `at`, with local midnight as "end of <the day before>". */
+function due(policy: Policy, t: Instant, clock: Clock): string {
+  return whenBoth(t, policy.timeZone, policy.timeZoneLabel, clock.viewerZone, clock.now, true);
 }
 
 /** The support hours in words, from the policy. */
@@ -139,6 +144,10 @@ export interface FormView {
   readonly values: FormValues;
   readonly errors: Readonly<Record<string, string>>;
   readonly suggestion?: { readonly priority: Priority; readonly reason: string } | undefined;
+  /** A line for the customer above the fields (e.g. their message is longer than the description holds). */
+  readonly notice?: string | undefined;
+  /** Text past the description, sent back on submit and added to the timeline once filed. */
+  readonly rest?: string | undefined;
 }
 
 /** The ticket form, prefilled; validation errors are shown in the card with what was typed kept. */
@@ -153,6 +162,7 @@ export function ticketFormCard(v: FormView): AdaptiveCard {
   return card(
     [
       text('New support ticket', { size: 'large', weight: 'bolder' }),
+      ...(v.notice === undefined ? [] : [text(escape(v.notice), { color: 'accent', weight: 'bolder' })]),
       ...(anyErrors
         ? [
             text(escape(v.errors['form'] ?? 'Please check the fields marked below.'), {
@@ -240,27 +250,80 @@ export function ticketFormCard(v: FormView): AdaptiveCard {
       },
       ...errorsFor('callbackNumber'),
     ],
-    { actions: [execute('File ticket', 'ticket.submit', { requestId: v.requestId }, { style: 'positive' })] },
+    {
+      actions: [
+        execute(
+          'File ticket',
+          'ticket.submit',
+          { requestId: v.requestId, ...(v.rest === undefined || v.rest === '' ? {} : { rest: v.rest }) },
+          { style: 'positive' },
+        ),
+      ],
+    },
   );
 }
 
-/** The sentence that tells the customer when a reply is due. */
+/**
+ * What happens now to a ticket that pages (a P1 after hours): `paged` when someone is on call as primary and
+ * the watcher pages them; `nobody` when no one is, with `alerted` when the watcher alarms the support managers
+ * (it posts to the support channel, so only when one is set). Undefined for tickets that do not page.
+ */
+export type Urgent =
+  { readonly kind: 'paged' } | { readonly kind: 'nobody'; readonly alerted: boolean; readonly phone: string };
+
+/**
+ * The sentence that tells the customer when a reply is due; for a ticket that pages, what happens now comes first.
+ * @example "Our on-call engineer is being paged now. Your P1 ticket will get a reply by Saturday 05:00 ET (within 2 h). Support hours resume Monday 04:00 ET."
+ */
 export function promiseSentence(
   policy: Policy,
   ticket: Ticket,
   open: boolean,
   nextOpening: Instant,
   clock: Clock,
-  paging: boolean,
+  urgent?: Urgent,
 ): string {
   const parts: string[] = [];
-  parts.push(open ? 'Support is open now.' : `Support is closed until ${at(policy, nextOpening, clock)}.`);
-  if (ticket.sla.responseDue !== null)
+  const reply = ticket.sla.responseDue;
+  if (urgent === undefined) {
+    parts.push(open ? 'Support is open now.' : `Support is closed until ${at(policy, nextOpening, clock)}.`);
+    if (reply !== null)
+      parts.push(`Your ${ticket.priority} ticket will get a reply by ${due(policy, reply, clock)}.`);
+    return parts.join(' ');
+  }
+  const within = reply === null || reply <= clock.now ? '' : ` (within ${duration(reply - clock.now)})`;
+  if (urgent.kind === 'paged') {
+    parts.push('Our on-call engineer is being paged now.');
+    if (reply !== null)
+      parts.push(`Your ${ticket.priority} ticket will get a reply by ${due(policy, reply, clock)}${within}.`);
+  } else {
     parts.push(
-      `Your ${ticket.priority} ticket will get a reply by ${at(policy, ticket.sla.responseDue, clock)}.`,
+      urgent.alerted
+        ? `Nobody is on call to be paged automatically right now, so we have alerted our support managers. For the fastest help call ${escape(urgent.phone)}.`
+        : `Nobody is on call to be paged automatically right now; please call ${escape(urgent.phone)}.`,
     );
-  if (paging) parts.push('The on-call engineer is being paged now.');
+    if (reply !== null)
+      parts.push(
+        `A reply to your ${ticket.priority} ticket is due by ${due(policy, reply, clock)}${within}.`,
+      );
+  }
+  if (!open) parts.push(`Support hours resume ${at(policy, nextOpening, clock)}.`);
   return parts.join(' ');
+}
+
+/**
+ * The targets whose clocks ran until a pause that started at `start`: those not met by then.
+ * @example "response and work-around clocks", "work-around clock"
+ */
+export function pausedClocks(
+  ticket: Pick<Ticket, 'responseMetAt' | 'workaroundMetAt'>,
+  start: Instant,
+): string {
+  const running = [
+    ...(ticket.responseMetAt === undefined || ticket.responseMetAt > start ? ['response'] : []),
+    ...(ticket.workaroundMetAt === undefined || ticket.workaroundMetAt > start ? ['work-around'] : []),
+  ];
+  return running.length === 0 ? '' : `${running.join(' and ')} clock${running.length > 1 ? 's' : ''}`;
 }
 
 export interface ConfirmationView {
@@ -287,11 +350,11 @@ export function confirmationCard(v: ConfirmationView): AdaptiveCard {
           { title: 'Window', value: t.window === 'in-hours' ? 'In support hours' : 'After hours' },
           {
             title: 'Response due',
-            value: t.sla.responseDue === null ? 'Paused' : at(v.policy, t.sla.responseDue, v.clock),
+            value: t.sla.responseDue === null ? 'Paused' : due(v.policy, t.sla.responseDue, v.clock),
           },
           {
             title: 'Work-around due',
-            value: t.sla.workaroundDue === null ? 'Paused' : at(v.policy, t.sla.workaroundDue, v.clock),
+            value: t.sla.workaroundDue === null ? 'Paused' : due(v.policy, t.sla.workaroundDue, v.clock),
           },
         ],
       },
@@ -309,6 +372,8 @@ export function confirmationCard(v: ConfirmationView): AdaptiveCard {
 export interface TargetLine {
   readonly label: string;
   readonly due: Instant | null;
+  /** The clock its budget runs on, so time left is named for it ("of support-hours time"). */
+  readonly clock: SlaClock;
   readonly status: TargetStatus;
 }
 
@@ -347,8 +412,8 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
       l.status.state === 'met'
         ? 'Met'
         : l.due === null
-          ? `${STATE_LABELS[l.status.state]}; ${duration(l.status.businessLeftMs)} of support time left`
-          : `${STATE_LABELS[l.status.state]}: due ${at(v.policy, l.due, v.clock)}${l.status.state === 'breached' ? '' : `, ${duration(l.status.businessLeftMs)} of support time left`}`,
+          ? `${STATE_LABELS[l.status.state]}; ${budgetLeft(l.status.businessLeftMs, l.clock)} left`
+          : `${STATE_LABELS[l.status.state]}: due ${due(v.policy, l.due, v.clock)}${l.status.state === 'breached' ? '' : `, ${budgetLeft(l.status.businessLeftMs, l.clock)} left`}`,
   }));
   const events = v.events.slice(-8).map((e) => {
     const label = EVENT_LABELS[e.type] ?? e.type;
@@ -449,7 +514,7 @@ export function myTicketsCard(
               text(
                 next === null
                   ? STATUS_LABELS[t.status]
-                  : `${STATUS_LABELS[t.status]} · ${next.label} ${next.due === null ? 'paused' : `due ${at(policy, next.due, clock)}`} · ${STATE_LABELS[next.state]}`,
+                  : `${STATUS_LABELS[t.status]} · ${next.label} ${next.due === null ? 'paused' : `due ${due(policy, next.due, clock)}`} · ${STATE_LABELS[next.state]}`,
                 {
                   size: 'small',
                   isSubtle: true,
@@ -522,11 +587,17 @@ export function customerNoticeCard(
   if (e.type === 'priority-changed')
     lines.push(text(`Now ${ticket.priority}: ${policy.priorities[ticket.priority].name}.`));
   if (e.text !== undefined) lines.push(text(escape(e.text)));
-  if (e.type === 'info-requested')
-    lines.push(text('The response clocks are paused until you answer.', { isSubtle: true, size: 'small' }));
+  const stopped = e.type === 'info-requested' ? pausedClocks(ticket, e.at) : '';
+  if (stopped !== '')
+    lines.push(
+      text(`The ${stopped} ${stopped.endsWith('s') ? 'are' : 'is'} paused until you answer.`, {
+        isSubtle: true,
+        size: 'small',
+      }),
+    );
   if (ticket.sla.nextDeadline !== null && e.type !== 'resolved') {
     lines.push(
-      text(`Next deadline: ${at(policy, ticket.sla.nextDeadline, clock)}.`, {
+      text(`Next deadline: ${due(policy, ticket.sla.nextDeadline, clock)}.`, {
         isSubtle: true,
         size: 'small',
       }),

@@ -6,7 +6,7 @@ import { PRIORITIES } from '../sla';
 import { LIMITS } from '../tickets/commands';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
 import { STATE_LABELS, type TargetLine } from './customer';
-import { duration, when } from './time';
+import { budgetLeft, deadline, duration, when } from './time';
 import { card, escape, execute, text, type Action, type AdaptiveCard, type Element } from './types';
 
 export interface RootView {
@@ -68,6 +68,11 @@ function zoned(policy: Policy, t: Instant, now: Instant): string {
   return `${when(t, policy.timeZone, now)} ${policy.timeZoneLabel}`;
 }
 
+/** A deadline: local midnight reads "end of <the day before>". */
+function dueAt(policy: Policy, t: Instant, now: Instant): string {
+  return `${deadline(t, policy.timeZone, now)} ${policy.timeZoneLabel}`;
+}
+
 function targetLine(policy: Policy, l: TargetLine, now: Instant): Element {
   const state =
     STATE_LABELS[l.status.state] === 'Paused (waiting for you)'
@@ -75,11 +80,13 @@ function targetLine(policy: Policy, l: TargetLine, now: Instant): Element {
       : STATE_LABELS[l.status.state];
   let detail: string;
   if (l.status.state === 'met') detail = 'met';
-  else if (l.due === null) detail = `${duration(l.status.businessLeftMs)} of budget left; clock stopped`;
+  else if (l.due === null) detail = `${budgetLeft(l.status.businessLeftMs, l.clock)} left; clock stopped`;
   else if (l.status.state === 'breached')
-    detail = `was due ${zoned(policy, l.due, now)} (${duration(now - l.due)} ago)`;
+    detail = `was due ${dueAt(policy, l.due, now)} (${duration(now - l.due)} ago)`;
+  else if (l.clock === 'continuous')
+    detail = `due ${dueAt(policy, l.due, now)}: ${duration(l.status.businessLeftMs)} left`;
   else
-    detail = `due ${zoned(policy, l.due, now)}: ${duration(l.status.businessLeftMs)} business time, ${duration(l.status.wallLeftMs ?? 0)} wall time left`;
+    detail = `due ${dueAt(policy, l.due, now)}: ${budgetLeft(l.status.businessLeftMs, l.clock)} left (${duration(l.status.wallLeftMs ?? 0)} wall time)`;
   return text(`**${l.label}** · ${state} · ${detail}`, { color: COLORS[l.status.state], spacing: 'small' });
 }
 
@@ -128,7 +135,10 @@ export function rootCard(v: RootView): AdaptiveCard {
           [
             textInput(
               'askText',
-              'Question for the customer (the clocks stop until they answer)',
+              // Asking answers the customer (the response is met by it): only an unmet work-around clock stops.
+              t.workaroundMetAt === undefined
+                ? 'Question for the customer (the work-around clock stops until they answer)'
+                : 'Question for the customer',
               LIMITS.message,
             ),
           ],

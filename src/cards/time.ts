@@ -1,7 +1,7 @@
 // Instants as people read them in cards: "Monday 12:00 ET", "today 16:30", with the viewer's zone beside.
 import { IANAZone } from 'luxon';
 import { civilToDays } from '../sla/calendar';
-import type { Instant } from '../sla';
+import type { Clock as SlaClock, Instant } from '../sla';
 
 interface Local {
   readonly year: number;
@@ -72,19 +72,32 @@ function format(t: Instant, zone: string): Local {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** The day of an instant in words relative to `now`: "today", "tomorrow", "Monday", "Fri 11 Dec". */
+function dayOf(at: Local, today: Local): string {
+  const days = civilToDays(at.year, at.month, at.day) - civilToDays(today.year, today.month, today.day);
+  if (days === 0) return 'today';
+  if (days === 1) return 'tomorrow';
+  if (days === -1) return 'yesterday';
+  if (days > 1 && days < 7) return at.weekday;
+  return `${at.weekdayShort} ${at.day} ${at.monthShort}${at.year === today.year ? '' : ` ${at.year}`}`;
+}
+
 /**
  * A short day-and-time in a zone, relative to `now` for the next week.
  * @example when(Date.parse('2026-11-30T17:00:00Z'), 'America/New_York', Date.parse('2026-11-28T15:00:00Z')) // 'Monday 12:00'
  */
 export function when(t: Instant, zone: string, now: Instant): string {
   const at = local(t, zone);
-  const today = local(now, zone);
-  const days = civilToDays(at.year, at.month, at.day) - civilToDays(today.year, today.month, today.day);
-  if (days === 0) return `today ${at.time}`;
-  if (days === 1) return `tomorrow ${at.time}`;
-  if (days === -1) return `yesterday ${at.time}`;
-  if (days > 1 && days < 7) return `${at.weekday} ${at.time}`;
-  return `${at.weekdayShort} ${at.day} ${at.monthShort}${at.year === today.year ? '' : ` ${at.year}`} ${at.time}`;
+  return `${dayOf(at, local(now, zone))} ${at.time}`;
+}
+
+/**
+ * A deadline in a zone: like `when`, but one at local 00:00 reads as the end of the day before.
+ * @example deadline(Date.parse('2026-12-12T05:00:00Z'), 'America/New_York', Date.parse('2026-11-28T15:00:00Z')) // 'end of Fri 11 Dec'
+ */
+export function deadline(t: Instant, zone: string, now: Instant): string {
+  if (local(t, zone).time !== '00:00') return when(t, zone, now);
+  return `end of ${dayOf(local(t - 60_000, zone), local(now, zone))}`;
 }
 
 const zones = new Map<string, boolean>();
@@ -100,30 +113,45 @@ export function validZone(zone: unknown): string | undefined {
   return valid ? zone : undefined;
 }
 
-/** "12:00 ET" with "(17:00 your time)" when the viewer's zone shows a different wall time. */
+/**
+ * "12:00 ET" with "(17:00 your time)" when the viewer's zone shows a different wall time. `due`: the instant
+ * is a deadline, so local midnight reads "end of <the day before>" (see `deadline`).
+ */
 export function whenBoth(
   t: Instant,
   policyZone: string,
   label: string,
   viewerZone: string | undefined,
   now: Instant,
+  due = false,
 ): string {
-  const ours = when(t, policyZone, now);
+  const show = due ? deadline : when;
+  const ours = show(t, policyZone, now);
   if (viewerZone === undefined || viewerZone === policyZone) return `${ours} ${label}`;
-  const theirs = when(t, viewerZone, now);
+  const theirs = show(t, viewerZone, now);
   return theirs === ours ? `${ours} ${label}` : `${ours} ${label} (${theirs} your time)`;
 }
 
 /**
- * A duration as "2 h 05 min", "3 d 4 h", "45 min".
- * @example duration(7_500_000) // '2 h 05 min'
+ * A duration as "2 h 5 min", "3 d 4 h", "45 min": the one format of every card and bot text.
+ * @example duration(7_500_000) // '2 h 5 min'
  */
 export function duration(ms: number): string {
   const minutes = Math.max(0, Math.round(ms / 60_000));
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  return hours % 24 === 0 ? `${hours / 24} d` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/**
+ * Budget left on a target's clock, named for the clock: a continuous clock is plain time.
+ * @example budgetLeft(7_200_000, 'support-hours') // '2 h of support-hours time'
+ */
+export function budgetLeft(ms: number, clock: SlaClock): string {
+  if (clock === 'support-hours') return `${duration(ms)} of support-hours time`;
+  if (clock === 'business-days') return `${duration(ms)} of business-day time`;
+  return duration(ms);
 }
 
 /**

@@ -139,7 +139,7 @@ describe('an engineer works a ticket from the support channel', () => {
     expect(text).toContain('Provisioning problems that impact speed of setup/change');
     expect(text).toContain('Owner: Nobody yet');
     expect(text).toContain(
-      '**Response** · On track · due today 13:00 ET: 4 h 00 min business time, 4 h 00 min wall time left',
+      '**Response** · On track · due today 13:00 ET: 4 h of support-hours time left (4 h wall time)',
     );
     expect(JSON.stringify(card)).toContain('"verb":"staff.take"');
     expect((await ticket(id)).thread).toEqual({
@@ -211,7 +211,7 @@ describe('an engineer works a ticket from the support channel', () => {
     expect(t.sla.workaroundDue).toBeNull();
     const question = connector.sent().find((x) => x.activity?.summary === `${id}: info-requested`);
     expect(cardText(cardsOf(question?.activity)[0])).toContain(
-      'The response clocks are paused until you answer.',
+      'The work-around clock is paused until you answer.',
     );
     clock.now = et('2026-11-24T15:00:00');
     const answered = await invoke(
@@ -406,7 +406,7 @@ describe('an engineer works a ticket from the support channel', () => {
       customer(),
     );
     const text = cardText(filed.card);
-    expect(text).toContain('The on-call engineer is being paged now.');
+    expect(text).toContain('Our on-call engineer is being paged now.');
     expect(text).toContain('Your P1 ticket will get a reply by today 05:00 ET');
     const p1 = /TM-\d+/.exec(text)?.[0] ?? '';
     await settle();

@@ -381,7 +381,7 @@ describe('outages from the support channel', () => {
     expect(text).toContain('Month in progress: figures so far. 1 ticket filed.');
     expect(text).toContain('P1 Response: 0 of 1 met, 1 breached');
     expect(text).toMatch(/TM-\d+ · P1 Response · No dial tone \\<at\\>anyone\\</);
-    expect(text).toContain('not yet met (3 h 00 min late)');
+    expect(text).toContain('not yet met (3 h late)');
     expect(text).toContain('Availability: 100.0000 % (target 99.9900 %)');
     const october = await invoke('report.show', { month: '2026-10' }, customer());
     expect(cardText(october.card)).toContain('No response or work-around target fell due this month.');
