@@ -37,6 +37,7 @@ export type DeliveryDeps = Pick<
   | 'outbound'
   | 'messages'
   | 'settings'
+  | 'background'
 >;
 
 /** The background key a ticket's customer deliveries run under, one after another. */
@@ -80,7 +81,7 @@ export async function deliverToCustomer(
     });
     const reason = `not sent, the chat was unreachable at ${zoned(deps, mark.at)} (${mark.reason}); it is used again once the customer writes`;
     const latest = await change(deps, ticket.id, report('failed', reason));
-    await announce(deps, latest ?? ticket, e, what, 'failed', reason);
+    announce(deps, latest ?? ticket, e, what, 'failed', reason);
     return 'failed';
   }
   const card = customerNoticeCard(deps.policy, ticket, e, {
@@ -89,6 +90,7 @@ export async function deliverToCustomer(
   });
   let latest = ticket;
   let troubled = ticket.undelivered?.some((i) => i.seq === e.seq) === true;
+  let alerted = false;
   const started = Date.now();
   try {
     const sent = await deps.outbound.patiently(
@@ -104,8 +106,10 @@ export async function deliverToCustomer(
           latest = (await change(deps, ticket.id, report('retrying', reason))) ?? latest;
           troubled = true;
         }
-        if (deps.now() - e.at >= deps.config.delivery.alertMs)
-          latest = (await announce(deps, latest, e, what, 'stuck', `${reason}; still retrying`)) ?? latest;
+        if (!alerted && deps.now() - e.at >= deps.config.delivery.alertMs) {
+          alerted = true;
+          announce(deps, latest, e, what, 'stuck', `${reason}; still retrying`);
+        }
       },
     );
     if (troubled) await change(deps, ticket.id, report('delivered', 'Teams accepted it'));
@@ -127,7 +131,7 @@ export async function deliverToCustomer(
         : failureText(err));
     deps.log.warn('customer message could not be delivered', { ticket: ticket.id, seq: e.seq, reason });
     latest = (await change(deps, ticket.id, report('failed', reason, gone !== undefined))) ?? latest;
-    await announce(deps, latest, e, what, 'failed', reason);
+    announce(deps, latest, e, what, 'failed', reason);
     return 'failed';
   }
 }
@@ -163,20 +167,32 @@ async function change(
 /**
  * Tells the managers' channel (else the support channel), once across instances, that a message for the
  * customer is stuck or failed: recorded on the ticket first (a key, and an action id two instances cannot both
- * apply), then posted. Returns the ticket after recording, or undefined when it was announced already.
+ * apply), then posted. In the background: the delivery goes on meanwhile.
  */
-async function announce(
+function announce(
   deps: DeliveryDeps,
   ticket: Ticket,
   e: TicketEvent,
   what: string,
   kind: 'stuck' | 'failed',
   reason: string,
-): Promise<Ticket | undefined> {
+): void {
   const key = `delivery:${e.seq}:${kind}`;
-  if (ticket.notified.includes(key)) return undefined;
+  if (ticket.notified.includes(key)) return;
+  deps.background.run(`delivery-alert:${ticket.id}`, `announcing ${ticket.id}'s ${what}`, () =>
+    post(deps, ticket, e, { what, kind, reason, key }),
+  );
+}
+
+async function post(
+  deps: DeliveryDeps,
+  ticket: Ticket,
+  e: TicketEvent,
+  a: { what: string; kind: 'stuck' | 'failed'; reason: string; key: string },
+): Promise<void> {
+  const { what, kind, reason, key } = a;
   const channel = (await deps.settings.managersChannel()) ?? (await deps.settings.supportChannel());
-  if (channel === null) return undefined;
+  if (channel === null) return;
   const of = `${e.actor.name}'s ${what} of ${zoned(deps, e.at)}`;
   const headline =
     kind === 'stuck'
@@ -198,7 +214,7 @@ async function announce(
     },
     `${ticket.id}:${key}`,
   );
-  if (recorded === undefined) return undefined;
+  if (recorded === undefined) return;
   const title = `${ticket.id} (${ticket.customerName}, ${ticket.priority}): ${headline}`;
   try {
     await deps.outbound.patiently(() =>
@@ -215,5 +231,4 @@ async function announce(
       error: err instanceof Error ? err.message : String(err),
     });
   }
-  return recorded;
 }
