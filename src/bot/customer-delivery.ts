@@ -79,7 +79,7 @@ export async function deliverToCustomer(
       seq: e.seq,
       reason: mark.reason,
     });
-    const reason = `not sent, the chat was unreachable at ${zoned(deps, mark.at)} (${mark.reason}); it is used again once the customer writes`;
+    const reason = `not sent, because an earlier message found that ${mark.reason}`;
     const latest = await change(deps, ticket.id, report('failed', reason));
     announce(deps, latest ?? ticket, e, what, 'failed', reason);
     return 'failed';
@@ -92,8 +92,9 @@ export async function deliverToCustomer(
   let troubled = ticket.undelivered?.some((i) => i.seq === e.seq) === true;
   let alerted = false;
   const started = Date.now();
+  let sent: string | undefined;
   try {
-    const sent = await deps.outbound.patiently(
+    sent = await deps.outbound.patiently(
       () => deps.outbound.toCustomer(chat, card, `${ticket.id}: ${e.type}`),
       async (err, attempt) => {
         const reason = failureText(err);
@@ -112,15 +113,6 @@ export async function deliverToCustomer(
         }
       },
     );
-    if (troubled) await change(deps, ticket.id, report('delivered', 'Teams accepted it'));
-    await deps.notices?.delivered(ticket.id, e.seq);
-    if (sent !== undefined)
-      await deps.messages.remember(
-        ticket.tenantId,
-        { conversationId: chat.conversationId, activityId: sent },
-        ticket.id,
-      );
-    return 'delivered';
   } catch (err) {
     if (deps.outbound.closing) throw err;
     const gone = unreachable(err);
@@ -134,6 +126,15 @@ export async function deliverToCustomer(
     announce(deps, latest, e, what, 'failed', reason);
     return 'failed';
   }
+  if (troubled) await change(deps, ticket.id, report('delivered', 'Teams accepted it'));
+  await deps.notices?.delivered(ticket.id, e.seq);
+  if (sent !== undefined)
+    await deps.messages.remember(
+      ticket.tenantId,
+      { conversationId: chat.conversationId, activityId: sent },
+      ticket.id,
+    );
+  return 'delivered';
 }
 
 function zoned(deps: Pick<BotDeps, 'policy' | 'now'>, t: Instant): string {

@@ -217,7 +217,7 @@ describe.each([
     expect(connector.requests().filter((r) => r.conversationId === chat)).toEqual([]);
     const after = await ticket(t.id);
     expect(after.undelivered?.map((i) => i.state)).toEqual(['failed', 'failed']);
-    expect(after.undelivered?.[1]?.reason).toContain('not sent, the chat was unreachable');
+    expect(after.undelivered?.[1]?.reason).toBe(`not sent, because an earlier message found that ${reason}`);
     expect(rootText(after)).toContain('Messages for the customer are not sent until they write again');
     const failed = (await timeline(t.id)).filter((e) => e.type === 'delivery-failed');
     expect(failed.map((e) => e.text)).toContain(
