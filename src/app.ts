@@ -5,7 +5,7 @@ import { createBot } from './bot';
 import { OnCallLookup } from './oncall/who';
 import type { BotDeps, TicketListener } from './bot/deps';
 import { onTicketChanged } from './bot/channel';
-import { Outbound } from './bot/outbound';
+import { Outbound, type Patience } from './bot/outbound';
 import { Background } from './background';
 import { TableAuditLog } from './storage/audit';
 import { TableNoticeLog } from './storage/notices';
@@ -87,6 +87,8 @@ export interface AppOptions {
   readonly now?: () => Instant;
   /** Clock ms per real ms (the simulated clock's speed), for leases and backoff; 1 by default. */
   readonly speed?: number;
+  /** How long background sends retry through Teams failures (default DEFAULT_PATIENCE; tests shorten it). */
+  readonly patience?: Patience;
   /** Token authority endpoints and credentials for the bot (tests point them at loopback stand-ins). */
   readonly botAuth?: AdapterOptions;
   /** How often the managers' channel notices are checked (default a minute; 0 = never, tests tick by hand). */
@@ -168,7 +170,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (movedStats > 0) log.info('moved dashboard ticket rows to statstickets', { rows: movedStats });
     const tickets = new TicketService({ repo, engine, now });
     const adapter = createAdapter(config, options.botAuth);
-    const outbound = new Outbound(adapter, config.bot.mode === 'authenticated' ? config.bot.appId : '');
+    const outbound = new Outbound(
+      adapter,
+      config.bot.mode === 'authenticated' ? config.bot.appId : '',
+      options.patience,
+    );
     const listeners: TicketListener[] = [];
     const changed: TicketListener = async (ticket, events) => {
       for (const listener of listeners) await listener(ticket, events);

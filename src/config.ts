@@ -96,6 +96,8 @@ const envSchema = z.object({
   THREAD_REPAIR_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** How old (real ms) a ticket without a thread must be before another look posts it (its own instance had time). */
   THREAD_REPAIR_GRACE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(120_000),
+  /** Minutes (app clock) a message for the customer may stay undelivered before the managers' channel is told. */
+  DELIVERY_ALERT_MINUTES: z.coerce.number().positive().max(1_440).default(5),
   /** Entra app (client) id the tab's Teams SSO tokens are issued for; unset = local sign-in (loopback, not production). */
   AAD_APP_CLIENT_ID: optionalText,
   /** The tab's domain; with AAD_APP_CLIENT_ID it makes the Application ID URI api://<TAB_DOMAIN>/<client id>. */
@@ -191,6 +193,8 @@ export interface Config {
   readonly instanceId: string | undefined;
   /** Posting threads a crash interrupted (src/bot/repair.ts). */
   readonly threadRepair: { readonly intervalMs: number; readonly graceMs: number };
+  /** Customer deliveries (src/bot/customer-delivery.ts): clock ms undelivered before managers are told. */
+  readonly delivery: { readonly alertMs: number };
   readonly logJson: boolean;
   /**
    * How the tab API checks its bearer tokens: Entra (Teams SSO) tokens for this app, or tokens from the app's
@@ -452,6 +456,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       intervalMs: e.THREAD_REPAIR_INTERVAL_MS,
       graceMs: e.THREAD_REPAIR_GRACE_MS,
     }),
+    delivery: Object.freeze({ alertMs: Math.round(e.DELIVERY_ALERT_MINUTES * 60_000) }),
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
     tabAuth: Object.freeze(tabAuth),
     tab: Object.freeze({ clientId: e.AAD_APP_CLIENT_ID, domain: e.TAB_DOMAIN }),

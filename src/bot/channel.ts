@@ -3,7 +3,7 @@
 // customer must hear is delivered to their chat. Delivery runs after the request is answered.
 import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
-import { customerNoticeCard, isForCustomer } from '../cards/customer';
+import { isForCustomer } from '../cards/customer';
 import { noteCard, rootCard } from '../cards/staff';
 import { deadline } from '../cards/time';
 import { escape } from '../cards/types';
@@ -11,6 +11,7 @@ import type { ThreadRef, Ticket, TicketEvent } from '../tickets/model';
 import { callerOf } from './teams';
 import { targetLines, type BotDeps } from './deps';
 import { isGone } from './outbound';
+import { deliverToCustomer, deliveryKey } from './customer-delivery';
 import type { SupportChannel } from '../storage/settings';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
@@ -95,27 +96,15 @@ export function onTicketChanged(
       const late = performance.now() - queued > PROMPT_MS;
       const latest = await syncThread(deps, ticket, events, superseded, late);
       if (!superseded && (newest.get(ticket.id) ?? 0) <= latest.version) newest.delete(ticket.id);
-      // P1 pages and announcements go through the watcher's outbox (src/watcher), exactly once.
-      const chat = ticket.customerChat;
-      if (chat === undefined) return;
-      for (const e of events.filter(isForCustomer)) {
-        if (e.actor.role === 'customer') continue;
-        const card = customerNoticeCard(deps.policy, latest, e, {
-          now: deps.now(),
-          viewerZone: latest.requester.timeZone,
-        });
-        const sent = await deps.outbound.patiently(() =>
-          deps.outbound.toCustomer(chat, card, `${ticket.id}: ${e.type}`),
-        );
-        await deps.notices?.delivered(ticket.id, e.seq);
-        if (sent !== undefined)
-          await deps.messages.remember(
-            ticket.tenantId,
-            { conversationId: chat.conversationId, activityId: sent },
-            ticket.id,
-          );
-      }
     });
+    // P1 pages and announcements go through the watcher's outbox (src/watcher), exactly once.
+    const forCustomer = events.filter((e) => isForCustomer(e) && e.actor.role !== 'customer');
+    // In order per ticket, apart from the thread: a delivery retrying for minutes holds up no card update
+    // (its own delivery state among them).
+    if (forCustomer.length > 0)
+      deps.background.run(deliveryKey(ticket.id), `delivering ${ticket.id} to the customer`, async () => {
+        for (const e of forCustomer) await deliverToCustomer(deps, ticket, e);
+      });
     return Promise.resolve();
   };
 }

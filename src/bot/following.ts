@@ -143,7 +143,20 @@ async function act(
   actionId: string | undefined,
   done: string,
 ): Promise<AdaptiveCard | string> {
-  const acted = await deps.tickets.act(scopeOf(customer), id, actorOf(customer), cmd, { actionId });
+  const { caller } = customer;
+  // A message from the customer's 1:1 chat: their messages are delivered there (again, if it was unreachable).
+  const command =
+    cmd.kind === 'customer-message' && caller.conversationType === 'personal'
+      ? {
+          ...cmd,
+          chat: {
+            conversationId: caller.conversationId,
+            serviceUrl: caller.serviceUrl,
+            userId: caller.userId,
+          },
+        }
+      : cmd;
+  const acted = await deps.tickets.act(scopeOf(customer), id, actorOf(customer), command, { actionId });
   if (!acted.ok) {
     if (acted.error.code === 'TICKET_NOT_FOUND') return notFound(deps, customer, `ticket.${cmd.kind}`, id);
     if (acted.error.code === 'RATE_LIMITED') {

@@ -56,6 +56,20 @@ export function unreachable(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Teams' answer to a failed send, in a few words for a person.
+ * @example failureText({ statusCode: 503 }) // 'Teams answered 503'
+ */
+export function failureText(err: unknown): string {
+  const s = statusOf(err);
+  if (s !== undefined) return `Teams answered ${s}`;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? `no answer from Teams (${code})` : 'no answer from Teams';
+}
+
+/** Told when a delivery failed and will be tried again: the error, the attempt (0 first), real ms so far. */
+export type RetryListener = (err: unknown, attempt: number, elapsedMs: number) => Promise<void> | void;
+
 /** Throttled (429), Teams busy or failing (408, 5xx), or no answer at all (the connection failed or timed out). */
 export function isTransient(err: unknown): boolean {
   const s = statusOf(err);
@@ -115,19 +129,26 @@ export class Outbound {
   /**
    * Runs a delivery, and runs it again while Teams answers 429, 5xx or not at all, backing off (honouring
    * Retry-After) for up to `patience.maxMs`; any other failure, or `close()`, ends it with the last error.
-   * For background work only: it may take minutes.
+   * For background work only: it may take minutes. `onRetry` hears each failure that will be tried again
+   * (attempt 0 is the first, after the SDK's own quick retries); what it throws ends the delivery.
    */
-  async patiently<T>(send: () => Promise<T>): Promise<T> {
+  async patiently<T>(send: () => Promise<T>, onRetry?: RetryListener): Promise<T> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       try {
         return await send();
       } catch (err) {
         if (!isTransient(err) || this.closed || Date.now() - started > this.patience.maxMs) throw err;
+        await onRetry?.(err, attempt, Date.now() - started);
         const backoff = Math.min(this.patience.capMs, this.patience.baseMs * 2 ** attempt);
         await this.sleep(Math.max(retryAfterOf(err) ?? 0, backoff * (0.5 + Math.random() / 2)));
       }
     }
+  }
+
+  /** True once `close()` was called: a delivery that ends now ended because the app is stopping. */
+  get closing(): boolean {
+    return this.closed;
   }
 
   /** Stops waiting: deliveries still retrying give up now (the app is stopping). */

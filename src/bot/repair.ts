@@ -4,7 +4,8 @@
 // table) looks at open tickets past a grace period: one without a thread is posted through the same path as a
 // change; a customer notice of a recent change with no delivery record is sent. At most `batch` per pass.
 import { RestError, type TableClient } from '@azure/data-tables';
-import { customerNoticeCard, isForCustomer } from '../cards/customer';
+import { isForCustomer } from '../cards/customer';
+import { deliverToCustomer, deliveryKey, type DeliveryDeps } from './customer-delivery';
 import type { BotDeps } from './deps';
 
 const PK = 'lease';
@@ -38,19 +39,7 @@ export class ThreadRepair {
   private readonly checked = new Map<string, number>();
 
   constructor(
-    private readonly deps: Pick<
-      BotDeps,
-      | 'settings'
-      | 'tickets'
-      | 'changed'
-      | 'now'
-      | 'log'
-      | 'background'
-      | 'notices'
-      | 'outbound'
-      | 'policy'
-      | 'messages'
-    >,
+    private readonly deps: DeliveryDeps & Pick<BotDeps, 'background'>,
     private readonly table: TableClient,
     private readonly o: RepairOptions,
   ) {}
@@ -94,7 +83,8 @@ export class ThreadRepair {
       const page = await this.deps.tickets.queue(PAGE, next);
       for (const t of page.items) {
         // Still being delivered here (e.g. waiting out a Teams outage): not lost.
-        if (this.deps.background.busy(`ticket:${t.id}`)) continue;
+        if (this.deps.background.busy(`ticket:${t.id}`) || this.deps.background.busy(deliveryKey(t.id)))
+          continue;
         if (t.thread === undefined && t.createdAt <= cutoff) {
           this.deps.log.warn('posting a ticket whose thread was never posted', { ticket: t.id });
           await this.deps.changed(t, []);
@@ -118,36 +108,23 @@ export class ThreadRepair {
     return repaired;
   }
 
-  /** Sends a recent ticket's customer notices that have no delivery record; returns how many. */
+  /** Sends a recent ticket's customer notices that have no delivery record and did not fail; returns how many. */
   private async notices(id: string): Promise<number> {
     const log = this.deps.notices;
     if (log === undefined) return 0;
     const found = await this.deps.tickets.timeline({ kind: 'staff' }, id);
     if (!found.ok) return 0;
     const { ticket, events } = found.value;
-    const chat = ticket.customerChat;
-    if (chat === undefined) return 0;
+    if (ticket.customerChat === undefined) return 0;
     const cutoff = this.deps.now() - this.grace();
     const window = this.window();
+    const failed = new Set(ticket.undelivered?.filter((i) => i.state === 'failed').map((i) => i.seq));
     let sent = 0;
     for (const e of events.filter(isForCustomer)) {
       if (e.actor.role === 'customer' || e.at > cutoff || e.at <= cutoff - window) continue;
-      if (await log.wasDelivered(id, e.seq)) continue;
+      if (failed.has(e.seq) || (await log.wasDelivered(id, e.seq))) continue;
       this.deps.log.warn('sending a customer notice that was never sent', { ticket: id, seq: e.seq });
-      const card = customerNoticeCard(this.deps.policy, ticket, e, {
-        now: this.deps.now(),
-        viewerZone: ticket.requester.timeZone,
-      });
-      const activityId = await this.deps.outbound.patiently(() =>
-        this.deps.outbound.toCustomer(chat, card, `${id}: ${e.type}`),
-      );
-      await log.delivered(id, e.seq);
-      if (activityId !== undefined)
-        await this.deps.messages.remember(
-          ticket.tenantId,
-          { conversationId: chat.conversationId, activityId },
-          id,
-        );
+      await deliverToCustomer(this.deps, ticket, e);
       sent++;
     }
     return sent;

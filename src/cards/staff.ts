@@ -106,6 +106,28 @@ function showCard(title: string, body: readonly Element[], action: Action): Acti
   return { type: 'Action.ShowCard', title, card: { type: 'AdaptiveCard', body, actions: [action] } };
 }
 
+/**
+ * What has not reached the customer, one line each: still retrying, or failed with what to do instead.
+ * @example deliveryLines(policy, ticket, now) // ['Reply of today 21:40 ET: not delivered yet (retrying) — Teams answered 503']
+ */
+export function deliveryLines(policy: Policy, t: Ticket, now: Instant): string[] {
+  const call =
+    t.callbackNumber === undefined
+      ? 'Phone or email the customer (no callback number on the ticket).'
+      : `Call the customer at ${t.callbackNumber} or email them.`;
+  const lines = (t.undelivered ?? []).map((i) => {
+    const what = `${i.what.charAt(0).toUpperCase()}${i.what.slice(1)} of ${zoned(policy, i.at, now)}`;
+    return i.state === 'retrying'
+      ? `${what}: not delivered yet (retrying) — ${i.reason}`
+      : `${what} could not be delivered: ${i.reason}. ${call}`;
+  });
+  if (t.chatUnreachable !== undefined)
+    lines.push(
+      `Messages for the customer are not sent until they write again: their chat could not be reached (${t.chatUnreachable.reason}).`,
+    );
+  return lines;
+}
+
 /** The live root card of a ticket's thread. */
 export function rootCard(v: RootView): AdaptiveCard {
   const t = v.ticket;
@@ -237,6 +259,9 @@ export function rootCard(v: RootView): AdaptiveCard {
   return card(
     [
       ...(v.notice === undefined ? [] : [text(escape(v.notice), { color: 'attention', weight: 'bolder' })]),
+      ...deliveryLines(v.policy, t, v.now).map((l) =>
+        text(`⚠ ${escape(l)}`, { color: 'attention', weight: 'bolder', spacing: 'small' }),
+      ),
       text(`${t.id} · ${t.priority} · ${STATUS[t.status]} · ${escape(t.customerName)}`, {
         size: 'medium',
         weight: 'bolder',

@@ -7,6 +7,7 @@ import {
   CATEGORIES,
   OPEN_STATUSES,
   type Actor,
+  type ChatRef,
   type EventType,
   type Person,
   type Ticket,
@@ -59,7 +60,12 @@ export type Command =
   | { readonly kind: 'assign'; readonly to: Person }
   | { readonly kind: 'reply'; readonly text: string }
   | { readonly kind: 'ask'; readonly text: string }
-  | { readonly kind: 'customer-message'; readonly text: string }
+  | {
+      readonly kind: 'customer-message';
+      readonly text: string;
+      /** The requester's 1:1 chat it came from: deliveries go there again (a chat marked unreachable is not). */
+      readonly chat?: ChatRef | undefined;
+    }
   | { readonly kind: 'change-priority'; readonly to: Priority; readonly reason: string }
   | { readonly kind: 'workaround'; readonly text: string }
   | { readonly kind: 'fix'; readonly release: string; readonly text?: string | undefined }
@@ -73,6 +79,8 @@ export type Command =
       /** How a message for the customer fared: its issue is set (retrying, failed) or cleared (delivered). */
       readonly kind: 'delivery';
       readonly seq: number;
+      /** When the message was written. */
+      readonly at: Instant;
       readonly what: string;
       readonly state: 'retrying' | 'failed' | 'delivered';
       readonly reason: string;
@@ -394,7 +402,14 @@ function deliveryChange(
       ...gone,
       undelivered: [
         ...rest,
-        { seq: cmd.seq, what: what.value, state: cmd.state, reason: reason.value, since: known?.since ?? at },
+        {
+          seq: cmd.seq,
+          at: cmd.at,
+          what: what.value,
+          state: cmd.state,
+          reason: reason.value,
+          since: known?.since ?? at,
+        },
       ],
     },
     events: [ev('delivery-failed', text, data, true)],
@@ -508,7 +523,16 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
       const events = [
         ev(t.status === 'waiting-on-customer' ? 'customer-answered' : 'customer-message', text.value),
       ];
-      return ok({ fields: resumed, events, what: t.status === 'waiting-on-customer' ? 'answered' : 'wrote' });
+      // The requester writing from their chat shows it works: messages for them go there again.
+      const chat =
+        cmd.chat !== undefined && actor.id === t.requester.id
+          ? { customerChat: cmd.chat, chatUnreachable: undefined }
+          : {};
+      return ok({
+        fields: { ...resumed, ...chat },
+        events,
+        what: t.status === 'waiting-on-customer' ? 'answered' : 'wrote',
+      });
     }
     case 'change-priority': {
       const closed = needOpen(t, 'change the priority');

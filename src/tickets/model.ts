@@ -85,6 +85,8 @@ export interface ThreadRef {
 export interface DeliveryIssue {
   /** The timeline event the message carries. */
   readonly seq: number;
+  /** When the message was written (the event's instant). */
+  readonly at: Instant;
   /** What it is, in words: "reply", "question", "work-around"… */
   readonly what: string;
   /** `retrying`: Teams failed and it is tried again; `failed`: it will not be delivered (reason says why). */

@@ -1,6 +1,7 @@
 // Starts the real app in-process on a free port against a test Azurite and a fake Bot Connector.
 import { startApp, type App } from '../../src/app';
 import type { AdapterOptions } from '../../src/bot/adapter';
+import type { Patience } from '../../src/bot/outbound';
 import { loadConfig } from '../../src/config';
 import { silentLogger, type Logger } from '../../src/log';
 import { DEFAULT_POLICY } from '../../src/policy/default';
@@ -18,6 +19,8 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   readonly botAuth?: AdapterOptions;
   readonly log?: Logger;
+  /** How long background sends retry through Teams failures (default: the app's). */
+  readonly patience?: Patience;
 }
 
 /** The app with its own tables (a unique prefix), on 127.0.0.1:<free port>. */
@@ -37,6 +40,7 @@ export async function startTestApp(o: StartOptions): Promise<App> {
     log: o.log ?? silentLogger,
     now: () => o.clock.now,
     ...(o.botAuth === undefined ? {} : { botAuth: o.botAuth }),
+    ...(o.patience === undefined ? {} : { patience: o.patience }),
   });
 }
 
