@@ -3,7 +3,7 @@
 // acknowledging marks the ticket (`ack:<time>`), which stops the steps not yet sent.
 import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
-import { when } from '../cards/time';
+import { deadline, when } from '../cards/time';
 import { card, escape, execute, text, type AdaptiveCard } from '../cards/types';
 import type { Ticket } from '../tickets/model';
 import type { BotDeps } from './deps';
@@ -27,7 +27,7 @@ export function pageCard(
       text(
         ticket.sla.responseDue === null
           ? 'The response clock is paused.'
-          : `Response due ${when(ticket.sla.responseDue, deps.policy.timeZone, deps.now())} ${deps.policy.timeZoneLabel}.`,
+          : `Response due ${deadline(ticket.sla.responseDue, deps.policy.timeZone, deps.now())} ${deps.policy.timeZoneLabel}.`,
         { isSubtle: true },
       ),
       ...(acknowledged === undefined

@@ -4,7 +4,7 @@ import type { Policy } from '../policy/schema';
 import type { Instant, TargetName } from '../sla';
 import type { Ticket } from '../tickets/model';
 import { rootCard, type RootView } from './staff';
-import { duration, when } from './time';
+import { duration, deadline } from './time';
 import { card, escape, execute, text, type Action, type AdaptiveCard, type Element } from './types';
 
 export interface Mentioned {
@@ -52,7 +52,7 @@ function rootActions(view: RootView): { set: Element | undefined; actions: reado
 export function warningCard(v: WarningView): AdaptiveCard {
   const t = v.root.ticket;
   const zone = v.root.policy.timeZoneLabel;
-  const dueText = `${when(v.due, v.root.policy.timeZone, v.root.now)} ${zone}`;
+  const dueText = `${deadline(v.due, v.root.policy.timeZone, v.root.now)} ${zone}`;
   const breach = v.percent >= 100;
   const { tag, entities } = mentionOf(v.who);
   const whom = tag === '' ? 'Nobody owns this ticket and nobody is on call' : `${tag} (${v.whoRole})`;
@@ -92,7 +92,7 @@ export function announceCard(
   const due =
     ticket.sla.responseDue === null
       ? 'the response clock is paused'
-      : `response due ${when(ticket.sla.responseDue, policy.timeZone, now)} ${policy.timeZoneLabel}`;
+      : `response due ${deadline(ticket.sla.responseDue, policy.timeZone, now)} ${policy.timeZoneLabel}`;
   return card(
     [
       text(`🚨 ${ticket.id} · ${ticket.priority}: ${escape(policy.priorities[ticket.priority].name)}`, {
@@ -179,7 +179,7 @@ export function alarmCard(v: AlarmView): AdaptiveCard {
   const due =
     t.sla.responseDue === null
       ? 'the response clock is paused'
-      : `the response is due ${when(t.sla.responseDue, v.policy.timeZone, v.now)} ${v.policy.timeZoneLabel}`;
+      : `the response is due ${deadline(t.sla.responseDue, v.policy.timeZone, v.now)} ${v.policy.timeZoneLabel}`;
   const ask =
     tags.length === 0
       ? 'No support manager or P1 responder is configured: anyone who reads this, please take this ticket now.'

@@ -18,6 +18,7 @@ import { isPortFree } from '../storage/azurite';
 import { simulatedClock } from '../watcher/clock';
 import { parseFlags, UsageError } from './args';
 import { layerEnv, parseDotenv } from './dotenv';
+import { LOCAL_STAFF, localRotation } from './local-staff';
 
 Settings.throwOnInvalid = true;
 
@@ -309,13 +310,6 @@ async function waitHealthy(url: string, timeoutMs = 10_000): Promise<void> {
 
 const OFF = new Set(['0', 'false', 'no', 'off']);
 
-/** Staff for the tab's local sign-in when none are configured (a tenant no real user is in). */
-const LOCAL_STAFF = {
-  STAFF_TENANT_ID: '00000000-0000-4000-8000-00000000057a',
-  STAFF_MANAGERS: '00000000-0000-4000-8000-0000000000a1=Local Manager',
-  STAFF_ENGINEERS: '00000000-0000-4000-8000-0000000000e1=Local Engineer',
-} as const;
-
 async function main(argv: readonly string[]): Promise<void> {
   const flags = parseFlags('npm start', { 'no-playground': 'switch', help: 'switch' }, argv);
   if (flags.help === true) {
@@ -334,6 +328,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const localStaff =
     (env['STAFF_TENANT_ID'] ?? '').trim() === '' && (env['AAD_APP_CLIENT_ID'] ?? '').trim() === '';
   if (localStaff) Object.assign(env, LOCAL_STAFF);
+  // Local mode pages too: without ONCALL_ROTATION, the local engineers take turns (see the README).
+  const rotation =
+    (env['ONCALL_ROTATION'] ?? '').trim() === '' && (env['BOT_ID'] ?? '').trim() === ''
+      ? localRotation(env)
+      : undefined;
+  if (rotation !== undefined) env['ONCALL_ROTATION'] = rotation;
 
   const config = loadConfig(env);
   const log = createLogger({ json: config.logJson });
@@ -350,7 +350,16 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 
   if (localStaff)
-    log.info('STAFF_TENANT_ID is not set: the tab offers a local manager and engineer to view as');
+    log.info('STAFF_TENANT_ID is not set: the tab offers a local manager and engineers to view as');
+  if (config.rotation !== undefined && rotation !== undefined) {
+    const name = (id: string): string =>
+      config.staff.engineers.get(id) ?? config.staff.managers.get(id) ?? id;
+    const week = config.rotation.weeks[0];
+    const manager = config.oncall.manager;
+    log.info(
+      `ONCALL_ROTATION is not set: ${name(week?.primary ?? '')} is primary on call, ${name(week?.secondary ?? '')} secondary${manager === undefined ? '' : `, ${name(manager)} the support manager`} (local mode)`,
+    );
+  }
   const tabReady = await ensureTabBuilt(log);
   const clock = config.simClock === undefined ? undefined : simulatedClock(config.simClock);
   if (clock !== undefined)
