@@ -94,18 +94,18 @@ function scopeOf(text: string, message: string): Scope {
 }
 
 /**
- * The first mention of the service (calling, logging in, the connector) that fails in its clause and is not
- * one feature's ("transfer calls") or a set-up task's ("add users in the portal").
+ * The first `re` hit, in a clause that also has a `needs` hit, whose phrase has no `owners` hit: the service
+ * failing, not one feature's ("transfer calls") or a set-up task's ("add users in the portal").
  */
-function serviceFailure(text: string, owners: RegExp, failing: RegExp): Hit | undefined {
+function unowned(text: string, re: RegExp, owners: RegExp, needs?: RegExp): Hit | undefined {
   for (const clause of pieces(text, 0, text.length, RE.clauseEnd)) {
     const body = text.slice(clause.start, clause.end);
-    if (first(body, failing) === undefined) continue;
+    if (needs !== undefined && first(body, needs) === undefined) continue;
     const parts = pieces(text, clause.start, clause.end, RE.phraseEnd);
-    for (const s of hits(body, RE.service)) {
-      const at = clause.start + s.start;
+    for (const h of hits(body, re)) {
+      const at = clause.start + h.start;
       const part = parts.find((p) => p.start <= at && at < p.end) ?? clause;
-      if (first(text.slice(part.start, part.end), owners) === undefined) return s;
+      if (first(text.slice(part.start, part.end), owners) === undefined) return h;
     }
   }
   return undefined;
@@ -134,8 +134,8 @@ export function suggestPriority(policy: Policy, message: string): Suggestion {
   const scope = scopeOf(text, message);
   const setup = first(text, RE.setup);
   const owners = new RegExp(`${features.source}|${RE.setup.source}`, 'g');
-  const down = serviceFailure(text, owners, failing);
-  const total = first(text, RE.total);
+  const down = unowned(text, RE.service, owners, failing);
+  const total = unowned(text, RE.total, owners);
   const fail = first(text, failing);
   const feature = first(text, features);
   const ruledOut = working === undefined ? '' : `${quote(working)} rules out P1; `;
