@@ -37,6 +37,8 @@ const RE = {
   setup: words(W.SETUP),
   question: words(W.QUESTION),
   total: words(W.TOTAL),
+  out: words(W.OUT),
+  howTo: words(W.HOW_TO),
   clauseEnd: new RegExp(`[.;!?]|\\s[-–—]\\s|${words(W.CLAUSE_END).source}`, 'g'),
   phraseEnd: new RegExp(`[,&]|${words(W.PHRASE_END).source}`, 'g'),
 };
@@ -129,13 +131,16 @@ export function suggestPriority(policy: Policy, message: string): Suggestion {
   const failing = words([...W.FAILING, ...keywords('P1')]);
   const features = words([...W.FEATURES, ...keywords('P2')]);
   const working = first(lower, RE.working);
-  // What says the service works is set aside, so its "calls" or "outage" decide nothing.
-  const text = lower.replace(RE.working, (w) => ` .${' '.repeat(Math.max(0, w.length - 3))} `);
+  // What says the service works, and "I can't figure out how", are set aside: their words decide nothing.
+  const blank = (w: string): string => ` .${' '.repeat(Math.max(0, w.length - 3))} `;
+  const question = first(lower, RE.question);
+  const text = lower.replace(RE.working, blank).replace(RE.howTo, blank);
   const scope = scopeOf(text, message);
   const setup = first(text, RE.setup);
   const owners = new RegExp(`${features.source}|${RE.setup.source}`, 'g');
   const down = unowned(text, RE.service, owners, failing);
   const total = unowned(text, RE.total, owners);
+  const out = unowned(text, RE.out, owners);
   const fail = first(text, failing);
   const feature = first(text, features);
   const ruledOut = working === undefined ? '' : `${quote(working)} rules out P1; `;
@@ -154,6 +159,7 @@ export function suggestPriority(policy: Policy, message: string): Suggestion {
   if (working === undefined && scope.kind !== 'some') {
     if (total !== undefined) return p1(quote(total));
     if (scope.kind === 'all' && down !== undefined) return p1(quote(scope.hit, down));
+    if (scope.kind === 'all' && out !== undefined && feature === undefined) return p1(quote(scope.hit, out));
   }
   if (down !== undefined) {
     if (scope.kind === 'some') return p2(quote(scope.hit, down), ' (not every user)');
@@ -162,9 +168,9 @@ export function suggestPriority(policy: Policy, message: string): Suggestion {
   if (feature !== undefined && fail !== undefined && setup === undefined) {
     return p2(quote(feature, fail), ' (one feature, not the whole service)');
   }
-  if (total !== undefined) return p2(`${quote(total)} but not for every user`, '');
+  const broken = total ?? out;
+  if (broken !== undefined && setup === undefined) return p2(`${quote(broken)} but not for every user`, '');
   if (setup !== undefined) return p3(policy, 'provisioning', quote(setup));
-  const question = first(text, RE.question);
   if (question !== undefined) return p3(policy, 'question', quote(question));
   const p3word = first(text, words(keywords('P3')));
   if (p3word !== undefined) {

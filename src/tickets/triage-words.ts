@@ -323,8 +323,26 @@ export const SETUP = [
   '(holiday|business hours|after[ -]hours) schedule',
 ];
 
+/** Failure words that say the service itself is out, when no service or feature is named ("everyone: outage!"). */
+export const OUT = [
+  'outage',
+  '(is|are|went|go|goes|gone|been) (down|dead|offline)',
+  'offline',
+  'unreachable',
+  'unavailable',
+  '(not|stopped) working',
+  'broken',
+  'locked out',
+];
+
+/** "I can't figure out how…": a question, whose "can't" is no failure. */
+export const HOW_TO = [
+  "(can't|cannot|can not|couldn't|don't|do not|not sure|unsure)( quite)? (figure out|work out|find out|know|remember|tell)( how| where| why| if| whether| what)?",
+];
+
 /** Questions and requests (P3 'question'). */
 export const QUESTION = [
+  ...HOW_TO,
   'how (do|can|would|should|does) (i|we|you|one)',
   'how to',
   'is (it|there) (possible|a way)',

@@ -46,6 +46,8 @@ const SYSTEM_WIDE: readonly string[] = [
   "the whole call center is offline, agents can't answer anything",
   'Nothing is getting through, all incoming calls fail for every user',
   'Since this morning we have zero calling capability across the entire business',
+  'Everyone is affected by the outage since 9',
+  'our phone service is down',
 ];
 
 /** Part of the customer (some users, one site, one person) or one feature, even for everyone. */
@@ -99,6 +101,9 @@ const PARTIAL: readonly string[] = [
   'No one can forward their calls to mobile numbers',
   'Our second floor cannot make calls, the rest of the building works',
   'Conference bridge fails to connect more than three parties',
+  'is there an outage?',
+  'we have been having problems with the portal being down for some users',
+  "I can't make calls on my desk phone",
 ];
 
 /** Provisioning, billing, how-to questions and feature requests. */
@@ -137,6 +142,8 @@ const PROVISIONING_OR_QUESTION: readonly string[] = [
   'not urgent: can we get a vanity number for marketing?',
   'Calls are working, we just need help configuring a ring group',
   'Can someone remove the licence from an old account?',
+  "I can't figure out how to set up call forwarding",
+  'Nobody at our company knows how to add users',
 ];
 
 describe('suggestPriority', () => {
