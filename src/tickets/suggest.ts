@@ -35,6 +35,7 @@ const RE = {
   failing: words(W.FAILING),
   features: words(W.FEATURES),
   setup: words(W.SETUP),
+  account: words(W.ACCOUNT),
   question: words(W.QUESTION),
   total: words(W.TOTAL),
   out: words(W.OUT),
@@ -141,8 +142,9 @@ export function suggestPriority(policy: Policy, message: string): Suggestion {
   const down = unowned(text, RE.service, owners, failing);
   const total = unowned(text, RE.total, owners);
   const out = unowned(text, RE.out, owners);
-  const fail = first(text, failing);
-  const feature = first(text, features);
+  // A feature fails when it is named apart from set-up words ("voicemail greeting" is set-up).
+  const feature = unowned(text, features, RE.setup);
+  const fail = unowned(text, failing, RE.setup);
   const ruledOut = working === undefined ? '' : `${quote(working)} rules out P1; `;
 
   const p1 = (why: string): Suggestion => ({
@@ -165,12 +167,14 @@ export function suggestPriority(policy: Policy, message: string): Suggestion {
     if (scope.kind === 'some') return p2(quote(scope.hit, down), ' (not every user)');
     return p2(`${quote(down)} but not for every user`, '');
   }
-  if (feature !== undefined && fail !== undefined && setup === undefined) {
+  if (feature !== undefined && fail !== undefined) {
     return p2(quote(feature, fail), ' (one feature, not the whole service)');
   }
   const broken = total ?? out;
   if (broken !== undefined && setup === undefined) return p2(`${quote(broken)} but not for every user`, '');
   if (setup !== undefined) return p3(policy, 'provisioning', quote(setup));
+  const account = first(text, RE.account);
+  if (account !== undefined) return p3(policy, 'question', quote(account));
   if (question !== undefined) return p3(policy, 'question', quote(question));
   const p3word = first(text, words(keywords('P3')));
   if (p3word !== undefined) {

@@ -29,7 +29,7 @@ export const EVERYONE = [
 export const US = ["we('re|'ve| are| have)?", 'us', 'our', 'the company', 'the phones', 'customers'];
 
 /** Negations that turn "can make calls" or "phones work" around ("nobody here can make calls"). */
-const NEGATED = "(?<!(no ?one|nobody|none|not|never|nor|neither)( [\\w']+){0,6} )";
+const NEGATED = "(?<!(no ?one|nobody|none|not|never|nor|neither)( [\\w']+){0,8} )";
 
 /** Scope that narrows a failure to part of the customer: some users, one site, one team (P2). */
 export const SOME = [
@@ -130,6 +130,7 @@ export const SERVICE = [
   'regist(er|ers|ered|ering|ration)',
   'authenticat(e|ion)',
   'reach us',
+  '(main |phone |our |direct )?numbers?',
   'get through',
   'ring(s|ing)?',
 ];
@@ -150,6 +151,14 @@ export const FAILING = [
   "(doesn't|does not|don't|do not|didn't|did not|isn't|is not|aren't|are not|wasn't|weren't)( even)? (work|working|ring|ringing|connect|connecting|go through|going through|come through|load|loading|register|registering|respond|responding)",
   'not (working|ringing|connecting|registering|responding|loading|reachable|available|coming (in|through)|going (out|through)|getting through|receiving|getting)',
   "(isn't|is not|aren't|are not|not|never)( being| getting)? (delivered|sent|received|saved|played|playing|shown|showing|displayed|displaying|recorded|recording|routed|routing|transferred|forwarded|forwarding|coming|going|arriving)",
+  '(not|no longer|out of) (in )?service',
+  'never (arrive|arrives|arrived|come|comes|came|show|shows|showed|ring|rings|rang|connect|connects|get|gets|reach|reaches)',
+  "(don't|doesn't|didn't|do not|does not|did not|never) (get|receive|see|hear|arrive|show up|come through)",
+  "(hasn't|haven't|has not|have not|didn't|did not)( been)? [a-z]+(ed|en)",
+  'rings? (out|forever|endlessly|and rings|through to nothing)',
+  '(shows?|showing|displays?|displaying)( up)?( as)?( the| our| an?)? (old|previous|former|wrong|incorrect|unknown|anonymous|private|blank)',
+  'incorrect(ly)?',
+  "((is|are|was|were) not|isn't|aren't|wasn't|weren't) [a-z]+ing",
   'lost',
   'locked out',
   '(zero|no) (calling|calls?|service|phones?|connectivity)',
@@ -218,6 +227,7 @@ export const FAILING = [
 export const FEATURES = [
   'transfer(s|red|ring|ing)?',
   'voice ?mails?',
+  '(voicemail )?messages',
   'call park(ing)?',
   'park(ed|ing)?( calls?)?',
   'forward(s|ed|ing)?',
@@ -304,18 +314,6 @@ export const SETUP = [
   '(assign|assigning|change|changing|update|reassign|release|buy|order|need|request) (a |an |the |our |new |more |another |\\w+ )?(phone )?numbers?',
   'did numbers?',
   'greetings?',
-  'invoices?',
-  'bill(s|ing|ed)?',
-  'charged?',
-  'payments?',
-  'receipts?',
-  'refund',
-  'subscription',
-  'renew(al)?',
-  'quote',
-  'pricing',
-  'price',
-  'contract',
   'rename',
   'display name',
   'permissions?',
@@ -338,6 +336,22 @@ export const OUT = [
 /** "I can't figure out how…": a question, whose "can't" is no failure. */
 export const HOW_TO = [
   "(can't|cannot|can not|couldn't|don't|do not|not sure|unsure)( quite)? (figure out|work out|find out|know|remember|tell)( how| where| why| if| whether| what)?",
+];
+
+/** The customer's account: billing and contract. A P3 unless the service or a feature is failing too. */
+export const ACCOUNT = [
+  'invoices?',
+  'bill(s|ing|ed)?',
+  'charged?',
+  'payments?',
+  'receipts?',
+  'refund',
+  'subscription',
+  'renew(al)?',
+  'quote',
+  'pricing',
+  'price',
+  'contract',
 ];
 
 /** Questions and requests (P3 'question'). */

@@ -48,6 +48,8 @@ const SYSTEM_WIDE: readonly string[] = [
   'Since this morning we have zero calling capability across the entire business',
   'Everyone is affected by the outage since 9',
   'our phone service is down',
+  'Our main numbers are out of service for everyone who dials them',
+  'Not one person in any of our eleven clinics can hear a dial tone or make a call',
 ];
 
 /** Part of the customer (some users, one site, one person) or one feature, even for everyone. */
@@ -104,6 +106,10 @@ const PARTIAL: readonly string[] = [
   'is there an outage?',
   'we have been having problems with the portal being down for some users',
   "I can't make calls on my desk phone",
+  "Voicemail messages never show up in anyone's inbox since the upgrade",
+  "The sales queue isn't routing calls to anybody on the team",
+  'Outgoing caller ID is displaying the previous company name',
+  'Ring group members never get the call, it just rings out',
 ];
 
 /** Provisioning, billing, how-to questions and feature requests. */
@@ -144,6 +150,8 @@ const PROVISIONING_OR_QUESTION: readonly string[] = [
   'Can someone remove the licence from an old account?',
   "I can't figure out how to set up call forwarding",
   'Nobody at our company knows how to add users',
+  'Our bill went up this month, can someone explain the charges?',
+  "The voicemail greeting for the main line won't upload",
 ];
 
 describe('suggestPriority', () => {
