@@ -50,6 +50,7 @@ const SYSTEM_WIDE: readonly string[] = [
   'our phone service is down',
   'Our main numbers are out of service for everyone who dials them',
   'Not one person in any of our eleven clinics can hear a dial tone or make a call',
+  'Total loss of calling for all staff since noon',
 ];
 
 /** Part of the customer (some users, one site, one person) or one feature, even for everyone. */
@@ -110,6 +111,8 @@ const PARTIAL: readonly string[] = [
   "The sales queue isn't routing calls to anybody on the team",
   'Outgoing caller ID is displaying the previous company name',
   'Ring group members never get the call, it just rings out',
+  'Caller ID comes through blank for a few of our users',
+  'Everyone gets an invalid PIN error joining the conference bridge',
 ];
 
 /** Provisioning, billing, how-to questions and feature requests. */
