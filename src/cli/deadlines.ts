@@ -1,6 +1,5 @@
 // The `deadlines` command: one ticket from flags, or one JSON request per line on stdin, answered as one
 // JSON line each. Thin: validates with zod, asks SlaEngine, formats with isoInZone; no SLA rule lives here.
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import type { Policy } from '../policy/schema';
@@ -16,6 +15,7 @@ import {
 } from '../sla/types';
 import { oneLine, parseFlags, splitSpan, UsageError } from './args';
 import type { CliContext } from './context';
+import { answerEachLine } from './lines';
 
 /** One validated request: a ticket's priority, dispatch instant, pauses and extra holidays. */
 export interface DeadlineRequest {
@@ -246,49 +246,14 @@ export function answerLine(cache: EngineCache, line: string, delivery: boolean):
   }
 }
 
-/**
- * Answers one JSON request per input line, in order, one JSON line each; blank lines are skipped.
- * Streams: output is written in batches as input arrives, and reading pauses while output is backed up.
- */
+/** Answers one JSON request per input line, in order, one JSON line each; blank lines are skipped. */
 export function answerStream(
   input: Readable,
   output: Writable,
   cache: EngineCache,
   delivery: boolean,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input, crlfDelay: Infinity });
-    let pending: string[] = [];
-    let scheduled = false;
-    let draining = false;
-    const flush = (): void => {
-      scheduled = false;
-      if (pending.length === 0) return;
-      const text = pending.join('');
-      pending = [];
-      if (!output.write(text) && !draining) {
-        draining = true;
-        rl.pause();
-        output.once('drain', () => {
-          draining = false;
-          rl.resume();
-        });
-      }
-    };
-    rl.on('line', (line) => {
-      if (line.trim() === '') return;
-      pending.push(answerLine(cache, line, delivery) + '\n');
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    });
-    rl.on('close', () => {
-      flush();
-      resolve();
-    });
-    input.on('error', reject);
-  });
+  return answerEachLine(input, output, (line) => answerLine(cache, line, delivery));
 }
 
 // --- the command ------------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ import { availabilityCommand } from './availability';
 import type { CliContext } from './context';
 import { deadlinesCommand } from './deadlines';
 import { policyCommand } from './policy';
+import { suggestCommand } from './suggest';
 
-export const USAGE = `sla-desk CLI: SLA deadlines and availability by the support policy.
+export const USAGE = `sla-desk CLI: SLA deadlines, availability and triage by the support policy.
 
 Usage: npm run --silent cli -- <command> [flags]
 
@@ -20,6 +21,10 @@ Usage: npm run --silent cli -- <command> [flags]
       Without --priority: one JSON request per stdin line, one JSON answer per line, in order, e.g.
       {"priority":"P2","dispatched":"2026-11-27T23:10:00-05:00","pauses":[["START","END"]],"holidays":["2026-11-26"]}
       A bad line is answered {"error":"..."} and the rest go on; blank lines are skipped.
+  suggest [--policy FILE] < messages.jsonl
+      Suggests a priority for each customer message, one JSON request per stdin line, {"text":"..."},
+      answered in order with {"priority":"P1","category":"outage","reason":"..."}. A bad or blank line
+      (not JSON, no string text, empty text, text over 8000 characters) gets {"error":"..."}; the rest go on.
   availability --month YYYY-MM [--outage START/END[=a|b|c|d|e]]... [--now ISO] [--policy FILE]
       The month's Core Service availability. =a..e classes an outage under an exclusion. An empty END
       is an ongoing outage, counted up to --now (default: the current time).
@@ -38,6 +43,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   deadlines: deadlinesCommand,
   availability: availabilityCommand,
   policy: policyCommand,
+  suggest: suggestCommand,
 };
 
 /** Runs one command line; returns the exit status. Writes errors to `stderr` as one line. */
@@ -53,10 +59,12 @@ export async function main(
   }
   try {
     if (name === undefined)
-      throw new UsageError('missing command: deadlines, availability or policy (try --help)');
+      throw new UsageError('missing command: deadlines, suggest, availability or policy (try --help)');
     const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (command === undefined) {
-      throw new UsageError(`unknown command "${name}": use deadlines, availability or policy (try --help)`);
+      throw new UsageError(
+        `unknown command "${name}": use deadlines, suggest, availability or policy (try --help)`,
+      );
     }
     return await command(rest, ctx);
   } catch (e) {

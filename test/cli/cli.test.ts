@@ -174,6 +174,39 @@ const STDIN_LINES = WORKED.flatMap((w, i) => {
   return [JSON.stringify(w.request), '', ...(bad === undefined ? [] : [bad.line]), '   '];
 });
 
+/** suggest: customer messages and bad lines, in order, each with what its answer must be. */
+const SUGGEST: readonly { line: string; answer: Record<string, string> | RegExp }[] = [
+  {
+    line: JSON.stringify({ text: 'Since 7:30 not a single agent in our call centre can answer calls' }),
+    answer: { priority: 'P1', category: 'outage' },
+  },
+  {
+    line: JSON.stringify({ text: 'Call park has stopped working for the whole company' }),
+    answer: { priority: 'P2', category: 'partial-outage' },
+  },
+  { line: '{"text": "Nobody can dial out', answer: /^request is not valid JSON/ },
+  {
+    line: JSON.stringify({ text: 'How do we order another licence for a new hire?' }),
+    answer: { priority: 'P3', category: 'provisioning' },
+  },
+  { line: '{"text": 42}', answer: /^text must be a string, got number$/ },
+  { line: '', answer: /^empty line: expected a JSON object like/ },
+  { line: '{"text": "   "}', answer: /^text is empty$/ },
+  { line: '{"message": "phones are dead"}', answer: /^text is required/ },
+  {
+    line: JSON.stringify({ text: 'x'.repeat(8001) }),
+    answer: /^text is 8001 characters long; at most 8000$/,
+  },
+  {
+    line: JSON.stringify({ text: 'Not an outage: calls work fine, but voicemail greetings will not save' }),
+    answer: { priority: 'P3', category: 'provisioning' },
+  },
+  {
+    line: JSON.stringify({ text: 'Users at our Leeds branch get one-way audio on every call' }),
+    answer: { priority: 'P2', category: 'partial-outage' },
+  },
+];
+
 /** Bad input on the command line: each exits 2 with this one line on stderr. */
 const BAD_ARGS: Readonly<
   Record<string, { args: readonly string[]; env?: Record<string, string>; stderr: RegExp }>
@@ -197,6 +230,14 @@ const BAD_ARGS: Readonly<
   'bad outage class': {
     args: [...NOV, '--outage', '2026-11-10T10:00:00-05:00/2026-11-10T10:03:00-05:00=z'],
     stderr: /^availability: --outage exclusion "z" must be one of a, b, c, d, e$/,
+  },
+  'suggest with a bad policy file': {
+    args: ['suggest', '--policy', BAD_POLICY],
+    stderr: new RegExp(`^${escape(BAD_MESSAGE)}$`),
+  },
+  'suggest with a stray argument': {
+    args: ['suggest', 'phones are dead'],
+    stderr: /^suggest: unexpected argument "phones are dead"/,
   },
   'unknown command': { args: ['frobnicate'], stderr: /^unknown command "frobnicate"/ },
   'unknown flag': { args: ['deadlines', '--priorty', 'P2'], stderr: /^deadlines: unknown flag --priorty/ },
@@ -243,6 +284,12 @@ const SPECS: Readonly<Record<string, Spec>> = {
   },
   delivery: { args: [...P2_FRIDAY, '--delivery'] },
   stdin: { args: ['deadlines'], input: STDIN_LINES.join('\n') + '\n' },
+  suggest: { args: ['suggest'], input: SUGGEST.map((s) => s.line).join('\n') + '\n' },
+  suggestPolicyFile: {
+    args: ['suggest'],
+    input: '{"text":"Everyone in the company is unable to log in"}\n',
+    env: { POLICY_FILE: GOOD_POLICY },
+  },
   threeMinutes: { args: [...NOV, '--outage', '2026-11-10T10:00:00-05:00/2026-11-10T10:03:00-05:00'] },
   fiveMinutes: { args: [...NOV, '--outage', '2026-11-10T10:00:00-05:00/2026-11-10T10:05:00-05:00'] },
   forceMajeure: { args: [...NOV, '--outage', '2026-11-10T10:00:00-05:00/2026-11-10T11:00:00-05:00=b'] },
@@ -375,6 +422,36 @@ describe('deadlines (stdin)', () => {
         workaround: { due: e.worked.workaround },
       });
     }
+  });
+});
+
+describe('suggest (stdin)', () => {
+  test('answers every line, in order, a bad line with an error while the rest go on', () => {
+    const r = run('suggest');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.endsWith('\n')).toBe(true);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(SUGGEST.length);
+  });
+
+  test.each(SUGGEST.map((s, i) => [i + 1, s.line.slice(0, 50), s] as const))('line %i: %s', (i, _l, s) => {
+    const out = JSON.parse(run('suggest').stdout.split('\n')[i - 1] ?? '') as Record<string, unknown>;
+    if (s.answer instanceof RegExp) {
+      expect(Object.keys(out)).toEqual(['error']);
+      expect(out['error']).toMatch(s.answer);
+    } else {
+      expect(Object.keys(out)).toEqual(['priority', 'category', 'reason']);
+      expect(out).toMatchObject(s.answer);
+      expect(out['reason']).toMatch(new RegExp(`→ ${s.answer['priority'] ?? ''}, `));
+    }
+  });
+
+  test('reads POLICY_FILE like the other commands', () => {
+    expect(json(run('suggestPolicyFile'))).toEqual({
+      priority: 'P1',
+      category: 'outage',
+      reason: '"everyone" + "log in" → P1, system-wide outage',
+    });
   });
 });
 
