@@ -233,10 +233,10 @@ function rotationOf(text: string | undefined, staff: readonly string[]): Rotatio
   const known = new Set(staff);
   const weeks = parsed.data.weeks.map((w) => ({
     primary: w.primary.toLowerCase(),
-    secondary: w.secondary.toLowerCase(),
+    secondary: w.secondary?.toLowerCase(),
   }));
   for (const w of weeks) {
-    for (const id of [w.primary, w.secondary]) {
+    for (const id of [w.primary, ...(w.secondary === undefined ? [] : [w.secondary])]) {
       if (!known.has(id))
         throw new ConfigError(`ONCALL_ROTATION: ${id} is not in STAFF_ENGINEERS or STAFF_MANAGERS`);
     }

@@ -369,7 +369,7 @@ export async function registerApi(server: restify.Server, deps: ApiDeps): Promis
         start,
         end: first.plus({ weeks: index + k + 1 }).toMillis(),
         primary: person(pair.primary),
-        secondary: person(pair.secondary),
+        secondary: pair.secondary === undefined ? null : person(pair.secondary),
       };
     });
     const from = weeks[0]?.start ?? now;

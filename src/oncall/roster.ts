@@ -5,7 +5,8 @@ import type { Instant } from '../sla';
 
 export interface OnCall {
   readonly primary: string;
-  readonly secondary: string;
+  /** Absent in a week nobody backs the primary up (the chain's secondary step then raises the alarm). */
+  readonly secondary?: string | undefined;
 }
 
 export interface Rotation {
@@ -26,7 +27,9 @@ export const rotationSchema = z
       .default('09:00'),
     weeks: z
       .array(
-        z.object({ primary: z.string().min(1).max(128), secondary: z.string().min(1).max(128) }).strict(),
+        z
+          .object({ primary: z.string().min(1).max(128), secondary: z.string().min(1).max(128).optional() })
+          .strict(),
       )
       .min(1, 'weeks must list at least one week'),
   })

@@ -330,7 +330,11 @@ export async function managers(s: Sender, holder: Holder, ticket: Ticket): Promi
   }
   s.guard(holder.entry);
   await s.tenantRun(channel.tenantId, () =>
-    bot.outbound.startThread(channel, card, `${ticket.id}: ${String(p['what'])}`),
+    bot.outbound.startThread(
+      channel,
+      card,
+      p['what'] === 'alarm' ? `${ticket.id}: nobody reached (managers)` : `${ticket.id}: delivery stuck`,
+    ),
   );
   if (p['what'] === 'alarm')
     await note(

@@ -11,7 +11,7 @@ describe('the local on-call rotation', () => {
     if (config.rotation === undefined) throw new Error('no rotation');
     const now = onCallAt(config.rotation, friday, 'America/New_York');
     expect(config.staff.engineers.get(now.primary)).toBe('Local Engineer');
-    expect(config.staff.engineers.get(now.secondary)).toBe('Local Backup Engineer');
+    expect(config.staff.engineers.get(now.secondary ?? '')).toBe('Local Backup Engineer');
     expect(config.staff.managers.get(config.oncall.manager ?? '')).toBe('Local Manager');
   });
 

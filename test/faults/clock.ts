@@ -3,9 +3,12 @@
 // evening, a night and a morning to pass in minutes. Customers file P1, P2 and P3 tickets through the balancer;
 // the instances' watchers warn, announce and page. Halfway through, the instance that is behind is SIGKILLed
 // (while Teams answers 503, so that no send of it can have been accepted with its answer lost) and started
-// again with the same offset. Afterwards every warning, announcement and page that came due appears in the
-// connector's log exactly once, none is missing, none went out before its time by more than the skew, each
-// thread's posts are in due order, and every ticket has one thread.
+// again with the same offset. The primary on call never installed the app or blocked it (their 1:1 chat is
+// refused: 404 ConversationNotFound, 403 bot blocked, 500 "User not found", in turn) and the rotation has no
+// secondary: the thread says so, the managers are alarmed, and the chain goes on. Afterwards every warning,
+// announcement, page, "could not reach" note and alarm that came due appears in the connector's log exactly
+// once, none is missing, none went out before its time by more than the skew, each thread's posts are in due
+// order, and every ticket has one thread.
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_POLICY } from '../../src/policy/default';
 import { SlaEngine, TARGETS } from '../../src/sla';
@@ -28,8 +31,8 @@ import {
 } from './world';
 
 const et = (local: string): number => Date.parse(`${local}-05:00`);
-/** A Wednesday evening, two and a half hours before support closes at 22:00. */
-const START = et('2026-12-02T19:30:00');
+/** A Wednesday evening, an hour before support closes at 22:00 (then P1s page). */
+const START = et('2026-12-02T21:00:00');
 /** Clock ms per real ms: 15 simulated minutes (a paging step) pass in 3.75 real seconds. */
 const SPEED = 240;
 /** Each instance's clock offset in real seconds (on the simulated clock: × SPEED). */
@@ -69,7 +72,13 @@ function schedule(tickets: readonly Ticket[]): Map<string, number> {
         out.set(`${t.id}: P1 announced`, p.at);
         continue;
       }
-      for (const s of DEFAULT_POLICY.escalation.chain) {
+      // The primary's chat is refused: the thread says so and, nobody being reached yet, the alarm goes to the
+      // thread and the managers' channel. The rotation has no secondary: nothing is posted for that step.
+      out.set(`${t.id}: page, primary`, p.at);
+      out.set(`${t.id}: chat not reached`, p.at);
+      out.set(`${t.id}: nobody reached`, p.at);
+      out.set(`${t.id}: nobody reached (managers)`, p.at);
+      for (const s of DEFAULT_POLICY.escalation.chain.filter((c) => c.role === 'manager')) {
         out.set(`${t.id}: page, ${s.role}`, p.at + s.afterMinutes * 60_000);
         out.set(`${t.id}: page, ${s.role} (1:1)`, p.at + s.afterMinutes * 60_000);
       }
@@ -83,7 +92,7 @@ function watcherPosts(records: ReturnType<FakeConnector['sent']>): Seen[] {
   const out: Seen[] = [];
   for (const r of records) {
     const summary = r.activity?.summary ?? '';
-    if (!/: (warning |page, |P1 announced)/.test(summary)) continue;
+    if (!/: (warning |page, |P1 announced|chat not reached|nobody reached)/.test(summary)) continue;
     const inThread = r.conversationId?.startsWith(SUPPORT_CHANNEL) === true;
     out.push({ key: inThread ? summary : `${summary} (1:1)`, thread: r.conversationId ?? '', at: r.at });
   }
@@ -101,7 +110,7 @@ export async function clockSkew(o: ClockOptions): Promise<ScenarioResult> {
     ONCALL_ROTATION: JSON.stringify({
       start: '2026-11-30',
       handover: '09:00',
-      weeks: [{ primary: ENGINEERS[0][0], secondary: ENGINEERS[1][0] }],
+      weeks: [{ primary: ENGINEERS[0][0] }],
     }),
     ONCALL_MANAGER: MANAGER[0],
     SIM_CLOCK_SPEED: String(SPEED),
@@ -133,6 +142,22 @@ export async function clockSkew(o: ClockOptions): Promise<ScenarioResult> {
     // Customers file for FILING_S real seconds (evening in-hours, then after 22:00 when P1s page).
     const filings: Filing[] = [];
     const filingEnd = Date.now() + FILING_S * 1000;
+    // The primary's 1:1 chat is refused for good, for one reason and then the next.
+    const refusals = [
+      { status: 404, code: 'ConversationNotFound', message: 'Conversation not found.' },
+      { status: 403, code: 'BotDisabledByAdmin', message: 'The bot is blocked by the user.' },
+      { status: 500, code: 'BadArgument', message: 'User not found' },
+    ];
+    let lift = (): void => undefined;
+    const refusing = (async () => {
+      for (let i = 0; Date.now() < filingEnd + 30_000; i++) {
+        const next = refusals[i % refusals.length] ?? refusals[0];
+        lift();
+        if (next !== undefined)
+          lift = rig.connector.refuse({ only: 'createConversation', member: ENGINEERS[0][0], ...next });
+        await sleep(8_000);
+      }
+    })();
     const people = customers(o.customers);
     await Promise.all(
       people.map(async (c, i) => {
@@ -179,6 +204,15 @@ export async function clockSkew(o: ClockOptions): Promise<ScenarioResult> {
       }),
     );
     const fileEndSim = simNow();
+    await refusing;
+    lift();
+    rig.connector.refuse({
+      only: 'createConversation',
+      member: ENGINEERS[0][0],
+      status: 404,
+      code: 'ConversationNotFound',
+      message: 'Conversation not found.',
+    });
     const end = fileEndSim + AFTER_MS;
     log(
       `  ${ledger.confirmed().length} tickets filed from ${new Date(START).toISOString()} to ${new Date(fileEndSim).toISOString()} (simulated)`,
@@ -246,7 +280,8 @@ export async function clockSkew(o: ClockOptions): Promise<ScenarioResult> {
     // In due order within each thread.
     const byThread = new Map<string, Seen[]>();
     for (const p of posts) {
-      if (!p.thread.startsWith(SUPPORT_CHANNEL)) continue;
+      // Threads only: the managers' alarms are posts of their own in the channel.
+      if (!p.thread.startsWith(`${SUPPORT_CHANNEL};`)) continue;
       byThread.set(p.thread, [...(byThread.get(p.thread) ?? []), p]);
     }
     for (const [thread, list] of byThread) {

@@ -204,7 +204,8 @@ export interface OnCall {
     start: number;
     end: number;
     primary: { id: string; name: string };
-    secondary: { id: string; name: string };
+    /** null in a week with nobody as secondary. */
+    secondary: { id: string; name: string } | null;
   }[];
   readonly overrides: readonly {
     start: number;

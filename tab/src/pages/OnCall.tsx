@@ -57,10 +57,12 @@ export function OnCall() {
             return (
               <Card key={role} data-testid={`oncall-${role}`}>
                 <CardHeader header={<Subtitle2>{role === 'primary' ? 'Primary' : 'Secondary'}</Subtitle2>} />
-                <span className={s.big}>{override ? override.person.name : current[role].name}</span>
+                <span className={s.big}>
+                  {override ? override.person.name : (current[role]?.name ?? 'Nobody')}
+                </span>
                 {override && (
                   <Caption1>
-                    standing in for {current[role].name} until <When t={override.end} />
+                    standing in for {current[role]?.name ?? 'nobody'} until <When t={override.end} />
                   </Caption1>
                 )}
                 <Caption1>
@@ -81,7 +83,7 @@ export function OnCall() {
                 <When t={w.start} />
               </TableCell>
               <TableCell>{w.primary.name}</TableCell>
-              <TableCell>{w.secondary.name}</TableCell>
+              <TableCell>{w.secondary?.name ?? 'Nobody'}</TableCell>
             </TableRow>
           ))}
         </TableBody>
