@@ -4,7 +4,7 @@
 // announced once in the managers' channel. Used by the support channel's sync and by the repair pass.
 import { customerNoticeCard } from '../cards/customer';
 import { noteCard } from '../cards/staff';
-import { duration, when } from '../cards/time';
+import { duration, stamp } from '../cards/time';
 import { escape } from '../cards/types';
 import type { Instant } from '../sla';
 import type { Command } from '../tickets/commands';
@@ -137,8 +137,9 @@ export async function deliverToCustomer(
   return 'delivered';
 }
 
-function zoned(deps: Pick<BotDeps, 'policy' | 'now'>, t: Instant): string {
-  return `${when(t, deps.policy.timeZone, deps.now())} ${deps.policy.timeZoneLabel}`;
+/** An absolute time: these lines are kept (timeline, the managers' channel) and read later. */
+function zoned(deps: Pick<BotDeps, 'policy'>, t: Instant): string {
+  return `${stamp(t, deps.policy.timeZone)} ${deps.policy.timeZoneLabel}`;
 }
 
 /** Applies a system command and tells the listeners (the root card); the ticket after it, or undefined. */
@@ -210,7 +211,7 @@ async function post(
     {
       kind: 'record',
       type: 'delivery-failed',
-      text: `Told the managers' channel: ${headline}`,
+      text: `${headline} Posting this in the managers' channel.`,
       data: { key, seq: e.seq },
     },
     `${ticket.id}:${key}`,
@@ -226,10 +227,17 @@ async function post(
       ),
     );
   } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
     deps.log.error('could not tell the managers about an undelivered customer message', {
       ticket: ticket.id,
       seq: e.seq,
-      error: err instanceof Error ? err.message : String(err),
+      error,
+    });
+    await change(deps, ticket.id, {
+      kind: 'record',
+      type: 'delivery-failed',
+      text: `Could not post the alert in the managers' channel either: ${failureText(err)}.`,
+      data: { seq: e.seq },
     });
   }
 }

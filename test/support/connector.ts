@@ -148,6 +148,8 @@ export interface Refusal {
   readonly status: number;
   readonly code: string;
   readonly message: string;
+  /** Only this many matching requests (default: every one); rules are tried in the order they were added. */
+  readonly times?: number;
 }
 
 export interface FakeConnectorOptions {
@@ -224,6 +226,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
   const timers = new Set<NodeJS.Timeout>();
   let faults: Counted<Fault>[] = [];
   let refusals: Refusal[] = [];
+  const refused = new Map<Refusal, number>();
   let delays: Counted<number>[] = [];
   let lost = new Set<string>();
   let validateToken: ((token: string) => boolean) | undefined;
@@ -311,9 +314,13 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     ) {
       return { status: 404, body: errorBody('NotFound', `Activity ${route.activityId} not found.`) };
     }
-    const refusal = refusals.find((r) => refuses(r, route, body));
-    if (refusal !== undefined)
+    const refusal = refusals.find(
+      (r) => (r.times === undefined || (refused.get(r) ?? 0) < r.times) && refuses(r, route, body),
+    );
+    if (refusal !== undefined) {
+      refused.set(refusal, (refused.get(refusal) ?? 0) + 1);
       return { status: refusal.status, body: errorBody(refusal.code, refusal.message) };
+    }
     const fault = take(faults, route.operation);
     if (fault !== undefined) {
       const headers: Record<string, string> =

@@ -2,7 +2,9 @@
 // simulated clock (one of them a few seconds ahead), with 100 tickets whose deadlines are staggered over a night
 // and a morning. One instance is killed with SIGKILL mid-run and restarted. Every warning and page due by the
 // end appears in the connector's log exactly once, none is missing, each thread's posts are in order and within
-// Teams' per-thread limit.
+// Teams' per-thread limit. The primary on call cannot be reached in chat (404 ConversationNotFound, 403 bot
+// blocked, then 500 "User not found") and the rotation has no secondary: every "could not reach" note and alarm
+// is posted once, and the manager's page and every warning still come at their instants.
 //
 // The kill happens while the connector answers 503 to every send, so that no send of the killed instance can
 // have been accepted with its answer lost: that one case (a lost answer) is the documented at-least-once edge,
@@ -46,7 +48,7 @@ const env = (): Record<string, string> => ({
   ONCALL_ROTATION: JSON.stringify({
     start: '2026-11-23',
     handover: '09:00',
-    weeks: [{ primary: BOB, secondary: ALICE }],
+    weeks: [{ primary: BOB }],
   }),
 });
 
@@ -189,10 +191,15 @@ function schedule(tickets: readonly Ticket[]): Map<string, number> {
         out.set(`${t.id}: warning ${target} ${n.percent}`, n.deliverAt);
     for (const p of pageTriggers(engine, t)) {
       expect(p.kind).toBe('page');
-      for (const s of DEFAULT_POLICY.escalation.chain) {
-        out.set(`${t.id}: page, ${s.role}`, p.at + s.afterMinutes * 60_000);
-        out.set(`${t.id}: page, ${s.role} (1:1)`, p.at + s.afterMinutes * 60_000);
-      }
+      // Bob's chat is refused: the thread says so and the alarm goes out (the managers' copy is a post of its
+      // own in the channel). No secondary: nothing for that step. Mary, the manager, is paged in both places.
+      out.set(`${t.id}: page, primary`, p.at);
+      out.set(`${t.id}: chat not reached`, p.at);
+      out.set(`${t.id}: nobody reached`, p.at);
+      out.set(`${t.id}: nobody reached (managers)`, p.at);
+      const manager = p.at + 30 * 60_000;
+      out.set(`${t.id}: page, manager`, manager);
+      out.set(`${t.id}: page, manager (1:1)`, manager);
     }
   }
   return out;
@@ -219,6 +226,20 @@ it('three instances, one killed and restarted: every warning and page exactly on
   await started;
   if (Date.now() > anchor) throw new Error('the instances took longer than 30 s to start');
   const due = schedule(tickets);
+  // Bob never installed the app, or blocked it: three refusals of each kind, then 500 "User not found".
+  for (const [status, code, message, times] of [
+    [404, 'ConversationNotFound', 'Conversation not found.', 3],
+    [403, 'BotDisabledByAdmin', 'The bot is blocked by the user.', 3],
+    [500, 'BadArgument', 'User not found', undefined],
+  ] as const)
+    connector.refuse({
+      only: 'createConversation',
+      member: BOB,
+      status,
+      code,
+      message,
+      ...(times === undefined ? {} : { times }),
+    });
   const expected = [...due].filter(([, at]) => at <= END).map(([key]) => key);
   expect(expected.length).toBeGreaterThan(300);
   const simNow = (): number => START + (Date.now() - anchor) * SPEED;
@@ -265,7 +286,9 @@ it('three instances, one killed and restarted: every warning and page exactly on
   // In order per thread: each thread's warnings by due time, and never more than 7 posts in a second.
   const byThread = new Map<string, { key: string; at: number }[]>();
   for (const o of observed()) {
-    if (!o.thread.startsWith(CHANNEL)) continue;
+    // Threads only (the managers' alarms are posts of their own); a note or an alarm about a refused chat is
+    // scheduled when Teams refused it, after the SDK's own retries of a 500 (seconds: hours at 1000×).
+    if (!o.thread.startsWith(`${CHANNEL};`) || / (chat not reached|nobody reached)$/.test(o.key)) continue;
     const list = byThread.get(o.thread) ?? [];
     list.push(o);
     byThread.set(o.thread, list);
