@@ -191,7 +191,13 @@ export async function direct(s: Sender, holder: Holder, ticket: Ticket): Promise
   s.guard(entry);
   try {
     await s.tenantRun(tenantId, () =>
-      bot.outbound.toUser(tenantId, serviceUrl, who.id, pageCard(bot, ticket, who), `${ticket.id}: page`),
+      bot.outbound.toUser(
+        tenantId,
+        serviceUrl,
+        who.id,
+        pageCard(bot, ticket, who),
+        `${ticket.id}: page, ${role}`,
+      ),
     );
   } catch (err) {
     const status = statusOf(err);
