@@ -82,18 +82,24 @@ function pieces(text: string, start: number, end: number, sep: RegExp): { start:
   return out;
 }
 
-/** Who is hit: everyone (all), part of the customer (some), or not said (unknown). */
-type Scope = { readonly kind: 'all' | 'some'; readonly hit: Hit } | { readonly kind: 'unknown' };
+/**
+ * Who is hit: everyone (all), part of the customer (some), or not said (unknown). `named` is true when the
+ * words say everyone ("all users", "nobody"), not just "we" or "our".
+ */
+type Scope =
+  | { readonly kind: 'all'; readonly hit: Hit; readonly named: boolean }
+  | { readonly kind: 'some'; readonly hit: Hit }
+  | { readonly kind: 'unknown' };
 
 function scopeOf(text: string, message: string): Scope {
   const some = first(text, RE.some) ?? place(message);
   if (some !== undefined) return { kind: 'some', hit: some };
   const everyone = first(text, RE.everyone);
-  if (everyone !== undefined) return { kind: 'all', hit: everyone };
+  if (everyone !== undefined) return { kind: 'all', hit: everyone, named: true };
   const one = first(text, RE.onePerson);
   if (one !== undefined) return { kind: 'some', hit: one };
   const us = first(text, RE.us);
-  return us === undefined ? { kind: 'unknown' } : { kind: 'all', hit: us };
+  return us === undefined ? { kind: 'unknown' } : { kind: 'all', hit: us, named: false };
 }
 
 /**
@@ -126,10 +132,19 @@ function quote(...hs: readonly (Hit | undefined)[]): string {
  *   // { priority: 'P1', category: 'outage', reason: '"none of our" + "make calls" → P1, system-wide outage' }
  */
 export function suggestPriority(policy: Policy, message: string): Suggestion {
-  const lower = ` ${message.toLowerCase().replace(/[’‘`]/g, "'").replace(/\s+/g, ' ')} `;
+  // Quotes around words ("shows 'Unknown'") go; apostrophes inside them ("can't") stay.
+  const lower = ` ${message
+    .toLowerCase()
+    .replace(/[’‘`]/g, "'")
+    .replace(/["“”]|(?<![a-z])'|'(?![a-z])/g, ' ')
+    .replace(/\s+/g, ' ')} `;
   const name = (p: Priority): string => policy.priorities[p].name.toLowerCase();
   const keywords = (p: Priority): string[] => escaped(policy.priorities[p].keywords);
-  const failing = words([...W.FAILING, ...keywords('P1')]);
+  // The policy's P1 keywords that only name a scope ("everyone", "all users") say nothing fails.
+  const scopeOnly = new RegExp(`^(?:${W.EVERYONE.join('|')})$`);
+  const p1words = keywords('P1').filter((k) => !scopeOnly.test(k));
+  const problem = words([...W.FAILING, ...p1words]);
+  const failing = words([...W.FAILING, ...W.NOBODY, ...p1words]);
   const features = words([...W.FEATURES, ...keywords('P2')]);
   const working = first(lower, RE.working);
   // What says the service works, and "I can't figure out how", are set aside: their words decide nothing.
@@ -138,13 +153,21 @@ export function suggestPriority(policy: Policy, message: string): Suggestion {
   const text = lower.replace(RE.working, blank).replace(RE.howTo, blank);
   const scope = scopeOf(text, message);
   const setup = first(text, RE.setup);
-  const owners = new RegExp(`${features.source}|${RE.setup.source}`, 'g');
+  const owners = new RegExp(`${features.source}|${RE.setup.source}|${RE.account.source}`, 'g');
   const down = unowned(text, RE.service, owners, failing);
   const total = unowned(text, RE.total, owners);
   const out = unowned(text, RE.out, owners);
   // A feature fails when it is named apart from set-up words ("voicemail greeting" is set-up).
   const feature = unowned(text, features, RE.setup);
   const fail = unowned(text, failing, RE.setup);
+  // A failure word proper ("down", "errors", "bouncing"), not "nobody", outside set-up phrases.
+  const trouble = unowned(text, problem, RE.setup);
+  // The service named outside any feature or set-up phrase: calls, phones, login, the portal, the connector.
+  const core = unowned(text, RE.service, owners);
+  const everyone = scope.kind === 'all' && scope.named ? scope.hit : undefined;
+  const account = first(text, RE.account);
+  // Set-up or billing words speak for the message unless the service is named apart from them.
+  const admin = setup ?? account;
   const ruledOut = working === undefined ? '' : `${quote(working)} rules out P1; `;
 
   const p1 = (why: string): Suggestion => ({
@@ -162,6 +185,10 @@ export function suggestPriority(policy: Policy, message: string): Suggestion {
     if (total !== undefined) return p1(quote(total));
     if (scope.kind === 'all' && down !== undefined) return p1(quote(scope.hit, down));
     if (scope.kind === 'all' && out !== undefined && feature === undefined) return p1(quote(scope.hit, out));
+    // Safety: everyone, the service, and any trouble at all, with no one feature, set-up or billing named.
+    if (everyone !== undefined && trouble !== undefined && core !== undefined) {
+      if (feature === undefined && admin === undefined) return p1(quote(everyone, trouble, core));
+    }
   }
   if (down !== undefined) {
     if (scope.kind === 'some') return p2(quote(scope.hit, down), ' (not every user)');
@@ -172,8 +199,12 @@ export function suggestPriority(policy: Policy, message: string): Suggestion {
   }
   const broken = total ?? out;
   if (broken !== undefined && setup === undefined) return p2(`${quote(broken)} but not for every user`, '');
+  // Everyone named with a failure word is never a P3, whatever the words missed.
+  const anyone = first(text, RE.everyone);
+  if (anyone !== undefined && trouble !== undefined && (admin === undefined || core !== undefined)) {
+    return p2(quote(anyone, trouble), ' (everyone, but not the whole service)');
+  }
   if (setup !== undefined) return p3(policy, 'provisioning', quote(setup));
-  const account = first(text, RE.account);
   if (account !== undefined) return p3(policy, 'question', quote(account));
   if (question !== undefined) return p3(policy, 'question', quote(question));
   const p3word = first(text, words(keywords('P3')));

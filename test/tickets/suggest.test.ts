@@ -51,6 +51,25 @@ const SYSTEM_WIDE: readonly string[] = [
   'Our main numbers are out of service for everyone who dials them',
   'Not one person in any of our eleven clinics can hear a dial tone or make a call',
   'Total loss of calling for all staff since noon',
+  // Failure words beyond "can't" and "down": bounces, rejected, gone, times out, nothing connects, 5xx.
+  'Every call our staff place bounces straight back, since 07:55',
+  'All outgoing calls are being rejected for everyone in the company',
+  'Dial tone has gone from every desk phone in the org',
+  'Company-wide, calls just time out before they ever ring',
+  'Nothing connects for anybody this morning, phones or Teams',
+  'The portal gives a 502 bad gateway for all of our admins and no one can sign in',
+  'Every handset across the business keeps rebooting and never registers',
+  'Phones silent for everybody, on site and remote',
+  'Calling has died for everybody in the building and at home',
+  'Everyone who calls any of our numbers gets a "this number is no longer in service" recording',
+  'The whole tenant has trouble with the phones since 8',
+  // Everyone in other words: "any of our offices", "every one of our branches".
+  'We have no telephony in any of our offices since 5am',
+  'Calling is dead in every one of our branches',
+  // "No calls working" says nothing works.
+  'No calls working for anyone since the 14:00 change',
+  // Everyone, trouble and the service in different sentences.
+  'Every user is seeing errors. Started with the phones at 10.',
 ];
 
 /** Part of the customer (some users, one site, one person) or one feature, even for everyone. */
@@ -113,6 +132,12 @@ const PARTIAL: readonly string[] = [
   'Ring group members never get the call, it just rings out',
   'Caller ID comes through blank for a few of our users',
   'Everyone gets an invalid PIN error joining the conference bridge',
+  'Outbound is broken for all branches, inbound still fine',
+  'Caller ID reads "Private" on every call we make',
+  'Calls drop as soon as they are put through to the accounts team',
+  'The support ring group rings out and nobody in the queue can pick it up',
+  // Everyone and a failure word: never a P3, even when no service or feature is named.
+  'Everybody sees an error banner in Teams since the morning',
 ];
 
 /** Provisioning, billing, how-to questions and feature requests. */
@@ -155,6 +180,9 @@ const PROVISIONING_OR_QUESTION: readonly string[] = [
   'Nobody at our company knows how to add users',
   'Our bill went up this month, can someone explain the charges?',
   "The voicemail greeting for the main line won't upload",
+  'Nothing broken, we just want a training session on call queues',
+  'Everyone likes the new setup; how do we turn on call recording for all users?',
+  'All of our invoices list the wrong number of lines this quarter',
 ];
 
 describe('suggestPriority', () => {
@@ -191,6 +219,17 @@ describe('suggestPriority', () => {
       reason:
         '"on hold" + "nobody" → P2, partial outage on multiple accounts (one feature, not the whole service)',
     });
+  });
+
+  it('everyone, any trouble and the service is a P1; everyone and a failure word is never a P3', () => {
+    expect(
+      suggestPriority(DEFAULT_POLICY, 'Every user is seeing errors. Started with the phones at 10.').reason,
+    ).toBe('"every user" + "errors" + "phones" → P1, system-wide outage');
+    expect(
+      suggestPriority(DEFAULT_POLICY, 'Everybody sees an error banner in Teams since the morning').reason,
+    ).toBe(
+      '"everybody" + "error" → P2, partial outage on multiple accounts (everyone, but not the whole service)',
+    );
   });
 
   it('says when words that the service works ruled a P1 out', () => {
