@@ -299,7 +299,7 @@ export function promiseSentence(
   } else {
     parts.push(
       urgent.alerted
-        ? `Nobody is on call to be paged automatically right now, so we have alerted our support managers. For the fastest help call ${escape(urgent.phone)}.`
+        ? `Nobody is on call to be paged automatically right now, so we are alerting our support managers now. For the fastest help call ${escape(urgent.phone)}.`
         : `Nobody is on call to be paged automatically right now; please call ${escape(urgent.phone)}.`,
     );
     if (reply !== null)

@@ -315,7 +315,7 @@ describe('with nobody on call', () => {
     );
     const { text } = await file(app, 'P1', 'Still everything down');
     expect(text).toContain(
-      `Nobody is on call to be paged automatically right now, so we have alerted our support managers. For the fastest help call ${PHONE}. A reply to your P1 ticket is due by today 05:00 ET (within 2 h).`,
+      `Nobody is on call to be paged automatically right now, so we are alerting our support managers now. For the fastest help call ${PHONE}. A reply to your P1 ticket is due by today 05:00 ET (within 2 h).`,
     );
   });
 });
