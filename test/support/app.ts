@@ -16,6 +16,8 @@ export interface TestClock {
 export interface StartOptions {
   readonly connectionString: string;
   readonly clock: TestClock;
+  /** Clock ms per real ms, when the test clock runs on by itself (a simulated clock); 1 by default. */
+  readonly speed?: number;
   readonly env?: Record<string, string>;
   readonly botAuth?: AdapterOptions;
   readonly log?: Logger;
@@ -39,6 +41,7 @@ export async function startTestApp(o: StartOptions): Promise<App> {
     policy: DEFAULT_POLICY,
     log: o.log ?? silentLogger,
     now: () => o.clock.now,
+    ...(o.speed === undefined ? {} : { speed: o.speed }),
     ...(o.botAuth === undefined ? {} : { botAuth: o.botAuth }),
     ...(o.patience === undefined ? {} : { patience: o.patience }),
   });
