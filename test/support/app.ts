@@ -6,6 +6,8 @@ import { loadConfig } from '../../src/config';
 import { silentLogger, type Logger } from '../../src/log';
 import { DEFAULT_POLICY } from '../../src/policy/default';
 import type { SupportChannel } from '../../src/storage/settings';
+import type { NewTicketInput } from '../../src/tickets/commands';
+import type { Ticket } from '../../src/tickets/model';
 import { uniqueTableName } from './azurite';
 import { DEFAULT_TENANT_ID } from './connector';
 
@@ -68,4 +70,30 @@ export function supportChannel(
     setBy: 'test',
     setAt,
   };
+}
+
+/**
+ * Files a ticket straight through the service and links it to a thread (root post `root`) in `channel`, as if
+ * the support channel's sync had posted it; the ticket with its thread.
+ */
+export async function fileWithThread(
+  app: App,
+  filing: NewTicketInput,
+  channel: string,
+  root: string,
+  serviceUrl: string,
+): Promise<Ticket> {
+  const filed = await app.tickets.file(filing);
+  if (!filed.ok) throw filed.error;
+  const linked = await app.tickets.act(
+    { kind: 'staff' },
+    filed.value.ticket.id,
+    { id: 'sla-desk', name: 'SLA Desk', role: 'system' },
+    {
+      kind: 'link-thread',
+      thread: { conversationId: `${channel};messageid=${root}`, activityId: root, serviceUrl },
+    },
+  );
+  if (!linked.ok) throw linked.error;
+  return linked.value.ticket;
 }

@@ -14,7 +14,7 @@ import {
   type ConnectorRecord,
   type FakeConnector,
 } from '../support/connector';
-import { startTestApp, type TestClock } from '../support/app';
+import { fileWithThread, startTestApp, type TestClock } from '../support/app';
 
 const ALICE = 'a11ce000-0000-4000-8000-000000000001';
 const BOB = 'b0b00000-0000-4000-8000-000000000002';
@@ -86,24 +86,7 @@ async function world(clock: TestClock, env: Record<string, string>): Promise<App
 /** A P1 filed at `at` through the service, with its thread in the support channel. */
 async function seed(app: App, clock: TestClock, at: number): Promise<Ticket> {
   clock.now = at;
-  const filed = await app.tickets.file(aFiling({ priority: 'P1' }));
-  if (!filed.ok) throw filed.error;
-  const root = String(seq++);
-  const linked = await app.tickets.act(
-    { kind: 'staff' },
-    filed.value.ticket.id,
-    { id: 'sla-desk', name: 'SLA Desk', role: 'system' },
-    {
-      kind: 'link-thread',
-      thread: {
-        conversationId: `${CHANNEL};messageid=${root}`,
-        activityId: root,
-        serviceUrl: connector.serviceUrl,
-      },
-    },
-  );
-  if (!linked.ok) throw linked.error;
-  return linked.value.ticket;
+  return fileWithThread(app, aFiling({ priority: 'P1' }), CHANNEL, String(seq++), connector.serviceUrl);
 }
 
 async function step(app: App, clock: TestClock, t: number): Promise<void> {

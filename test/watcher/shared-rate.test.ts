@@ -7,7 +7,7 @@ import { TableClient } from '@azure/data-tables';
 import { aFiling, CONTOSO } from '../fixtures/filing';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
-import { startTestApp, supportChannel, type TestClock } from '../support/app';
+import { fileWithThread, startTestApp, supportChannel, type TestClock } from '../support/app';
 
 const ALICE = 'a11ce000-0000-4000-8000-000000000001';
 const CHANNEL = '19:supportchannel@thread.tacv2';
@@ -52,23 +52,7 @@ it('two instances together send no more than OUTBOX_TENANT_RATE a second to the 
   await one.deps.settings.setSupportChannel(supportChannel(CHANNEL, connector.serviceUrl, clock.now));
   // P3 tickets filed at 08:00 with threads: their 50 % warnings all come due at 10:00 (no card update with them).
   for (let i = 0; i < TICKETS; i++) {
-    const filed = await one.tickets.file(aFiling({ priority: 'P3' }));
-    if (!filed.ok) throw filed.error;
-    const root = String(7000 + i);
-    const linked = await one.tickets.act(
-      { kind: 'staff' },
-      filed.value.ticket.id,
-      { id: 'sla-desk', name: 'SLA Desk', role: 'system' },
-      {
-        kind: 'link-thread',
-        thread: {
-          conversationId: `${CHANNEL};messageid=${root}`,
-          activityId: root,
-          serviceUrl: connector.serviceUrl,
-        },
-      },
-    );
-    if (!linked.ok) throw linked.error;
+    await fileWithThread(one, aFiling({ priority: 'P3' }), CHANNEL, String(7000 + i), connector.serviceUrl);
   }
   await Promise.all(apps.map((a) => a.background.drain()));
   // Both instances joined when they started; each counts again every 2 s (real time) while it sends.

@@ -4,7 +4,7 @@ import type { App } from '../../src/app';
 import { aFiling, CONTOSO } from '../fixtures/filing';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
-import { startTestApp, supportChannel, type TestClock } from '../support/app';
+import { fileWithThread, startTestApp, supportChannel, type TestClock } from '../support/app';
 
 const SPEED = 20;
 const CHANNEL = '19:simclock@thread.tacv2';
@@ -60,19 +60,7 @@ afterAll(async () => {
 });
 
 it('a P1 warning due at 10:30 arrives within one simulated minute, though passes are 5 real seconds apart', async () => {
-  const filed = await app.tickets.file(aFiling({ priority: 'P1' }));
-  if (!filed.ok) throw filed.error;
-  const id = filed.value.ticket.id;
-  const linked = await app.tickets.act(
-    { kind: 'staff' },
-    id,
-    { id: 'sla-desk', name: 'SLA Desk', role: 'system' },
-    {
-      kind: 'link-thread',
-      thread: { conversationId: `${CHANNEL};messageid=1`, activityId: '1', serviceUrl: connector.serviceUrl },
-    },
-  );
-  if (!linked.ok) throw linked.error;
+  const { id } = await fileWithThread(app, aFiling({ priority: 'P1' }), CHANNEL, '1', connector.serviceUrl);
   const due = et('2026-11-25T10:30:00'); // 50 % of the P1's hour
   clock.run(due - 20_000); // 1 real second before it
   const warning = await connector.waitFor(

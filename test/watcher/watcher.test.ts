@@ -8,7 +8,7 @@ import { actionExecute, channelMessage, post } from '../support/activities';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
 import { cardProblems, cardsOf, cardText } from '../support/cards';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
-import { startTestApp, type TestClock } from '../support/app';
+import { fileWithThread, startTestApp, type TestClock } from '../support/app';
 
 const ALICE = 'a11ce000-0000-4000-8000-000000000001';
 const BOB = 'b0b00000-0000-4000-8000-000000000002';
@@ -71,24 +71,7 @@ function engineer(aad: string, name: string, threadId?: string) {
 /** Files a ticket at `at` straight through the service and gives it a thread in the channel. */
 async function seed(priority: 'P1' | 'P2' | 'P3', at: number): Promise<Ticket> {
   clock.now = at;
-  const filed = await app.tickets.file(aFiling({ priority }));
-  if (!filed.ok) throw filed.error;
-  const root = String(seq++);
-  const linked = await app.tickets.act(
-    { kind: 'staff' },
-    filed.value.ticket.id,
-    { id: 'sla-desk', name: 'SLA Desk', role: 'system' },
-    {
-      kind: 'link-thread',
-      thread: {
-        conversationId: `${CHANNEL};messageid=${root}`,
-        activityId: root,
-        serviceUrl: connector.serviceUrl,
-      },
-    },
-  );
-  if (!linked.ok) throw linked.error;
-  return linked.value.ticket;
+  return fileWithThread(app, aFiling({ priority }), CHANNEL, String(seq++), connector.serviceUrl);
 }
 
 async function step(t: number): Promise<void> {
@@ -382,24 +365,9 @@ describe('delivery when Teams throttles and fails', () => {
     });
     const tickets: Ticket[] = [];
     for (let i = 0; i < 6; i++) {
-      const filed = await app.tickets.file(aFiling({ priority: 'P1' }));
-      if (!filed.ok) throw filed.error;
-      const root = String(seq++);
-      const linked = await app.tickets.act(
-        { kind: 'staff' },
-        filed.value.ticket.id,
-        { id: 'sla-desk', name: 'SLA Desk', role: 'system' },
-        {
-          kind: 'link-thread',
-          thread: {
-            conversationId: `${CHANNEL};messageid=${root}`,
-            activityId: root,
-            serviceUrl: connector.serviceUrl,
-          },
-        },
+      tickets.push(
+        await fileWithThread(app, aFiling({ priority: 'P1' }), CHANNEL, String(seq++), connector.serviceUrl),
       );
-      if (!linked.ok) throw linked.error;
-      tickets.push(linked.value.ticket);
     }
     await app.background.drain();
     // Two hours later every response threshold of every ticket is due at once.
