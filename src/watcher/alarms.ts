@@ -1,0 +1,143 @@
+// When a P1's page reaches nobody: the loud alarm in the ticket's thread and in the managers' channel (once per
+// trigger, @mentioning the managers and P1 responders), and the notice of a delivery that keeps failing.
+import { alarmCard, stuckCard } from '../cards/watch';
+import type { Ticket } from '../tickets/model';
+import { managersLane, type NewEntry, type OutboxEntry } from '../storage/outbox';
+import { acknowledged, keyed, note, type Done, type Holder } from './chain';
+import type { Sender } from './sender';
+import { NotReady } from './sender';
+
+/**
+ * Raises the alarm for a trigger when nobody has been reached in chat and nobody acknowledged: a loud card in
+ * the thread and one in the managers' channel (each once: keyed by the trigger).
+ */
+export async function alarmIfNobody(s: Sender, ticket: Ticket, trigger: number): Promise<void> {
+  if (acknowledged(ticket, trigger) || keyed(ticket, 'reached', trigger).length > 0) return;
+  const now = s.clock.now();
+  const entries: NewEntry[] = [
+    {
+      lane: ticket.id,
+      // `z|`: after a "could not reach" note (`n|`) scheduled at the same instant.
+      key: `z|${trigger}`,
+      kind: 'alarm',
+      tenantId: ticket.tenantId,
+      order: now,
+      payload: { trigger },
+    },
+    {
+      lane: managersLane(ticket.id),
+      key: `A|${trigger}`,
+      kind: 'managers',
+      tenantId: ticket.tenantId,
+      order: now,
+      payload: { what: 'alarm', trigger },
+    },
+  ];
+  await s.outbox.enqueueAll(entries, now);
+  s.kick();
+}
+
+function alarmView(s: Sender, ticket: Ticket, trigger: number, elsewhere: boolean) {
+  return {
+    policy: s.bot.policy,
+    ticket,
+    missed: keyed(ticket, 'missed', trigger),
+    reached: keyed(ticket, 'reached', trigger),
+    alarmed: s.bot.oncall.alarmed(),
+    now: s.clock.now(),
+    elsewhere,
+  };
+}
+
+/** The alarm in the ticket's thread: nobody has been reached. Recorded on the timeline with who was alarmed. */
+export async function alarm(s: Sender, holder: Holder, ticket: Ticket): Promise<Done> {
+  const trigger = Number(holder.entry.payload['trigger']);
+  if (acknowledged(ticket, trigger)) return { outcome: 'cancelled: acknowledged' };
+  const thread = ticket.thread;
+  if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
+  const view = alarmView(s, ticket, trigger, false);
+  s.guard(holder.entry);
+  const id = await s.post(ticket, () =>
+    s.bot.outbound.replyInThread(thread, alarmCard(view), `${ticket.id}: nobody reached`),
+  );
+  const names = view.alarmed.map((a) => a.name).join(', ');
+  await note(
+    s,
+    ticket,
+    'paging-alarm',
+    `Nobody reached in chat (${view.missed.join('; ') || 'no one to page'}). Alarm posted in the thread${names === '' ? '' : ` for ${names}`}.`,
+    `alarm:${trigger}`,
+  );
+  return { outcome: 'sent', progress: { reply: id } };
+}
+
+/** A post in the managers' channel (else the support channel): the alarm, or a delivery that keeps failing. */
+export async function managers(s: Sender, holder: Holder, ticket: Ticket): Promise<Done> {
+  const bot = s.bot;
+  const p = holder.entry.payload;
+  const channel = (await bot.settings.managersChannel()) ?? (await bot.settings.supportChannel());
+  if (channel === null) throw new NotReady('no managers channel and no support channel');
+  let card;
+  if (p['what'] === 'alarm') {
+    const trigger = Number(p['trigger']);
+    if (acknowledged(ticket, trigger)) return { outcome: 'cancelled: acknowledged' };
+    card = alarmCard(alarmView(s, ticket, trigger, true));
+  } else {
+    card = stuckCard(JSON.parse(String(p['lines'] ?? '[]')) as string[], String(p['title'] ?? ''));
+  }
+  s.guard(holder.entry);
+  await s.tenantRun(channel.tenantId, () =>
+    bot.outbound.startThread(
+      channel,
+      card,
+      p['what'] === 'alarm' ? `${ticket.id}: nobody reached (managers)` : `${ticket.id}: delivery stuck`,
+    ),
+  );
+  if (p['what'] === 'alarm')
+    await note(
+      s,
+      ticket,
+      'paging-alarm',
+      `Alarm posted in the managers' channel${channel.channelName === '' ? '' : ` (${channel.channelName})`}.`,
+      `alarm-managers:${String(p['trigger'])}`,
+    );
+  return { outcome: 'sent' };
+}
+
+/** Once an entry has failed OUTBOX_STUCK_ATTEMPTS times: a post in the managers' channel saying what to do. */
+export async function announceStuck(
+  s: Sender,
+  entry: OutboxEntry,
+  ticketId: string,
+  error: string,
+): Promise<void> {
+  if (entry.kind === 'managers') return;
+  const now = s.clock.now();
+  const what: Readonly<Record<string, string>> = {
+    warning: 'a deadline warning for its thread',
+    page: 'a P1 page in its thread',
+    announce: 'the P1 announcement in its thread',
+    direct: 'a P1 page to an engineer’s chat',
+    notice: 'a note in its thread',
+    alarm: 'the “nobody reached” alarm in its thread',
+  };
+  await s.outbox.enqueue(
+    {
+      lane: managersLane(ticketId),
+      key: `S|${entry.lane}|${entry.key}`,
+      kind: 'managers',
+      tenantId: entry.tenantId,
+      order: now,
+      payload: {
+        what: 'stuck',
+        title: `⚠️ ${ticketId}: a message has failed ${entry.attempts} times`,
+        lines: JSON.stringify([
+          `SLA Desk could not deliver ${what[entry.kind] ?? 'a message'} (last error: ${error.slice(0, 200)}).`,
+          'It is still being retried. Check the Teams service health and that SLA Desk is still installed in the support team; say "stuck deliveries" to the bot for the full list.',
+        ]),
+      },
+    },
+    now,
+  );
+  s.kick();
+}

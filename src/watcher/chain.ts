@@ -1,0 +1,72 @@
+// What the paging steps share: the chain's roles, the keys a page leaves on its ticket (who was reached in chat,
+// who was not and why), acknowledgement, and timeline lines written once.
+import { stamp } from '../cards/time';
+import type { ChainRole } from '../oncall/who';
+import type { OutboxEntry, Progress } from '../storage/outbox';
+import type { RecordType } from '../tickets/commands';
+import type { Ticket } from '../tickets/model';
+import type { Sender } from './sender';
+
+const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
+
+export type Done = { readonly outcome: string; readonly progress?: Progress };
+export type Holder = { entry: OutboxEntry };
+
+export const ROLE: Readonly<Record<ChainRole, string>> = {
+  primary: 'primary on call',
+  secondary: 'secondary on call',
+  manager: 'support manager',
+};
+
+export function roleOf(entry: OutboxEntry): ChainRole {
+  const r = String(entry.payload['role']);
+  return r === 'secondary' || r === 'manager' ? r : 'primary';
+}
+
+export function acknowledged(ticket: Ticket, trigger: number): boolean {
+  return ticket.notified.some((k) => k.startsWith('ack:') && Number(k.slice(4)) >= trigger);
+}
+
+/** Keys on the ticket: who a page reached in chat, and who it did not (with why), per trigger. */
+export const reachedKey = (trigger: number, step: number, name: string): string =>
+  `reached:${trigger}:${step}:${name}`;
+export const missedKey = (trigger: number, step: number, line: string): string =>
+  `missed:${trigger}:${step}:${line}`;
+
+export function keyed(ticket: Ticket, prefix: string, trigger: number): string[] {
+  const head = `${prefix}:${trigger}:`;
+  return ticket.notified
+    .filter((k) => k.startsWith(head))
+    .map((k) => k.slice(head.length).replace(/^\d+:/, ''));
+}
+
+/** Records a line on the ticket's timeline once (by key) and tells the listeners. */
+export async function note(
+  s: Sender,
+  ticket: Ticket,
+  type: RecordType,
+  text: string,
+  key: string,
+  data: Readonly<Record<string, string | number | boolean | null>> = {},
+): Promise<Ticket> {
+  const recorded = await s.bot.tickets.act(
+    { kind: 'staff' },
+    ticket.id,
+    SYSTEM,
+    { kind: 'record', type, text, data: { ...data, key } },
+    { actionId: `${type}:${ticket.id}:${key}`.slice(0, 200) },
+  );
+  if (!recorded.ok) throw new Error(recorded.error.message);
+  if (!recorded.value.duplicate) await s.bot.changed(recorded.value.ticket, recorded.value.events);
+  return recorded.value.ticket;
+}
+
+/** When the next step of the chain goes out, in words ("the secondary on call is paged at 21:45 ET"). */
+export function nextStep(s: Sender, ticket: Ticket, trigger: number, step: number): string {
+  const chain = s.bot.policy.escalation.chain;
+  const next = chain[step + 1];
+  if (next === undefined) return 'This was the last step of the paging chain.';
+  const at = trigger + next.afterMinutes * 60_000;
+  const zone = s.bot.policy.timeZone;
+  return `Unless someone acknowledges, the ${ROLE[next.role]} is paged at ${stamp(at, zone)} ${s.bot.policy.timeZoneLabel}.`;
+}
