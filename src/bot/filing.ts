@@ -59,7 +59,7 @@ export function formFor(deps: BotDeps, message: string): AdaptiveCard {
     rest === ''
       ? undefined
       : rest.length <= REST_IN_FORM
-        ? `Your message is ${count(text.length)} characters; the description holds ${max}. The rest (${count(rest.length)} characters) will be added to the ticket's timeline when you file it.`
+        ? `Your message is ${count(text.length)} characters; the description holds ${max}. The description has the first ${count(head.length)}, and the remaining ${count(rest.length)} will be added to the ticket's timeline when you file it.`
         : `Your message is ${count(text.length)} characters; the description holds ${max}, and the form can carry only ${count(REST_IN_FORM)} more. The description has the first ${count(head.length)}; after filing, please send the rest as "TM-…: …" messages of up to ${count(LIMITS.message)} characters each.`;
   return ticketFormCard({
     policy: deps.policy,
@@ -147,17 +147,18 @@ function errorsOf(values: FormValues): Record<string, string> {
 /**
  * What happens now to a ticket that pages (policy \`pagePriorities\`, dispatched outside support hours): the
  * watcher pages the primary on call when there is one, else it alarms the support managers in the support
- * channel (none set: nobody is alerted).
+ * channel (none set: nobody is paged or alerted, and the customer is asked to call).
  */
 async function urgentOf(deps: BotDeps, ticket: Ticket): Promise<Urgent | undefined> {
   const pages =
     deps.policy.escalation.pagePriorities.includes(ticket.priority) &&
     !deps.engine.calendar.inSupportHours(ticket.dispatchedAt);
   if (!pages) return undefined;
-  if (deps.paging && (await deps.oncall.who('primary', ticket.dispatchedAt)) !== undefined)
-    return { kind: 'paged' };
-  const alerted = deps.paging && (await deps.settings.supportChannel()) !== null;
-  return { kind: 'nobody', alerted, phone: deps.contact.phone };
+  // Pages and alarms are posted in the support channel: without one, nobody is paged or alerted.
+  const channel = deps.paging && (await deps.settings.supportChannel()) !== null;
+  if (!channel) return { kind: 'unreachable', phone: deps.contact.phone };
+  if ((await deps.oncall.who('primary', ticket.dispatchedAt)) !== undefined) return { kind: 'paged' };
+  return { kind: 'nobody', alerted: true, phone: deps.contact.phone };
 }
 
 async function submit(

@@ -124,7 +124,7 @@ async function escalationNotice(
     const opens = deps.engine.calendar.inSupportHours(now)
       ? ''
       : ` (support opens ${whenBoth(deps.engine.calendar.nextOpening(now), deps.policy.timeZone, deps.policy.timeZoneLabel, clock.viewerZone, clock.now)})`;
-    return `Your escalation is recorded on ${id}; the support team will see it when they next open the ticket${opens}. For anything urgent call ${deps.contact.phone}.`;
+    return `Your escalation is recorded on ${id}, but it cannot reach the support team automatically right now: for anything urgent call ${deps.contact.phone}. The team will see it when they next open the ticket${opens}.`;
   }
   const synced = fresh ? await deps.background.settled(threadSyncKey(id), ESCALATION_WAIT_MS) : undefined;
   if (synced === true) {

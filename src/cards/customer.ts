@@ -269,7 +269,10 @@ export function ticketFormCard(v: FormView): AdaptiveCard {
  * (it posts to the support channel, so only when one is set). Undefined for tickets that do not page.
  */
 export type Urgent =
-  { readonly kind: 'paged' } | { readonly kind: 'nobody'; readonly alerted: boolean; readonly phone: string };
+  | { readonly kind: 'paged' }
+  | { readonly kind: 'nobody'; readonly alerted: boolean; readonly phone: string }
+  /** No support channel: nobody can be paged or alerted automatically. */
+  | { readonly kind: 'unreachable'; readonly phone: string };
 
 /**
  * The sentence that tells the customer when a reply is due; for a ticket that pages, what happens now comes first.
@@ -291,8 +294,16 @@ export function promiseSentence(
       parts.push(`Your ${ticket.priority} ticket will get a reply by ${due(policy, reply, clock)}.`);
     return parts.join(' ');
   }
-  const within = reply === null || reply <= clock.now ? '' : ` (within ${duration(reply - clock.now)})`;
-  if (urgent.kind === 'paged') {
+  const within = reply === null || reply <= clock.now ? '' : `, within ${duration(reply - clock.now)}`;
+  if (urgent.kind === 'unreachable') {
+    parts.push(
+      `We could not alert our on-call team automatically: please call ${escape(urgent.phone)} now for this outage.`,
+    );
+    if (reply !== null)
+      parts.push(
+        `A reply to your ${ticket.priority} ticket is due by ${due(policy, reply, clock)}${within}.`,
+      );
+  } else if (urgent.kind === 'paged') {
     parts.push('Our on-call engineer is being paged now.');
     if (reply !== null)
       parts.push(`Your ${ticket.priority} ticket will get a reply by ${due(policy, reply, clock)}${within}.`);

@@ -52,6 +52,7 @@ const EVENT: Readonly<Record<TicketEvent['type'], string>> = {
   'page-reached': 'Reached in chat',
   'page-failed': 'Page not delivered',
   'paging-alarm': 'Nobody reached',
+  'channel-missing': 'No support channel',
   'delivery-failed': 'Not delivered to the customer',
   'delivery-recovered': 'Delivered to the customer',
 };

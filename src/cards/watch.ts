@@ -165,8 +165,10 @@ export interface AlarmView {
   /** The managers and P1 responders, @mentioned. */
   readonly alarmed: readonly Mentioned[];
   readonly now: Instant;
-  /** True in the managers' channel (a new post that names the ticket's thread). */
-  readonly elsewhere: boolean;
+  /** Where it is posted: the ticket's thread, or a post of its own in the managers' or the support channel. */
+  readonly where: 'thread' | 'managers' | 'support';
+  /** The chain's last step reached nobody either. */
+  readonly final: boolean;
 }
 
 /**
@@ -186,18 +188,28 @@ export function alarmCard(v: AlarmView): AdaptiveCard {
       : `${tags.join(', ')}: please take this ticket now or page someone by phone.`;
   return card(
     [
-      text(`🚨 ${t.id} · ${t.priority}: nobody has been reached`, {
-        weight: 'bolder',
-        size: 'large',
-        color: 'attention',
-      }),
+      text(
+        `🚨 ${t.id} · ${t.priority}: ${v.final ? 'nobody in the on-call chain has been reached' : 'nobody has been reached'}`,
+        {
+          weight: 'bolder',
+          size: 'large',
+          color: 'attention',
+        },
+      ),
       text(`${escape(t.customerName)} reports "${escape(t.title)}"; ${due}.`, { wrap: true }),
       ...v.missed.map((m) => text(`Not reached: ${escape(m)}`, { color: 'attention', spacing: 'small' })),
       ...(v.reached.length === 0
         ? []
         : [text(`Reached in chat: ${v.reached.map(escape).join(', ')}`, { spacing: 'small' })]),
       text(ask, { weight: 'bolder' }),
-      ...(v.elsewhere ? [text(`Open ${t.id} in the support channel to act on it.`, { isSubtle: true })] : []),
+      ...(v.where === 'thread'
+        ? []
+        : [
+            text(
+              `${t.id}'s thread, with its card and buttons, is in ${v.where === 'support' ? 'this channel' : 'the support channel'}.`,
+              { isSubtle: true },
+            ),
+          ]),
     ],
     {
       actions: [execute('Acknowledge', 'page.ack', { ticketId: t.id }, { style: 'positive' })],

@@ -18,7 +18,13 @@ import { isPortFree } from '../storage/azurite';
 import { simulatedClock } from '../watcher/clock';
 import { parseFlags, UsageError } from './args';
 import { layerEnv, parseDotenv } from './dotenv';
-import { LOCAL_STAFF, localRotation } from './local-staff';
+import {
+  LOCAL_STAFF,
+  localRotation,
+  PLAYGROUND_SETTER,
+  playgroundChannel,
+  playgroundTeamId,
+} from './local-staff';
 
 Settings.throwOnInvalid = true;
 
@@ -429,6 +435,16 @@ async function main(argv: readonly string[]): Promise<void> {
     const listening = await playground.ready;
     if (stopping()) return;
     log.info(`playground: Microsoft 365 Agents Playground for ${endpoint}, log in ${logFile}`);
+    if (config.bot.mode === 'local') {
+      // Tickets need a support channel for their threads and pages: the playground's General channel, unless a
+      // staff member chose one ("use this channel for support").
+      const current = await app.deps.settings.supportChannel();
+      if (current === null || current.setBy === PLAYGROUND_SETTER) {
+        const team = playgroundTeamId(existsSync(configFile) ? readFileSync(configFile, 'utf8') : undefined);
+        await app.deps.settings.setSupportChannel(playgroundChannel(tenant, listening, team, app.deps.now()));
+        log.info("support channel: the playground's My Team > General (local mode)");
+      }
+    }
     process.stdout.write(`Chat with the bot: http://localhost:${listening}   (Ctrl-C stops everything)\n`);
     void playground.exited.then((how) => {
       if (stopping()) return;

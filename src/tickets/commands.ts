@@ -105,6 +105,7 @@ export type RecordType =
   | 'page-reached'
   | 'page-failed'
   | 'paging-alarm'
+  | 'channel-missing'
   | 'delivery-failed'
   | 'delivery-recovered';
 

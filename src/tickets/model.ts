@@ -181,6 +181,7 @@ export const EVENT_TYPES = [
   'page-reached',
   'page-failed',
   'paging-alarm',
+  'channel-missing',
   'delivery-failed',
   'delivery-recovered',
 ] as const;

@@ -1,6 +1,6 @@
 // When a P1's page reaches nobody: the loud alarm in the ticket's thread and in the managers' channel (once per
 // trigger, @mentioning the managers and P1 responders), and the notice of a delivery that keeps failing.
-import { alarmCard, stuckCard } from '../cards/watch';
+import { alarmCard, stuckCard, type AlarmView } from '../cards/watch';
 import type { Ticket } from '../tickets/model';
 import { managersLane, type NewEntry, type OutboxEntry } from '../storage/outbox';
 import { acknowledged, keyed, note, type Done, type Holder } from './chain';
@@ -9,43 +9,52 @@ import { NotReady } from './sender';
 
 /**
  * Raises the alarm for a trigger when nobody has been reached in chat and nobody acknowledged: a loud card in
- * the thread and one in the managers' channel (each once: keyed by the trigger).
+ * the thread and one in the managers' channel, once when it first happens and once more when the chain's last
+ * step has reached nobody either (`final`).
  */
-export async function alarmIfNobody(s: Sender, ticket: Ticket, trigger: number): Promise<void> {
+export async function alarmIfNobody(
+  s: Sender,
+  ticket: Ticket,
+  trigger: number,
+  final: boolean,
+): Promise<void> {
   if (acknowledged(ticket, trigger) || keyed(ticket, 'reached', trigger).length > 0) return;
   const now = s.clock.now();
+  const end = final ? '|end' : '';
   const entries: NewEntry[] = [
     {
       lane: ticket.id,
       // `z|`: after a "could not reach" note (`n|`) scheduled at the same instant.
-      key: `z|${trigger}`,
+      key: `z|${trigger}${end}`,
       kind: 'alarm',
       tenantId: ticket.tenantId,
       order: now,
-      payload: { trigger },
+      payload: { trigger, final },
     },
     {
       lane: managersLane(ticket.id),
-      key: `A|${trigger}`,
+      key: `A|${trigger}${end}`,
       kind: 'managers',
       tenantId: ticket.tenantId,
       order: now,
-      payload: { what: 'alarm', trigger },
+      payload: { what: 'alarm', trigger, final },
     },
   ];
   await s.outbox.enqueueAll(entries, now);
   s.kick();
 }
 
-function alarmView(s: Sender, ticket: Ticket, trigger: number, elsewhere: boolean) {
+function alarmView(s: Sender, ticket: Ticket, entry: OutboxEntry, where: AlarmView['where']): AlarmView {
+  const trigger = Number(entry.payload['trigger']);
   return {
+    final: entry.payload['final'] === true,
     policy: s.bot.policy,
     ticket,
     missed: keyed(ticket, 'missed', trigger),
     reached: keyed(ticket, 'reached', trigger),
     alarmed: s.bot.oncall.alarmed(),
     now: s.clock.now(),
-    elsewhere,
+    where,
   };
 }
 
@@ -55,7 +64,7 @@ export async function alarm(s: Sender, holder: Holder, ticket: Ticket): Promise<
   if (acknowledged(ticket, trigger)) return { outcome: 'cancelled: acknowledged' };
   const thread = ticket.thread;
   if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
-  const view = alarmView(s, ticket, trigger, false);
+  const view = alarmView(s, ticket, holder.entry, 'thread');
   s.guard(holder.entry);
   const id = await s.post(ticket, () =>
     s.bot.outbound.replyInThread(thread, alarmCard(view), `${ticket.id}: nobody reached`),
@@ -65,8 +74,8 @@ export async function alarm(s: Sender, holder: Holder, ticket: Ticket): Promise<
     s,
     ticket,
     'paging-alarm',
-    `Nobody reached in chat (${view.missed.join('; ') || 'no one to page'}). Alarm posted in the thread${names === '' ? '' : ` for ${names}`}.`,
-    `alarm:${trigger}`,
+    `Nobody reached in chat${view.final ? ' by the whole on-call chain' : ''} (${view.missed.join('; ') || 'no one to page'}). Alarm posted in the thread${names === '' ? '' : ` for ${names}`}.`,
+    `alarm:${trigger}${view.final ? ':end' : ''}`,
   );
   return { outcome: 'sent', progress: { reply: id } };
 }
@@ -75,13 +84,15 @@ export async function alarm(s: Sender, holder: Holder, ticket: Ticket): Promise<
 export async function managers(s: Sender, holder: Holder, ticket: Ticket): Promise<Done> {
   const bot = s.bot;
   const p = holder.entry.payload;
-  const channel = (await bot.settings.managersChannel()) ?? (await bot.settings.supportChannel());
+  const managersChannel = await bot.settings.managersChannel();
+  const channel = managersChannel ?? (await bot.settings.supportChannel());
   if (channel === null) throw new NotReady('no managers channel and no support channel');
+  const where = managersChannel === null ? 'support' : 'managers';
   let card;
   if (p['what'] === 'alarm') {
     const trigger = Number(p['trigger']);
     if (acknowledged(ticket, trigger)) return { outcome: 'cancelled: acknowledged' };
-    card = alarmCard(alarmView(s, ticket, trigger, true));
+    card = alarmCard(alarmView(s, ticket, holder.entry, where));
   } else {
     card = stuckCard(JSON.parse(String(p['lines'] ?? '[]')) as string[], String(p['title'] ?? ''));
   }
@@ -98,8 +109,10 @@ export async function managers(s: Sender, holder: Holder, ticket: Ticket): Promi
       s,
       ticket,
       'paging-alarm',
-      `Alarm posted in the managers' channel${channel.channelName === '' ? '' : ` (${channel.channelName})`}.`,
-      `alarm-managers:${String(p['trigger'])}`,
+      where === 'managers'
+        ? `Alarm posted in the managers' channel${channel.channelName === '' ? '' : ` (${channel.channelName})`}.`
+        : "Alarm posted as a post of its own in the support channel (no managers' channel is set).",
+      `alarm-managers:${String(p['trigger'])}${p['final'] === true ? ':end' : ''}`,
     );
   return { outcome: 'sent' };
 }

@@ -49,6 +49,8 @@ export async function note(
   key: string,
   data: Readonly<Record<string, string | number | boolean | null>> = {},
 ): Promise<Ticket> {
+  // Already on the ticket (a retry, another instance): the action id catches the rest.
+  if (ticket.notified.includes(key)) return ticket;
   const recorded = await s.bot.tickets.act(
     { kind: 'staff' },
     ticket.id,

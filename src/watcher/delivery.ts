@@ -190,6 +190,7 @@ export class Delivery implements Sender {
         retryInMs: delay,
         error: message.slice(0, 300),
       };
+      if (err instanceof NotReady) await this.noChannel(laneTicket(entry.lane));
       if (stuck) this.log.error('outbox: delivery failed (stuck)', fields);
       else this.log.warn('outbox: delivery failed', fields);
       // Announced once, in the managers' channel, when it turns stuck.
@@ -211,6 +212,36 @@ export class Delivery implements Sender {
       if (back.kind === 'lost')
         this.log.warn('outbox: claim lost while giving an entry back', { key: entry.key });
       return false;
+    }
+  }
+
+  /**
+   * Nothing of a ticket can be posted while no support channel is set: said once on its timeline (the tab shows
+   * it), with what to do. Failures to record are logged; the entry is retried either way.
+   */
+  private async noChannel(ticketId: string): Promise<void> {
+    try {
+      if ((await this.d.bot.settings.supportChannel()) !== null) return;
+      if ((await this.ticket(ticketId))?.notified.includes('channel-missing') !== false) return;
+      const recorded = await this.d.bot.tickets.act(
+        { kind: 'staff' },
+        ticketId,
+        { id: 'sla-desk', name: 'SLA Desk', role: 'system' },
+        {
+          kind: 'record',
+          type: 'channel-missing',
+          text: "Nothing about this ticket (pages, warnings, its thread) can be posted: no support channel is set. A staff member says '@SLA Desk use this channel for support' in the channel that should get tickets; what waits is posted then.",
+          data: { key: 'channel-missing' },
+        },
+        { actionId: `channel-missing:${ticketId}` },
+      );
+      if (recorded.ok && !recorded.value.duplicate)
+        await this.d.bot.changed(recorded.value.ticket, recorded.value.events);
+    } catch (err) {
+      this.log.warn('outbox: could not record the missing support channel', {
+        ticket: ticketId,
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 

@@ -50,7 +50,7 @@ export async function page(s: Sender, holder: Holder, ticket: Ticket): Promise<D
       { step: role },
     );
     s.log.warn('page: nobody to page in this role', { ticket: ticket.id, role });
-    await alarmIfNobody(s, ticked, trigger);
+    await alarmIfNobody(s, ticked, trigger, step >= s.bot.policy.escalation.chain.length - 1);
     return { outcome: `skipped: no ${role} on call` };
   }
   const thread = ticket.thread;
@@ -138,7 +138,7 @@ export async function direct(s: Sender, holder: Holder, ticket: Ticket): Promise
       missedKey(trigger, step, `${who.name} (${ROLE[role]}): ${reason}`),
       { step: role, to: who.id },
     );
-    await alarmIfNobody(s, ticked, trigger);
+    await alarmIfNobody(s, ticked, trigger, step >= s.bot.policy.escalation.chain.length - 1);
     return { outcome: `failed: ${reason}` };
   }
   await note(

@@ -247,7 +247,7 @@ describe('a customer files and follows a ticket in Teams chat', () => {
     const first = await press('ticket.escalate', { ticketId: ticket.id, reason: 'Our CEO cannot transfer' });
     // No support channel is set in this file: nobody is told it reached the team.
     expect(cardText(first.card)).toContain(
-      `Your escalation is recorded on ${ticket.id}; the support team will see it when they next open the ticket. For anything urgent call +1 413-331-6100 option 2.`,
+      `Your escalation is recorded on ${ticket.id}, but it cannot reach the support team automatically right now: for anything urgent call +1 413-331-6100 option 2. The team will see it when they next open the ticket.`,
     );
     const again = await press('ticket.escalate', { ticketId: ticket.id, reason: 'Still' });
     expect(again.message).toContain('was escalated less than 4 hours ago');

@@ -171,7 +171,7 @@ describe('with someone on call and a support channel', () => {
   it('a P1 after hours leads with the page that is really going out, then the reply time, then the hours', async () => {
     const { text } = await file(app, 'P1', 'No calls at all');
     expect(text).toContain(
-      'Our on-call engineer is being paged now. Your P1 ticket will get a reply by today 05:00 ET (within 2 h). Support hours resume Monday 04:00 ET.',
+      'Our on-call engineer is being paged now. Your P1 ticket will get a reply by today 05:00 ET, within 2 h. Support hours resume Monday 04:00 ET.',
     );
     expect(text).not.toContain('Support is closed');
   });
@@ -244,7 +244,7 @@ describe('with someone on call and a support channel', () => {
     const { description = '', ...data } = formData(form);
     const rest = message.slice(description.length).trim();
     expect(shown).toContain(
-      `Your message is 9,312 characters; the description holds 8,000. The rest (${rest.length.toLocaleString('en-US')} characters) will be added to the ticket's timeline when you file it.`,
+      `Your message is 9,312 characters; the description holds 8,000. The description has the first ${description.length.toLocaleString('en-US')}, and the remaining ${rest.length.toLocaleString('en-US')} will be added to the ticket's timeline when you file it.`,
     );
     expect(description.length).toBeLessThanOrEqual(8_000);
     expect(description.length).toBeGreaterThan(7_900);
@@ -295,7 +295,7 @@ describe('with nobody on call', () => {
   it('without a support channel a P1 after hours claims no page and no alert: it gives the phone', async () => {
     const { text } = await file(app, 'P1', 'Everything is down');
     expect(text).toContain(
-      `Nobody is on call to be paged automatically right now; please call ${PHONE}. A reply to your P1 ticket is due by today 05:00 ET (within 2 h). Support hours resume Monday 04:00 ET.`,
+      `We could not alert our on-call team automatically: please call ${PHONE} now for this outage. A reply to your P1 ticket is due by today 05:00 ET, within 2 h. Support hours resume Monday 04:00 ET.`,
     );
     expect(text).not.toContain('paged now');
   });
@@ -304,7 +304,7 @@ describe('with nobody on call', () => {
     const { id } = await file(app, 'P2', 'Transfers fail on Saturday');
     const res = await invoke(app, 'ticket.escalate', { ticketId: id, reason: 'Urgent for us' });
     expect(cardText(res.card)).toContain(
-      `Your escalation is recorded on ${id}; the support team will see it when they next open the ticket (support opens Monday 04:00 ET). For anything urgent call ${PHONE}.`,
+      `Your escalation is recorded on ${id}, but it cannot reach the support team automatically right now: for anything urgent call ${PHONE}. The team will see it when they next open the ticket (support opens Monday 04:00 ET).`,
     );
     expect(cardText(res.card)).not.toContain('passed to the support team');
   });
@@ -315,7 +315,7 @@ describe('with nobody on call', () => {
     );
     const { text } = await file(app, 'P1', 'Still everything down');
     expect(text).toContain(
-      `Nobody is on call to be paged automatically right now, so we are alerting our support managers now. For the fastest help call ${PHONE}. A reply to your P1 ticket is due by today 05:00 ET (within 2 h).`,
+      `Nobody is on call to be paged automatically right now, so we are alerting our support managers now. For the fastest help call ${PHONE}. A reply to your P1 ticket is due by today 05:00 ET, within 2 h.`,
     );
   });
 });

@@ -1,6 +1,12 @@
 // npm start's local staff take turns on call, so the P1 paging chain works with no configuration.
 import { loadConfig } from '../../src/config';
-import { LOCAL_STAFF, localRotation } from '../../src/cli/local-staff';
+import {
+  LOCAL_STAFF,
+  localRotation,
+  PLAYGROUND_SETTER,
+  playgroundChannel,
+  playgroundTeamId,
+} from '../../src/cli/local-staff';
 import { onCallAt } from '../../src/oncall/roster';
 
 describe('the local on-call rotation', () => {
@@ -22,5 +28,28 @@ describe('the local on-call rotation', () => {
       weeks: [{ primary: 'e1', secondary: 'm1' }],
     });
     expect(localRotation({})).toBeUndefined();
+  });
+});
+
+describe("the playground's channel as the support channel", () => {
+  it("is the team's General channel on the playground's connector, marked as npm start's choice", () => {
+    expect(playgroundChannel('tenant-1', 56151, 'team-id', 7)).toEqual({
+      conversationId: 'team-id',
+      serviceUrl: 'http://127.0.0.1:56151/_connector',
+      tenantId: 'tenant-1',
+      teamId: 'team-id',
+      channelId: 'team-id',
+      teamName: 'My Team',
+      channelName: 'General',
+      setBy: PLAYGROUND_SETTER,
+      setAt: 7,
+    });
+  });
+
+  it("takes the team id from the playground's config file, else the playground's own", () => {
+    const config = 'tenantId: t1\nteam:\n  name: Support\n  id: 19:abc@thread.tacv2\n  channels: []\n';
+    expect(playgroundTeamId(config)).toBe('19:abc@thread.tacv2');
+    expect(playgroundTeamId('tenantId: t1\n')).toBe('team-id');
+    expect(playgroundTeamId(undefined)).toBe('team-id');
   });
 });

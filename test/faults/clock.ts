@@ -46,6 +46,11 @@ const AFTER_MS = 7 * 60 * 60_000;
  * the slowest and the fastest clock here.
  */
 const LEASE_MS = 40_000;
+/**
+ * How late (simulated time) a P1's page step or warning may arrive, away from the crash: a refused chat, an empty
+ * slot or a busy thread must not hold them back (2.5 real seconds at SPEED).
+ */
+const LATE_MS = 10 * 60_000;
 
 export interface ClockOptions {
   readonly customers: number;
@@ -221,6 +226,7 @@ export async function clockSkew(o: ClockOptions): Promise<ScenarioResult> {
     // Halfway to the end, Teams answers 503 to every send for a moment and the instance behind dies.
     const killAt = fileEndSim + AFTER_MS / 2;
     while (simNow() < killAt) await sleep(100);
+    const faultFrom = simNow();
     rig.connector.failNext(1_000_000, {
       status: 503,
       only: ['replyToActivity', 'updateActivity', 'sendToConversation', 'createConversation'],
@@ -236,6 +242,8 @@ export async function clockSkew(o: ClockOptions): Promise<ScenarioResult> {
     rig.connector.clearFaults();
     await startOne('a');
     log(`  instance a started again at ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // Until the killed instance's claims run out, what it held is taken over late, by design.
+    const faultTo = simNow() + (LEASE_MS + 10_000) * SPEED;
 
     // Expected: everything due by `end` on the stored tickets (dispatched by whichever clock took them).
     const repo = repoOf(rig.storage, rig.prefix);
@@ -277,6 +285,18 @@ export async function clockSkew(o: ClockOptions): Promise<ScenarioResult> {
       result.failures.push(
         `${p.key} sent ${(((due.get(p.key) ?? 0) - (START + (p.at - anchor) * SPEED)) / SPEED / 1000).toFixed(1)} real s early`,
       );
+    // On time: a P1's page steps (thread and chat) and warnings, away from the crash and the 503s.
+    const p1 = new Set((await load()).filter((t) => t.priority === 'P1').map((t) => t.id));
+    const lateness = posts
+      .filter((p) => p1.has(p.key.split(':')[0] ?? '') && /: (page, |warning )/.test(p.key))
+      .map((p) => ({ key: p.key, due: due.get(p.key) ?? 0, at: START + (p.at - anchor) * SPEED }))
+      .filter((p) => p.due < faultFrom - LATE_MS || p.due > faultTo)
+      .map((p) => ({ ...p, late: p.at - p.due }));
+    const tooLate = lateness.filter((p) => p.late > LATE_MS);
+    result.late = tooLate.length;
+    for (const p of tooLate.slice(0, 10))
+      result.failures.push(`${p.key} arrived ${(p.late / 60_000).toFixed(1)} simulated minutes late`);
+    const worst = Math.max(0, ...lateness.map((p) => p.late));
     // In due order within each thread.
     const byThread = new Map<string, Seen[]>();
     for (const p of posts) {
@@ -306,7 +326,7 @@ export async function clockSkew(o: ClockOptions): Promise<ScenarioResult> {
     if (expected.length < 100)
       result.failures.push(`only ${expected.length} messages came due: too few to judge`);
     result.notes.push(
-      `${ledger.confirmed().length} tickets, ${expected.length} warnings, announcements and pages due, ${posts.length} posted, ${missing.length} missing, ${result.duplicated} twice`,
+      `${ledger.confirmed().length} tickets, ${expected.length} warnings, announcements and pages due, ${posts.length} posted, ${missing.length} missing, ${result.duplicated} twice; P1 pages and warnings at most ${(worst / 60_000).toFixed(1)} simulated minutes late (${lateness.length} checked)`,
     );
   } finally {
     await rig.close();

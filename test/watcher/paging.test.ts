@@ -64,16 +64,24 @@ function staffIn(conversation: string, aad: string, name: string) {
   };
 }
 
-async function world(clock: TestClock, env: Record<string, string>): Promise<App> {
+async function world(
+  clock: TestClock,
+  env: Record<string, string>,
+  channels: readonly ('support' | 'managers')[] = ['support', 'managers'],
+): Promise<App> {
   const app = await startTestApp({
     connectionString: azurite.connectionString,
     clock,
     env: { ...STAFF, ...env },
   });
   for (const [where, what, who, name] of [
-    [CHANNEL, 'use this channel for support', ALICE, 'Alice'],
-    [MANAGERS, 'use this channel for managers', MARY, 'Mary'],
-  ] as const) {
+    ...(channels.includes('support')
+      ? [[CHANNEL, 'use this channel for support', ALICE, 'Alice'] as const]
+      : []),
+    ...(channels.includes('managers')
+      ? [[MANAGERS, 'use this channel for managers', MARY, 'Mary'] as const]
+      : []),
+  ]) {
     const res = await post(
       `${app.url}/api/messages`,
       channelMessage({ ...staffIn(where, who, name), text: what }),
@@ -300,6 +308,94 @@ describe('nobody is on call (no rotation)', () => {
     expect(lines.filter((l) => l.startsWith('paging-alarm')).sort()).toEqual([
       "paging-alarm: Alarm posted in the managers' channel (Managers).",
       'paging-alarm: Nobody reached in chat (primary on call: nobody is on call as primary (no rotation or override covers now)). Alarm posted in the thread for Mary Manager, Carol Engineer.',
+    ]);
+  });
+});
+
+describe('nobody in the whole chain can be reached, and no managers channel', () => {
+  const clock: TestClock = { now: et('2026-12-05T02:00:00') };
+  let app: App;
+  const lifts: (() => void)[] = [];
+  beforeAll(async () => {
+    app = await world(clock, { ONCALL_ROTATION: ROTATION }, ['support']);
+    for (const member of [BOB, ALICE, MARY])
+      lifts.push(
+        connector.refuse({
+          only: 'createConversation',
+          member,
+          status: 403,
+          code: 'BotDisabledByAdmin',
+          message: 'The bot is blocked by the user.',
+        }),
+      );
+  });
+  afterAll(async () => {
+    for (const lift of lifts) lift();
+    await app.stop();
+  });
+
+  it('alarms when the primary is not reached and again when the last step is not, in the support channel', async () => {
+    const since = connector.requests().length;
+    const t = await seed(app, clock, et('2026-12-05T02:00:00'));
+    await step(app, clock, et('2026-12-05T02:00:00'));
+    await step(app, clock, et('2026-12-05T02:15:00'));
+    await step(app, clock, et('2026-12-05T02:30:00'));
+    const alarms = thread(t, since).filter((p) => p.startsWith(`${t.id}: nobody reached`));
+    expect(alarms).toHaveLength(2);
+    expect(alarms[0]).toContain(`🚨 ${t.id} · P1: nobody has been reached`);
+    expect(alarms[1]).toContain(`🚨 ${t.id} · P1: nobody in the on-call chain has been reached`);
+    for (const who of [
+      'Bob Engineer (primary on call)',
+      'Alice Engineer (secondary on call)',
+      'Mary Manager (support manager)',
+    ])
+      expect(alarms[1]).toContain(`Not reached: ${who}: SLA Desk is blocked or turned off for them`);
+    // No managers' channel: the alarms are posts of their own in the support channel, and say so.
+    const own = connector
+      .sent()
+      .filter(
+        (r) =>
+          r.seq > since &&
+          r.conversationId === CHANNEL &&
+          r.activity?.summary === `${t.id}: nobody reached (managers)`,
+      );
+    expect(own).toHaveLength(2);
+    expect(cardText(cardsOf(own[0]?.activity)[0])).toContain(
+      `${t.id}'s thread, with its card and buttons, is in this channel.`,
+    );
+    const lines = await timeline(app, t.id);
+    expect(lines.filter((l) => l.includes('no managers')).sort()).toEqual([
+      "paging-alarm: Alarm posted as a post of its own in the support channel (no managers' channel is set).",
+      "paging-alarm: Alarm posted as a post of its own in the support channel (no managers' channel is set).",
+    ]);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^paging-alarm: Nobody reached in chat by the whole on-call chain \(Bob Engineer .+; Alice Engineer .+; Mary Manager .+\)\. Alarm posted in the thread for Mary Manager, Carol Engineer\.$/,
+      ),
+    );
+  });
+});
+
+describe('no support channel at all', () => {
+  const clock: TestClock = { now: et('2026-12-05T02:00:00') };
+  let app: App;
+  beforeAll(async () => {
+    app = await world(clock, { ONCALL_ROTATION: ROTATION }, []);
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('says once on the timeline that nothing can be posted, and what to do', async () => {
+    clock.now = et('2026-12-05T02:00:00');
+    const filed = await app.tickets.file(aFiling({ priority: 'P1' }));
+    if (!filed.ok) throw filed.error;
+    for (const at of ['02:00:00', '02:01:00', '02:05:00', '02:20:00'])
+      await step(app, clock, et(`2026-12-05T${at}`));
+    const got = await app.tickets.timeline({ kind: 'staff' }, filed.value.ticket.id);
+    if (!got.ok) throw got.error;
+    expect(got.value.events.filter((e) => e.type === 'channel-missing').map((e) => e.text)).toEqual([
+      "Nothing about this ticket (pages, warnings, its thread) can be posted: no support channel is set. A staff member says '@SLA Desk use this channel for support' in the channel that should get tickets; what waits is posted then.",
     ]);
   });
 });

@@ -63,6 +63,7 @@ const EVENT_LABEL: Readonly<Record<string, string>> = {
   'page-reached': 'Reached in chat',
   'page-failed': 'Page not delivered',
   'paging-alarm': 'Nobody reached',
+  'channel-missing': 'No support channel',
   'delivery-failed': 'Not delivered to the customer',
   'delivery-recovered': 'Delivered to the customer',
 };
