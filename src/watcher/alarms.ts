@@ -5,7 +5,7 @@ import type { Ticket } from '../tickets/model';
 import { managersLane, type NewEntry, type OutboxEntry } from '../storage/outbox';
 import { acknowledged, keyed, note, type Done, type Holder } from './chain';
 import type { Sender } from './sender';
-import { NotReady } from './sender';
+import { NotReady, threadOf } from './sender';
 
 /**
  * Raises the alarm for a trigger when nobody has been reached in chat and nobody acknowledged: a loud card in
@@ -62,8 +62,7 @@ function alarmView(s: Sender, ticket: Ticket, entry: OutboxEntry, where: AlarmVi
 export async function alarm(s: Sender, holder: Holder, ticket: Ticket): Promise<Done> {
   const trigger = Number(holder.entry.payload['trigger']);
   if (acknowledged(ticket, trigger)) return { outcome: 'cancelled: acknowledged' };
-  const thread = ticket.thread;
-  if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
+  const thread = threadOf(ticket);
   const view = alarmView(s, ticket, holder.entry, 'thread');
   s.guard(holder.entry);
   const id = await s.post(ticket, () =>

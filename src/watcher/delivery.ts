@@ -16,7 +16,7 @@ import { laneTicket, type OutboxEntry, type Progress, type TableOutbox } from '.
 import { alarm, announceStuck, managers } from './alarms';
 import type { Done } from './chain';
 import { announce, direct, notice, page } from './paging';
-import { NotReady, type Sender } from './sender';
+import { NotReady, threadOf, type Sender } from './sender';
 import type { AppClock } from './clock';
 import type { Presence } from './presence';
 import { shuffle } from './shuffle';
@@ -29,6 +29,8 @@ const LEASE_MARGIN_MS = 15_000;
 
 /** The claim ran out (or another instance took the entry): stop without touching it. */
 class LostClaim extends Error {}
+/** Real ms at most between looks while a ticket's thread is being posted. */
+const SOON_CAP_MS = 2_000;
 /** Rounds of a drain when sends schedule new entries (a page's chat message, a note, an alarm). */
 const DRAIN_ROUNDS = 4;
 
@@ -180,7 +182,11 @@ export class Delivery implements Sender {
       if (err instanceof LostClaim) return false;
       this.metrics.failed++;
       const status = statusOf(err);
-      const delay = backoffMs(holder.entry.attempts, status, retryAfterMs(err));
+      // The ticket's thread is being posted (a support channel is set): look again soon, and it is no failure.
+      const channel = err instanceof NotReady ? await this.noChannel(laneTicket(entry.lane)) : true;
+      const soon = err instanceof NotReady && err.soon && channel;
+      const backoff = backoffMs(holder.entry.attempts, status, retryAfterMs(err));
+      const delay = soon ? Math.min(SOON_CAP_MS, Math.round(backoff / 4)) : backoff;
       const message = `${status === undefined ? '' : `${status} `}${err instanceof Error ? err.message : String(err)}`;
       const stuck = holder.entry.attempts >= this.d.bot.config.watcher.stuckAttempts;
       const fields = {
@@ -190,11 +196,11 @@ export class Delivery implements Sender {
         retryInMs: delay,
         error: message.slice(0, 300),
       };
-      if (err instanceof NotReady) await this.noChannel(laneTicket(entry.lane));
-      if (stuck) this.log.error('outbox: delivery failed (stuck)', fields);
+      if (soon) this.log.info("outbox: waiting for the ticket's thread", fields);
+      else if (stuck) this.log.error('outbox: delivery failed (stuck)', fields);
       else this.log.warn('outbox: delivery failed', fields);
       // Announced once, in the managers' channel, when it turns stuck.
-      if (holder.entry.attempts === this.d.bot.config.watcher.stuckAttempts)
+      if (!soon && holder.entry.attempts === this.d.bot.config.watcher.stuckAttempts)
         await announceStuck(this, holder.entry, laneTicket(entry.lane), message).catch((e: unknown) => {
           this.log.warn('outbox: could not schedule the stuck-delivery notice', {
             key: entry.key,
@@ -217,12 +223,13 @@ export class Delivery implements Sender {
 
   /**
    * Nothing of a ticket can be posted while no support channel is set: said once on its timeline (the tab shows
-   * it), with what to do. Failures to record are logged; the entry is retried either way.
+   * it), with what to do. Failures to record are logged; the entry is retried either way. True when a support
+   * channel is set.
    */
-  private async noChannel(ticketId: string): Promise<void> {
+  private async noChannel(ticketId: string): Promise<boolean> {
     try {
-      if ((await this.d.bot.settings.supportChannel()) !== null) return;
-      if ((await this.ticket(ticketId))?.notified.includes('channel-missing') !== false) return;
+      if ((await this.d.bot.settings.supportChannel()) !== null) return true;
+      if ((await this.ticket(ticketId))?.notified.includes('channel-missing') !== false) return false;
       const recorded = await this.d.bot.tickets.act(
         { kind: 'staff' },
         ticketId,
@@ -237,11 +244,13 @@ export class Delivery implements Sender {
       );
       if (recorded.ok && !recorded.value.duplicate)
         await this.d.bot.changed(recorded.value.ticket, recorded.value.events);
+      return false;
     } catch (err) {
       this.log.warn('outbox: could not record the missing support channel', {
         ticket: ticketId,
         error: err instanceof Error ? err.message : String(err),
       });
+      return false;
     }
   }
 
@@ -265,8 +274,7 @@ export class Delivery implements Sender {
   }
 
   async post(ticket: Ticket, send: () => Promise<string | undefined>): Promise<string> {
-    const thread = ticket.thread;
-    if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
+    const thread = threadOf(ticket);
     const tenantId = (await this.d.bot.settings.supportChannel())?.tenantId ?? '';
     // Counted until the send ends, in both limits: Teams counts it on arrival, somewhere before that.
     const sent = await this.threadLimit.run(thread.conversationId, () => this.tenantRun(tenantId, send));
@@ -306,8 +314,7 @@ export class Delivery implements Sender {
     if (result.metAt !== null) return { outcome: 'cancelled: target met' };
     const status = bot.engine.status(result, now, ticket.pauses);
     if (status.state === 'paused' || result.due === null) return { outcome: 'cancelled: target paused' };
-    const thread = ticket.thread;
-    if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
+    const thread = threadOf(ticket);
     const summary = `${ticket.id}: warning ${target} ${percent}`;
     // The root card first when its state turns (at risk, breached): an update, harmless to repeat.
     if (percent >= bot.policy.warnings.atRiskFrom) {

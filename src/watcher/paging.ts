@@ -20,7 +20,7 @@ import {
   type Holder,
 } from './chain';
 import type { Sender } from './sender';
-import { NotReady } from './sender';
+import { NotReady, threadOf } from './sender';
 import { statusOf } from './limits';
 
 /** A step of the chain: the page card in the thread, then its 1:1 message scheduled in a lane of its own. */
@@ -53,8 +53,7 @@ export async function page(s: Sender, holder: Holder, ticket: Ticket): Promise<D
     await alarmIfNobody(s, ticked, trigger, step >= s.bot.policy.escalation.chain.length - 1);
     return { outcome: `skipped: no ${role} on call` };
   }
-  const thread = ticket.thread;
-  if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
+  const thread = threadOf(ticket);
   if (holder.entry.progress['thread'] === undefined) {
     s.guard(holder.entry);
     const id = await s.post(ticket, () =>
@@ -187,8 +186,7 @@ async function tell(
 /** A note in the ticket's thread about a chat message that failed. */
 export async function notice(s: Sender, holder: Holder, ticket: Ticket): Promise<Done> {
   const p = holder.entry.payload;
-  const thread = ticket.thread;
-  if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
+  const thread = threadOf(ticket);
   const card = chatFailedCard(
     ticket,
     { id: String(p['to']), name: String(p['name']) },
@@ -211,8 +209,7 @@ export async function announce(s: Sender, holder: Holder, ticket: Ticket): Promi
   const primary = configured.length === 0 ? await bot.oncall.who('primary', now) : undefined;
   const responders: Mentioned[] =
     configured.length > 0 ? configured : primary !== undefined ? [primary] : bot.oncall.alarmed();
-  const thread = ticket.thread;
-  if (thread === undefined) throw new NotReady(`${ticket.id} has no thread in the support channel yet`);
+  const thread = threadOf(ticket);
   const card = announceCard(bot.policy, ticket, responders, now);
   s.guard(holder.entry);
   const id = await s.post(ticket, () =>

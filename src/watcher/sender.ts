@@ -3,12 +3,26 @@
 import type { BotDeps } from '../bot/deps';
 import type { Logger } from '../log';
 import type { OutboxEntry, Progress, TableOutbox } from '../storage/outbox';
-import type { Ticket } from '../tickets/model';
+import type { ThreadRef, Ticket } from '../tickets/model';
 import type { AppClock } from './clock';
 
 /** Not possible yet (no thread, no support channel): retried later like a failed send. */
 export class NotReady extends Error {
   readonly code = 'NOT_READY';
+  /** True when it is usually a moment away (the ticket's thread is being posted): retried sooner. */
+  constructor(
+    message: string,
+    readonly soon = false,
+  ) {
+    super(message);
+  }
+}
+
+/** The ticket's thread, or NotReady (soon: its first post is usually on its way). */
+export function threadOf(ticket: Ticket): ThreadRef {
+  if (ticket.thread === undefined)
+    throw new NotReady(`${ticket.id} has no thread in the support channel yet`, true);
+  return ticket.thread;
 }
 
 export interface Sender {
