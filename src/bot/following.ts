@@ -7,7 +7,7 @@ import { customerTicketCard, myTicketsCard } from '../cards/customer';
 import { whenBoth } from '../cards/time';
 import type { AdaptiveCard } from '../cards/types';
 import { LIMITS, type Command } from '../tickets/commands';
-import type { Actor } from '../tickets/model';
+import { OPEN_STATUSES, type Actor, type Ticket } from '../tickets/model';
 import type { Scope } from '../tickets/service';
 import {
   repliedTo,
@@ -79,6 +79,7 @@ async function ticketCard(
   const now = deps.now();
   return customerTicketCard({
     policy: deps.policy,
+    alert: unreached(deps, found.value.ticket),
     ticket: found.value.ticket,
     targets: targetLines(deps, found.value.ticket, now),
     events: found.value.events,
@@ -86,6 +87,18 @@ async function ticketCard(
     userId: customer.caller.userId,
     notice,
   });
+}
+
+/**
+ * A ticket whose page has reached nobody yet (the alarm went out, and no one was reached in chat, acknowledged or
+ * answered): the customer is told, with the phone, rather than left with "being paged".
+ */
+function unreached(deps: BotDeps, t: Ticket): string | undefined {
+  if (!OPEN_STATUSES.has(t.status) || t.responseMetAt !== undefined) return undefined;
+  const alarmed = t.notified.some((k) => k.startsWith('alarm:'));
+  const reached = t.notified.some((k) => k.startsWith('reached:') || k.startsWith('ack:'));
+  if (!alarmed || reached) return undefined;
+  return `We have not reached an on-call engineer yet. For the fastest help call ${deps.contact.phone}.`;
 }
 
 async function myTickets(deps: BotDeps, customer: Customer): Promise<AdaptiveCard | string> {

@@ -61,7 +61,9 @@ export function registerPaging(app: Application, deps: BotDeps): void {
         userId: caller?.aadObjectId ?? caller?.userId,
         target: parsed.success ? parsed.data.ticketId : undefined,
       });
-      return 'Only support staff can do that.';
+      return deps.config.bot.mode === 'local'
+        ? 'Only support staff can do that. (Local mode: to act as staff, set STAFF_TENANT_ID and STAFF_ENGINEERS in env/.env.local.user; see the README.)'
+        : 'Only support staff can do that.';
     }
     if (!parsed.success) return 'This page is not valid any more.';
     const actor = { id: staff.caller.aadObjectId ?? staff.caller.userId, name: staff.name, role: staff.role };

@@ -395,6 +395,8 @@ export interface TicketView {
   readonly events: readonly TicketEvent[];
   readonly clock: Clock;
   readonly userId: string;
+  /** A line that needs the customer's attention (no on-call engineer reached yet, with the phone). */
+  readonly alert?: string | undefined;
   readonly notice?: string | undefined;
 }
 
@@ -436,6 +438,7 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
   return card(
     [
       ...(v.notice === undefined ? [] : [text(escape(v.notice), { color: 'accent', weight: 'bolder' })]),
+      ...(v.alert === undefined ? [] : [text(escape(v.alert), { color: 'attention', weight: 'bolder' })]),
       text(`${t.id} · ${t.priority} · ${STATUS_LABELS[t.status]}`, { size: 'medium', weight: 'bolder' }),
       text(escape(t.title), { weight: 'bolder' }),
       {

@@ -5,7 +5,7 @@
 import type { App } from '../../src/app';
 import type { Ticket } from '../../src/tickets/model';
 import { aFiling, CONTOSO } from '../fixtures/filing';
-import { channelMessage, post } from '../support/activities';
+import { channelMessage, personalMessage, post } from '../support/activities';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
 import { cardProblems, cardsOf, cardText } from '../support/cards';
 import {
@@ -368,6 +368,24 @@ describe('nobody in the whole chain can be reached, and no managers channel', ()
       "paging-alarm: Alarm posted as a post of its own in the support channel (no managers' channel is set).",
       "paging-alarm: Alarm posted as a post of its own in the support channel (no managers' channel is set).",
     ]);
+    // The customer who was told "being paged" now reads that nobody has been reached, with the phone.
+    connector.clear();
+    const status = await post(
+      `${app.url}/api/messages`,
+      personalMessage({
+        serviceUrl: connector.serviceUrl,
+        tenantId: CONTOSO,
+        userId: '29:ann',
+        aadObjectId: 'aad-ann',
+        userName: 'Ann Customer',
+        text: `status ${t.id}`,
+      }),
+    );
+    expect(status.status).toBe(200);
+    const answer = await connector.waitFor((r) => r.activity?.attachments !== undefined);
+    expect(cardText(cardsOf(answer.activity)[0])).toContain(
+      'We have not reached an on-call engineer yet. For the fastest help call +1 413-331-6100 option 2.',
+    );
     expect(lines).toContainEqual(
       expect.stringMatching(
         /^paging-alarm: Nobody reached in chat by the whole on-call chain \(Bob Engineer .+; Alice Engineer .+; Mary Manager .+\)\. Alarm posted in the thread for Mary Manager, Carol Engineer\.$/,
