@@ -10,14 +10,8 @@ import {
 import type { AdaptiveCard } from '../cards/types';
 import type { SupportChannel } from '../storage/settings';
 import type { ChatRef, ThreadRef } from '../tickets/model';
-import { RateLimiter } from '../watcher/limits';
+import { RateLimiter, statusOf } from '../watcher/limits';
 import type { BotAdapter } from './adapter';
-
-function statusOf(err: unknown): number | undefined {
-  if (typeof err === 'object' && err !== null && 'statusCode' in err && typeof err.statusCode === 'number')
-    return err.statusCode;
-  return undefined;
-}
 
 /** True when Teams no longer has the activity (deleted, or lost). */
 export function isGone(err: unknown): boolean {

@@ -3,10 +3,11 @@
 // engineers never see, or a reply the customer never gets. Now and then one instance (a lease in the settings
 // table) looks at open tickets past a grace period: one without a thread is posted through the same path as a
 // change; a customer notice of a recent change with no delivery record is sent. At most `batch` per pass.
-import { RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { isForCustomer } from '../cards/customer';
 import { deliverToCustomer, deliveryKey, type DeliveryDeps } from './customer-delivery';
 import type { BotDeps } from './deps';
+import { storageStatus } from '../storage/status';
 
 const PK = 'lease';
 /** Customer notices of changes older than this (past the grace period) are not looked for again. */
@@ -26,10 +27,6 @@ export interface RepairOptions {
   readonly owner: string;
   /** Most threads started per pass (Teams' rate limits). */
   readonly batch?: number;
-}
-
-function statusOf(err: unknown): number | undefined {
-  return err instanceof RestError ? err.statusCode : undefined;
 }
 
 export class ThreadRepair {
@@ -151,14 +148,14 @@ export class ThreadRepair {
       });
       return true;
     } catch (err) {
-      const status = statusOf(err);
+      const status = storageStatus(err);
       if (status === 412 || status === 409) return false;
       if (status !== 404) throw err;
       try {
         await this.table.createEntity({ partitionKey: PK, rowKey: RK, owner: this.o.owner, until });
         return true;
       } catch (again) {
-        if (statusOf(again) === 409) return false;
+        if (storageStatus(again) === 409) return false;
         throw again;
       }
     }

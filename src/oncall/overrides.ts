@@ -1,10 +1,11 @@
 // On-call overrides in Table Storage (settings table, partition `oncall`), shared by every instance.
 // One entity per override; expired ones are removed when read.
-import { RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { randomBytes } from 'node:crypto';
 import type { Instant } from '../sla';
 import { odata, timeKey } from '../storage/keys';
 import type { Override } from './schedule';
+import { storageStatus } from '../storage/status';
 
 const PK = 'oncall';
 /** Expired overrides are kept this long (for "who was on call" questions), then removed. */
@@ -67,7 +68,7 @@ export class TableOverrides implements OverrideStore {
     await Promise.all(
       old.map((rk) =>
         this.table.deleteEntity(PK, rk).catch((err: unknown) => {
-          if (!(err instanceof RestError && err.statusCode === 404)) throw err;
+          if (!(storageStatus(err) === 404)) throw err;
         }),
       ),
     );

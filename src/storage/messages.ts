@@ -1,10 +1,11 @@
 // Which ticket a message the bot sent in a customer's chat was about, so that a reply to that message
 // (Teams' reply/quote) goes to the right ticket. One small row per message in the customer's tenant
 // partition of the tickets table, so a ticket's first one is written in the same transaction as the ticket.
-import { RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import type { MessageRef } from '../tickets/ports';
 import { messageRowKey } from './keys';
 import { tenantPk } from './ticket-repo';
+import { storageStatus } from './status';
 
 export interface MessageRefs {
   remember(tenantId: string, message: MessageRef, ticketId: string): Promise<void>;
@@ -35,7 +36,7 @@ export class TableMessageRefs implements MessageRefs {
       );
       return e.ticketId;
     } catch (err) {
-      if (err instanceof RestError && err.statusCode === 404) return null;
+      if (storageStatus(err) === 404) return null;
       throw err;
     }
   }

@@ -4,17 +4,13 @@
 //            PK marks  RK <notice key>: claimed/sent markers (create-if-absent, then ETag-conditional)
 // A change is one entity-group transaction conditional on the head's ETag: two people changing an outage at
 // once cannot both win, and the head never exists without its history rows.
-import {
-  RestError,
-  type TableClient,
-  type TableEntityResult,
-  type TransactionAction,
-} from '@azure/data-tables';
+import { type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import type { Instant } from '../sla';
 import type { Outage, OutageChange } from '../outages/model';
 import type { NoticeMarks, OutageRepo, OutageSaveOutcome, StoredOutage } from '../outages/ports';
 import { MAX_PROPERTY_CHARS } from './entities';
 import { keyPart, odata, timeKey } from './keys';
+import { storageStatus } from './status';
 
 const PK = 'out';
 const META = 'meta';
@@ -29,10 +25,6 @@ const historyRk = (id: string, seq: number): string => `h|${id}|${seq.toString()
 const actionRk = (actionId: string): string => `a|${keyPart(actionId.slice(0, 200))}`;
 
 type Entity = TableEntityResult<Record<string, unknown>>;
-
-function statusOf(err: unknown): number | undefined {
-  return err instanceof RestError ? err.statusCode : undefined;
-}
 
 function sized(kind: string, doc: string): string {
   if (doc.length > MAX_PROPERTY_CHARS)
@@ -84,7 +76,7 @@ export class TableOutageRepo implements OutageRepo {
         );
         return `${this.o.prefix ?? 'OUT'}-${e.next}`;
       } catch (err) {
-        const status = statusOf(err);
+        const status = storageStatus(err);
         if (status === 404) {
           try {
             await this.table.createEntity({
@@ -94,7 +86,7 @@ export class TableOutageRepo implements OutageRepo {
               next: this.o.firstNumber ?? 1,
             });
           } catch (createErr) {
-            if (statusOf(createErr) !== 409) throw createErr;
+            if (storageStatus(createErr) !== 409) throw createErr;
           }
           continue;
         }
@@ -129,7 +121,7 @@ export class TableOutageRepo implements OutageRepo {
       const e = await this.table.getEntity<{ outageId: string }>(PK, actionRk(actionId));
       return e.outageId;
     } catch (err) {
-      if (statusOf(err) === 404) return null;
+      if (storageStatus(err) === 404) return null;
       throw err;
     }
   }
@@ -151,7 +143,7 @@ export class TableOutageRepo implements OutageRepo {
       const etag = res.subResponses[0]?.etag;
       if (etag !== undefined) return { kind: 'saved', stored: { outage, etag } };
     } catch (err) {
-      if (statusOf(err) !== 409) throw err;
+      if (storageStatus(err) !== 409) throw err;
       const again = await this.applied(actionId);
       if (again !== null) return { kind: 'duplicate-action', outageId: again };
       return { kind: 'conflict' };
@@ -166,7 +158,7 @@ export class TableOutageRepo implements OutageRepo {
       const e = await this.table.getEntity(PK, headRk(id));
       return { outage: outageFrom(e), etag: e.etag };
     } catch (err) {
-      if (statusOf(err) === 404) return null;
+      if (storageStatus(err) === 404) return null;
       throw err;
     }
   }
@@ -192,7 +184,7 @@ export class TableOutageRepo implements OutageRepo {
       const res = await this.table.submitTransaction(actions);
       etag = res.subResponses[0]?.etag;
     } catch (err) {
-      const status = statusOf(err);
+      const status = storageStatus(err);
       if (status === 412 || status === 409 || status === 404) {
         if (status === 409) {
           const done = await this.applied(actionId);
@@ -251,14 +243,14 @@ export class TableNoticeMarks implements NoticeMarks {
       await this.table.createEntity({ partitionKey: MARKS, rowKey, sv: 1, state: 'claimed', owner, at: now });
       return true;
     } catch (err) {
-      if (statusOf(err) !== 409) throw err;
+      if (storageStatus(err) !== 409) throw err;
     }
     // Taken: by a sender that finished, one still at it, or one that died before confirming.
     let e: Entity;
     try {
       e = await this.table.getEntity(MARKS, rowKey);
     } catch (err) {
-      if (statusOf(err) === 404) return this.claim(key, owner, now, leaseMs);
+      if (storageStatus(err) === 404) return this.claim(key, owner, now, leaseMs);
       throw err;
     }
     if (e['state'] === 'sent' || now - Number(e['at']) < leaseMs) return false;
@@ -272,7 +264,7 @@ export class TableNoticeMarks implements NoticeMarks {
       );
       return true;
     } catch (err) {
-      if (statusOf(err) === 412 || statusOf(err) === 404) return false;
+      if (storageStatus(err) === 412 || storageStatus(err) === 404) return false;
       throw err;
     }
   }
@@ -290,7 +282,7 @@ export class TableNoticeMarks implements NoticeMarks {
       if (e['owner'] !== owner || e['state'] !== 'claimed') return;
       await this.table.deleteEntity(MARKS, keyPart(key), { etag: e.etag });
     } catch (err) {
-      if (statusOf(err) !== 404 && statusOf(err) !== 412) throw err;
+      if (storageStatus(err) !== 404 && storageStatus(err) !== 412) throw err;
     }
   }
 
@@ -299,7 +291,7 @@ export class TableNoticeMarks implements NoticeMarks {
       const e = await this.table.getEntity(MARKS, keyPart(key));
       return e['state'] === 'sent' ? 'sent' : 'claimed';
     } catch (err) {
-      if (statusOf(err) === 404) return null;
+      if (storageStatus(err) === 404) return null;
       throw err;
     }
   }

@@ -7,9 +7,10 @@
 //                               (a key range, never a scan of entries); pending entries have none and stay
 // Claims are ETag-conditional; a claim moves the ready row to the lease's end, so a crashed instance's
 // entries come due again by themselves and are taken over.
-import { RestError, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import type { TableClient, TableEntity, TransactionAction } from '@azure/data-tables';
 import type { Instant } from '../sla';
 import { odata, prefixEnd, timeKey } from './keys';
+import { storageStatus } from './status';
 
 const PK = 'ob';
 const SCHEMA = 1;
@@ -88,10 +89,6 @@ const readyRk = (at: Instant, lane: string, key: string): string => `r|${timeKey
 const doneRk = (at: Instant, lane: string, key: string): string => `x|${timeKey(at)}|${lane}|${key}`;
 /** Entries deleted per transaction (two rows each; Table Storage allows 100 actions). */
 const PURGE_TX = 40;
-
-function statusOf(err: unknown): number | undefined {
-  return err instanceof RestError ? err.statusCode : undefined;
-}
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -222,7 +219,7 @@ export class TableOutbox {
         );
         return sorted.length;
       } catch (err) {
-        if (statusOf(err) !== 409) throw err;
+        if (storageStatus(err) !== 409) throw err;
       }
     }
     let n = 0;
@@ -241,7 +238,7 @@ export class TableOutbox {
       ]);
       return true;
     } catch (err) {
-      if (statusOf(err) === 409) return false;
+      if (storageStatus(err) === 409) return false;
       throw err;
     }
   }
@@ -251,7 +248,7 @@ export class TableOutbox {
     try {
       return entryFrom(await this.table.getEntity(PK, entryRk(lane, key)));
     } catch (err) {
-      if (statusOf(err) === 404) return null;
+      if (storageStatus(err) === 404) return null;
       throw err;
     }
   }
@@ -346,7 +343,7 @@ export class TableOutbox {
         await this.table.submitTransaction(actions);
         purged += chunk.length;
       } catch (err) {
-        if (statusOf(err) !== 404) throw err;
+        if (storageStatus(err) !== 404) throw err;
         // Another instance deleted some of them first: one by one, what is left.
         for (const [done, entry] of chunk) {
           for (const rk of [entry, done]) await this.dropReady(rk);
@@ -363,7 +360,7 @@ export class TableOutbox {
     try {
       await this.table.deleteEntity(PK, rowKey);
     } catch (err) {
-      if (statusOf(err) !== 404) throw err;
+      if (storageStatus(err) !== 404) throw err;
     }
   }
 
@@ -397,7 +394,7 @@ export class TableOutbox {
       const read = await this.get(next.lane, next.key);
       return read === null ? { kind: 'lost' } : { kind: 'ok', entry: read };
     } catch (err) {
-      const status = statusOf(err);
+      const status = storageStatus(err);
       // A ready row already gone (a cleanup raced us): the same change without deleting it.
       if (status === 404 && again)
         return this.submit(

@@ -1,6 +1,7 @@
 // Shared settings that every app instance must see: the support and managers' channels' conversation references.
 // One entity per setting, replaced whole; survives restarts because it lives in Table Storage.
-import { RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import { storageStatus } from './status';
 
 /** Where the support team works: a Teams channel, with what is needed to post new threads in it. */
 export interface SupportChannel {
@@ -59,7 +60,7 @@ export class TableSettings implements Settings {
       const e = await this.table.getEntity<{ doc: string }>(PK, CHANNEL);
       value = JSON.parse(e.doc) as SupportChannel;
     } catch (err) {
-      if (!(err instanceof RestError && err.statusCode === 404)) throw err;
+      if (!(storageStatus(err) === 404)) throw err;
     }
     if (generation === this.generation) this.cache = { value, at };
     return value;
@@ -80,7 +81,7 @@ export class TableSettings implements Settings {
       const e = await this.table.getEntity<{ doc: string }>(PK, MANAGERS);
       return JSON.parse(e.doc) as SupportChannel;
     } catch (err) {
-      if (err instanceof RestError && err.statusCode === 404) return null;
+      if (storageStatus(err) === 404) return null;
       throw err;
     }
   }
@@ -100,7 +101,7 @@ export class TableSettings implements Settings {
         await this.table.deleteEntity(PK, MANAGERS);
         forgot = true;
       } catch (err) {
-        if (!(err instanceof RestError && err.statusCode === 404)) throw err;
+        if (!(storageStatus(err) === 404)) throw err;
       }
     }
     return (await this.forgetSupport(teamId)) || forgot;
@@ -115,7 +116,7 @@ export class TableSettings implements Settings {
     try {
       await this.table.deleteEntity(PK, CHANNEL);
     } catch (err) {
-      if (!(err instanceof RestError && err.statusCode === 404)) throw err;
+      if (!(storageStatus(err) === 404)) throw err;
     }
     this.generation++;
     this.cache = { value: null, at: Date.now() };

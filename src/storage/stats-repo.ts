@@ -23,6 +23,7 @@ import {
 import { applyTo, emptyCounters, type Contribution, type Counters } from '../stats/figures';
 import { PRIORITIES, type Instant, type Priority } from '../sla';
 import { odata, timeKey } from './keys';
+import { storageStatus } from './status';
 
 /** Schema version of every stats row. */
 const STATS_SCHEMA = 1;
@@ -34,10 +35,6 @@ const stateRk = (id: string): string => `x|${id}`;
 const breachRk = (id: string, target: string): string => `b|${id}|${target}`;
 const watchRk = (k: Contribution): string | null =>
   k.watchAt === null ? null : `w|${timeKey(k.watchAt)}|${k.ticketId}`;
-
-function statusOf(err: unknown): number | undefined {
-  return err instanceof RestError ? err.statusCode : undefined;
-}
 
 /** A missed deadline as stored for the month's list. */
 export interface BreachRow {
@@ -186,7 +183,7 @@ const READS = 32;
 
 /** Another writer got there first (or a row it moved is gone); a missing table is no conflict. */
 function conflict(err: unknown): boolean {
-  const status = statusOf(err);
+  const status = storageStatus(err);
   if (
     status === 404 &&
     err instanceof RestError &&
@@ -520,7 +517,7 @@ export class TableStatsRepo {
       const e = await this.tickets.getEntity(monthPk(month), stateRk(ticketId));
       row = { month, etag: e.etag, counted: contributionOf(e) };
     } catch (err) {
-      if (statusOf(err) !== 404) throw err;
+      if (storageStatus(err) !== 404) throw err;
       row = { month, etag: null, counted: null };
     }
     this.remember(ticketId, row);
@@ -537,7 +534,7 @@ export class TableStatsRepo {
         const e = await client.getEntity(monthPk(month), rk);
         return Number(e['version']);
       } catch (err) {
-        if (statusOf(err) !== 404) throw err;
+        if (storageStatus(err) !== 404) throw err;
       }
     }
     return null;

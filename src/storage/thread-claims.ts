@@ -3,7 +3,8 @@
 // instance's repair pass). A claim is a row in the outbox table (partition `tclaim`), created if absent; it
 // belongs to its instance while that instance is alive (its presence row), and is deleted once the thread is
 // linked or the post failed. A claim of an instance that died is taken over.
-import { RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import { storageStatus } from './status';
 
 const PK = 'tclaim';
 
@@ -12,10 +13,6 @@ export interface ThreadClaims {
   claim(ticketId: string): Promise<boolean>;
   /** Gives the claim up (the thread is linked, or the post failed and may be tried again). */
   release(ticketId: string): Promise<void>;
-}
-
-function statusOf(err: unknown): number | undefined {
-  return err instanceof RestError ? err.statusCode : undefined;
 }
 
 export class TableThreadClaims implements ThreadClaims {
@@ -31,14 +28,14 @@ export class TableThreadClaims implements ThreadClaims {
       await this.table.createEntity({ partitionKey: PK, rowKey: ticketId, owner: this.owner });
       return true;
     } catch (err) {
-      if (statusOf(err) !== 409) throw err;
+      if (storageStatus(err) !== 409) throw err;
     }
     let held;
     try {
       held = await this.table.getEntity<{ owner?: string }>(PK, ticketId);
     } catch (err) {
       // Released in between: try once more.
-      if (statusOf(err) === 404) return this.claim(ticketId);
+      if (storageStatus(err) === 404) return this.claim(ticketId);
       throw err;
     }
     if (held.owner === this.owner) return true;
@@ -49,7 +46,7 @@ export class TableThreadClaims implements ThreadClaims {
       });
       return true;
     } catch (err) {
-      const status = statusOf(err);
+      const status = storageStatus(err);
       if (status === 412 || status === 404) return false;
       throw err;
     }
@@ -59,7 +56,7 @@ export class TableThreadClaims implements ThreadClaims {
     try {
       await this.table.deleteEntity(PK, ticketId);
     } catch (err) {
-      if (statusOf(err) !== 404) throw err;
+      if (storageStatus(err) !== 404) throw err;
     }
   }
 }

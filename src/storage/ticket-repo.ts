@@ -19,12 +19,7 @@
 // generation (a save in flight, or one that failed) once older than STALE_GRACE_MS.
 // Every change of an open ticket rewrites its queue row with the ticket, so the row's ETag changes with the
 // head: the queue keeps the heads it read with their rows' ETags and reads again only the rows that changed.
-import {
-  RestError,
-  type TableClient,
-  type TableEntityResult,
-  type TransactionAction,
-} from '@azure/data-tables';
+import { type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import type { Instant } from '../sla';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import { OPEN_STATUSES } from '../tickets/model';
@@ -39,6 +34,7 @@ import type {
 } from '../tickets/ports';
 import { eventFrom, eventProps, ticketFrom, ticketProps } from './entities';
 import { keyPart, messageRowKey, newestFirstKey, odata, prefixEnd, TICKET_ID, timeKey } from './keys';
+import { storageStatus } from './status';
 
 /**
  * The cross-tenant index is spread over this many partitions: one partition takes every change of every
@@ -148,10 +144,6 @@ function actionsOf(v: unknown): string[] {
   }
 }
 
-function statusOf(err: unknown): number | undefined {
-  return err instanceof RestError ? err.statusCode : undefined;
-}
-
 export interface TicketRepoOptions {
   readonly tickets: TableClient;
   readonly index: TableClient;
@@ -210,7 +202,7 @@ export class TableTicketRepo implements TicketRepo {
         const pk = rk.startsWith('n|') ? TENANTS : rowPk(rk);
         await this.index.upsertEntity({ partitionKey: pk, rowKey: rk, ...props }, 'Replace');
         await this.index.deleteEntity(OLD_IDX, rk).catch((err: unknown) => {
-          if (statusOf(err) !== 404) throw err;
+          if (storageStatus(err) !== 404) throw err;
         });
         moved++;
       }
@@ -258,7 +250,7 @@ export class TableTicketRepo implements TicketRepo {
         );
         return;
       } catch (err) {
-        const status = statusOf(err);
+        const status = storageStatus(err);
         if (status === 404) {
           try {
             await this.index.createEntity({
@@ -268,7 +260,7 @@ export class TableTicketRepo implements TicketRepo {
               next: this.o.firstNumber ?? 1001,
             });
           } catch (createErr) {
-            if (statusOf(createErr) !== 409) throw createErr;
+            if (storageStatus(createErr) !== 409) throw createErr;
           }
           continue;
         }
@@ -400,13 +392,13 @@ export class TableTicketRepo implements TicketRepo {
         );
         return;
       } catch (err) {
-        if (statusOf(err) !== 404) throw err;
+        if (storageStatus(err) !== 404) throw err;
       }
     }
     await Promise.all(
       keys.map((rk) =>
         this.index.deleteEntity(rowPk(rk), rk).catch((err: unknown) => {
-          if (statusOf(err) !== 404) throw err;
+          if (storageStatus(err) !== 404) throw err;
         }),
       ),
     );
@@ -493,7 +485,7 @@ export class TableTicketRepo implements TicketRepo {
       if (stored === null) throw new Error(`ticket ${ticket.id} vanished after it was written`);
       return { kind: 'created', stored };
     } catch (err) {
-      if (statusOf(err) !== 409) throw err;
+      if (storageStatus(err) !== 409) throw err;
       // The request id exists: this submission was filed before. Undo our index rows (of this attempt's new
       // id: nobody else writes them), return that ticket.
       const keys = indexKeys(ticket, 1);
@@ -517,7 +509,7 @@ export class TableTicketRepo implements TicketRepo {
       if (ticket.tenantId !== tenantId) return null;
       return { ticket, etag: e.etag, indexGen: Number(e['ig'] ?? 0) || 0, actions: actionsOf(e['acts']) };
     } catch (err) {
-      if (statusOf(err) === 404) return null;
+      if (storageStatus(err) === 404) return null;
       throw err;
     }
   }
@@ -535,7 +527,7 @@ export class TableTicketRepo implements TicketRepo {
       this.legacyTenants.set(id, e.tenantId);
       return e.tenantId;
     } catch (err) {
-      if (statusOf(err) === 404) return null;
+      if (storageStatus(err) === 404) return null;
       throw err;
     }
   }
@@ -587,7 +579,7 @@ export class TableTicketRepo implements TicketRepo {
       // Sub-responses come back in the order of the actions: the head is the first.
       etag = res.subResponses[0]?.etag;
     } catch (err) {
-      const status = statusOf(err);
+      const status = storageStatus(err);
       if (status === 412 || status === 409 || status === 404) {
         // Our new rows stay: a concurrent save from the same head (two instances recording one warning)
         // wrote the same keys and may not have committed yet, so no look at the head could tell that it

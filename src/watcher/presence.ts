@@ -1,8 +1,9 @@
 // Which app instances are alive, so that a limit meant for the whole app (the per-tenant send rate) is shared
 // among them: each instance keeps a row with a lease in the outbox table (partition `presence`), renews it while
 // it delivers, and counts the rows whose lease has not run out. Real time: leases do not follow a simulated clock.
-import { RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { odata } from '../storage/keys';
+import { storageStatus } from '../storage/status';
 
 const PK = 'presence';
 /** A row whose lease ended this many TTLs ago is deleted by whoever counts. */
@@ -94,7 +95,7 @@ export class Presence {
       const row = await this.table.getEntity<{ until?: number }>(PK, instanceId);
       return typeof row.until === 'number' && row.until > this.now();
     } catch (err) {
-      if (err instanceof RestError && err.statusCode === 404) return false;
+      if (storageStatus(err) === 404) return false;
       throw err;
     }
   }
@@ -106,7 +107,7 @@ export class Presence {
     try {
       await this.table.deleteEntity(PK, this.o.instanceId);
     } catch (err) {
-      if (!(err instanceof RestError && err.statusCode === 404)) throw err;
+      if (!(storageStatus(err) === 404)) throw err;
     }
   }
 }
