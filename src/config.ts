@@ -38,7 +38,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   /** Interface to bind; loopback unless deployed. */
   HOST: z.string().trim().min(1).default('127.0.0.1'),
-  /** Replaces the built-in policy with a JSON file (see README "The policy"). */
+  /** Replaces the built-in policy with a JSON file (see docs/cli.md "The policy"). */
   POLICY_FILE: optionalText,
   /** Azure Table Storage connection string (Azurite or a real account). */
   TABLES_CONNECTION_STRING: optionalText,

@@ -1,5 +1,5 @@
 // The default policy: the published TeamMate support policy as SLA-RULES.md reads it.
-// A deployment replaces it with a JSON file (POLICY_FILE or --policy); see README "The policy".
+// A deployment replaces it with a JSON file (POLICY_FILE or --policy); see docs/cli.md "The policy".
 import { parsePolicy, type Policy } from './schema';
 
 /** The policy's defaults as plain JSON (what `npm run cli -- policy` prints). */

@@ -1,4 +1,4 @@
-// The SLA dashboard's counters in Azure Table Storage, kept as tickets change (README "Storage"):
+// The SLA dashboard's counters in Azure Table Storage, kept as tickets change (docs/storage.md):
 //   stats        PK m_<YYYY-MM>  RK c|<priority>          counters of the month's tickets of that priority
 //                                RK b|<id>|<target>       a missed deadline of that month (met late, or breached and closed)
 //                                RK p|<id>                a ticket's contribution just counted, until its x| row has it

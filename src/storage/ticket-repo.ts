@@ -1,4 +1,4 @@
-// Tickets in Azure Table Storage. Layout (README "Storage"):
+// Tickets in Azure Table Storage. Layout (docs/storage.md):
 //   tickets      PK c_<tenant>  RK t|<id> head · e|<id>|<seq> events · l|<newest-first>|<id> listing (id) ·
 //                               o|<id> open (id) · r|<request id> idempotency · a|<action id> applied
 //                               actions (older versions; the head's `acts` now keeps the last RECENT_ACTIONS)
