@@ -22,6 +22,7 @@ import {
 } from './deps';
 import { offerForm } from './filing';
 import { threadSyncKey } from './channel';
+import { nobodyReached } from '../watcher/chain';
 import { callerOf, messageText } from './teams';
 
 const ID = /^[A-Za-z]{1,8}-\d{1,10}$/;
@@ -94,10 +95,7 @@ async function ticketCard(
  * answered): the customer is told, with the phone, rather than left with "being paged".
  */
 function unreached(deps: BotDeps, t: Ticket): string | undefined {
-  if (!OPEN_STATUSES.has(t.status) || t.responseMetAt !== undefined) return undefined;
-  const alarmed = t.notified.some((k) => k.startsWith('alarm:'));
-  const reached = t.notified.some((k) => k.startsWith('reached:') || k.startsWith('ack:'));
-  if (!alarmed || reached) return undefined;
+  if (!OPEN_STATUSES.has(t.status) || t.responseMetAt !== undefined || !nobodyReached(t)) return undefined;
   return `We have not reached an on-call engineer yet. For the fastest help call ${deps.contact.phone}.`;
 }
 

@@ -40,6 +40,15 @@ export function keyed(ticket: Ticket, prefix: string, trigger: number): string[]
     .map((k) => k.slice(head.length).replace(/^\d+:/, ''));
 }
 
+/**
+ * True when a page of the ticket raised the alarm and nobody has been reached in chat or acknowledged since
+ * (what the customer is then told, with the phone).
+ */
+export function nobodyReached(ticket: Ticket): boolean {
+  const alarmed = ticket.notified.some((k) => k.startsWith('alarm:'));
+  return alarmed && !ticket.notified.some((k) => k.startsWith('reached:') || k.startsWith('ack:'));
+}
+
 /** Records a line on the ticket's timeline once (by key) and tells the listeners. */
 export async function note(
   s: Sender,

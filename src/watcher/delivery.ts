@@ -14,7 +14,7 @@ import { OPEN_STATUSES, type Ticket } from '../tickets/model';
 import type { OverrideStore } from '../oncall/overrides';
 import { laneTicket, type OutboxEntry, type Progress, type TableOutbox } from '../storage/outbox';
 import { alarm, announceStuck, managers } from './alarms';
-import type { Done } from './chain';
+import { note, type Done } from './chain';
 import { announce, direct, notice, page } from './paging';
 import { NotReady, threadOf, type Sender } from './sender';
 import type { AppClock } from './clock';
@@ -229,21 +229,15 @@ export class Delivery implements Sender {
   private async noChannel(ticketId: string): Promise<boolean> {
     try {
       if ((await this.d.bot.settings.supportChannel()) !== null) return true;
-      if ((await this.ticket(ticketId))?.notified.includes('channel-missing') !== false) return false;
-      const recorded = await this.d.bot.tickets.act(
-        { kind: 'staff' },
-        ticketId,
-        { id: 'sla-desk', name: 'SLA Desk', role: 'system' },
-        {
-          kind: 'record',
-          type: 'channel-missing',
-          text: "Nothing about this ticket (pages, warnings, its thread) can be posted: no support channel is set. A staff member says '@SLA Desk use this channel for support' in the channel that should get tickets; what waits is posted then.",
-          data: { key: 'channel-missing' },
-        },
-        { actionId: `channel-missing:${ticketId}` },
-      );
-      if (recorded.ok && !recorded.value.duplicate)
-        await this.d.bot.changed(recorded.value.ticket, recorded.value.events);
+      const ticket = await this.ticket(ticketId);
+      if (ticket !== null)
+        await note(
+          this,
+          ticket,
+          'channel-missing',
+          "Nothing about this ticket (pages, warnings, its thread) can be posted: no support channel is set. A staff member says '@SLA Desk use this channel for support' in the channel that should get tickets; what waits is posted then.",
+          'channel-missing',
+        );
       return false;
     } catch (err) {
       this.log.warn('outbox: could not record the missing support channel', {
