@@ -13,7 +13,7 @@ import {
   type TargetState,
 } from '../sla';
 import { DateTime } from 'luxon';
-import { slaInput } from '../tickets/commands';
+import { slaOf } from '../tickets/sla-view';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
 
 export interface TargetView {
@@ -81,7 +81,7 @@ function targetView(engine: SlaEngine, t: Ticket, r: TargetResult, now: Instant)
 
 /** A queue or list row. */
 export function ticketRow(engine: SlaEngine, t: Ticket, now: Instant, result?: SlaResult): TicketRow {
-  const r = result ?? engine.evaluate(slaInput(t));
+  const r = result ?? slaOf(engine, t);
   const open = OPEN_STATUSES.has(t.status);
   const targets = [targetView(engine, t, r.response, now), targetView(engine, t, r.workaround, now)];
   const unmet = targets.filter((x) => x.state !== 'met');
@@ -239,7 +239,7 @@ export function ticketDetail(
   viewer: Principal,
   now: Instant,
 ): Record<string, unknown> {
-  const result = engine.evaluate(slaInput(t));
+  const result = slaOf(engine, t);
   const row = ticketRow(engine, t, now, result);
   const customer = viewer.role === 'customer';
   const shown = customer ? events.filter((e) => !e.internal) : events;

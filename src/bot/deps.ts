@@ -7,7 +7,7 @@ import type { Policy } from '../policy/schema';
 import type { Instant, SlaEngine } from '../sla';
 import type { AdaptiveCard } from '../cards/types';
 import type { Clock, Contact, ListItem, TargetLine } from '../cards/customer';
-import { slaInput } from '../tickets/commands';
+import { slaOf } from '../tickets/sla-view';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import { OPEN_STATUSES } from '../tickets/model';
 import type { TicketService } from '../tickets/service';
@@ -101,7 +101,7 @@ export function clockFor(caller: Caller, deps: BotDeps): Clock {
 
 /** Both targets of a ticket with their state now. */
 export function targetLines(deps: BotDeps, ticket: Ticket, now: Instant): TargetLine[] {
-  const result = deps.engine.evaluate(slaInput(ticket));
+  const result = slaOf(deps.engine, ticket);
   return (['response', 'workaround'] as const).map((target) => ({
     label: target === 'response' ? 'Response' : 'Work-around',
     due: result[target].due,

@@ -12,7 +12,7 @@ import {
   type SlaEngine,
   type TargetName,
 } from '../sla';
-import { slaInput } from '../tickets/commands';
+import { slaOf } from '../tickets/sla-view';
 import type { Ticket } from '../tickets/model';
 import { availabilityReport, type AvailabilityReport } from './availability';
 
@@ -95,7 +95,7 @@ export function customerReport(
     if (t.tenantId !== tenantId) continue;
     const filedNow = inMonth(t.dispatchedAt);
     if (filedNow) filed++;
-    const result = engine.evaluate(slaInput(t));
+    const result = slaOf(engine, t);
     for (const target of TARGETS) {
       const r = result[target];
       const counts = tally.get(`${result.priority}|${target}`);

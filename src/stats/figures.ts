@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 import type { Instant, Priority, SlaEngine, SlaResult, TargetName, TargetResult } from '../sla';
 import { PRIORITIES, TARGETS } from '../sla';
-import { slaInput } from '../tickets/commands';
+import { slaOf } from '../tickets/sla-view';
 import { OPEN_STATUSES, type Ticket } from '../tickets/model';
 
 /**
@@ -82,7 +82,7 @@ function facts(engine: SlaEngine, t: Ticket, r: TargetResult, open: boolean): Ta
  * @example contribution(engine, p1FiledWed10).response // { outcome: 'pending', due: Wed 11:00 ET, atRiskAt: Wed 10:45 ET, … }
  */
 export function contribution(engine: SlaEngine, t: Ticket, result?: SlaResult): Contribution {
-  const r = result ?? engine.evaluate(slaInput(t));
+  const r = result ?? slaOf(engine, t);
   const open = OPEN_STATUSES.has(t.status);
   const response = facts(engine, t, r.response, open);
   const workaround = facts(engine, t, r.workaround, open);

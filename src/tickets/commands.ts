@@ -1,6 +1,6 @@
 // Ticket commands: take a ticket and an actor's command, return the next ticket and its new events.
 // Pure: `now` and the SLA engine come in as parameters; nothing here touches storage or Teams.
-import type { Instant, Priority, SlaEngine, SlaInput, SlaResult } from '../sla';
+import type { Instant, Priority, SlaEngine } from '../sla';
 import { PRIORITIES, priorityRank } from '../sla';
 import { DomainError, fail, illegalMove, invalidInput, notAllowed, ok, type Result } from './errors';
 import {
@@ -12,10 +12,10 @@ import {
   type Person,
   type Ticket,
   type TicketEvent,
-  type TicketSla,
   type TicketStatus,
   type ThreadRef,
 } from './model';
+import { ticketSla } from './sla-view';
 
 /** Limits checked before anything is written (Table Storage: 64 KiB a property, 1 MiB an entity). */
 export const LIMITS = {
@@ -156,93 +156,6 @@ function label(field: string): string {
       .replace(/([A-Z])/g, ' $1')
       .toLowerCase()
   );
-}
-
-/** The engine's input for a ticket. */
-export function slaInput(
-  t: Pick<
-    Ticket,
-    'dispatchedAt' | 'initialPriority' | 'priorityChanges' | 'pauses' | 'responseMetAt' | 'workaroundMetAt'
-  >,
-): SlaInput {
-  return {
-    dispatched: t.dispatchedAt,
-    priority: t.initialPriority,
-    changes: t.priorityChanges.map((c) => ({ at: c.at, to: c.to })),
-    pauses: t.pauses,
-    met: {
-      ...(t.responseMetAt === undefined ? {} : { response: t.responseMetAt }),
-      ...(t.workaroundMetAt === undefined ? {} : { workaround: t.workaroundMetAt }),
-    },
-  };
-}
-
-/** The SLA figures stored with a ticket. */
-export function ticketSla(engine: SlaEngine, t: Omit<Ticket, 'sla'>): { sla: TicketSla; result: SlaResult } {
-  const result = engine.evaluate(slaInput(t));
-  const open = OPEN_STATUSES.has(t.status);
-  const running = [result.response, result.workaround]
-    .filter((r) => r.metAt === null && r.due !== null)
-    .map((r) => r.due as number);
-  const pausedMs = t.pauses.reduce((sum, p) => sum + (p.end === undefined ? 0 : p.end - p.start), 0);
-  let nextNoticeAt: number | null = null;
-  if (open) {
-    const sent = new Set(t.notified);
-    for (const target of ['response', 'workaround'] as const) {
-      for (const n of engine.notices(result, target)) {
-        if (sent.has(noticeKey(n.target, n.percent))) continue;
-        if (nextNoticeAt === null || n.deliverAt < nextNoticeAt) nextNoticeAt = n.deliverAt;
-        break;
-      }
-    }
-    for (const p of pageTriggers(engine, t)) {
-      if (sent.has(p.key)) continue;
-      if (nextNoticeAt === null || p.at < nextNoticeAt) nextNoticeAt = p.at;
-    }
-  }
-  return {
-    result,
-    sla: {
-      responseDue: result.response.due,
-      workaroundDue: result.workaround.due,
-      nextDeadline: open && running.length > 0 ? Math.min(...running) : null,
-      pausedMs,
-      nextNoticeAt,
-    },
-  };
-}
-
-/** A moment a ticket must page the on-call chain (outside support hours) or announce itself (inside). */
-export interface PageTrigger {
-  readonly at: Instant;
-  readonly kind: 'page' | 'announce';
-  /** Its key in `Ticket.notified` once the watcher has scheduled it. */
-  readonly key: string;
-}
-
-/**
- * When a ticket reaches a paging priority (policy `escalation.pagePriorities`): filed with it, or raised to it.
- * Outside support hours that pages the on-call chain; inside it announces the ticket to the P1 responders.
- * @example pageTriggers(engine, p1FiledSaturday3am) // [{ at: Sat 03:00 ET, kind: 'page', key: 'page:1795…' }]
- */
-export function pageTriggers(
-  engine: SlaEngine,
-  t: Pick<Ticket, 'initialPriority' | 'dispatchedAt' | 'priorityChanges'>,
-): PageTrigger[] {
-  const paging = engine.policy.escalation.pagePriorities;
-  const at: Instant[] = [];
-  if (paging.includes(t.initialPriority)) at.push(t.dispatchedAt);
-  for (const c of t.priorityChanges) if (paging.includes(c.to) && !paging.includes(c.from)) at.push(c.at);
-  return at.map((a) => ({
-    at: a,
-    kind: engine.calendar.inSupportHours(a) ? 'announce' : 'page',
-    key: `page:${a}`,
-  }));
-}
-
-/** The key of one warning threshold in `Ticket.notified`. */
-export function noticeKey(target: string, percent: number): string {
-  return `${target}:${percent}`;
 }
 
 function person(a: Actor): Person {

@@ -1,7 +1,8 @@
 // The ticket service: loads, applies a command, saves with optimistic concurrency, and scopes every
 // read to the caller's tenant. Storage comes in through the TicketRepo port; time through `now`.
 import type { Instant, SlaEngine } from '../sla';
-import { apply, openTicket, ticketSla, type Change, type Command, type NewTicketInput } from './commands';
+import { apply, openTicket, type Change, type Command, type NewTicketInput } from './commands';
+import { ticketSla } from './sla-view';
 import { DomainError, fail, invalidInput, ok, ticketNotFound, type Result } from './errors';
 import type { Actor, Ticket, TicketEvent } from './model';
 import type { DueEntry, MessageRef, Page, StoredTicket, TicketRepo } from './ports';

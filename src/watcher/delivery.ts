@@ -9,7 +9,7 @@ import { isGone } from '../bot/outbound';
 import { warningCard } from '../cards/watch';
 import type { TargetName } from '../sla';
 import { TARGETS } from '../sla';
-import { slaInput } from '../tickets/commands';
+import { slaOf } from '../tickets/sla-view';
 import { OPEN_STATUSES, type Ticket } from '../tickets/model';
 import type { OverrideStore } from '../oncall/overrides';
 import { laneTicket, type OutboxEntry, type Progress, type TableOutbox } from '../storage/outbox';
@@ -304,7 +304,7 @@ export class Delivery implements Sender {
     const percent = Number(holder.entry.payload['percent']);
     if (!TARGETS.includes(target)) return { outcome: 'skipped: unknown target' };
     const now = this.d.clock.now();
-    const result = bot.engine.evaluate(slaInput(ticket))[target];
+    const result = slaOf(bot.engine, ticket)[target];
     if (result.metAt !== null) return { outcome: 'cancelled: target met' };
     const status = bot.engine.status(result, now, ticket.pauses);
     if (status.state === 'paused' || result.due === null) return { outcome: 'cancelled: target paused' };

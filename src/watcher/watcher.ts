@@ -5,9 +5,8 @@
 import type { BotDeps } from '../bot/deps';
 import { stamp } from '../cards/time';
 import type { Instant } from '../sla';
-import { TARGETS } from '../sla';
-import { noticeKey, pageTriggers, slaInput } from '../tickets/commands';
-import { OPEN_STATUSES, type Ticket } from '../tickets/model';
+import { dueAt, type DuePage } from '../tickets/sla-view';
+import type { Ticket } from '../tickets/model';
 import type { OverrideStore } from '../oncall/overrides';
 import type { NewEntry, ReadyRow, TableOutbox } from '../storage/outbox';
 import type { AppClock } from './clock';
@@ -25,8 +24,6 @@ const ROLE = {
 const BATCH = 100;
 /** Tickets scheduled at once. */
 const PARALLEL = 16;
-/** A page whose whole chain ended this long ago is not started any more (an upgrade, a long outage). */
-const STALE_PAGE_MS = 60 * 60_000;
 /** Real ms (converted to the clock) between two deletions of old finished outbox entries by one instance, and how many at most each. */
 const PURGE_EVERY_MS = 60_000;
 const PURGE_BATCH = 200;
@@ -213,82 +210,68 @@ export class Watcher {
 
   /** What is due for one ticket at `now` and not yet scheduled, as outbox entries and ticket records. */
   items(t: Ticket, now: Instant): Item[] {
-    if (!OPEN_STATUSES.has(t.status)) return [];
-    const engine = this.d.bot.engine;
-    const result = engine.evaluate(slaInput(t));
-    const done = new Set(t.notified);
-    const items: Item[] = [];
-    for (const target of TARGETS) {
-      for (const n of engine.notices(result, target)) {
-        const key = noticeKey(target, n.percent);
-        if (n.deliverAt > now || done.has(key)) continue;
-        const label = target === 'response' ? 'response' : 'work-around';
-        items.push({
-          key,
-          type: 'warning-sent',
-          text:
-            n.percent >= 100 ? `The ${label} target is breached` : `${n.percent} % of the ${label} time used`,
-          entries: [
-            {
-              lane: t.id,
-              key: `w|${target}|${String(n.percent).padStart(3, '0')}`,
-              kind: 'warning',
-              tenantId: t.tenantId,
-              order: n.deliverAt,
-              payload: { target, percent: n.percent, firesAt: n.firesAt, deliverAt: n.deliverAt },
-            },
-          ],
-        });
-      }
-    }
-    const chain = this.d.bot.policy.escalation.chain;
+    const due = dueAt(this.d.bot.engine, t, now);
+    const warnings = due.warnings.map((n): Item => {
+      const label = n.target === 'response' ? 'response' : 'work-around';
+      return {
+        key: n.key,
+        type: 'warning-sent',
+        text:
+          n.percent >= 100 ? `The ${label} target is breached` : `${n.percent} % of the ${label} time used`,
+        entries: [
+          {
+            lane: t.id,
+            key: `w|${n.target}|${String(n.percent).padStart(3, '0')}`,
+            kind: 'warning',
+            tenantId: t.tenantId,
+            order: n.deliverAt,
+            payload: { target: n.target, percent: n.percent, firesAt: n.firesAt, deliverAt: n.deliverAt },
+          },
+        ],
+      };
+    });
+    return [...warnings, ...due.pages.map((p) => this.pageItem(t, p))];
+  }
+
+  /** A due page trigger as its outbox entries: the chain's steps, the in-hours announcement, or none when stale. */
+  private pageItem(t: Ticket, p: DuePage): Item {
+    const base = { key: p.key, type: 'page-scheduled' as const };
+    if (p.stale)
+      return {
+        ...base,
+        text: 'Nobody was paged: the page is over an hour late (the app was down or could not reach storage)',
+        entries: [],
+      };
+    if (p.kind === 'announce')
+      return {
+        ...base,
+        text: 'P1 announcement to the responders queued for the thread',
+        entries: [
+          {
+            lane: t.id,
+            key: `a|${p.at}`,
+            kind: 'announce',
+            tenantId: t.tenantId,
+            order: p.at,
+            payload: { trigger: p.at },
+          },
+        ],
+      };
+    const { chain } = this.d.bot.policy.escalation;
     const zone = this.d.bot.policy.timeZone;
     const label = this.d.bot.policy.timeZoneLabel;
-    const chainEnd = Math.max(0, ...chain.map((s) => s.afterMinutes)) * 60_000;
-    for (const p of pageTriggers(engine, t)) {
-      if (p.at > now || done.has(p.key)) continue;
-      if (now - p.at > chainEnd + STALE_PAGE_MS) {
-        items.push({
-          key: p.key,
-          type: 'page-scheduled',
-          text: 'Nobody was paged: the page is over an hour late (the app was down or could not reach storage)',
-          entries: [],
-        });
-        continue;
-      }
-      if (p.kind === 'announce') {
-        items.push({
-          key: p.key,
-          type: 'page-scheduled',
-          text: 'P1 announcement to the responders queued for the thread',
-          entries: [
-            {
-              lane: t.id,
-              key: `a|${p.at}`,
-              kind: 'announce',
-              tenantId: t.tenantId,
-              order: p.at,
-              payload: { trigger: p.at },
-            },
-          ],
-        });
-        continue;
-      }
-      items.push({
-        key: p.key,
-        type: 'page-scheduled',
-        text: `On-call chain started: ${chain.map((s) => `${ROLE[s.role]} ${s.afterMinutes === 0 ? 'now' : `at ${stamp(p.at + s.afterMinutes * 60_000, zone)} ${label}`}`).join(', ')}, until someone acknowledges`,
-        entries: chain.map((s, i) => ({
-          lane: t.id,
-          key: `p|${p.at}|${i}`,
-          kind: 'page' as const,
-          tenantId: t.tenantId,
-          order: p.at + s.afterMinutes * 60_000,
-          payload: { trigger: p.at, role: s.role, step: i },
-        })),
-      });
-    }
-    return items;
+    return {
+      ...base,
+      text: `On-call chain started: ${chain.map((s) => `${ROLE[s.role]} ${s.afterMinutes === 0 ? 'now' : `at ${stamp(p.at + s.afterMinutes * 60_000, zone)} ${label}`}`).join(', ')}, until someone acknowledges`,
+      entries: chain.map((s, i) => ({
+        lane: t.id,
+        key: `p|${p.at}|${i}`,
+        kind: 'page' as const,
+        tenantId: t.tenantId,
+        order: p.at + s.afterMinutes * 60_000,
+        payload: { trigger: p.at, role: s.role, step: i },
+      })),
+    };
   }
 
   /** Schedules what is due for one ticket; returns the number of items. Safe to repeat and to race. */

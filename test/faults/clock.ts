@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_POLICY } from '../../src/policy/default';
 import { SlaEngine, TARGETS } from '../../src/sla';
-import { pageTriggers, slaInput } from '../../src/tickets/commands';
+import { pageTriggers, slaInput } from '../../src/tickets/sla-view';
 import type { Ticket } from '../../src/tickets/model';
 import { actionExecute } from '../support/activities';
 import type { FakeConnector } from '../support/connector';

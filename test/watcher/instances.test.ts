@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { App } from '../../src/app';
 import { DEFAULT_POLICY } from '../../src/policy/default';
 import { SlaEngine, TARGETS } from '../../src/sla';
-import { pageTriggers, slaInput } from '../../src/tickets/commands';
+import { pageTriggers, slaInput } from '../../src/tickets/sla-view';
 import type { Ticket } from '../../src/tickets/model';
 import { aFiling } from '../fixtures/filing';
 import { startTestApp, supportChannel, type TestClock } from '../support/app';
