@@ -3,7 +3,7 @@
 import { createAdapter, type AdapterOptions } from './bot/adapter';
 import { createBot } from './bot';
 import { OnCallLookup } from './oncall/who';
-import type { BotDeps, TicketListener } from './bot/deps';
+import type { BotDeps } from './bot/deps';
 import { onTicketChanged } from './bot/channel';
 import { Outbound, type Patience } from './bot/outbound';
 import { Background } from './background';
@@ -29,7 +29,7 @@ import { TableNoticeMarks, TableOutageRepo } from './storage/outages';
 import { OutageNotifier } from './outages/notifier';
 import { randomBytes } from 'node:crypto';
 import { outageRoutes, outageSource, type RouteSpec } from './api/outages';
-import { outageChanged } from './bot/outages';
+import { onOutageChanged } from './bot/outages';
 import { ThreadRepair } from './bot/repair';
 import { StaffDirectory } from './staff/directory';
 import { GraphClient, type GraphCredential } from './staff/graph';
@@ -175,10 +175,6 @@ export async function startApp(options: AppOptions): Promise<App> {
       config.bot.mode === 'authenticated' ? config.bot.appId : '',
       options.patience,
     );
-    const listeners: TicketListener[] = [];
-    const changed: TicketListener = async (ticket, events) => {
-      for (const listener of listeners) await listener(ticket, events);
-    };
     const outageRepo = new TableOutageRepo(table('outages'), { now });
     const instanceId = config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     // Every instance keeps a presence row while it runs: the tenant rate is shared among the live ones, and a
@@ -204,7 +200,6 @@ export async function startApp(options: AppOptions): Promise<App> {
       // The watcher runs in every app (below): it pages whoever is on call, by rotation or by override.
       paging: true,
       oncall: new OnCallLookup(config, overrides, policy.timeZone),
-      changed,
       settings: new TableSettings(table('settings')),
       audit: new TableAuditLog(table('audit')),
       notices: new TableNoticeLog(table('settings')),
@@ -215,7 +210,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       outages: new OutageService({ repo: outageRepo, policy, now }),
       staff: staffDirectory(config, log),
     };
-    listeners.push(onTicketChanged(deps));
+    tickets.changes.subscribe(onTicketChanged(deps));
+    deps.outages.changes.subscribe(onOutageChanged(deps));
     const notices = new OutageNotifier({
       policy,
       calendar: engine.calendar,
@@ -242,7 +238,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       owner: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     });
     const stats = new StatsService({ repo: statsRepo, engine, tickets, background });
-    listeners.push(stats.listener());
+    tickets.changes.subscribe(stats.listener());
     deps.staff.start();
     staff = deps.staff;
     const outbox = new TableOutbox(table('outbox'));
@@ -255,7 +251,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       presence,
     });
     // A change that makes something due at once (a P1 to page or announce) is handled now, not at the next pass.
-    listeners.push((ticket) => {
+    tickets.changes.subscribe(({ ticket }) => {
       const next = ticket.sla.nextNoticeAt;
       if (next !== null && next <= now()) watcher.kick(ticket.id);
       return Promise.resolve();
@@ -285,9 +281,6 @@ export async function startApp(options: AppOptions): Promise<App> {
       customers: config.customers,
       audit: deps.audit,
       now,
-      changed: (acted) => {
-        outageChanged(deps, acted);
-      },
     });
     for (const r of routes) api.router.route(r.method, r.path, r.roles, r.handler);
     serveTab(server, options.tabDir);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AuditLog } from '../storage/audit';
 import { effectiveExclusion, type Outage, type OutageChange } from '../outages/model';
 import type { OutageCommand } from '../outages/commands';
-import { OUTAGE_ID, type OutageActed, type OutageService } from '../outages/service';
+import { OUTAGE_ID, type OutageService } from '../outages/service';
 import { localInstant, monthOf, parseMonth } from '../outages/time';
 import type { ExclusionCategory, Policy } from '../policy/schema';
 import { availabilityReport } from '../reports/availability';
@@ -57,7 +57,6 @@ export interface OutageApiDeps {
   readonly audit: AuditLog;
   readonly now: () => Instant;
   /** Told after every change (the bot updates the outage's cards in Teams). */
-  readonly changed?: ((acted: OutageActed) => void) | undefined;
 }
 
 export const STAFF_ROLES: readonly ApiRole[] = ['engineer', 'manager'];
@@ -339,7 +338,6 @@ export function outageRoutes(deps: OutageApiDeps): RouteSpec[] {
       { actionId: b.requestId === undefined ? undefined : `api:${b.requestId}` },
     );
     if (!made.ok) return fromDomain(made.error);
-    deps.changed?.(made.value);
     return json(made.value.duplicate ? 200 : 201, { outage: outageJson(made.value.outage, true) });
   };
 
@@ -385,7 +383,6 @@ export function outageRoutes(deps: OutageApiDeps): RouteSpec[] {
         await refusedByRole(deps, principal, b.action, acted.error.message, id);
       return fromDomain(acted.error);
     }
-    deps.changed?.(acted.value);
     return json(200, { outage: outageJson(acted.value.outage, true) });
   };
 

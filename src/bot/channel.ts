@@ -13,6 +13,8 @@ import { targetLines, type BotDeps } from './deps';
 import { isGone } from './outbound';
 import { deliverToCustomer, deliveryKey } from './customer-delivery';
 import type { SupportChannel } from '../storage/settings';
+import type { Listener } from '../kit/listeners';
+import type { TicketChange } from '../tickets/service';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 /** Background work that starts later than this after its change reads the ticket again before rendering. */
@@ -84,11 +86,11 @@ function threadNote(
  * renders it): a burst of changes costs one card update. When the work starts late, another instance may
  * have changed the ticket meanwhile, so the ticket is read again first.
  */
-export function onTicketChanged(
-  deps: BotDeps,
-): (ticket: Ticket, events: readonly TicketEvent[]) => Promise<void> {
+export function onTicketChanged(deps: BotDeps): Listener<TicketChange> {
   const newest = new Map<string, number>();
-  return (ticket, events) => {
+  return ({ ticket, events, cause }) => {
+    // Linking the thread is this projection's own bookkeeping: nothing to show.
+    if (cause === 'link-thread') return Promise.resolve();
     newest.set(ticket.id, Math.max(newest.get(ticket.id) ?? 0, ticket.version));
     const queued = performance.now();
     deps.background.run(threadSyncKey(ticket.id), `syncing ${ticket.id}`, async () => {

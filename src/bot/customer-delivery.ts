@@ -30,7 +30,6 @@ export type DeliveryDeps = Pick<
   | 'config'
   | 'policy'
   | 'tickets'
-  | 'changed'
   | 'now'
   | 'log'
   | 'notices'
@@ -155,7 +154,6 @@ async function change(
       deps.log.warn('could not record a delivery on its ticket', { ticket: id, error: acted.error.message });
       return undefined;
     }
-    if (!acted.value.duplicate) await deps.changed(acted.value.ticket, acted.value.events);
     return acted.value.duplicate ? undefined : acted.value.ticket;
   } catch (err) {
     deps.log.warn('could not record a delivery on its ticket', {

@@ -8,7 +8,7 @@ import type { Instant, SlaEngine } from '../sla';
 import type { AdaptiveCard } from '../cards/types';
 import type { Clock, Contact, ListItem, TargetLine } from '../cards/customer';
 import { slaOf } from '../tickets/sla-view';
-import type { Ticket, TicketEvent } from '../tickets/model';
+import type { Ticket } from '../tickets/model';
 import { OPEN_STATUSES } from '../tickets/model';
 import type { TicketService } from '../tickets/service';
 import type { OutageService } from '../outages/service';
@@ -22,9 +22,6 @@ import type { OnCallLookup } from '../oncall/who';
 import type { Outbound } from './outbound';
 import { callerOf, type Caller } from './teams';
 
-/** Told after every ticket change, whoever made it (the support channel's live cards listen here). */
-export type TicketListener = (ticket: Ticket, events: readonly TicketEvent[]) => Promise<void>;
-
 export interface BotDeps {
   readonly config: Config;
   readonly policy: Policy;
@@ -37,7 +34,6 @@ export interface BotDeps {
   readonly paging: boolean;
   /** Who is on call (rotation, overrides, the support manager), for pages and for what customers are told. */
   readonly oncall: OnCallLookup;
-  readonly changed: TicketListener;
   readonly settings: Settings;
   readonly audit: AuditLog;
   readonly messages: MessageRefs;

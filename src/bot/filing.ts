@@ -103,7 +103,6 @@ async function addRest(
       });
       return;
     }
-    if (!acted.value.duplicate) await deps.changed(acted.value.ticket, acted.value.events);
   }
 }
 
@@ -226,7 +225,6 @@ async function submit(
     });
   }
   const { ticket, created } = filed.value;
-  if (created) await deps.changed(ticket, filed.value.events);
   if (created && rest !== '') await addRest(deps, customer, ticket.id, requestId, rest);
   const now = deps.now();
   const clock = clockFor(caller, deps);

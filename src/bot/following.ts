@@ -185,7 +185,6 @@ async function act(
     return acted.error.message;
   }
   const fresh = !acted.value.duplicate;
-  if (fresh) await deps.changed(acted.value.ticket, acted.value.events);
   const notice =
     cmd.kind === 'escalate' ? await escalationNotice(deps, customer, acted.value.ticket.id, fresh) : done;
   return ticketCard(deps, customer, acted.value.ticket.id, notice);

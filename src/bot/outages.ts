@@ -10,7 +10,8 @@ import { outageCard, outageFormCard, serviceStatusCard, type OutageFormValues } 
 import { escape, type AdaptiveCard, type Verb } from '../cards/types';
 import type { OutageCommand } from '../outages/commands';
 import type { CardRef, Outage } from '../outages/model';
-import { OUTAGE_ID, type OutageActed } from '../outages/service';
+import { OUTAGE_ID, type OutageActed, type OutageChanged } from '../outages/service';
+import type { Listener } from '../kit/listeners';
 import { localInstant, monthOf } from '../outages/time';
 import type { Result } from '../tickets/errors';
 import type { Actor } from '../tickets/model';
@@ -158,8 +159,15 @@ function pressedCard(context: TurnContext): CardRef | undefined {
  * After a change: the other copies of the outage's card are updated in place, and an exclusion asked for is
  * posted in the managers' channel (the support channel when none was chosen). Runs after the answer.
  */
-export function outageChanged(deps: BotDeps, acted: OutageActed, pressed?: CardRef): void {
-  if (acted.duplicate) return;
+export function onOutageChanged(deps: BotDeps): Listener<OutageChanged> {
+  return (changed) => {
+    // Linking a card is this projection's own bookkeeping: nothing to show.
+    if (changed.cause !== 'link-card') syncOutage(deps, changed, changed.pressed);
+    return Promise.resolve();
+  };
+}
+
+function syncOutage(deps: BotDeps, acted: OutageActed, pressed?: CardRef): void {
   deps.background.run(`outage:${acted.outage.id}`, `syncing ${acted.outage.id}`, async () => {
     const latest = await deps.outages.get(acted.outage.id);
     const outage = latest.ok ? latest.value : acted.outage;
@@ -228,6 +236,7 @@ async function record(
   const end = when(deps, v.endDate, v.endTime, 'end');
   if (!end.ok) return again(end.error.message);
   const category = (v.category ?? '').trim().replace(/^none$/, '');
+  const pressed = pressedCard(context);
   const recorded = await deps.outages.record(
     actorOf(staff),
     {
@@ -236,17 +245,12 @@ async function record(
       affected: v.affected ?? '',
       cause: v.cause ?? '',
       ...(category === '' ? {} : { exclusion: { category, justification: v.justification ?? '' } }),
+      card: pressed,
     },
-    { actionId: `record:${v.requestId}` },
+    { actionId: `record:${v.requestId}`, pressed },
   );
   if (!recorded.ok) return again(recorded.error.message);
-  let outage = recorded.value.outage;
-  const pressed = pressedCard(context);
-  if (!recorded.value.duplicate && pressed !== undefined) {
-    const linked = await deps.outages.act(outage.id, SYSTEM, { kind: 'link-card', card: pressed });
-    if (linked.ok) outage = linked.value.outage;
-  }
-  outageChanged(deps, { ...recorded.value, outage }, pressed);
+  const outage = recorded.value.outage;
   deps.log.info('outage recorded', { id: outage.id, by: staff.name });
   return renderOutage(deps, outage);
 }
@@ -312,13 +316,13 @@ async function change(
     actionId: context.activity.id,
     // A manager decides on what they saw: if the outage changed since, they look again.
     expectedVersion: deciding ? parsed.data.version : undefined,
+    pressed: pressedCard(context),
   });
   if (!acted.ok) {
     if (acted.error.code === 'NOT_ALLOWED') await refused(context, deps, verb, acted.error.message, id);
     const latest = await deps.outages.get(id);
     return renderOutage(deps, latest.ok ? latest.value : current.value, acted.error.message);
   }
-  outageChanged(deps, acted.value, pressedCard(context));
   return renderOutage(deps, acted.value.outage);
 }
 

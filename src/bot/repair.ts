@@ -84,7 +84,7 @@ export class ThreadRepair {
           continue;
         if (t.thread === undefined && t.createdAt <= cutoff) {
           this.deps.log.warn('posting a ticket whose thread was never posted', { ticket: t.id });
-          await this.deps.changed(t, []);
+          await this.deps.tickets.republish(t);
           if (++repaired >= batch) return repaired;
         }
         // Changed a while ago but not too long ago: were its customer notices delivered?

@@ -102,7 +102,6 @@ async function perform(
     if (!current.ok) return acted.error.message;
     return renderRoot(deps, current.value, acted.error.message);
   }
-  if (!acted.value.duplicate) await deps.changed(acted.value.ticket, acted.value.events);
   return renderRoot(deps, acted.value.ticket);
 }
 

@@ -19,6 +19,8 @@ export interface RecordInput {
   readonly cause: string;
   /** An exclusion to ask for at once (it still needs a manager's approval). */
   readonly exclusion?: { readonly category: string; readonly justification: string } | undefined;
+  /** The card it was recorded from (a form in Teams), kept up to date from then on. */
+  readonly card?: CardRef | undefined;
 }
 
 export type OutageCommand =
@@ -128,6 +130,7 @@ export function recordOutage(
     version: 1,
     historyCount: 0,
     lastChange: { at: now, by, what: 'recorded it' },
+    ...(input.card === undefined ? {} : { card: input.card }),
   };
   const changes: OutageChangeSet['changes'][number][] = [
     {

@@ -12,7 +12,8 @@ import {
 import { DomainError, fail, ok, type Result } from '../tickets/errors';
 import type { Actor } from '../tickets/model';
 import { applyOutage, recordOutage, type OutageCommand, type RecordInput } from './commands';
-import { effectiveExclusion, type Outage, type OutageChange } from './model';
+import { effectiveExclusion, type CardRef, type Outage, type OutageChange } from './model';
+import { Listeners } from '../kit/listeners';
 import type { OutageRepo, StoredOutage } from './ports';
 
 export interface OutageActed {
@@ -27,6 +28,14 @@ export interface OutageActOptions {
   readonly expectedVersion?: number | undefined;
   /** A unique id of this request (the Teams activity id): a retry does nothing twice. */
   readonly actionId?: string | undefined;
+  /** The card the actor pressed: it is answered in place, so listeners leave that copy alone. */
+  readonly pressed?: CardRef | undefined;
+}
+
+/** A saved change, as listeners are told of it; `cause` is what made it. */
+export interface OutageChanged extends OutageActed {
+  readonly cause: OutageCommand['kind'] | 'record';
+  readonly pressed?: CardRef | undefined;
 }
 
 /** The month's outages and availability, as reports need them. */
@@ -69,6 +78,8 @@ function stale(o: Outage): DomainError {
 }
 
 export class OutageService {
+  /** Told after every saved change (not a repeated request's): the outage's cards in Teams subscribe. */
+  readonly changes = new Listeners<OutageChanged>();
   constructor(
     private readonly deps: {
       readonly repo: OutageRepo;
@@ -93,7 +104,18 @@ export class OutageService {
   async record(
     actor: Actor,
     input: RecordInput,
-    options: { actionId?: string | undefined } = {},
+    options: Omit<OutageActOptions, 'expectedVersion'> = {},
+  ): Promise<Result<OutageActed>> {
+    const recorded = await this.recordOnce(actor, input, options);
+    if (recorded.ok && !recorded.value.duplicate)
+      await this.changes.publish({ ...recorded.value, cause: 'record', pressed: options.pressed });
+    return recorded;
+  }
+
+  private async recordOnce(
+    actor: Actor,
+    input: RecordInput,
+    options: Omit<OutageActOptions, 'expectedVersion'>,
   ): Promise<Result<OutageActed>> {
     try {
       // Checked before an id is taken, so refused input does not use up numbers.
@@ -150,6 +172,18 @@ export class OutageService {
     actor: Actor,
     cmd: OutageCommand,
     options: OutageActOptions = {},
+  ): Promise<Result<OutageActed>> {
+    const acted = await this.actOnce(id, actor, cmd, options);
+    if (acted.ok && !acted.value.duplicate)
+      await this.changes.publish({ ...acted.value, cause: cmd.kind, pressed: options.pressed });
+    return acted;
+  }
+
+  private async actOnce(
+    id: string,
+    actor: Actor,
+    cmd: OutageCommand,
+    options: OutageActOptions,
   ): Promise<Result<OutageActed>> {
     const key = id.trim().toUpperCase();
     if (!OUTAGE_ID.test(key)) return fail(notFound(id));

@@ -1,9 +1,11 @@
 // The SLA dashboard: keeps monthly counters as tickets change (a ticket listener), and answers the
 // dashboard from them plus the few open tickets that are at risk now, never by reading every ticket.
+import type { Listener } from '../kit/listeners';
+import type { TicketChange } from '../tickets/service';
 import type { Background } from '../background';
 import type { Instant, Priority, SlaEngine } from '../sla';
 import { monthBounds, PRIORITIES, TARGETS } from '../sla';
-import type { Ticket, TicketEvent } from '../tickets/model';
+import type { Ticket } from '../tickets/model';
 import type { TicketService } from '../tickets/service';
 import type { TableStatsRepo, BreachRow } from '../storage/stats-repo';
 import {
@@ -161,8 +163,8 @@ export class StatsService {
    * (a few storage requests per batch, not three per change). A batch that fails is kept and retried; if
    * the instance stops first, the next start's catch-up counts what was missed.
    */
-  listener(): (ticket: Ticket, events: readonly TicketEvent[]) => Promise<void> {
-    return (ticket) => {
+  listener(): Listener<TicketChange> {
+    return ({ ticket }) => {
       const seen = this.pending.get(ticket.id);
       if (seen === undefined || seen.version < ticket.version) this.pending.set(ticket.id, ticket);
       this.schedule(BATCH_MS);

@@ -6,6 +6,7 @@ import { ticketSla } from './sla-view';
 import { DomainError, fail, invalidInput, ok, ticketNotFound, type Result } from './errors';
 import type { Actor, Ticket, TicketEvent } from './model';
 import type { DueEntry, MessageRef, Page, StoredTicket, TicketRepo } from './ports';
+import { Listeners } from '../kit/listeners';
 
 /** Whose view: a customer tenant sees only its own tickets; staff see all. */
 export type Scope = { readonly kind: 'tenant'; readonly tenantId: string } | { readonly kind: 'staff' };
@@ -29,6 +30,14 @@ export interface Acted {
   readonly duplicate: boolean;
 }
 
+/** A saved change, as listeners are told of it; `cause` is what made it. */
+export interface TicketChange {
+  readonly ticket: Ticket;
+  readonly events: readonly TicketEvent[];
+  /** The command, 'file' for a new ticket, or 'republish' when a ticket is told again unchanged (a repair). */
+  readonly cause: Command['kind'] | 'file' | 'republish';
+}
+
 const MAX_ATTEMPTS = 12;
 /** Heads remembered for the next change of a ticket (the tickets being worked on). */
 const HEAD_CACHE = 2_000;
@@ -50,6 +59,8 @@ function unavailable(err: unknown): DomainError {
 export class TicketService {
   /** The heads this instance last read or wrote for a change, newest last (see `act`). */
   private readonly heads = new Map<string, StoredTicket>();
+  /** Told after every saved change (not a repeated request's): cards, counters and the watcher subscribe. */
+  readonly changes = new Listeners<TicketChange>();
   constructor(
     private readonly deps: {
       readonly repo: TicketRepo;
@@ -88,6 +99,21 @@ export class TicketService {
   async file(
     input: NewTicketInput,
     options: FileOptions = {},
+  ): Promise<Result<{ ticket: Ticket; created: boolean; events: readonly TicketEvent[] }>> {
+    const filed = await this.fileOnce(input, options);
+    if (filed.ok && filed.value.created)
+      await this.changes.publish({ ticket: filed.value.ticket, events: filed.value.events, cause: 'file' });
+    return filed;
+  }
+
+  /** Tells the listeners of a ticket again, unchanged (a thread that was never posted). */
+  republish(ticket: Ticket): Promise<void> {
+    return this.changes.publish({ ticket, events: [], cause: 'republish' });
+  }
+
+  private async fileOnce(
+    input: NewTicketInput,
+    options: FileOptions,
   ): Promise<Result<{ ticket: Ticket; created: boolean; events: readonly TicketEvent[] }>> {
     if (!REQUEST_ID.test(input.requestId))
       return fail(invalidInput('The request id is missing or not valid.', 'requestId'));
@@ -167,6 +193,19 @@ export class TicketService {
     actor: Actor,
     cmd: Command,
     options: ActOptions = {},
+  ): Promise<Result<Acted>> {
+    const acted = await this.actOnce(scope, id, actor, cmd, options);
+    if (acted.ok && !acted.value.duplicate)
+      await this.changes.publish({ ticket: acted.value.ticket, events: acted.value.events, cause: cmd.kind });
+    return acted;
+  }
+
+  private async actOnce(
+    scope: Scope,
+    id: string,
+    actor: Actor,
+    cmd: Command,
+    options: ActOptions,
   ): Promise<Result<Acted>> {
     const ticketId = normaliseId(id);
     try {

@@ -68,7 +68,6 @@ export async function note(
     { actionId: `${type}:${ticket.id}:${key}`.slice(0, 200) },
   );
   if (!recorded.ok) throw new Error(recorded.error.message);
-  if (!recorded.value.duplicate) await s.bot.changed(recorded.value.ticket, recorded.value.events);
   return recorded.value.ticket;
 }
 

@@ -292,8 +292,6 @@ export class Watcher {
         { actionId: `notice:${t.id}:${item.key}` },
       );
       if (!recorded.ok) throw new Error(recorded.error.message);
-      // Told like every other change: the root card and the dashboard's counters follow.
-      if (!recorded.value.duplicate) await this.d.bot.changed(recorded.value.ticket, recorded.value.events);
     }
     return items.length;
   }

@@ -4,7 +4,7 @@
 import type { App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { et } from '../fixtures';
-import { startTestApp, type TestClock } from '../support/app';
+import { startTestApp, untoldTickets, type TestClock } from '../support/app';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
 import { startFakeEntra, type FakeEntra } from '../support/entra';
 import {
@@ -317,7 +317,7 @@ describe('dashboard counters', () => {
     clock.now = et('2026-11-25 10:55');
     const before = await figures();
     // Saved, but the listeners are never told: as if the instance stopped between the change and its counting.
-    const replied = await app.tickets.act(
+    const replied = await untoldTickets(app, () => clock.now).act(
       { kind: 'staff' },
       tickets['fab']?.id ?? '',
       { id: ENGINEER, name: 'E', role: 'engineer' },

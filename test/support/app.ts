@@ -1,4 +1,6 @@
 // Starts the real app in-process on a free port against a test Azurite and a fake Bot Connector.
+import { TableTicketRepo } from '../../src/storage/ticket-repo';
+import { TicketService } from '../../src/tickets/service';
 import { startApp, type App } from '../../src/app';
 import type { AdapterOptions } from '../../src/bot/adapter';
 import type { Patience } from '../../src/bot/outbound';
@@ -96,4 +98,22 @@ export async function fileWithThread(
   );
   if (!linked.ok) throw linked.error;
   return linked.value.ticket;
+}
+
+/**
+ * A ticket service over the app's tables that tells nobody of its changes: what an instance that stopped
+ * between saving a change and telling its listeners leaves behind.
+ */
+export function untoldTickets(app: App, now: () => number): TicketService {
+  const table = (name: string) => app.storage.table(`${app.config.tablePrefix}${name}`);
+  return new TicketService({
+    repo: new TableTicketRepo({
+      tickets: table('tickets'),
+      index: table('ticketindex'),
+      prefix: app.config.ticketPrefix,
+      now,
+    }),
+    engine: app.engine,
+    now,
+  });
 }

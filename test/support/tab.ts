@@ -54,7 +54,6 @@ export async function seed(
   clock.now = at;
   const filed = await app.tickets.file(aFiling(over));
   if (!filed.ok) throw filed.error;
-  await app.deps.changed(filed.value.ticket, filed.value.events);
   return filed.value.ticket;
 }
 
@@ -63,7 +62,6 @@ export async function act(app: App, clock: TestClock, at: number, id: string, cm
   clock.now = at;
   const acted = await app.tickets.act({ kind: 'staff' }, id, engineerActor, cmd);
   if (!acted.ok) throw acted.error;
-  await app.deps.changed(acted.value.ticket, acted.value.events);
   return acted.value.ticket;
 }
 
