@@ -179,6 +179,12 @@ describe('the layout (docs/architecture.md)', () => {
     expect(cycles(imports)).toEqual([]);
   });
 
+  it('eslint.config.js fences the same domain folders', () => {
+    const config = readFileSync(posix.join(ROOT, 'eslint.config.js'), 'utf8');
+    const listed = /const DOMAIN = \[([^\]]*)\]/.exec(config)?.[1] ?? '';
+    expect([...listed.matchAll(/'([^']+)'/g)].map((m) => m[1])).toEqual(DOMAIN);
+  });
+
   it(`no source file in src/ or tab/src passes ${MAX_LINES} lines (${MAX_STORAGE_LINES} in src/storage)`, () => {
     expect(oversized(walk('tab/src', ['.ts', '.tsx'], new Map(src)))).toEqual([]);
   });
