@@ -3,6 +3,33 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const prettier = require('eslint-config-prettier');
 
+// The layout's fences (docs/architecture.md); test/architecture.test.ts checks the same rules on resolved paths.
+const DOMAIN = ['sla', 'policy', 'tickets', 'outages', 'oncall', 'stats', 'reports', 'staff', 'kit', 'cards'];
+const ADAPTER_IMPORTS = [
+  {
+    regex: '^(\\.\\./)+(storage|bot|teams|api|watcher|cli)(/.*)?$',
+    message:
+      'Domain folders and cards must not import adapters (storage, bot, teams, api) or the application.',
+  },
+  {
+    regex: '^(\\.\\./)+(config|server|app)$',
+    message:
+      'Domain folders and cards take options; config.ts, server.ts and app.ts belong to the composition root.',
+  },
+  {
+    group: [
+      'botbuilder',
+      'botbuilder-*',
+      'botframework-*',
+      '@microsoft/teams-ai',
+      '@azure/*',
+      'restify',
+      'restify-*',
+    ],
+    message: 'Domain folders and cards use no Teams, Azure or HTTP framework: those live in the adapters.',
+  },
+];
+
 module.exports = tseslint.config(
   {
     ignores: [
@@ -32,7 +59,12 @@ module.exports = tseslint.config(
     },
   },
   {
-    // The SLA core is pure: no I/O, no frameworks, no environment, no machine clock.
+    // Domain folders and cards know nothing of storage, Teams, HTTP or configuration: they take ports and options.
+    files: DOMAIN.map((d) => `src/${d}/**/*.ts`),
+    rules: { 'no-restricted-imports': ['error', { patterns: ADAPTER_IMPORTS }] },
+  },
+  {
+    // The SLA core is also pure: no I/O, no environment, no machine clock.
     files: ['src/sla/**/*.ts', 'src/policy/**/*.ts'],
     ignores: ['src/policy/file.ts'],
     rules: {
@@ -40,13 +72,10 @@ module.exports = tseslint.config(
         'error',
         {
           patterns: [
+            ...ADAPTER_IMPORTS,
             {
               group: ['botbuilder*', '@microsoft/*', 'restify*', '@azure/*', 'fs', 'node:*', 'http', 'https'],
               message: 'src/sla and src/policy are pure: no I/O or framework imports.',
-            },
-            {
-              group: ['../storage/*', '../bot/*', '../api/*', '../watcher/*', '../config'],
-              message: 'src/sla must not depend on outer layers.',
             },
           ],
         },
@@ -59,6 +88,23 @@ module.exports = tseslint.config(
       'no-restricted-globals': [
         'error',
         { name: 'process', message: 'The SLA core does not touch the process.' },
+      ],
+    },
+  },
+  {
+    // The watcher reaches Teams through ports that app.ts wires; it never imports the bot or the Teams adapter.
+    files: ['src/watcher/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(bot|teams)(/.*)?$',
+              message: 'src/watcher talks to Teams through ports (see docs/architecture.md).',
+            },
+          ],
+        },
       ],
     },
   },

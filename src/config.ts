@@ -31,7 +31,7 @@ const endpoint = z
   }, 'an https URL (http only on loopback)')
   .transform((v) => v.replace(/\/+$/, ''));
 
-const envSchema = z.object({
+export const envSchema = z.object({
   /** `production` refuses unsafe settings (local mode, missing bot id, auth off). */
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Port the server listens on. */
