@@ -2,6 +2,7 @@
 // Names match the Teams Toolkit env files (env/.env.*). Startup fails with a message naming the key.
 import { z } from 'zod';
 import { rotationSchema, type Rotation } from './oncall/roster';
+import type { StaffSettings } from './staff/caller';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -162,13 +163,7 @@ export interface Config {
   readonly contact: { readonly phone: string | undefined; readonly email: string | undefined };
   /** Customer tenants by id, with the account name shown to staff. */
   readonly customers: ReadonlyMap<string, string>;
-  readonly staff: {
-    readonly tenantId: string | undefined;
-    readonly engineers: ReadonlyMap<string, string>;
-    readonly managers: ReadonlyMap<string, string>;
-    /** Entra groups whose members are staff (lower-case object ids), checked through Microsoft Graph. */
-    readonly groups: { readonly engineer: string | undefined; readonly manager: string | undefined };
-  };
+  readonly staff: StaffSettings;
   /** Microsoft Graph and the Entra token authority (base URLs, no trailing slash). */
   readonly graph: { readonly endpoint: string; readonly loginEndpoint: string };
   /** The weekly on-call rotation (ids are staff object ids); undefined when nobody is on call. */

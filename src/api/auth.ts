@@ -11,7 +11,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import type { Config } from '../config';
-import type { Caller } from '../bot/teams';
+import type { Caller } from '../staff/caller';
 
 /** The delegated scope the tab's token must carry (Teams SSO: "access_as_user"). */
 export const API_SCOPE = 'access_as_user';

@@ -20,7 +20,8 @@ import type { NoticeLog } from '../storage/notices';
 import type { StaffDirectory } from '../staff/directory';
 import type { OnCallLookup } from '../oncall/who';
 import type { Outbound } from './outbound';
-import { callerOf, type Caller } from './teams';
+import { callerOf } from './teams';
+import type { Caller } from '../staff/caller';
 
 export interface BotDeps {
   readonly config: Config;
@@ -46,24 +47,6 @@ export interface BotDeps {
   readonly notices?: NoticeLog | undefined;
   /** Which instance is starting a ticket's thread (none: this instance alone posts threads). */
   readonly threadClaims?: ThreadClaims | undefined;
-}
-
-export interface Staff {
-  readonly caller: Caller;
-  readonly role: 'engineer' | 'manager';
-  readonly name: string;
-}
-
-/** The caller as support staff: the staff tenant and a configured engineer or manager id. */
-export function staffOf(caller: Caller | undefined, config: Pick<Config, 'staff'>): Staff | undefined {
-  const tenant = config.staff.tenantId;
-  if (caller === undefined || tenant === undefined || caller.tenantId !== tenant) return undefined;
-  const id = (caller.aadObjectId ?? '').toLowerCase();
-  const manager = config.staff.managers.get(id);
-  if (manager !== undefined) return { caller, role: 'manager', name: manager };
-  const engineer = config.staff.engineers.get(id);
-  if (engineer !== undefined) return { caller, role: 'engineer', name: engineer };
-  return undefined;
 }
 
 export interface Customer {

@@ -8,7 +8,8 @@ import { escape } from '../cards/types';
 import type { OverrideStore } from '../oncall/overrides';
 import { onCallWith, parseUntil, type Duty, type OnCallRole } from '../oncall/schedule';
 import type { Watcher } from '../watcher/watcher';
-import type { BotDeps, Staff } from './deps';
+import type { BotDeps } from './deps';
+import type { Staff } from '../staff/caller';
 import { callerOf } from './teams';
 
 export interface OnCallDeps {

@@ -15,9 +15,10 @@ import type { Listener } from '../kit/listeners';
 import { localInstant, monthOf } from '../outages/time';
 import type { Result } from '../tickets/errors';
 import type { Actor } from '../tickets/model';
-import { customerOf, notCustomerText, sendCard, type BotDeps, type Staff } from './deps';
+import { customerOf, notCustomerText, sendCard, type BotDeps } from './deps';
+import type { Caller, Staff } from '../staff/caller';
 import { isGone } from './outbound';
-import { callerOf, type Caller } from './teams';
+import { callerOf } from './teams';
 
 const SYSTEM: Actor = { id: 'sla-desk', name: 'SLA Desk', role: 'system' };
 

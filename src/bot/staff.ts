@@ -8,7 +8,8 @@ import type { AdaptiveCard } from '../cards/types';
 import type { Command } from '../tickets/commands';
 import type { Actor } from '../tickets/model';
 import { renderRoot } from './channel';
-import type { BotDeps, Staff } from './deps';
+import type { BotDeps } from './deps';
+import type { Staff } from '../staff/caller';
 import { callerOf } from './teams';
 import type { Verb } from '../cards/types';
 

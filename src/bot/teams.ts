@@ -1,20 +1,7 @@
 // Reading Teams activities: who is calling, from which tenant and zone, in which conversation.
 import type { Activity, TurnContext } from 'botbuilder';
 import { validZone } from '../cards/time';
-
-export interface Caller {
-  /** Lower-case Entra tenant id. */
-  readonly tenantId: string;
-  /** The Teams user id in this conversation (29:…). */
-  readonly userId: string;
-  /** Entra object id, when Teams sent it. */
-  readonly aadObjectId: string | undefined;
-  readonly name: string;
-  readonly zone: string | undefined;
-  readonly conversationId: string;
-  readonly conversationType: string;
-  readonly serviceUrl: string;
-}
+import type { Caller } from '../staff/caller';
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;

@@ -1,6 +1,7 @@
 // Who holds an on-call role at an instant (rotation, overrides and the support manager together), by name.
 // Used by the watcher's pages and by the customer's confirmation, so both tell the same truth.
-import type { Config } from '../config';
+import type { StaffSettings } from '../staff/caller';
+import type { Rotation } from './roster';
 import type { Instant } from '../sla';
 import type { OverrideStore } from './overrides';
 import { onCallWith } from './schedule';
@@ -12,9 +13,21 @@ export interface OnCallPerson {
   readonly name: string;
 }
 
+/** Who is on call (ONCALL_* and STAFF_* settings). */
+export interface OnCallSettings {
+  readonly rotation: Rotation | undefined;
+  readonly oncall: {
+    /** The support manager paged last (lower-case object id), if any manager is configured. */
+    readonly manager: string | undefined;
+    /** Staff ids @mentioned when a P1 arrives inside support hours. */
+    readonly responders: readonly string[];
+  };
+  readonly staff: Pick<StaffSettings, 'engineers' | 'managers'>;
+}
+
 export class OnCallLookup {
   constructor(
-    private readonly config: Pick<Config, 'rotation' | 'oncall' | 'staff'>,
+    private readonly config: OnCallSettings,
     private readonly overrides: OverrideStore,
     private readonly zone: string,
   ) {}

@@ -1,14 +1,12 @@
 // Who is support staff: a caller of the staff tenant whose Entra object id is configured (STAFF_ENGINEERS,
 // STAFF_MANAGERS), or who is a member of a staff group (STAFF_ENGINEER_GROUP, STAFF_MANAGER_GROUP) as Microsoft
 // Graph says. Callers of any other tenant are decided without any request. The role rule is pure (roleOf).
-import type { Config } from '../config';
 import type { Logger } from '../log';
-import { staffOf, type Staff } from '../bot/deps';
-import type { Caller } from '../bot/teams';
+import { staffOf, type Caller, type Staff, type StaffSettings } from './caller';
 import { NotInDirectory, type GroupUser } from './graph';
 
 export type Role = Staff['role'];
-export type StaffGroups = Config['staff']['groups'];
+export type StaffGroups = StaffSettings['groups'];
 
 /** What the directory needs from Graph: which of these groups the object is in (see GraphClient). */
 export interface GroupMembership {
@@ -42,7 +40,7 @@ export function groupIds(groups: StaffGroups): string[] {
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface StaffDirectoryOptions {
-  readonly config: Pick<Config, 'staff'>;
+  readonly config: { readonly staff: StaffSettings };
   /** Graph as the bot; undefined when there is no identity (local mode): then only configured ids are staff. */
   readonly graph: GroupMembership | undefined;
   readonly log: Logger;

@@ -1,6 +1,6 @@
 // Staff by Entra group: the directory asks Microsoft Graph (a loopback stand-in, with tokens from a fake Entra)
 // which staff groups a caller of the staff tenant is in, and never asks about anyone else.
-import type { Caller } from '../../src/bot/teams';
+import type { Caller } from '../../src/staff/caller';
 import { ConfigError, loadConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/log';
 import { MAX_ROSTER, roleOf, StaffDirectory } from '../../src/staff/directory';
