@@ -9,7 +9,7 @@ import { Outbound, type Patience } from './bot/outbound';
 import { Background } from './background';
 import { TableAuditLog } from './storage/audit';
 import { TableNoticeLog } from './storage/notices';
-import { TableSettings } from './storage/settings';
+import { TableSettings, type SupportChannel } from './storage/settings';
 import { TableMessageRefs } from './storage/messages';
 import type { Config } from './config';
 import type { Logger } from './log';
@@ -64,7 +64,7 @@ export interface App {
   readonly background: Background;
   readonly deps: BotDeps;
   /** The managers' channel notices (monthly summary, budget warnings); ticks every minute while running. */
-  readonly notices: OutageNotifier;
+  readonly notices: OutageNotifier<SupportChannel>;
   /** The tab API's outage, status and report routes (src/api/outages.ts), registered on the API's router. */
   readonly outageRoutes: readonly RouteSpec[];
   /** The dashboard's counters. */

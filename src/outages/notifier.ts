@@ -5,7 +5,7 @@ import { budgetNoticeCard } from '../cards/outages';
 import type { Logger } from '../log';
 import type { Policy } from '../policy/schema';
 import type { Calendar, Instant } from '../sla';
-import type { Settings, SupportChannel } from '../storage/settings';
+import { messageOf } from '../kit/errors';
 import type { AdaptiveCard } from '../cards/types';
 import { dueNotices, type DueNotice } from './notices';
 import type { NoticeMarks } from './ports';
@@ -15,24 +15,30 @@ import { monthOf, previousMonth } from './time';
 /** A claim not confirmed within this long is taken to be from an instance that died while sending. */
 export const CLAIM_LEASE_MS = 10 * 60_000;
 
-export interface NotifierDeps {
+/** Where managers read: the chosen managers' channel, else the support channel (`C`: how a channel is named). */
+export interface ManagerChannels<C> {
+  managersChannel(): Promise<C | null>;
+  supportChannel(): Promise<C | null>;
+}
+
+export interface NotifierDeps<C> {
   readonly policy: Policy;
   readonly calendar: Calendar;
   readonly outages: OutageService;
   readonly marks: NoticeMarks;
-  readonly settings: Settings;
+  readonly settings: ManagerChannels<C>;
   /** Posts a card as a new message in a channel. */
-  readonly post: (channel: SupportChannel, card: AdaptiveCard, summary: string) => Promise<unknown>;
+  readonly post: (channel: C, card: AdaptiveCard, summary: string) => Promise<unknown>;
   readonly log: Logger;
   /** This instance's name in claims. */
   readonly owner: string;
 }
 
-export class OutageNotifier {
-  constructor(private readonly deps: NotifierDeps) {}
+export class OutageNotifier<C> {
+  constructor(private readonly deps: NotifierDeps<C>) {}
 
   /** The managers' channel, or the support channel when none was chosen. */
-  private async channel(): Promise<SupportChannel | null> {
+  private async channel(): Promise<C | null> {
     return (await this.deps.settings.managersChannel()) ?? (await this.deps.settings.supportChannel());
   }
 
@@ -80,7 +86,7 @@ export class OutageNotifier {
       await marks.release(notice.key, owner);
       this.deps.log.error('availability notice failed', {
         key: notice.key,
-        error: err instanceof Error ? err.message : String(err),
+        error: messageOf(err),
       });
       return false;
     }

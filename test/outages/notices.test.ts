@@ -14,6 +14,7 @@ import { startTestAzurite, type TestAzurite } from '../support/azurite';
 import { cardProblems, cardsOf, cardText } from '../support/cards';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
 import { startTestApp, type TestClock } from '../support/app';
+import type { SupportChannel } from '../../src/storage/settings';
 
 const engine = new SlaEngine(DEFAULT_POLICY);
 const alice: Actor = { id: 'aad-alice', name: 'Alice Engineer', role: 'engineer' };
@@ -48,7 +49,7 @@ const channel = (id: string) => ({
 });
 
 /** Another instance of the app: same storage, its own claim owner. */
-function otherInstance(): OutageNotifier {
+function otherInstance(): OutageNotifier<SupportChannel> {
   const table = app.storage.table(`${app.config.tablePrefix}outages`);
   return new OutageNotifier({
     policy: DEFAULT_POLICY,
