@@ -1,11 +1,11 @@
 // The composition root: builds every part from the configuration and starts/stops them together.
 // src/index.ts runs it for real; tests build it in-process on a free port.
-import { createAdapter, type AdapterOptions } from './bot/adapter';
+import { createAdapter, type AdapterOptions } from './teams/adapter';
 import { createBot } from './bot';
 import { OnCallLookup } from './oncall/who';
 import type { BotDeps } from './bot/deps';
 import { onTicketChanged } from './bot/channel';
-import { Outbound, type Patience } from './bot/outbound';
+import { Outbound, type Patience } from './teams/outbound';
 import { Background } from './background';
 import { TableAuditLog } from './storage/audit';
 import { TableNoticeLog } from './storage/notices';

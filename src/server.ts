@@ -2,7 +2,7 @@
 // start() listens; stop() closes connections. No business rules here.
 import type { Application } from '@microsoft/teams-ai';
 import type { Activity } from 'botbuilder';
-import { BadActivity, Unauthorized, type BotAdapter } from './bot/adapter';
+import { BadActivity, Unauthorized, type BotAdapter } from './teams/adapter';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import restify from 'restify';

@@ -19,7 +19,7 @@ import type { Settings } from '../storage/settings';
 import type { NoticeLog } from '../storage/notices';
 import type { StaffDirectory } from '../staff/directory';
 import type { OnCallLookup } from '../oncall/who';
-import type { Outbound } from './outbound';
+import type { Outbound } from '../teams/outbound';
 import { callerOf } from './teams';
 import type { Caller } from '../staff/caller';
 

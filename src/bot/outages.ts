@@ -17,7 +17,7 @@ import type { Result } from '../tickets/errors';
 import type { Actor } from '../tickets/model';
 import { customerOf, notCustomerText, sendCard, type BotDeps } from './deps';
 import type { Caller, Staff } from '../staff/caller';
-import { isGone } from './outbound';
+import { isGone } from '../teams/outbound';
 import { callerOf } from './teams';
 
 const SYSTEM: Actor = { id: 'sla-desk', name: 'SLA Desk', role: 'system' };

@@ -5,7 +5,7 @@
 // change; a customer notice of a recent change with no delivery record is sent. At most `batch` per pass.
 import type { TableClient } from '@azure/data-tables';
 import { isForCustomer } from '../cards/customer';
-import { deliverToCustomer, deliveryKey, type DeliveryDeps } from './customer-delivery';
+import { deliverToCustomer, deliveryKey, type DeliveryDeps } from '../teams/customer-delivery';
 import type { BotDeps } from './deps';
 import { storageStatus } from '../storage/status';
 

@@ -5,7 +5,7 @@
 // broke after Teams accepted it): the next claim sees `sending` still set, counts it and logs it.
 import type { BotDeps } from '../bot/deps';
 import { renderRoot } from '../bot/channel';
-import { isGone } from '../bot/outbound';
+import { isGone } from '../teams/outbound';
 import { warningCard } from '../cards/watch';
 import type { TargetName } from '../sla';
 import { TARGETS } from '../sla';

@@ -3,7 +3,7 @@
 // what could not be reached said in the thread, and an alarm to the managers when nobody has been reached.
 // Every timeline line says what happened: who was paged, reached, not reached, and why.
 import { pageCard } from '../bot/paging';
-import { unreachable } from '../bot/outbound';
+import { unreachable } from '../teams/outbound';
 import { announceCard, chatFailedCard, type Mentioned } from '../cards/watch';
 import type { Ticket } from '../tickets/model';
 import { chatLane } from '../storage/outbox';

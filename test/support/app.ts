@@ -2,8 +2,8 @@
 import { TableTicketRepo } from '../../src/storage/ticket-repo';
 import { TicketService } from '../../src/tickets/service';
 import { startApp, type App } from '../../src/app';
-import type { AdapterOptions } from '../../src/bot/adapter';
-import type { Patience } from '../../src/bot/outbound';
+import type { AdapterOptions } from '../../src/teams/adapter';
+import type { Patience } from '../../src/teams/outbound';
 import { loadConfig } from '../../src/config';
 import { silentLogger, type Logger } from '../../src/log';
 import { DEFAULT_POLICY } from '../../src/policy/default';

@@ -9,7 +9,7 @@ import { escape } from '../cards/types';
 import type { Instant } from '../sla';
 import type { Command } from '../tickets/commands';
 import type { Ticket, TicketEvent } from '../tickets/model';
-import type { BotDeps } from './deps';
+import type { BotDeps } from '../bot/deps';
 import { failureText, isTransient, unreachable } from './outbound';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
