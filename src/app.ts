@@ -4,7 +4,7 @@ import { createAdapter, type AdapterOptions } from './teams/adapter';
 import { createBot } from './bot';
 import { OnCallLookup } from './oncall/who';
 import type { BotDeps } from './bot/deps';
-import { onTicketChanged } from './bot/channel';
+import { onTicketChanged } from './teams/thread';
 import { Outbound, type Patience } from './teams/outbound';
 import { Background } from './background';
 import { TableAuditLog } from './storage/audit';

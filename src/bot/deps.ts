@@ -1,52 +1,28 @@
 // What bot features need, and helpers they share: the customer gate, ticket views, card replies.
-import type { ThreadClaims } from '../storage/thread-claims';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Config } from '../config';
-import type { Logger } from '../log';
-import type { Policy } from '../policy/schema';
-import type { Instant, SlaEngine } from '../sla';
 import type { AdaptiveCard } from '../cards/types';
-import type { Clock, Contact, ListItem, TargetLine } from '../cards/customer';
-import { slaOf } from '../tickets/sla-view';
-import type { Ticket } from '../tickets/model';
-import { OPEN_STATUSES } from '../tickets/model';
-import type { TicketService } from '../tickets/service';
+import type { Clock, Contact } from '../cards/customer';
 import type { OutageService } from '../outages/service';
-import type { Background } from '../background';
 import type { AuditLog } from '../storage/audit';
-import type { MessageRefs } from '../storage/messages';
-import type { Settings } from '../storage/settings';
-import type { NoticeLog } from '../storage/notices';
 import type { StaffDirectory } from '../staff/directory';
 import type { OnCallLookup } from '../oncall/who';
-import type { Outbound } from '../teams/outbound';
 import { callerOf } from './teams';
 import type { Caller } from '../staff/caller';
+import type { TeamsDeps } from '../teams/deps';
 
-export interface BotDeps {
+/** The parts every conversation feature may use: the Teams projections' parts and the bot's own. */
+export interface BotDeps extends TeamsDeps {
   readonly config: Config;
-  readonly policy: Policy;
-  readonly engine: SlaEngine;
-  readonly tickets: TicketService;
-  readonly log: Logger;
-  readonly now: () => Instant;
   readonly contact: Contact;
   /** True when the watcher runs: off-hours P1s page whoever is on call, or alarm the managers when nobody is. */
   readonly paging: boolean;
   /** Who is on call (rotation, overrides, the support manager), for pages and for what customers are told. */
   readonly oncall: OnCallLookup;
-  readonly settings: Settings;
   readonly audit: AuditLog;
-  readonly messages: MessageRefs;
-  readonly outbound: Outbound;
-  readonly background: Background;
   readonly outages: OutageService;
   /** Who is support staff (configured ids, then Entra groups): `await deps.staff.resolve(caller)`. */
   readonly staff: StaffDirectory;
-  /** Customer notices that reached the customer (so a crash-interrupted one can be sent later). */
-  readonly notices?: NoticeLog | undefined;
-  /** Which instance is starting a ticket's thread (none: this instance alone posts threads). */
-  readonly threadClaims?: ThreadClaims | undefined;
 }
 
 export interface Customer {
@@ -76,28 +52,6 @@ export function customerOf(context: TurnContext, deps: BotDeps): Customer | unde
 
 export function clockFor(caller: Caller, deps: BotDeps): Clock {
   return { now: deps.now(), viewerZone: caller.zone };
-}
-
-/** Both targets of a ticket with their state now. */
-export function targetLines(deps: BotDeps, ticket: Ticket, now: Instant): TargetLine[] {
-  const result = slaOf(deps.engine, ticket);
-  return (['response', 'workaround'] as const).map((target) => ({
-    label: target === 'response' ? 'Response' : 'Work-around',
-    due: result[target].due,
-    clock: result[target].basis.clock,
-    status: deps.engine.status(result[target], now, ticket.pauses),
-  }));
-}
-
-/** A list row: the earliest unmet target. */
-export function listItem(deps: BotDeps, ticket: Ticket, now: Instant): ListItem {
-  if (!OPEN_STATUSES.has(ticket.status)) return { ticket, next: null };
-  const lines = targetLines(deps, ticket, now).filter((l) => l.status.state !== 'met');
-  const first = lines.sort((a, b) => (a.due ?? Infinity) - (b.due ?? Infinity))[0];
-  return {
-    ticket,
-    next: first === undefined ? null : { label: first.label, due: first.due, state: first.status.state },
-  };
 }
 
 /** Sends a card as a new message; returns its id. */

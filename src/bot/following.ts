@@ -13,15 +13,14 @@ import {
   repliedTo,
   clockFor,
   customerOf,
-  listItem,
   notCustomerText,
   sendCard,
-  targetLines,
   type BotDeps,
   type Customer,
 } from './deps';
+import { listItem, targetLines } from '../cards/targets';
 import { offerForm } from './filing';
-import { threadSyncKey } from './channel';
+import { threadSyncKey } from '../teams/thread';
 import { nobodyReached } from '../watcher/chain';
 import { callerOf, messageText } from './teams';
 
@@ -82,7 +81,7 @@ async function ticketCard(
     policy: deps.policy,
     alert: unreached(deps, found.value.ticket),
     ticket: found.value.ticket,
-    targets: targetLines(deps, found.value.ticket, now),
+    targets: targetLines(deps.engine, found.value.ticket, now),
     events: found.value.events,
     clock: clockFor(customer.caller, deps),
     userId: customer.caller.userId,
@@ -105,7 +104,7 @@ async function myTickets(deps: BotDeps, customer: Customer): Promise<AdaptiveCar
     const now = deps.now();
     return myTicketsCard(
       deps.policy,
-      open.map((t) => listItem(deps, t, now)),
+      open.map((t) => listItem(deps.engine, t, now)),
       clockFor(customer.caller, deps),
       customer.caller.userId,
     );

@@ -3,48 +3,10 @@
 // acknowledging marks the ticket (`ack:<time>`), which stops the steps not yet sent.
 import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
-import { deadline, when } from '../cards/time';
-import { card, escape, execute, text, type AdaptiveCard } from '../cards/types';
-import type { Ticket } from '../tickets/model';
+import { when } from '../cards/time';
+import { pageCard } from '../cards/page';
 import type { BotDeps } from './deps';
 import { callerOf } from './teams';
-
-export function pageCard(
-  deps: BotDeps,
-  ticket: Ticket,
-  engineer: { id: string; name: string },
-  acknowledged?: string,
-): AdaptiveCard {
-  const mention = `<at>${escape(engineer.name)}</at>`;
-  return card(
-    [
-      text(`🔔 ${ticket.id} · ${ticket.priority} outside support hours`, {
-        weight: 'bolder',
-        size: 'medium',
-        color: 'attention',
-      }),
-      text(`${mention}, you are on call: ${escape(ticket.customerName)} reports "${escape(ticket.title)}".`),
-      text(
-        ticket.sla.responseDue === null
-          ? 'The response clock is paused.'
-          : `Response due ${deadline(ticket.sla.responseDue, deps.policy.timeZone, deps.now())} ${deps.policy.timeZoneLabel}.`,
-        { isSubtle: true },
-      ),
-      ...(acknowledged === undefined
-        ? []
-        : [text(escape(acknowledged), { color: 'good', weight: 'bolder' })]),
-    ],
-    {
-      actions:
-        acknowledged === undefined
-          ? [execute('Acknowledge', 'page.ack', { ticketId: ticket.id }, { style: 'positive' })]
-          : [],
-      msteams: {
-        entities: [{ type: 'mention', text: mention, mentioned: { id: engineer.id, name: engineer.name } }],
-      },
-    },
-  );
-}
 
 export function registerPaging(app: Application, deps: BotDeps): void {
   app.adaptiveCards.actionExecute('page.ack', async (context, _state, data) => {

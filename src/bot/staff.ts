@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AdaptiveCard } from '../cards/types';
 import type { Command } from '../tickets/commands';
 import type { Actor } from '../tickets/model';
-import { renderRoot } from './channel';
+import { renderRoot } from '../cards/root';
 import type { BotDeps } from './deps';
 import type { Staff } from '../staff/caller';
 import { callerOf } from './teams';

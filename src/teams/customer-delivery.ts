@@ -9,7 +9,7 @@ import { escape } from '../cards/types';
 import type { Instant } from '../sla';
 import type { Command } from '../tickets/commands';
 import type { Ticket, TicketEvent } from '../tickets/model';
-import type { BotDeps } from '../bot/deps';
+import type { TeamsDeps } from './deps';
 import { failureText, isTransient, unreachable } from './outbound';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
@@ -26,7 +26,7 @@ const WHAT: Partial<Record<TicketEvent['type'], string>> = {
 };
 
 export type DeliveryDeps = Pick<
-  BotDeps,
+  TeamsDeps,
   | 'config'
   | 'policy'
   | 'tickets'
@@ -137,7 +137,7 @@ export async function deliverToCustomer(
 }
 
 /** An absolute time: these lines are kept (timeline, the managers' channel) and read later. */
-function zoned(deps: Pick<BotDeps, 'policy'>, t: Instant): string {
+function zoned(deps: Pick<TeamsDeps, 'policy'>, t: Instant): string {
   return `${stamp(t, deps.policy.timeZone)} ${deps.policy.timeZoneLabel}`;
 }
 

@@ -4,7 +4,7 @@
 // case that can repeat a message is a send whose answer was lost (the instance died or the connection
 // broke after Teams accepted it): the next claim sees `sending` still set, counts it and logs it.
 import type { BotDeps } from '../bot/deps';
-import { renderRoot } from '../bot/channel';
+import { renderRoot } from '../cards/root';
 import { isGone } from '../teams/outbound';
 import { warningCard } from '../cards/watch';
 import type { TargetName } from '../sla';

@@ -2,7 +2,7 @@
 // its 1:1 chat message in a lane of its own (a failing chat never holds back the thread or the next step),
 // what could not be reached said in the thread, and an alarm to the managers when nobody has been reached.
 // Every timeline line says what happened: who was paged, reached, not reached, and why.
-import { pageCard } from '../bot/paging';
+import { pageCard } from '../cards/page';
 import { unreachable } from '../teams/outbound';
 import { announceCard, chatFailedCard, type Mentioned } from '../cards/watch';
 import type { Ticket } from '../tickets/model';
