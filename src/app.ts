@@ -243,7 +243,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     staff = deps.staff;
     const outbox = new TableOutbox(table('outbox'));
     const watcher = new Watcher({
-      bot: deps,
+      app: { ...deps, teams: outbound },
       outbox,
       overrides,
       clock,

@@ -201,6 +201,16 @@ export class Outbound {
   }
 
   /** Posts a new thread in the channel with this root card. */
+  /** True when Teams says the post is gone (see `isGone`). */
+  isGone(err: unknown): boolean {
+    return isGone(err);
+  }
+
+  /** Why a person's chat can never be reached, or undefined (see `unreachable`). */
+  unreachable(err: unknown): string | undefined {
+    return unreachable(err);
+  }
+
   async startThread(channel: SupportChannel, card: AdaptiveCard, summary: string): Promise<ThreadRef> {
     let id: string | undefined;
     await this.on(

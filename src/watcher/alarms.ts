@@ -48,11 +48,11 @@ function alarmView(s: Sender, ticket: Ticket, entry: OutboxEntry, where: AlarmVi
   const trigger = Number(entry.payload['trigger']);
   return {
     final: entry.payload['final'] === true,
-    policy: s.bot.policy,
+    policy: s.app.policy,
     ticket,
     missed: keyed(ticket, 'missed', trigger),
     reached: keyed(ticket, 'reached', trigger),
-    alarmed: s.bot.oncall.alarmed(),
+    alarmed: s.app.oncall.alarmed(),
     now: s.clock.now(),
     where,
   };
@@ -66,7 +66,7 @@ export async function alarm(s: Sender, holder: Holder, ticket: Ticket): Promise<
   const view = alarmView(s, ticket, holder.entry, 'thread');
   s.guard(holder.entry);
   const id = await s.post(ticket, () =>
-    s.bot.outbound.replyInThread(thread, alarmCard(view), `${ticket.id}: nobody reached`),
+    s.app.teams.replyInThread(thread, alarmCard(view), `${ticket.id}: nobody reached`),
   );
   const names = view.alarmed.map((a) => a.name).join(', ');
   await note(
@@ -81,10 +81,10 @@ export async function alarm(s: Sender, holder: Holder, ticket: Ticket): Promise<
 
 /** A post in the managers' channel (else the support channel): the alarm, or a delivery that keeps failing. */
 export async function managers(s: Sender, holder: Holder, ticket: Ticket): Promise<Done> {
-  const bot = s.bot;
+  const app = s.app;
   const p = holder.entry.payload;
-  const managersChannel = await bot.settings.managersChannel();
-  const channel = managersChannel ?? (await bot.settings.supportChannel());
+  const managersChannel = await app.settings.managersChannel();
+  const channel = managersChannel ?? (await app.settings.supportChannel());
   if (channel === null) throw new NotReady('no managers channel and no support channel');
   const where = managersChannel === null ? 'support' : 'managers';
   let card;
@@ -97,7 +97,7 @@ export async function managers(s: Sender, holder: Holder, ticket: Ticket): Promi
   }
   s.guard(holder.entry);
   await s.tenantRun(channel.tenantId, () =>
-    bot.outbound.startThread(
+    app.teams.startThread(
       channel,
       card,
       p['what'] === 'alarm' ? `${ticket.id}: nobody reached (managers)` : `${ticket.id}: delivery stuck`,

@@ -60,7 +60,7 @@ export async function note(
 ): Promise<Ticket> {
   // Already on the ticket (a retry, another instance): the action id catches the rest.
   if (ticket.notified.includes(key)) return ticket;
-  const recorded = await s.bot.tickets.act(
+  const recorded = await s.app.tickets.act(
     { kind: 'staff' },
     ticket.id,
     SYSTEM,
@@ -73,10 +73,10 @@ export async function note(
 
 /** When the next step of the chain goes out, in words ("the secondary on call is paged at 21:45 ET"). */
 export function nextStep(s: Sender, ticket: Ticket, trigger: number, step: number): string {
-  const chain = s.bot.policy.escalation.chain;
+  const chain = s.app.policy.escalation.chain;
   const next = chain[step + 1];
   if (next === undefined) return 'This was the last step of the paging chain.';
   const at = trigger + next.afterMinutes * 60_000;
-  const zone = s.bot.policy.timeZone;
-  return `Unless someone acknowledges, the ${ROLE[next.role]} is paged at ${stamp(at, zone)} ${s.bot.policy.timeZoneLabel}.`;
+  const zone = s.app.policy.timeZone;
+  return `Unless someone acknowledges, the ${ROLE[next.role]} is paged at ${stamp(at, zone)} ${s.app.policy.timeZoneLabel}.`;
 }

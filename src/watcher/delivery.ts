@@ -3,9 +3,8 @@
 // is done only after its send succeeded, and a sub-step already sent is recorded before the next; the one
 // case that can repeat a message is a send whose answer was lost (the instance died or the connection
 // broke after Teams accepted it): the next claim sees `sending` still set, counts it and logs it.
-import type { BotDeps } from '../bot/deps';
+import type { WatcherApp } from './ports';
 import { renderRoot } from '../cards/root';
-import { isGone } from '../teams/outbound';
 import { warningCard } from '../cards/watch';
 import type { TargetName } from '../sla';
 import { TARGETS } from '../sla';
@@ -35,7 +34,7 @@ const SOON_CAP_MS = 2_000;
 const DRAIN_ROUNDS = 4;
 
 export interface DeliveryDeps {
-  readonly bot: BotDeps;
+  readonly app: WatcherApp;
   readonly outbox: TableOutbox;
   readonly overrides: OverrideStore;
   readonly clock: AppClock;
@@ -60,11 +59,11 @@ export class Delivery implements Sender {
   private sharers = 1;
 
   constructor(private readonly d: DeliveryDeps) {
-    this.tenantLimit = new RateLimiter(rateWindows(d.bot.config.watcher.tenantRate));
+    this.tenantLimit = new RateLimiter(rateWindows(d.app.config.watcher.tenantRate));
   }
 
-  get bot(): BotDeps {
-    return this.d.bot;
+  get app(): WatcherApp {
+    return this.d.app;
   }
   get outbox(): TableOutbox {
     return this.d.outbox;
@@ -87,13 +86,13 @@ export class Delivery implements Sender {
     const n = (await this.d.presence?.count()) ?? 1;
     if (n !== this.sharers) {
       this.sharers = n;
-      this.tenantLimit.setWindows(rateWindows(this.d.bot.config.watcher.tenantRate / n));
+      this.tenantLimit.setWindows(rateWindows(this.d.app.config.watcher.tenantRate / n));
     }
     return this.tenantLimit.run(tenantId, send);
   }
 
-  get log(): BotDeps['log'] {
-    return this.d.bot.log;
+  get log(): WatcherApp['log'] {
+    return this.d.app.log;
   }
 
   /** Clock ms of a real duration. */
@@ -154,7 +153,7 @@ export class Delivery implements Sender {
   }
 
   private leaseMs(): number {
-    return this.d.bot.config.watcher.leaseMs;
+    return this.d.app.config.watcher.leaseMs;
   }
 
   /** Sends one claimed entry; true when it is done. */
@@ -188,7 +187,7 @@ export class Delivery implements Sender {
       const backoff = backoffMs(holder.entry.attempts, status, retryAfterMs(err));
       const delay = soon ? Math.min(SOON_CAP_MS, Math.round(backoff / 4)) : backoff;
       const message = `${status === undefined ? '' : `${status} `}${err instanceof Error ? err.message : String(err)}`;
-      const stuck = holder.entry.attempts >= this.d.bot.config.watcher.stuckAttempts;
+      const stuck = holder.entry.attempts >= this.d.app.config.watcher.stuckAttempts;
       const fields = {
         lane: entry.lane,
         key: entry.key,
@@ -200,7 +199,7 @@ export class Delivery implements Sender {
       else if (stuck) this.log.error('outbox: delivery failed (stuck)', fields);
       else this.log.warn('outbox: delivery failed', fields);
       // Announced once, in the managers' channel, when it turns stuck.
-      if (!soon && holder.entry.attempts === this.d.bot.config.watcher.stuckAttempts)
+      if (!soon && holder.entry.attempts === this.d.app.config.watcher.stuckAttempts)
         await announceStuck(this, holder.entry, laneTicket(entry.lane), message).catch((e: unknown) => {
           this.log.warn('outbox: could not schedule the stuck-delivery notice', {
             key: entry.key,
@@ -228,7 +227,7 @@ export class Delivery implements Sender {
    */
   private async noChannel(ticketId: string): Promise<boolean> {
     try {
-      if ((await this.d.bot.settings.supportChannel()) !== null) return true;
+      if ((await this.d.app.settings.supportChannel()) !== null) return true;
       const ticket = await this.ticket(ticketId);
       if (ticket !== null)
         await note(
@@ -261,7 +260,7 @@ export class Delivery implements Sender {
   }
 
   private async ticket(id: string): Promise<Ticket | null> {
-    const got = await this.d.bot.tickets.get({ kind: 'staff' }, id);
+    const got = await this.d.app.tickets.get({ kind: 'staff' }, id);
     if (got.ok) return got.value;
     if (got.error.code === 'TICKET_NOT_FOUND') return null;
     throw new Error(got.error.message);
@@ -269,7 +268,7 @@ export class Delivery implements Sender {
 
   async post(ticket: Ticket, send: () => Promise<string | undefined>): Promise<string> {
     const thread = threadOf(ticket);
-    const tenantId = (await this.d.bot.settings.supportChannel())?.tenantId ?? '';
+    const tenantId = (await this.d.app.settings.supportChannel())?.tenantId ?? '';
     // Counted until the send ends, in both limits: Teams counts it on arrival, somewhere before that.
     const sent = await this.threadLimit.run(thread.conversationId, () => this.tenantRun(tenantId, send));
     return sent ?? '';
@@ -299,37 +298,37 @@ export class Delivery implements Sender {
   }
 
   private async warning(holder: { entry: OutboxEntry }, ticket: Ticket): Promise<Done> {
-    const bot = this.d.bot;
+    const app = this.d.app;
     const target = String(holder.entry.payload['target']) as TargetName;
     const percent = Number(holder.entry.payload['percent']);
     if (!TARGETS.includes(target)) return { outcome: 'skipped: unknown target' };
     const now = this.d.clock.now();
-    const result = slaOf(bot.engine, ticket)[target];
+    const result = slaOf(app.engine, ticket)[target];
     if (result.metAt !== null) return { outcome: 'cancelled: target met' };
-    const status = bot.engine.status(result, now, ticket.pauses);
+    const status = app.engine.status(result, now, ticket.pauses);
     if (status.state === 'paused' || result.due === null) return { outcome: 'cancelled: target paused' };
     const thread = threadOf(ticket);
     const summary = `${ticket.id}: warning ${target} ${percent}`;
     // The root card first when its state turns (at risk, breached): an update, harmless to repeat.
-    if (percent >= bot.policy.warnings.atRiskFrom) {
+    if (percent >= app.policy.warnings.atRiskFrom) {
       this.guard(holder.entry);
       try {
         await this.post(ticket, async () => {
-          await bot.outbound.updateCard(thread, renderRoot(bot, ticket), `${ticket.id} ${ticket.priority}`);
+          await app.teams.updateCard(thread, renderRoot(app, ticket), `${ticket.id} ${ticket.priority}`);
           return undefined;
         });
       } catch (err) {
-        if (!isGone(err)) throw err;
+        if (!app.teams.isGone(err)) throw err;
       }
     }
     const owner = ticket.owner;
-    const who = owner ?? (await bot.oncall.who('primary', now));
+    const who = owner ?? (await app.oncall.who('primary', now));
     const root = {
-      policy: bot.policy,
+      policy: app.policy,
       ticket,
       targets: [],
       events: [],
-      engineers: [...bot.config.staff.engineers, ...bot.config.staff.managers].map(([id, name]) => ({
+      engineers: [...app.config.staff.engineers, ...app.config.staff.managers].map(([id, name]) => ({
         id,
         name,
       })),
@@ -345,7 +344,7 @@ export class Delivery implements Sender {
       whoRole: owner === undefined ? 'on call' : 'owner',
     });
     this.guard(holder.entry);
-    const id = await this.post(ticket, () => bot.outbound.replyInThread(thread, card, summary));
+    const id = await this.post(ticket, () => app.teams.replyInThread(thread, card, summary));
     return { outcome: 'sent', progress: { reply: id } };
   }
 }

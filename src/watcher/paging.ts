@@ -3,7 +3,6 @@
 // what could not be reached said in the thread, and an alarm to the managers when nobody has been reached.
 // Every timeline line says what happened: who was paged, reached, not reached, and why.
 import { pageCard } from '../cards/page';
-import { unreachable } from '../teams/outbound';
 import { announceCard, chatFailedCard, type Mentioned } from '../cards/watch';
 import type { Ticket } from '../tickets/model';
 import { chatLane } from '../storage/outbox';
@@ -25,16 +24,16 @@ import { statusOf } from './limits';
 
 /** A step of the chain: the page card in the thread, then its 1:1 message scheduled in a lane of its own. */
 export async function page(s: Sender, holder: Holder, ticket: Ticket): Promise<Done> {
-  const bot = s.bot;
+  const app = s.app;
   const entry = holder.entry;
   const trigger = Number(entry.payload['trigger']);
   const step = Number(entry.payload['step'] ?? 0);
   const role = roleOf(entry);
   if (acknowledged(ticket, trigger)) return { outcome: 'cancelled: acknowledged' };
-  if (!bot.policy.escalation.pagePriorities.includes(ticket.priority))
+  if (!app.policy.escalation.pagePriorities.includes(ticket.priority))
     return { outcome: `cancelled: priority now ${ticket.priority}` };
   const now = s.clock.now();
-  const who = await bot.oncall.who(role, now);
+  const who = await app.oncall.who(role, now);
   if (who === undefined) {
     const why =
       role === 'manager'
@@ -50,14 +49,14 @@ export async function page(s: Sender, holder: Holder, ticket: Ticket): Promise<D
       { step: role },
     );
     s.log.warn('page: nobody to page in this role', { ticket: ticket.id, role });
-    await alarmIfNobody(s, ticked, trigger, step >= s.bot.policy.escalation.chain.length - 1);
+    await alarmIfNobody(s, ticked, trigger, step >= s.app.policy.escalation.chain.length - 1);
     return { outcome: `skipped: no ${role} on call` };
   }
   const thread = threadOf(ticket);
   if (holder.entry.progress['thread'] === undefined) {
     s.guard(holder.entry);
     const id = await s.post(ticket, () =>
-      bot.outbound.replyInThread(thread, pageCard(bot, ticket, who), `${ticket.id}: page, ${role}`),
+      app.teams.replyInThread(thread, pageCard(app, ticket, who), `${ticket.id}: page, ${role}`),
     );
     await s.record(holder, { thread: id === '' ? '-' : id });
   }
@@ -90,35 +89,35 @@ export async function page(s: Sender, holder: Holder, ticket: Ticket): Promise<D
  * thread is told once, and it is tried again, up to OUTBOX_STUCK_ATTEMPTS attempts.
  */
 export async function direct(s: Sender, holder: Holder, ticket: Ticket): Promise<Done> {
-  const bot = s.bot;
+  const app = s.app;
   const entry = holder.entry;
   const trigger = Number(entry.payload['trigger']);
   const step = Number(entry.payload['step'] ?? 0);
   const role = roleOf(entry);
   const who: Mentioned = { id: String(entry.payload['to']), name: String(entry.payload['name']) };
   if (acknowledged(ticket, trigger)) return { outcome: 'cancelled: acknowledged' };
-  if (!bot.policy.escalation.pagePriorities.includes(ticket.priority))
+  if (!app.policy.escalation.pagePriorities.includes(ticket.priority))
     return { outcome: `cancelled: priority now ${ticket.priority}` };
-  const channel = await bot.settings.supportChannel();
-  const tenantId = channel?.tenantId ?? bot.config.staff.tenantId;
+  const channel = await app.settings.supportChannel();
+  const tenantId = channel?.tenantId ?? app.config.staff.tenantId;
   const serviceUrl = channel?.serviceUrl ?? ticket.thread?.serviceUrl;
   if (tenantId === undefined || serviceUrl === undefined)
     throw new NotReady('no support channel: the staff tenant is not known');
   s.guard(entry);
   try {
     await s.tenantRun(tenantId, () =>
-      bot.outbound.toUser(
+      app.teams.toUser(
         tenantId,
         serviceUrl,
         who.id,
-        pageCard(bot, ticket, who),
+        pageCard(app, ticket, who),
         `${ticket.id}: page, ${role}`,
       ),
     );
   } catch (err) {
     const status = statusOf(err);
-    const permanent = unreachable(err);
-    const last = entry.attempts >= bot.config.watcher.stuckAttempts;
+    const permanent = app.teams.unreachable(err);
+    const last = entry.attempts >= app.config.watcher.stuckAttempts;
     if (permanent === undefined && !last) {
       if (entry.progress['told'] === undefined) {
         await tell(s, ticket, who, `Teams answered ${status ?? 'nothing'}`, true, trigger, step, 'retry');
@@ -137,7 +136,7 @@ export async function direct(s: Sender, holder: Holder, ticket: Ticket): Promise
       missedKey(trigger, step, `${who.name} (${ROLE[role]}): ${reason}`),
       { step: role, to: who.id },
     );
-    await alarmIfNobody(s, ticked, trigger, step >= s.bot.policy.escalation.chain.length - 1);
+    await alarmIfNobody(s, ticked, trigger, step >= s.app.policy.escalation.chain.length - 1);
     return { outcome: `failed: ${reason}` };
   }
   await note(
@@ -196,25 +195,23 @@ export async function notice(s: Sender, holder: Holder, ticket: Ticket): Promise
   );
   s.guard(holder.entry);
   const id = await s.post(ticket, () =>
-    s.bot.outbound.replyInThread(thread, card, `${ticket.id}: chat not reached`),
+    s.app.teams.replyInThread(thread, card, `${ticket.id}: chat not reached`),
   );
   return { outcome: 'sent', progress: { reply: id } };
 }
 
 /** A P1 inside support hours: announced at once in its thread to the P1 responders (else on call, else managers). */
 export async function announce(s: Sender, holder: Holder, ticket: Ticket): Promise<Done> {
-  const bot = s.bot;
+  const app = s.app;
   const now = s.clock.now();
-  const configured = bot.config.oncall.responders.map((id) => ({ id, name: bot.oncall.name(id) }));
-  const primary = configured.length === 0 ? await bot.oncall.who('primary', now) : undefined;
+  const configured = app.config.oncall.responders.map((id) => ({ id, name: app.oncall.name(id) }));
+  const primary = configured.length === 0 ? await app.oncall.who('primary', now) : undefined;
   const responders: Mentioned[] =
-    configured.length > 0 ? configured : primary !== undefined ? [primary] : bot.oncall.alarmed();
+    configured.length > 0 ? configured : primary !== undefined ? [primary] : app.oncall.alarmed();
   const thread = threadOf(ticket);
-  const card = announceCard(bot.policy, ticket, responders, now);
+  const card = announceCard(app.policy, ticket, responders, now);
   s.guard(holder.entry);
-  const id = await s.post(ticket, () =>
-    bot.outbound.replyInThread(thread, card, `${ticket.id}: P1 announced`),
-  );
+  const id = await s.post(ticket, () => app.teams.replyInThread(thread, card, `${ticket.id}: P1 announced`));
   const names = responders.map((r) => r.name).join(', ');
   await note(
     s,

@@ -1,6 +1,6 @@
 // What the outbox's message kinds need from the delivery loop: the app, the outbox, the clock, and sends
 // that keep to Teams' limits and to the entry's claim.
-import type { BotDeps } from '../bot/deps';
+import type { WatcherApp } from './ports';
 import type { Logger } from '../log';
 import type { OutboxEntry, Progress, TableOutbox } from '../storage/outbox';
 import type { ThreadRef, Ticket } from '../tickets/model';
@@ -26,7 +26,7 @@ export function threadOf(ticket: Ticket): ThreadRef {
 }
 
 export interface Sender {
-  readonly bot: BotDeps;
+  readonly app: WatcherApp;
   readonly outbox: TableOutbox;
   readonly clock: AppClock;
   readonly log: Logger;

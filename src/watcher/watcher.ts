@@ -2,7 +2,7 @@
 // follows what is due, not how many tickets are stored), asks the pure engine which thresholds and pages
 // are due, writes them to the outbox (once, whoever writes first) and marks them on the ticket; then it
 // delivers what the outbox holds. Time comes from the clock it is given.
-import type { BotDeps } from '../bot/deps';
+import type { WatcherApp } from './ports';
 import { stamp } from '../cards/time';
 import type { Instant } from '../sla';
 import { dueAt, type DuePage } from '../tickets/sla-view';
@@ -31,7 +31,7 @@ const PURGE_BATCH = 200;
 const SIM_TICK_MS = 30_000;
 
 export interface WatcherDeps {
-  readonly bot: BotDeps;
+  readonly app: WatcherApp;
   readonly outbox: TableOutbox;
   readonly overrides: OverrideStore;
   readonly clock: AppClock;
@@ -77,14 +77,14 @@ export class Watcher {
    * clock a pass comes at least every 30 simulated seconds, so warnings arrive within a simulated minute of due.
    */
   start(): void {
-    const configured = this.d.bot.config.watcher.intervalMs;
+    const configured = this.d.app.config.watcher.intervalMs;
     const every =
       configured === 0 ? 0 : Math.max(50, Math.min(configured, Math.round(SIM_TICK_MS / this.d.clock.speed)));
     if (every === 0 || this.timer !== undefined) return;
     const tick = (): void => {
       this.timer = setTimeout(() => {
         this.pass().then(tick, (err: unknown) => {
-          this.d.bot.log.error('watcher pass failed', {
+          this.d.app.log.error('watcher pass failed', {
             error: err instanceof Error ? err.message : String(err),
           });
           tick();
@@ -118,7 +118,7 @@ export class Watcher {
   kick(ticketId: string): void {
     if (this.kicked || this.stopped) return;
     this.kicked = true;
-    this.d.bot.background.run(`ticket:${ticketId}`, 'watcher pass', async () => {
+    this.d.app.background.run(`ticket:${ticketId}`, 'watcher pass', async () => {
       this.kicked = false;
       await this.pass();
     });
@@ -157,7 +157,7 @@ export class Watcher {
     for (let round = 0; round < 50; round++) {
       // Instances read the same due rows: each works them in its own random order, so that they rarely
       // race on one ticket (the loser of a race finds the row gone or the key recorded, and moves on).
-      const tickets = shuffle(await this.d.bot.tickets.dueTickets(now, BATCH));
+      const tickets = shuffle(await this.d.app.tickets.dueTickets(now, BATCH));
       due += tickets.length;
       let next = 0;
       let roundScheduled = 0;
@@ -169,7 +169,7 @@ export class Watcher {
             const n = await this.schedule(t, now);
             roundScheduled += n;
           } catch (err) {
-            this.d.bot.log.warn('watcher: could not schedule', {
+            this.d.app.log.warn('watcher: could not schedule', {
               ticket: t.id,
               error: err instanceof Error ? err.message : String(err),
             });
@@ -184,7 +184,7 @@ export class Watcher {
     }
     const purged = await this.purge(now);
     if (scheduled > 0 || delivered > 0 || purged > 0)
-      this.d.bot.log.info('watcher pass', { instance: this.d.instanceId, due, scheduled, delivered, purged });
+      this.d.app.log.info('watcher pass', { instance: this.d.instanceId, due, scheduled, delivered, purged });
     return { due, scheduled, delivered, purged };
   }
 
@@ -196,12 +196,12 @@ export class Watcher {
     const every = PURGE_EVERY_MS * this.d.clock.speed;
     if (this.purgedAt !== undefined && Math.abs(now - this.purgedAt) < every) return 0;
     try {
-      const n = await this.d.outbox.purge(now - this.d.bot.config.watcher.retentionMs, PURGE_BATCH);
+      const n = await this.d.outbox.purge(now - this.d.app.config.watcher.retentionMs, PURGE_BATCH);
       this.purgedAt = n >= PURGE_BATCH ? undefined : now;
       return n;
     } catch (err) {
       this.purgedAt = now;
-      this.d.bot.log.warn('outbox: could not delete old entries', {
+      this.d.app.log.warn('outbox: could not delete old entries', {
         error: err instanceof Error ? err.message : String(err),
       });
       return 0;
@@ -210,7 +210,7 @@ export class Watcher {
 
   /** What is due for one ticket at `now` and not yet scheduled, as outbox entries and ticket records. */
   items(t: Ticket, now: Instant): Item[] {
-    const due = dueAt(this.d.bot.engine, t, now);
+    const due = dueAt(this.d.app.engine, t, now);
     const warnings = due.warnings.map((n): Item => {
       const label = n.target === 'response' ? 'response' : 'work-around';
       return {
@@ -257,9 +257,9 @@ export class Watcher {
           },
         ],
       };
-    const { chain } = this.d.bot.policy.escalation;
-    const zone = this.d.bot.policy.timeZone;
-    const label = this.d.bot.policy.timeZoneLabel;
+    const { chain } = this.d.app.policy.escalation;
+    const zone = this.d.app.policy.timeZone;
+    const label = this.d.app.policy.timeZoneLabel;
     return {
       ...base,
       text: `On-call chain started: ${chain.map((s) => `${ROLE[s.role]} ${s.afterMinutes === 0 ? 'now' : `at ${stamp(p.at + s.afterMinutes * 60_000, zone)} ${label}`}`).join(', ')}, until someone acknowledges`,
@@ -284,7 +284,7 @@ export class Watcher {
       now,
     );
     for (const item of items) {
-      const recorded = await this.d.bot.tickets.act(
+      const recorded = await this.d.app.tickets.act(
         { kind: 'staff' },
         t.id,
         SYSTEM,

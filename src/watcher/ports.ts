@@ -1,0 +1,54 @@
+// What the watcher needs from the rest of the app: Teams through a port (src/teams/outbound.ts implements it),
+// and the app's parts it reads or records through.
+import type { Background } from '../background';
+import type { RootDeps } from '../cards/root';
+import type { AdaptiveCard } from '../cards/types';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { OnCallLookup } from '../oncall/who';
+import type { Policy } from '../policy/schema';
+import type { Instant, SlaEngine } from '../sla';
+import type { Settings, SupportChannel } from '../storage/settings';
+import type { ThreadRef } from '../tickets/model';
+import type { TicketService } from '../tickets/service';
+
+/** Sending to Teams: posts, replies and card updates in channels, and 1:1 chats with staff. */
+export interface TeamsPort {
+  /** Posts a card as a new thread; the thread it started. */
+  startThread(channel: SupportChannel, card: AdaptiveCard, summary: string): Promise<ThreadRef>;
+  /** Replies in a thread; the new post's id. */
+  replyInThread(
+    thread: ThreadRef,
+    message: string | AdaptiveCard,
+    summary?: string,
+  ): Promise<string | undefined>;
+  /** Replaces a thread's root card in place. */
+  updateCard(thread: ThreadRef, card: AdaptiveCard, summary: string): Promise<void>;
+  /** Sends a card in a staff member's 1:1 chat with the bot. */
+  toUser(
+    tenantId: string,
+    serviceUrl: string,
+    aadObjectId: string,
+    card: AdaptiveCard,
+    summary: string,
+  ): Promise<void>;
+  /** True when Teams says the post is gone (deleted, or its conversation is). */
+  isGone(err: unknown): boolean;
+  /** Why a person's chat can never be reached (not installed, blocked, …), or undefined for a passing failure. */
+  unreachable(err: unknown): string | undefined;
+}
+
+/** The app's parts the watcher works with. */
+export interface WatcherApp extends RootDeps {
+  readonly config: Pick<Config, 'watcher' | 'staff' | 'oncall'>;
+  readonly policy: Policy;
+  readonly engine: SlaEngine;
+  readonly tickets: TicketService;
+  readonly log: Logger;
+  now(): Instant;
+  readonly settings: Settings;
+  /** Who is on call (rotation, overrides, the support manager). */
+  readonly oncall: OnCallLookup;
+  readonly background: Background;
+  readonly teams: TeamsPort;
+}
