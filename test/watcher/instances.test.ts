@@ -20,7 +20,7 @@ import { SlaEngine, TARGETS } from '../../src/sla';
 import { pageTriggers, slaInput } from '../../src/tickets/sla-view';
 import type { Ticket } from '../../src/tickets/model';
 import { aFiling } from '../fixtures/filing';
-import { startTestApp, supportChannel, type TestClock } from '../support/app';
+import { startTestApp, supportChannel, untoldTickets, type TestClock } from '../support/app';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
 
@@ -147,16 +147,18 @@ async function seed(): Promise<Ticket[]> {
   try {
     await app.deps.settings.setSupportChannel(supportChannel(CHANNEL, connector.serviceUrl, START));
     const tickets: Ticket[] = new Array<Ticket>(100);
+    // Seeded with their threads as if posted: nobody is told (this app neither posts nor pages).
+    const quiet = untoldTickets(app, () => clock.now);
     let next = 0;
     const file = async (): Promise<void> => {
       while (next < tickets.length) {
         const i = next++;
         stagger.i = i;
         const priority = i % 10 === 0 ? 'P1' : i % 2 === 0 ? 'P2' : 'P3';
-        const filed = await app.tickets.file(aFiling({ priority }));
+        const filed = await quiet.file(aFiling({ priority }));
         if (!filed.ok) throw filed.error;
         const root = String(5000 + i);
-        const linked = await app.tickets.act(
+        const linked = await quiet.act(
           { kind: 'staff' },
           filed.value.ticket.id,
           { id: 'sla-desk', name: 'SLA Desk', role: 'system' },
