@@ -23,7 +23,7 @@ import {
 import { applyTo, emptyCounters, type Contribution, type Counters } from '../stats/figures';
 import { PRIORITIES, type Instant, type Priority } from '../sla';
 import { odata, timeKey } from './keys';
-import { storageStatus } from './status';
+import { storageStatus } from './kit/status';
 
 /** Schema version of every stats row. */
 const STATS_SCHEMA = 1;

@@ -34,7 +34,7 @@ import type {
 } from '../tickets/ports';
 import { eventFrom, eventProps, ticketFrom, ticketProps } from './entities';
 import { keyPart, messageRowKey, newestFirstKey, odata, prefixEnd, TICKET_ID, timeKey } from './keys';
-import { storageStatus } from './status';
+import { storageStatus } from './kit/status';
 
 /**
  * The cross-tenant index is spread over this many partitions: one partition takes every change of every
