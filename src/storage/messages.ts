@@ -4,7 +4,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { MessageRef } from '../tickets/ports';
 import { messageRowKey } from './keys';
-import { tenantPk } from './ticket-repo';
+import { tenantPk } from './ticket-keys';
 import { storageStatus } from './kit/status';
 
 export interface MessageRefs {
