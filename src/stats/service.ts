@@ -5,7 +5,7 @@ import type { Instant, Priority, SlaEngine } from '../sla';
 import { monthBounds, PRIORITIES, TARGETS } from '../sla';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import type { TicketService } from '../tickets/service';
-import type { TableStatsRepo, BreachRow } from '../storage/stats-repo';
+import { emptyByPriority, type BreachRow } from './counting';
 import {
   addCounters,
   contribution,
@@ -17,6 +17,7 @@ import {
   type Counters,
   type TargetCounts,
 } from './figures';
+import type { StatsStore } from './ports';
 
 export interface TargetFigures extends TargetCounts {
   /** Met on time over decided (met on time + met late + breached); null when nothing was decided. */
@@ -144,7 +145,7 @@ export class StatsService {
 
   constructor(
     private readonly deps: {
-      readonly repo: TableStatsRepo;
+      readonly repo: StatsStore;
       readonly engine: SlaEngine;
       readonly tickets: TicketService;
       readonly background: Background;
@@ -235,9 +236,9 @@ export class StatsService {
       this.deps.repo.monthsView(names, now, WATCH_LIMIT),
       this.deps.repo.breachesOf(selected, BREACH_LIMIT),
     ]);
-    const counters = names.map((m) => views.get(m)?.counters ?? this.emptyMonth());
+    const counters = names.map((m) => views.get(m)?.counters ?? emptyByPriority());
     const live = names.flatMap((m) => views.get(m)?.watch ?? []);
-    const byMonth = new Map(names.map((m, i) => [m, counters[i] ?? this.emptyMonth()]));
+    const byMonth = new Map(names.map((m, i) => [m, counters[i] ?? emptyByPriority()]));
     const breaches: BreachView[] = stored.map((b: BreachRow) => ({
       ticketId: b.ticketId,
       customerName: b.customerName,
@@ -271,8 +272,8 @@ export class StatsService {
           });
       }
     }
-    const months = names.map((m) => monthFigures(m, byMonth.get(m) ?? this.emptyMonth()));
-    const twelve = this.emptyMonth();
+    const months = names.map((m) => monthFigures(m, byMonth.get(m) ?? emptyByPriority()));
+    const twelve = emptyByPriority();
     for (const m of names.slice(0, 12)) {
       const c = byMonth.get(m);
       if (c !== undefined) for (const p of PRIORITIES) addCounters(twelve[p], c[p]);
@@ -286,14 +287,10 @@ export class StatsService {
       now,
       month: selected,
       months,
-      current: months[12] ?? monthFigures(selected, this.emptyMonth()),
+      current: months[12] ?? monthFigures(selected, emptyByPriority()),
       lastTwelve: monthFigures(`${names[0] ?? selected}..${names[11] ?? selected}`, twelve),
       breaches,
       atRisk,
     };
-  }
-
-  private emptyMonth(): Record<Priority, Counters> {
-    return Object.fromEntries(PRIORITIES.map((p) => [p, emptyCounters()])) as Record<Priority, Counters>;
   }
 }
