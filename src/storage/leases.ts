@@ -24,7 +24,7 @@ export class TableLease {
       this.name,
       { owner, until },
       (held) => (held['owner'] !== owner && leaseLive(held['until'], now) ? 'busy' : 'take'),
-      true,
+      { readFirst: true },
     );
   }
 }

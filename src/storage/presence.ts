@@ -2,7 +2,6 @@
 // among them: each instance keeps a lease row in the outbox table (partition `presence`), renews it while it
 // delivers, and counts the rows whose lease has not run out. Real time: leases do not follow a simulated clock.
 import type { TableClient } from '@azure/data-tables';
-import type { Presence } from '../watcher/presence';
 import { LeaseRows, leaseLive } from './kit/lease';
 
 const PK = 'presence';
@@ -18,7 +17,8 @@ export interface PresenceOptions {
   readonly realNow?: () => number;
 }
 
-export class TablePresence implements Presence {
+/** The live instances, as the watcher's Presence port and the thread claims (`isLive`) need them. */
+export class TablePresence {
   private readonly rows: LeaseRows;
   private timer: NodeJS.Timeout | undefined;
   private live = 1;

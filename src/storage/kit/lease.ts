@@ -65,25 +65,20 @@ export class LeaseRows {
     rk: string,
     props: LeaseProps,
     judge: (held: Row) => Verdict | Promise<Verdict>,
-    readFirst = false,
+    o: { readonly readFirst?: boolean } = {},
   ): Promise<boolean> {
     const row = { partitionKey: this.pk, rowKey: rk, ...props };
-    if (readFirst) {
-      const held = await this.read(rk);
-      if (held === null) return this.create(row);
-      const verdict = await judge(held);
-      if (verdict !== 'take') return verdict === 'keep';
-      const r = await replaceByEtag(this.table, row, held.etag);
-      // Removed since it was read: created afresh, unless another taker did first.
-      return r.kind === 'ok' || (r.status === 404 && (await this.create(row)));
-    }
-    if (await this.create(row)) return true;
+    const readFirst = o.readFirst === true;
+    if (!readFirst && (await this.create(row))) return true;
     const held = await this.read(rk);
-    // Released in between: try again.
-    if (held === null) return this.acquire(rk, props, judge);
+    // Absent (or released in between): created, or tried again from the start.
+    if (held === null) return readFirst ? this.create(row) : this.acquire(rk, props, judge);
     const verdict = await judge(held);
     if (verdict !== 'take') return verdict === 'keep';
-    return (await replaceByEtag(this.table, row, held.etag)).kind === 'ok';
+    const r = await replaceByEtag(this.table, row, held.etag);
+    if (r.kind === 'ok') return true;
+    // Removed since it was read: a read-first taker creates it afresh, unless another taker did first.
+    return readFirst && r.status === 404 && (await this.create(row));
   }
 
   /** Creates the row; false when it exists already. */
