@@ -62,6 +62,7 @@ interface Change extends CountedChange {
 const MAX_ACTIONS = 100;
 /** How many tickets' x| rows are remembered (beyond that, a change reads its row first). */
 const STATE_CACHE = 20_000;
+/** Retries of a month's count that another writer got ahead of, and of raising one x| row. */
 const ATTEMPTS = 50;
 /** x| rows read at once. */
 const READS = 32;

@@ -1,8 +1,9 @@
 // The lease primitive on real Azurite: a row is taken by one taker at a time, renewed by its holder, taken over
 // once its holder is gone, and released only by whoever still holds it.
-import { TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { LeaseRows, leaseLive } from '../../src/storage/kit/lease';
 import { REPAIR_LEASE, TableLease } from '../../src/storage/leases';
+import { clientFromConnectionString } from '../../src/storage/tables';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 
 let azurite: TestAzurite;
@@ -10,9 +11,7 @@ let table: TableClient;
 
 beforeAll(async () => {
   azurite = await startTestAzurite();
-  table = TableClient.fromConnectionString(azurite.connectionString, uniqueTableName('leases'), {
-    allowInsecureConnection: true,
-  });
+  table = clientFromConnectionString(azurite.connectionString, uniqueTableName('leases'));
   await table.createTable();
 });
 afterAll(() => azurite.stop());
