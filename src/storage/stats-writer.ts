@@ -53,11 +53,6 @@ interface MonthRows {
   readonly pending: Map<string, PendingRow>;
 }
 
-/** One ticket's change in a transaction, with its watch and breach rows. */
-interface Change extends CountedChange {
-  readonly actions: TransactionAction[];
-}
-
 /** An entity-group transaction holds at most 100 actions. */
 const MAX_ACTIONS = 100;
 /** How many tickets' x| rows are remembered (beyond that, a change reads its row first). */
@@ -66,6 +61,11 @@ const STATE_CACHE = 20_000;
 const ATTEMPTS = 50;
 /** x| rows read at once. */
 const READS = 32;
+
+/** One ticket's change in a transaction, with its watch and breach rows. */
+interface Change extends CountedChange {
+  readonly actions: TransactionAction[];
+}
 
 export class StatsWriter {
   private readonly states = new Map<string, StateRow>();
