@@ -36,9 +36,10 @@ import { GraphClient, type GraphCredential } from './staff/graph';
 import { ManagedIdentityCredential } from '@azure/identity';
 
 import { TableOutbox } from './storage/outbox';
-import { Presence } from './watcher/presence';
+import { TablePresence } from './storage/presence';
 import { TableThreadClaims } from './storage/thread-claims';
-import { TableOverrides } from './oncall/overrides';
+import { REPAIR_LEASE, TableLease } from './storage/leases';
+import { TableOverrides } from './storage/overrides';
 import { Watcher } from './watcher/watcher';
 import { realClock, type AppClock } from './watcher/clock';
 import { hostname } from 'node:os';
@@ -184,7 +185,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     // Only letters, digits, `-`, `_` and `.` (table keys may not hold / \\ # ? or control characters).
     const run = `${instanceId.replace(/[^A-Za-z0-9._-]/g, '_')}.${randomBytes(4).toString('hex')}`;
     // A 60 s lease renewed every 10 s: a storage outage of half a minute does not make live instances look dead.
-    const presence = new Presence(table('outbox'), { instanceId: run, ttlMs: 60_000, everyMs: 2_000 });
+    const presence = new TablePresence(table('outbox'), { instanceId: run, ttlMs: 60_000, everyMs: 2_000 });
     const overrides = new TableOverrides(table('settings'));
     const deps: BotDeps = {
       config,
@@ -232,7 +233,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           }, every)
         : undefined;
     timer?.unref();
-    const repair = new ThreadRepair(deps, table('settings'), {
+    const repair = new ThreadRepair(deps, new TableLease(table('settings'), REPAIR_LEASE), {
       ...config.threadRepair,
       speed: clock.speed,
       owner: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,

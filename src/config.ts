@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { rotationSchema, type Rotation } from './oncall/roster';
 import type { StaffSettings } from './staff/caller';
+import type { StorageOptions } from './storage/tables';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -147,10 +148,8 @@ export interface Config {
   readonly policyFile: string | undefined;
   readonly tablePrefix: string;
   readonly ticketPrefix: string;
-  readonly storage:
-    | { readonly kind: 'connection-string'; readonly connectionString: string }
-    | { readonly kind: 'managed-identity'; readonly endpoint: string; readonly clientId?: string | undefined }
-    | { readonly kind: 'embedded'; readonly dataDir: string };
+  /** Where the tables are (src/storage/tables.ts opens them). */
+  readonly storage: StorageOptions;
   readonly bot:
     | { readonly mode: 'local' }
     | {

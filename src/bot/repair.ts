@@ -3,16 +3,12 @@
 // engineers never see, or a reply the customer never gets. Now and then one instance (a lease in the settings
 // table) looks at open tickets past a grace period: one without a thread is posted through the same path as a
 // change; a customer notice of a recent change with no delivery record is sent. At most `batch` per pass.
-import type { TableClient } from '@azure/data-tables';
 import { isForCustomer } from '../cards/customer';
 import { deliverToCustomer, deliveryKey, type DeliveryDeps } from '../teams/customer-delivery';
 import type { BotDeps } from './deps';
-import { storageStatus } from '../storage/status';
 
-const PK = 'lease';
 /** Customer notices of changes older than this (past the grace period) are not looked for again. */
 const NOTICE_WINDOW_MS = 60 * 60_000;
-const RK = 'thread-repair';
 /** Open tickets read per step of a pass. */
 const PAGE = 25;
 
@@ -29,6 +25,12 @@ export interface RepairOptions {
   readonly batch?: number;
 }
 
+/** The lease that lets one instance at a time run a pass (src/storage/leases.ts). */
+export interface PassLease {
+  /** Takes or renews the lease for `owner` until `until`; false while another owner holds it at `now`. */
+  take(owner: string, until: number, now: number): Promise<boolean>;
+}
+
 export class ThreadRepair {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
@@ -37,7 +39,7 @@ export class ThreadRepair {
 
   constructor(
     private readonly deps: DeliveryDeps & Pick<BotDeps, 'background'>,
-    private readonly table: TableClient,
+    private readonly lease: PassLease,
     private readonly o: RepairOptions,
   ) {}
 
@@ -137,27 +139,8 @@ export class ThreadRepair {
   }
 
   /** Takes or renews the lease for two intervals; false while another instance holds it. */
-  private async claim(): Promise<boolean> {
+  private claim(): Promise<boolean> {
     const now = Date.now();
-    const until = now + Math.max(2 * this.o.intervalMs, 10_000);
-    try {
-      const e = await this.table.getEntity<{ owner: string; until: number }>(PK, RK);
-      if (e.owner !== this.o.owner && e.until > now) return false;
-      await this.table.updateEntity({ partitionKey: PK, rowKey: RK, owner: this.o.owner, until }, 'Replace', {
-        etag: e.etag,
-      });
-      return true;
-    } catch (err) {
-      const status = storageStatus(err);
-      if (status === 412 || status === 409) return false;
-      if (status !== 404) throw err;
-      try {
-        await this.table.createEntity({ partitionKey: PK, rowKey: RK, owner: this.o.owner, until });
-        return true;
-      } catch (again) {
-        if (storageStatus(again) === 409) return false;
-        throw again;
-      }
-    }
+    return this.lease.take(this.o.owner, now + Math.max(2 * this.o.intervalMs, 10_000), now);
   }
 }

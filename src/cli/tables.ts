@@ -13,6 +13,7 @@ import {
 } from '@azure/data-tables';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../config';
+import { storageStatus } from '../storage/kit/status';
 import { clientFromConnectionString, tableEndpointOf } from '../storage/tables';
 import { oneLine, parseFlags, UsageError } from './args';
 import { layerEnv, parseDotenv } from './dotenv';
@@ -252,7 +253,7 @@ export async function importTables(
         }
       } catch (e) {
         if (e instanceof BackupError) throw e;
-        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+        if (storageStatus(e) !== 404) throw e;
       }
     }
   }

@@ -1,5 +1,6 @@
 // The outage service: records outages, applies commands with optimistic concurrency, and answers the
 // month's availability. Storage comes in through the OutageRepo port; time through `now`.
+import { CONTENTION, pause } from '../kit/retry';
 import type { Policy } from '../policy/schema';
 import {
   isoInZone,
@@ -215,7 +216,7 @@ export class OutageService {
           const winner = await this.deps.repo.load(key);
           return fail(stale(winner?.outage ?? current));
         }
-        await new Promise((r) => setTimeout(r, Math.random() * 4 * (attempt + 1)));
+        await pause(attempt, CONTENTION);
       }
       return fail(new DomainError('STALE_OUTAGE', `${key} is changing too fast; please try again.`));
     } catch (err) {

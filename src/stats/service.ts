@@ -7,7 +7,7 @@ import type { Instant, Priority, SlaEngine } from '../sla';
 import { monthBounds, PRIORITIES, TARGETS } from '../sla';
 import type { Ticket } from '../tickets/model';
 import type { TicketService } from '../tickets/service';
-import type { TableStatsRepo, BreachRow } from '../storage/stats-repo';
+import { emptyByPriority, type BreachRow } from './counting';
 import {
   addCounters,
   contribution,
@@ -19,6 +19,7 @@ import {
   type Counters,
   type TargetCounts,
 } from './figures';
+import type { StatsStore } from './ports';
 
 export interface TargetFigures extends TargetCounts {
   /** Met on time over decided (met on time + met late + breached); null when nothing was decided. */
@@ -146,7 +147,7 @@ export class StatsService {
 
   constructor(
     private readonly deps: {
-      readonly repo: TableStatsRepo;
+      readonly repo: StatsStore;
       readonly engine: SlaEngine;
       readonly tickets: TicketService;
       readonly background: Background;
@@ -237,9 +238,9 @@ export class StatsService {
       this.deps.repo.monthsView(names, now, WATCH_LIMIT),
       this.deps.repo.breachesOf(selected, BREACH_LIMIT),
     ]);
-    const counters = names.map((m) => views.get(m)?.counters ?? this.emptyMonth());
+    const counters = names.map((m) => views.get(m)?.counters ?? emptyByPriority());
     const live = names.flatMap((m) => views.get(m)?.watch ?? []);
-    const byMonth = new Map(names.map((m, i) => [m, counters[i] ?? this.emptyMonth()]));
+    const byMonth = new Map(names.map((m, i) => [m, counters[i] ?? emptyByPriority()]));
     const breaches: BreachView[] = stored.map((b: BreachRow) => ({
       ticketId: b.ticketId,
       customerName: b.customerName,
@@ -273,8 +274,8 @@ export class StatsService {
           });
       }
     }
-    const months = names.map((m) => monthFigures(m, byMonth.get(m) ?? this.emptyMonth()));
-    const twelve = this.emptyMonth();
+    const months = names.map((m) => monthFigures(m, byMonth.get(m) ?? emptyByPriority()));
+    const twelve = emptyByPriority();
     for (const m of names.slice(0, 12)) {
       const c = byMonth.get(m);
       if (c !== undefined) for (const p of PRIORITIES) addCounters(twelve[p], c[p]);
@@ -288,14 +289,10 @@ export class StatsService {
       now,
       month: selected,
       months,
-      current: months[12] ?? monthFigures(selected, this.emptyMonth()),
+      current: months[12] ?? monthFigures(selected, emptyByPriority()),
       lastTwelve: monthFigures(`${names[0] ?? selected}..${names[11] ?? selected}`, twelve),
       breaches,
       atRisk,
     };
-  }
-
-  private emptyMonth(): Record<Priority, Counters> {
-    return Object.fromEntries(PRIORITIES.map((p) => [p, emptyCounters()])) as Record<Priority, Counters>;
   }
 }

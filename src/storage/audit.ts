@@ -3,6 +3,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { randomBytes } from 'node:crypto';
 import type { Instant } from '../sla';
+import { readRange } from './kit/range';
 import { keyPart, timeKey } from './keys';
 
 export interface AuditEntry {
@@ -43,21 +44,15 @@ export class TableAuditLog implements AuditLog {
   }
 
   async day(date: string): Promise<AuditEntry[]> {
-    const out: AuditEntry[] = [];
-    const rows = this.table.listEntities({
-      queryOptions: { filter: `PartitionKey eq 'audit_${date.replace(/[^0-9-]/g, '')}'` },
-    });
-    for await (const r of rows) {
-      out.push({
-        at: Number(r['at']),
-        action: String(r['action']),
-        outcome: r['outcome'] === 'allowed' ? 'allowed' : 'refused',
-        reason: String(r['reason']),
-        tenantId: String(r['tenantId']),
-        userId: String(r['userId']),
-        target: decodeURIComponent(String(r['target'])),
-      });
-    }
-    return out;
+    const rows = await readRange(this.table, { pk: `audit_${date.replace(/[^0-9-]/g, '')}` });
+    return rows.map((r) => ({
+      at: Number(r['at']),
+      action: String(r['action']),
+      outcome: r['outcome'] === 'allowed' ? 'allowed' : 'refused',
+      reason: String(r['reason']),
+      tenantId: String(r['tenantId']),
+      userId: String(r['userId']),
+      target: decodeURIComponent(String(r['target'])),
+    }));
   }
 }

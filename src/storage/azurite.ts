@@ -1,10 +1,11 @@
 // Runs Azurite's Table service as a child process (local runs and tests): start, wait until ready, stop, kill.
 // The child shuts itself down when its parent goes away, so no Azurite outlives the app or a jest worker.
-// Imports node built-ins only: no config, no logger, no @azure/* here.
+// Imports node built-ins and the pure kit only: no config, no logger, no @azure/* here.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { sleep } from '../kit/retry';
 
 /** The emulator's fixed, public development account (documented by Microsoft; not a secret). */
 export const DEV_ACCOUNT = 'devstoreaccount1';
@@ -348,10 +349,6 @@ function canConnect(port: number): Promise<boolean> {
       finish(false);
     });
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
 }
 
 async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {

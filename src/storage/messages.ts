@@ -4,8 +4,8 @@
 import type { TableClient } from '@azure/data-tables';
 import type { MessageRef } from '../tickets/ports';
 import { messageRowKey } from './keys';
-import { tenantPk } from './ticket-repo';
-import { storageStatus } from './status';
+import { tenantPk } from './ticket-keys';
+import { storageStatus } from './kit/status';
 
 export interface MessageRefs {
   remember(tenantId: string, message: MessageRef, ticketId: string): Promise<void>;

@@ -1,7 +1,8 @@
 // Which customer notices reached the customer's chat: one small entity per (ticket, event), written after
 // Teams accepted the message, so a notice an instance crashed before sending can be found and sent later.
-import { RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { keyPart } from './keys';
+import { storageStatus } from './kit/status';
 
 const PK = 'notices';
 
@@ -30,7 +31,7 @@ export class TableNoticeLog implements NoticeLog {
       await this.table.getEntity(PK, `${keyPart(ticketId)}|${String(seq).padStart(6, '0')}`);
       return true;
     } catch (err) {
-      if (err instanceof RestError && err.statusCode === 404) return false;
+      if (storageStatus(err) === 404) return false;
       throw err;
     }
   }

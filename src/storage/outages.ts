@@ -1,7 +1,7 @@
 // Outages in Azure Table Storage, and the claim markers that make monthly notices go out once.
 //   outages  PK out    RK o|<id> the outage (head) · h|<id>|<seq> one history row each · a|<action id> applied
 //            PK meta   RK outage-seq: the id counter (ETag-conditional increments)
-//            PK marks  RK <notice key>: claimed/sent markers (create-if-absent, then ETag-conditional)
+//            PK marks  RK <notice key>: claimed/sent markers (lease rows: create-if-absent, then ETag-conditional)
 // A change is one entity-group transaction conditional on the head's ETag: two people changing an outage at
 // once cannot both win, and the head never exists without its history rows.
 import { type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
@@ -10,7 +10,10 @@ import type { Outage, OutageChange } from '../outages/model';
 import type { NoticeMarks, OutageRepo, OutageSaveOutcome, StoredOutage } from '../outages/ports';
 import { MAX_PROPERTY_CHARS } from './entities';
 import { keyPart, odata, timeKey } from './keys';
-import { storageStatus } from './status';
+import { advanceCounter } from './kit/contention';
+import { LeaseRows, leaseLive } from './kit/lease';
+import { readRange } from './kit/range';
+import { storageStatus } from './kit/status';
 
 const PK = 'out';
 const META = 'meta';
@@ -63,37 +66,14 @@ export class TableOutageRepo implements OutageRepo {
   ) {}
 
   /** The next number of the shared counter, with an ETag-conditional increment (outages are rare: one at a time). */
-  async nextId(): Promise<string> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const e = await this.table.getEntity<{ next: number }>(META, SEQ);
-        await this.table.updateEntity(
-          { partitionKey: META, rowKey: SEQ, sv: 1, next: e.next + 1 },
-          'Replace',
-          {
-            etag: e.etag,
-          },
-        );
-        return `${this.o.prefix ?? 'OUT'}-${e.next}`;
-      } catch (err) {
-        const status = storageStatus(err);
-        if (status === 404) {
-          try {
-            await this.table.createEntity({
-              partitionKey: META,
-              rowKey: SEQ,
-              sv: 1,
-              next: this.o.firstNumber ?? 1,
-            });
-          } catch (createErr) {
-            if (storageStatus(createErr) !== 409) throw createErr;
-          }
-          continue;
-        }
-        if (status !== 412 || attempt > 50) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
-      }
-    }
+  nextId(): Promise<string> {
+    const counter = { pk: META, rk: SEQ, sv: 1, first: this.o.firstNumber ?? 1 };
+    return advanceCounter(this.table, counter, [412], async ({ next, etag }) => {
+      await this.table.updateEntity({ partitionKey: META, rowKey: SEQ, sv: 1, next: next + 1 }, 'Replace', {
+        etag,
+      });
+      return `${this.o.prefix ?? 'OUT'}-${next}`;
+    });
   }
 
   private historyActions(changes: readonly OutageChange[]): TransactionAction[] {
@@ -203,25 +183,13 @@ export class TableOutageRepo implements OutageRepo {
   }
 
   async history(id: string): Promise<OutageChange[]> {
-    const out: OutageChange[] = [];
-    const rows = this.table.listEntities({
-      queryOptions: {
-        filter: `PartitionKey eq ${odata(PK)} and RowKey ge ${odata(`h|${id}|`)} and RowKey lt ${odata(`h|${id}}`)}`,
-      },
-    });
-    for await (const r of rows) out.push(changeFrom(r));
-    return out.sort((a, b) => a.seq - b.seq);
+    const rows = await readRange(this.table, { pk: PK, from: `h|${id}|`, to: `h|${id}}` });
+    return rows.map(changeFrom).sort((a, b) => a.seq - b.seq);
   }
 
   private async heads(extra: string): Promise<Outage[]> {
-    const out: Outage[] = [];
-    const rows = this.table.listEntities({
-      queryOptions: {
-        filter: `PartitionKey eq ${odata(PK)} and RowKey ge 'o|' and RowKey lt 'o}' and ${extra}`,
-      },
-    });
-    for await (const r of rows) out.push(outageFrom(r));
-    return out.sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
+    const rows = await readRange(this.table, { pk: PK, from: 'o|', to: 'o}', where: extra });
+    return rows.map(outageFrom).sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
   }
 
   overlapping(from: Instant, to: Instant): Promise<Outage[]> {
@@ -233,66 +201,34 @@ export class TableOutageRepo implements OutageRepo {
   }
 }
 
-/** Notice markers: a create that fails with 409 means someone else holds (or sent) the notice. */
+/**
+ * Notice markers, lease rows: a notice is claimed by creating its row (`claimed`, by whom, when), or by taking
+ * over a claim older than the lease (its sender died before confirming); `sent` rows are never taken.
+ */
 export class TableNoticeMarks implements NoticeMarks {
-  constructor(private readonly table: TableClient) {}
+  private readonly rows: LeaseRows;
 
-  async claim(key: string, owner: string, now: Instant, leaseMs: number): Promise<boolean> {
-    const rowKey = keyPart(key);
-    try {
-      await this.table.createEntity({ partitionKey: MARKS, rowKey, sv: 1, state: 'claimed', owner, at: now });
-      return true;
-    } catch (err) {
-      if (storageStatus(err) !== 409) throw err;
-    }
-    // Taken: by a sender that finished, one still at it, or one that died before confirming.
-    let e: Entity;
-    try {
-      e = await this.table.getEntity(MARKS, rowKey);
-    } catch (err) {
-      if (storageStatus(err) === 404) return this.claim(key, owner, now, leaseMs);
-      throw err;
-    }
-    if (e['state'] === 'sent' || now - Number(e['at']) < leaseMs) return false;
-    try {
-      await this.table.updateEntity(
-        { partitionKey: MARKS, rowKey, sv: 1, state: 'claimed', owner, at: now },
-        'Replace',
-        {
-          etag: e.etag,
-        },
-      );
-      return true;
-    } catch (err) {
-      if (storageStatus(err) === 412 || storageStatus(err) === 404) return false;
-      throw err;
-    }
+  constructor(table: TableClient) {
+    this.rows = new LeaseRows(table, MARKS);
   }
 
-  async done(key: string, owner: string, now: Instant): Promise<void> {
-    await this.table.upsertEntity(
-      { partitionKey: MARKS, rowKey: keyPart(key), sv: 1, state: 'sent', owner, at: now },
-      'Replace',
+  claim(key: string, owner: string, now: Instant, leaseMs: number): Promise<boolean> {
+    return this.rows.acquire(keyPart(key), { sv: 1, state: 'claimed', owner, at: now }, (held) =>
+      held['state'] === 'sent' || leaseLive(Number(held['at']) + leaseMs, now) ? 'busy' : 'take',
     );
   }
 
+  async done(key: string, owner: string, now: Instant): Promise<void> {
+    await this.rows.put(keyPart(key), { sv: 1, state: 'sent', owner, at: now });
+  }
+
   async release(key: string, owner: string): Promise<void> {
-    try {
-      const e = await this.table.getEntity(MARKS, keyPart(key));
-      if (e['owner'] !== owner || e['state'] !== 'claimed') return;
-      await this.table.deleteEntity(MARKS, keyPart(key), { etag: e.etag });
-    } catch (err) {
-      if (storageStatus(err) !== 404 && storageStatus(err) !== 412) throw err;
-    }
+    await this.rows.release(keyPart(key), (held) => held['owner'] === owner && held['state'] === 'claimed');
   }
 
   async state(key: string): Promise<'sent' | 'claimed' | null> {
-    try {
-      const e = await this.table.getEntity(MARKS, keyPart(key));
-      return e['state'] === 'sent' ? 'sent' : 'claimed';
-    } catch (err) {
-      if (storageStatus(err) === 404) return null;
-      throw err;
-    }
+    const held = await this.rows.read(keyPart(key));
+    if (held === null) return null;
+    return held['state'] === 'sent' ? 'sent' : 'claimed';
   }
 }

@@ -5,188 +5,36 @@
 //   r|<ready time>|<lane>|<key> a pending entry's next look: when it is due, or when its claim expires
 //   x|<done time>|<lane>|<key>  a finished entry, by when it finished: retention deletes the oldest first
 //                               (a key range, never a scan of entries); pending entries have none and stay
-// Claims are ETag-conditional; a claim moves the ready row to the lease's end, so a crashed instance's
-// entries come due again by themselves and are taken over.
-import type { TableClient, TableEntity, TransactionAction } from '@azure/data-tables';
+// A claim is a lease the entry holds (owner, leaseUntil), taken by ETag (kit/lease.ts); it moves the ready
+// row to the lease's end, so a crashed instance's entries come due again by themselves and are taken over.
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Instant } from '../sla';
-import { odata, prefixEnd, timeKey } from './keys';
-import { storageStatus } from './status';
+import { prefixEnd, timeKey } from './keys';
+import { replaceByEtag } from './kit/lease';
+import { readRange } from './kit/range';
+import { storageStatus } from './kit/status';
+import {
+  byOrder,
+  doneProps,
+  entryFrom,
+  entryProps,
+  entryRk,
+  fresh,
+  OUTBOX_PK as PK,
+  readyFrom,
+  readyProps,
+  readyRk,
+  type NewEntry,
+  type OutboxEntry,
+  type Progress,
+  type ReadyRow,
+} from './outbox-entry';
 
-const PK = 'ob';
-const SCHEMA = 1;
+export { byOrder, chatLane, laneTicket, managersLane } from './outbox-entry';
+export type { NewEntry, OutboxEntry, OutboxKind, Payload, Progress, ReadyRow } from './outbox-entry';
 
-/**
- * warning, page, announce, notice and alarm go to the ticket's thread (its lane is the ticket id); `direct` is a
- * page's 1:1 chat message and `managers` a post in the managers' channel, each in a lane of its own
- * (`<ticket>~chat~<person>`, `<ticket>~managers`), so a failing chat never holds back the thread.
- */
-export type OutboxKind = 'warning' | 'page' | 'announce' | 'direct' | 'notice' | 'alarm' | 'managers';
-
-/** The ticket a lane belongs to. */
-export function laneTicket(lane: string): string {
-  return lane.split('~')[0] ?? lane;
-}
-
-/** The lane of a page's 1:1 chat message to one person. */
-export function chatLane(ticketId: string, personId: string): string {
-  return `${ticketId}~chat~${personId.replace(/[^A-Za-z0-9-]/g, '_')}`;
-}
-
-/** The lane of a ticket's posts in the managers' channel. */
-export function managersLane(ticketId: string): string {
-  return `${ticketId}~managers`;
-}
-export type Payload = Readonly<Record<string, string | number | boolean>>;
-
-/** What to schedule. */
-export interface NewEntry {
-  /** The ticket id (or a lane of its own conversation): entries of one lane go out one after another, in `order`. */
-  readonly lane: string;
-  /** Unique within the lane: `w|response|075`, `p|<trigger>|1`, `a|<trigger>`. */
-  readonly key: string;
-  readonly kind: OutboxKind;
-  readonly tenantId: string;
-  /** When it may be sent (and its place in the lane). */
-  readonly order: Instant;
-  readonly payload: Payload;
-}
-
-/** Sub-steps already done (activity ids), so a retry or a takeover does not send them again. */
-export type Progress = Readonly<Record<string, string>>;
-
-export interface OutboxEntry extends NewEntry {
-  readonly state: 'pending' | 'done';
-  readonly outcome: string;
-  readonly readyAt: Instant;
-  readonly owner: string;
-  readonly leaseUntil: Instant;
-  /** Claims so far. */
-  readonly attempts: number;
-  /** True from a claim until the send's outcome is written: if its owner dies, the outcome is unknown. */
-  readonly sending: boolean;
-  /** Times an entry was taken over while a send's outcome was unknown (a possible duplicate). */
-  readonly inDoubt: number;
-  readonly progress: Progress;
-  readonly lastError: string;
-  readonly createdAt: Instant;
-  readonly doneAt: Instant;
-  readonly etag: string;
-}
-
-/** A pending entry as the ready index shows it (enough to list stuck deliveries without reading entries). */
-export interface ReadyRow {
-  readonly rowKey: string;
-  readonly lane: string;
-  readonly key: string;
-  readonly readyAt: Instant;
-  readonly kind: OutboxKind;
-  readonly attempts: number;
-  readonly lastError: string;
-}
-
-const entryRk = (lane: string, key: string): string => `e|${lane}|${key}`;
-const readyRk = (at: Instant, lane: string, key: string): string => `r|${timeKey(at)}|${lane}|${key}`;
-const doneRk = (at: Instant, lane: string, key: string): string => `x|${timeKey(at)}|${lane}|${key}`;
 /** Entries deleted per transaction (two rows each; Table Storage allows 100 actions). */
 const PURGE_TX = 40;
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
-function num(v: unknown): number {
-  return typeof v === 'number' ? v : Number(v ?? 0) || 0;
-}
-
-function parseJson<T>(text: string, fallback: T): T {
-  try {
-    return text === '' ? fallback : (JSON.parse(text) as T);
-  } catch {
-    return fallback;
-  }
-}
-
-function entryFrom(e: Record<string, unknown> & { etag?: string }): OutboxEntry {
-  return {
-    lane: str(e['lane']),
-    key: str(e['key']),
-    kind: str(e['kind']) as OutboxKind,
-    tenantId: str(e['tenantId']),
-    order: num(e['order']),
-    payload: parseJson<Payload>(str(e['payload']), {}),
-    state: e['state'] === 'done' ? 'done' : 'pending',
-    outcome: str(e['outcome']),
-    readyAt: num(e['readyAt']),
-    owner: str(e['owner']),
-    leaseUntil: num(e['leaseUntil']),
-    attempts: num(e['attempts']),
-    sending: e['sending'] === true,
-    inDoubt: num(e['inDoubt']),
-    progress: parseJson<Progress>(str(e['progress']), {}),
-    lastError: str(e['lastError']),
-    createdAt: num(e['createdAt']),
-    doneAt: num(e['doneAt']),
-    etag: e.etag ?? '',
-  };
-}
-
-function entryProps(e: Omit<OutboxEntry, 'etag'>): TableEntity {
-  return {
-    partitionKey: PK,
-    rowKey: entryRk(e.lane, e.key),
-    sv: SCHEMA,
-    lane: e.lane,
-    key: e.key,
-    kind: e.kind,
-    tenantId: e.tenantId,
-    order: e.order,
-    payload: JSON.stringify(e.payload),
-    state: e.state,
-    outcome: e.outcome,
-    readyAt: e.readyAt,
-    owner: e.owner,
-    leaseUntil: e.leaseUntil,
-    attempts: e.attempts,
-    sending: e.sending,
-    inDoubt: e.inDoubt,
-    progress: JSON.stringify(e.progress),
-    lastError: e.lastError.slice(0, 1000),
-    createdAt: e.createdAt,
-    doneAt: e.doneAt,
-  };
-}
-
-function readyProps(e: Omit<OutboxEntry, 'etag'>): TableEntity {
-  return {
-    partitionKey: PK,
-    rowKey: readyRk(e.readyAt, e.lane, e.key),
-    sv: SCHEMA,
-    lane: e.lane,
-    key: e.key,
-    kind: e.kind,
-    readyAt: e.readyAt,
-    attempts: e.attempts,
-    lastError: e.lastError.slice(0, 300),
-  };
-}
-
-/** A new pending entry. */
-function fresh(entry: NewEntry, now: Instant): Omit<OutboxEntry, 'etag'> {
-  return {
-    ...entry,
-    state: 'pending',
-    outcome: '',
-    readyAt: entry.order,
-    owner: '',
-    leaseUntil: 0,
-    attempts: 0,
-    sending: false,
-    inDoubt: 0,
-    progress: {},
-    lastError: '',
-    createdAt: now,
-    doneAt: 0,
-  };
-}
 
 /** The outcome of a conditional change: `lost` when another instance changed the entry first. */
 export type Changed = { readonly kind: 'ok'; readonly entry: OutboxEntry } | { readonly kind: 'lost' };
@@ -264,45 +112,22 @@ export class TableOutbox {
   }
 
   private async readyRange(from: string, to: string, limit: number): Promise<ReadyRow[]> {
-    const out: ReadyRow[] = [];
     this.requests++;
-    const pages = this.table
-      .listEntities({
-        queryOptions: {
-          filter: `PartitionKey eq ${odata(PK)} and RowKey ge ${odata(from)} and RowKey lt ${odata(to)}`,
-        },
-      })
-      .byPage({ maxPageSize: Math.min(1000, limit) });
-    for await (const page of pages) {
-      for (const e of page) {
-        out.push({
-          rowKey: e.rowKey ?? '',
-          lane: str(e['lane']),
-          key: str(e['key']),
-          readyAt: num(e['readyAt']),
-          kind: str(e['kind']) as OutboxKind,
-          attempts: num(e['attempts']),
-          lastError: str(e['lastError']),
-        });
-        if (out.length >= limit) return out;
-      }
-      this.requests++;
-    }
-    return out;
+    const rows = await readRange(this.table, { pk: PK, from, to, limit, onPage: () => this.requests++ });
+    return rows.map(readyFrom);
   }
 
   /** The entries of one lane that are not done yet, in delivery order. */
   async lane(lane: string): Promise<OutboxEntry[]> {
     const prefix = `e|${lane}|`;
-    const out: OutboxEntry[] = [];
     this.requests++;
-    const iter = this.table.listEntities({
-      queryOptions: {
-        filter: `PartitionKey eq ${odata(PK)} and RowKey ge ${odata(prefix)} and RowKey lt ${odata(prefixEnd(prefix))} and state eq 'pending'`,
-      },
+    const rows = await readRange(this.table, {
+      pk: PK,
+      from: prefix,
+      to: prefixEnd(prefix),
+      where: `state eq 'pending'`,
     });
-    for await (const e of iter) out.push(entryFrom(e));
-    return out.sort(byOrder);
+    return rows.map(entryFrom).sort(byOrder);
   }
 
   /**
@@ -311,21 +136,17 @@ export class TableOutbox {
    * cost follows what it deletes. Pending entries (failing ones included) are never touched.
    */
   async purge(before: Instant, limit: number): Promise<number> {
-    const rows: string[] = [];
     this.requests++;
-    const pages = this.table
-      .listEntities({
-        queryOptions: {
-          filter: `PartitionKey eq ${odata(PK)} and RowKey ge 'x|' and RowKey lt ${odata(`x|${timeKey(before)}`)}`,
-          select: ['RowKey'],
-        },
+    const rows = (
+      await readRange(this.table, {
+        pk: PK,
+        from: 'x|',
+        to: `x|${timeKey(before)}`,
+        select: ['RowKey'],
+        limit,
+        onPage: () => this.requests++,
       })
-      .byPage({ maxPageSize: Math.min(1000, limit) });
-    for await (const page of pages) {
-      for (const e of page) if (rows.length < limit) rows.push(e.rowKey ?? '');
-      if (rows.length >= limit) break;
-      this.requests++;
-    }
+    ).map((e) => e.rowKey ?? '');
     let purged = 0;
     for (let i = 0; i < rows.length; i += PURGE_TX) {
       const chunk = rows.slice(i, i + PURGE_TX).flatMap((rk) => {
@@ -366,45 +187,29 @@ export class TableOutbox {
 
   /** Replaces the entry if unchanged since read, moving its ready row in the same transaction. */
   private async change(prev: OutboxEntry, next: Omit<OutboxEntry, 'etag'>): Promise<Changed> {
-    const actions: TransactionAction[] = [['update', entryProps(next), 'Replace', { etag: prev.etag }]];
+    const also: TransactionAction[] = [];
     const oldReady = readyRk(prev.readyAt, prev.lane, prev.key);
     const newReady = next.state === 'pending' ? readyRk(next.readyAt, next.lane, next.key) : null;
     if (prev.state === 'pending' && newReady !== oldReady)
-      actions.push(['delete', { partitionKey: PK, rowKey: oldReady }]);
-    if (newReady !== null) actions.push(['upsert', readyProps(next), 'Replace']);
-    if (prev.state === 'pending' && next.state === 'done')
-      actions.push([
-        'upsert',
-        { partitionKey: PK, rowKey: doneRk(next.doneAt, next.lane, next.key), sv: SCHEMA },
-        'Replace',
-      ]);
-    return this.submit(actions, next, true);
-  }
-
-  private async submit(
-    actions: TransactionAction[],
-    next: Omit<OutboxEntry, 'etag'>,
-    again: boolean,
-  ): Promise<Changed> {
+      also.push(['delete', { partitionKey: PK, rowKey: oldReady }]);
+    if (newReady !== null) also.push(['upsert', readyProps(next), 'Replace']);
+    if (prev.state === 'pending' && next.state === 'done') also.push(['upsert', doneProps(next), 'Replace']);
     this.requests++;
-    try {
-      const res = await this.table.submitTransaction(actions);
-      const etag = res.subResponses[0]?.etag;
-      if (etag !== undefined) return { kind: 'ok', entry: { ...next, etag } };
-      const read = await this.get(next.lane, next.key);
-      return read === null ? { kind: 'lost' } : { kind: 'ok', entry: read };
-    } catch (err) {
-      const status = storageStatus(err);
-      // A ready row already gone (a cleanup raced us): the same change without deleting it.
-      if (status === 404 && again)
-        return this.submit(
-          actions.filter((a) => a[0] !== 'delete'),
-          next,
-          false,
-        );
-      if (status === 412 || status === 404 || status === 409) return { kind: 'lost' };
-      throw err;
+    let r = await replaceByEtag(this.table, entryProps(next), prev.etag, also);
+    // A ready row already gone (a cleanup raced us): the same change without deleting it.
+    if (r.kind === 'lost' && r.status === 404) {
+      this.requests++;
+      r = await replaceByEtag(
+        this.table,
+        entryProps(next),
+        prev.etag,
+        also.filter((a) => a[0] !== 'delete'),
+      );
     }
+    if (r.kind === 'lost') return { kind: 'lost' };
+    if (r.etag !== undefined) return { kind: 'ok', entry: { ...next, etag: r.etag } };
+    const read = await this.get(next.lane, next.key);
+    return read === null ? { kind: 'lost' } : { kind: 'ok', entry: read };
   }
 
   /**
@@ -456,12 +261,4 @@ export class TableOutbox {
       lastError: error,
     });
   }
-}
-
-/** Delivery order within a lane: by time, then key. */
-export function byOrder(
-  a: Pick<OutboxEntry, 'order' | 'key'>,
-  b: Pick<OutboxEntry, 'order' | 'key'>,
-): number {
-  return a.order - b.order || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }

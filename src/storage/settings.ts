@@ -1,7 +1,7 @@
 // Shared settings that every app instance must see: the support and managers' channels' conversation references.
 // One entity per setting, replaced whole; survives restarts because it lives in Table Storage.
 import type { TableClient } from '@azure/data-tables';
-import { storageStatus } from './status';
+import { storageStatus } from './kit/status';
 
 /** Where the support team works: a Teams channel, with what is needed to post new threads in it. */
 export interface SupportChannel {

@@ -1,11 +1,17 @@
 // Opens one TableClient per table for the configured storage (connection string, managed identity or
 // embedded Azurite), creating missing tables. Plumbing only: nothing here knows what a ticket is.
 import { DefaultAzureCredential } from '@azure/identity';
-import { RestError, TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { join } from 'node:path';
-import type { Config } from '../config';
 import type { Logger } from '../log';
 import { AzuriteError, startAzurite, type Azurite } from './azurite';
+import { storageErrorCode, storageStatus } from './kit/status';
+
+/** Where the tables are: a connection string, an endpoint reached with managed identity, or embedded Azurite. */
+export type StorageOptions =
+  | { readonly kind: 'connection-string'; readonly connectionString: string }
+  | { readonly kind: 'managed-identity'; readonly endpoint: string; readonly clientId?: string | undefined }
+  | { readonly kind: 'embedded'; readonly dataDir: string };
 
 /** The tables of one storage account, and how to let go of it. */
 export interface StorageHandle<N extends string = string> {
@@ -41,7 +47,7 @@ const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
  * await storage.close();
  */
 export async function createTableClients<const N extends string>(
-  storage: Config['storage'],
+  storage: StorageOptions,
   names: readonly N[],
   log: Logger,
 ): Promise<StorageHandle<N>> {
@@ -180,17 +186,9 @@ async function createIfMissing(client: TableClient): Promise<void> {
     // The SDK already swallows TableAlreadyExists when it can parse the body; this covers when it cannot.
     await client.createTable();
   } catch (err) {
-    if (err instanceof RestError && err.statusCode === 409 && serviceErrorCode(err) === 'TableAlreadyExists')
-      return;
+    if (storageStatus(err) === 409 && storageErrorCode(err) === 'TableAlreadyExists') return;
     throw err;
   }
-}
-
-/** The service's error code (x-ms-error-code), which the SDK keeps in `details`, not in `code`. */
-function serviceErrorCode(err: RestError): string | undefined {
-  const details = err.details;
-  if (typeof details !== 'object' || details === null || !('errorCode' in details)) return undefined;
-  return typeof details.errorCode === 'string' ? details.errorCode : undefined;
 }
 
 function parseEndpoint(text: string, what: string): URL {

@@ -1,10 +1,10 @@
 // Who is starting a ticket's thread in the support channel right now, so that two instances never post two
 // root cards for one ticket (the instance that saved the ticket, still working through its queue, and another
-// instance's repair pass). A claim is a row in the outbox table (partition `tclaim`), created if absent; it
-// belongs to its instance while that instance is alive (its presence row), and is deleted once the thread is
-// linked or the post failed. A claim of an instance that died is taken over.
+// instance's repair pass). A claim is a lease row in the outbox table (partition `tclaim`), created if absent;
+// it belongs to its instance while that instance is alive (its presence row), and is deleted once the thread
+// is linked or the post failed. A claim of an instance that died is taken over.
 import type { TableClient } from '@azure/data-tables';
-import { storageStatus } from './status';
+import { LeaseRows } from './kit/lease';
 
 const PK = 'tclaim';
 
@@ -16,47 +16,26 @@ export interface ThreadClaims {
 }
 
 export class TableThreadClaims implements ThreadClaims {
+  private readonly rows: LeaseRows;
+
   constructor(
-    private readonly table: TableClient,
+    table: TableClient,
     private readonly owner: string,
     /** Whether an instance is alive (its presence lease has not run out). */
     private readonly isLive: (owner: string) => Promise<boolean>,
-  ) {}
-
-  async claim(ticketId: string): Promise<boolean> {
-    try {
-      await this.table.createEntity({ partitionKey: PK, rowKey: ticketId, owner: this.owner });
-      return true;
-    } catch (err) {
-      if (storageStatus(err) !== 409) throw err;
-    }
-    let held;
-    try {
-      held = await this.table.getEntity<{ owner?: string }>(PK, ticketId);
-    } catch (err) {
-      // Released in between: try once more.
-      if (storageStatus(err) === 404) return this.claim(ticketId);
-      throw err;
-    }
-    if (held.owner === this.owner) return true;
-    if (typeof held.owner === 'string' && (await this.isLive(held.owner))) return false;
-    try {
-      await this.table.updateEntity({ partitionKey: PK, rowKey: ticketId, owner: this.owner }, 'Replace', {
-        etag: held.etag,
-      });
-      return true;
-    } catch (err) {
-      const status = storageStatus(err);
-      if (status === 412 || status === 404) return false;
-      throw err;
-    }
+  ) {
+    this.rows = new LeaseRows(table, PK);
   }
 
-  async release(ticketId: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(PK, ticketId);
-    } catch (err) {
-      if (storageStatus(err) !== 404) throw err;
-    }
+  claim(ticketId: string): Promise<boolean> {
+    return this.rows.acquire(ticketId, { owner: this.owner }, async (held) => {
+      const owner = held['owner'];
+      if (owner === this.owner) return 'keep';
+      return typeof owner === 'string' && (await this.isLive(owner)) ? 'busy' : 'take';
+    });
+  }
+
+  release(ticketId: string): Promise<void> {
+    return this.rows.release(ticketId);
   }
 }

@@ -1,5 +1,6 @@
 // The ticket service: loads, applies a command, saves with optimistic concurrency, and scopes every
 // read to the caller's tenant. Storage comes in through the TicketRepo port; time through `now`.
+import { CONTENTION, pause } from '../kit/retry';
 import type { Instant, SlaEngine } from '../sla';
 import { apply, openTicket, type Change, type Command, type NewTicketInput } from './commands';
 import { ticketSla } from './sla-view';
@@ -251,7 +252,7 @@ export class TicketService {
         }
         // Exponential backoff with full jitter: many writers of one ticket spread out instead of colliding
         // again round after round (about 3 s at most over all attempts).
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(500, 5 * 2 ** attempt)));
+        await pause(attempt, CONTENTION);
       }
       return fail(new DomainError('STALE_TICKET', `${ticketId} is changing too fast; please try again.`));
     } catch (err) {

@@ -22,7 +22,7 @@ import {
 import { startAzurite } from '../../src/storage/azurite';
 import { ticketProps } from '../../src/storage/entities';
 import { TableStatsRepo } from '../../src/storage/stats-repo';
-import { headRk, indexKeys, indexPk, listRk, openRk, tenantPk } from '../../src/storage/ticket-repo';
+import { headRk, indexKeys, indexPk, listRk, openRk, tenantPk } from '../../src/storage/ticket-keys';
 import { apply, openTicket, type Command } from '../../src/tickets/commands';
 import type { Ticket } from '../../src/tickets/model';
 import { aFiling, alice } from '../fixtures/filing';

@@ -12,7 +12,7 @@ import { SlaEngine } from '../../src/sla';
 import { startAzurite } from '../../src/storage/azurite';
 import { ticketProps } from '../../src/storage/entities';
 import { newestFirstKey, timeKey } from '../../src/storage/keys';
-import { indexPk, tenantPk } from '../../src/storage/ticket-repo';
+import { indexPk, tenantPk } from '../../src/storage/ticket-keys';
 import { apply, openTicket } from '../../src/tickets/commands';
 import type { Ticket } from '../../src/tickets/model';
 import { aFiling, alice } from '../fixtures/filing';

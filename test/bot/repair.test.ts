@@ -2,6 +2,7 @@
 // posted (their instance died after the answer) get one, each exactly once, read a small page at a time.
 import type { App } from '../../src/app';
 import { ThreadRepair } from '../../src/bot/repair';
+import { REPAIR_LEASE, TableLease } from '../../src/storage/leases';
 import { aFiling } from '../fixtures/filing';
 import { startTestApp, supportChannel, untoldTickets } from '../support/app';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
@@ -39,7 +40,8 @@ it('posts the thread of every open ticket that has none, once, past the grace pe
     if (!filed.ok) throw filed.error;
     ids.push(filed.value.ticket.id);
   }
-  const repair = new ThreadRepair(app.deps, app.storage.table(`${app.config.tablePrefix}settings`), {
+  const lease = new TableLease(app.storage.table(`${app.config.tablePrefix}settings`), REPAIR_LEASE);
+  const repair = new ThreadRepair(app.deps, lease, {
     intervalMs: 0,
     graceMs: 120_000,
     owner: 'test',

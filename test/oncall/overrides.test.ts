@@ -1,7 +1,7 @@
 // On-call overrides in Table Storage (real Azurite): shared by every reader, expired ones removed after a week,
 // and read as spans for the tab.
 import { TableClient } from '@azure/data-tables';
-import { TableOverrides } from '../../src/oncall/overrides';
+import { TableOverrides } from '../../src/storage/overrides';
 import type { Override } from '../../src/oncall/schedule';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 

@@ -5,15 +5,9 @@ import { DEFAULT_POLICY } from '../../src/policy/default';
 import { silentLogger } from '../../src/log';
 import { SlaEngine } from '../../src/sla';
 import { createTableClients } from '../../src/storage/tables';
-import {
-  indexKeys,
-  indexPk,
-  QUEUE_CACHE_MS,
-  RECENT_ACTIONS,
-  STALE_GRACE_MS,
-  TableTicketRepo,
-  tenantPk,
-} from '../../src/storage/ticket-repo';
+import { indexKeys, indexPk, tenantPk } from '../../src/storage/ticket-keys';
+import { QUEUE_CACHE_MS, STALE_GRACE_MS } from '../../src/storage/ticket-queue';
+import { RECENT_ACTIONS, TableTicketRepo } from '../../src/storage/ticket-repo';
 import { TICKET_SCHEMA } from '../../src/storage/entities';
 import { timeKey } from '../../src/storage/keys';
 import { TicketService, type Scope } from '../../src/tickets/service';

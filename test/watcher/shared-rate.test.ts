@@ -2,7 +2,7 @@
 // Azurite deliver 24 warnings that come due together, and the support tenant never gets more than the rate in
 // any second; each instance counts the live ones through its presence row and takes its share.
 import type { App } from '../../src/app';
-import { Presence } from '../../src/watcher/presence';
+import { TablePresence } from '../../src/storage/presence';
 import { TableClient } from '@azure/data-tables';
 import { aFiling, CONTOSO } from '../fixtures/filing';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
@@ -90,7 +90,7 @@ it('counts live instances: a leaving one stops counting at once, a dead one when
   await table.createTable();
   let now = 1_000_000;
   const at = (id: string) =>
-    new Presence(table, { instanceId: id, ttlMs: 30_000, everyMs: 2_000, realNow: () => now });
+    new TablePresence(table, { instanceId: id, ttlMs: 30_000, everyMs: 2_000, realNow: () => now });
   const [a, b, c] = [at('a'), at('b'), at('c')];
   expect(await a.count()).toBe(1);
   await b.count();
