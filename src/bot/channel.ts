@@ -3,7 +3,7 @@
 // customer must hear is delivered to their chat. Delivery runs after the request is answered.
 import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
-import { isForCustomer } from '../cards/customer';
+import { isForCustomer } from '../cards/customer/notice';
 import { noteCard, rootCard } from '../cards/staff';
 import { deadline } from '../cards/time';
 import { escape } from '../cards/types';

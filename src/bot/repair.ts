@@ -4,7 +4,7 @@
 // table) looks at open tickets past a grace period: one without a thread is posted through the same path as a
 // change; a customer notice of a recent change with no delivery record is sent. At most `batch` per pass.
 import type { TableClient } from '@azure/data-tables';
-import { isForCustomer } from '../cards/customer';
+import { isForCustomer } from '../cards/customer/notice';
 import { deliverToCustomer, deliveryKey, type DeliveryDeps } from './customer-delivery';
 import type { BotDeps } from './deps';
 import { storageStatus } from '../storage/status';

@@ -100,6 +100,17 @@ export function deadline(t: Instant, zone: string, now: Instant): string {
   return `end of ${dayOf(local(t - 60_000, zone), local(now, zone))}`;
 }
 
+/** Where a card's times are read: the policy's zone and its short label ("ET"). */
+export type Zoned = Readonly<{ timeZone: string; timeZoneLabel: string }>;
+
+/**
+ * `when` in the policy's zone, with its label.
+ * @example zoned(policy, t, now) // 'Monday 12:00 ET'
+ */
+export function zoned(policy: Zoned, t: Instant, now: Instant): string {
+  return `${when(t, policy.timeZone, now)} ${policy.timeZoneLabel}`;
+}
+
 const zones = new Map<string, boolean>();
 
 /** A zone the Teams client reported, if it is a real IANA zone (answers cached: checking builds an Intl formatter). */
