@@ -6,7 +6,7 @@ import { PRIORITIES } from '../sla';
 import { LIMITS } from '../tickets/fields';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
 import { STATE_LABELS, type TargetLine } from './targets';
-import { budgetLeft, deadline, duration, zoned } from './time';
+import { budgetLeft, deadline, duration, zoned, type ViewBase } from './time';
 import { showCard, textInput } from './inputs';
 import {
   card,
@@ -20,8 +20,7 @@ import {
   type Verb,
 } from './types';
 
-export interface RootView {
-  readonly policy: Policy;
+export interface RootView extends ViewBase {
   readonly ticket: Ticket;
   readonly targets: readonly TargetLine[];
   /** The last few timeline events, oldest first. */

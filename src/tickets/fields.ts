@@ -49,8 +49,7 @@ export function plainText(value: string): string {
 
 /** Why typed text is refused. */
 type TextFault =
-  | { readonly kind: 'required' | 'not-text' }
-  | { readonly kind: 'too-long'; readonly length: number };
+  { readonly kind: 'required' | 'not-text' } | { readonly kind: 'too-long'; readonly length: number };
 
 function checkText(
   value: unknown,
@@ -93,9 +92,7 @@ function label(field: string): string {
  */
 export function cleanText(value: unknown, field: string, max: number, optional = false): Result<string> {
   const checked = checkText(value, max, optional);
-  return checked.ok
-    ? ok(checked.text)
-    : fail(invalidInput(faultMessage(checked.fault, field, max), field));
+  return checked.ok ? ok(checked.text) : fail(invalidInput(faultMessage(checked.fault, field, max), field));
 }
 
 export function isPriority(value: unknown): value is Priority {
@@ -138,8 +135,7 @@ export interface TicketFields {
 }
 
 export type FieldsChecked<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly errors: readonly FieldError[] };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 /** The first problem, as the error the domain returns. */
 export function firstError(errors: readonly FieldError[]): DomainError {
@@ -157,7 +153,11 @@ const CALLBACK = /^[+\d][\d\s().\-x]*$/i;
 export function checkTicketFields(input: TicketForm): FieldsChecked<TicketFields> {
   const errors: FieldError[] = [];
   /** A required field has the hint for an empty one; an optional one shows the domain's sentences. */
-  const text = (field: 'title' | 'description' | 'callbackNumber', max: number, required?: string): string => {
+  const text = (
+    field: 'title' | 'description' | 'callbackNumber',
+    max: number,
+    required?: string,
+  ): string => {
     const checked = checkText(input[field], max, required === undefined);
     if (checked.ok) return checked.text;
     const message = faultMessage(checked.fault, field, max);
@@ -183,12 +183,10 @@ export function checkTicketFields(input: TicketForm): FieldsChecked<TicketFields
   if (!priority.ok)
     errors.push({ field: 'priority', message: priority.error.message, hint: 'Pick a priority.' });
   const affected = affectedUsers(input.affectedUsers);
-  if (affected === null)
-    errors.push({
-      field: 'affectedUsers',
-      message: 'Affected users must be a whole number from 0 to 10,000,000.',
-      hint: 'A whole number from 0 to 10,000,000.',
-    });
+  if (affected === null) {
+    const range = `whole number from 0 to ${AFFECTED_USERS_MAX.toLocaleString('en-US')}.`;
+    errors.push({ field: 'affectedUsers', message: `Affected users must be a ${range}`, hint: `A ${range}` });
+  }
   const callback = text('callbackNumber', LIMITS.callback);
   if (callback !== '' && !CALLBACK.test(callback)) {
     const message = 'Callback number may contain digits, spaces, +, -, (, ) and x only.';

@@ -1,30 +1,20 @@
 // The form an engineer records an outage with: start and end in the policy's zone, what was affected, the
 // cause, and an exclusion to ask for. What was typed is kept when the form comes back with an error.
-import type { Policy } from '../../policy/schema';
-import type { Instant } from '../../sla';
 import type { Outage } from '../../outages/model';
 import { localParts } from '../../outages/time';
 import { OUTAGE_LIMITS } from '../../tickets/fields';
-import { zoned } from '../time';
+import { zoned, type ViewBase } from '../time';
 import { card, escape, execute, text, type AdaptiveCard } from '../types';
 import { categoryChoices, dateTimeInputs, outageInput } from './inputs';
 
-/** What was typed into the record form, kept when the form comes back with an error. */
-export interface OutageFormValues {
-  readonly startDate?: string | undefined;
-  readonly startTime?: string | undefined;
-  readonly endDate?: string | undefined;
-  readonly endTime?: string | undefined;
-  readonly affected?: string | undefined;
-  readonly cause?: string | undefined;
-  readonly category?: string | undefined;
-  readonly justification?: string | undefined;
-}
+type OutageFormField =
+  'startDate' | 'startTime' | 'endDate' | 'endTime' | 'affected' | 'cause' | 'category' | 'justification';
 
-export interface OutageFormView {
-  readonly policy: Policy;
+/** What was typed into the record form, kept when the form comes back with an error. */
+export type OutageFormValues = Partial<Readonly<Record<OutageFormField, string | undefined>>>;
+
+export interface OutageFormView extends ViewBase {
   readonly requestId: string;
-  readonly now: Instant;
   readonly values?: OutageFormValues | undefined;
   readonly error?: string | undefined;
   /** Outages still ongoing, so nobody records the same one twice. */

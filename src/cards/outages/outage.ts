@@ -6,16 +6,14 @@ import type { Outage, OutageChange } from '../../outages/model';
 import { localParts } from '../../outages/time';
 import { OUTAGE_LIMITS } from '../../tickets/fields';
 import { showCard } from '../inputs';
-import { duration, zoned } from '../time';
+import { duration, zoned, type ViewBase } from '../time';
 import { card, clip, escape, execute, text, type Action, type AdaptiveCard } from '../types';
 import { categoryChoices, dateTimeInputs, outageInput } from './inputs';
 
-export interface OutageView {
-  readonly policy: Policy;
+export interface OutageView extends ViewBase {
   readonly outage: Outage;
   /** The last history rows, oldest first. */
   readonly history: readonly OutageChange[];
-  readonly now: Instant;
   /** A line at the top, e.g. "Only a manager can approve an exclusion." */
   readonly notice?: string | undefined;
 }

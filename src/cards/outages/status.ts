@@ -5,12 +5,10 @@ import { EXCLUSION_CATEGORIES } from '../../policy/schema';
 import type { Instant, MonthAvailability } from '../../sla';
 import type { Outage } from '../../outages/model';
 import type { NoticeKind } from '../../outages/notices';
-import { duration, whenBoth, zoned } from '../time';
+import { duration, whenBoth, zoned, type ViewBase } from '../time';
 import { card, escape, execute, text, type AdaptiveCard, type Element } from '../types';
 
-export interface StatusView {
-  readonly policy: Policy;
-  readonly now: Instant;
+export interface StatusView extends ViewBase {
   readonly ongoing: readonly Outage[];
   /** This month so far. */
   readonly month: MonthAvailability;
