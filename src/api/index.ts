@@ -8,13 +8,7 @@ import type { Logger } from '../log';
 import type { AuditLog } from '../storage/audit';
 import type { Policy } from '../policy/schema';
 import { onCallAt } from '../oncall/roster';
-import {
-  monthAvailability,
-  monthBounds,
-  parseInstant,
-  type Instant,
-  type SlaEngine,
-} from '../sla';
+import { monthAvailability, monthBounds, parseInstant, type Instant, type SlaEngine } from '../sla';
 import { monthMinus, monthOf } from '../stats/figures';
 import type { StatsService } from '../stats/service';
 import { isPriority } from '../tickets/fields';
