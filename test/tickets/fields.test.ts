@@ -36,32 +36,19 @@ describe('ticket fields', () => {
   });
 
   it('cleans what it accepts; a number may come as text, an empty one is none', () => {
-    const checked = checkTicketFields({
-      title: '  Calls\u0007 drop\r\n',
-      description: 'a\r\nb',
-      category: 'outage',
-      priority: 'P1',
-      affectedUsers: '12',
-      callbackNumber: '',
-    });
-    expect(checked).toEqual({
+    const chosen = { category: 'outage', priority: 'P1' } as const;
+    const typed = { ...chosen, title: '  Calls\u0007 drop\r\n', description: 'a\r\nb' };
+    expect(checkTicketFields({ ...typed, affectedUsers: '12', callbackNumber: '' })).toEqual({
       ok: true,
       value: {
+        ...chosen,
         title: 'Calls drop',
         description: 'a\nb',
-        category: 'outage',
-        priority: 'P1',
         affectedUsers: 12,
         callbackNumber: undefined,
       },
     });
-    const none = checkTicketFields({
-      title: 't',
-      description: 'd',
-      category: 'question',
-      priority: 'P3',
-      affectedUsers: '',
-    });
+    const none = checkTicketFields({ ...typed, affectedUsers: '' });
     expect(none.ok && none.value.affectedUsers).toBeUndefined();
   });
 
