@@ -8,17 +8,10 @@ import type { Logger } from '../log';
 import type { AuditLog } from '../storage/audit';
 import type { Policy } from '../policy/schema';
 import { onCallAt } from '../oncall/roster';
-import {
-  monthAvailability,
-  monthBounds,
-  parseInstant,
-  PRIORITIES,
-  type Instant,
-  type Priority,
-  type SlaEngine,
-} from '../sla';
+import { monthAvailability, monthBounds, parseInstant, type Instant, type SlaEngine } from '../sla';
 import { monthMinus, monthOf } from '../stats/figures';
 import type { StatsService } from '../stats/service';
+import { isPriority } from '../tickets/fields';
 import { normaliseId, type Scope, type TicketService } from '../tickets/service';
 import { keysFor, TokenChecker, type Principal, type StaffRole } from './auth';
 import { LOCAL_AUDIENCE, LocalIssuer, personasOf } from './local-sign-in';
@@ -80,7 +73,7 @@ interface QueueFilter {
 
 function filterOf(q: Readonly<Record<string, string>>, p: Principal): QueueFilter | ApiResponse {
   const priorities = listParam(q['priority']);
-  if (priorities.some((x) => !(PRIORITIES as readonly string[]).includes(x)))
+  if (!priorities.every(isPriority))
     return badRequest('priority must be P1, P2 or P3 (comma-separated).', 'priority');
   const states = listParam(q['state']);
   if (states.some((x) => !STATES.has(x)))
@@ -319,9 +312,8 @@ export async function registerApi(server: restify.Server, deps: ApiDeps): Promis
   });
 
   api.route('get', '/api/whatif', STAFF, ({ query }) => {
-    const priority = query['priority'] as Priority | undefined;
-    if (priority === undefined || !(PRIORITIES as readonly string[]).includes(priority))
-      return badRequest('priority must be P1, P2 or P3.', 'priority');
+    const priority = query['priority'];
+    if (!isPriority(priority)) return badRequest('priority must be P1, P2 or P3.', 'priority');
     let at: Instant;
     try {
       at = parseInstant(query['at'] ?? '', 'at');

@@ -2,7 +2,7 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Config } from '../config';
 import type { AdaptiveCard } from '../cards/types';
-import type { Clock, Contact } from '../cards/customer';
+import type { Clock, Contact } from '../cards/customer/common';
 import type { OutageService } from '../outages/service';
 import type { AuditLog } from '../storage/audit';
 import type { StaffDirectory } from '../staff/directory';

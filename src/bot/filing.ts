@@ -4,16 +4,11 @@ import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import {
-  confirmationCard,
-  promiseSentence,
-  ticketFormCard,
-  type FormValues,
-  type Urgent,
-} from '../cards/customer';
+import { confirmationCard, promiseSentence, type Urgent } from '../cards/customer/confirmation';
+import { ticketFormCard } from '../cards/customer/form';
 import type { AdaptiveCard } from '../cards/types';
-import { LIMITS } from '../tickets/commands';
-import { CATEGORIES, type Ticket } from '../tickets/model';
+import { checkTicketFields, LIMITS, submittedText, type FieldError } from '../tickets/fields';
+import type { Ticket } from '../tickets/model';
 import { describesProblem, suggestPriority, titleFrom } from '../tickets/suggest';
 import { clockFor, customerOf, notCustomerText, sendCard, type BotDeps, type Customer } from './deps';
 import { messageText } from './teams';
@@ -106,42 +101,21 @@ async function addRest(
   }
 }
 
-const field = (max: number) =>
-  z
-    .string()
-    .max(max * 4)
-    .optional();
 const submitSchema = z.object({
   requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/),
-  title: field(LIMITS.title),
-  description: field(LIMITS.description),
+  title: submittedText(LIMITS.title),
+  description: submittedText(LIMITS.description),
   category: z.string().max(40).optional(),
   priority: z.string().max(10).optional(),
   affectedUsers: z.union([z.string().max(20), z.number()]).optional(),
-  callbackNumber: field(LIMITS.callback),
+  callbackNumber: submittedText(LIMITS.callback),
   /** What did not fit the description, carried by the form to the timeline. */
   rest: z.string().max(REST_IN_FORM).optional(),
 });
 
-function errorsOf(values: FormValues): Record<string, string> {
-  const errors: Record<string, string> = {};
-  if ((values.title ?? '').trim() === '') errors['title'] = 'A short title is required.';
-  else if ((values.title ?? '').trim().length > LIMITS.title)
-    errors['title'] = `At most ${LIMITS.title} characters.`;
-  if ((values.description ?? '').trim() === '') errors['description'] = 'Please describe the problem.';
-  else if ((values.description ?? '').trim().length > LIMITS.description)
-    errors['description'] = `At most ${LIMITS.description.toLocaleString('en-US')} characters.`;
-  if (!CATEGORIES.includes((values.category ?? '') as (typeof CATEGORIES)[number]))
-    errors['category'] = 'Pick a category.';
-  if (!['P1', 'P2', 'P3'].includes(values.priority ?? '')) errors['priority'] = 'Pick a priority.';
-  const affected = values.affectedUsers;
-  if (affected !== undefined && affected !== '') {
-    const n = Number(affected);
-    if (!Number.isInteger(n) || n < 0 || n > 10_000_000)
-      errors['affectedUsers'] = 'A whole number from 0 to 10,000,000.';
-  }
-  return errors;
-}
+/** The domain's problems with the fields, as the texts the form shows beside them. */
+const hintsOf = (errors: readonly FieldError[]): Record<string, string> =>
+  Object.fromEntries(errors.map((e) => [e.field, e.hint]));
 
 /**
  * What happens now to a ticket that pages (policy \`pagePriorities\`, dispatched outside support hours): the
@@ -169,7 +143,7 @@ async function submit(
   const parsed = submitSchema.safeParse(data);
   if (!parsed.success) return 'That form could not be read. Please type "new ticket" to start again.';
   const { requestId, rest = '', ...values } = parsed.data;
-  const errors = errorsOf(values);
+  const checked = checkTicketFields(values);
   const again = (errs: Record<string, string>): AdaptiveCard =>
     ticketFormCard({
       policy: deps.policy,
@@ -182,11 +156,8 @@ async function submit(
           ? undefined
           : `${count(rest.length)} more characters of your message will be added to the ticket's timeline when you file it.`,
     });
-  if (Object.keys(errors).length > 0) return again(errors);
-  const affected =
-    values.affectedUsers === undefined || values.affectedUsers === ''
-      ? undefined
-      : Number(values.affectedUsers);
+  if (!checked.ok) return again(hintsOf(checked.errors));
+  const fields = checked.value;
   const { caller } = customer;
   // The confirmation replaces the form: a reply to that message is about this ticket.
   const formMessage = context.activity.replyToId;
@@ -196,12 +167,7 @@ async function submit(
       tenantId: caller.tenantId,
       customerName: customer.customerName,
       requester: { id: caller.aadObjectId ?? caller.userId, name: caller.name, timeZone: caller.zone },
-      title: values.title ?? '',
-      description: values.description ?? '',
-      category: values.category as (typeof CATEGORIES)[number],
-      priority: values.priority as 'P1' | 'P2' | 'P3',
-      affectedUsers: affected,
-      callbackNumber: values.callbackNumber,
+      ...fields,
       customerChat: {
         conversationId: caller.conversationId,
         serviceUrl: caller.serviceUrl,

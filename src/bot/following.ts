@@ -3,10 +3,12 @@
 import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { customerTicketCard, myTicketsCard } from '../cards/customer';
+import { myTicketsCard } from '../cards/customer/list';
+import { customerTicketCard } from '../cards/customer/ticket';
 import { whenBoth } from '../cards/time';
 import type { AdaptiveCard } from '../cards/types';
-import { LIMITS, type Command } from '../tickets/commands';
+import type { Command } from '../tickets/commands';
+import { LIMITS } from '../tickets/fields';
 import { OPEN_STATUSES, type Actor, type Ticket } from '../tickets/model';
 import type { Scope } from '../tickets/service';
 import {

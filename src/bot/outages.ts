@@ -6,7 +6,9 @@ import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { outageCard, outageFormCard, serviceStatusCard, type OutageFormValues } from '../cards/outages';
+import { outageFormCard, type OutageFormValues } from '../cards/outages/form';
+import { outageCard } from '../cards/outages/outage';
+import { serviceStatusCard } from '../cards/outages/status';
 import { escape, type AdaptiveCard, type Verb } from '../cards/types';
 import type { OutageCommand } from '../outages/commands';
 import type { CardRef, Outage } from '../outages/model';
@@ -14,6 +16,7 @@ import { OUTAGE_ID, type OutageActed, type OutageChanged } from '../outages/serv
 import type { Listener } from '../kit/listeners';
 import { localInstant, monthOf } from '../outages/time';
 import type { Result } from '../tickets/errors';
+import { OUTAGE_LIMITS, submittedText as text } from '../tickets/fields';
 import type { Actor } from '../tickets/model';
 import { customerOf, notCustomerText, sendCard, type BotDeps } from './deps';
 import type { Caller, Staff } from '../staff/caller';
@@ -30,22 +33,18 @@ export const STATUS_QUESTION =
   /^\s*(?:is there (?:an? |any )?(?:ongoing |current |known )?outage|are there (?:any )?(?:ongoing |current |known )?outages|any outages?|outages|(?:service |system )?status|availability|is (?:the )?(?:core )?(?:service|system|teammate) (?:up|down|working))(?: (?:now|right now|today|at the moment))?\s*[?.!]*\s*$/i;
 const MANAGERS_REGISTER = /^\s*use this channel for managers\s*[.!]?\s*$/i;
 
-const text = (max: number) =>
-  z
-    .string()
-    .max(max * 4)
-    .optional();
-const formSchema = z.object({
-  requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/),
+/** The inputs of the record form; the live card's End and exclusion forms reuse their ids. */
+const recordFields = {
   startDate: text(20),
   startTime: text(20),
   endDate: text(20),
   endTime: text(20),
-  affected: text(500),
-  cause: text(2000),
+  affected: text(OUTAGE_LIMITS.affected),
+  cause: text(OUTAGE_LIMITS.cause),
   category: text(10),
-  justification: text(1000),
-});
+  justification: text(OUTAGE_LIMITS.justification),
+};
+const formSchema = z.object({ requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/), ...recordFields });
 const outageRef = z.object({
   outageId: z.string().regex(OUTAGE_ID),
   version: z
@@ -59,21 +58,14 @@ const outageRef = z.object({
     .optional(),
 });
 const changeSchema = outageRef.extend({
-  startDate: text(20),
-  startTime: text(20),
-  endDate: text(20),
-  endTime: text(20),
-  affected: text(500),
-  cause: text(2000),
-  category: text(10),
-  justification: text(1000),
-  note: text(500),
+  ...recordFields,
+  note: text(OUTAGE_LIMITS.note),
   editStartDate: text(20),
   editStartTime: text(20),
   editEndDate: text(20),
   editEndTime: text(20),
-  editAffected: text(500),
-  editCause: text(2000),
+  editAffected: text(OUTAGE_LIMITS.affected),
+  editCause: text(OUTAGE_LIMITS.cause),
 });
 
 const actorOf = (s: Staff): Actor => ({

@@ -3,7 +3,7 @@
 // engineers never see, or a reply the customer never gets. Now and then one instance (a lease in the settings
 // table) looks at open tickets past a grace period: one without a thread is posted through the same path as a
 // change; a customer notice of a recent change with no delivery record is sent. At most `batch` per pass.
-import { isForCustomer } from '../cards/customer';
+import { isForCustomer } from '../cards/customer/notice';
 import { deliverToCustomer, deliveryKey, type DeliveryDeps } from '../teams/customer-delivery';
 import type { BotDeps } from './deps';
 

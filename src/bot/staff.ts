@@ -6,6 +6,7 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AdaptiveCard } from '../cards/types';
 import type { Command } from '../tickets/commands';
+import { parsePriority } from '../tickets/fields';
 import type { Actor } from '../tickets/model';
 import { renderRoot } from '../cards/root';
 import type { BotDeps } from './deps';
@@ -47,9 +48,9 @@ function parse(verb: Verb, data: unknown, deps: BotDeps): Parsed {
     case 'staff.workaround':
       return { ok: true, id, cmd: { kind: 'workaround', text } };
     case 'staff.priority': {
-      const p = str('priority');
-      if (p !== 'P1' && p !== 'P2' && p !== 'P3') return { ok: false, error: 'Pick P1, P2 or P3.' };
-      return { ok: true, id, cmd: { kind: 'change-priority', to: p, reason: str('reason') } };
+      const p = parsePriority(str('priority'));
+      if (!p.ok) return { ok: false, error: 'Pick P1, P2 or P3.' };
+      return { ok: true, id, cmd: { kind: 'change-priority', to: p.value, reason: str('reason') } };
     }
     case 'staff.fix':
       return { ok: true, id, cmd: { kind: 'fix', release: str('release'), text } };

@@ -1,7 +1,7 @@
 // On install and on "help": the welcome card, or the polite refusal for tenants that are not customers.
 import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
-import { welcomeCard } from '../cards/customer';
+import { welcomeCard } from '../cards/customer/welcome';
 import type { AdaptiveCard } from '../cards/types';
 import { clockFor, customerOf, notCustomerText, sendCard, type BotDeps, type Customer } from './deps';
 

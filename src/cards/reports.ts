@@ -3,8 +3,8 @@
 import type { CustomerReport } from '../reports/customer';
 import { duration } from './time';
 import { isoInZone } from '../sla';
-import { card, escape, execute, text, type AdaptiveCard, type Element } from './types';
-import { percent } from './outages';
+import { card, clip, escape, execute, text, type AdaptiveCard, type Element } from './types';
+import { percent } from './outages/status';
 
 const TARGET = { response: 'Response', workaround: 'Work-around' } as const;
 
@@ -40,7 +40,7 @@ export function customerReportCard(r: CustomerReport, previousMonth: string): Ad
           .slice(0, 10)
           .map((b) =>
             text(
-              `${b.ticketId} · ${b.priority} ${TARGET[b.target]} · ${escape(b.title.length > 80 ? `${b.title.slice(0, 80)}…` : b.title)} · due ${wall(b.due, r.timeZone, r.timeZoneLabel)} · ${b.metAt === null ? 'not yet met' : 'met late'} (${duration(b.lateMinutes * 60_000)} late)`,
+              `${b.ticketId} · ${b.priority} ${TARGET[b.target]} · ${escape(clip(b.title, 80))} · due ${wall(b.due, r.timeZone, r.timeZoneLabel)} · ${b.metAt === null ? 'not yet met' : 'met late'} (${duration(b.lateMinutes * 60_000)} late)`,
               { size: 'small', spacing: 'none' },
             ),
           )),

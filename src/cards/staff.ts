@@ -3,14 +3,24 @@
 import type { Policy } from '../policy/schema';
 import type { Instant } from '../sla';
 import { PRIORITIES } from '../sla';
-import { LIMITS } from '../tickets/commands';
+import { LIMITS } from '../tickets/fields';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
-import { STATE_LABELS, type TargetLine } from './customer';
-import { budgetLeft, deadline, duration, when } from './time';
-import { card, escape, execute, text, type Action, type AdaptiveCard, type Element } from './types';
+import { STATE_LABELS, type TargetLine } from './targets';
+import { budgetLeft, deadline, duration, zoned, type ViewBase } from './time';
+import { showCard, textInput } from './inputs';
+import {
+  card,
+  clip,
+  escape,
+  execute,
+  text,
+  type Action,
+  type AdaptiveCard,
+  type Element,
+  type Verb,
+} from './types';
 
-export interface RootView {
-  readonly policy: Policy;
+export interface RootView extends ViewBase {
   readonly ticket: Ticket;
   readonly targets: readonly TargetLine[];
   /** The last few timeline events, oldest first. */
@@ -65,10 +75,6 @@ const COLORS = {
   met: 'good',
 } as const;
 
-function zoned(policy: Policy, t: Instant, now: Instant): string {
-  return `${when(t, policy.timeZone, now)} ${policy.timeZoneLabel}`;
-}
-
 /** A deadline: local midnight reads "end of <the day before>". */
 function dueAt(policy: Policy, t: Instant, now: Instant): string {
   return `${deadline(t, policy.timeZone, now)} ${policy.timeZoneLabel}`;
@@ -91,21 +97,9 @@ function targetLine(policy: Policy, l: TargetLine, now: Instant): Element {
   return text(`**${l.label}** · ${state} · ${detail}`, { color: COLORS[l.status.state], spacing: 'small' });
 }
 
-function textInput(id: string, label: string, max: number): Element {
-  return {
-    type: 'Input.Text',
-    id,
-    label,
-    isMultiline: true,
-    isRequired: true,
-    maxLength: max,
-    errorMessage: `${label} is required`,
-  };
-}
-
-function showCard(title: string, body: readonly Element[], action: Action): Action {
-  return { type: 'Action.ShowCard', title, card: { type: 'AdaptiveCard', body, actions: [action] } };
-}
+/** A required text box of several lines. */
+const required = (id: string, label: string, max: number): Element =>
+  textInput(id, label, max, { multiline: true, required: `${label} is required` });
 
 /**
  * What has not reached the customer, one line each: still retrying, or failed with what to do instead.
@@ -134,54 +128,44 @@ export function rootCard(v: RootView): AdaptiveCard {
   const t = v.ticket;
   const open = OPEN_STATUSES.has(t.status);
   const data = { ticketId: t.id, version: t.version };
-  const description = t.description.length > 1500 ? `${t.description.slice(0, 1500)}…` : t.description;
+  const description = clip(t.description, 1500);
   const events = v.events
     .slice(-5)
     .map((e) =>
       text(
-        `${e.internal ? '🔒 ' : ''}**${EVENT[e.type]}** · ${escape(e.actor.name)} · ${zoned(v.policy, e.at, v.now)}${e.text === undefined ? '' : `: ${escape(e.text.length > 200 ? `${e.text.slice(0, 200)}…` : e.text)}`}`,
+        `${e.internal ? '🔒 ' : ''}**${EVENT[e.type]}** · ${escape(e.actor.name)} · ${zoned(v.policy, e.at, v.now)}${e.text === undefined ? '' : `: ${escape(clip(e.text, 200))}`}`,
         { size: 'small', spacing: 'none' },
       ),
+    );
+  /** A box to write in, `<verb>Text` as bot/staff.ts reads it, and the button that sends it. */
+  const writeCard = (title: string, verb: Verb, label: string, button: string): Action =>
+    showCard(
+      title,
+      [required(`${verb.slice('staff.'.length)}Text`, label, LIMITS.message)],
+      execute(button, verb, data),
     );
   const primary: Action[] = open
     ? [
         ...(t.owner === undefined
           ? [execute('Take ownership', 'staff.take', data, { style: 'positive' })]
           : []),
-        showCard(
-          'Reply',
-          [textInput('replyText', 'Reply to the customer', LIMITS.message)],
-          execute('Send reply', 'staff.reply', data),
-        ),
-        showCard(
+        writeCard('Reply', 'staff.reply', 'Reply to the customer', 'Send reply'),
+        writeCard(
           'Ask for info',
-          [
-            textInput(
-              'askText',
-              // Asking answers the customer (the response is met by it): only an unmet work-around clock stops.
-              t.workaroundMetAt === undefined
-                ? 'Question for the customer (the work-around clock stops until they answer)'
-                : 'Question for the customer',
-              LIMITS.message,
-            ),
-          ],
-          execute('Ask', 'staff.ask', data),
+          'staff.ask',
+          // Asking answers the customer (the response is met by it): only an unmet work-around clock stops.
+          t.workaroundMetAt === undefined
+            ? 'Question for the customer (the work-around clock stops until they answer)'
+            : 'Question for the customer',
+          'Ask',
         ),
-        showCard(
-          'Work-around',
-          [textInput('workaroundText', 'Work-around for the customer', LIMITS.message)],
-          execute('Deliver work-around', 'staff.workaround', data),
-        ),
+        writeCard('Work-around', 'staff.workaround', 'Work-around for the customer', 'Deliver work-around'),
         showCard(
           'Resolve',
           [
-            {
-              type: 'Input.Text',
-              id: 'resolveText',
-              label: 'Resolution (sent to the customer)',
-              isMultiline: true,
-              maxLength: LIMITS.message,
-            },
+            textInput('resolveText', 'Resolution (sent to the customer)', LIMITS.message, {
+              multiline: true,
+            }),
           ],
           execute('Resolve', 'staff.resolve', data, { style: 'positive' }),
         ),
@@ -203,7 +187,7 @@ export function rootCard(v: RootView): AdaptiveCard {
                 value: t.priority,
                 choices: PRIORITIES.map((p) => ({ title: `${p}: ${v.policy.priorities[p].name}`, value: p })),
               },
-              textInput('reason', 'Why', LIMITS.reason),
+              required('reason', 'Why', LIMITS.reason),
             ],
             execute('Change priority', 'staff.priority', data),
           ),
@@ -232,29 +216,14 @@ export function rootCard(v: RootView): AdaptiveCard {
     showCard(
       'Fix',
       [
-        {
-          type: 'Input.Text',
-          id: 'release',
-          label: 'Release with the permanent fix',
-          isRequired: true,
-          maxLength: LIMITS.release,
-          errorMessage: 'Name the release',
-        },
-        {
-          type: 'Input.Text',
-          id: 'fixText',
-          label: 'Note (optional)',
-          isMultiline: true,
-          maxLength: LIMITS.message,
-        },
+        textInput('release', 'Release with the permanent fix', LIMITS.release, {
+          required: 'Name the release',
+        }),
+        textInput('fixText', 'Note (optional)', LIMITS.message, { multiline: true }),
       ],
       execute('Record fix', 'staff.fix', data),
     ),
-    showCard(
-      'Note',
-      [textInput('noteText', 'Internal note (never shown to the customer)', LIMITS.message)],
-      execute('Add note', 'staff.note', data),
-    ),
+    writeCard('Note', 'staff.note', 'Internal note (never shown to the customer)', 'Add note'),
     execute('Refresh', 'staff.refresh', { ticketId: t.id }),
   ];
   return card(

@@ -1,8 +1,26 @@
-// A ticket's targets as cards show them: both targets with their state now, and a list row's next one.
-import type { Instant, SlaEngine } from '../sla';
+// An SLA target as a ticket's cards show it (customer and staff): its deadline, clock and state, both
+// targets of a ticket now, and a list row's next one.
+import type { Clock as SlaClock, Instant, SlaEngine, TargetStatus } from '../sla';
 import { OPEN_STATUSES, type Ticket } from '../tickets/model';
 import { slaOf } from '../tickets/sla-view';
-import type { ListItem, TargetLine } from './customer';
+import type { ListItem } from './customer/list';
+
+export interface TargetLine {
+  readonly label: string;
+  readonly due: Instant | null;
+  /** The clock its budget runs on, so time left is named for it ("of support-hours time"). */
+  readonly clock: SlaClock;
+  readonly status: TargetStatus;
+}
+
+/** A target's state in the customer's words (the staff card says "waiting on customer" for a pause). */
+export const STATE_LABELS: Readonly<Record<TargetStatus['state'], string>> = {
+  'on-track': 'On track',
+  'at-risk': 'At risk',
+  breached: 'Overdue',
+  paused: 'Paused (waiting for you)',
+  met: 'Met',
+};
 
 /** Both targets of a ticket with their state now. */
 export function targetLines(engine: SlaEngine, ticket: Ticket, now: Instant): TargetLine[] {

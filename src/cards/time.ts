@@ -1,6 +1,7 @@
 // Instants as people read them in cards: "Monday 12:00 ET", "today 16:30", with the viewer's zone beside.
 import { IANAZone } from 'luxon';
 import { civilToDays } from '../sla/calendar';
+import type { Policy } from '../policy/schema';
 import type { Clock as SlaClock, Instant } from '../sla';
 
 interface Local {
@@ -98,6 +99,23 @@ export function when(t: Instant, zone: string, now: Instant): string {
 export function deadline(t: Instant, zone: string, now: Instant): string {
   if (local(t, zone).time !== '00:00') return when(t, zone, now);
   return `end of ${dayOf(local(t - 60_000, zone), local(now, zone))}`;
+}
+
+/** What a staff or channel card is drawn from: the policy, and the instant its times are read against. */
+export interface ViewBase {
+  readonly policy: Policy;
+  readonly now: Instant;
+}
+
+/** Where a card's times are read: the policy's zone and its short label ("ET"). */
+export type Zoned = Readonly<{ timeZone: string; timeZoneLabel: string }>;
+
+/**
+ * `when` in the policy's zone, with its label.
+ * @example zoned(policy, t, now) // 'Monday 12:00 ET'
+ */
+export function zoned(policy: Zoned, t: Instant, now: Instant): string {
+  return `${when(t, policy.timeZone, now)} ${policy.timeZoneLabel}`;
 }
 
 const zones = new Map<string, boolean>();

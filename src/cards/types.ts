@@ -259,3 +259,11 @@ export function escape(value: string): string {
     )
     .join('\n\n');
 }
+
+/**
+ * The start of a long text for a one-line view: cut at `max` characters, with an ellipsis when cut.
+ * @example clip('abcdef', 3) // 'abc…'
+ */
+export function clip(value: string, max: number): string {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
+}

@@ -4,7 +4,7 @@ import type { Policy } from '../policy/schema';
 import type { Instant, TargetName } from '../sla';
 import type { Ticket } from '../tickets/model';
 import { rootCard, type RootView } from './staff';
-import { duration, deadline } from './time';
+import { duration, deadline, type ViewBase } from './time';
 import { card, escape, execute, text, type Action, type AdaptiveCard, type Element } from './types';
 
 export interface Mentioned {
@@ -155,8 +155,7 @@ export function chatFailedCard(
   });
 }
 
-export interface AlarmView {
-  readonly policy: Policy;
+export interface AlarmView extends ViewBase {
   readonly ticket: Ticket;
   /** Who could not be reached, and why ("nobody is on call as secondary", "SLA Desk is not installed…"). */
   readonly missed: readonly string[];
@@ -164,7 +163,6 @@ export interface AlarmView {
   readonly reached: readonly string[];
   /** The managers and P1 responders, @mentioned. */
   readonly alarmed: readonly Mentioned[];
-  readonly now: Instant;
   /** Where it is posted: the ticket's thread, or a post of its own in the managers' or the support channel. */
   readonly where: 'thread' | 'managers' | 'support';
   /** The chain's last step reached nobody either. */

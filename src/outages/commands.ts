@@ -4,7 +4,8 @@ import { EXCLUSION_CATEGORIES, type ExclusionCategory } from '../policy/schema';
 import { MINUTE_MS, type Instant } from '../sla';
 import { fail, illegalMove, invalidInput, notAllowed, ok, type Result } from '../tickets/errors';
 import type { Actor, Person } from '../tickets/model';
-import { OUTAGE_LIMITS, type CardRef, type ChangeType, type Outage, type OutageChange } from './model';
+import { OUTAGE_LIMITS, plainText } from '../tickets/fields';
+import type { CardRef, ChangeType, Outage, OutageChange } from './model';
 
 /** Clocks of people and servers differ a little: a time up to this far after `now` is still "now". */
 export const CLOCK_SLACK_MS = 2 * MINUTE_MS;
@@ -53,12 +54,9 @@ export type Iso = (t: Instant) => string;
 
 const person = (a: Actor): Person => ({ id: a.id, name: a.name });
 
-// Control characters other than tab and newlines are dropped; CRLF becomes LF.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-
+/** Typed text cleaned (`plainText`) and checked against its limit. */
 function clean(value: string, field: string, label: string, max: number, required: boolean): Result<string> {
-  const v = value.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
+  const v = plainText(value);
   if (required && v === '') return fail(invalidInput(`${label} is required.`, field));
   if (v.length > max)
     return fail(invalidInput(`${label} is ${v.length} characters; at most ${max} are allowed.`, field));

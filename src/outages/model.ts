@@ -4,9 +4,6 @@ import type { ExclusionCategory } from '../policy/schema';
 import type { Instant } from '../sla';
 import type { Actor, Person } from '../tickets/model';
 
-/** Bounds on what people type; longer text is refused, never cut. */
-export const OUTAGE_LIMITS = { affected: 500, cause: 2000, justification: 1000, note: 500 } as const;
-
 /** An exclusion asked for by an engineer; it takes effect only once a manager approved it. */
 export interface ExclusionClaim {
   readonly category: ExclusionCategory;

@@ -1,7 +1,7 @@
 // The periodic job behind the managers' channel: at each tick it works out which notices are due and sends
 // each once across every instance: a marker row is claimed (create, or ETag-conditional takeover of a dead
 // claim) before sending and marked sent after. A failed send lets go of the claim so a later tick retries.
-import { budgetNoticeCard } from '../cards/outages';
+import { budgetNoticeCard } from '../cards/outages/status';
 import type { Logger } from '../log';
 import type { Policy } from '../policy/schema';
 import type { Calendar, Instant } from '../sla';

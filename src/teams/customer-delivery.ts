@@ -2,7 +2,7 @@
 // retrying (first failure), failed (Teams refused for good, or retries ran out), delivered (after trouble).
 // A chat Teams called unreachable is not tried until the customer writes again. Stuck or failed messages are
 // announced once in the managers' channel. Used by the support channel's sync and by the repair pass.
-import { customerNoticeCard } from '../cards/customer';
+import { customerNoticeCard } from '../cards/customer/notice';
 import { noteCard } from '../cards/staff';
 import { duration, stamp } from '../cards/time';
 import { escape } from '../cards/types';

@@ -1,7 +1,7 @@
 // A ticket's thread in the support channel: after every change its root card is posted or updated in place,
 // notable events are replied in the thread, and what the customer must hear is delivered to their chat. All of
 // it runs in the background, after the request is answered, in order per ticket.
-import { isForCustomer } from '../cards/customer';
+import { isForCustomer } from '../cards/customer/notice';
 import { renderRoot } from '../cards/root';
 import { noteCard } from '../cards/staff';
 import { deadline } from '../cards/time';

@@ -1,10 +1,10 @@
 // Ticket commands: take a ticket and an actor's command, return the next ticket and its new events.
 // Pure: `now` and the SLA engine come in as parameters; nothing here touches storage or Teams.
 import type { Instant, Priority, SlaEngine } from '../sla';
-import { PRIORITIES, priorityRank } from '../sla';
+import { priorityRank } from '../sla';
 import { DomainError, fail, illegalMove, invalidInput, notAllowed, ok, type Result } from './errors';
+import { checkTicketFields, cleanText, firstError, LIMITS, parsePriority } from './fields';
 import {
-  CATEGORIES,
   OPEN_STATUSES,
   type Actor,
   type ChatRef,
@@ -16,20 +16,6 @@ import {
   type ThreadRef,
 } from './model';
 import { ticketSla } from './sla-view';
-
-/** Limits checked before anything is written (Table Storage: 64 KiB a property, 1 MiB an entity). */
-export const LIMITS = {
-  title: 200,
-  description: 8000,
-  message: 8000,
-  reason: 500,
-  release: 100,
-  name: 200,
-  id: 200,
-  callback: 40,
-  pauses: 300,
-  priorityChanges: 30,
-} as const;
 
 export type NewEvent = Omit<TicketEvent, 'ticketId' | 'seq'>;
 
@@ -122,42 +108,6 @@ const STAFF_ONLY: ReadonlySet<CommandKind> = new Set([
 ]);
 const CUSTOMER_ONLY: ReadonlySet<CommandKind> = new Set(['customer-message', 'escalate']);
 
-/**
- * Checks free text: trimmed, not empty, not over the limit, no control characters but newlines and tabs.
- * @example cleanText('  hello ', 'message', 8000) // ok('hello')
- */
-export function cleanText(value: unknown, field: string, max: number, optional = false): Result<string> {
-  if (value === undefined || value === null || value === '') {
-    return optional ? ok('') : fail(invalidInput(`${label(field)} is required.`, field));
-  }
-  if (typeof value !== 'string') return fail(invalidInput(`${label(field)} must be text.`, field));
-  const text = value
-    .replace(/\r\n?/g, '\n')
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .trim();
-  if (text.length === 0 && !optional) return fail(invalidInput(`${label(field)} is required.`, field));
-  if (text.length > max) {
-    return fail(
-      invalidInput(
-        `${label(field)} is ${text.length.toLocaleString('en-US')} characters; the limit is ${max.toLocaleString('en-US')}.`,
-        field,
-      ),
-    );
-  }
-  return ok(text);
-}
-
-function label(field: string): string {
-  return (
-    field.charAt(0).toUpperCase() +
-    field
-      .slice(1)
-      .replace(/([A-Z])/g, ' $1')
-      .toLowerCase()
-  );
-}
-
 function person(a: Actor): Person {
   return { id: a.id, name: a.name };
 }
@@ -173,43 +123,25 @@ export function openTicket(
   now: Instant,
   engine: SlaEngine,
 ): Result<Change> {
-  const title = cleanText(input.title, 'title', LIMITS.title);
-  if (!title.ok) return title;
-  const description = cleanText(input.description, 'description', LIMITS.description);
-  if (!description.ok) return description;
-  if (!CATEGORIES.includes(input.category))
-    return fail(invalidInput(`Category "${input.category}" is not one we know.`, 'category'));
-  if (!PRIORITIES.includes(input.priority))
-    return fail(invalidInput(`Priority must be P1, P2 or P3.`, 'priority'));
+  const fields = checkTicketFields(input);
+  if (!fields.ok) return fail(firstError(fields.errors));
   const name = cleanText(input.requester.name, 'name', LIMITS.name);
   if (!name.ok) return name;
-  if (
-    input.affectedUsers !== undefined &&
-    (!Number.isInteger(input.affectedUsers) || input.affectedUsers < 0 || input.affectedUsers > 10_000_000)
-  ) {
-    return fail(invalidInput('Affected users must be a whole number from 0 to 10,000,000.', 'affectedUsers'));
-  }
-  const callback = cleanText(input.callbackNumber ?? '', 'callbackNumber', LIMITS.callback, true);
-  if (!callback.ok) return callback;
-  if (callback.value !== '' && !/^[+\d][\d\s().\-x]*$/i.test(callback.value)) {
-    return fail(
-      invalidInput('Callback number may contain digits, spaces, +, -, (, ) and x only.', 'callbackNumber'),
-    );
-  }
+  const { title, description, category, priority, affectedUsers, callbackNumber } = fields.value;
   const actor: Actor = { id: input.requester.id, name: name.value, role: 'customer' };
   const base: Omit<Ticket, 'sla'> = {
     id,
     tenantId: input.tenantId,
     customerName: input.customerName,
     requester: { ...input.requester, name: name.value },
-    title: title.value,
-    description: description.value,
-    category: input.category,
-    initialPriority: input.priority,
-    priority: input.priority,
+    title,
+    description,
+    category,
+    initialPriority: priority,
+    priority,
     status: 'new',
-    affectedUsers: input.affectedUsers,
-    callbackNumber: callback.value === '' ? undefined : callback.value,
+    affectedUsers,
+    callbackNumber,
     customerChat: input.customerChat,
     dispatchedAt: now,
     window: engine.window(now),
@@ -233,11 +165,11 @@ export function openTicket(
         at: now,
         type: 'created',
         actor,
-        text: description.value,
+        text: description,
         internal: false,
         data: {
-          title: title.value,
-          priority: input.priority,
+          title,
+          priority,
           window: ticket.window,
           responseDue: sla.responseDue,
           workaroundDue: sla.workaroundDue,
@@ -451,8 +383,8 @@ function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEng
     case 'change-priority': {
       const closed = needOpen(t, 'change the priority');
       if (closed) return fail(closed);
-      if (!PRIORITIES.includes(cmd.to))
-        return fail(invalidInput('Priority must be P1, P2 or P3.', 'priority'));
+      const to = parsePriority(cmd.to);
+      if (!to.ok) return to;
       if (cmd.to === t.priority) return fail(illegalMove(`${t.id} is already ${t.priority}.`));
       const reason = cleanText(cmd.reason, 'reason', LIMITS.reason);
       if (!reason.ok) return reason;

@@ -1,8 +1,11 @@
 // Outage and report cards at their largest (every text at its limit, markdown and mentions in it) parse with
 // the official adaptivecards library without a warning, fit Teams' size limit, and show user text escaped.
-import { budgetNoticeCard, outageCard, outageFormCard, serviceStatusCard } from '../../src/cards/outages';
+import { outageFormCard } from '../../src/cards/outages/form';
+import { outageCard } from '../../src/cards/outages/outage';
+import { budgetNoticeCard, serviceStatusCard } from '../../src/cards/outages/status';
 import { customerReportCard } from '../../src/cards/reports';
-import { OUTAGE_LIMITS, type Outage, type OutageChange } from '../../src/outages/model';
+import type { Outage, OutageChange } from '../../src/outages/model';
+import { OUTAGE_LIMITS } from '../../src/tickets/fields';
 import { DEFAULT_POLICY } from '../../src/policy/default';
 import type { CustomerReport } from '../../src/reports/customer';
 import { availabilityReport } from '../../src/reports/availability';

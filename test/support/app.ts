@@ -86,7 +86,7 @@ export async function fileWithThread(
   serviceUrl: string,
 ): Promise<Ticket> {
   // Seeded as it would stand once its thread was posted: nobody is told (no thread is posted here).
-  const quiet = untoldTickets(app, app.deps.now);
+  const quiet = untoldTickets(app, () => app.deps.now());
   const filed = await quiet.file(filing);
   if (!filed.ok) throw filed.error;
   const linked = await quiet.act(

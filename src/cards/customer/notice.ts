@@ -1,0 +1,79 @@
+// What support sends the customer about a ticket's event (a reply, a question, a fix…), and which events
+// the customer is told about at all.
+import type { Policy } from '../../policy/schema';
+import type { Instant } from '../../sla';
+import type { Ticket, TicketEvent } from '../../tickets/model';
+import { card, escape, execute, text, type AdaptiveCard, type Element } from '../types';
+import { answerAction, due, type Clock } from './common';
+
+const TO_CUSTOMER: Partial<Record<TicketEvent['type'], string>> = {
+  'engineer-reply': 'Support replied',
+  'info-requested': 'Support needs information',
+  'workaround-delivered': 'Work-around',
+  'fix-recorded': 'Permanent fix',
+  resolved: 'Resolved',
+  reopened: 'Reopened',
+  'priority-changed': 'Priority changed',
+};
+
+/** True for events the customer is told about in their chat. */
+export function isForCustomer(e: TicketEvent): boolean {
+  return !e.internal && TO_CUSTOMER[e.type] !== undefined;
+}
+
+/** A message from support to the customer about one event: what happened and how to answer. */
+export function customerNoticeCard(
+  policy: Policy,
+  ticket: Ticket,
+  e: TicketEvent,
+  clock: Clock,
+): AdaptiveCard {
+  const title = `${TO_CUSTOMER[e.type] ?? 'Update'} · ${ticket.id}`;
+  const lines: Element[] = [
+    text(title, { weight: 'bolder', size: 'medium' }),
+    text(escape(ticket.title), { isSubtle: true, spacing: 'none' }),
+  ];
+  if (e.type === 'fix-recorded')
+    lines.push(text(`The fix will be in release ${escape(String(e.data?.['release'] ?? ''))}.`));
+  if (e.type === 'priority-changed')
+    lines.push(text(`Now ${ticket.priority}: ${policy.priorities[ticket.priority].name}.`));
+  if (e.text !== undefined) lines.push(text(escape(e.text)));
+  const stopped = e.type === 'info-requested' ? pausedClocks(ticket, e.at) : '';
+  if (stopped !== '')
+    lines.push(
+      text(`The ${stopped} ${stopped.endsWith('s') ? 'are' : 'is'} paused until you answer.`, {
+        isSubtle: true,
+        size: 'small',
+      }),
+    );
+  if (ticket.sla.nextDeadline !== null && e.type !== 'resolved') {
+    lines.push(
+      text(`Next deadline: ${due(policy, ticket.sla.nextDeadline, clock)}.`, {
+        isSubtle: true,
+        size: 'small',
+      }),
+    );
+  }
+  const open = ticket.status !== 'resolved' && ticket.status !== 'closed';
+  return card(lines, {
+    actions: [
+      ...(open ? [answerAction(ticket, e.type === 'info-requested' ? 'Answer' : 'Reply')] : []),
+      execute('Show ticket', 'ticket.show', { ticketId: ticket.id }),
+    ],
+  });
+}
+
+/**
+ * The targets whose clocks ran until a pause that started at `start`: those not met by then.
+ * @example "response and work-around clocks", "work-around clock"
+ */
+export function pausedClocks(
+  ticket: Pick<Ticket, 'responseMetAt' | 'workaroundMetAt'>,
+  start: Instant,
+): string {
+  const running = [
+    ...(ticket.responseMetAt === undefined || ticket.responseMetAt > start ? ['response'] : []),
+    ...(ticket.workaroundMetAt === undefined || ticket.workaroundMetAt > start ? ['work-around'] : []),
+  ];
+  return running.length === 0 ? '' : `${running.join(' and ')} clock${running.length > 1 ? 's' : ''}`;
+}
