@@ -3,7 +3,6 @@
 import type { Clock as SlaClock, Instant, SlaEngine, TargetStatus } from '../sla';
 import { OPEN_STATUSES, type Ticket } from '../tickets/model';
 import { slaOf } from '../tickets/sla-view';
-import type { ListItem } from './customer/list';
 
 export interface TargetLine {
   readonly label: string;
@@ -21,6 +20,16 @@ export const STATE_LABELS: Readonly<Record<TargetStatus['state'], string>> = {
   paused: 'Paused (waiting for you)',
   met: 'Met',
 };
+
+/** A row of the customer's ticket list: the ticket and its earliest unmet target. */
+export interface ListItem {
+  readonly ticket: Ticket;
+  readonly next: {
+    readonly label: string;
+    readonly due: Instant | null;
+    readonly state: TargetStatus['state'];
+  } | null;
+}
 
 /** Both targets of a ticket with their state now. */
 export function targetLines(engine: SlaEngine, ticket: Ticket, now: Instant): TargetLine[] {

@@ -1,19 +1,9 @@
 // The tenant's open tickets ("my tickets"), each with its state and next deadline.
 import type { Policy } from '../../policy/schema';
-import type { Instant, TargetStatus } from '../../sla';
 import type { Ticket } from '../../tickets/model';
-import { STATE_LABELS } from '../targets';
+import { STATE_LABELS, type ListItem } from '../targets';
 import { card, escape, execute, text, type AdaptiveCard } from '../types';
 import { due, STATUS_LABELS, type Clock } from './common';
-
-export interface ListItem {
-  readonly ticket: Ticket;
-  readonly next: {
-    readonly label: string;
-    readonly due: Instant | null;
-    readonly state: TargetStatus['state'];
-  } | null;
-}
 
 /** The tenant's open tickets with their state and next deadline. */
 export function myTicketsCard(
