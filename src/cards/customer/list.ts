@@ -1,6 +1,5 @@
 // The tenant's open tickets ("my tickets"), each with its state and next deadline.
 import type { Policy } from '../../policy/schema';
-import type { Ticket } from '../../tickets/model';
 import { STATE_LABELS, type ListItem } from '../targets';
 import { card, escape, execute, text, type AdaptiveCard } from '../types';
 import { due, STATUS_LABELS, type Clock } from './common';
