@@ -3,7 +3,7 @@
 import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { escape } from '../cards/types';
-import { callerOf } from './teams';
+import { callerOf, channelHere } from './teams';
 import type { BotDeps } from './deps';
 
 const REGISTER = /^\s*use this channel for support\s*[.!]?\s*$/i;
@@ -23,23 +23,9 @@ async function register(context: TurnContext, deps: BotDeps): Promise<void> {
     await context.sendActivity('Only support staff can choose the support channel.');
     return;
   }
-  const data = (context.activity.channelData ?? {}) as {
-    team?: { id?: string; name?: string };
-    channel?: { id?: string; name?: string };
-  };
-  const channelId = data.channel?.id ?? caller.conversationId.split(';')[0] ?? caller.conversationId;
-  await deps.settings.setSupportChannel({
-    conversationId: channelId,
-    serviceUrl: caller.serviceUrl,
-    tenantId: caller.tenantId,
-    teamId: data.team?.id ?? channelId,
-    channelId,
-    teamName: data.team?.name ?? '',
-    channelName: data.channel?.name ?? '',
-    setBy: staff.name,
-    setAt: deps.now(),
-  });
-  deps.log.info('support channel set', { channelId, by: staff.name });
+  const channel = channelHere(context.activity, caller, staff.name, deps.now());
+  await deps.settings.setSupportChannel(channel);
+  deps.log.info('support channel set', { channelId: channel.channelId, by: staff.name });
   await context.sendActivity(
     `This channel is now the support channel. Every new ticket will start a thread here with a live card (set by ${escape(staff.name)}).`,
   );

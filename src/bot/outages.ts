@@ -21,7 +21,7 @@ import type { Actor } from '../tickets/model';
 import { customerOf, notCustomerText, sendCard, type BotDeps } from './deps';
 import type { Caller, Staff } from '../staff/caller';
 import { isGone } from '../teams/outbound';
-import { callerOf } from './teams';
+import { callerOf, channelHere } from './teams';
 
 const SYSTEM: Actor = { id: 'sla-desk', name: 'SLA Desk', role: 'system' };
 
@@ -335,23 +335,9 @@ async function registerManagers(
     await context.sendActivity('Only a support manager can choose the managers’ channel.');
     return;
   }
-  const data = (context.activity.channelData ?? {}) as {
-    team?: { id?: string; name?: string };
-    channel?: { id?: string; name?: string };
-  };
-  const channelId = data.channel?.id ?? caller.conversationId.split(';')[0] ?? caller.conversationId;
-  await deps.settings.setManagersChannel({
-    conversationId: channelId,
-    serviceUrl: caller.serviceUrl,
-    tenantId: caller.tenantId,
-    teamId: data.team?.id ?? channelId,
-    channelId,
-    teamName: data.team?.name ?? '',
-    channelName: data.channel?.name ?? '',
-    setBy: staff.name,
-    setAt: deps.now(),
-  });
-  deps.log.info('managers channel set', { channelId, by: staff.name });
+  const channel = channelHere(context.activity, caller, staff.name, deps.now());
+  await deps.settings.setManagersChannel(channel);
+  deps.log.info('managers channel set', { channelId: channel.channelId, by: staff.name });
   await context.sendActivity(
     `This channel is now the managers’ channel: monthly availability summaries, error-budget warnings and exclusions to approve will be posted here (set by ${escape(staff.name)}).`,
   );

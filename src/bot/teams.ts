@@ -2,6 +2,8 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import { validZone } from '../cards/time';
 import type { Caller } from '../staff/caller';
+import type { Instant } from '../sla';
+import type { SupportChannel } from '../storage/settings';
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
@@ -53,4 +55,29 @@ export function messageText(context: TurnContext): string {
     .replace(/<at>[^<]*<\/at>/g, '')
     .replace(/&nbsp;/g, ' ')
     .trim();
+}
+
+/** The channel a message was said in, recorded as chosen by `setBy` at `setAt` (support or managers' channel). */
+export function channelHere(
+  activity: Partial<Activity>,
+  caller: Caller,
+  setBy: string,
+  setAt: Instant,
+): SupportChannel {
+  const data = (activity.channelData ?? {}) as {
+    team?: { id?: string; name?: string };
+    channel?: { id?: string; name?: string };
+  };
+  const channelId = data.channel?.id ?? caller.conversationId.split(';')[0] ?? caller.conversationId;
+  return {
+    conversationId: channelId,
+    serviceUrl: caller.serviceUrl,
+    tenantId: caller.tenantId,
+    teamId: data.team?.id ?? channelId,
+    channelId,
+    teamName: data.team?.name ?? '',
+    channelName: data.channel?.name ?? '',
+    setBy,
+    setAt,
+  };
 }

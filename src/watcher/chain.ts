@@ -23,6 +23,22 @@ export function roleOf(entry: OutboxEntry): ChainRole {
   return r === 'secondary' || r === 'manager' ? r : 'primary';
 }
 
+/** A chain step of an entry: its page trigger, its index in the chain and its role. */
+export interface Step {
+  readonly trigger: number;
+  readonly step: number;
+  readonly role: ChainRole;
+}
+
+/** The step an entry is for, or why it no longer goes out (acknowledged, or the priority no longer pages). */
+export function stepOf(entry: OutboxEntry, ticket: Ticket, pagePriorities: readonly string[]): Step | Done {
+  const trigger = Number(entry.payload['trigger']);
+  if (acknowledged(ticket, trigger)) return { outcome: 'cancelled: acknowledged' };
+  if (!pagePriorities.includes(ticket.priority))
+    return { outcome: `cancelled: priority now ${ticket.priority}` };
+  return { trigger, step: Number(entry.payload['step'] ?? 0), role: roleOf(entry) };
+}
+
 export function acknowledged(ticket: Ticket, trigger: number): boolean {
   return ticket.notified.some((k) => k.startsWith('ack:') && Number(k.slice(4)) >= trigger);
 }

@@ -33,7 +33,7 @@ const SOON_CAP_MS = 2_000;
 /** Rounds of a drain when sends schedule new entries (a page's chat message, a note, an alarm). */
 const DRAIN_ROUNDS = 4;
 
-export interface DeliveryDeps {
+export interface WatcherDeps {
   readonly app: WatcherApp;
   readonly outbox: TableOutbox;
   readonly overrides: OverrideStore;
@@ -58,7 +58,7 @@ export class Delivery implements Sender {
   /** Instances the tenant rate is shared among, as last counted. */
   private sharers = 1;
 
-  constructor(private readonly d: DeliveryDeps) {
+  constructor(private readonly d: WatcherDeps) {
     this.tenantLimit = new RateLimiter(rateWindows(d.app.config.watcher.tenantRate));
   }
 

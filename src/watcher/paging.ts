@@ -7,17 +7,7 @@ import { announceCard, chatFailedCard, type Mentioned } from '../cards/watch';
 import type { Ticket } from '../tickets/model';
 import { chatLane } from '../storage/outbox';
 import { alarmIfNobody } from './alarms';
-import {
-  acknowledged,
-  missedKey,
-  nextStep,
-  note,
-  reachedKey,
-  ROLE,
-  roleOf,
-  type Done,
-  type Holder,
-} from './chain';
+import { missedKey, nextStep, note, reachedKey, ROLE, stepOf, type Done, type Holder } from './chain';
 import type { Sender } from './sender';
 import { NotReady, threadOf } from './sender';
 import { statusOf } from './limits';
@@ -26,12 +16,9 @@ import { statusOf } from './limits';
 export async function page(s: Sender, holder: Holder, ticket: Ticket): Promise<Done> {
   const app = s.app;
   const entry = holder.entry;
-  const trigger = Number(entry.payload['trigger']);
-  const step = Number(entry.payload['step'] ?? 0);
-  const role = roleOf(entry);
-  if (acknowledged(ticket, trigger)) return { outcome: 'cancelled: acknowledged' };
-  if (!app.policy.escalation.pagePriorities.includes(ticket.priority))
-    return { outcome: `cancelled: priority now ${ticket.priority}` };
+  const at = stepOf(entry, ticket, app.policy.escalation.pagePriorities);
+  if ('outcome' in at) return at;
+  const { trigger, step, role } = at;
   const now = s.clock.now();
   const who = await app.oncall.who(role, now);
   if (who === undefined) {
@@ -91,13 +78,10 @@ export async function page(s: Sender, holder: Holder, ticket: Ticket): Promise<D
 export async function direct(s: Sender, holder: Holder, ticket: Ticket): Promise<Done> {
   const app = s.app;
   const entry = holder.entry;
-  const trigger = Number(entry.payload['trigger']);
-  const step = Number(entry.payload['step'] ?? 0);
-  const role = roleOf(entry);
+  const at = stepOf(entry, ticket, app.policy.escalation.pagePriorities);
+  if ('outcome' in at) return at;
+  const { trigger, step, role } = at;
   const who: Mentioned = { id: String(entry.payload['to']), name: String(entry.payload['name']) };
-  if (acknowledged(ticket, trigger)) return { outcome: 'cancelled: acknowledged' };
-  if (!app.policy.escalation.pagePriorities.includes(ticket.priority))
-    return { outcome: `cancelled: priority now ${ticket.priority}` };
   const channel = await app.settings.supportChannel();
   const tenantId = channel?.tenantId ?? app.config.staff.tenantId;
   const serviceUrl = channel?.serviceUrl ?? ticket.thread?.serviceUrl;

@@ -2,16 +2,12 @@
 // follows what is due, not how many tickets are stored), asks the pure engine which thresholds and pages
 // are due, writes them to the outbox (once, whoever writes first) and marks them on the ticket; then it
 // delivers what the outbox holds. Time comes from the clock it is given.
-import type { WatcherApp } from './ports';
 import { stamp } from '../cards/time';
 import type { Instant } from '../sla';
 import { dueAt, type DuePage } from '../tickets/sla-view';
 import type { Ticket } from '../tickets/model';
-import type { OverrideStore } from '../oncall/overrides';
-import type { NewEntry, ReadyRow, TableOutbox } from '../storage/outbox';
-import type { AppClock } from './clock';
-import { Delivery } from './delivery';
-import type { Presence } from './presence';
+import type { NewEntry, ReadyRow } from '../storage/outbox';
+import { Delivery, type WatcherDeps } from './delivery';
 import { shuffle } from './shuffle';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
@@ -29,16 +25,6 @@ const PURGE_EVERY_MS = 60_000;
 const PURGE_BATCH = 200;
 /** Clock ms between passes at most (on a simulated clock; real time passes every WATCHER_INTERVAL_MS). */
 const SIM_TICK_MS = 30_000;
-
-export interface WatcherDeps {
-  readonly app: WatcherApp;
-  readonly outbox: TableOutbox;
-  readonly overrides: OverrideStore;
-  readonly clock: AppClock;
-  readonly instanceId: string;
-  /** The live instances (the per-tenant rate is shared among them). */
-  readonly presence?: Presence;
-}
 
 export interface PassReport {
   /** Tickets read from the due index. */
