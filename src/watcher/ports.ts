@@ -1,16 +1,11 @@
 // What the watcher needs from the rest of the app: Teams through a port (src/teams/outbound.ts implements it),
 // and the app's parts it reads or records through.
-import type { Background } from '../background';
-import type { RootDeps } from '../cards/root';
 import type { AdaptiveCard } from '../cards/types';
 import type { Config } from '../config';
-import type { Logger } from '../log';
 import type { OnCallLookup } from '../oncall/who';
-import type { Policy } from '../policy/schema';
-import type { Instant, SlaEngine } from '../sla';
-import type { Settings, SupportChannel } from '../storage/settings';
+import type { CoreParts } from '../parts';
+import type { SupportChannel } from '../storage/settings';
 import type { ThreadRef } from '../tickets/model';
-import type { TicketService } from '../tickets/service';
 
 /** Sending to Teams: posts, replies and card updates in channels, and 1:1 chats with staff. */
 export interface TeamsPort {
@@ -39,16 +34,9 @@ export interface TeamsPort {
 }
 
 /** The app's parts the watcher works with. */
-export interface WatcherApp extends RootDeps {
+export interface WatcherApp extends CoreParts {
   readonly config: Pick<Config, 'watcher' | 'staff' | 'oncall'>;
-  readonly policy: Policy;
-  readonly engine: SlaEngine;
-  readonly tickets: TicketService;
-  readonly log: Logger;
-  now(): Instant;
-  readonly settings: Settings;
   /** Who is on call (rotation, overrides, the support manager). */
   readonly oncall: OnCallLookup;
-  readonly background: Background;
   readonly teams: TeamsPort;
 }
