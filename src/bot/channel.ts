@@ -6,9 +6,12 @@ import { escape } from '../cards/types';
 import { callerOf, channelHere } from './teams';
 import type { BotDeps } from './deps';
 
+/** What this feature uses of the app's parts. */
+export type ChannelDeps = Pick<BotDeps, 'audit' | 'log' | 'now' | 'settings' | 'staff'>;
+
 const REGISTER = /^\s*use this channel for support\s*[.!]?\s*$/i;
 
-async function register(context: TurnContext, deps: BotDeps): Promise<void> {
+async function register(context: TurnContext, deps: ChannelDeps): Promise<void> {
   const caller = callerOf(context.activity);
   const staff = await deps.staff.resolve(caller);
   if (caller === undefined || staff === undefined) {
@@ -31,7 +34,7 @@ async function register(context: TurnContext, deps: BotDeps): Promise<void> {
   );
 }
 
-export function registerChannel(app: Application, deps: BotDeps): void {
+export function registerChannel(app: Application, deps: ChannelDeps): void {
   app.message(REGISTER, async (context) => {
     if (context.activity.conversation.conversationType !== 'channel') {
       await context.sendActivity('Say this in the Teams channel that should become the support channel.');

@@ -36,7 +36,10 @@ export function notCustomerText(contact: Contact): string {
 }
 
 /** The caller as a customer of a configured tenant, or undefined (the reason is logged, not stored). */
-export function customerOf(context: TurnContext, deps: BotDeps): Customer | undefined {
+export function customerOf(
+  context: TurnContext,
+  deps: Pick<BotDeps, 'config' | 'log'>,
+): Customer | undefined {
   const caller = callerOf(context.activity);
   if (caller === undefined) return undefined;
   const customerName = deps.config.customers.get(caller.tenantId);
@@ -50,7 +53,7 @@ export function customerOf(context: TurnContext, deps: BotDeps): Customer | unde
   return { caller, customerName };
 }
 
-export function clockFor(caller: Caller, deps: BotDeps): Clock {
+export function clockFor(caller: Caller, deps: Pick<BotDeps, 'now'>): Clock {
   return { now: deps.now(), viewerZone: caller.zone };
 }
 

@@ -13,6 +13,12 @@ import { describesProblem, suggestPriority, titleFrom } from '../tickets/suggest
 import { clockFor, customerOf, notCustomerText, sendCard, type BotDeps, type Customer } from './deps';
 import { messageText } from './teams';
 
+/** What this feature uses of the app's parts. */
+export type FilingDeps = Pick<
+  BotDeps,
+  'config' | 'contact' | 'engine' | 'log' | 'now' | 'oncall' | 'paging' | 'policy' | 'settings' | 'tickets'
+>;
+
 /** The most text past the description that the form carries to the timeline (the card must fit a Teams message). */
 export const REST_IN_FORM = 12_000;
 
@@ -41,7 +47,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
  * longer than the description is never cut silently: the customer is told, and the rest rides in the form to be
  * added to the timeline once filed (or, too long for a card, they are asked to send it after filing).
  */
-export function formFor(deps: BotDeps, message: string): AdaptiveCard {
+export function formFor(deps: FilingDeps, message: string): AdaptiveCard {
   const requestId = randomUUID();
   if (message.trim() === '')
     return ticketFormCard({ policy: deps.policy, requestId, values: {}, errors: {} });
@@ -74,7 +80,7 @@ export function formFor(deps: BotDeps, message: string): AdaptiveCard {
 
 /** Adds what did not fit the description to the new ticket's timeline, as the customer's messages, once each. */
 async function addRest(
-  deps: BotDeps,
+  deps: FilingDeps,
   customer: Customer,
   id: string,
   requestId: string,
@@ -122,7 +128,7 @@ const hintsOf = (errors: readonly FieldError[]): Record<string, string> =>
  * watcher pages the primary on call when there is one, else it alarms the support managers in the support
  * channel (none set: nobody is paged or alerted, and the customer is asked to call).
  */
-async function urgentOf(deps: BotDeps, ticket: Ticket): Promise<Urgent | undefined> {
+async function urgentOf(deps: FilingDeps, ticket: Ticket): Promise<Urgent | undefined> {
   const pages =
     deps.policy.escalation.pagePriorities.includes(ticket.priority) &&
     !deps.engine.calendar.inSupportHours(ticket.dispatchedAt);
@@ -136,7 +142,7 @@ async function urgentOf(deps: BotDeps, ticket: Ticket): Promise<Urgent | undefin
 
 async function submit(
   context: TurnContext,
-  deps: BotDeps,
+  deps: FilingDeps,
   customer: Customer,
   data: unknown,
 ): Promise<AdaptiveCard | string> {
@@ -210,7 +216,7 @@ async function submit(
   });
 }
 
-export function register(app: Application, deps: BotDeps): void {
+export function register(app: Application, deps: FilingDeps): void {
   app.message(/^\s*(new ticket|new|file a ticket|open a ticket|report a problem)\b/i, async (context) => {
     const customer = customerOf(context, deps);
     if (customer === undefined) {
@@ -234,7 +240,7 @@ export function register(app: Application, deps: BotDeps): void {
 }
 
 /** For the catch-all message route: opens the form when a message describes a problem. */
-export async function offerForm(context: TurnContext, deps: BotDeps, message: string): Promise<boolean> {
+export async function offerForm(context: TurnContext, deps: FilingDeps, message: string): Promise<boolean> {
   if (!describesProblem(deps.policy, message)) return false;
   await sendCard(context, formFor(deps, message));
   return true;

@@ -21,10 +21,28 @@ import {
   type Customer,
 } from './deps';
 import { listItem, targetLines } from '../cards/targets';
-import { offerForm } from './filing';
+import { offerForm, type FilingDeps } from './filing';
 import { threadSyncKey } from '../teams/thread';
 import { nobodyReached } from '../watcher/chain';
 import { callerOf, messageText } from './teams';
+
+/** What this feature uses of the app's parts. */
+export type FollowingDeps = Pick<
+  BotDeps,
+  | 'audit'
+  | 'background'
+  | 'config'
+  | 'contact'
+  | 'engine'
+  | 'log'
+  | 'messages'
+  | 'now'
+  | 'policy'
+  | 'settings'
+  | 'staff'
+  | 'tickets'
+> &
+  FilingDeps;
 
 const ID = /^[A-Za-z]{1,8}-\d{1,10}$/;
 
@@ -45,7 +63,12 @@ function actorOf(customer: Customer): Actor {
  * tenant's id get the same answer and the same work (one look-up, one audit write), so neither the text nor
  * the time tells them apart; only the audit entry, which staff read, says which it was.
  */
-async function notFound(deps: BotDeps, customer: Customer, action: string, id: string): Promise<string> {
+async function notFound(
+  deps: FollowingDeps,
+  customer: Customer,
+  action: string,
+  id: string,
+): Promise<string> {
   const { caller } = customer;
   try {
     const elsewhere = await deps.tickets.get({ kind: 'staff' }, id);
@@ -67,7 +90,7 @@ async function notFound(deps: BotDeps, customer: Customer, action: string, id: s
 }
 
 async function ticketCard(
-  deps: BotDeps,
+  deps: FollowingDeps,
   customer: Customer,
   id: string,
   notice?: string,
@@ -95,12 +118,12 @@ async function ticketCard(
  * A ticket whose page has reached nobody yet (the alarm went out, and no one was reached in chat, acknowledged or
  * answered): the customer is told, with the phone, rather than left with "being paged".
  */
-function unreached(deps: BotDeps, t: Ticket): string | undefined {
+function unreached(deps: FollowingDeps, t: Ticket): string | undefined {
   if (!OPEN_STATUSES.has(t.status) || t.responseMetAt !== undefined || !nobodyReached(t)) return undefined;
   return `We have not reached an on-call engineer yet. For the fastest help call ${deps.contact.phone}.`;
 }
 
-async function myTickets(deps: BotDeps, customer: Customer): Promise<AdaptiveCard | string> {
+async function myTickets(deps: FollowingDeps, customer: Customer): Promise<AdaptiveCard | string> {
   try {
     const open = await deps.tickets.tenantOpen(customer.caller.tenantId);
     const now = deps.now();
@@ -124,7 +147,7 @@ export const ESCALATION_WAIT_MS = 4_000;
  * ticket's thread (the sync finished and the ticket has a thread); recorded, and seen later, otherwise.
  */
 async function escalationNotice(
-  deps: BotDeps,
+  deps: FollowingDeps,
   customer: Customer,
   id: string,
   fresh: boolean,
@@ -148,7 +171,7 @@ async function escalationNotice(
 
 /** Applies a customer command and answers with the ticket card (or why not). */
 async function act(
-  deps: BotDeps,
+  deps: FollowingDeps,
   customer: Customer,
   id: string,
   cmd: Command,
@@ -206,11 +229,11 @@ const withReason = withTicket.extend({
     .max(LIMITS.message * 8),
 });
 
-function gate(context: TurnContext, deps: BotDeps): Customer | undefined {
+function gate(context: TurnContext, deps: FollowingDeps): Customer | undefined {
   return customerOf(context, deps);
 }
 
-export function register(app: Application, deps: BotDeps): void {
+export function register(app: Application, deps: FollowingDeps): void {
   app.message(/^\s*(my tickets|tickets|list|my open tickets)\s*[.!?]?\s*$/i, async (context) => {
     const customer = gate(context, deps);
     if (customer === undefined) {

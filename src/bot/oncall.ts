@@ -12,6 +12,9 @@ import type { BotDeps } from './deps';
 import type { Staff } from '../staff/caller';
 import { callerOf } from './teams';
 
+/** What this feature uses of the app's parts. */
+export type OnCallBotDeps = Pick<BotDeps, 'audit' | 'config' | 'log' | 'now' | 'policy' | 'staff'>;
+
 export interface OnCallDeps {
   readonly overrides: OverrideStore;
   readonly watcher: Watcher;
@@ -21,7 +24,11 @@ const WHO = /^\s*who(?:'s|\s+is)\s+on[- ]?call\s*\??\s*$/i;
 const SET = /^\s*on[- ]?call(?:\s+(primary|secondary))?\s*:\s*([\s\S]*)$/i;
 const STUCK = /^\s*(?:stuck deliveries|outbox)\s*\??\s*$/i;
 
-async function staffOnly(context: TurnContext, deps: BotDeps, action: string): Promise<Staff | undefined> {
+async function staffOnly(
+  context: TurnContext,
+  deps: OnCallBotDeps,
+  action: string,
+): Promise<Staff | undefined> {
   const caller = callerOf(context.activity);
   const staff = await deps.staff.resolve(caller);
   if (staff === undefined) {
@@ -38,17 +45,17 @@ async function staffOnly(context: TurnContext, deps: BotDeps, action: string): P
   return staff;
 }
 
-function nameOf(deps: BotDeps, id: string): string {
+function nameOf(deps: OnCallBotDeps, id: string): string {
   return (
     deps.config.staff.engineers.get(id) ?? deps.config.staff.managers.get(id) ?? deps.staff.nameOf(id) ?? id
   );
 }
 
-function zoned(deps: BotDeps, t: number): string {
+function zoned(deps: OnCallBotDeps, t: number): string {
   return `${when(t, deps.policy.timeZone, deps.now())} ${deps.policy.timeZoneLabel}`;
 }
 
-function dutyLine(deps: BotDeps, label: string, duty: Duty | undefined): string {
+function dutyLine(deps: OnCallBotDeps, label: string, duty: Duty | undefined): string {
   if (duty === undefined) return `${label}: nobody`;
   const who = escape(nameOf(deps, duty.id));
   if (duty.source === 'override' && duty.until !== undefined)
@@ -56,7 +63,7 @@ function dutyLine(deps: BotDeps, label: string, duty: Duty | undefined): string 
   return `${label}: ${who} (rotation)`;
 }
 
-async function whoIsOnCall(context: TurnContext, deps: BotDeps, o: OnCallDeps): Promise<void> {
+async function whoIsOnCall(context: TurnContext, deps: OnCallBotDeps, o: OnCallDeps): Promise<void> {
   if ((await staffOnly(context, deps, 'oncall.who')) === undefined) return;
   const now = deps.now();
   const duty = onCallWith(deps.config.rotation, await o.overrides.list(now), now, deps.policy.timeZone);
@@ -74,7 +81,7 @@ async function whoIsOnCall(context: TurnContext, deps: BotDeps, o: OnCallDeps): 
 /** The staff member a mention names: the Teams member's Entra id, else a unique staff name. */
 async function mentioned(
   context: TurnContext,
-  deps: BotDeps,
+  deps: OnCallBotDeps,
 ): Promise<{ id: string; name: string } | string> {
   const botId = context.activity.recipient.id;
   const mentions = (context.activity.entities ?? []).filter(
@@ -102,7 +109,7 @@ async function mentioned(
 
 async function setOverride(
   context: TurnContext,
-  deps: BotDeps,
+  deps: OnCallBotDeps,
   o: OnCallDeps,
   role: OnCallRole,
   rest: string,
@@ -142,7 +149,7 @@ async function setOverride(
   );
 }
 
-async function stuck(context: TurnContext, deps: BotDeps, o: OnCallDeps): Promise<void> {
+async function stuck(context: TurnContext, deps: OnCallBotDeps, o: OnCallDeps): Promise<void> {
   if ((await staffOnly(context, deps, 'outbox.stuck')) === undefined) return;
   const rows = await o.watcher.pendingDeliveries();
   const limit = deps.config.watcher.stuckAttempts;
@@ -169,7 +176,7 @@ async function stuck(context: TurnContext, deps: BotDeps, o: OnCallDeps): Promis
   );
 }
 
-export function registerOnCall(app: Application, deps: BotDeps, o: OnCallDeps): void {
+export function registerOnCall(app: Application, deps: OnCallBotDeps, o: OnCallDeps): void {
   app.message(WHO, async (context) => {
     await whoIsOnCall(context, deps, o);
   });

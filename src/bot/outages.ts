@@ -23,6 +23,22 @@ import type { Caller, Staff } from '../staff/caller';
 import { isGone } from '../teams/outbound';
 import { callerOf, channelHere } from './teams';
 
+/** What this feature uses of the app's parts. */
+export type OutageBotDeps = Pick<
+  BotDeps,
+  | 'audit'
+  | 'background'
+  | 'config'
+  | 'contact'
+  | 'log'
+  | 'now'
+  | 'outages'
+  | 'outbound'
+  | 'policy'
+  | 'settings'
+  | 'staff'
+>;
+
 const SYSTEM: Actor = { id: 'sla-desk', name: 'SLA Desk', role: 'system' };
 
 /** "outage": staff get the record form, customers the status. */
@@ -76,7 +92,7 @@ const actorOf = (s: Staff): Actor => ({
 
 /** The month's availability so far and the ongoing outages: the status card for a caller. */
 export async function statusCard(
-  deps: BotDeps,
+  deps: OutageBotDeps,
   viewer: { staff: boolean; zone?: string | undefined },
 ): Promise<AdaptiveCard> {
   const now = deps.now();
@@ -93,7 +109,7 @@ export async function statusCard(
 }
 
 async function formCard(
-  deps: BotDeps,
+  deps: OutageBotDeps,
   values?: OutageFormValues,
   error?: string,
   requestId?: string,
@@ -109,7 +125,11 @@ async function formCard(
 }
 
 /** The live card of an outage as it stands, with its last history rows. */
-export async function renderOutage(deps: BotDeps, outage: Outage, notice?: string): Promise<AdaptiveCard> {
+export async function renderOutage(
+  deps: OutageBotDeps,
+  outage: Outage,
+  notice?: string,
+): Promise<AdaptiveCard> {
   const history = await deps.outages.history(outage.id);
   return outageCard({
     policy: deps.policy,
@@ -122,7 +142,7 @@ export async function renderOutage(deps: BotDeps, outage: Outage, notice?: strin
 
 async function refused(
   context: TurnContext,
-  deps: BotDeps,
+  deps: OutageBotDeps,
   action: string,
   reason: string,
   target?: string,
@@ -152,7 +172,7 @@ function pressedCard(context: TurnContext): CardRef | undefined {
  * After a change: the other copies of the outage's card are updated in place, and an exclusion asked for is
  * posted in the managers' channel (the support channel when none was chosen). Runs after the answer.
  */
-export function onOutageChanged(deps: BotDeps): Listener<OutageChanged> {
+export function onOutageChanged(deps: OutageBotDeps): Listener<OutageChanged> {
   return (changed) => {
     // Linking a card is this projection's own bookkeeping: nothing to show.
     if (changed.cause !== 'link-card') syncOutage(deps, changed, changed.pressed);
@@ -160,7 +180,7 @@ export function onOutageChanged(deps: BotDeps): Listener<OutageChanged> {
   };
 }
 
-function syncOutage(deps: BotDeps, acted: OutageActed, pressed?: CardRef): void {
+function syncOutage(deps: OutageBotDeps, acted: OutageActed, pressed?: CardRef): void {
   deps.background.run(`outage:${acted.outage.id}`, `syncing ${acted.outage.id}`, async () => {
     const latest = await deps.outages.get(acted.outage.id);
     const outage = latest.ok ? latest.value : acted.outage;
@@ -197,7 +217,7 @@ function syncOutage(deps: BotDeps, acted: OutageActed, pressed?: CardRef): void 
 
 /** Date and time inputs to an instant; both empty = none (null); one of the two = an error. */
 function when(
-  deps: BotDeps,
+  deps: OutageBotDeps,
   date: string | undefined,
   time: string | undefined,
   field: 'start' | 'end',
@@ -214,7 +234,7 @@ function when(
 
 async function record(
   context: TurnContext,
-  deps: BotDeps,
+  deps: OutageBotDeps,
   staff: Staff,
   data: unknown,
 ): Promise<AdaptiveCard | string> {
@@ -249,7 +269,7 @@ async function record(
 }
 
 /** The command a verb asks for, from the card's inputs. */
-function commandOf(deps: BotDeps, verb: Verb, d: z.infer<typeof changeSchema>): Result<OutageCommand> {
+function commandOf(deps: OutageBotDeps, verb: Verb, d: z.infer<typeof changeSchema>): Result<OutageCommand> {
   switch (verb) {
     case 'outage.end': {
       const end = when(deps, d.endDate, d.endTime, 'end');
@@ -292,7 +312,7 @@ function commandOf(deps: BotDeps, verb: Verb, d: z.infer<typeof changeSchema>): 
 
 async function change(
   context: TurnContext,
-  deps: BotDeps,
+  deps: OutageBotDeps,
   staff: Staff,
   verb: Verb,
   data: unknown,
@@ -321,7 +341,7 @@ async function change(
 
 async function registerManagers(
   context: TurnContext,
-  deps: BotDeps,
+  deps: OutageBotDeps,
   caller: Caller | undefined,
 ): Promise<void> {
   const staff = await deps.staff.resolve(caller);
@@ -352,7 +372,7 @@ const CHANGE_VERBS: readonly Verb[] = [
   'outage.reject',
 ];
 
-export function register(app: Application, deps: BotDeps): void {
+export function register(app: Application, deps: OutageBotDeps): void {
   app.message(MANAGERS_REGISTER, async (context) => {
     if (context.activity.conversation.conversationType !== 'channel') {
       await context.sendActivity('Say this in the Teams channel that should become the managers’ channel.');

@@ -8,7 +8,10 @@ import { pageCard } from '../cards/page';
 import type { BotDeps } from './deps';
 import { callerOf } from './teams';
 
-export function registerPaging(app: Application, deps: BotDeps): void {
+/** What this feature uses of the app's parts. */
+export type PagingDeps = Pick<BotDeps, 'audit' | 'config' | 'now' | 'policy' | 'staff' | 'tickets'>;
+
+export function registerPaging(app: Application, deps: PagingDeps): void {
   app.adaptiveCards.actionExecute('page.ack', async (context, _state, data) => {
     const caller = callerOf(context.activity);
     const staff = await deps.staff.resolve(caller);

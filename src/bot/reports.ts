@@ -11,11 +11,17 @@ import { monthBounds } from '../sla';
 import { customerOf, notCustomerText, sendCard, type BotDeps, type Customer } from './deps';
 import { callerOf, messageText } from './teams';
 
+/** What this feature uses of the app's parts. */
+export type ReportDeps = Pick<
+  BotDeps,
+  'config' | 'contact' | 'engine' | 'log' | 'now' | 'outages' | 'policy' | 'staff' | 'tickets'
+>;
+
 export const REPORT_COMMAND =
   /^\s*(?:my |our )?(?:sla |monthly )?report(?:\s+(?:for\s+)?(\d{4}-\d{2}))?\s*[.!?]?\s*$/i;
 
 /** The report card of one month for a customer. */
-export async function reportFor(deps: BotDeps, customer: Customer, month: string): Promise<AdaptiveCard> {
+export async function reportFor(deps: ReportDeps, customer: Customer, month: string): Promise<AdaptiveCard> {
   const now = deps.now();
   const tenantId = customer.caller.tenantId;
   const { start, end } = monthBounds(month, deps.policy.timeZone);
@@ -38,7 +44,7 @@ export async function reportFor(deps: BotDeps, customer: Customer, month: string
 
 async function answer(
   context: TurnContext,
-  deps: BotDeps,
+  deps: ReportDeps,
   asked: string | undefined,
 ): Promise<AdaptiveCard | string> {
   if ((await deps.staff.resolve(callerOf(context.activity))) !== undefined)
@@ -52,7 +58,7 @@ async function answer(
   return reportFor(deps, customer, month);
 }
 
-export function register(app: Application, deps: BotDeps): void {
+export function register(app: Application, deps: ReportDeps): void {
   app.message(REPORT_COMMAND, async (context) => {
     const asked = REPORT_COMMAND.exec(messageText(context))?.[1];
     const out = await answer(context, deps, asked);

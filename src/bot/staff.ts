@@ -14,6 +14,12 @@ import type { Staff } from '../staff/caller';
 import { callerOf } from './teams';
 import type { Verb } from '../cards/types';
 
+/** What this feature uses of the app's parts. */
+export type StaffActionDeps = Pick<
+  BotDeps,
+  'audit' | 'engine' | 'log' | 'now' | 'policy' | 'staff' | 'tickets'
+>;
+
 const ID = /^[A-Za-z]{1,8}-\d{1,10}$/;
 const base = z.object({ ticketId: z.string().regex(ID) });
 
@@ -21,7 +27,7 @@ type Parsed =
   | { readonly ok: true; readonly id: string; readonly cmd: Command }
   | { readonly ok: false; readonly error: string };
 
-function parse(verb: Verb, data: unknown, deps: BotDeps): Parsed {
+function parse(verb: Verb, data: unknown, deps: StaffActionDeps): Parsed {
   const b = base.safeParse(data);
   if (!b.success) return { ok: false, error: 'This card is not valid any more; refresh it.' };
   const id = b.data.ticketId.toUpperCase();
@@ -65,7 +71,12 @@ function parse(verb: Verb, data: unknown, deps: BotDeps): Parsed {
   }
 }
 
-async function refused(context: TurnContext, deps: BotDeps, verb: string, data: unknown): Promise<string> {
+async function refused(
+  context: TurnContext,
+  deps: StaffActionDeps,
+  verb: string,
+  data: unknown,
+): Promise<string> {
   const caller = callerOf(context.activity);
   const target =
     typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['ticketId'] : undefined;
@@ -84,7 +95,7 @@ async function refused(context: TurnContext, deps: BotDeps, verb: string, data: 
 
 async function perform(
   context: TurnContext,
-  deps: BotDeps,
+  deps: StaffActionDeps,
   staff: Staff,
   verb: Verb,
   data: unknown,
@@ -120,7 +131,7 @@ const VERBS: readonly Verb[] = [
   'staff.note',
 ];
 
-export function register(app: Application, deps: BotDeps): void {
+export function register(app: Application, deps: StaffActionDeps): void {
   for (const verb of VERBS) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       const staff = await deps.staff.resolve(callerOf(context.activity));

@@ -5,7 +5,10 @@ import { welcomeCard } from '../cards/customer/welcome';
 import type { AdaptiveCard } from '../cards/types';
 import { clockFor, customerOf, notCustomerText, sendCard, type BotDeps, type Customer } from './deps';
 
-export function welcomeFor(deps: BotDeps, customer: Customer): AdaptiveCard {
+/** What this feature uses of the app's parts. */
+export type WelcomeDeps = Pick<BotDeps, 'config' | 'contact' | 'engine' | 'log' | 'now' | 'policy'>;
+
+export function welcomeFor(deps: WelcomeDeps, customer: Customer): AdaptiveCard {
   const now = deps.now();
   return welcomeCard({
     policy: deps.policy,
@@ -17,7 +20,7 @@ export function welcomeFor(deps: BotDeps, customer: Customer): AdaptiveCard {
   });
 }
 
-async function welcome(context: TurnContext, deps: BotDeps): Promise<void> {
+async function welcome(context: TurnContext, deps: WelcomeDeps): Promise<void> {
   const customer = customerOf(context, deps);
   if (customer === undefined) {
     await context.sendActivity(notCustomerText(deps.contact));
@@ -26,7 +29,7 @@ async function welcome(context: TurnContext, deps: BotDeps): Promise<void> {
   await sendCard(context, welcomeFor(deps, customer));
 }
 
-export function register(app: Application, deps: BotDeps): void {
+export function register(app: Application, deps: WelcomeDeps): void {
   app.conversationUpdate('membersAdded', async (context) => {
     const botId = context.activity.recipient.id;
     const added = context.activity.membersAdded ?? [];
