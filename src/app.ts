@@ -98,7 +98,7 @@ export interface AppOptions {
   readonly tabDir?: string;
   /** Outages for the availability view (default: the recorded outages in Table Storage). */
   readonly outages?: OutageSource;
-  /** On-call overrides (the watcher issue's store; none until then). */
+  /** On-call overrides for the tab (default: the ones stored in Table Storage). */
   readonly overrides?: OverrideSource;
   /**
    * Catch up the dashboard's counters for this month and the last on start (changes counted in the
@@ -170,7 +170,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const movedStats = await statsRepo.upgrade();
     if (movedStats > 0) log.info('moved dashboard ticket rows to statstickets', { rows: movedStats });
     const tickets = new TicketService({ repo, engine, now });
-    const adapter = createAdapter(config, options.botAuth);
+    const adapter = createAdapter(config.bot, options.botAuth);
     const outbound = new Outbound(
       adapter,
       config.bot.mode === 'authenticated' ? config.bot.appId : '',

@@ -3,6 +3,7 @@
 // Requests come first: while any is in flight, at most BUSY_SLOTS pieces of work run at once and the rest wait
 // until the requests are answered (or at most FOREGROUND_FIRST_MAX_MS, so nothing starves under constant load).
 import type { Logger } from './log';
+import { messageOf } from './kit/errors';
 
 /** The longest a piece of work waits for requests in flight to be answered before it starts anyway. */
 export const FOREGROUND_FIRST_MAX_MS = 500;
@@ -103,7 +104,7 @@ export class Background {
         return true;
       })
       .catch((err: unknown) => {
-        this.log.error(`${what} failed`, { key, error: err instanceof Error ? err.message : String(err) });
+        this.log.error(`${what} failed`, { key, error: messageOf(err) });
         return false;
       });
     this.chains.set(key, next);

@@ -8,6 +8,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import restify from 'restify';
 import type { Logger } from './log';
 import type { SlaEngine } from './sla';
+import { messageOf } from './kit/errors';
 
 export interface ServerDeps {
   readonly engine: SlaEngine;
@@ -79,7 +80,7 @@ export function createServer(deps: ServerDeps): restify.Server {
           return;
         }
         deps.log.error('activity failed', {
-          error: err instanceof Error ? err.message : String(err),
+          error: messageOf(err),
           type: activity.type,
         });
         res.send(500, { error: 'internal error' });

@@ -25,6 +25,7 @@ import { offerForm, type FilingDeps } from './filing';
 import { threadSyncKey } from '../teams/thread';
 import { nobodyReached } from '../watcher/chain';
 import { callerOf, messageText } from './teams';
+import { messageOf } from '../kit/errors';
 
 /** What this feature uses of the app's parts. */
 export type FollowingDeps = Pick<
@@ -83,7 +84,7 @@ async function notFound(
     });
   } catch (err) {
     deps.log.warn('could not record a refused look-up', {
-      error: err instanceof Error ? err.message : String(err),
+      error: messageOf(err),
     });
   }
   return `No ticket ${id.slice(0, 20)} was found for your organisation.`;

@@ -12,6 +12,7 @@ import * as outages from './outages';
 import * as reports from './reports';
 import { registerOnCall, type OnCallDeps } from './oncall';
 import { answerActionsFirst, refuseUnknownInvokes } from './invoke';
+import { messageOf } from '../kit/errors';
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDeps): Application {
   const app = new Application<TurnState>({
@@ -36,7 +37,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDe
   refuseUnknownInvokes(app);
   app.error(async (context, err) => {
     deps.log.error('turn failed', {
-      error: err instanceof Error ? err.message : String(err),
+      error: messageOf(err),
       type: context.activity.type,
     });
     if (context.activity.type === 'message') {

@@ -6,6 +6,7 @@
 import { isForCustomer } from '../cards/customer/notice';
 import { deliverToCustomer, deliveryKey, type DeliveryDeps } from '../teams/customer-delivery';
 import type { BotDeps } from './deps';
+import { messageOf } from '../kit/errors';
 
 /** Customer notices of changes older than this (past the grace period) are not looked for again. */
 const NOTICE_WINDOW_MS = 60 * 60_000;
@@ -49,7 +50,7 @@ export class ThreadRepair {
       this.running ??= this.pass()
         .catch((err: unknown) => {
           this.deps.log.warn('thread repair pass failed', {
-            error: err instanceof Error ? err.message : String(err),
+            error: messageOf(err),
           });
           return 0;
         })

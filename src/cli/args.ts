@@ -1,3 +1,4 @@
+import { messageOf } from '../kit/errors';
 // Command-line flags: a small strict parser (`--name value`, `--name=value`, repeatable flags, switches)
 // whose errors are one line a person can act on. Pure: takes argv, returns data or throws UsageError.
 
@@ -80,6 +81,6 @@ export function splitSpan(text: string, what: string): { start: string; end: str
 
 /** The message of anything thrown, on one line. */
 export function oneLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
+  const text = messageOf(e);
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -25,6 +25,7 @@ import {
   playgroundChannel,
   playgroundTeamId,
 } from './local-staff';
+import { messageOf } from '../kit/errors';
 
 Settings.throwOnInvalid = true;
 
@@ -114,9 +115,7 @@ function launchPlayground(o: PlaygroundOptions): Playground {
   try {
     mkdirSync(dirname(o.logFile), { recursive: true });
   } catch (err) {
-    return notStarted(
-      `cannot create ${dirname(o.logFile)}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    return notStarted(`cannot create ${dirname(o.logFile)}: ${messageOf(err)}`);
   }
   const env: NodeJS.ProcessEnv = {
     ...o.env,
@@ -307,7 +306,7 @@ async function waitHealthy(url: string, timeoutMs = 10_000): Promise<void> {
       if (res.ok) return;
       last = `HTTP ${res.status}`;
     } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
+      last = messageOf(err);
     }
     if (Date.now() > deadline) throw new Error(`${url}/healthz did not answer: ${last}`);
     await delay(200);
@@ -454,7 +453,7 @@ async function main(argv: readonly string[]): Promise<void> {
   } catch (err) {
     if (stopping()) return;
     run.playground = undefined;
-    log.error(`the playground did not start: ${err instanceof Error ? err.message : String(err)}`);
+    log.error(`the playground did not start: ${messageOf(err)}`);
     log.info(`the bot keeps running on ${endpoint} (Ctrl-C stops it)`);
   }
 }

@@ -16,6 +16,7 @@ import { applyOutage, recordOutage, type OutageCommand, type RecordInput } from 
 import { effectiveExclusion, type CardRef, type Outage, type OutageChange } from './model';
 import { Listeners } from '../kit/listeners';
 import type { OutageRepo, StoredOutage } from './ports';
+import { messageOf } from '../kit/errors';
 
 export interface OutageActed {
   readonly outage: Outage;
@@ -59,7 +60,7 @@ function unavailable(err: unknown): DomainError {
     'STORAGE_UNAVAILABLE',
     'Could not save right now; nothing was changed. Please try again.',
     {
-      cause: err instanceof Error ? err.message : String(err),
+      cause: messageOf(err),
     },
   );
 }

@@ -2,6 +2,7 @@
 // (excluded from the purity lint rule); it imports nothing from outer layers.
 import { readFileSync } from 'node:fs';
 import { InvalidPolicy, parsePolicy, type Policy } from './schema';
+import { messageOf } from '../kit/errors';
 
 /**
  * Loads and validates a policy file; every failure (unreadable, not JSON, invalid) is an InvalidPolicy
@@ -21,7 +22,7 @@ export function loadPolicyFile(path: string): Policy {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new InvalidPolicy([`not valid JSON (${e instanceof Error ? e.message : String(e)})`], path);
+    throw new InvalidPolicy([`not valid JSON (${messageOf(e)})`], path);
   }
   return parsePolicy(json, path);
 }

@@ -4,6 +4,7 @@
 import type { Logger } from '../log';
 import { staffOf, type Caller, type Staff, type StaffSettings } from './caller';
 import { NotInDirectory, type GroupUser } from './graph';
+import { messageOf } from '../kit/errors';
 
 export type Role = Staff['role'];
 export type StaffGroups = StaffSettings['groups'];
@@ -135,7 +136,7 @@ export class StaffDirectory {
         this.memberNames = byId;
       } catch (err) {
         this.o.log.warn('reading the staff groups failed; the pick lists keep the last members read', {
-          error: err instanceof Error ? err.message : String(err),
+          error: messageOf(err),
         });
       } finally {
         this.reading = undefined;
@@ -182,7 +183,7 @@ export class StaffDirectory {
       if (!(err instanceof NotInDirectory)) {
         this.o.log.warn('staff group check failed; treated as not staff for this request', {
           user: id,
-          error: err instanceof Error ? err.message : String(err),
+          error: messageOf(err),
         });
         return 'failed';
       }

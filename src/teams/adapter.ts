@@ -18,6 +18,7 @@ import {
 } from 'botframework-connector';
 import { z } from 'zod';
 import type { Config } from '../config';
+import { messageOf } from '../kit/errors';
 
 /** Extra authentication settings (the token authority's endpoints); tests point them at loopback stand-ins. */
 export type AuthOverrides = Partial<Record<string, string | boolean>>;
@@ -159,7 +160,7 @@ export class BotAdapter extends TeamsAdapter {
     try {
       auth = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
     } catch (err) {
-      throw new Unauthorized(err instanceof Error ? err.message : String(err));
+      throw new Unauthorized(messageOf(err));
     }
     const inbound =
       auth.connectorFactory === undefined
@@ -169,8 +170,8 @@ export class BotAdapter extends TeamsAdapter {
   }
 }
 
-export function createAdapter(config: Config, options: AdapterOptions = {}): BotAdapter {
-  const bot = config.bot;
+/** The adapter for the bot's identity (BOT_* settings); local mode checks no tokens. */
+export function createAdapter(bot: Config['bot'], options: AdapterOptions = {}): BotAdapter {
   const settings: Record<string, string | boolean | undefined> =
     bot.mode === 'local'
       ? { MicrosoftAppId: '', MicrosoftAppPassword: '' }

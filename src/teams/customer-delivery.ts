@@ -11,6 +11,7 @@ import type { Command } from '../tickets/commands';
 import type { Ticket, TicketEvent } from '../tickets/model';
 import type { TeamsDeps } from './deps';
 import { failureText, isTransient, unreachable } from './outbound';
+import { messageOf } from '../kit/errors';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 
@@ -158,7 +159,7 @@ async function change(
   } catch (err) {
     deps.log.warn('could not record a delivery on its ticket', {
       ticket: id,
-      error: err instanceof Error ? err.message : String(err),
+      error: messageOf(err),
     });
     return undefined;
   }
@@ -225,7 +226,7 @@ async function post(
       ),
     );
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
+    const error = messageOf(err);
     deps.log.error('could not tell the managers about an undelivered customer message', {
       ticket: ticket.id,
       seq: e.seq,

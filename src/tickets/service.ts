@@ -8,6 +8,7 @@ import { DomainError, fail, invalidInput, ok, ticketNotFound, type Result } from
 import type { Actor, Ticket, TicketEvent } from './model';
 import type { DueEntry, MessageRef, Page, StoredTicket, TicketRepo } from './ports';
 import { Listeners } from '../kit/listeners';
+import { messageOf } from '../kit/errors';
 
 /** Whose view: a customer tenant sees only its own tickets; staff see all. */
 export type Scope = { readonly kind: 'tenant'; readonly tenantId: string } | { readonly kind: 'staff' };
@@ -52,7 +53,7 @@ function unavailable(err: unknown): DomainError {
     'STORAGE_UNAVAILABLE',
     'Could not save right now; nothing was changed. Please try again.',
     {
-      cause: err instanceof Error ? err.message : String(err),
+      cause: messageOf(err),
     },
   );
 }

@@ -20,6 +20,7 @@ import type { AppClock } from './clock';
 import type { Presence } from './presence';
 import { shuffle } from './shuffle';
 import { backoffMs, rateWindows, RateLimiter, retryAfterMs, statusOf, THREAD_WINDOWS } from './limits';
+import { messageOf } from '../kit/errors';
 
 /** Lanes worked on at once by one instance. */
 const LANES_AT_ONCE = 16;
@@ -186,7 +187,7 @@ export class Delivery implements Sender {
       const soon = err instanceof NotReady && err.soon && channel;
       const backoff = backoffMs(holder.entry.attempts, status, retryAfterMs(err));
       const delay = soon ? Math.min(SOON_CAP_MS, Math.round(backoff / 4)) : backoff;
-      const message = `${status === undefined ? '' : `${status} `}${err instanceof Error ? err.message : String(err)}`;
+      const message = `${status === undefined ? '' : `${status} `}${messageOf(err)}`;
       const stuck = holder.entry.attempts >= this.d.app.config.watcher.stuckAttempts;
       const fields = {
         lane: entry.lane,
@@ -203,7 +204,7 @@ export class Delivery implements Sender {
         await announceStuck(this, holder.entry, laneTicket(entry.lane), message).catch((e: unknown) => {
           this.log.warn('outbox: could not schedule the stuck-delivery notice', {
             key: entry.key,
-            error: e instanceof Error ? e.message : String(e),
+            error: messageOf(e),
           });
         });
       // A failure with an HTTP answer did not post; without one (a broken connection) the outcome is unknown.
@@ -241,7 +242,7 @@ export class Delivery implements Sender {
     } catch (err) {
       this.log.warn('outbox: could not record the missing support channel', {
         ticket: ticketId,
-        error: err instanceof Error ? err.message : String(err),
+        error: messageOf(err),
       });
       return false;
     }

@@ -9,6 +9,7 @@ import type { Ticket } from '../tickets/model';
 import type { NewEntry, ReadyRow } from '../storage/outbox';
 import { Delivery, type WatcherDeps } from './delivery';
 import { shuffle } from './shuffle';
+import { messageOf } from '../kit/errors';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 const ROLE = {
@@ -71,7 +72,7 @@ export class Watcher {
       this.timer = setTimeout(() => {
         this.pass().then(tick, (err: unknown) => {
           this.d.app.log.error('watcher pass failed', {
-            error: err instanceof Error ? err.message : String(err),
+            error: messageOf(err),
           });
           tick();
         });
@@ -157,7 +158,7 @@ export class Watcher {
           } catch (err) {
             this.d.app.log.warn('watcher: could not schedule', {
               ticket: t.id,
-              error: err instanceof Error ? err.message : String(err),
+              error: messageOf(err),
             });
           }
         }
@@ -188,7 +189,7 @@ export class Watcher {
     } catch (err) {
       this.purgedAt = now;
       this.d.app.log.warn('outbox: could not delete old entries', {
-        error: err instanceof Error ? err.message : String(err),
+        error: messageOf(err),
       });
       return 0;
     }
