@@ -1,10 +1,9 @@
-// What the tab API reads besides tickets and counters: outages (the availability issue records them) and
-// on-call overrides (the watcher issue stores them). Until those land, empty sources stand in, and the tab
-// shows its designed empty states; app.ts wires the real ones.
+// What the tab API reads besides tickets and counters, as ports: recorded outages (for the availability
+// view) and on-call overrides. app.ts wires the Table Storage ones; tests may pass their own.
 import type { ExclusionCategory } from '../policy/schema';
 import type { Instant } from '../sla';
 
-/** A Core Service outage as the tab shows it. */
+/** A Core Service outage as the availability view reads it. */
 export interface OutageView {
   readonly id: string;
   readonly start: Instant;
@@ -40,6 +39,3 @@ export interface OverrideSource {
   /** Overrides overlapping [from, to), by start. */
   overlapping(from: Instant, to: Instant): Promise<readonly OnCallOverride[]>;
 }
-
-export const NO_OUTAGES: OutageSource = { overlapping: () => Promise.resolve([]) };
-export const NO_OVERRIDES: OverrideSource = { overlapping: () => Promise.resolve([]) };
