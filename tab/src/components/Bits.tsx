@@ -1,5 +1,5 @@
-// Small shared pieces: times in two zones, state badges, countdowns, and the designed loading, error and
-// empty states.
+// Small shared pieces: times in two zones, state badges, countdowns, the designed loading, error and
+// empty states, and the options of a select.
 import {
   Badge,
   Button,
@@ -10,15 +10,13 @@ import {
   MessageBarTitle,
   Spinner,
   Subtitle2,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
   Text,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
-import type { RowState, TargetView } from '../api/types';
+import type { RowState, TargetView } from '../../../src/api/contract';
+import type { Load } from '../api/useApi';
 import { dateTime, duration, sameWall, viewerZone } from './time';
 import { useSession } from './Zone';
 
@@ -171,15 +169,34 @@ export function Empty({ title, children }: { readonly title: string; readonly ch
   );
 }
 
-/** A table's header row of plain column labels. */
-export function HeaderRow({ labels }: { labels: readonly string[] }) {
+/** A load's designed loading or error state; nothing once it is ready. */
+export function Pending({
+  load,
+  label,
+  onRetry,
+}: {
+  readonly load: Load<unknown>;
+  readonly label: string;
+  readonly onRetry: () => void;
+}) {
+  if (load.kind === 'loading') return <Loading label={label} />;
+  if (load.kind === 'error') return <ErrorState message={load.message} onRetry={onRetry} />;
+  return null;
+}
+
+/** The <option>s of a select, from [value, label] pairs. */
+export function Options({ of }: { readonly of: readonly (readonly [string, string])[] }) {
   return (
-    <TableHeader>
-      <TableRow>
-        {labels.map((label) => (
-          <TableHeaderCell key={label}>{label}</TableHeaderCell>
-        ))}
-      </TableRow>
-    </TableHeader>
+    <>
+      {of.map(([value, label]) => (
+        <option key={value} value={value}>
+          {label}
+        </option>
+      ))}
+    </>
   );
 }
+
+/** [id, name] pairs of people or customers, for Options. */
+export const byName = (people: readonly { readonly id: string; readonly name: string }[] | undefined) =>
+  (people ?? []).map((p) => [p.id, p.name] as const);

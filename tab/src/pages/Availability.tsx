@@ -8,21 +8,19 @@ import {
   ProgressBar,
   Select,
   Subtitle2,
-  Table,
-  TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { Availability as AvailabilityData } from '../api/types';
+import type { Availability as AvailabilityData } from '../../../src/api/contract';
 import { useApi } from '../api/useApi';
 import { ShareBars } from '../components/Charts';
-import { Empty, ErrorState, Loading, When } from '../components/Bits';
+import { DataTable } from '../components/DataTable';
+import { Empty, Pending } from '../components/Bits';
+import { OutageCells } from '../components/OutageCells';
 import { useSession } from '../components/Zone';
 import { ServiceStatus } from '../components/ServiceStatus';
 
@@ -39,7 +37,6 @@ const useStyles = makeStyles({
     lineHeight: tokens.lineHeightHero700,
   },
   top: { display: 'flex', justifyContent: 'space-between', alignItems: 'end', flexWrap: 'wrap' },
-  scroll: { overflowX: 'auto' },
 });
 
 const pct = (x: number, digits = 4): string => `${(x * 100).toFixed(digits)} %`;
@@ -48,13 +45,13 @@ const min = (x: number): string => `${x.toFixed(x < 10 ? 2 : 1)} min`;
 export function Availability() {
   const s = useStyles();
   const { me } = useSession();
+  const staff = me.role !== 'customer';
   const [month, setMonth] = useState('');
   const [load, refresh] = useApi<AvailabilityData>(
     `/api/availability${month ? `?month=${month}` : ''}`,
     60_000,
   );
-  if (load.kind === 'loading') return <Loading label="Loading availability…" />;
-  if (load.kind === 'error') return <ErrorState message={load.message} onRetry={refresh} />;
+  if (load.kind !== 'ready') return <Pending load={load} label="Loading availability…" onRetry={refresh} />;
   const a = load.data;
   const c = a.current;
   const used = c.budgetMinutes === 0 ? 0 : Math.min(1, c.budgetUsedMinutes / c.budgetMinutes);
@@ -126,45 +123,28 @@ export function Availability() {
         </Caption1>
       </Card>
       <h3>Outages in {a.month}</h3>
-      {a.outages.length === 0 ? (
-        <Empty title="No outage recorded">
-          No Core Service outage was recorded this month
-          {me.role === 'customer' ? '.' : '; engineers record outages in the support channel.'}
-        </Empty>
-      ) : (
-        <div className={s.scroll}>
-          <Table size="small" aria-label="Outages">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Outage</TableHeaderCell>
-                <TableHeaderCell>Start</TableHeaderCell>
-                <TableHeaderCell>End</TableHeaderCell>
-                <TableHeaderCell>Affected</TableHeaderCell>
-                {me.role !== 'customer' && <TableHeaderCell>Cause</TableHeaderCell>}
-                <TableHeaderCell>Exclusion</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {a.outages.map((o) => (
-                <TableRow key={o.id}>
-                  <TableCell>{o.id}</TableCell>
-                  <TableCell>
-                    <When t={o.start} />
-                  </TableCell>
-                  <TableCell>{o.end === null ? 'ongoing' : <When t={o.end} />}</TableCell>
-                  <TableCell>{o.affected}</TableCell>
-                  {me.role !== 'customer' && <TableCell>{o.cause ?? ''}</TableCell>}
-                  <TableCell>
-                    {o.exclusion === null
-                      ? 'none: counts as down'
-                      : `(${o.exclusion.category}) ${a.exclusions[o.exclusion.category] ?? ''} · ${o.exclusion.status}`}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <DataTable
+        label="Outages"
+        columns={['Outage', 'Start', 'End', 'Affected', staff && 'Cause', 'Exclusion']}
+        rows={a.outages}
+        empty={
+          <Empty title="No outage recorded">
+            No Core Service outage was recorded this month
+            {staff ? '; engineers record outages in the support channel.' : '.'}
+          </Empty>
+        }
+        row={(o) => (
+          <TableRow key={o.id}>
+            <OutageCells o={o} />
+            {staff && <TableCell>{o.cause ?? ''}</TableCell>}
+            <TableCell>
+              {o.exclusion === null
+                ? 'none: counts as down'
+                : `(${o.exclusion.category}) ${a.exclusions[o.exclusion.category].title} · ${o.exclusion.status}`}
+            </TableCell>
+          </TableRow>
+        )}
+      />
     </section>
   );
 }

@@ -9,8 +9,6 @@ import {
   Link,
   Select,
   Subtitle2,
-  Table,
-  TableBody,
   TableCell,
   TableRow,
   Text,
@@ -18,10 +16,17 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { Dashboard as DashboardData, Figures, MonthFigures } from '../api/types';
+import {
+  TARGET_LABELS,
+  type Dashboard as DashboardData,
+  type Figures,
+  type MonthFigures,
+  type Priority,
+} from '../../../src/api/contract';
 import { useApi } from '../api/useApi';
 import { ShareBars } from '../components/Charts';
-import { Empty, ErrorState, HeaderRow, Loading, PriorityBadge, StateBadge, When } from '../components/Bits';
+import { DataTable } from '../components/DataTable';
+import { Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
 import { minutesText, percent } from '../components/time';
 
 const PRIORITIES = ['P1', 'P2', 'P3'] as const;
@@ -52,7 +57,6 @@ const useStyles = makeStyles({
     gap: tokens.spacingHorizontalL,
     marginBottom: tokens.spacingVerticalL,
   },
-  scroll: { overflowX: 'auto' },
 });
 
 function monthName(m: string): string {
@@ -136,45 +140,59 @@ function PriorityCard({ p, f, scope }: { p: string; f: Figures; scope: string })
   );
 }
 
+const FIGURE_COLUMNS = [
+  'Priority',
+  'Tickets',
+  'Response met',
+  'Work-around met',
+  'Median reply',
+  'p90 reply',
+  'Paused',
+];
+
 function FiguresTable({ m, caption }: { m: MonthFigures; caption: string }) {
-  const s = useStyles();
   return (
-    <div className={s.scroll}>
-      <Table size="small" aria-label={caption}>
-        <HeaderRow
-          labels={[
-            'Priority',
-            'Tickets',
-            'Response met',
-            'Work-around met',
-            'Median reply',
-            'p90 reply',
-            'Paused',
-          ]}
-        />
-        <TableBody>
-          {[...PRIORITIES.map((p) => [p, m.byPriority[p]] as const), ['All', m.all] as const].map(
-            ([p, f]) => (
-              <TableRow key={p}>
-                <TableCell>{p}</TableCell>
-                <TableCell>{f.tickets}</TableCell>
-                <TableCell>
-                  {percent(f.response.share)} ({f.response.onTime}/
-                  {f.response.onTime + f.response.late + f.response.breached})
-                </TableCell>
-                <TableCell>
-                  {percent(f.workaround.share)} ({f.workaround.onTime}/
-                  {f.workaround.onTime + f.workaround.late + f.workaround.breached})
-                </TableCell>
-                <TableCell>{minutesText(f.responseMedianMinutes)}</TableCell>
-                <TableCell>{minutesText(f.responseP90Minutes)}</TableCell>
-                <TableCell>{f.pausedHours} h</TableCell>
-              </TableRow>
-            ),
-          )}
-        </TableBody>
-      </Table>
-    </div>
+    <DataTable
+      label={caption}
+      columns={FIGURE_COLUMNS}
+      rows={[...PRIORITIES.map((p) => [p, m.byPriority[p]] as const), ['All', m.all] as const]}
+      row={([p, f]) => (
+        <TableRow key={p}>
+          <TableCell>{p}</TableCell>
+          <TableCell>{f.tickets}</TableCell>
+          <TableCell>
+            {percent(f.response.share)} ({f.response.onTime}/
+            {f.response.onTime + f.response.late + f.response.breached})
+          </TableCell>
+          <TableCell>
+            {percent(f.workaround.share)} ({f.workaround.onTime}/
+            {f.workaround.onTime + f.workaround.late + f.workaround.breached})
+          </TableCell>
+          <TableCell>{minutesText(f.responseMedianMinutes)}</TableCell>
+          <TableCell>{minutesText(f.responseP90Minutes)}</TableCell>
+          <TableCell>{f.pausedHours} h</TableCell>
+        </TableRow>
+      )}
+    />
+  );
+}
+
+/** The first cells of a row about a ticket: its link and title, priority and customer. */
+function TicketCells({
+  r,
+}: {
+  r: { ticketId: string; title: string; priority: Priority; customerName: string };
+}) {
+  return (
+    <>
+      <TableCell>
+        <Link href={`#/ticket/${r.ticketId}`}>{r.ticketId}</Link> {r.title}
+      </TableCell>
+      <TableCell>
+        <PriorityBadge priority={r.priority} />
+      </TableCell>
+      <TableCell>{r.customerName}</TableCell>
+    </>
   );
 }
 
@@ -182,8 +200,7 @@ export function Dashboard() {
   const s = useStyles();
   const [month, setMonth] = useState('');
   const [load, refresh] = useApi<DashboardData>(`/api/dashboard${month ? `?month=${month}` : ''}`, 60_000);
-  if (load.kind === 'loading') return <Loading label="Loading the dashboard…" />;
-  if (load.kind === 'error') return <ErrorState message={load.message} onRetry={refresh} />;
+  if (load.kind !== 'ready') return <Pending load={load} label="Loading the dashboard…" onRetry={refresh} />;
   const d = load.data;
   const choices = [...d.months].reverse().map((m) => m.month);
   return (
@@ -247,73 +264,53 @@ export function Dashboard() {
       <h3>The twelve months before</h3>
       <FiguresTable m={d.lastTwelve} caption="Figures for the twelve months before" />
       <h3>At risk now</h3>
-      {d.atRisk.length === 0 ? (
-        <Empty title="Nothing at risk">No open ticket has used three quarters of a target's time.</Empty>
-      ) : (
-        <div className={s.scroll}>
-          <Table size="small" aria-label="Tickets at risk now">
-            <HeaderRow labels={['Ticket', 'Priority', 'Customer', 'Owner', 'State', 'Deadline']} />
-            <TableBody>
-              {d.atRisk.map((r) => (
-                <TableRow key={r.ticketId} data-testid="at-risk-row" data-id={r.ticketId}>
-                  <TableCell>
-                    <Link href={`#/ticket/${r.ticketId}`}>{r.ticketId}</Link> {r.title}
-                  </TableCell>
-                  <TableCell>
-                    <PriorityBadge priority={r.priority} />
-                  </TableCell>
-                  <TableCell>{r.customerName}</TableCell>
-                  <TableCell>{r.owner ?? 'Unassigned'}</TableCell>
-                  <TableCell>
-                    <StateBadge state={r.state} />
-                  </TableCell>
-                  <TableCell>
-                    {r.target === 'response' ? 'Response' : 'Work-around'} <When t={r.due} />
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <DataTable
+        label="Tickets at risk now"
+        columns={['Ticket', 'Priority', 'Customer', 'Owner', 'State', 'Deadline']}
+        rows={d.atRisk}
+        empty={
+          <Empty title="Nothing at risk">No open ticket has used three quarters of a target's time.</Empty>
+        }
+        row={(r) => (
+          <TableRow key={r.ticketId} data-testid="at-risk-row" data-id={r.ticketId}>
+            <TicketCells r={r} />
+            <TableCell>{r.owner ?? 'Unassigned'}</TableCell>
+            <TableCell>
+              <StateBadge state={r.state} />
+            </TableCell>
+            <TableCell>
+              {TARGET_LABELS[r.target]} <When t={r.due} />
+            </TableCell>
+          </TableRow>
+        )}
+      />
       <h3>Missed deadlines in {monthName(d.month)}</h3>
-      {d.breaches.length === 0 ? (
-        <Empty title="No missed deadline">Every target this month was met on time so far.</Empty>
-      ) : (
-        <div className={s.scroll}>
-          <Table size="small" aria-label="Missed deadlines">
-            <HeaderRow labels={['Ticket', 'Priority', 'Customer', 'Target', 'Due', 'Outcome']} />
-            <TableBody>
-              {d.breaches.map((b) => (
-                <TableRow key={`${b.ticketId}-${b.target}`} data-testid="breach-row" data-id={b.ticketId}>
-                  <TableCell>
-                    <Link href={`#/ticket/${b.ticketId}`}>{b.ticketId}</Link> {b.title}
-                  </TableCell>
-                  <TableCell>
-                    <PriorityBadge priority={b.priority} />
-                  </TableCell>
-                  <TableCell>{b.customerName}</TableCell>
-                  <TableCell>{b.target === 'response' ? 'Response' : 'Work-around'}</TableCell>
-                  <TableCell>
-                    <When t={b.due} />
-                  </TableCell>
-                  <TableCell>
-                    {b.kind === 'late' ? (
-                      <>
-                        met late, <When t={b.metAt} />
-                      </>
-                    ) : b.kind === 'open' ? (
-                      'still open, overdue'
-                    ) : (
-                      'never met'
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <DataTable
+        label="Missed deadlines"
+        columns={['Ticket', 'Priority', 'Customer', 'Target', 'Due', 'Outcome']}
+        rows={d.breaches}
+        empty={<Empty title="No missed deadline">Every target this month was met on time so far.</Empty>}
+        row={(b) => (
+          <TableRow key={`${b.ticketId}-${b.target}`} data-testid="breach-row" data-id={b.ticketId}>
+            <TicketCells r={b} />
+            <TableCell>{TARGET_LABELS[b.target]}</TableCell>
+            <TableCell>
+              <When t={b.due} />
+            </TableCell>
+            <TableCell>
+              {b.kind === 'late' ? (
+                <>
+                  met late, <When t={b.metAt} />
+                </>
+              ) : b.kind === 'open' ? (
+                'still open, overdue'
+              ) : (
+                'never met'
+              )}
+            </TableCell>
+          </TableRow>
+        )}
+      />
     </section>
   );
 }

@@ -12,8 +12,6 @@ import {
   MessageBarBody,
   Select,
   Subtitle2,
-  Table,
-  TableBody,
   TableCell,
   TableRow,
   Text,
@@ -21,46 +19,12 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
+import { TARGET_LABELS, type SlaReport } from '../../../src/api/contract';
 import { authorizedFetch } from '../api/client';
 import { useApi } from '../api/useApi';
-import { Empty, ErrorState, HeaderRow, Loading, When } from '../components/Bits';
+import { DataTable } from '../components/DataTable';
+import { byName, Empty, Options, Pending, When } from '../components/Bits';
 import { useSession } from '../components/Zone';
-
-interface SlaReport {
-  readonly month: string;
-  readonly customerName: string;
-  readonly partial: boolean;
-  readonly filed: number;
-  readonly targets: readonly {
-    priority: string;
-    target: string;
-    due: number;
-    met: number;
-    breached: number;
-    open: number;
-  }[];
-  readonly breaches: readonly {
-    ticketId: string;
-    title: string;
-    priority: string;
-    target: string;
-    due: number;
-    metAt: number | null;
-    lateMinutes: number;
-  }[];
-  readonly paused: readonly { ticketId: string; title: string; minutes: number }[];
-  readonly pausedMinutes: number;
-  readonly availability: {
-    readonly figures: {
-      availability: number;
-      target: number;
-      met: boolean;
-      outageMinutes: number;
-      excludedMinutes: number;
-      minutes: number;
-    };
-  };
-}
 
 const useStyles = makeStyles({
   bar: {
@@ -75,10 +39,8 @@ const useStyles = makeStyles({
     gridTemplateColumns: 'repeat(auto-fit, minmax(220px, 1fr))',
     gap: tokens.spacingHorizontalL,
   },
-  scroll: { overflowX: 'auto' },
 });
 
-const TARGET: Readonly<Record<string, string>> = { response: 'Response', workaround: 'Work-around' };
 const pct = (x: number): string => `${(Math.floor(x * 1_000_000) / 10_000).toFixed(4)} %`;
 
 async function download(path: string, fallbackName: string): Promise<void> {
@@ -152,11 +114,7 @@ export function Reports() {
                 setTenant(d.value);
               }}
             >
-              {(me.customers ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
+              <Options of={byName(me.customers)} />
             </Select>
           </Field>
         )}
@@ -182,10 +140,8 @@ export function Reports() {
       )}
       {staff && tenant === '' ? (
         <Empty title="No customers">Set CUSTOMER_TENANTS to see customers’ reports.</Empty>
-      ) : load.kind === 'loading' ? (
-        <Loading label="Loading the report…" />
-      ) : load.kind === 'error' ? (
-        <ErrorState message={load.message} onRetry={refresh} />
+      ) : load.kind !== 'ready' ? (
+        <Pending load={load} label="Loading the report…" onRetry={refresh} />
       ) : (
         <ReportBody r={load.data} />
       )}
@@ -231,70 +187,61 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
         </Card>
       </div>
       <h3>Targets due this month</h3>
-      {due.length === 0 ? (
-        <Empty title="Nothing fell due">No response or work-around target fell due this month.</Empty>
-      ) : (
-        <div className={s.scroll}>
-          <Table size="small" aria-label="Targets due this month">
-            <HeaderRow labels={['Priority', 'Target', 'Due', 'Met', 'Breached', 'Open']} />
-            <TableBody>
-              {due.map((t) => (
-                <TableRow key={`${t.priority}-${t.target}`}>
-                  <TableCell>{t.priority}</TableCell>
-                  <TableCell>{TARGET[t.target] ?? t.target}</TableCell>
-                  <TableCell>{t.due}</TableCell>
-                  <TableCell>{t.met}</TableCell>
-                  <TableCell>{t.breached}</TableCell>
-                  <TableCell>{t.open}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <DataTable
+        label="Targets due this month"
+        columns={['Priority', 'Target', 'Due', 'Met', 'Breached', 'Open']}
+        rows={due}
+        empty={<Empty title="Nothing fell due">No response or work-around target fell due this month.</Empty>}
+        row={(t) => (
+          <TableRow key={`${t.priority}-${t.target}`}>
+            <TableCell>{t.priority}</TableCell>
+            <TableCell>{TARGET_LABELS[t.target]}</TableCell>
+            <TableCell>{t.due}</TableCell>
+            <TableCell>{t.met}</TableCell>
+            <TableCell>{t.breached}</TableCell>
+            <TableCell>{t.open}</TableCell>
+          </TableRow>
+        )}
+      />
       <h3>Breaches</h3>
-      {r.breaches.length === 0 ? (
-        <Empty title="No breach">Every target due this month was met.</Empty>
-      ) : (
-        <div className={s.scroll}>
-          <Table size="small" aria-label="Breaches">
-            <HeaderRow labels={['Ticket', 'Title', 'Target', 'Due', 'Met', 'Minutes late']} />
-            <TableBody>
-              {r.breaches.map((b) => (
-                <TableRow key={`${b.ticketId}-${b.target}`}>
-                  <TableCell>
-                    <a href={`#/ticket/${encodeURIComponent(b.ticketId)}`}>{b.ticketId}</a>
-                  </TableCell>
-                  <TableCell>{b.title}</TableCell>
-                  <TableCell>
-                    {b.priority} {TARGET[b.target] ?? b.target}
-                  </TableCell>
-                  <TableCell>
-                    <When t={b.due} />
-                  </TableCell>
-                  <TableCell>{b.metAt === null ? 'not yet' : <When t={b.metAt} />}</TableCell>
-                  <TableCell>{b.lateMinutes}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <DataTable
+        label="Breaches"
+        columns={['Ticket', 'Title', 'Target', 'Due', 'Met', 'Minutes late']}
+        rows={r.breaches}
+        empty={<Empty title="No breach">Every target due this month was met.</Empty>}
+        row={(b) => (
+          <TableRow key={`${b.ticketId}-${b.target}`}>
+            <TableCell>
+              <a href={`#/ticket/${encodeURIComponent(b.ticketId)}`}>{b.ticketId}</a>
+            </TableCell>
+            <TableCell>{b.title}</TableCell>
+            <TableCell>
+              {b.priority} {TARGET_LABELS[b.target]}
+            </TableCell>
+            <TableCell>
+              <When t={b.due} />
+            </TableCell>
+            <TableCell>{b.metAt === null ? 'not yet' : <When t={b.metAt} />}</TableCell>
+            <TableCell>{b.lateMinutes}</TableCell>
+          </TableRow>
+        )}
+      />
       {r.paused.length > 0 && (
         <>
           <h3>Time waiting on you (exclusion (e))</h3>
-          <Table size="small" aria-label="Time waiting on the customer">
-            <HeaderRow labels={['Ticket', 'Title', 'Minutes']} />
-            <TableBody>
-              {r.paused.map((p) => (
-                <TableRow key={p.ticketId}>
-                  <TableCell>{p.ticketId}</TableCell>
-                  <TableCell>{p.title}</TableCell>
-                  <TableCell>{p.minutes}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <DataTable
+            label="Time waiting on the customer"
+            columns={['Ticket', 'Title', 'Minutes']}
+            rows={r.paused}
+            scroll={false}
+            row={(p) => (
+              <TableRow key={p.ticketId}>
+                <TableCell>{p.ticketId}</TableCell>
+                <TableCell>{p.title}</TableCell>
+                <TableCell>{p.minutes}</TableCell>
+              </TableRow>
+            )}
+          />
         </>
       )}
     </>

@@ -10,9 +10,10 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import type { TicketDetail } from '../api/types';
+import type { TicketDetail } from '../../../src/api/contract';
+import { eventLabel } from '../../../src/tickets/event-labels';
 import { useApi } from '../api/useApi';
-import { Countdown, Empty, ErrorState, Loading, PriorityBadge, StateBadge, When } from '../components/Bits';
+import { Countdown, Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
 import { duration } from '../components/time';
 import { useNow, useSession } from '../components/Zone';
 
@@ -41,47 +42,18 @@ const useStyles = makeStyles({
   desc: { whiteSpace: 'pre-wrap' },
 });
 
-const EVENT_LABEL: Readonly<Record<string, string>> = {
-  created: 'Filed',
-  'customer-message': 'Customer message',
-  'engineer-reply': 'Reply',
-  'info-requested': 'Asked for information',
-  'customer-answered': 'Customer answered',
-  'internal-note': 'Internal note',
-  'priority-changed': 'Priority changed',
-  'owner-changed': 'Owner changed',
-  'workaround-delivered': 'Work-around delivered',
-  'fix-recorded': 'Fix recorded',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  reopened: 'Reopened',
-  'escalation-requested': 'Escalation requested',
-  'warning-sent': 'Deadline warning',
-  'page-sent': 'On-call paged',
-  'page-acknowledged': 'Page acknowledged',
-  'page-scheduled': 'Paging',
-  'page-reached': 'Reached in chat',
-  'page-failed': 'Page not delivered',
-  'paging-alarm': 'Nobody reached',
-  'channel-missing': 'No support channel',
-  'delivery-failed': 'Not delivered to the customer',
-  'delivery-recovered': 'Delivered to the customer',
-};
-
 export function Ticket({ id }: { readonly id: string }) {
   const s = useStyles();
   const { offsetMs } = useSession();
   const [load, refresh] = useApi<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`, 30_000);
   const now = useNow(offsetMs);
-  if (load.kind === 'loading') return <Loading label={`Loading ${id}…`} />;
-  if (load.kind === 'error')
-    return load.status === 404 ? (
+  if (load.kind === 'error' && load.status === 404)
+    return (
       <Empty title={`No ticket ${id}`}>
         It does not exist, or it is not yours to see. <Link href="#/queue">Back to the queue</Link>
       </Empty>
-    ) : (
-      <ErrorState message={load.message} onRetry={refresh} />
     );
+  if (load.kind !== 'ready') return <Pending load={load} label={`Loading ${id}…`} onRetry={refresh} />;
   const { ticket: t, timeline, explanations } = load.data;
   return (
     <article aria-labelledby="ticket-title">
@@ -141,7 +113,7 @@ export function Ticket({ id }: { readonly id: string }) {
                 <When t={e.at} /> · {e.by}
                 {e.internal ? ' · internal' : ''}
               </Caption1>
-              <Text weight="semibold">{EVENT_LABEL[e.type] ?? e.type}</Text>
+              <Text weight="semibold">{eventLabel(e.type, 'timeline')}</Text>
               {e.text !== null && <Text className={s.desc}>{e.text}</Text>}
             </li>
           ))}

@@ -14,7 +14,7 @@ import {
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { getJson } from '../api/client';
-import type { WhatIf as WhatIfData } from '../api/types';
+import { TARGET_LABELS, type WhatIf as WhatIfData } from '../../../src/api/contract';
 import { ErrorState, When } from '../components/Bits';
 import { duration } from '../components/time';
 import { useSession } from '../components/Zone';
@@ -108,7 +108,7 @@ export function WhatIf() {
             {[result.response, result.workaround].map((t) => (
               <Card key={t.target} data-testid={`whatif-${t.target}`}>
                 <CardHeader
-                  header={<Subtitle2>{t.target === 'response' ? 'Response' : 'Work-around'}</Subtitle2>}
+                  header={<Subtitle2>{TARGET_LABELS[t.target]}</Subtitle2>}
                   description={
                     <Caption1>
                       {duration(t.budgetMinutes * 60_000)} on the {CLOCK[t.clock] ?? t.clock}
