@@ -1,12 +1,31 @@
 // The tab API's answers as JSON, shared by the server (src/api) and the tab (tab/src), so a change on one
-// side that the other does not follow fails typecheck. Types and one label map only; the imports are types
-// of the pure SLA core and ticket model (the tab's typecheck reads them, its bundle does not).
-// Instants are epoch milliseconds.
+// side that the other does not follow fails typecheck. Types and one label map only; it imports only types
+// of domain modules (the tab's typecheck reads them, its bundle does not). Instants are epoch milliseconds.
+import type { Outage, OutageChange } from '../outages/model';
 import type { ExclusionCategory } from '../policy/schema';
-import type { Clock, Instant, Priority, TargetName, TargetState, Window } from '../sla';
+import type { AvailabilityReport } from '../reports/availability';
+import type { CustomerReport } from '../reports/customer';
+import type {
+  Basis,
+  Clock,
+  Instant,
+  MonthAvailability,
+  Notice,
+  Priority,
+  TargetName,
+  TargetResult,
+  TargetState,
+  Window,
+} from '../sla';
+import type { Dashboard, Figures, MonthFigures, TargetFigures } from '../stats/service';
 import type { EventType, TicketStatus } from '../tickets/model';
+import type { OnCallOverride, OutageView } from './ports';
 
-export type { ExclusionCategory, Instant, Priority, TargetName, TargetState };
+// Views the domain already shapes for sending, as they are.
+export type { AvailabilityReport, Dashboard, Figures, MonthAvailability, MonthFigures, TargetFigures };
+export type { Clock, ExclusionCategory, Instant, Priority, TargetName, TargetState };
+/** A customer's monthly SLA report. */
+export type SlaReport = CustomerReport;
 
 export type ApiRole = 'customer' | 'engineer' | 'manager';
 
@@ -163,71 +182,10 @@ export interface TicketDetail {
 
 // ---- Dashboard, what-if, on call ------------------------------------------------------------------------
 
-export interface TargetFigures {
-  readonly onTime: number;
-  readonly late: number;
-  readonly breached: number;
-  readonly pending: number;
-  readonly na: number;
-  /** Met on time over decided; null when nothing was decided. */
-  readonly share: number | null;
-}
-
-export interface Figures {
-  readonly tickets: number;
-  readonly response: TargetFigures;
-  readonly workaround: TargetFigures;
-  readonly responseMedianMinutes: number | null;
-  readonly responseP90Minutes: number | null;
-  readonly pausedHours: number;
-}
-
-export interface MonthFigures {
-  readonly month: string;
-  readonly byPriority: Readonly<Record<Priority, Figures>>;
-  readonly all: Figures;
-}
-
-export interface Dashboard {
-  readonly now: Instant;
-  readonly month: string;
-  /** The month asked for and the twelve before it, oldest first. */
-  readonly months: readonly MonthFigures[];
-  readonly current: MonthFigures;
-  readonly lastTwelve: MonthFigures;
-  readonly breaches: readonly {
-    readonly ticketId: string;
-    readonly customerName: string;
-    readonly title: string;
-    readonly priority: Priority;
-    readonly target: TargetName;
-    readonly due: Instant | null;
-    readonly metAt: Instant | null;
-    readonly kind: 'late' | 'missed' | 'open';
-  }[];
-  readonly atRisk: readonly {
-    readonly ticketId: string;
-    readonly tenantId: string;
-    readonly customerName: string;
-    readonly title: string;
-    readonly priority: Priority;
-    readonly owner: string | null;
-    readonly state: 'at-risk' | 'breached';
-    readonly target: TargetName;
-    readonly due: Instant;
-  }[];
-}
-
-export interface WhatIfTarget {
-  readonly target: TargetName;
-  readonly due: Instant | null;
-  readonly clock: Clock;
-  readonly budgetMinutes: number;
-  readonly warnings: readonly {
-    readonly percent: number;
-    readonly firesAt: Instant;
-    readonly deliverAt: Instant;
-  }[];
+/** One target's deadline for a ticket filed at an instant, with the warnings it would get. */
+export interface WhatIfTarget
+  extends Pick<TargetResult, 'target' | 'due'>, Pick<Basis, 'clock' | 'budgetMinutes'> {
+  readonly warnings: readonly Omit<Notice, 'target'>[];
 }
 
 export interface WhatIf {
@@ -250,33 +208,10 @@ export interface OnCall {
     /** Null in a week with nobody as secondary. */
     readonly secondary: PersonView | null;
   }[];
-  readonly overrides: readonly {
-    readonly start: Instant;
-    readonly end: Instant;
-    readonly role: 'primary' | 'secondary';
-    readonly userId: string;
-    readonly reason?: string | undefined;
-    readonly person: PersonView;
-  }[];
+  readonly overrides: readonly (OnCallOverride & { readonly person: PersonView })[];
 }
 
 // ---- Availability and outages ---------------------------------------------------------------------------
-
-export interface MonthAvailability {
-  readonly month: string;
-  readonly minutes: number;
-  readonly outageMinutes: number;
-  readonly excludedMinutes: number;
-  readonly excludedByCategory: Readonly<Record<ExclusionCategory, number>>;
-  readonly availability: number;
-  readonly target: number;
-  readonly met: boolean;
-  readonly budgetMinutes: number;
-  readonly budgetUsedMinutes: number;
-  readonly budgetLeftMinutes: number;
-}
-
-export type ExclusionStatus = 'requested' | 'approved' | 'rejected';
 
 export interface Availability {
   readonly now: Instant;
@@ -287,15 +222,8 @@ export interface Availability {
   readonly current: MonthAvailability;
   /** The month and the eleven before it, oldest first. */
   readonly history: readonly MonthAvailability[];
-  readonly outages: readonly {
-    readonly id: string;
-    readonly start: Instant;
-    readonly end: Instant | null;
-    readonly affected: string;
-    /** Staff only. */
-    readonly cause?: string;
-    readonly exclusion: { readonly category: ExclusionCategory; readonly status: ExclusionStatus } | null;
-  }[];
+  /** The month's outages; only staff get their causes. */
+  readonly outages: readonly (Omit<OutageView, 'cause'> & { readonly cause?: string })[];
 }
 
 /** An outage as anyone may see it. */
@@ -309,23 +237,11 @@ export interface PublicOutage {
 }
 
 /** An outage as staff see it: its cause, exclusion and who did what. */
-export interface StaffOutage extends PublicOutage {
-  readonly cause: string;
-  readonly exclusion: {
-    readonly category: ExclusionCategory;
-    readonly justification: string;
-    readonly status: ExclusionStatus;
-    readonly requestedBy: PersonView;
-    readonly requestedAt: Instant;
-    readonly decidedBy?: PersonView | undefined;
-    readonly decidedAt?: Instant | undefined;
-    readonly note?: string | undefined;
-  } | null;
+export interface StaffOutage
+  extends
+    PublicOutage,
+    Pick<Outage, 'cause' | 'exclusion' | 'version' | 'createdBy' | 'createdAt' | 'lastChange'> {
   readonly countsAs: 'down' | 'excluded';
-  readonly version: number;
-  readonly createdBy: PersonView;
-  readonly createdAt: Instant;
-  readonly lastChange: { readonly at: Instant; readonly by: PersonView; readonly what: string };
 }
 
 export interface ServiceStatus {
@@ -346,86 +262,12 @@ export interface MonthOutages {
 
 export interface OutageHistory {
   readonly outage: StaffOutage;
-  readonly history: readonly {
-    readonly outageId: string;
-    readonly seq: number;
-    readonly at: Instant;
-    readonly type: string;
-    readonly actor: PersonView & { readonly role: string };
-    readonly text: string;
-    readonly data?: Readonly<Record<string, string | number | boolean | null>> | undefined;
-  }[];
+  readonly history: readonly OutageChange[];
 }
 
 /** The answer to recording or changing an outage. */
 export interface OutageSaved {
   readonly outage: StaffOutage;
-}
-
-// ---- Reports ----------------------------------------------------------------------------------------------
-
-export interface AvailabilityReport {
-  readonly kind: 'availability';
-  readonly month: string;
-  readonly service: string;
-  readonly timeZone: string;
-  readonly timeZoneLabel: string;
-  readonly generatedAt: Instant;
-  /** True while the month is not over: figures are so far. */
-  readonly partial: boolean;
-  readonly figures: MonthAvailability;
-  readonly exclusionTitles: Readonly<Record<ExclusionCategory, string>>;
-  readonly outages: readonly {
-    readonly id: string;
-    readonly start: Instant;
-    readonly end: Instant | null;
-    readonly minutesInMonth: number;
-    readonly affected: string;
-    /** Staff only. */
-    readonly cause?: string | undefined;
-    readonly exclusion: {
-      readonly category: ExclusionCategory;
-      readonly status: ExclusionStatus;
-      /** Staff only. */
-      readonly justification?: string | undefined;
-      readonly decidedBy?: string | undefined;
-    } | null;
-    readonly counted: 'down' | 'excluded' | 'down-exclusion-requested' | 'down-exclusion-rejected';
-  }[];
-}
-
-export interface SlaReport {
-  readonly kind: 'customer-sla';
-  readonly month: string;
-  readonly tenantId: string;
-  readonly customerName: string;
-  readonly timeZone: string;
-  readonly timeZoneLabel: string;
-  readonly generatedAt: Instant;
-  readonly partial: boolean;
-  /** Tickets filed in the month. */
-  readonly filed: number;
-  readonly targets: readonly {
-    readonly priority: Priority;
-    readonly target: TargetName;
-    readonly due: number;
-    readonly met: number;
-    readonly breached: number;
-    readonly open: number;
-  }[];
-  readonly breaches: readonly {
-    readonly ticketId: string;
-    readonly title: string;
-    readonly priority: Priority;
-    readonly target: TargetName;
-    readonly due: Instant;
-    readonly metAt: Instant | null;
-    readonly lateMinutes: number;
-  }[];
-  /** Clause (e): time attributed to the customer's delay in responding. */
-  readonly paused: readonly { readonly ticketId: string; readonly title: string; readonly minutes: number }[];
-  readonly pausedMinutes: number;
-  readonly availability: AvailabilityReport;
 }
 
 // ---- Routes -------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { whenBoth } from '../cards/time';
 import type { AdaptiveCard } from '../cards/types';
 import { LIMITS, type Command } from '../tickets/commands';
 import { OPEN_STATUSES, type Actor, type Ticket } from '../tickets/model';
+import { recordRefusedLookup } from '../tickets/refused';
 import type { Scope } from '../tickets/service';
 import {
   repliedTo,
@@ -46,22 +47,12 @@ function actorOf(customer: Customer): Actor {
  */
 async function notFound(deps: BotDeps, customer: Customer, action: string, id: string): Promise<string> {
   const { caller } = customer;
-  try {
-    const elsewhere = await deps.tickets.get({ kind: 'staff' }, id);
-    await deps.audit.record({
-      at: deps.now(),
-      action,
-      outcome: 'refused',
-      reason: elsewhere.ok ? "another tenant's ticket" : 'no such ticket',
-      tenantId: caller.tenantId,
-      userId: caller.aadObjectId ?? caller.userId,
-      target: id,
-    });
-  } catch (err) {
-    deps.log.warn('could not record a refused look-up', {
-      error: err instanceof Error ? err.message : String(err),
-    });
-  }
+  await recordRefusedLookup(
+    deps,
+    { tenantId: caller.tenantId, userId: caller.aadObjectId ?? caller.userId },
+    action,
+    id,
+  );
   return `No ticket ${id.slice(0, 20)} was found for your organisation.`;
 }
 

@@ -1,41 +1,48 @@
-// What each kind of ticket event is called: `card` in the thread's root card (short, beside who and when),
-// `timeline` in the tab's ticket timeline. Pure data, imported by the cards and by the tab.
+// What each kind of ticket event is called: in the tab's ticket timeline, and (shorter, beside who and
+// when) in the thread's root card where that differs. Pure data, imported by the cards and by the tab.
 import type { EventType } from './model';
 
-export interface EventLabel {
-  readonly card: string;
-  readonly timeline: string;
-}
-
-export const EVENT_LABELS: Readonly<Record<EventType, EventLabel>> = {
-  created: { card: 'Filed', timeline: 'Filed' },
-  'customer-message': { card: 'Customer wrote', timeline: 'Customer message' },
-  'customer-answered': { card: 'Customer answered', timeline: 'Customer answered' },
-  'engineer-reply': { card: 'Replied', timeline: 'Reply' },
-  'info-requested': { card: 'Asked the customer', timeline: 'Asked for information' },
-  'internal-note': { card: 'Internal note', timeline: 'Internal note' },
-  'priority-changed': { card: 'Priority changed', timeline: 'Priority changed' },
-  'owner-changed': { card: 'Owner', timeline: 'Owner changed' },
-  'workaround-delivered': { card: 'Work-around delivered', timeline: 'Work-around delivered' },
-  'fix-recorded': { card: 'Permanent fix', timeline: 'Fix recorded' },
-  resolved: { card: 'Resolved', timeline: 'Resolved' },
-  closed: { card: 'Closed', timeline: 'Closed' },
-  reopened: { card: 'Reopened', timeline: 'Reopened' },
-  'escalation-requested': { card: 'Escalation requested', timeline: 'Escalation requested' },
-  'warning-sent': { card: 'Warning', timeline: 'Deadline warning' },
-  'page-sent': { card: 'Paged', timeline: 'On-call paged' },
-  'page-acknowledged': { card: 'Page acknowledged', timeline: 'Page acknowledged' },
-  'page-scheduled': { card: 'Paging', timeline: 'Paging' },
-  'page-reached': { card: 'Reached in chat', timeline: 'Reached in chat' },
-  'page-failed': { card: 'Page not delivered', timeline: 'Page not delivered' },
-  'paging-alarm': { card: 'Nobody reached', timeline: 'Nobody reached' },
-  'channel-missing': { card: 'No support channel', timeline: 'No support channel' },
-  'delivery-failed': { card: 'Not delivered to the customer', timeline: 'Not delivered to the customer' },
-  'delivery-recovered': { card: 'Delivered to the customer', timeline: 'Delivered to the customer' },
+export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
+  created: 'Filed',
+  'customer-message': 'Customer message',
+  'customer-answered': 'Customer answered',
+  'engineer-reply': 'Reply',
+  'info-requested': 'Asked for information',
+  'internal-note': 'Internal note',
+  'priority-changed': 'Priority changed',
+  'owner-changed': 'Owner changed',
+  'workaround-delivered': 'Work-around delivered',
+  'fix-recorded': 'Fix recorded',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  reopened: 'Reopened',
+  'escalation-requested': 'Escalation requested',
+  'warning-sent': 'Deadline warning',
+  'page-sent': 'On-call paged',
+  'page-acknowledged': 'Page acknowledged',
+  'page-scheduled': 'Paging',
+  'page-reached': 'Reached in chat',
+  'page-failed': 'Page not delivered',
+  'paging-alarm': 'Nobody reached',
+  'channel-missing': 'No support channel',
+  'delivery-failed': 'Not delivered to the customer',
+  'delivery-recovered': 'Delivered to the customer',
 };
 
-/** An event type's name in one place; the type itself for a type this build does not know. */
-export function eventLabel(type: string, where: keyof EventLabel): string {
-  const known: Readonly<Record<string, EventLabel | undefined>> = EVENT_LABELS;
-  return known[type]?.[where] ?? type;
+/** The root card's shorter words, where they differ from the timeline's. */
+export const CARD_EVENT_LABELS: Readonly<Partial<Record<EventType, string>>> = {
+  'customer-message': 'Customer wrote',
+  'engineer-reply': 'Replied',
+  'info-requested': 'Asked the customer',
+  'owner-changed': 'Owner',
+  'fix-recorded': 'Permanent fix',
+  'warning-sent': 'Warning',
+  'page-sent': 'Paged',
+};
+
+/** An event type's name in the timeline or on the card; the type itself for one this build does not know. */
+export function eventLabel(type: string, where: 'timeline' | 'card'): string {
+  const card: Readonly<Record<string, string | undefined>> = CARD_EVENT_LABELS;
+  const timeline: Readonly<Record<string, string | undefined>> = EVENT_LABELS;
+  return (where === 'card' ? card[type] : undefined) ?? timeline[type] ?? type;
 }

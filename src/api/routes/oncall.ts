@@ -4,7 +4,8 @@ import type { Config } from '../../config';
 import { onCallAt } from '../../oncall/roster';
 import type { Instant } from '../../sla';
 import type { OverrideSource } from '../ports';
-import { ok, route, STAFF, type RouteSpec } from '../route';
+import { ok, route, STAFF } from '../route';
+import type { RouteSpec } from '../route';
 
 export interface OnCallRouteDeps {
   readonly rotation: Config['rotation'];

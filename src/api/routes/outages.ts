@@ -15,19 +15,8 @@ import type { Principal } from '../auth';
 import type { PublicOutage, StaffOutage } from '../contract';
 import { bodyParam, monthParam, timeParam } from '../params';
 import type { OutageSource } from '../ports';
-import {
-  ANYONE,
-  isProblem,
-  notFound,
-  ok,
-  problem,
-  route,
-  STAFF,
-  type ApiRequest,
-  type Parsed,
-  type Problem,
-  type RouteSpec,
-} from '../route';
+import { ANYONE, isProblem, notFound, ok, problem, route, STAFF } from '../route';
+import type { ApiRequest, Parsed, Problem, RouteSpec } from '../route';
 
 export interface OutageRouteDeps {
   readonly policy: Policy;
@@ -172,10 +161,6 @@ const actorOf = (p: Principal): Actor => ({ id: p.userId, name: p.name, role: p.
 
 export function outageRoutes(deps: OutageRouteDeps): RouteSpec[] {
   const zone = deps.policy.timeZone;
-  /** An optional time field: undefined stays undefined, null stays null. */
-  const timeOr = <E extends undefined | null>(v: string | E, field: string): Parsed<Instant | E> =>
-    v === undefined || v === null ? v : timeParam(v, field, zone);
-
   /** The command a change asks for, its times read in the support zone. */
   const commandOf = (b: Change): Parsed<OutageCommand> => {
     switch (b.action) {
@@ -184,9 +169,9 @@ export function outageRoutes(deps: OutageRouteDeps): RouteSpec[] {
         return isProblem(at) ? at : { kind: 'end', at };
       }
       case 'edit': {
-        const start = timeOr(b.start, 'start');
+        const start = b.start === undefined ? undefined : timeParam(b.start, 'start', zone);
         if (isProblem(start)) return start;
-        const end = timeOr(b.end, 'end');
+        const end = b.end === undefined || b.end === null ? b.end : timeParam(b.end, 'end', zone);
         if (isProblem(end)) return end;
         return { kind: 'edit', start, end, affected: b.affected, cause: b.cause };
       }

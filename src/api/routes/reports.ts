@@ -9,19 +9,8 @@ import { availabilityCsv, availabilityHtml, customerCsv, customerHtml } from '..
 import type { Instant, SlaEngine } from '../../sla';
 import type { TicketService } from '../../tickets/service';
 import { formatParam, type Format } from '../params';
-import {
-  ANYONE,
-  badRequest,
-  isProblem,
-  notFound,
-  ok,
-  route,
-  type ApiRequest,
-  type Download,
-  type Parsed,
-  type Reply,
-  type RouteSpec,
-} from '../route';
+import { ANYONE, badRequest, isProblem, notFound, ok, route } from '../route';
+import type { ApiRequest, Download, Parsed, Reply, RouteSpec } from '../route';
 import { monthOrCurrent, refusedByRole } from './outages';
 
 export interface ReportRouteDeps {

@@ -4,7 +4,8 @@ import type { Config } from '../../config';
 import type { Policy } from '../../policy/schema';
 import type { Instant, SlaEngine } from '../../sla';
 import { personasOf, type LocalIssuer } from '../local-sign-in';
-import { ANYONE, badRequest, ok, publicRoute, route, type PublicRouteSpec, type RouteSpec } from '../route';
+import { ANYONE, badRequest, ok, publicRoute, route } from '../route';
+import type { PublicRouteSpec, RouteSpec } from '../route';
 
 export interface SessionDeps {
   readonly config: Config;

@@ -16,7 +16,8 @@ import type { StatsService } from '../../stats/service';
 import type { WhatIfTarget } from '../contract';
 import { monthParam } from '../params';
 import type { OutageSource } from '../ports';
-import { ANYONE, badRequest, ok, route, STAFF, type Parsed, type RouteSpec } from '../route';
+import { ANYONE, badRequest, ok, route, STAFF } from '../route';
+import type { Parsed, RouteSpec } from '../route';
 
 export interface SlaRouteDeps {
   readonly policy: Policy;

@@ -3,22 +3,13 @@
 import type { Logger } from '../../log';
 import type { AuditLog } from '../../storage/audit';
 import { PRIORITIES, type Instant, type SlaEngine } from '../../sla';
+import { recordRefusedLookup } from '../../tickets/refused';
 import { normaliseId, type Scope, type TicketService } from '../../tickets/service';
-import { messageOf } from '../../kit/errors';
 import type { Principal } from '../auth';
 import type { TicketRow } from '../contract';
 import { listParam } from '../params';
-import {
-  ANYONE,
-  badRequest,
-  isProblem,
-  notFound,
-  ok,
-  route,
-  type ApiRequest,
-  type Parsed,
-  type RouteSpec,
-} from '../route';
+import { ANYONE, badRequest, isProblem, notFound, ok, route } from '../route';
+import type { ApiRequest, Parsed, RouteSpec } from '../route';
 import { ticketDetail, ticketRow } from '../views';
 
 export interface TicketRouteDeps {
@@ -110,26 +101,11 @@ function queueInput({ query, principal }: ApiRequest): Parsed<QueueInput> {
 export function ticketRoutes(deps: TicketRouteDeps): RouteSpec[] {
   const { engine } = deps;
 
-  /**
-   * A customer asked for a ticket their tenant does not have: recorded (with whether it was another tenant's,
-   * which only staff read); the answer stays the same as for a missing id.
-   */
+  /** A customer's look-up of a ticket their tenant does not have, for the audit log. */
   const refusedLookup = async (principal: Principal, action: string, id: string): Promise<void> => {
-    if (principal.role !== 'customer' || deps.audit === undefined) return;
-    try {
-      const elsewhere = await deps.tickets.get({ kind: 'staff' }, id);
-      await deps.audit.record({
-        at: deps.now(),
-        action,
-        outcome: 'refused',
-        reason: elsewhere.ok ? "another tenant's ticket" : 'no such ticket',
-        tenantId: principal.tenantId,
-        userId: principal.userId,
-        target: id,
-      });
-    } catch (err) {
-      deps.log.warn('could not record a refused look-up', { error: messageOf(err) });
-    }
+    const { audit } = deps;
+    if (principal.role !== 'customer' || audit === undefined) return;
+    await recordRefusedLookup({ ...deps, audit }, principal, action, id);
   };
 
   /** Staff's filtered queue: pages of the whole queue, scanned until the page is full or SCAN_MAX rows. */

@@ -1,5 +1,5 @@
-// Small shared pieces: times in two zones, state badges, countdowns, the designed loading, error and
-// empty states, and the options of a select.
+// Small shared pieces: times in two zones, state badges, countdowns, and the designed loading, error and
+// empty states.
 import {
   Badge,
   Button,
@@ -159,6 +159,23 @@ export function ErrorState({
   );
 }
 
+/** A one-line message bar: what an action did, or why it failed. */
+export function Note({
+  intent,
+  testId,
+  children,
+}: {
+  readonly intent: 'success' | 'error';
+  readonly testId?: string;
+  readonly children: ReactNode;
+}) {
+  return (
+    <MessageBar intent={intent} {...(testId === undefined ? {} : { 'data-testid': testId })}>
+      <MessageBarBody>{children}</MessageBarBody>
+    </MessageBar>
+  );
+}
+
 export function Empty({ title, children }: { readonly title: string; readonly children?: ReactNode }) {
   const s = useStyles();
   return (
@@ -183,20 +200,3 @@ export function Pending({
   if (load.kind === 'error') return <ErrorState message={load.message} onRetry={onRetry} />;
   return null;
 }
-
-/** The <option>s of a select, from [value, label] pairs. */
-export function Options({ of }: { readonly of: readonly (readonly [string, string])[] }) {
-  return (
-    <>
-      {of.map(([value, label]) => (
-        <option key={value} value={value}>
-          {label}
-        </option>
-      ))}
-    </>
-  );
-}
-
-/** [id, name] pairs of people or customers, for Options. */
-export const byName = (people: readonly { readonly id: string; readonly name: string }[] | undefined) =>
-  (people ?? []).map((p) => [p.id, p.name] as const);

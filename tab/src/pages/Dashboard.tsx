@@ -5,10 +5,7 @@ import {
   Caption1,
   Card,
   CardHeader,
-  Field,
   Link,
-  Select,
-  Subtitle2,
   TableCell,
   TableRow,
   Text,
@@ -25,7 +22,9 @@ import {
 } from '../../../src/api/contract';
 import { useApi } from '../api/useApi';
 import { ShareBars } from '../components/Charts';
+import { BigFigure, cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { DataTable } from '../components/DataTable';
+import { SelectField } from '../components/Fields';
 import { Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
 import { minutesText, percent } from '../components/time';
 
@@ -39,24 +38,9 @@ const useStyles = makeStyles({
     flexWrap: 'wrap',
     gap: tokens.spacingHorizontalM,
   },
-  cards: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(230px, 1fr))',
-    gap: tokens.spacingHorizontalL,
-    margin: `${tokens.spacingVerticalL} 0`,
-  },
+  cards: cardGrid('230px', SPACED),
   figure: { display: 'flex', justifyContent: 'space-between', gap: tokens.spacingHorizontalS },
-  big: {
-    fontSize: tokens.fontSizeHero700,
-    fontWeight: tokens.fontWeightSemibold,
-    lineHeight: tokens.lineHeightHero700,
-  },
-  charts: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))',
-    gap: tokens.spacingHorizontalL,
-    marginBottom: tokens.spacingVerticalL,
-  },
+  charts: cardGrid('320px', { marginBottom: tokens.spacingVerticalL }),
 });
 
 function monthName(m: string): string {
@@ -91,20 +75,15 @@ function FigureLine({
 }
 
 function PriorityCard({ p, f, scope }: { p: string; f: Figures; scope: string }) {
-  const s = useStyles();
   return (
     <Card>
       <CardHeader
         header={<PriorityBadge priority={p} />}
         description={<Caption1>{f.tickets} tickets</Caption1>}
       />
-      <span
-        className={s.big}
-        data-testid={`${scope}-response-share-${p}`}
-        data-value={f.response.share ?? ''}
-      >
+      <BigFigure testId={`${scope}-response-share-${p}`} value={f.response.share ?? ''}>
         {percent(f.response.share)}
-      </span>
+      </BigFigure>
       <Caption1>response targets met</Caption1>
       <FigureLine
         label="Work-around targets met"
@@ -209,15 +188,12 @@ export function Dashboard() {
         <h2 id="dash-title" className="page-title">
           SLA dashboard · {monthName(d.month)}
         </h2>
-        <Field label="Month">
-          <Select value={month || d.month} onChange={(_e, v) => setMonth(v.value)}>
-            {choices.map((m) => (
-              <option key={m} value={m}>
-                {monthName(m)}
-              </option>
-            ))}
-          </Select>
-        </Field>
+        <SelectField
+          label="Month"
+          value={month || d.month}
+          onChange={setMonth}
+          options={choices.map((m) => [m, monthName(m)] as const)}
+        />
       </div>
       {d.current.all.tickets === 0 && d.lastTwelve.all.tickets === 0 ? (
         <Empty title="No tickets yet">The figures fill in as tickets are filed and answered.</Empty>
@@ -228,8 +204,7 @@ export function Dashboard() {
         ))}
       </div>
       <div className={s.charts}>
-        <Card>
-          <CardHeader header={<Subtitle2>Response targets met, by month</Subtitle2>} />
+        <TitledCard title="Response targets met, by month">
           <ShareBars
             title="Share of response targets met in each of the last 13 months"
             bars={d.months.map((m) => ({
@@ -239,9 +214,8 @@ export function Dashboard() {
             }))}
             target={0.95}
           />
-        </Card>
-        <Card>
-          <CardHeader header={<Subtitle2>This month by priority</Subtitle2>} />
+        </TitledCard>
+        <TitledCard title="This month by priority">
           <ShareBars
             title="Share of response and work-around targets met this month, by priority"
             bars={PRIORITIES.flatMap((p) => [
@@ -257,7 +231,7 @@ export function Dashboard() {
               },
             ])}
           />
-        </Card>
+        </TitledCard>
       </div>
       <h3>{monthName(d.month)} in numbers</h3>
       <FiguresTable m={d.current} caption={`Figures for ${monthName(d.month)}`} />

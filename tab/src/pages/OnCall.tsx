@@ -1,27 +1,13 @@
 // On-call: this week's primary and secondary, the weeks after, and overrides.
-import {
-  Card,
-  CardHeader,
-  Caption1,
-  Subtitle2,
-  TableCell,
-  TableRow,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Caption1, TableCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { OnCall as OnCallData } from '../../../src/api/contract';
 import { useApi } from '../api/useApi';
+import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { DataTable } from '../components/DataTable';
 import { Empty, Pending, When } from '../components/Bits';
 
 const useStyles = makeStyles({
-  cards: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(240px, 1fr))',
-    gap: tokens.spacingHorizontalL,
-    margin: `${tokens.spacingVerticalL} 0`,
-  },
+  cards: cardGrid('240px', SPACED),
   big: { fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
 });
 
@@ -53,8 +39,11 @@ export function OnCall() {
           {(['primary', 'secondary'] as const).map((role) => {
             const override = activeNow.find((o) => o.role === role);
             return (
-              <Card key={role} data-testid={`oncall-${role}`}>
-                <CardHeader header={<Subtitle2>{role === 'primary' ? 'Primary' : 'Secondary'}</Subtitle2>} />
+              <TitledCard
+                key={role}
+                testId={`oncall-${role}`}
+                title={role === 'primary' ? 'Primary' : 'Secondary'}
+              >
                 <span className={s.big}>
                   {override ? override.person.name : (current[role]?.name ?? 'Nobody')}
                 </span>
@@ -66,7 +55,7 @@ export function OnCall() {
                 <Caption1>
                   this week: <When t={current.start} /> to <When t={current.end} />
                 </Caption1>
-              </Card>
+              </TitledCard>
             );
           })}
         </div>

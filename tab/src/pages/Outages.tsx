@@ -7,9 +7,6 @@ import {
   CardHeader,
   Field,
   Input,
-  MessageBar,
-  MessageBarBody,
-  Select,
   TableCell,
   TableRow,
   Textarea,
@@ -21,7 +18,8 @@ import type { MonthOutages, OutageSaved, StaffOutage } from '../../../src/api/co
 import { postJson } from '../api/client';
 import { useApi } from '../api/useApi';
 import { DataTable } from '../components/DataTable';
-import { Empty, Options, Pending } from '../components/Bits';
+import { Empty, Note, Pending } from '../components/Bits';
+import { SelectField } from '../components/Fields';
 import { OutageCells } from '../components/OutageCells';
 import { useSession } from '../components/Zone';
 
@@ -136,12 +134,15 @@ export function Outages() {
           <Field label="What was affected" required>
             <Input value={form.affected} maxLength={500} onChange={set('affected')} />
           </Field>
-          <Field label="Exclusion (needs a manager’s approval)">
-            <Select value={form.category} onChange={set('category')}>
-              <option value="">No exclusion</option>
-              <Options of={CATEGORIES} />
-            </Select>
-          </Field>
+          <SelectField
+            label="Exclusion (needs a manager’s approval)"
+            value={form.category}
+            onChange={(category) => {
+              setForm((f) => ({ ...f, category }));
+            }}
+            options={CATEGORIES}
+            blank="No exclusion"
+          />
           <Field label="Cause (staff only)" className={s.wide}>
             <Textarea value={form.cause} maxLength={2000} onChange={set('cause')} />
           </Field>
@@ -156,9 +157,9 @@ export function Outages() {
         </div>
       </Card>
       {message !== null && (
-        <MessageBar intent={message.intent} data-testid="outage-message">
-          <MessageBarBody>{message.text}</MessageBarBody>
-        </MessageBar>
+        <Note intent={message.intent} testId="outage-message">
+          {message.text}
+        </Note>
       )}
       <h3>This month</h3>
       {load.kind !== 'ready' ? (

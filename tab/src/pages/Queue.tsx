@@ -6,7 +6,6 @@ import {
   Field,
   Input,
   Link,
-  Select,
   Switch,
   TableCell,
   TableRow,
@@ -17,19 +16,22 @@ import { useMemo, useState } from 'react';
 import type { QueuePage, TicketRow } from '../../../src/api/contract';
 import { useApi } from '../api/useApi';
 import { DataTable } from '../components/DataTable';
-import {
-  byName,
-  Countdown,
-  Empty,
-  Options,
-  Pending,
-  PriorityBadge,
-  StateBadge,
-  When,
-} from '../components/Bits';
+import { Countdown, Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
+import { byName, SelectField, type Choice } from '../components/Fields';
 import { useNow, useSession } from '../components/Zone';
 
 const REFRESH_MS = 30_000;
+const PRIORITY: readonly Choice[] = [
+  ['P1', 'P1'],
+  ['P2', 'P2'],
+  ['P3', 'P3'],
+];
+const STATES: readonly Choice[] = [
+  ['breached', 'Breached'],
+  ['at-risk', 'At risk'],
+  ['paused', 'Paused'],
+  ['on-track', 'On track'],
+];
 
 const useStyles = makeStyles({
   filters: {
@@ -84,39 +86,37 @@ export function Queue() {
             onChange={(_e, d) => setText(d.value)}
           />
         </Field>
-        <Field label="Priority">
-          <Select value={priority} onChange={(_e, d) => setPriority(d.value)}>
-            <option value="">All</option>
-            <option value="P1">P1</option>
-            <option value="P2">P2</option>
-            <option value="P3">P3</option>
-          </Select>
-        </Field>
-        <Field label="State">
-          <Select value={state} onChange={(_e, d) => setState(d.value)}>
-            <option value="">All</option>
-            <option value="breached">Breached</option>
-            <option value="at-risk">At risk</option>
-            <option value="paused">Paused</option>
-            <option value="on-track">On track</option>
-            {!staff && <option value="closed">Closed</option>}
-          </Select>
-        </Field>
+        <SelectField
+          label="Priority"
+          blank="All"
+          value={priority}
+          onChange={setPriority}
+          options={PRIORITY}
+        />
+        <SelectField
+          label="State"
+          blank="All"
+          value={state}
+          onChange={setState}
+          options={staff ? STATES : [...STATES, ['closed', 'Closed']]}
+        />
         {staff && (
           <>
-            <Field label="Customer">
-              <Select value={customer} onChange={(_e, d) => setCustomer(d.value)}>
-                <option value="">All</option>
-                <Options of={byName(me.customers)} />
-              </Select>
-            </Field>
-            <Field label="Owner">
-              <Select value={owner} onChange={(_e, d) => setOwner(d.value)} disabled={mine}>
-                <option value="">Anyone</option>
-                <option value="none">Unassigned</option>
-                <Options of={byName(me.staff)} />
-              </Select>
-            </Field>
+            <SelectField
+              label="Customer"
+              blank="All"
+              value={customer}
+              onChange={setCustomer}
+              options={byName(me.customers)}
+            />
+            <SelectField
+              label="Owner"
+              blank="Anyone"
+              value={owner}
+              onChange={setOwner}
+              options={[['none', 'Unassigned'], ...byName(me.staff)]}
+              disabled={mine}
+            />
             <Switch label="Mine" checked={mine} onChange={(_e, d) => setMine(d.checked)} />
           </>
         )}

@@ -4,14 +4,8 @@
 import {
   Button,
   Caption1,
-  Card,
-  CardHeader,
   Field,
   Input,
-  MessageBar,
-  MessageBarBody,
-  Select,
-  Subtitle2,
   TableCell,
   TableRow,
   Text,
@@ -22,8 +16,10 @@ import { useState } from 'react';
 import { TARGET_LABELS, type SlaReport } from '../../../src/api/contract';
 import { authorizedFetch } from '../api/client';
 import { useApi } from '../api/useApi';
+import { cardGrid, TitledCard } from '../components/Cards';
 import { DataTable } from '../components/DataTable';
-import { byName, Empty, Options, Pending, When } from '../components/Bits';
+import { Empty, Note, Pending, When } from '../components/Bits';
+import { byName, SelectField } from '../components/Fields';
 import { useSession } from '../components/Zone';
 
 const useStyles = makeStyles({
@@ -34,11 +30,7 @@ const useStyles = makeStyles({
     flexWrap: 'wrap',
     marginBottom: tokens.spacingVerticalL,
   },
-  cards: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(220px, 1fr))',
-    gap: tokens.spacingHorizontalL,
-  },
+  cards: cardGrid('220px'),
 });
 
 const pct = (x: number): string => `${(Math.floor(x * 1_000_000) / 10_000).toFixed(4)} %`;
@@ -107,16 +99,7 @@ export function Reports() {
           />
         </Field>
         {staff && (
-          <Field label="Customer">
-            <Select
-              value={tenant}
-              onChange={(_e, d) => {
-                setTenant(d.value);
-              }}
-            >
-              <Options of={byName(me.customers)} />
-            </Select>
-          </Field>
+          <SelectField label="Customer" value={tenant} onChange={setTenant} options={byName(me.customers)} />
         )}
         <Button
           onClick={() => {
@@ -133,11 +116,7 @@ export function Reports() {
           Print
         </Button>
       </div>
-      {failed !== null && (
-        <MessageBar intent="error">
-          <MessageBarBody>{failed}</MessageBarBody>
-        </MessageBar>
-      )}
+      {failed !== null && <Note intent="error">{failed}</Note>}
       {staff && tenant === '' ? (
         <Empty title="No customers">Set CUSTOMER_TENANTS to see customers’ reports.</Empty>
       ) : load.kind !== 'ready' ? (
@@ -161,30 +140,24 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
         filed
       </Caption1>
       <div className={s.cards}>
-        <Card>
-          <CardHeader
-            header={<Subtitle2>Availability</Subtitle2>}
-            description={<Caption1>target {pct(a.target)}</Caption1>}
-          />
+        <TitledCard title="Availability" caption={`target ${pct(a.target)}`}>
           <Text size={600} weight="semibold" data-testid="report-availability">
             {pct(a.availability)}
           </Text>
           <Text>
             {a.met ? 'Met' : 'Missed'} · {a.outageMinutes} min down · {a.excludedMinutes} min excluded
           </Text>
-        </Card>
-        <Card>
-          <CardHeader header={<Subtitle2>Breaches</Subtitle2>} />
+        </TitledCard>
+        <TitledCard title="Breaches">
           <Text size={600} weight="semibold" data-testid="report-breaches">
             {r.breaches.length}
           </Text>
-        </Card>
-        <Card>
-          <CardHeader header={<Subtitle2>Waiting on you (e)</Subtitle2>} />
+        </TitledCard>
+        <TitledCard title="Waiting on you (e)">
           <Text size={600} weight="semibold">
             {r.pausedMinutes} min
           </Text>
-        </Card>
+        </TitledCard>
       </div>
       <h3>Targets due this month</h3>
       <DataTable

@@ -1,30 +1,16 @@
 // One ticket: its deadlines with the reasons behind each, in words, and its timeline.
-import {
-  Body1,
-  Caption1,
-  Card,
-  CardHeader,
-  Link,
-  Subtitle2,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Body1, Caption1, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { TicketDetail } from '../../../src/api/contract';
 import { eventLabel } from '../../../src/tickets/event-labels';
 import { useApi } from '../api/useApi';
+import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { Countdown, Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
 import { duration } from '../components/time';
 import { useNow, useSession } from '../components/Zone';
 
 const useStyles = makeStyles({
   head: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
-  grid: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))',
-    gap: tokens.spacingHorizontalL,
-    margin: `${tokens.spacingVerticalL} 0`,
-  },
+  grid: cardGrid('320px', SPACED),
   reasons: {
     margin: 0,
     paddingLeft: tokens.spacingHorizontalL,
@@ -79,15 +65,16 @@ export function Ticket({ id }: { readonly id: string }) {
       </Body1>
       <div className={s.grid}>
         {t.targets.map((target, i) => (
-          <Card key={target.target} data-testid={`deadline-${target.target}`}>
-            <CardHeader
-              header={<Subtitle2>{target.label}</Subtitle2>}
-              description={
-                <span>
-                  <StateBadge state={target.state} /> due <When t={target.due} />
-                </span>
-              }
-            />
+          <TitledCard
+            key={target.target}
+            testId={`deadline-${target.target}`}
+            title={target.label}
+            description={
+              <span>
+                <StateBadge state={target.state} /> due <When t={target.due} />
+              </span>
+            }
+          >
             <Countdown target={target} now={now} fetchedAt={load.data.now} />
             <ul
               className={s.reasons}
@@ -99,7 +86,7 @@ export function Ticket({ id }: { readonly id: string }) {
                 </li>
               ))}
             </ul>
-          </Card>
+          </TitledCard>
         ))}
       </div>
       <h3>Timeline</h3>
