@@ -28,7 +28,7 @@ import { OutageService } from './outages/service';
 import { TableNoticeMarks, TableOutageRepo } from './storage/outages';
 import { OutageNotifier } from './outages/notifier';
 import { randomBytes } from 'node:crypto';
-import { outageSource } from './api/routes/outages';
+import { outageSource } from './api/ports';
 import type { RouteSpec } from './api/route';
 import { outageChanged } from './bot/outages';
 import { ThreadRepair } from './bot/repair';

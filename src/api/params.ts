@@ -1,7 +1,7 @@
 // Readers of request input shared by the tab API's routes: each gives the value, or the 400 answer that
 // names the field and says what it should look like.
 import type { z } from 'zod';
-import { localInstant } from '../outages/time';
+import { localInstant, monthOf } from '../outages/time';
 import { parseInstant, type Instant } from '../sla';
 import { badRequest, type Parsed } from './route';
 
@@ -14,6 +14,16 @@ export function monthParam<F extends string | undefined>(
 ): Parsed<string | F> {
   if (raw === undefined) return fallback;
   return MONTH.test(raw) ? raw : badRequest('month must look like 2026-11.', 'month');
+}
+
+/** The `month` of a report or list: "2026-11", the current month in `zone` when absent or blank. */
+export function monthOrCurrent(
+  q: Readonly<Record<string, string>>,
+  now: Instant,
+  zone: string,
+): Parsed<string> {
+  const raw = q['month'];
+  return monthParam(raw === '' ? undefined : raw, monthOf(now, zone));
 }
 
 export type Format = 'json' | 'csv' | 'html';

@@ -1,5 +1,6 @@
 // What the tab API reads besides tickets and counters, as ports: recorded outages (for the availability
-// view) and on-call overrides. app.ts wires the Table Storage ones; tests may pass their own.
+// view) and on-call overrides; app.ts wires them to Table Storage (outageSource adapts the outage repo).
+import type { Outage } from '../outages/model';
 import type { ExclusionCategory } from '../policy/schema';
 import type { Instant } from '../sla';
 
@@ -38,4 +39,25 @@ export interface OnCallOverride {
 export interface OverrideSource {
   /** Overrides overlapping [from, to), by start. */
   overlapping(from: Instant, to: Instant): Promise<readonly OnCallOverride[]>;
+}
+
+/**
+ * Outages as the availability view reads them (its OutageSource port): only what that view shows, so
+ * justifications, notes and who decided never reach a customer through it.
+ */
+export function outageSource(outages: {
+  overlapping(from: Instant, to: Instant): Promise<readonly Outage[]>;
+}): OutageSource {
+  return {
+    overlapping: async (from, to) =>
+      (await outages.overlapping(from, to)).map((o) => ({
+        id: o.id,
+        start: o.start,
+        end: o.end,
+        affected: o.affected,
+        cause: o.cause,
+        exclusion:
+          o.exclusion === null ? null : { category: o.exclusion.category, status: o.exclusion.status },
+      })),
+  };
 }

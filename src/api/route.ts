@@ -110,7 +110,7 @@ function handler<K extends RouteKey, R, I>(d: Definition<K, R, I>): (req: R) => 
 
 /**
  * A route open to the given roles, answering with the contract's view for its key.
- * @example route(STAFF, { route: 'GET /api/outages', input: monthOf, handle: async (month) => ok(...) })
+ * @example route(STAFF, { route: 'GET /api/outages/:id', handle: async (_input, { params }) => ok(...) })
  */
 export function route<K extends RouteKey, I = undefined>(
   roles: readonly ApiRole[],

@@ -13,10 +13,10 @@ import type { DomainError } from '../../tickets/errors';
 import type { Actor } from '../../tickets/model';
 import type { Principal } from '../auth';
 import type { PublicOutage, StaffOutage } from '../contract';
-import { bodyParam, monthParam, timeParam } from '../params';
-import type { OutageSource } from '../ports';
+import { recordRefusal } from '../audit';
+import { bodyParam, monthOrCurrent, timeParam } from '../params';
 import { ANYONE, isProblem, notFound, ok, problem, route, STAFF } from '../route';
-import type { ApiRequest, Parsed, Problem, RouteSpec } from '../route';
+import type { Parsed, Problem, RouteSpec } from '../route';
 
 export interface OutageRouteDeps {
   readonly policy: Policy;
@@ -28,7 +28,7 @@ export interface OutageRouteDeps {
 }
 
 /** A domain refusal as an answer: 400 naming the field, 403, 404, 409 for a stale or illegal change. */
-export function fromDomain(e: DomainError): Problem {
+function fromDomain(e: DomainError): Problem {
   const field = typeof e.details['field'] === 'string' ? e.details['field'] : undefined;
   switch (e.code) {
     case 'INVALID_INPUT':
@@ -45,10 +45,10 @@ export function fromDomain(e: DomainError): Problem {
   }
 }
 
-export function outageJson(o: Outage, staff: true): StaffOutage;
-export function outageJson(o: Outage, staff: boolean): PublicOutage;
+function outageJson(o: Outage, staff: true): StaffOutage;
+function outageJson(o: Outage, staff: boolean): PublicOutage;
 /** The outage as the tab shows it: customers never see causes, justifications or who did what. */
-export function outageJson(o: Outage, staff: boolean): PublicOutage | StaffOutage {
+function outageJson(o: Outage, staff: boolean): PublicOutage | StaffOutage {
   const base = { id: o.id, start: o.start, end: o.end, ongoing: o.end === null, affected: o.affected };
   if (!staff) return base;
   return {
@@ -61,55 +61,6 @@ export function outageJson(o: Outage, staff: boolean): PublicOutage | StaffOutag
     createdAt: o.createdAt,
     lastChange: o.lastChange,
   };
-}
-
-/**
- * Outages as the availability view reads them (its OutageSource port): only what that view shows, so
- * justifications, notes and who decided never reach a customer through it.
- */
-export function outageSource(outages: {
-  overlapping(from: Instant, to: Instant): Promise<readonly Outage[]>;
-}): OutageSource {
-  return {
-    overlapping: async (from, to) =>
-      (await outages.overlapping(from, to)).map((o) => ({
-        id: o.id,
-        start: o.start,
-        end: o.end,
-        affected: o.affected,
-        cause: o.cause,
-        exclusion:
-          o.exclusion === null ? null : { category: o.exclusion.category, status: o.exclusion.status },
-      })),
-  };
-}
-
-/** The month of a report or list: "2026-11", this month when absent or blank. */
-export function monthOrCurrent(
-  deps: { policy: Policy; now: () => Instant },
-  req: ApiRequest,
-): Parsed<string> {
-  const raw = req.query['month'];
-  return monthParam(raw === '' ? undefined : raw, monthOf(deps.now(), deps.policy.timeZone));
-}
-
-/** Records a refusal of a role's action in the audit log, for staff to read. */
-export async function refusedByRole(
-  deps: { audit: AuditLog; now: () => Instant },
-  p: Principal,
-  action: string,
-  reason: string,
-  target?: string,
-): Promise<void> {
-  await deps.audit.record({
-    at: deps.now(),
-    action: `api.${action}`,
-    outcome: 'refused',
-    reason,
-    tenantId: p.tenantId,
-    userId: p.userId,
-    target,
-  });
 }
 
 const text = (max: number) => z.string().max(max * 4);
@@ -205,7 +156,7 @@ export function outageRoutes(deps: OutageRouteDeps): RouteSpec[] {
     }),
     route(STAFF, {
       route: 'GET /api/outages',
-      input: (req) => monthOrCurrent(deps, req),
+      input: ({ query }) => monthOrCurrent(query, deps.now(), zone),
       handle: async (month) => {
         const m = await deps.outages.month(month, deps.now());
         return ok({
@@ -267,7 +218,7 @@ export function outageRoutes(deps: OutageRouteDeps): RouteSpec[] {
         });
         if (!acted.ok) {
           if (acted.error.code === 'NOT_ALLOWED')
-            await refusedByRole(deps, principal, change.action, acted.error.message, id);
+            await recordRefusal(deps, principal, change.action, acted.error.message, id);
           return fromDomain(acted.error);
         }
         deps.changed?.(acted.value);

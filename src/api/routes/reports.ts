@@ -8,10 +8,10 @@ import { gatherCustomerReport } from '../../reports/gather';
 import { availabilityCsv, availabilityHtml, customerCsv, customerHtml } from '../../reports/render';
 import type { Instant, SlaEngine } from '../../sla';
 import type { TicketService } from '../../tickets/service';
-import { formatParam, type Format } from '../params';
+import { recordRefusal } from '../audit';
+import { formatParam, monthOrCurrent, type Format } from '../params';
 import { ANYONE, badRequest, isProblem, notFound, ok, route } from '../route';
 import type { ApiRequest, Download, Parsed, Reply, RouteSpec } from '../route';
-import { monthOrCurrent, refusedByRole } from './outages';
 
 export interface ReportRouteDeps {
   readonly policy: Policy;
@@ -44,7 +44,7 @@ function monthAndFormat(
   deps: ReportRouteDeps,
   req: ApiRequest,
 ): Parsed<{ readonly month: string; readonly format: Format }> {
-  const month = monthOrCurrent(deps, req);
+  const month = monthOrCurrent(req.query, deps.now(), deps.policy.timeZone);
   if (isProblem(month)) return month;
   const format = formatParam(req.query);
   return isProblem(format) ? format : { month, format };
@@ -73,7 +73,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteSpec[] {
           tenantId = principal.tenantId;
           // Another tenant's report is "not found", exactly like one that does not exist.
           if (asked !== '' && asked !== tenantId) {
-            await refusedByRole(deps, principal, 'report.sla', "another tenant's report", asked);
+            await recordRefusal(deps, principal, 'report.sla', "another tenant's report", asked);
             return notFound();
           }
         } else {
