@@ -11,7 +11,7 @@ import type { TicketService } from '../../tickets/service';
 import { recordRefusal } from '../audit';
 import { formatParam, monthOrCurrent, type Format } from '../params';
 import { ANYONE, badRequest, isProblem, notFound, ok, route } from '../route';
-import type { ApiRequest, Download, Parsed, Reply, RouteSpec } from '../route';
+import type { ApiRequest, Parsed, Reply, RouteSpec } from '../route';
 
 export interface ReportRouteDeps {
   readonly policy: Policy;
@@ -36,7 +36,7 @@ function answer<R>(
   csvName: string,
 ): Reply<R> {
   if (format === 'csv') return { status: 200, body: csv(report), contentType: CSV, filename: csvName };
-  if (format === 'html') return { status: 200, body: html(report), contentType: HTML } satisfies Download;
+  if (format === 'html') return { status: 200, body: html(report), contentType: HTML };
   return ok(report);
 }
 
