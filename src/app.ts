@@ -15,7 +15,7 @@ import type { Config } from './config';
 import type { Logger } from './log';
 import type { Policy } from './policy/schema';
 import { createServer, serveTab, start, type RunningServer } from './server';
-import { registerApi, type Api } from './api';
+import { outageRoutes, registerApi, type Api } from './api';
 import { tabCaller } from './api/auth';
 import type { OutageSource, OverrideSource } from './api/ports';
 import { StatsService } from './stats/service';
@@ -28,7 +28,8 @@ import { OutageService } from './outages/service';
 import { TableNoticeMarks, TableOutageRepo } from './storage/outages';
 import { OutageNotifier } from './outages/notifier';
 import { randomBytes } from 'node:crypto';
-import { outageRoutes, outageSource, type RouteSpec } from './api/outages';
+import { outageSource } from './api/ports';
+import type { RouteSpec } from './api/route';
 import { onOutageChanged } from './bot/outages';
 import { ThreadRepair } from './bot/repair';
 import { StaffDirectory } from './staff/directory';
@@ -66,11 +67,11 @@ export interface App {
   readonly deps: BotDeps;
   /** The managers' channel notices (monthly summary, budget warnings); ticks every minute while running. */
   readonly notices: OutageNotifier<SupportChannel>;
-  /** The tab API's outage, status and report routes (src/api/outages.ts), registered on the API's router. */
+  /** The tab API's outage, status and report routes (src/api/routes), registered on the API's router. */
   readonly outageRoutes: readonly RouteSpec[];
   /** The dashboard's counters. */
   readonly stats: StatsService;
-  /** The tab API (add routes with api.router.route). */
+  /** The tab API (add routes with api.router.add). */
   readonly api: Api;
   /** The deadline watcher and its outbox (tests run passes by hand). */
   readonly watcher: Watcher;
@@ -283,7 +284,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       audit: deps.audit,
       now,
     });
-    for (const r of routes) api.router.route(r.method, r.path, r.roles, r.handler);
+    api.router.add(routes);
     serveTab(server, options.tabDir);
     if (options.reconcileStats !== false) {
       background.run('stats:reconcile', 'catching up the dashboard counters', async () => {

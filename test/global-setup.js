@@ -1,5 +1,6 @@
-// Jest globalSetup: builds the tab (vite build tab) when tab/dist is missing or older than any tab source,
-// so a clean clone passes `npm ci && npm test` and the browser tests always see the current tab.
+// Jest globalSetup: builds the tab (vite build tab) when tab/dist is missing or older than any tab source
+// or server module it bundles, so a clean clone passes `npm ci && npm test` and the browser tests always
+// see the current tab.
 const { execFileSync } = require('node:child_process');
 const { readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
@@ -27,6 +28,9 @@ module.exports = function globalSetup() {
     statSync(join(tab, 'index.html')).mtimeMs,
     statSync(join(tab, 'vite.config.mts')).mtimeMs,
     statSync(join(__dirname, '..', 'package-lock.json')).mtimeMs,
+    // Server modules the tab bundles: the API contract's label map and the event labels.
+    statSync(join(__dirname, '..', 'src', 'api', 'contract.ts')).mtimeMs,
+    statSync(join(__dirname, '..', 'src', 'tickets', 'event-labels.ts')).mtimeMs,
   );
   if (built >= sources) return;
   process.stdout.write('\n[tab] building the tab (vite build tab) for the browser tests…\n');

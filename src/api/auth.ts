@@ -12,13 +12,12 @@ import {
 } from 'jose';
 import type { Config } from '../config';
 import type { Caller } from '../staff/caller';
+import type { ApiRole } from './contract';
 
 /** The delegated scope the tab's token must carry (Teams SSO: "access_as_user"). */
 export const API_SCOPE = 'access_as_user';
 /** Issuer of the app's own tokens in local mode; `.invalid` can never be a real host. */
 export const LOCAL_ISSUER_BASE = 'https://sign-in.sla-desk.invalid';
-
-export type ApiRole = 'customer' | 'engineer' | 'manager';
 
 /** Who is calling, once the token checked out and the configuration gave them a role. */
 export interface Principal {

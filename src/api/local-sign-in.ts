@@ -4,7 +4,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, type JWK, type KeyLike } from 'jose';
 import type { Config } from '../config';
-import { API_SCOPE, LOCAL_ISSUER_BASE, type ApiRole } from './auth';
+import { API_SCOPE, LOCAL_ISSUER_BASE } from './auth';
+import type { ApiRole } from './contract';
 
 /** The audience of local tokens. */
 export const LOCAL_AUDIENCE = 'api://localhost/sla-desk-local';

@@ -1,10 +1,10 @@
-// What the tab API reads besides tickets and counters: outages (the availability issue records them) and
-// on-call overrides (the watcher issue stores them). Until those land, empty sources stand in, and the tab
-// shows its designed empty states; app.ts wires the real ones.
+// What the tab API reads besides tickets and counters, as ports: recorded outages (for the availability
+// view) and on-call overrides; app.ts wires them to Table Storage (outageSource adapts the outage repo).
+import type { Outage } from '../outages/model';
 import type { ExclusionCategory } from '../policy/schema';
 import type { Instant } from '../sla';
 
-/** A Core Service outage as the tab shows it. */
+/** A Core Service outage as the availability view reads it. */
 export interface OutageView {
   readonly id: string;
   readonly start: Instant;
@@ -41,5 +41,23 @@ export interface OverrideSource {
   overlapping(from: Instant, to: Instant): Promise<readonly OnCallOverride[]>;
 }
 
-export const NO_OUTAGES: OutageSource = { overlapping: () => Promise.resolve([]) };
-export const NO_OVERRIDES: OverrideSource = { overlapping: () => Promise.resolve([]) };
+/**
+ * Outages as the availability view reads them (its OutageSource port): only what that view shows, so
+ * justifications, notes and who decided never reach a customer through it.
+ */
+export function outageSource(outages: {
+  overlapping(from: Instant, to: Instant): Promise<readonly Outage[]>;
+}): OutageSource {
+  return {
+    overlapping: async (from, to) =>
+      (await outages.overlapping(from, to)).map((o) => ({
+        id: o.id,
+        start: o.start,
+        end: o.end,
+        affected: o.affected,
+        cause: o.cause,
+        exclusion:
+          o.exclusion === null ? null : { category: o.exclusion.category, status: o.exclusion.status },
+      })),
+  };
+}

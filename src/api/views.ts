@@ -1,62 +1,26 @@
 // What the tab API sends about tickets: rows for the queue, the ticket with its timeline, and for each
 // deadline why it is what it is, in words. Customers' views carry no internal events and no internal fields.
-import type { Principal } from './auth';
-import { duration } from '../cards/time';
-import {
-  MINUTE_MS,
-  type Clock,
-  type Instant,
-  type SlaEngine,
-  type SlaResult,
-  type TargetName,
-  type TargetResult,
-  type TargetState,
-} from '../sla';
 import { DateTime } from 'luxon';
+import { duration } from '../cards/time';
+import type { Clock, Instant, SlaEngine, SlaResult, TargetResult, TargetState } from '../sla';
 import { slaOf } from '../tickets/sla-view';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
-
-export interface TargetView {
-  readonly target: TargetName;
-  readonly label: string;
-  readonly due: Instant | null;
-  readonly metAt: Instant | null;
-  readonly state: TargetState;
-  readonly businessLeftMs: number;
-  readonly wallLeftMs: number | null;
-  readonly used: number;
-  readonly clock: Clock;
-  readonly budgetMinutes: number;
-  /** True when the target's clock is counting right now (the tab ticks business time only then). */
-  readonly counting: boolean;
-}
+import type { Principal } from './auth';
+import {
+  TARGET_LABELS,
+  type EventView,
+  type Explanation,
+  type Reason,
+  type TargetView,
+  type TicketDetail,
+  type TicketRow,
+} from './contract';
 
 /** Worst first: what a row's state is when its targets differ. */
 const SEVERITY: readonly TargetState[] = ['breached', 'at-risk', 'paused', 'on-track', 'met'];
 
-export interface TicketRow {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly customerName: string;
-  readonly title: string;
-  readonly priority: string;
-  readonly status: string;
-  readonly category: string;
-  readonly owner: { readonly id: string; readonly name: string } | null;
-  readonly requester: string;
-  readonly dispatchedAt: Instant;
-  readonly window: string;
-  readonly open: boolean;
-  /** The row's state: the worst of its unmet targets ('met' when all are met; 'closed' when not open). */
-  readonly state: TargetState | 'closed';
-  /** The earliest unmet deadline's target, or null. */
-  readonly next: TargetView | null;
-  readonly targets: readonly TargetView[];
-  readonly version: number;
-}
-
 /** Whether a clock counts at instant t. */
-export function counting(engine: SlaEngine, clock: Clock, t: Instant): boolean {
+function counting(engine: SlaEngine, clock: Clock, t: Instant): boolean {
   if (clock === 'continuous') return true;
   if (clock === 'support-hours') return engine.calendar.inSupportHours(t);
   return engine.calendar.dayOf(t).business;
@@ -66,7 +30,7 @@ function targetView(engine: SlaEngine, t: Ticket, r: TargetResult, now: Instant)
   const s = engine.status(r, now, t.pauses);
   return {
     target: r.target,
-    label: r.target === 'response' ? 'Response' : 'Work-around',
+    label: TARGET_LABELS[r.target],
     due: r.due,
     metAt: r.metAt,
     state: s.state,
@@ -107,17 +71,6 @@ export function ticketRow(engine: SlaEngine, t: Ticket, now: Instant, result?: S
   };
 }
 
-export interface EventView {
-  readonly seq: number;
-  readonly at: Instant;
-  readonly type: string;
-  readonly by: string;
-  readonly role: string;
-  readonly text: string | null;
-  readonly internal: boolean;
-  readonly data: Readonly<Record<string, string | number | boolean | null>> | null;
-}
-
 function eventView(e: TicketEvent): EventView {
   return {
     seq: e.seq,
@@ -129,18 +82,6 @@ function eventView(e: TicketEvent): EventView {
     internal: e.internal,
     data: e.data ?? null,
   };
-}
-
-/** One line of "why is this deadline what it is". */
-export interface Reason {
-  readonly topic: 'window' | 'clock' | 'budget' | 'pauses' | 'changes' | 'now';
-  readonly text: string;
-}
-
-export interface Explanation {
-  readonly target: TargetName;
-  readonly label: string;
-  readonly reasons: readonly Reason[];
 }
 
 const CLOCK_WORDS: Readonly<Record<Clock, string>> = {
@@ -163,7 +104,7 @@ function explain(engine: SlaEngine, t: Ticket, r: TargetResult, view: TargetView
   const at = (x: Instant): string =>
     `${DateTime.fromMillis(x, { zone }).toFormat('ccc d LLL yyyy HH:mm')} ${p.timeZoneLabel}`;
   const hours = `${p.calendar.supportHours.open}–${p.calendar.supportHours.close} ${p.timeZoneLabel}`;
-  const label = r.target === 'response' ? 'Response' : 'Work-around';
+  const label = TARGET_LABELS[r.target];
   const reasons: Reason[] = [];
   reasons.push({
     topic: 'window',
@@ -238,7 +179,7 @@ export function ticketDetail(
   events: readonly TicketEvent[],
   viewer: Principal,
   now: Instant,
-): Record<string, unknown> {
+): Omit<TicketDetail, 'now'> {
   const result = slaOf(engine, t);
   const row = ticketRow(engine, t, now, result);
   const customer = viewer.role === 'customer';
@@ -267,5 +208,3 @@ export function ticketDetail(
     ],
   };
 }
-
-export { MINUTE_MS };

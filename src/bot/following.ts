@@ -10,6 +10,7 @@ import type { AdaptiveCard } from '../cards/types';
 import type { Command } from '../tickets/commands';
 import { LIMITS } from '../tickets/fields';
 import { OPEN_STATUSES, type Actor, type Ticket } from '../tickets/model';
+import { recordRefusedLookup } from '../tickets/refused';
 import type { Scope } from '../tickets/service';
 import {
   repliedTo,
@@ -25,7 +26,6 @@ import { offerForm, type FilingDeps } from './filing';
 import { threadSyncKey } from '../teams/thread';
 import { nobodyReached } from '../watcher/chain';
 import { callerOf, messageText } from './teams';
-import { messageOf } from '../kit/errors';
 
 /** What this feature uses of the app's parts. */
 export type FollowingDeps = Pick<
@@ -71,22 +71,12 @@ async function notFound(
   id: string,
 ): Promise<string> {
   const { caller } = customer;
-  try {
-    const elsewhere = await deps.tickets.get({ kind: 'staff' }, id);
-    await deps.audit.record({
-      at: deps.now(),
-      action,
-      outcome: 'refused',
-      reason: elsewhere.ok ? "another tenant's ticket" : 'no such ticket',
-      tenantId: caller.tenantId,
-      userId: caller.aadObjectId ?? caller.userId,
-      target: id,
-    });
-  } catch (err) {
-    deps.log.warn('could not record a refused look-up', {
-      error: messageOf(err),
-    });
-  }
+  await recordRefusedLookup(
+    deps,
+    { tenantId: caller.tenantId, userId: caller.aadObjectId ?? caller.userId },
+    action,
+    id,
+  );
   return `No ticket ${id.slice(0, 20)} was found for your organisation.`;
 }
 

@@ -6,8 +6,7 @@ import { z } from 'zod';
 import { customerReportCard } from '../cards/reports';
 import type { AdaptiveCard } from '../cards/types';
 import { monthOf, parseMonth, previousMonth } from '../outages/time';
-import { customerReport, REPORT_LOOKBACK_MS } from '../reports/customer';
-import { monthBounds } from '../sla';
+import { gatherCustomerReport } from '../reports/gather';
 import { customerOf, notCustomerText, sendCard, type BotDeps, type Customer } from './deps';
 import { callerOf, messageText } from './teams';
 
@@ -22,22 +21,12 @@ export const REPORT_COMMAND =
 
 /** The report card of one month for a customer. */
 export async function reportFor(deps: ReportDeps, customer: Customer, month: string): Promise<AdaptiveCard> {
-  const now = deps.now();
-  const tenantId = customer.caller.tenantId;
-  const { start, end } = monthBounds(month, deps.policy.timeZone);
-  const [tickets, m] = await Promise.all([
-    deps.tickets.createdBetween(start - REPORT_LOOKBACK_MS, Math.min(end, now + 1), tenantId),
-    deps.outages.month(month, now),
-  ]);
-  const report = customerReport(
-    deps.policy,
-    deps.engine,
+  const report = await gatherCustomerReport(
+    deps,
     month,
-    tenantId,
+    customer.caller.tenantId,
     customer.customerName,
-    tickets,
-    m.outages,
-    now,
+    deps.now(),
   );
   return customerReportCard(report, previousMonth(month));
 }

@@ -4,6 +4,7 @@ import type { Policy } from '../policy/schema';
 import type { Instant } from '../sla';
 import { PRIORITIES } from '../sla';
 import { LIMITS } from '../tickets/fields';
+import { eventLabel } from '../tickets/event-labels';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
 import { STATE_LABELS, type TargetLine } from './targets';
 import { budgetLeft, deadline, duration, zoned, type ViewBase } from './time';
@@ -38,33 +39,6 @@ const STATUS: Readonly<Record<Ticket['status'], string>> = {
   'workaround-delivered': 'Work-around delivered',
   resolved: 'Resolved',
   closed: 'Closed',
-};
-
-const EVENT: Readonly<Record<TicketEvent['type'], string>> = {
-  created: 'Filed',
-  'customer-message': 'Customer wrote',
-  'customer-answered': 'Customer answered',
-  'engineer-reply': 'Replied',
-  'info-requested': 'Asked the customer',
-  'internal-note': 'Internal note',
-  'priority-changed': 'Priority changed',
-  'owner-changed': 'Owner',
-  'workaround-delivered': 'Work-around delivered',
-  'fix-recorded': 'Permanent fix',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  reopened: 'Reopened',
-  'escalation-requested': 'Escalation requested',
-  'warning-sent': 'Warning',
-  'page-sent': 'Paged',
-  'page-acknowledged': 'Page acknowledged',
-  'page-scheduled': 'Paging',
-  'page-reached': 'Reached in chat',
-  'page-failed': 'Page not delivered',
-  'paging-alarm': 'Nobody reached',
-  'channel-missing': 'No support channel',
-  'delivery-failed': 'Not delivered to the customer',
-  'delivery-recovered': 'Delivered to the customer',
 };
 
 const COLORS = {
@@ -133,7 +107,7 @@ export function rootCard(v: RootView): AdaptiveCard {
     .slice(-5)
     .map((e) =>
       text(
-        `${e.internal ? '🔒 ' : ''}**${EVENT[e.type]}** · ${escape(e.actor.name)} · ${zoned(v.policy, e.at, v.now)}${e.text === undefined ? '' : `: ${escape(clip(e.text, 200))}`}`,
+        `${e.internal ? '🔒 ' : ''}**${eventLabel(e.type, 'card')}** · ${escape(e.actor.name)} · ${zoned(v.policy, e.at, v.now)}${e.text === undefined ? '' : `: ${escape(clip(e.text, 200))}`}`,
         { size: 'small', spacing: 'none' },
       ),
     );

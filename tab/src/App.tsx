@@ -19,8 +19,9 @@ import {
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { authConfig, choosePersona, chosenPersona, getJson } from './api/client';
 import { initTeams, teamsTheme, type ThemeName } from './api/host';
-import type { AuthConfig, Me } from './api/types';
+import type { AuthConfig, Me } from '../../src/api/contract';
 import { Empty, ErrorState, Loading } from './components/Bits';
+import { Options } from './components/Fields';
 import { viewerZone } from './components/time';
 import { SessionContext, type Session } from './components/Zone';
 import { Availability } from './pages/Availability';
@@ -212,11 +213,17 @@ export function App() {
                   setPersona(d.value);
                 }}
               >
-                {cfg.personas.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.role === 'customer' ? `Customer of ${p.customerName ?? ''}` : `${p.name} (${p.role})`}
-                  </option>
-                ))}
+                <Options
+                  of={cfg.personas.map(
+                    (p) =>
+                      [
+                        p.id,
+                        p.role === 'customer'
+                          ? `Customer of ${p.customerName ?? ''}`
+                          : `${p.name} (${p.role})`,
+                      ] as const,
+                  )}
+                />
               </Select>
             </label>
           )}

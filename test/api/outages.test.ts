@@ -2,7 +2,8 @@
 // caller, params, query, body) on the real app and Azurite: record and approve as staff, refused roles and
 // tenants, the customer's own report as JSON, CSV (read back) and a printable page.
 import type { App } from '../../src/app';
-import type { ApiAnswer, ApiPrincipal, RouteSpec } from '../../src/api/outages';
+import type { Principal as ApiPrincipal } from '../../src/api/auth';
+import type { ApiResponse as ApiAnswer, RouteSpec } from '../../src/api/route';
 import { CUSTOMER_CSV_HEADER } from '../../src/reports/render';
 import { aFiling, alice as aliceActor, CONTOSO, FABRIKAM } from '../fixtures/filing';
 import { et } from '../fixtures';

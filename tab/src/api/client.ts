@@ -1,6 +1,6 @@
 // Calls the tab API with a bearer token: Teams SSO inside Teams, the app's local issuer in local mode.
 import { initTeams, teamsToken } from './host';
-import type { AuthConfig } from './types';
+import type { AuthConfig, LocalToken, ProblemBody } from '../../../src/api/contract';
 
 const PERSONA_KEY = 'sla-desk.persona';
 
@@ -54,15 +54,13 @@ async function token(): Promise<string> {
   if (cached !== undefined && cached.persona === persona && cached.until > Date.now()) return cached.token;
   const r = await fetch(`/api/auth/local/token?persona=${encodeURIComponent(persona)}`, { method: 'POST' });
   if (!r.ok) throw new ApiError(r.status, 'SIGN_IN_FAILED', 'Local sign-in failed.');
-  const body = (await r.json()) as { access_token: string; expires_in: number };
+  const body = (await r.json()) as LocalToken;
   cached = { persona, token: body.access_token, until: Date.now() + (body.expires_in - 60) * 1000 };
   return body.access_token;
 }
 
-/** GET an API path as JSON. */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const t = await token();
-  const r = await fetch(path, { headers: { authorization: `Bearer ${t}` }, ...(signal ? { signal } : {}) });
+/** The JSON answer of a response, or an ApiError with the server's code and message. */
+async function answerOf<T>(r: Response): Promise<T> {
   const text = await r.text();
   let body: unknown;
   try {
@@ -71,7 +69,7 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
     body = undefined;
   }
   if (!r.ok) {
-    const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const e = (body as Partial<ProblemBody> | undefined)?.error;
     throw new ApiError(r.status, e?.code ?? 'ERROR', e?.message ?? `The server answered ${r.status}.`);
   }
   return body as T;
@@ -86,23 +84,18 @@ export async function authorizedFetch(path: string, init: RequestInit = {}): Pro
   });
 }
 
+/** GET an API path as JSON. */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return answerOf<T>(await authorizedFetch(path, signal ? { signal } : {}));
+}
+
 /** POST JSON to an API path; the JSON answer, or an ApiError with the server's message. */
 export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  const r = await authorizedFetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await r.text();
-  let parsed: unknown;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (!r.ok) {
-    const e = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(r.status, e?.code ?? 'ERROR', e?.message ?? `The server answered ${r.status}.`);
-  }
-  return parsed as T;
+  return answerOf<T>(
+    await authorizedFetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
 }

@@ -10,15 +10,13 @@ import {
   MessageBarTitle,
   Spinner,
   Subtitle2,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
   Text,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
-import type { RowState, TargetView } from '../api/types';
+import type { RowState, TargetView } from '../../../src/api/contract';
+import type { Load } from '../api/useApi';
 import { dateTime, duration, sameWall, viewerZone } from './time';
 import { useSession } from './Zone';
 
@@ -161,6 +159,23 @@ export function ErrorState({
   );
 }
 
+/** A one-line message bar: what an action did, or why it failed. */
+export function Note({
+  intent,
+  testId,
+  children,
+}: {
+  readonly intent: 'success' | 'error';
+  readonly testId?: string;
+  readonly children: ReactNode;
+}) {
+  return (
+    <MessageBar intent={intent} {...(testId === undefined ? {} : { 'data-testid': testId })}>
+      <MessageBarBody>{children}</MessageBarBody>
+    </MessageBar>
+  );
+}
+
 export function Empty({ title, children }: { readonly title: string; readonly children?: ReactNode }) {
   const s = useStyles();
   return (
@@ -171,15 +186,17 @@ export function Empty({ title, children }: { readonly title: string; readonly ch
   );
 }
 
-/** A table's header row of plain column labels. */
-export function HeaderRow({ labels }: { labels: readonly string[] }) {
-  return (
-    <TableHeader>
-      <TableRow>
-        {labels.map((label) => (
-          <TableHeaderCell key={label}>{label}</TableHeaderCell>
-        ))}
-      </TableRow>
-    </TableHeader>
-  );
+/** A load's designed loading or error state; nothing once it is ready. */
+export function Pending({
+  load,
+  label,
+  onRetry,
+}: {
+  readonly load: Load<unknown>;
+  readonly label: string;
+  readonly onRetry: () => void;
+}) {
+  if (load.kind === 'loading') return <Loading label={label} />;
+  if (load.kind === 'error') return <ErrorState message={load.message} onRetry={onRetry} />;
+  return null;
 }

@@ -1,13 +1,8 @@
 // Whether the Core Service is up right now, and any ongoing outage: a banner above the availability view.
 import { MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import type { ServiceStatus as Status } from '../../../src/api/contract';
 import { useApi } from '../api/useApi';
 import { When } from './Bits';
-
-interface Status {
-  readonly service: string;
-  readonly up: boolean;
-  readonly ongoing: readonly { id: string; start: number; affected: string }[];
-}
 
 export function ServiceStatus() {
   const [load] = useApi<Status>('/api/status', 30_000);

@@ -1,45 +1,21 @@
 // Availability of the Core Service: the month against 99.99 %, the error budget used and left, and the
 // month's outages with their exclusion categories (only approved exclusions count as excluded).
-import {
-  Caption1,
-  Card,
-  CardHeader,
-  Field,
-  ProgressBar,
-  Select,
-  Subtitle2,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Caption1, ProgressBar, TableCell, TableRow, Text, makeStyles } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { Availability as AvailabilityData } from '../api/types';
+import type { Availability as AvailabilityData } from '../../../src/api/contract';
 import { useApi } from '../api/useApi';
 import { ShareBars } from '../components/Charts';
-import { Empty, ErrorState, Loading, When } from '../components/Bits';
+import { BigFigure, cardGrid, SPACED, TitledCard } from '../components/Cards';
+import { DataTable } from '../components/DataTable';
+import { Empty, Pending } from '../components/Bits';
+import { SelectField } from '../components/Fields';
+import { OutageCells } from '../components/OutageCells';
 import { useSession } from '../components/Zone';
 import { ServiceStatus } from '../components/ServiceStatus';
 
 const useStyles = makeStyles({
-  cards: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(240px, 1fr))',
-    gap: tokens.spacingHorizontalL,
-    margin: `${tokens.spacingVerticalL} 0`,
-  },
-  big: {
-    fontSize: tokens.fontSizeHero700,
-    fontWeight: tokens.fontWeightSemibold,
-    lineHeight: tokens.lineHeightHero700,
-  },
+  cards: cardGrid('240px', SPACED),
   top: { display: 'flex', justifyContent: 'space-between', alignItems: 'end', flexWrap: 'wrap' },
-  scroll: { overflowX: 'auto' },
 });
 
 const pct = (x: number, digits = 4): string => `${(x * 100).toFixed(digits)} %`;
@@ -48,13 +24,13 @@ const min = (x: number): string => `${x.toFixed(x < 10 ? 2 : 1)} min`;
 export function Availability() {
   const s = useStyles();
   const { me } = useSession();
+  const staff = me.role !== 'customer';
   const [month, setMonth] = useState('');
   const [load, refresh] = useApi<AvailabilityData>(
     `/api/availability${month ? `?month=${month}` : ''}`,
     60_000,
   );
-  if (load.kind === 'loading') return <Loading label="Loading availability…" />;
-  if (load.kind === 'error') return <ErrorState message={load.message} onRetry={refresh} />;
+  if (load.kind !== 'ready') return <Pending load={load} label="Loading availability…" onRetry={refresh} />;
   const a = load.data;
   const c = a.current;
   const used = c.budgetMinutes === 0 ? 0 : Math.min(1, c.budgetUsedMinutes / c.budgetMinutes);
@@ -64,33 +40,22 @@ export function Availability() {
         <h2 id="avail-title" className="page-title">
           Core Service availability · {a.month}
         </h2>
-        <Field label="Month">
-          <Select value={month || a.month} onChange={(_e, d) => setMonth(d.value)}>
-            {[...a.history].reverse().map((h) => (
-              <option key={h.month} value={h.month}>
-                {h.month}
-              </option>
-            ))}
-          </Select>
-        </Field>
+        <SelectField
+          label="Month"
+          value={month || a.month}
+          onChange={setMonth}
+          options={[...a.history].reverse().map((h) => [h.month, h.month] as const)}
+        />
       </div>
       <ServiceStatus />
       <div className={s.cards}>
-        <Card>
-          <CardHeader
-            header={<Subtitle2>Availability</Subtitle2>}
-            description={<Caption1>target {pct(a.target, 2)}</Caption1>}
-          />
-          <span className={s.big} data-testid="availability" data-value={c.availability}>
+        <TitledCard title="Availability" caption={`target ${pct(a.target, 2)}`}>
+          <BigFigure testId="availability" value={c.availability}>
             {pct(c.availability)}
-          </span>
+          </BigFigure>
           <Text weight="semibold">{c.met ? 'Target met' : 'Target missed'}</Text>
-        </Card>
-        <Card>
-          <CardHeader
-            header={<Subtitle2>Error budget</Subtitle2>}
-            description={<Caption1>{min(c.budgetMinutes)} this month</Caption1>}
-          />
+        </TitledCard>
+        <TitledCard title="Error budget" caption={`${min(c.budgetMinutes)} this month`}>
           <ProgressBar
             value={used}
             color={c.met ? (used > 0.75 ? 'warning' : 'brand') : 'error'}
@@ -100,18 +65,13 @@ export function Availability() {
           <Text>
             used {min(c.budgetUsedMinutes)} · left {min(c.budgetLeftMinutes)}
           </Text>
-        </Card>
-        <Card>
-          <CardHeader
-            header={<Subtitle2>Downtime</Subtitle2>}
-            description={<Caption1>of {c.minutes.toLocaleString('en-GB')} minutes</Caption1>}
-          />
+        </TitledCard>
+        <TitledCard title="Downtime" caption={`of ${c.minutes.toLocaleString('en-GB')} minutes`}>
           <Text>{min(c.outageMinutes)} counted as down</Text>
           <Text>{min(c.excludedMinutes)} excluded by the contract</Text>
-        </Card>
+        </TitledCard>
       </div>
-      <Card>
-        <CardHeader header={<Subtitle2>The last twelve months</Subtitle2>} />
+      <TitledCard title="The last twelve months">
         <ShareBars
           title="Availability in each of the last twelve months; bars below the target line missed it"
           bars={a.history.map((h) => ({
@@ -124,47 +84,30 @@ export function Availability() {
         <Caption1>
           Scale from 99.9 % (bottom) to 100 % (top); the dashed line is the {pct(a.target, 2)} commitment.
         </Caption1>
-      </Card>
+      </TitledCard>
       <h3>Outages in {a.month}</h3>
-      {a.outages.length === 0 ? (
-        <Empty title="No outage recorded">
-          No Core Service outage was recorded this month
-          {me.role === 'customer' ? '.' : '; engineers record outages in the support channel.'}
-        </Empty>
-      ) : (
-        <div className={s.scroll}>
-          <Table size="small" aria-label="Outages">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Outage</TableHeaderCell>
-                <TableHeaderCell>Start</TableHeaderCell>
-                <TableHeaderCell>End</TableHeaderCell>
-                <TableHeaderCell>Affected</TableHeaderCell>
-                {me.role !== 'customer' && <TableHeaderCell>Cause</TableHeaderCell>}
-                <TableHeaderCell>Exclusion</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {a.outages.map((o) => (
-                <TableRow key={o.id}>
-                  <TableCell>{o.id}</TableCell>
-                  <TableCell>
-                    <When t={o.start} />
-                  </TableCell>
-                  <TableCell>{o.end === null ? 'ongoing' : <When t={o.end} />}</TableCell>
-                  <TableCell>{o.affected}</TableCell>
-                  {me.role !== 'customer' && <TableCell>{o.cause ?? ''}</TableCell>}
-                  <TableCell>
-                    {o.exclusion === null
-                      ? 'none: counts as down'
-                      : `(${o.exclusion.category}) ${a.exclusions[o.exclusion.category] ?? ''} · ${o.exclusion.status}`}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <DataTable
+        label="Outages"
+        columns={['Outage', 'Start', 'End', 'Affected', staff && 'Cause', 'Exclusion']}
+        rows={a.outages}
+        empty={
+          <Empty title="No outage recorded">
+            No Core Service outage was recorded this month
+            {staff ? '; engineers record outages in the support channel.' : '.'}
+          </Empty>
+        }
+        row={(o) => (
+          <TableRow key={o.id}>
+            <OutageCells o={o} />
+            {staff && <TableCell>{o.cause ?? ''}</TableCell>}
+            <TableCell>
+              {o.exclusion === null
+                ? 'none: counts as down'
+                : `(${o.exclusion.category}) ${a.exclusions[o.exclusion.category].title} · ${o.exclusion.status}`}
+            </TableCell>
+          </TableRow>
+        )}
+      />
     </section>
   );
 }

@@ -5,12 +5,7 @@ import {
   Caption1,
   Card,
   CardHeader,
-  Field,
   Link,
-  Select,
-  Subtitle2,
-  Table,
-  TableBody,
   TableCell,
   TableRow,
   Text,
@@ -18,10 +13,19 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { Dashboard as DashboardData, Figures, MonthFigures } from '../api/types';
+import {
+  TARGET_LABELS,
+  type Dashboard as DashboardData,
+  type Figures,
+  type MonthFigures,
+  type Priority,
+} from '../../../src/api/contract';
 import { useApi } from '../api/useApi';
 import { ShareBars } from '../components/Charts';
-import { Empty, ErrorState, HeaderRow, Loading, PriorityBadge, StateBadge, When } from '../components/Bits';
+import { BigFigure, cardGrid, SPACED, TitledCard } from '../components/Cards';
+import { DataTable } from '../components/DataTable';
+import { SelectField } from '../components/Fields';
+import { Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
 import { minutesText, percent } from '../components/time';
 
 const PRIORITIES = ['P1', 'P2', 'P3'] as const;
@@ -34,25 +38,9 @@ const useStyles = makeStyles({
     flexWrap: 'wrap',
     gap: tokens.spacingHorizontalM,
   },
-  cards: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(230px, 1fr))',
-    gap: tokens.spacingHorizontalL,
-    margin: `${tokens.spacingVerticalL} 0`,
-  },
+  cards: cardGrid('230px', SPACED),
   figure: { display: 'flex', justifyContent: 'space-between', gap: tokens.spacingHorizontalS },
-  big: {
-    fontSize: tokens.fontSizeHero700,
-    fontWeight: tokens.fontWeightSemibold,
-    lineHeight: tokens.lineHeightHero700,
-  },
-  charts: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))',
-    gap: tokens.spacingHorizontalL,
-    marginBottom: tokens.spacingVerticalL,
-  },
-  scroll: { overflowX: 'auto' },
+  charts: cardGrid('320px', { marginBottom: tokens.spacingVerticalL }),
 });
 
 function monthName(m: string): string {
@@ -87,20 +75,15 @@ function FigureLine({
 }
 
 function PriorityCard({ p, f, scope }: { p: string; f: Figures; scope: string }) {
-  const s = useStyles();
   return (
     <Card>
       <CardHeader
         header={<PriorityBadge priority={p} />}
         description={<Caption1>{f.tickets} tickets</Caption1>}
       />
-      <span
-        className={s.big}
-        data-testid={`${scope}-response-share-${p}`}
-        data-value={f.response.share ?? ''}
-      >
+      <BigFigure testId={`${scope}-response-share-${p}`} value={f.response.share ?? ''}>
         {percent(f.response.share)}
-      </span>
+      </BigFigure>
       <Caption1>response targets met</Caption1>
       <FigureLine
         label="Work-around targets met"
@@ -136,45 +119,59 @@ function PriorityCard({ p, f, scope }: { p: string; f: Figures; scope: string })
   );
 }
 
+const FIGURE_COLUMNS = [
+  'Priority',
+  'Tickets',
+  'Response met',
+  'Work-around met',
+  'Median reply',
+  'p90 reply',
+  'Paused',
+];
+
 function FiguresTable({ m, caption }: { m: MonthFigures; caption: string }) {
-  const s = useStyles();
   return (
-    <div className={s.scroll}>
-      <Table size="small" aria-label={caption}>
-        <HeaderRow
-          labels={[
-            'Priority',
-            'Tickets',
-            'Response met',
-            'Work-around met',
-            'Median reply',
-            'p90 reply',
-            'Paused',
-          ]}
-        />
-        <TableBody>
-          {[...PRIORITIES.map((p) => [p, m.byPriority[p]] as const), ['All', m.all] as const].map(
-            ([p, f]) => (
-              <TableRow key={p}>
-                <TableCell>{p}</TableCell>
-                <TableCell>{f.tickets}</TableCell>
-                <TableCell>
-                  {percent(f.response.share)} ({f.response.onTime}/
-                  {f.response.onTime + f.response.late + f.response.breached})
-                </TableCell>
-                <TableCell>
-                  {percent(f.workaround.share)} ({f.workaround.onTime}/
-                  {f.workaround.onTime + f.workaround.late + f.workaround.breached})
-                </TableCell>
-                <TableCell>{minutesText(f.responseMedianMinutes)}</TableCell>
-                <TableCell>{minutesText(f.responseP90Minutes)}</TableCell>
-                <TableCell>{f.pausedHours} h</TableCell>
-              </TableRow>
-            ),
-          )}
-        </TableBody>
-      </Table>
-    </div>
+    <DataTable
+      label={caption}
+      columns={FIGURE_COLUMNS}
+      rows={[...PRIORITIES.map((p) => [p, m.byPriority[p]] as const), ['All', m.all] as const]}
+      row={([p, f]) => (
+        <TableRow key={p}>
+          <TableCell>{p}</TableCell>
+          <TableCell>{f.tickets}</TableCell>
+          <TableCell>
+            {percent(f.response.share)} ({f.response.onTime}/
+            {f.response.onTime + f.response.late + f.response.breached})
+          </TableCell>
+          <TableCell>
+            {percent(f.workaround.share)} ({f.workaround.onTime}/
+            {f.workaround.onTime + f.workaround.late + f.workaround.breached})
+          </TableCell>
+          <TableCell>{minutesText(f.responseMedianMinutes)}</TableCell>
+          <TableCell>{minutesText(f.responseP90Minutes)}</TableCell>
+          <TableCell>{f.pausedHours} h</TableCell>
+        </TableRow>
+      )}
+    />
+  );
+}
+
+/** The first cells of a row about a ticket: its link and title, priority and customer. */
+function TicketCells({
+  r,
+}: {
+  r: { ticketId: string; title: string; priority: Priority; customerName: string };
+}) {
+  return (
+    <>
+      <TableCell>
+        <Link href={`#/ticket/${r.ticketId}`}>{r.ticketId}</Link> {r.title}
+      </TableCell>
+      <TableCell>
+        <PriorityBadge priority={r.priority} />
+      </TableCell>
+      <TableCell>{r.customerName}</TableCell>
+    </>
   );
 }
 
@@ -182,8 +179,7 @@ export function Dashboard() {
   const s = useStyles();
   const [month, setMonth] = useState('');
   const [load, refresh] = useApi<DashboardData>(`/api/dashboard${month ? `?month=${month}` : ''}`, 60_000);
-  if (load.kind === 'loading') return <Loading label="Loading the dashboard…" />;
-  if (load.kind === 'error') return <ErrorState message={load.message} onRetry={refresh} />;
+  if (load.kind !== 'ready') return <Pending load={load} label="Loading the dashboard…" onRetry={refresh} />;
   const d = load.data;
   const choices = [...d.months].reverse().map((m) => m.month);
   return (
@@ -192,15 +188,12 @@ export function Dashboard() {
         <h2 id="dash-title" className="page-title">
           SLA dashboard · {monthName(d.month)}
         </h2>
-        <Field label="Month">
-          <Select value={month || d.month} onChange={(_e, v) => setMonth(v.value)}>
-            {choices.map((m) => (
-              <option key={m} value={m}>
-                {monthName(m)}
-              </option>
-            ))}
-          </Select>
-        </Field>
+        <SelectField
+          label="Month"
+          value={month || d.month}
+          onChange={setMonth}
+          options={choices.map((m) => [m, monthName(m)] as const)}
+        />
       </div>
       {d.current.all.tickets === 0 && d.lastTwelve.all.tickets === 0 ? (
         <Empty title="No tickets yet">The figures fill in as tickets are filed and answered.</Empty>
@@ -211,8 +204,7 @@ export function Dashboard() {
         ))}
       </div>
       <div className={s.charts}>
-        <Card>
-          <CardHeader header={<Subtitle2>Response targets met, by month</Subtitle2>} />
+        <TitledCard title="Response targets met, by month">
           <ShareBars
             title="Share of response targets met in each of the last 13 months"
             bars={d.months.map((m) => ({
@@ -222,9 +214,8 @@ export function Dashboard() {
             }))}
             target={0.95}
           />
-        </Card>
-        <Card>
-          <CardHeader header={<Subtitle2>This month by priority</Subtitle2>} />
+        </TitledCard>
+        <TitledCard title="This month by priority">
           <ShareBars
             title="Share of response and work-around targets met this month, by priority"
             bars={PRIORITIES.flatMap((p) => [
@@ -240,80 +231,60 @@ export function Dashboard() {
               },
             ])}
           />
-        </Card>
+        </TitledCard>
       </div>
       <h3>{monthName(d.month)} in numbers</h3>
       <FiguresTable m={d.current} caption={`Figures for ${monthName(d.month)}`} />
       <h3>The twelve months before</h3>
       <FiguresTable m={d.lastTwelve} caption="Figures for the twelve months before" />
       <h3>At risk now</h3>
-      {d.atRisk.length === 0 ? (
-        <Empty title="Nothing at risk">No open ticket has used three quarters of a target's time.</Empty>
-      ) : (
-        <div className={s.scroll}>
-          <Table size="small" aria-label="Tickets at risk now">
-            <HeaderRow labels={['Ticket', 'Priority', 'Customer', 'Owner', 'State', 'Deadline']} />
-            <TableBody>
-              {d.atRisk.map((r) => (
-                <TableRow key={r.ticketId} data-testid="at-risk-row" data-id={r.ticketId}>
-                  <TableCell>
-                    <Link href={`#/ticket/${r.ticketId}`}>{r.ticketId}</Link> {r.title}
-                  </TableCell>
-                  <TableCell>
-                    <PriorityBadge priority={r.priority} />
-                  </TableCell>
-                  <TableCell>{r.customerName}</TableCell>
-                  <TableCell>{r.owner ?? 'Unassigned'}</TableCell>
-                  <TableCell>
-                    <StateBadge state={r.state} />
-                  </TableCell>
-                  <TableCell>
-                    {r.target === 'response' ? 'Response' : 'Work-around'} <When t={r.due} />
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <DataTable
+        label="Tickets at risk now"
+        columns={['Ticket', 'Priority', 'Customer', 'Owner', 'State', 'Deadline']}
+        rows={d.atRisk}
+        empty={
+          <Empty title="Nothing at risk">No open ticket has used three quarters of a target's time.</Empty>
+        }
+        row={(r) => (
+          <TableRow key={r.ticketId} data-testid="at-risk-row" data-id={r.ticketId}>
+            <TicketCells r={r} />
+            <TableCell>{r.owner ?? 'Unassigned'}</TableCell>
+            <TableCell>
+              <StateBadge state={r.state} />
+            </TableCell>
+            <TableCell>
+              {TARGET_LABELS[r.target]} <When t={r.due} />
+            </TableCell>
+          </TableRow>
+        )}
+      />
       <h3>Missed deadlines in {monthName(d.month)}</h3>
-      {d.breaches.length === 0 ? (
-        <Empty title="No missed deadline">Every target this month was met on time so far.</Empty>
-      ) : (
-        <div className={s.scroll}>
-          <Table size="small" aria-label="Missed deadlines">
-            <HeaderRow labels={['Ticket', 'Priority', 'Customer', 'Target', 'Due', 'Outcome']} />
-            <TableBody>
-              {d.breaches.map((b) => (
-                <TableRow key={`${b.ticketId}-${b.target}`} data-testid="breach-row" data-id={b.ticketId}>
-                  <TableCell>
-                    <Link href={`#/ticket/${b.ticketId}`}>{b.ticketId}</Link> {b.title}
-                  </TableCell>
-                  <TableCell>
-                    <PriorityBadge priority={b.priority} />
-                  </TableCell>
-                  <TableCell>{b.customerName}</TableCell>
-                  <TableCell>{b.target === 'response' ? 'Response' : 'Work-around'}</TableCell>
-                  <TableCell>
-                    <When t={b.due} />
-                  </TableCell>
-                  <TableCell>
-                    {b.kind === 'late' ? (
-                      <>
-                        met late, <When t={b.metAt} />
-                      </>
-                    ) : b.kind === 'open' ? (
-                      'still open, overdue'
-                    ) : (
-                      'never met'
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <DataTable
+        label="Missed deadlines"
+        columns={['Ticket', 'Priority', 'Customer', 'Target', 'Due', 'Outcome']}
+        rows={d.breaches}
+        empty={<Empty title="No missed deadline">Every target this month was met on time so far.</Empty>}
+        row={(b) => (
+          <TableRow key={`${b.ticketId}-${b.target}`} data-testid="breach-row" data-id={b.ticketId}>
+            <TicketCells r={b} />
+            <TableCell>{TARGET_LABELS[b.target]}</TableCell>
+            <TableCell>
+              <When t={b.due} />
+            </TableCell>
+            <TableCell>
+              {b.kind === 'late' ? (
+                <>
+                  met late, <When t={b.metAt} />
+                </>
+              ) : b.kind === 'open' ? (
+                'still open, overdue'
+              ) : (
+                'never met'
+              )}
+            </TableCell>
+          </TableRow>
+        )}
+      />
     </section>
   );
 }

@@ -1,36 +1,20 @@
 // On-call: this week's primary and secondary, the weeks after, and overrides.
-import {
-  Card,
-  CardHeader,
-  Caption1,
-  Subtitle2,
-  Table,
-  TableBody,
-  TableCell,
-  TableRow,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
-import type { OnCall as OnCallData } from '../api/types';
+import { Caption1, TableCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
+import type { OnCall as OnCallData } from '../../../src/api/contract';
 import { useApi } from '../api/useApi';
-import { Empty, ErrorState, HeaderRow, Loading, When } from '../components/Bits';
+import { cardGrid, SPACED, TitledCard } from '../components/Cards';
+import { DataTable } from '../components/DataTable';
+import { Empty, Pending, When } from '../components/Bits';
 
 const useStyles = makeStyles({
-  cards: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(240px, 1fr))',
-    gap: tokens.spacingHorizontalL,
-    margin: `${tokens.spacingVerticalL} 0`,
-  },
+  cards: cardGrid('240px', SPACED),
   big: { fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
 });
 
 export function OnCall() {
   const s = useStyles();
   const [load, refresh] = useApi<OnCallData>('/api/oncall', 300_000);
-  if (load.kind === 'loading') return <Loading label="Loading the rotation…" />;
-  if (load.kind === 'error') return <ErrorState message={load.message} onRetry={refresh} />;
+  if (load.kind !== 'ready') return <Pending load={load} label="Loading the rotation…" onRetry={refresh} />;
   const d = load.data;
   if (!d.configured)
     return (
@@ -55,8 +39,11 @@ export function OnCall() {
           {(['primary', 'secondary'] as const).map((role) => {
             const override = activeNow.find((o) => o.role === role);
             return (
-              <Card key={role} data-testid={`oncall-${role}`}>
-                <CardHeader header={<Subtitle2>{role === 'primary' ? 'Primary' : 'Secondary'}</Subtitle2>} />
+              <TitledCard
+                key={role}
+                testId={`oncall-${role}`}
+                title={role === 'primary' ? 'Primary' : 'Secondary'}
+              >
                 <span className={s.big}>
                   {override ? override.person.name : (current[role]?.name ?? 'Nobody')}
                 </span>
@@ -68,51 +55,50 @@ export function OnCall() {
                 <Caption1>
                   this week: <When t={current.start} /> to <When t={current.end} />
                 </Caption1>
-              </Card>
+              </TitledCard>
             );
           })}
         </div>
       )}
       <h3>Next weeks</h3>
-      <Table size="small" aria-label="Rotation">
-        <HeaderRow labels={['From', 'Primary', 'Secondary']} />
-        <TableBody>
-          {later.map((w) => (
-            <TableRow key={w.start}>
-              <TableCell>
-                <When t={w.start} />
-              </TableCell>
-              <TableCell>{w.primary.name}</TableCell>
-              <TableCell>{w.secondary?.name ?? 'Nobody'}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <DataTable
+        label="Rotation"
+        columns={['From', 'Primary', 'Secondary']}
+        rows={later}
+        scroll={false}
+        row={(w) => (
+          <TableRow key={w.start}>
+            <TableCell>
+              <When t={w.start} />
+            </TableCell>
+            <TableCell>{w.primary.name}</TableCell>
+            <TableCell>{w.secondary?.name ?? 'Nobody'}</TableCell>
+          </TableRow>
+        )}
+      />
       <h3>Overrides</h3>
-      {d.overrides.length === 0 ? (
-        <Empty title="No overrides">Everyone is on call as the rotation says.</Empty>
-      ) : (
-        <Table size="small" aria-label="Overrides">
-          <HeaderRow labels={['Who', 'As', 'From', 'To', 'Why']} />
-          <TableBody>
-            {d.overrides.map((o) => (
-              <TableRow key={`${o.person.id}-${o.start}`}>
-                <TableCell>{o.person.name}</TableCell>
-                <TableCell>{o.role}</TableCell>
-                <TableCell>
-                  <When t={o.start} />
-                </TableCell>
-                <TableCell>
-                  <When t={o.end} />
-                </TableCell>
-                <TableCell>
-                  <Text>{o.reason ?? ''}</Text>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
+      <DataTable
+        label="Overrides"
+        columns={['Who', 'As', 'From', 'To', 'Why']}
+        rows={d.overrides}
+        scroll={false}
+        empty={<Empty title="No overrides">Everyone is on call as the rotation says.</Empty>}
+        row={(o) => (
+          <TableRow key={`${o.person.id}-${o.start}`}>
+            <TableCell>{o.person.name}</TableCell>
+            <TableCell>{o.role}</TableCell>
+            <TableCell>
+              <When t={o.start} />
+            </TableCell>
+            <TableCell>
+              <When t={o.end} />
+            </TableCell>
+            <TableCell>
+              <Text>{o.reason ?? ''}</Text>
+            </TableCell>
+          </TableRow>
+        )}
+      />
     </section>
   );
 }

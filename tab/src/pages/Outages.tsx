@@ -7,11 +7,6 @@ import {
   CardHeader,
   Field,
   Input,
-  MessageBar,
-  MessageBarBody,
-  Select,
-  Table,
-  TableBody,
   TableCell,
   TableRow,
   Textarea,
@@ -19,37 +14,14 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
+import type { MonthOutages, OutageSaved, StaffOutage } from '../../../src/api/contract';
 import { postJson } from '../api/client';
 import { useApi } from '../api/useApi';
-import { Empty, ErrorState, HeaderRow, Loading, When } from '../components/Bits';
+import { DataTable } from '../components/DataTable';
+import { Empty, Note, Pending } from '../components/Bits';
+import { SelectField } from '../components/Fields';
+import { OutageCells } from '../components/OutageCells';
 import { useSession } from '../components/Zone';
-
-interface OutageRow {
-  readonly id: string;
-  readonly start: number;
-  readonly end: number | null;
-  readonly affected: string;
-  readonly cause: string;
-  readonly version: number;
-  readonly countsAs: 'down' | 'excluded';
-  readonly exclusion: {
-    category: string;
-    status: string;
-    justification: string;
-    requestedBy: { name: string };
-  } | null;
-}
-
-interface MonthOutages {
-  readonly month: string;
-  readonly availability: {
-    availability: number;
-    outageMinutes: number;
-    excludedMinutes: number;
-    budgetLeftMinutes: number;
-  };
-  readonly outages: readonly OutageRow[];
-}
 
 const CATEGORIES = [
   ['a', '(a) Customer act or omission'],
@@ -68,7 +40,6 @@ const useStyles = makeStyles({
     padding: tokens.spacingHorizontalM,
   },
   wide: { gridColumn: '1 / -1' },
-  scroll: { overflowX: 'auto' },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
 });
 
@@ -90,7 +61,7 @@ export function Outages() {
     setForm((f) => ({ ...f, [k]: d.value }));
   };
 
-  const run = (work: Promise<{ outage: { id: string } }>, done: string) => {
+  const run = (work: Promise<OutageSaved>, done: string) => {
     setBusy(true);
     setMessage(null);
     work
@@ -122,9 +93,22 @@ export function Outages() {
       'recorded',
     );
   };
-  const change = (o: OutageRow, body: Record<string, unknown>, done: string) => {
+  const change = (o: StaffOutage, body: Record<string, unknown>, done: string) => {
     run(postJson(`/api/outages/${encodeURIComponent(o.id)}`, { ...body, version: o.version }), done);
   };
+  /** A button on an outage's row that asks for one change. */
+  const act = (o: StaffOutage, label: string, action: string, done: string, primary = false) => (
+    <Button
+      size="small"
+      {...(primary ? { appearance: 'primary' as const } : {})}
+      disabled={busy}
+      onClick={() => {
+        change(o, { action }, done);
+      }}
+    >
+      {label}
+    </Button>
+  );
 
   return (
     <section aria-labelledby="outages-title">
@@ -150,16 +134,15 @@ export function Outages() {
           <Field label="What was affected" required>
             <Input value={form.affected} maxLength={500} onChange={set('affected')} />
           </Field>
-          <Field label="Exclusion (needs a manager’s approval)">
-            <Select value={form.category} onChange={set('category')}>
-              <option value="">No exclusion</option>
-              {CATEGORIES.map(([v, t]) => (
-                <option key={v} value={v}>
-                  {t}
-                </option>
-              ))}
-            </Select>
-          </Field>
+          <SelectField
+            label="Exclusion (needs a manager’s approval)"
+            value={form.category}
+            onChange={(category) => {
+              setForm((f) => ({ ...f, category }));
+            }}
+            options={CATEGORIES}
+            blank="No exclusion"
+          />
           <Field label="Cause (staff only)" className={s.wide}>
             <Textarea value={form.cause} maxLength={2000} onChange={set('cause')} />
           </Field>
@@ -174,78 +157,41 @@ export function Outages() {
         </div>
       </Card>
       {message !== null && (
-        <MessageBar intent={message.intent} data-testid="outage-message">
-          <MessageBarBody>{message.text}</MessageBarBody>
-        </MessageBar>
+        <Note intent={message.intent} testId="outage-message">
+          {message.text}
+        </Note>
       )}
       <h3>This month</h3>
-      {load.kind === 'loading' ? (
-        <Loading label="Loading outages…" />
-      ) : load.kind === 'error' ? (
-        <ErrorState message={load.message} onRetry={refresh} />
-      ) : load.data.outages.length === 0 ? (
-        <Empty title="No outage recorded">No Core Service outage was recorded this month.</Empty>
+      {load.kind !== 'ready' ? (
+        <Pending load={load} label="Loading outages…" onRetry={refresh} />
       ) : (
-        <div className={s.scroll}>
-          <Table size="small" aria-label="This month’s outages">
-            <HeaderRow labels={['Outage', 'Start', 'End', 'Affected', 'Exclusion', 'Actions']} />
-            <TableBody>
-              {load.data.outages.map((o) => (
-                <TableRow key={o.id}>
-                  <TableCell>{o.id}</TableCell>
-                  <TableCell>
-                    <When t={o.start} />
-                  </TableCell>
-                  <TableCell>{o.end === null ? 'ongoing' : <When t={o.end} />}</TableCell>
-                  <TableCell>{o.affected}</TableCell>
-                  <TableCell>
-                    {o.exclusion === null
-                      ? 'none: counts as down'
-                      : `(${o.exclusion.category}) ${o.exclusion.status}: ${o.exclusion.justification}`}
-                  </TableCell>
-                  <TableCell>
-                    <div className={s.actions}>
-                      {o.end === null && (
-                        <Button
-                          size="small"
-                          disabled={busy}
-                          onClick={() => {
-                            change(o, { action: 'end' }, 'ended');
-                          }}
-                        >
-                          End now
-                        </Button>
-                      )}
-                      {o.exclusion?.status === 'requested' && me.role === 'manager' && (
-                        <>
-                          <Button
-                            size="small"
-                            appearance="primary"
-                            disabled={busy}
-                            onClick={() => {
-                              change(o, { action: 'approve-exclusion' }, 'exclusion approved');
-                            }}
-                          >
-                            Approve exclusion
-                          </Button>
-                          <Button
-                            size="small"
-                            disabled={busy}
-                            onClick={() => {
-                              change(o, { action: 'reject-exclusion' }, 'exclusion rejected');
-                            }}
-                          >
-                            Reject
-                          </Button>
-                        </>
-                      )}
-                    </div>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
+        <DataTable
+          label="This month’s outages"
+          columns={['Outage', 'Start', 'End', 'Affected', 'Exclusion', 'Actions']}
+          rows={load.data.outages}
+          empty={<Empty title="No outage recorded">No Core Service outage was recorded this month.</Empty>}
+          row={(o) => (
+            <TableRow key={o.id}>
+              <OutageCells o={o} />
+              <TableCell>
+                {o.exclusion === null
+                  ? 'none: counts as down'
+                  : `(${o.exclusion.category}) ${o.exclusion.status}: ${o.exclusion.justification}`}
+              </TableCell>
+              <TableCell>
+                <div className={s.actions}>
+                  {o.end === null && act(o, 'End now', 'end', 'ended')}
+                  {o.exclusion?.status === 'requested' && me.role === 'manager' && (
+                    <>
+                      {act(o, 'Approve exclusion', 'approve-exclusion', 'exclusion approved', true)}
+                      {act(o, 'Reject', 'reject-exclusion', 'exclusion rejected')}
+                    </>
+                  )}
+                </div>
+              </TableCell>
+            </TableRow>
+          )}
+        />
       )}
     </section>
   );

@@ -6,24 +6,32 @@ import {
   Field,
   Input,
   Link,
-  Select,
   Switch,
-  Table,
-  TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
-import type { QueuePage, TicketRow } from '../api/types';
+import type { QueuePage, TicketRow } from '../../../src/api/contract';
 import { useApi } from '../api/useApi';
-import { Countdown, Empty, ErrorState, Loading, PriorityBadge, StateBadge, When } from '../components/Bits';
+import { DataTable } from '../components/DataTable';
+import { Countdown, Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
+import { byName, SelectField, type Choice } from '../components/Fields';
 import { useNow, useSession } from '../components/Zone';
 
 const REFRESH_MS = 30_000;
+const PRIORITY: readonly Choice[] = [
+  ['P1', 'P1'],
+  ['P2', 'P2'],
+  ['P3', 'P3'],
+];
+const STATES: readonly Choice[] = [
+  ['breached', 'Breached'],
+  ['at-risk', 'At risk'],
+  ['paused', 'Paused'],
+  ['on-track', 'On track'],
+];
 
 const useStyles = makeStyles({
   filters: {
@@ -37,7 +45,6 @@ const useStyles = makeStyles({
   status: { display: 'flex', justifyContent: 'space-between', marginBottom: tokens.spacingVerticalS },
   title: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   table: { minWidth: '900px' },
-  scroll: { overflowX: 'auto' },
 });
 
 export function Queue() {
@@ -64,6 +71,7 @@ export function Queue() {
   }, [priority, state, customer, owner, mine, text, limit]);
   const [load, refresh] = useApi<QueuePage>(path, REFRESH_MS);
   const now = useNow(offsetMs);
+  const filtering = Boolean(text || priority || state || customer || owner || mine);
 
   return (
     <section aria-labelledby="queue-title">
@@ -78,53 +86,42 @@ export function Queue() {
             onChange={(_e, d) => setText(d.value)}
           />
         </Field>
-        <Field label="Priority">
-          <Select value={priority} onChange={(_e, d) => setPriority(d.value)}>
-            <option value="">All</option>
-            <option value="P1">P1</option>
-            <option value="P2">P2</option>
-            <option value="P3">P3</option>
-          </Select>
-        </Field>
-        <Field label="State">
-          <Select value={state} onChange={(_e, d) => setState(d.value)}>
-            <option value="">All</option>
-            <option value="breached">Breached</option>
-            <option value="at-risk">At risk</option>
-            <option value="paused">Paused</option>
-            <option value="on-track">On track</option>
-            {!staff && <option value="closed">Closed</option>}
-          </Select>
-        </Field>
+        <SelectField
+          label="Priority"
+          blank="All"
+          value={priority}
+          onChange={setPriority}
+          options={PRIORITY}
+        />
+        <SelectField
+          label="State"
+          blank="All"
+          value={state}
+          onChange={setState}
+          options={staff ? STATES : [...STATES, ['closed', 'Closed']]}
+        />
         {staff && (
           <>
-            <Field label="Customer">
-              <Select value={customer} onChange={(_e, d) => setCustomer(d.value)}>
-                <option value="">All</option>
-                {(me.customers ?? []).map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Field label="Owner">
-              <Select value={owner} onChange={(_e, d) => setOwner(d.value)} disabled={mine}>
-                <option value="">Anyone</option>
-                <option value="none">Unassigned</option>
-                {(me.staff ?? []).map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </Select>
-            </Field>
+            <SelectField
+              label="Customer"
+              blank="All"
+              value={customer}
+              onChange={setCustomer}
+              options={byName(me.customers)}
+            />
+            <SelectField
+              label="Owner"
+              blank="Anyone"
+              value={owner}
+              onChange={setOwner}
+              options={[['none', 'Unassigned'], ...byName(me.staff)]}
+              disabled={mine}
+            />
             <Switch label="Mine" checked={mine} onChange={(_e, d) => setMine(d.checked)} />
           </>
         )}
       </div>
-      {load.kind === 'loading' && <Loading label="Loading tickets…" />}
-      {load.kind === 'error' && <ErrorState message={load.message} onRetry={refresh} />}
+      <Pending load={load} label="Loading tickets…" onRetry={refresh} />
       {load.kind === 'ready' && (
         <>
           <div className={s.status}>
@@ -136,41 +133,31 @@ export function Queue() {
               Refresh now
             </Button>
           </div>
-          {load.data.rows.length === 0 ? (
-            <Empty
-              title={
-                text || priority || state || customer || owner || mine ? 'No ticket matches' : 'Nothing open'
-              }
-            >
-              {text || priority || state || customer || owner || mine
-                ? 'Change the filters or the search to see more.'
-                : staff
-                  ? 'Every ticket is answered. New tickets appear here as customers file them.'
-                  : 'You have no open tickets. File one by chatting with SLA Desk in Teams.'}
-            </Empty>
-          ) : (
-            <div className={s.scroll}>
-              <Table aria-label="Tickets by next deadline" className={s.table} size="small">
-                <TableHeader>
-                  <TableRow>
-                    <TableHeaderCell>Ticket</TableHeaderCell>
-                    <TableHeaderCell>Priority</TableHeaderCell>
-                    {staff && <TableHeaderCell>Customer</TableHeaderCell>}
-                    <TableHeaderCell>Title</TableHeaderCell>
-                    <TableHeaderCell>Owner</TableHeaderCell>
-                    <TableHeaderCell>State</TableHeaderCell>
-                    <TableHeaderCell>Next deadline</TableHeaderCell>
-                    <TableHeaderCell>Time left</TableHeaderCell>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {load.data.rows.map((r) => (
-                    <Row key={r.id} r={r} staff={staff} now={now} fetchedAt={load.data.now} />
-                  ))}
-                </TableBody>
-              </Table>
-            </div>
-          )}
+          <DataTable
+            label="Tickets by next deadline"
+            className={s.table}
+            columns={[
+              'Ticket',
+              'Priority',
+              staff && 'Customer',
+              'Title',
+              'Owner',
+              'State',
+              'Next deadline',
+              'Time left',
+            ]}
+            rows={load.data.rows}
+            empty={
+              <Empty title={filtering ? 'No ticket matches' : 'Nothing open'}>
+                {filtering
+                  ? 'Change the filters or the search to see more.'
+                  : staff
+                    ? 'Every ticket is answered. New tickets appear here as customers file them.'
+                    : 'You have no open tickets. File one by chatting with SLA Desk in Teams.'}
+              </Empty>
+            }
+            row={(r) => <Row key={r.id} r={r} staff={staff} now={now} fetchedAt={load.data.now} />}
+          />
           {load.data.next !== null && (
             <Button
               appearance="secondary"

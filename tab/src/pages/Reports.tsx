@@ -4,16 +4,8 @@
 import {
   Button,
   Caption1,
-  Card,
-  CardHeader,
   Field,
   Input,
-  MessageBar,
-  MessageBarBody,
-  Select,
-  Subtitle2,
-  Table,
-  TableBody,
   TableCell,
   TableRow,
   Text,
@@ -21,46 +13,14 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
+import { TARGET_LABELS, type SlaReport } from '../../../src/api/contract';
 import { authorizedFetch } from '../api/client';
 import { useApi } from '../api/useApi';
-import { Empty, ErrorState, HeaderRow, Loading, When } from '../components/Bits';
+import { cardGrid, TitledCard } from '../components/Cards';
+import { DataTable } from '../components/DataTable';
+import { Empty, Note, Pending, When } from '../components/Bits';
+import { byName, SelectField } from '../components/Fields';
 import { useSession } from '../components/Zone';
-
-interface SlaReport {
-  readonly month: string;
-  readonly customerName: string;
-  readonly partial: boolean;
-  readonly filed: number;
-  readonly targets: readonly {
-    priority: string;
-    target: string;
-    due: number;
-    met: number;
-    breached: number;
-    open: number;
-  }[];
-  readonly breaches: readonly {
-    ticketId: string;
-    title: string;
-    priority: string;
-    target: string;
-    due: number;
-    metAt: number | null;
-    lateMinutes: number;
-  }[];
-  readonly paused: readonly { ticketId: string; title: string; minutes: number }[];
-  readonly pausedMinutes: number;
-  readonly availability: {
-    readonly figures: {
-      availability: number;
-      target: number;
-      met: boolean;
-      outageMinutes: number;
-      excludedMinutes: number;
-      minutes: number;
-    };
-  };
-}
 
 const useStyles = makeStyles({
   bar: {
@@ -70,15 +30,9 @@ const useStyles = makeStyles({
     flexWrap: 'wrap',
     marginBottom: tokens.spacingVerticalL,
   },
-  cards: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(220px, 1fr))',
-    gap: tokens.spacingHorizontalL,
-  },
-  scroll: { overflowX: 'auto' },
+  cards: cardGrid('220px'),
 });
 
-const TARGET: Readonly<Record<string, string>> = { response: 'Response', workaround: 'Work-around' };
 const pct = (x: number): string => `${(Math.floor(x * 1_000_000) / 10_000).toFixed(4)} %`;
 
 async function download(path: string, fallbackName: string): Promise<void> {
@@ -145,20 +99,7 @@ export function Reports() {
           />
         </Field>
         {staff && (
-          <Field label="Customer">
-            <Select
-              value={tenant}
-              onChange={(_e, d) => {
-                setTenant(d.value);
-              }}
-            >
-              {(me.customers ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </Select>
-          </Field>
+          <SelectField label="Customer" value={tenant} onChange={setTenant} options={byName(me.customers)} />
         )}
         <Button
           onClick={() => {
@@ -175,17 +116,11 @@ export function Reports() {
           Print
         </Button>
       </div>
-      {failed !== null && (
-        <MessageBar intent="error">
-          <MessageBarBody>{failed}</MessageBarBody>
-        </MessageBar>
-      )}
+      {failed !== null && <Note intent="error">{failed}</Note>}
       {staff && tenant === '' ? (
         <Empty title="No customers">Set CUSTOMER_TENANTS to see customers’ reports.</Empty>
-      ) : load.kind === 'loading' ? (
-        <Loading label="Loading the report…" />
-      ) : load.kind === 'error' ? (
-        <ErrorState message={load.message} onRetry={refresh} />
+      ) : load.kind !== 'ready' ? (
+        <Pending load={load} label="Loading the report…" onRetry={refresh} />
       ) : (
         <ReportBody r={load.data} />
       )}
@@ -205,96 +140,81 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
         filed
       </Caption1>
       <div className={s.cards}>
-        <Card>
-          <CardHeader
-            header={<Subtitle2>Availability</Subtitle2>}
-            description={<Caption1>target {pct(a.target)}</Caption1>}
-          />
+        <TitledCard title="Availability" caption={`target ${pct(a.target)}`}>
           <Text size={600} weight="semibold" data-testid="report-availability">
             {pct(a.availability)}
           </Text>
           <Text>
             {a.met ? 'Met' : 'Missed'} · {a.outageMinutes} min down · {a.excludedMinutes} min excluded
           </Text>
-        </Card>
-        <Card>
-          <CardHeader header={<Subtitle2>Breaches</Subtitle2>} />
+        </TitledCard>
+        <TitledCard title="Breaches">
           <Text size={600} weight="semibold" data-testid="report-breaches">
             {r.breaches.length}
           </Text>
-        </Card>
-        <Card>
-          <CardHeader header={<Subtitle2>Waiting on you (e)</Subtitle2>} />
+        </TitledCard>
+        <TitledCard title="Waiting on you (e)">
           <Text size={600} weight="semibold">
             {r.pausedMinutes} min
           </Text>
-        </Card>
+        </TitledCard>
       </div>
       <h3>Targets due this month</h3>
-      {due.length === 0 ? (
-        <Empty title="Nothing fell due">No response or work-around target fell due this month.</Empty>
-      ) : (
-        <div className={s.scroll}>
-          <Table size="small" aria-label="Targets due this month">
-            <HeaderRow labels={['Priority', 'Target', 'Due', 'Met', 'Breached', 'Open']} />
-            <TableBody>
-              {due.map((t) => (
-                <TableRow key={`${t.priority}-${t.target}`}>
-                  <TableCell>{t.priority}</TableCell>
-                  <TableCell>{TARGET[t.target] ?? t.target}</TableCell>
-                  <TableCell>{t.due}</TableCell>
-                  <TableCell>{t.met}</TableCell>
-                  <TableCell>{t.breached}</TableCell>
-                  <TableCell>{t.open}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <DataTable
+        label="Targets due this month"
+        columns={['Priority', 'Target', 'Due', 'Met', 'Breached', 'Open']}
+        rows={due}
+        empty={<Empty title="Nothing fell due">No response or work-around target fell due this month.</Empty>}
+        row={(t) => (
+          <TableRow key={`${t.priority}-${t.target}`}>
+            <TableCell>{t.priority}</TableCell>
+            <TableCell>{TARGET_LABELS[t.target]}</TableCell>
+            <TableCell>{t.due}</TableCell>
+            <TableCell>{t.met}</TableCell>
+            <TableCell>{t.breached}</TableCell>
+            <TableCell>{t.open}</TableCell>
+          </TableRow>
+        )}
+      />
       <h3>Breaches</h3>
-      {r.breaches.length === 0 ? (
-        <Empty title="No breach">Every target due this month was met.</Empty>
-      ) : (
-        <div className={s.scroll}>
-          <Table size="small" aria-label="Breaches">
-            <HeaderRow labels={['Ticket', 'Title', 'Target', 'Due', 'Met', 'Minutes late']} />
-            <TableBody>
-              {r.breaches.map((b) => (
-                <TableRow key={`${b.ticketId}-${b.target}`}>
-                  <TableCell>
-                    <a href={`#/ticket/${encodeURIComponent(b.ticketId)}`}>{b.ticketId}</a>
-                  </TableCell>
-                  <TableCell>{b.title}</TableCell>
-                  <TableCell>
-                    {b.priority} {TARGET[b.target] ?? b.target}
-                  </TableCell>
-                  <TableCell>
-                    <When t={b.due} />
-                  </TableCell>
-                  <TableCell>{b.metAt === null ? 'not yet' : <When t={b.metAt} />}</TableCell>
-                  <TableCell>{b.lateMinutes}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <DataTable
+        label="Breaches"
+        columns={['Ticket', 'Title', 'Target', 'Due', 'Met', 'Minutes late']}
+        rows={r.breaches}
+        empty={<Empty title="No breach">Every target due this month was met.</Empty>}
+        row={(b) => (
+          <TableRow key={`${b.ticketId}-${b.target}`}>
+            <TableCell>
+              <a href={`#/ticket/${encodeURIComponent(b.ticketId)}`}>{b.ticketId}</a>
+            </TableCell>
+            <TableCell>{b.title}</TableCell>
+            <TableCell>
+              {b.priority} {TARGET_LABELS[b.target]}
+            </TableCell>
+            <TableCell>
+              <When t={b.due} />
+            </TableCell>
+            <TableCell>{b.metAt === null ? 'not yet' : <When t={b.metAt} />}</TableCell>
+            <TableCell>{b.lateMinutes}</TableCell>
+          </TableRow>
+        )}
+      />
       {r.paused.length > 0 && (
         <>
           <h3>Time waiting on you (exclusion (e))</h3>
-          <Table size="small" aria-label="Time waiting on the customer">
-            <HeaderRow labels={['Ticket', 'Title', 'Minutes']} />
-            <TableBody>
-              {r.paused.map((p) => (
-                <TableRow key={p.ticketId}>
-                  <TableCell>{p.ticketId}</TableCell>
-                  <TableCell>{p.title}</TableCell>
-                  <TableCell>{p.minutes}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <DataTable
+            label="Time waiting on the customer"
+            columns={['Ticket', 'Title', 'Minutes']}
+            rows={r.paused}
+            scroll={false}
+            row={(p) => (
+              <TableRow key={p.ticketId}>
+                <TableCell>{p.ticketId}</TableCell>
+                <TableCell>{p.title}</TableCell>
+                <TableCell>{p.minutes}</TableCell>
+              </TableRow>
+            )}
+          />
         </>
       )}
     </>

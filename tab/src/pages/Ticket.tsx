@@ -1,29 +1,16 @@
 // One ticket: its deadlines with the reasons behind each, in words, and its timeline.
-import {
-  Body1,
-  Caption1,
-  Card,
-  CardHeader,
-  Link,
-  Subtitle2,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
-import type { TicketDetail } from '../api/types';
+import { Body1, Caption1, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
+import type { TicketDetail } from '../../../src/api/contract';
+import { eventLabel } from '../../../src/tickets/event-labels';
 import { useApi } from '../api/useApi';
-import { Countdown, Empty, ErrorState, Loading, PriorityBadge, StateBadge, When } from '../components/Bits';
+import { cardGrid, SPACED, TitledCard } from '../components/Cards';
+import { Countdown, Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
 import { duration } from '../components/time';
 import { useNow, useSession } from '../components/Zone';
 
 const useStyles = makeStyles({
   head: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
-  grid: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))',
-    gap: tokens.spacingHorizontalL,
-    margin: `${tokens.spacingVerticalL} 0`,
-  },
+  grid: cardGrid('320px', SPACED),
   reasons: {
     margin: 0,
     paddingLeft: tokens.spacingHorizontalL,
@@ -41,47 +28,18 @@ const useStyles = makeStyles({
   desc: { whiteSpace: 'pre-wrap' },
 });
 
-const EVENT_LABEL: Readonly<Record<string, string>> = {
-  created: 'Filed',
-  'customer-message': 'Customer message',
-  'engineer-reply': 'Reply',
-  'info-requested': 'Asked for information',
-  'customer-answered': 'Customer answered',
-  'internal-note': 'Internal note',
-  'priority-changed': 'Priority changed',
-  'owner-changed': 'Owner changed',
-  'workaround-delivered': 'Work-around delivered',
-  'fix-recorded': 'Fix recorded',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  reopened: 'Reopened',
-  'escalation-requested': 'Escalation requested',
-  'warning-sent': 'Deadline warning',
-  'page-sent': 'On-call paged',
-  'page-acknowledged': 'Page acknowledged',
-  'page-scheduled': 'Paging',
-  'page-reached': 'Reached in chat',
-  'page-failed': 'Page not delivered',
-  'paging-alarm': 'Nobody reached',
-  'channel-missing': 'No support channel',
-  'delivery-failed': 'Not delivered to the customer',
-  'delivery-recovered': 'Delivered to the customer',
-};
-
 export function Ticket({ id }: { readonly id: string }) {
   const s = useStyles();
   const { offsetMs } = useSession();
   const [load, refresh] = useApi<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`, 30_000);
   const now = useNow(offsetMs);
-  if (load.kind === 'loading') return <Loading label={`Loading ${id}…`} />;
-  if (load.kind === 'error')
-    return load.status === 404 ? (
+  if (load.kind === 'error' && load.status === 404)
+    return (
       <Empty title={`No ticket ${id}`}>
         It does not exist, or it is not yours to see. <Link href="#/queue">Back to the queue</Link>
       </Empty>
-    ) : (
-      <ErrorState message={load.message} onRetry={refresh} />
     );
+  if (load.kind !== 'ready') return <Pending load={load} label={`Loading ${id}…`} onRetry={refresh} />;
   const { ticket: t, timeline, explanations } = load.data;
   return (
     <article aria-labelledby="ticket-title">
@@ -107,15 +65,16 @@ export function Ticket({ id }: { readonly id: string }) {
       </Body1>
       <div className={s.grid}>
         {t.targets.map((target, i) => (
-          <Card key={target.target} data-testid={`deadline-${target.target}`}>
-            <CardHeader
-              header={<Subtitle2>{target.label}</Subtitle2>}
-              description={
-                <span>
-                  <StateBadge state={target.state} /> due <When t={target.due} />
-                </span>
-              }
-            />
+          <TitledCard
+            key={target.target}
+            testId={`deadline-${target.target}`}
+            title={target.label}
+            description={
+              <span>
+                <StateBadge state={target.state} /> due <When t={target.due} />
+              </span>
+            }
+          >
             <Countdown target={target} now={now} fetchedAt={load.data.now} />
             <ul
               className={s.reasons}
@@ -127,7 +86,7 @@ export function Ticket({ id }: { readonly id: string }) {
                 </li>
               ))}
             </ul>
-          </Card>
+          </TitledCard>
         ))}
       </div>
       <h3>Timeline</h3>
@@ -141,7 +100,7 @@ export function Ticket({ id }: { readonly id: string }) {
                 <When t={e.at} /> · {e.by}
                 {e.internal ? ' · internal' : ''}
               </Caption1>
-              <Text weight="semibold">{EVENT_LABEL[e.type] ?? e.type}</Text>
+              <Text weight="semibold">{eventLabel(e.type, 'timeline')}</Text>
               {e.text !== null && <Text className={s.desc}>{e.text}</Text>}
             </li>
           ))}

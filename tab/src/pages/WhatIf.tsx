@@ -1,32 +1,17 @@
 // What-if: a priority and an instant in, both deadlines and their warnings out, from the server's engine.
-import {
-  Button,
-  Card,
-  CardHeader,
-  Caption1,
-  Field,
-  Input,
-  Select,
-  Subtitle2,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Field, Input, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import { getJson } from '../api/client';
-import type { WhatIf as WhatIfData } from '../api/types';
+import { TARGET_LABELS, type Clock, type WhatIf as WhatIfData } from '../../../src/api/contract';
 import { ErrorState, When } from '../components/Bits';
+import { SelectField, type Choice } from '../components/Fields';
+import { cardGrid, TitledCard } from '../components/Cards';
 import { duration } from '../components/time';
 import { useSession } from '../components/Zone';
 
 const useStyles = makeStyles({
   form: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },
-  cards: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(300px, 1fr))',
-    gap: tokens.spacingHorizontalL,
-    marginTop: tokens.spacingVerticalL,
-  },
+  cards: cardGrid('300px', { marginTop: tokens.spacingVerticalL }),
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
 });
 
@@ -40,7 +25,13 @@ function withOffset(local: string): string {
   return `${local}:00${sign}${hh}:${mm}`;
 }
 
-const CLOCK: Readonly<Record<string, string>> = {
+const PRIORITY_CHOICES: readonly Choice[] = [
+  ['P1', 'P1 system-wide outage'],
+  ['P2', 'P2 partial outage'],
+  ['P3', 'P3 provisioning'],
+];
+
+const CLOCK: Readonly<Record<Clock, string>> = {
   continuous: 'continuous clock',
   'support-hours': 'support hours only',
   'business-days': 'business days',
@@ -83,13 +74,7 @@ export function WhatIf() {
           run();
         }}
       >
-        <Field label="Priority">
-          <Select value={priority} onChange={(_e, d) => setPriority(d.value)}>
-            <option value="P1">P1 system-wide outage</option>
-            <option value="P2">P2 partial outage</option>
-            <option value="P3">P3 provisioning</option>
-          </Select>
-        </Field>
+        <SelectField label="Priority" value={priority} onChange={setPriority} options={PRIORITY_CHOICES} />
         <Field label="Filed at (your time)">
           <Input type="datetime-local" value={at} onChange={(_e, d) => setAt(d.value)} required />
         </Field>
@@ -106,15 +91,12 @@ export function WhatIf() {
           </Text>
           <div className={s.cards}>
             {[result.response, result.workaround].map((t) => (
-              <Card key={t.target} data-testid={`whatif-${t.target}`}>
-                <CardHeader
-                  header={<Subtitle2>{t.target === 'response' ? 'Response' : 'Work-around'}</Subtitle2>}
-                  description={
-                    <Caption1>
-                      {duration(t.budgetMinutes * 60_000)} on the {CLOCK[t.clock] ?? t.clock}
-                    </Caption1>
-                  }
-                />
+              <TitledCard
+                key={t.target}
+                testId={`whatif-${t.target}`}
+                title={TARGET_LABELS[t.target]}
+                caption={`${duration(t.budgetMinutes * 60_000)} on the ${CLOCK[t.clock]}`}
+              >
                 <Text weight="semibold">
                   Due <When t={t.due} />
                 </Text>
@@ -131,7 +113,7 @@ export function WhatIf() {
                     </li>
                   ))}
                 </ul>
-              </Card>
+              </TitledCard>
             ))}
           </div>
         </>

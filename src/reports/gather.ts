@@ -1,0 +1,32 @@
+// Reads what a customer's monthly report needs (their tickets that can have deadlines in the month, and the
+// month's outages) and builds it; the chat command and the tab's report route both ask through here.
+import type { Outage } from '../outages/model';
+import type { Policy } from '../policy/schema';
+import { monthBounds, type Instant, type SlaEngine } from '../sla';
+import type { Ticket } from '../tickets/model';
+import { customerReport, REPORT_LOOKBACK_MS, type CustomerReport } from './customer';
+
+export interface ReportSources {
+  readonly policy: Policy;
+  readonly engine: SlaEngine;
+  readonly tickets: {
+    createdBetween(from: Instant, to: Instant, tenantId?: string): Promise<readonly Ticket[]>;
+  };
+  readonly outages: { month(month: string, now: Instant): Promise<{ readonly outages: readonly Outage[] }> };
+}
+
+/** One customer's report for one month, as of `now`. */
+export async function gatherCustomerReport(
+  src: ReportSources,
+  month: string,
+  tenantId: string,
+  customerName: string,
+  now: Instant,
+): Promise<CustomerReport> {
+  const { start, end } = monthBounds(month, src.policy.timeZone);
+  const [tickets, m] = await Promise.all([
+    src.tickets.createdBetween(start - REPORT_LOOKBACK_MS, Math.min(end, now + 1), tenantId),
+    src.outages.month(month, now),
+  ]);
+  return customerReport(src.policy, src.engine, month, tenantId, customerName, tickets, m.outages, now);
+}
