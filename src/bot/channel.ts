@@ -5,6 +5,7 @@ import type { TurnContext } from 'botbuilder';
 import { escape } from '../cards/types';
 import { callerOf, channelHere } from './teams';
 import type { BotDeps } from './deps';
+import type { Caller } from '../staff/caller';
 
 /** What this feature uses of the app's parts. */
 export type ChannelDeps = Pick<BotDeps, 'audit' | 'log' | 'now' | 'settings' | 'staff'>;
@@ -26,12 +27,31 @@ async function register(context: TurnContext, deps: ChannelDeps): Promise<void> 
     await context.sendActivity('Only support staff can choose the support channel.');
     return;
   }
-  const channel = channelHere(context.activity, caller, staff.name, deps.now());
-  await deps.settings.setSupportChannel(channel);
-  deps.log.info('support channel set', { channelId: channel.channelId, by: staff.name });
-  await context.sendActivity(
-    `This channel is now the support channel. Every new ticket will start a thread here with a live card (set by ${escape(staff.name)}).`,
+  await chooseChannel(
+    context,
+    deps,
+    { caller, name: staff.name },
+    'support',
+    'the support channel. Every new ticket will start a thread here with a live card',
   );
+}
+
+/**
+ * Records the channel this message was said in as the support or the managers' channel, and says so there
+ * (`what`: what the channel is now, after "This channel is now").
+ */
+export async function chooseChannel(
+  context: TurnContext,
+  deps: Pick<BotDeps, 'log' | 'now' | 'settings'>,
+  by: { caller: Caller; name: string },
+  which: 'support' | 'managers',
+  what: string,
+): Promise<void> {
+  const channel = channelHere(context.activity, by.caller, by.name, deps.now());
+  if (which === 'support') await deps.settings.setSupportChannel(channel);
+  else await deps.settings.setManagersChannel(channel);
+  deps.log.info(`${which} channel set`, { channelId: channel.channelId, by: by.name });
+  await context.sendActivity(`This channel is now ${what} (set by ${escape(by.name)}).`);
 }
 
 export function registerChannel(app: Application, deps: ChannelDeps): void {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { outageFormCard, type OutageFormValues } from '../cards/outages/form';
 import { outageCard } from '../cards/outages/outage';
 import { serviceStatusCard } from '../cards/outages/status';
-import { escape, type AdaptiveCard, type Verb } from '../cards/types';
+import type { AdaptiveCard, Verb } from '../cards/types';
 import type { OutageCommand } from '../outages/commands';
 import type { CardRef, Outage } from '../outages/model';
 import { OUTAGE_ID, type OutageActed, type OutageChanged } from '../outages/service';
@@ -21,7 +21,8 @@ import type { Actor } from '../tickets/model';
 import { customerOf, notCustomerText, sendCard, type BotDeps } from './deps';
 import type { Caller, Staff } from '../staff/caller';
 import { isGone } from '../teams/outbound';
-import { callerOf, channelHere } from './teams';
+import { callerOf } from './teams';
+import { chooseChannel } from './channel';
 
 /** What this feature uses of the app's parts. */
 export type OutageBotDeps = Pick<
@@ -355,11 +356,12 @@ async function registerManagers(
     await context.sendActivity('Only a support manager can choose the managers’ channel.');
     return;
   }
-  const channel = channelHere(context.activity, caller, staff.name, deps.now());
-  await deps.settings.setManagersChannel(channel);
-  deps.log.info('managers channel set', { channelId: channel.channelId, by: staff.name });
-  await context.sendActivity(
-    `This channel is now the managers’ channel: monthly availability summaries, error-budget warnings and exclusions to approve will be posted here (set by ${escape(staff.name)}).`,
+  await chooseChannel(
+    context,
+    deps,
+    { caller, name: staff.name },
+    'managers',
+    'the managers’ channel: monthly availability summaries, error-budget warnings and exclusions to approve will be posted here',
   );
 }
 

@@ -180,6 +180,27 @@ function resolveValues(
 }
 
 /** Throws when a value has the wrong shape; derived values are judged only once their sources pass. */
+
+/**
+ * The fields a zip entry's local header (from byte 4) and central record (from byte 6) share: version needed,
+ * UTF-8 flag, method, the fixed DOS time and date, CRC, stored and real sizes, and the name's length.
+ */
+function writeEntryFields(
+  header: Buffer,
+  at: number,
+  e: { method: number; crc: number; stored: number; size: number; name: number },
+): void {
+  header.writeUInt16LE(20, at);
+  header.writeUInt16LE(0x0800, at + 2);
+  header.writeUInt16LE(e.method, at + 4);
+  header.writeUInt16LE(DOS_TIME, at + 6);
+  header.writeUInt16LE(DOS_DATE, at + 8);
+  header.writeUInt32LE(e.crc, at + 10);
+  header.writeUInt32LE(e.stored, at + 14);
+  header.writeUInt32LE(e.size, at + 18);
+  header.writeUInt16LE(e.name, at + 22);
+}
+
 function checkShapes(values: Readonly<Record<string, string>>, derived: readonly string[]): void {
   const wrongOf = (entries: [string, string][]): string[] =>
     entries.flatMap(([name, value]) => {
@@ -255,28 +276,24 @@ export function zip(entries: readonly { readonly name: string; readonly data: Ui
     const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
+    writeEntryFields(local, 4, {
+      method,
+      crc,
+      stored: body.length,
+      size: data.length,
+      name: nameBytes.length,
+    });
     local.writeUInt16LE(0, 28);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
+    writeEntryFields(central, 6, {
+      method,
+      crc,
+      stored: body.length,
+      size: data.length,
+      name: nameBytes.length,
+    });
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, body);
     centrals.push(central, nameBytes);

@@ -76,12 +76,12 @@ export async function page(s: Sender, holder: Holder, ticket: Ticket): Promise<D
  * thread is told once, and it is tried again, up to OUTBOX_STUCK_ATTEMPTS attempts.
  */
 export async function direct(s: Sender, holder: Holder, ticket: Ticket): Promise<Done> {
-  const app = s.app;
   const entry = holder.entry;
+  const who: Mentioned = { id: String(entry.payload['to']), name: String(entry.payload['name']) };
+  const app = s.app;
   const at = stepOf(entry, ticket, app.policy.escalation.pagePriorities);
   if ('outcome' in at) return at;
   const { trigger, step, role } = at;
-  const who: Mentioned = { id: String(entry.payload['to']), name: String(entry.payload['name']) };
   const channel = await app.settings.supportChannel();
   const tenantId = channel?.tenantId ?? app.config.staff.tenantId;
   const serviceUrl = channel?.serviceUrl ?? ticket.thread?.serviceUrl;
