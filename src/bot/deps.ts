@@ -1,4 +1,5 @@
-// What bot features need, and helpers they share: the customer gate, ticket views, card replies.
+// The app's parts the bot's features pick from (each names its own in a `…Deps` type), and the helpers they
+// share: the customer gate, the viewer's clock, card replies.
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Config } from '../config';
 import type { AdaptiveCard } from '../cards/types';
@@ -11,7 +12,7 @@ import { callerOf } from './teams';
 import type { Caller } from '../staff/caller';
 import type { TeamsDeps } from '../teams/deps';
 
-/** The parts every conversation feature may use: the Teams projections' parts and the bot's own. */
+/** The catalogue app.ts builds: the Teams projections' parts and the bot's own. */
 export interface BotDeps extends TeamsDeps {
   readonly config: Config;
   readonly contact: Contact;
