@@ -26,14 +26,13 @@ export const OUTAGE_LIMITS = { affected: 500, cause: 2000, justification: 1000, 
 export const AFFECTED_USERS_MAX = 10_000_000;
 
 /**
- * A text input of a submitted card: room for four times the field's limit, so that a long text reaches the
- * check that names its length instead of failing to parse.
+ * A submitted text (a card's input, an API body's field): room for four times the field's limit, so that a
+ * long text reaches the check that names its length instead of failing to parse.
  */
-export const submittedText = (max: number) =>
-  z
-    .string()
-    .max(max * 4)
-    .optional();
+export const textField = (max: number) => z.string().max(max * 4);
+
+/** A card's text input, which Teams leaves out when it is empty. */
+export const submittedText = (max: number) => textField(max).optional();
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;

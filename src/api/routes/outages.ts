@@ -17,6 +17,7 @@ import { recordRefusal } from '../audit';
 import { bodyParam, monthOrCurrent, timeParam } from '../params';
 import { ANYONE, isProblem, notFound, ok, problem, route, STAFF } from '../route';
 import type { Parsed, Problem, RouteSpec } from '../route';
+import { OUTAGE_LIMITS, textField } from '../../tickets/fields';
 
 export interface OutageRouteDeps {
   readonly policy: Policy;
@@ -62,17 +63,17 @@ function outageJson(o: Outage, staff: boolean): PublicOutage | StaffOutage {
   };
 }
 
-const text = (max: number) => z.string().max(max * 4);
+const text = (field: keyof typeof OUTAGE_LIMITS) => textField(OUTAGE_LIMITS[field]);
 const instant = z.string().max(40);
 const version = z.number().int().optional();
 const recordSchema = z
   .object({
     start: instant,
     end: instant.nullable().optional(),
-    affected: text(500),
-    cause: text(2000).optional(),
+    affected: text('affected'),
+    cause: text('cause').optional(),
     exclusion: z
-      .object({ category: z.string().max(10), justification: text(1000) })
+      .object({ category: z.string().max(10), justification: text('justification') })
       .nullable()
       .optional(),
     requestId: z
@@ -88,8 +89,8 @@ const changeSchema = z.discriminatedUnion('action', [
       action: z.literal('edit'),
       start: instant.optional(),
       end: instant.nullable().optional(),
-      affected: text(500).optional(),
-      cause: text(2000).optional(),
+      affected: text('affected').optional(),
+      cause: text('cause').optional(),
       version,
     })
     .strict(),
@@ -97,13 +98,13 @@ const changeSchema = z.discriminatedUnion('action', [
     .object({
       action: z.literal('request-exclusion'),
       category: z.string().max(10),
-      justification: text(1000),
+      justification: text('justification'),
       version,
     })
     .strict(),
   z.object({ action: z.literal('withdraw-exclusion'), version }).strict(),
-  z.object({ action: z.literal('approve-exclusion'), note: text(500).optional(), version }).strict(),
-  z.object({ action: z.literal('reject-exclusion'), note: text(500).optional(), version }).strict(),
+  z.object({ action: z.literal('approve-exclusion'), note: text('note').optional(), version }).strict(),
+  z.object({ action: z.literal('reject-exclusion'), note: text('note').optional(), version }).strict(),
 ]);
 type Change = z.infer<typeof changeSchema>;
 
