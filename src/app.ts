@@ -5,6 +5,7 @@ import { createBot } from './bot';
 import { OnCallLookup } from './oncall/who';
 import type { BotDeps } from './bot/deps';
 import { onTicketChanged } from './teams/thread';
+import { budgetNoticePoster } from './teams/notices';
 import { Outbound, type Patience } from './teams/outbound';
 import { Background } from './background';
 import { TableAuditLog } from './storage/audit';
@@ -220,7 +221,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       outages: deps.outages,
       marks: new TableNoticeMarks(table('outages')),
       settings: deps.settings,
-      post: (channel, card, summary) => outbound.startThread(channel, card, summary),
+      post: budgetNoticePoster(outbound, policy),
       log,
       owner: `instance-${randomBytes(6).toString('hex')}`,
     });

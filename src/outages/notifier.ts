@@ -1,12 +1,10 @@
 // The periodic job behind the managers' channel: at each tick it works out which notices are due and sends
 // each once across every instance: a marker row is claimed (create, or ETag-conditional takeover of a dead
 // claim) before sending and marked sent after. A failed send lets go of the claim so a later tick retries.
-import { budgetNoticeCard } from '../cards/outages/status';
 import type { Logger } from '../log';
 import type { Policy } from '../policy/schema';
-import type { Calendar, Instant } from '../sla';
+import type { Calendar, Instant, MonthAvailability } from '../sla';
 import { messageOf } from '../kit/errors';
-import type { AdaptiveCard } from '../cards/types';
 import { dueNotices, type DueNotice } from './notices';
 import type { NoticeMarks } from './ports';
 import type { OutageService } from './service';
@@ -14,6 +12,14 @@ import { monthOf, previousMonth } from './time';
 
 /** A claim not confirmed within this long is taken to be from an instance that died while sending. */
 export const CLAIM_LEASE_MS = 10 * 60_000;
+
+/** A notice due to the managers: which one, for which month, with the month's figures at `now`. */
+export interface BudgetNotice {
+  readonly kind: DueNotice['kind'];
+  readonly month: string;
+  readonly figures: MonthAvailability;
+  readonly now: Instant;
+}
 
 /** Where managers read: the chosen managers' channel, else the support channel (`C`: how a channel is named). */
 export interface ManagerChannels<C> {
@@ -27,8 +33,8 @@ export interface NotifierDeps<C> {
   readonly outages: OutageService;
   readonly marks: NoticeMarks;
   readonly settings: ManagerChannels<C>;
-  /** Posts a card as a new message in a channel. */
-  readonly post: (channel: C, card: AdaptiveCard, summary: string) => Promise<unknown>;
+  /** Posts a notice as a new message in a channel (the adapter renders it). */
+  readonly post: (channel: C, notice: BudgetNotice) => Promise<unknown>;
   readonly log: Logger;
   /** This instance's name in claims. */
   readonly owner: string;
@@ -65,23 +71,14 @@ export class OutageNotifier<C> {
     return sent;
   }
 
-  private async send(
-    notice: DueNotice,
-    figures: Parameters<typeof budgetNoticeCard>[2],
-    now: Instant,
-  ): Promise<boolean> {
+  private async send(notice: DueNotice, figures: MonthAvailability, now: Instant): Promise<boolean> {
     const { marks, owner } = this.deps;
     if ((await marks.state(notice.key)) === 'sent') return false;
     const channel = await this.channel();
     if (channel === null) return false;
     if (!(await marks.claim(notice.key, owner, now, CLAIM_LEASE_MS))) return false;
     try {
-      const card = budgetNoticeCard(this.deps.policy, notice.kind, figures, now, figures.excludedByCategory);
-      await this.deps.post(
-        channel,
-        card,
-        `${this.deps.policy.availability.service} availability ${notice.month}`,
-      );
+      await this.deps.post(channel, { kind: notice.kind, month: notice.month, figures, now });
     } catch (err) {
       await marks.release(notice.key, owner);
       this.deps.log.error('availability notice failed', {

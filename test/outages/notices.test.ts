@@ -15,6 +15,7 @@ import { cardProblems, cardsOf, cardText } from '../support/cards';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
 import { startTestApp, type TestClock } from '../support/app';
 import type { SupportChannel } from '../../src/storage/settings';
+import { budgetNoticePoster } from '../../src/teams/notices';
 
 const engine = new SlaEngine(DEFAULT_POLICY);
 const alice: Actor = { id: 'aad-alice', name: 'Alice Engineer', role: 'engineer' };
@@ -57,7 +58,7 @@ function otherInstance(): OutageNotifier<SupportChannel> {
     outages: app.deps.outages,
     marks: new TableNoticeMarks(table),
     settings: app.deps.settings,
-    post: (c, card, summary) => app.deps.outbound.startThread(c, card, summary),
+    post: budgetNoticePoster(app.deps.outbound, DEFAULT_POLICY),
     log: silentLogger,
     owner: 'instance-two',
   });
