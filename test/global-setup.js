@@ -40,6 +40,8 @@ module.exports = function globalSetup() {
     {
       cwd: join(__dirname, '..'),
       stdio: 'inherit',
+      // The build that ships: jest sets NODE_ENV=test, which would bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
     },
   );
 };
