@@ -7,14 +7,14 @@ const prettier = require('eslint-config-prettier');
 const DOMAIN = ['sla', 'policy', 'tickets', 'outages', 'oncall', 'stats', 'reports', 'staff', 'kit', 'cards'];
 const ADAPTER_IMPORTS = [
   {
-    regex: '^(\\.\\./)+(storage|bot|teams|api|watcher|cli)(/.*)?$',
+    regex: '^(\\.\\./)+(adapters|watcher|cli)(/.*)?$',
     message:
-      'Domain folders and cards must not import adapters (storage, bot, teams, api) or the application.',
+      'Domain folders and cards must not import adapters (src/adapters: storage, bot, teams, api, server) or the application.',
   },
   {
-    regex: '^(\\.\\./)+(config|server|app)$',
+    regex: '^(\\.\\./)+(config|parts|app|index)$',
     message:
-      'Domain folders and cards take options; config.ts, server.ts and app.ts belong to the composition root.',
+      'Domain folders and cards take options; config.ts, parts.ts and app.ts belong to the composition root.',
   },
   {
     group: [
@@ -60,13 +60,13 @@ module.exports = tseslint.config(
   },
   {
     // Domain folders and cards know nothing of storage, Teams, HTTP or configuration: they take ports and options.
-    files: DOMAIN.map((d) => `src/${d}/**/*.ts`),
+    files: DOMAIN.map((d) => `src/domain/${d}/**/*.ts`),
     rules: { 'no-restricted-imports': ['error', { patterns: ADAPTER_IMPORTS }] },
   },
   {
     // The SLA core is also pure: no I/O, no environment, no machine clock.
-    files: ['src/sla/**/*.ts', 'src/policy/**/*.ts'],
-    ignores: ['src/policy/file.ts'],
+    files: ['src/domain/sla/**/*.ts', 'src/domain/policy/**/*.ts'],
+    ignores: ['src/domain/policy/file.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -100,7 +100,7 @@ module.exports = tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+(bot|teams)(/.*)?$',
+              regex: '^(\\.\\./)+adapters/(bot|teams)(/.*)?$',
               message: 'src/watcher talks to Teams through ports (see docs/architecture.md).',
             },
           ],

@@ -3,7 +3,7 @@
 // Requests come first: while any is in flight, at most BUSY_SLOTS pieces of work run at once and the rest wait
 // until the requests are answered (or at most FOREGROUND_FIRST_MAX_MS, so nothing starves under constant load).
 import type { Logger } from './log';
-import { messageOf } from './kit/errors';
+import { messageOf } from './domain/kit/errors';
 
 /** The longest a piece of work waits for requests in flight to be answered before it starts anyway. */
 export const FOREGROUND_FIRST_MAX_MS = 500;

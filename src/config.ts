@@ -1,9 +1,9 @@
 // The one place that reads process.env: every key typed, documented, defaulted where safe, frozen.
 // Names match the Teams Toolkit env files (env/.env.*). Startup fails with a message naming the key.
 import { z } from 'zod';
-import { rotationSchema, type Rotation } from './oncall/roster';
-import type { StaffSettings } from './staff/caller';
-import type { StorageOptions } from './storage/tables';
+import { rotationSchema, type Rotation } from './domain/oncall/roster';
+import type { StaffSettings } from './domain/staff/caller';
+import type { StorageOptions } from './adapters/storage/tables';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])

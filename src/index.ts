@@ -3,9 +3,9 @@ import { Settings } from 'luxon';
 import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './log';
-import { DEFAULT_POLICY } from './policy/default';
-import { loadPolicyFile } from './policy/file';
-import { InvalidPolicy } from './policy/schema';
+import { DEFAULT_POLICY } from './domain/policy/default';
+import { loadPolicyFile } from './domain/policy/file';
+import { InvalidPolicy } from './domain/policy/schema';
 import { simulatedClock } from './watcher/clock';
 
 Settings.throwOnInvalid = true;

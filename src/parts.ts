@@ -1,12 +1,12 @@
 // The app's core parts, as app.ts builds them and hands them to the adapters (Teams projections, the bot,
 // the watcher): the policy and its engine, tickets, the clock, the log, settings and background work.
 import type { Background } from './background';
-import type { RootDeps } from './cards/root';
+import type { RootDeps } from './domain/cards/root';
 import type { Logger } from './log';
-import type { Policy } from './policy/schema';
-import type { Instant, SlaEngine } from './sla';
-import type { Settings } from './storage/settings';
-import type { TicketService } from './tickets/service';
+import type { Policy } from './domain/policy/schema';
+import type { Instant, SlaEngine } from './domain/sla';
+import type { Settings } from './adapters/storage/settings';
+import type { TicketService } from './domain/tickets/service';
 
 export interface CoreParts extends RootDeps {
   readonly policy: Policy;

@@ -10,20 +10,18 @@ const ROOT = posix.join(__dirname.split('\\').join('/'), '..');
 const DOMAIN = ['sla', 'policy', 'tickets', 'outages', 'oncall', 'stats', 'reports', 'staff', 'kit', 'cards'];
 /** Adapters and the application around the domain, as repository paths (folders end in a slash). */
 const ADAPTERS = [
-  'src/storage/',
-  'src/bot/',
-  'src/teams/',
-  'src/api/',
+  'src/adapters/',
   'src/watcher/',
   'src/cli/',
   'src/config.ts',
-  'src/server.ts',
+  'src/parts.ts',
   'src/app.ts',
+  'src/index.ts',
 ];
 /** Packages that talk to Teams, Azure or HTTP: only adapters import them. */
 const ADAPTER_PACKAGES = /^(botbuilder|botframework-|@microsoft\/teams-ai|@azure\/|restify)/;
 /** The watcher speaks to Teams through ports. */
-const NOT_FROM_WATCHER = ['src/bot/', 'src/teams/'];
+const NOT_FROM_WATCHER = ['src/adapters/bot/', 'src/adapters/teams/'];
 const MAX_LINES = 500;
 const MAX_STORAGE_LINES = 450;
 
@@ -74,7 +72,7 @@ const under = (path: string, prefixes: readonly string[]): boolean =>
   prefixes.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p));
 
 function adapterImports(imports: readonly Import[]): string[] {
-  const domain = DOMAIN.map((d) => `src/${d}/`);
+  const domain = DOMAIN.map((d) => `src/domain/${d}/`);
   return imports
     .filter((i) => under(i.file, domain))
     .filter((i) => (i.target !== undefined ? under(i.target, ADAPTERS) : ADAPTER_PACKAGES.test(i.spec)))
@@ -157,7 +155,7 @@ function oversized(sources: Sources): string[] {
   const out: string[] = [];
   for (const [file, text] of sources) {
     const lines = text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
-    const max = file.startsWith('src/storage/') ? MAX_STORAGE_LINES : MAX_LINES;
+    const max = file.startsWith('src/adapters/storage/') ? MAX_STORAGE_LINES : MAX_LINES;
     if (lines > max) out.push(`${file} has ${lines} lines (at most ${max})`);
   }
   return out;
@@ -185,35 +183,38 @@ describe('the layout (docs/architecture.md)', () => {
     expect([...listed.matchAll(/'([^']+)'/g)].map((m) => m[1])).toEqual(DOMAIN);
   });
 
-  it(`no source file in src/ or tab/src passes ${MAX_LINES} lines (${MAX_STORAGE_LINES} in src/storage)`, () => {
+  it(`no source file in src/ or tab/src passes ${MAX_LINES} lines (${MAX_STORAGE_LINES} in src/adapters/storage)`, () => {
     expect(oversized(walk('tab/src', ['.ts', '.tsx'], new Map(src)))).toEqual([]);
   });
 });
 
 describe('the checks themselves', () => {
   const fixture: Sources = new Map([
-    ['src/tickets/a.ts', "import type { B } from '../storage/b';\nimport { Router } from 'restify';\n"],
-    ['src/storage/b.ts', "import {\n  c,\n} from './c';\nexport * from '../tickets/a';\n"],
-    ['src/storage/c.ts', "export { b } from './b';\n"],
-    ['src/watcher/w.ts', "import { send } from '../teams/outbound';\n"],
-    ['src/teams/outbound.ts', "import('../tickets/a');\n"],
+    [
+      'src/domain/tickets/a.ts',
+      "import type { B } from '../../adapters/storage/b';\nimport { Router } from 'restify';\n",
+    ],
+    ['src/adapters/storage/b.ts', "import {\n  c,\n} from './c';\nexport * from '../../domain/tickets/a';\n"],
+    ['src/adapters/storage/c.ts', "export { b } from './b';\n"],
+    ['src/watcher/w.ts', "import { send } from '../adapters/teams/outbound';\n"],
+    ['src/adapters/teams/outbound.ts', "import('../../domain/tickets/a');\n"],
   ]);
   const found = importsOf(fixture);
 
   it('see type imports, multi-line imports, re-exports and packages, with their lines', () => {
     expect(adapterImports(found)).toEqual([
-      "src/tickets/a.ts:1 imports '../storage/b' (src/storage/b.ts): a domain folder must not import an adapter",
-      "src/tickets/a.ts:2 imports 'restify': a domain folder must not import an adapter",
+      "src/domain/tickets/a.ts:1 imports '../../adapters/storage/b' (src/adapters/storage/b.ts): a domain folder must not import an adapter",
+      "src/domain/tickets/a.ts:2 imports 'restify': a domain folder must not import an adapter",
     ]);
     expect(watcherImports(found)).toEqual([
-      "src/watcher/w.ts:1 imports '../teams/outbound' (src/teams/outbound.ts): the watcher reaches Teams through ports",
+      "src/watcher/w.ts:1 imports '../adapters/teams/outbound' (src/adapters/teams/outbound.ts): the watcher reaches Teams through ports",
     ]);
   });
 
   it('name a cycle by the imports that make it', () => {
     expect(cycles(found)).toEqual([
-      'cycle among src/storage/b.ts, src/storage/c.ts, src/tickets/a.ts: ' +
-        'src/storage/b.ts:3 -> src/storage/c.ts:1 -> src/storage/b.ts',
+      'cycle among src/adapters/storage/b.ts, src/adapters/storage/c.ts, src/domain/tickets/a.ts: ' +
+        'src/adapters/storage/b.ts:3 -> src/adapters/storage/c.ts:1 -> src/adapters/storage/b.ts',
     ]);
   });
 });

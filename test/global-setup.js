@@ -29,8 +29,8 @@ module.exports = function globalSetup() {
     statSync(join(tab, 'vite.config.mts')).mtimeMs,
     statSync(join(__dirname, '..', 'package-lock.json')).mtimeMs,
     // Server modules the tab bundles: the API contract's label map and the event labels.
-    statSync(join(__dirname, '..', 'src', 'api', 'contract.ts')).mtimeMs,
-    statSync(join(__dirname, '..', 'src', 'tickets', 'event-labels.ts')).mtimeMs,
+    statSync(join(__dirname, '..', 'src', 'adapters', 'api', 'contract.ts')).mtimeMs,
+    statSync(join(__dirname, '..', 'src', 'domain', 'tickets', 'event-labels.ts')).mtimeMs,
   );
   if (built >= sources) return;
   process.stdout.write('\n[tab] building the tab (vite build tab) for the browser tests…\n');

@@ -1,4 +1,4 @@
-import { messageOf } from '../kit/errors';
+import { messageOf } from '../domain/kit/errors';
 // Command-line flags: a small strict parser (`--name value`, `--name=value`, repeatable flags, switches)
 // whose errors are one line a person can act on. Pure: takes argv, returns data or throws UsageError.
 

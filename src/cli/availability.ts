@@ -1,9 +1,9 @@
 // The `availability` command: one month's Core Service availability from outages given as flags.
 // Thin: parses flags, asks monthAvailability (src/sla/availability.ts), prints one JSON line.
-import { EXCLUSION_CATEGORIES, type ExclusionCategory } from '../policy/schema';
-import { monthAvailability, type MonthAvailability, type OutageSpan } from '../sla/availability';
-import { parseInstant } from '../sla/format';
-import type { Instant } from '../sla/types';
+import { EXCLUSION_CATEGORIES, type ExclusionCategory } from '../domain/policy/schema';
+import { monthAvailability, type MonthAvailability, type OutageSpan } from '../domain/sla/availability';
+import { parseInstant } from '../domain/sla/format';
+import type { Instant } from '../domain/sla/types';
 import { oneLine, parseFlags, splitSpan, UsageError } from './args';
 import type { CliContext } from './context';
 

@@ -1,8 +1,8 @@
 // What a CLI command may touch, passed in by the entry (src/cli/index.ts) so commands stay testable:
 // the streams, the policy source and the machine clock. Imports types only.
 import type { Readable, Writable } from 'node:stream';
-import type { Policy } from '../policy/schema';
-import type { Instant } from '../sla/types';
+import type { Policy } from '../domain/policy/schema';
+import type { Instant } from '../domain/sla/types';
 
 export interface CliContext {
   readonly stdin: Readable;

@@ -2,9 +2,9 @@
 // JSON line each. Thin: validates with zod, asks SlaEngine, formats with isoInZone; no SLA rule lives here.
 import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
-import type { Policy } from '../policy/schema';
-import { SlaEngine, type SlaResult, type TargetResult } from '../sla/engine';
-import { isoInZone, parseInstant, parseLocalDate } from '../sla/format';
+import type { Policy } from '../domain/policy/schema';
+import { SlaEngine, type SlaResult, type TargetResult } from '../domain/sla/engine';
+import { isoInZone, parseInstant, parseLocalDate } from '../domain/sla/format';
 import {
   PRIORITIES,
   type Clock,
@@ -12,7 +12,7 @@ import {
   type Pause,
   type Priority,
   type TargetName,
-} from '../sla/types';
+} from '../domain/sla/types';
 import { oneLine, parseFlags, splitSpan, UsageError } from './args';
 import type { CliContext } from './context';
 import { answerEachLine } from './lines';

@@ -11,10 +11,10 @@ import { startApp } from '../app';
 import { ensureTabBuilt } from './tab-build';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger, type Logger } from '../log';
-import { DEFAULT_POLICY } from '../policy/default';
-import { loadPolicyFile } from '../policy/file';
-import { InvalidPolicy } from '../policy/schema';
-import { isPortFree } from '../storage/azurite';
+import { DEFAULT_POLICY } from '../domain/policy/default';
+import { loadPolicyFile } from '../domain/policy/file';
+import { InvalidPolicy } from '../domain/policy/schema';
+import { isPortFree } from '../adapters/storage/azurite';
 import { simulatedClock } from '../watcher/clock';
 import { parseFlags, UsageError } from './args';
 import { layerEnv, parseDotenv } from './dotenv';
@@ -25,7 +25,7 @@ import {
   playgroundChannel,
   playgroundTeamId,
 } from './local-staff';
-import { messageOf } from '../kit/errors';
+import { messageOf } from '../domain/kit/errors';
 
 Settings.throwOnInvalid = true;
 

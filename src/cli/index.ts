@@ -1,9 +1,9 @@
 // Entry of the command line (`npm run --silent cli -- …`): wires the process (argv, streams, POLICY_FILE,
 // the machine clock) into main(). Wiring only; commands live beside it.
 import { Settings } from 'luxon';
-import { DEFAULT_POLICY } from '../policy/default';
-import { loadPolicyFile } from '../policy/file';
-import type { Policy } from '../policy/schema';
+import { DEFAULT_POLICY } from '../domain/policy/default';
+import { loadPolicyFile } from '../domain/policy/file';
+import type { Policy } from '../domain/policy/schema';
 import { oneLine } from './args';
 import type { CliContext } from './context';
 import { main } from './main';

@@ -1,5 +1,5 @@
 // Local mode's staff and on-call rotation for `npm start` when none are configured. Pure.
-import type { SupportChannel } from '../storage/settings';
+import type { SupportChannel } from '../adapters/storage/settings';
 
 /** Staff for the tab's local sign-in when none are configured (a tenant no real user is in). */
 export const LOCAL_STAFF = {

@@ -1,6 +1,6 @@
 // The CLI's command table, usage text and error handling: argv in, exit status out.
 // Expected failures (bad input, bad policy) become one line on stderr and status 2.
-import { InvalidPolicy } from '../policy/schema';
+import { InvalidPolicy } from '../domain/policy/schema';
 import { oneLine, UsageError } from './args';
 import { availabilityCommand } from './availability';
 import type { CliContext } from './context';

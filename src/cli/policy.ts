@@ -1,8 +1,8 @@
 // The `policy` command: print the default policy as a starting file, or check a policy file.
 // Thin: the schema (src/policy/schema.ts) holds every rule.
-import { DEFAULT_POLICY_JSON } from '../policy/default';
-import { loadPolicyFile } from '../policy/file';
-import { InvalidPolicy } from '../policy/schema';
+import { DEFAULT_POLICY_JSON } from '../domain/policy/default';
+import { loadPolicyFile } from '../domain/policy/file';
+import { InvalidPolicy } from '../domain/policy/schema';
 import { parseFlags } from './args';
 import type { CliContext } from './context';
 

@@ -1,7 +1,7 @@
 // The `suggest` command: one JSON request per stdin line, {"text": "…"}, answered with the suggested
 // priority, category and reason as one JSON line each. Thin: validates, asks suggestPriority, prints.
-import type { Policy } from '../policy/schema';
-import { suggestPriority, type Suggestion } from '../tickets/suggest';
+import type { Policy } from '../domain/policy/schema';
+import { suggestPriority, type Suggestion } from '../domain/tickets/suggest';
 import { oneLine, parseFlags } from './args';
 import type { CliContext } from './context';
 import { answerEachLine } from './lines';

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log';
-import { TAB_DIST } from '../server';
+import { TAB_DIST } from '../adapters/server';
 
 const ROOT = resolve(__dirname, '..', '..');
 

@@ -13,8 +13,8 @@ import {
 } from '@azure/data-tables';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { storageStatus } from '../storage/kit/status';
-import { clientFromConnectionString, tableEndpointOf } from '../storage/tables';
+import { storageStatus } from '../adapters/storage/kit/status';
+import { clientFromConnectionString, tableEndpointOf } from '../adapters/storage/tables';
 import { oneLine, parseFlags, UsageError } from './args';
 import { layerEnv, parseDotenv } from './dotenv';
 

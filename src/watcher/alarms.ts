@@ -1,8 +1,8 @@
 // When a P1's page reaches nobody: the loud alarm in the ticket's thread and in the managers' channel (once per
 // trigger, @mentioning the managers and P1 responders), and the notice of a delivery that keeps failing.
-import { alarmCard, stuckCard, type AlarmView } from '../cards/watch';
-import type { Ticket } from '../tickets/model';
-import { managersLane, type NewEntry, type OutboxEntry } from '../storage/outbox';
+import { alarmCard, stuckCard, type AlarmView } from '../domain/cards/watch';
+import type { Ticket } from '../domain/tickets/model';
+import { managersLane, type NewEntry, type OutboxEntry } from '../adapters/storage/outbox';
 import { acknowledged, keyed, note, type Done, type Holder } from './chain';
 import type { Sender } from './sender';
 import { NotReady, threadOf } from './sender';

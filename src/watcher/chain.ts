@@ -1,10 +1,10 @@
 // What the paging steps share: the chain's roles, the keys a page leaves on its ticket (who was reached in chat,
 // who was not and why), acknowledgement, and timeline lines written once.
-import { stamp } from '../cards/time';
-import type { ChainRole } from '../oncall/who';
-import type { OutboxEntry, Progress } from '../storage/outbox';
-import type { RecordType } from '../tickets/commands';
-import type { Ticket } from '../tickets/model';
+import { stamp } from '../domain/cards/time';
+import type { ChainRole } from '../domain/oncall/who';
+import type { OutboxEntry, Progress } from '../adapters/storage/outbox';
+import type { RecordType } from '../domain/tickets/commands';
+import type { Ticket } from '../domain/tickets/model';
 import type { Sender } from './sender';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };

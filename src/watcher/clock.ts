@@ -1,6 +1,6 @@
 // The app's clock: the real one, or a simulated one for local mode (a day of support in minutes).
 // `speed` is how many clock milliseconds pass per real millisecond, so real durations (leases, backoff) convert.
-import type { Instant } from '../sla';
+import type { Instant } from '../domain/sla';
 
 export interface AppClock {
   now(): Instant;

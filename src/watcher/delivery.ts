@@ -4,14 +4,14 @@
 // case that can repeat a message is a send whose answer was lost (the instance died or the connection
 // broke after Teams accepted it): the next claim sees `sending` still set, counts it and logs it.
 import type { WatcherApp } from './ports';
-import { renderRoot } from '../cards/root';
-import { warningCard } from '../cards/watch';
-import type { TargetName } from '../sla';
-import { TARGETS } from '../sla';
-import { slaOf } from '../tickets/sla-view';
-import { OPEN_STATUSES, type Ticket } from '../tickets/model';
-import type { OverrideStore } from '../oncall/overrides';
-import { laneTicket, type OutboxEntry, type Progress, type TableOutbox } from '../storage/outbox';
+import { renderRoot } from '../domain/cards/root';
+import { warningCard } from '../domain/cards/watch';
+import type { TargetName } from '../domain/sla';
+import { TARGETS } from '../domain/sla';
+import { slaOf } from '../domain/tickets/sla-view';
+import { OPEN_STATUSES, type Ticket } from '../domain/tickets/model';
+import type { OverrideStore } from '../domain/oncall/overrides';
+import { laneTicket, type OutboxEntry, type Progress, type TableOutbox } from '../adapters/storage/outbox';
 import { alarm, announceStuck, managers } from './alarms';
 import { note, type Done } from './chain';
 import { announce, direct, notice, page } from './paging';
@@ -20,7 +20,7 @@ import type { AppClock } from './clock';
 import type { Presence } from './presence';
 import { shuffle } from './shuffle';
 import { backoffMs, rateWindows, RateLimiter, retryAfterMs, statusOf, THREAD_WINDOWS } from './limits';
-import { messageOf } from '../kit/errors';
+import { messageOf } from '../domain/kit/errors';
 
 /** Lanes worked on at once by one instance. */
 const LANES_AT_ONCE = 16;

@@ -2,10 +2,10 @@
 // its 1:1 chat message in a lane of its own (a failing chat never holds back the thread or the next step),
 // what could not be reached said in the thread, and an alarm to the managers when nobody has been reached.
 // Every timeline line says what happened: who was paged, reached, not reached, and why.
-import { pageCard } from '../cards/page';
-import { announceCard, chatFailedCard, type Mentioned } from '../cards/watch';
-import type { Ticket } from '../tickets/model';
-import { chatLane } from '../storage/outbox';
+import { pageCard } from '../domain/cards/page';
+import { announceCard, chatFailedCard, type Mentioned } from '../domain/cards/watch';
+import type { Ticket } from '../domain/tickets/model';
+import { chatLane } from '../adapters/storage/outbox';
 import { alarmIfNobody } from './alarms';
 import { missedKey, nextStep, note, reachedKey, ROLE, stepOf, type Done, type Holder } from './chain';
 import type { Sender } from './sender';

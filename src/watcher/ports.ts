@@ -1,11 +1,11 @@
 // What the watcher needs from the rest of the app: Teams through a port (src/teams/outbound.ts implements it),
 // and the app's parts it reads or records through.
-import type { AdaptiveCard } from '../cards/types';
+import type { AdaptiveCard } from '../domain/cards/types';
 import type { Config } from '../config';
-import type { OnCallLookup } from '../oncall/who';
+import type { OnCallLookup } from '../domain/oncall/who';
 import type { CoreParts } from '../parts';
-import type { SupportChannel } from '../storage/settings';
-import type { ThreadRef } from '../tickets/model';
+import type { SupportChannel } from '../adapters/storage/settings';
+import type { ThreadRef } from '../domain/tickets/model';
 
 /** Sending to Teams: posts, replies and card updates in channels, and 1:1 chats with staff. */
 export interface TeamsPort {

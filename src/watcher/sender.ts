@@ -2,8 +2,8 @@
 // that keep to Teams' limits and to the entry's claim.
 import type { WatcherApp } from './ports';
 import type { Logger } from '../log';
-import type { OutboxEntry, Progress, TableOutbox } from '../storage/outbox';
-import type { ThreadRef, Ticket } from '../tickets/model';
+import type { OutboxEntry, Progress, TableOutbox } from '../adapters/storage/outbox';
+import type { ThreadRef, Ticket } from '../domain/tickets/model';
 import type { AppClock } from './clock';
 
 /** Not possible yet (no thread, no support channel): retried later like a failed send. */

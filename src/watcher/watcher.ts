@@ -2,14 +2,14 @@
 // follows what is due, not how many tickets are stored), asks the pure engine which thresholds and pages
 // are due, writes them to the outbox (once, whoever writes first) and marks them on the ticket; then it
 // delivers what the outbox holds. Time comes from the clock it is given.
-import { stamp } from '../cards/time';
-import type { Instant } from '../sla';
-import { dueAt, type DuePage } from '../tickets/sla-view';
-import type { Ticket } from '../tickets/model';
-import type { NewEntry, ReadyRow } from '../storage/outbox';
+import { stamp } from '../domain/cards/time';
+import type { Instant } from '../domain/sla';
+import { dueAt, type DuePage } from '../domain/tickets/sla-view';
+import type { Ticket } from '../domain/tickets/model';
+import type { NewEntry, ReadyRow } from '../adapters/storage/outbox';
 import { Delivery, type WatcherDeps } from './delivery';
 import { shuffle } from './shuffle';
-import { messageOf } from '../kit/errors';
+import { messageOf } from '../domain/kit/errors';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 const ROLE = {

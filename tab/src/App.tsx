@@ -19,7 +19,7 @@ import {
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { authConfig, choosePersona, chosenPersona, getJson } from './api/client';
 import { initTeams, teamsTheme, type ThemeName } from './api/host';
-import type { AuthConfig, Me } from '../../src/api/contract';
+import type { AuthConfig, Me } from '../../src/adapters/api/contract';
 import { Empty, ErrorState, Loading } from './components/Bits';
 import { Options } from './components/Fields';
 import { viewerZone } from './components/time';

@@ -22,11 +22,11 @@ import {
   STAFF_TENANT,
   TAB_ENV,
 } from '../support/tab';
-import { TableStatsRepo } from '../../src/storage/stats-repo';
-import { StatsService } from '../../src/stats/service';
+import { TableStatsRepo } from '../../src/adapters/storage/stats-repo';
+import { StatsService } from '../../src/domain/stats/service';
 import { Background } from '../../src/background';
 import { silentLogger } from '../../src/log';
-import type { Ticket } from '../../src/tickets/model';
+import type { Ticket } from '../../src/domain/tickets/model';
 
 let azurite: TestAzurite;
 let entra: FakeEntra;

@@ -2,7 +2,7 @@
 // records and is refused approval (audited), a manager approves, a customer downloads their own report as a
 // CSV (read back) and cannot get another tenant's, customers see the status without causes.
 import type { App } from '../../src/app';
-import { CUSTOMER_CSV_HEADER } from '../../src/reports/render';
+import { CUSTOMER_CSV_HEADER } from '../../src/domain/reports/render';
 import { et } from '../fixtures';
 import { startTestApp, type TestClock } from '../support/app';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';

@@ -2,9 +2,9 @@
 // caller, params, query, body) on the real app and Azurite: record and approve as staff, refused roles and
 // tenants, the customer's own report as JSON, CSV (read back) and a printable page.
 import type { App } from '../../src/app';
-import type { Principal as ApiPrincipal } from '../../src/api/auth';
-import type { ApiResponse as ApiAnswer, RouteSpec } from '../../src/api/route';
-import { CUSTOMER_CSV_HEADER } from '../../src/reports/render';
+import type { Principal as ApiPrincipal } from '../../src/adapters/api/auth';
+import type { ApiResponse as ApiAnswer, RouteSpec } from '../../src/adapters/api/route';
+import { CUSTOMER_CSV_HEADER } from '../../src/domain/reports/render';
 import { aFiling, alice as aliceActor, CONTOSO, FABRIKAM } from '../fixtures/filing';
 import { et } from '../fixtures';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';

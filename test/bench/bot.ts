@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
 import { createLogger } from '../../src/log';
-import { startAzurite, type Azurite } from '../../src/storage/azurite';
+import { startAzurite, type Azurite } from '../../src/adapters/storage/azurite';
 import { actionExecute, personalMessage } from '../support/activities';
 import { startTestApp } from '../support/app';
 import { cardsOf, cardText } from '../support/cards';

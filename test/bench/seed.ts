@@ -2,7 +2,7 @@
 // service would take an hour): ids come in blocks of SEED_BLOCK numbers per tenant, as the repo hands them out,
 // and each block gets the repo's own block row, so id lookups work and nothing is stored per ticket in the index.
 import type { TransactionAction } from '@azure/data-tables';
-import { blockEntity } from '../../src/storage/ticket-keys';
+import { blockEntity } from '../../src/adapters/storage/ticket-keys';
 
 /** Numbers per id block in seeded data (the app's default is 20; any size works). */
 export const SEED_BLOCK = 50;

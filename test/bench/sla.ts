@@ -1,8 +1,8 @@
 // SLA section: full ticket evaluations per second on one core (window, both deadlines, six warning instants
 // = one engine.evaluate call), P1/P2/P3 and P3 with long pauses, beside the slow reference in the same run.
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { SlaEngine, type SlaInput, type SlaResult } from '../../src/sla/engine';
-import { DAY_MS, HOUR_MS, MINUTE_MS, type Pause, type Priority } from '../../src/sla/types';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { SlaEngine, type SlaInput, type SlaResult } from '../../src/domain/sla/engine';
+import { DAY_MS, HOUR_MS, MINUTE_MS, type Pause, type Priority } from '../../src/domain/sla/types';
 import { referenceEvaluate } from '../sla/reference';
 import { benchSync, withNote, type BenchRow, type SectionOptions } from './harness';
 

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { startCpuMeter, type BenchRow, type CpuReading, type SectionOptions } from './harness';
 import { HttpClient, type Posted } from './client';
 import { RequestCounter } from './requests';
-import { startAzurite } from '../../src/storage/azurite';
+import { startAzurite } from '../../src/adapters/storage/azurite';
 import { actionExecute, channelMessage } from '../support/activities';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector } from '../support/connector';
 import { startTestApp } from '../support/app';

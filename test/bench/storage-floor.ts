@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/log';
-import { startAzurite } from '../../src/storage/azurite';
-import { createTableClients } from '../../src/storage/tables';
+import { startAzurite } from '../../src/adapters/storage/azurite';
+import { createTableClients } from '../../src/adapters/storage/tables';
 import { uniqueTableName } from '../support/azurite';
 
 export interface FloorResult {

@@ -6,17 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { silentLogger } from '../../src/log';
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { SlaEngine, type Priority } from '../../src/sla';
-import { startAzurite, type Azurite } from '../../src/storage/azurite';
-import { ticketProps } from '../../src/storage/entities';
-import { newestFirstKey } from '../../src/storage/keys';
-import { createTableClients, type StorageHandle } from '../../src/storage/tables';
-import { INDEX_SHARDS, tenantPk } from '../../src/storage/ticket-keys';
-import { TableTicketRepo } from '../../src/storage/ticket-repo';
-import { apply, openTicket, type Command } from '../../src/tickets/commands';
-import type { Ticket } from '../../src/tickets/model';
-import { TicketService } from '../../src/tickets/service';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { SlaEngine, type Priority } from '../../src/domain/sla';
+import { startAzurite, type Azurite } from '../../src/adapters/storage/azurite';
+import { ticketProps } from '../../src/adapters/storage/entities';
+import { newestFirstKey } from '../../src/adapters/storage/keys';
+import { createTableClients, type StorageHandle } from '../../src/adapters/storage/tables';
+import { INDEX_SHARDS, tenantPk } from '../../src/adapters/storage/ticket-keys';
+import { TableTicketRepo } from '../../src/adapters/storage/ticket-repo';
+import { apply, openTicket, type Command } from '../../src/domain/tickets/commands';
+import type { Ticket } from '../../src/domain/tickets/model';
+import { TicketService } from '../../src/domain/tickets/service';
 import { aFiling, alice } from '../fixtures/filing';
 import { uniqueTableName } from '../support/azurite';
 import {

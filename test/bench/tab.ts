@@ -9,22 +9,22 @@ import type { TableClient, TableEntity, TransactionAction } from '@azure/data-ta
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { TAB_DIST } from '../../src/server';
-import type { Priority, SlaEngine } from '../../src/sla';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { TAB_DIST } from '../../src/adapters/server';
+import type { Priority, SlaEngine } from '../../src/domain/sla';
 import {
   applyTo,
   contribution,
   emptyCounters,
   type Contribution,
   type Counters,
-} from '../../src/stats/figures';
-import { startAzurite } from '../../src/storage/azurite';
-import { ticketProps } from '../../src/storage/entities';
-import { TableStatsRepo } from '../../src/storage/stats-repo';
-import { headRk, indexKeys, indexPk, listRk, openRk, tenantPk } from '../../src/storage/ticket-keys';
-import { apply, openTicket, type Command } from '../../src/tickets/commands';
-import type { Ticket } from '../../src/tickets/model';
+} from '../../src/domain/stats/figures';
+import { startAzurite } from '../../src/adapters/storage/azurite';
+import { ticketProps } from '../../src/adapters/storage/entities';
+import { TableStatsRepo } from '../../src/adapters/storage/stats-repo';
+import { headRk, indexKeys, indexPk, listRk, openRk, tenantPk } from '../../src/adapters/storage/ticket-keys';
+import { apply, openTicket, type Command } from '../../src/domain/tickets/commands';
+import type { Ticket } from '../../src/domain/tickets/model';
 import { aFiling, alice } from '../fixtures/filing';
 import { benchAsync, startCpuMeter, type BenchRow, type SectionOptions } from './harness';
 import { blockRows, seedTenantOf } from './seed';

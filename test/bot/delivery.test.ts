@@ -3,7 +3,7 @@
 // arrives; a chat Teams refuses for good is marked and not tried again until the customer writes; a stuck or
 // failed message is announced once in the managers' channel.
 import type { App } from '../../src/app';
-import type { Ticket, TicketEvent } from '../../src/tickets/model';
+import type { Ticket, TicketEvent } from '../../src/domain/tickets/model';
 import { CONTOSO } from '../fixtures/filing';
 import { actionExecute, personalMessage, post, type JsonObject } from '../support/activities';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';

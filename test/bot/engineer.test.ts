@@ -3,8 +3,8 @@
 // answer → clocks run with the pause added → raise → deadlines follow the rule → work-around → resolved.
 import type { TableClient } from '@azure/data-tables';
 import type { App } from '../../src/app';
-import { TableSettings } from '../../src/storage/settings';
-import type { Ticket } from '../../src/tickets/model';
+import { TableSettings } from '../../src/adapters/storage/settings';
+import type { Ticket } from '../../src/domain/tickets/model';
 import { CONTOSO } from '../fixtures/filing';
 import { actionExecute, channelMessage, post, type JsonObject } from '../support/activities';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';

@@ -1,8 +1,8 @@
 // The thread repair pass on real Azurite and the fake Bot Connector: open tickets whose thread was never
 // posted (their instance died after the answer) get one, each exactly once, read a small page at a time.
 import type { App } from '../../src/app';
-import { ThreadRepair } from '../../src/bot/repair';
-import { REPAIR_LEASE, TableLease } from '../../src/storage/leases';
+import { ThreadRepair } from '../../src/adapters/bot/repair';
+import { REPAIR_LEASE, TableLease } from '../../src/adapters/storage/leases';
 import { aFiling } from '../fixtures/filing';
 import { startTestApp, supportChannel, untoldTickets } from '../support/app';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';

@@ -2,9 +2,9 @@
 // simulated clock: what a P1 after hours is told, which clocks a question pauses, when an escalation may be said
 // to have reached the team, clock names on the staff card, a midnight deadline, and long text kept whole.
 import type { App } from '../../src/app';
-import { pausedClocks } from '../../src/cards/customer/notice';
-import { budgetLeft, duration } from '../../src/cards/time';
-import type { Ticket } from '../../src/tickets/model';
+import { pausedClocks } from '../../src/domain/cards/customer/notice';
+import { budgetLeft, duration } from '../../src/domain/cards/time';
+import type { Ticket } from '../../src/domain/tickets/model';
 import { CONTOSO } from '../fixtures/filing';
 import { actionExecute, personalMessage, post, type JsonObject } from '../support/activities';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';

@@ -2,7 +2,7 @@
 // STAFF_ENGINEERS) works a ticket; a user of the staff tenant in no staff group, and a customer, are refused and
 // recorded. Entra, Microsoft Graph and the Bot Connector are loopback stand-ins.
 import type { App } from '../../src/app';
-import type { Ticket } from '../../src/tickets/model';
+import type { Ticket } from '../../src/domain/tickets/model';
 import { CONTOSO } from '../fixtures/filing';
 import { actionExecute, channelMessage, post, type JsonObject } from '../support/activities';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';

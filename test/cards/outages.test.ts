@@ -1,15 +1,15 @@
 // Outage and report cards at their largest (every text at its limit, markdown and mentions in it) parse with
 // the official adaptivecards library without a warning, fit Teams' size limit, and show user text escaped.
-import { outageFormCard } from '../../src/cards/outages/form';
-import { outageCard } from '../../src/cards/outages/outage';
-import { budgetNoticeCard, serviceStatusCard } from '../../src/cards/outages/status';
-import { customerReportCard } from '../../src/cards/reports';
-import type { Outage, OutageChange } from '../../src/outages/model';
-import { OUTAGE_LIMITS } from '../../src/tickets/fields';
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import type { CustomerReport } from '../../src/reports/customer';
-import { availabilityReport } from '../../src/reports/availability';
-import { monthAvailability } from '../../src/sla';
+import { outageFormCard } from '../../src/domain/cards/outages/form';
+import { outageCard } from '../../src/domain/cards/outages/outage';
+import { budgetNoticeCard, serviceStatusCard } from '../../src/domain/cards/outages/status';
+import { customerReportCard } from '../../src/domain/cards/reports';
+import type { Outage, OutageChange } from '../../src/domain/outages/model';
+import { OUTAGE_LIMITS } from '../../src/domain/tickets/fields';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import type { CustomerReport } from '../../src/domain/reports/customer';
+import { availabilityReport } from '../../src/domain/reports/availability';
+import { monthAvailability } from '../../src/domain/sla';
 import { et } from '../fixtures';
 import { cardProblems, cardText } from '../support/cards';
 

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_POLICY_JSON } from '../../src/policy/default';
-import { parsePolicy } from '../../src/policy/schema';
+import { DEFAULT_POLICY_JSON } from '../../src/domain/policy/default';
+import { parsePolicy } from '../../src/domain/policy/schema';
 
 const ROOT = join(__dirname, '..', '..');
 const DIR = mkdtempSync(join(tmpdir(), 'sla-cli-'));

@@ -7,7 +7,7 @@ import {
   playgroundChannel,
   playgroundTeamId,
 } from '../../src/cli/local-staff';
-import { onCallAt } from '../../src/oncall/roster';
+import { onCallAt } from '../../src/domain/oncall/roster';
 
 describe('the local on-call rotation', () => {
   it('puts the local engineers on call, the first primary and the second secondary, every week', () => {

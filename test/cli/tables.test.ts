@@ -12,7 +12,7 @@ import {
   main,
   type TableAccess,
 } from '../../src/cli/tables';
-import { clientFromConnectionString } from '../../src/storage/tables';
+import { clientFromConnectionString } from '../../src/adapters/storage/tables';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 
 let storage: TestAzurite;

@@ -10,10 +10,10 @@
 // once, none is missing, none went out before its time by more than the skew, each thread's posts are in due
 // order, and every ticket has one thread.
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { SlaEngine, TARGETS } from '../../src/sla';
-import { pageTriggers, slaInput } from '../../src/tickets/sla-view';
-import type { Ticket } from '../../src/tickets/model';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { SlaEngine, TARGETS } from '../../src/domain/sla';
+import { pageTriggers, slaInput } from '../../src/domain/tickets/sla-view';
+import type { Ticket } from '../../src/domain/tickets/model';
 import { actionExecute } from '../support/activities';
 import type { FakeConnector } from '../support/connector';
 import { emptyResult, startRig, type ScenarioResult } from './rig';

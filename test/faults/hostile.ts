@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
-import { MAX_ACTIVITY_BYTES } from '../../src/server';
+import { MAX_ACTIVITY_BYTES } from '../../src/adapters/server';
 import {
   actionExecute,
   channelMessage,

@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { restartAzurite, startAzurite, type Azurite } from '../../src/storage/azurite';
-import type { StorageHandle } from '../../src/storage/tables';
+import { restartAzurite, startAzurite, type Azurite } from '../../src/adapters/storage/azurite';
+import type { StorageHandle } from '../../src/adapters/storage/tables';
 import { uniqueTableName } from '../support/azurite';
 import { startFakeConnector, type FakeConnector } from '../support/connector';
 import { startInstance, type Instance } from './instance';

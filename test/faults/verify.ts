@@ -5,9 +5,9 @@
 import type { TableClient } from '@azure/data-tables';
 import { TABLES } from '../../src/app';
 import { silentLogger } from '../../src/log';
-import { createTableClients, type StorageHandle } from '../../src/storage/tables';
-import { TableTicketRepo } from '../../src/storage/ticket-repo';
-import type { Ticket, TicketEvent } from '../../src/tickets/model';
+import { createTableClients, type StorageHandle } from '../../src/adapters/storage/tables';
+import { TableTicketRepo } from '../../src/adapters/storage/ticket-repo';
+import type { Ticket, TicketEvent } from '../../src/domain/tickets/model';
 import type { FakeConnector } from '../support/connector';
 import { SUPPORT_CHANNEL, type Ledger } from './world';
 

@@ -1,8 +1,8 @@
 // On-call overrides in Table Storage (real Azurite): shared by every reader, expired ones removed after a week,
 // and read as spans for the tab.
 import { TableClient } from '@azure/data-tables';
-import { TableOverrides } from '../../src/storage/overrides';
-import type { Override } from '../../src/oncall/schedule';
+import { TableOverrides } from '../../src/adapters/storage/overrides';
+import type { Override } from '../../src/domain/oncall/schedule';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 
 const et = (local: string): number => Date.parse(`${local}-05:00`);

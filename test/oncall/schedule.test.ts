@@ -1,5 +1,5 @@
 // On call: who holds a role at an instant (rotation, overrides), and override ends written as local times.
-import { onCallWith, parseUntil, type Override } from '../../src/oncall/schedule';
+import { onCallWith, parseUntil, type Override } from '../../src/domain/oncall/schedule';
 
 const ZONE = 'America/New_York';
 const et = (local: string): number => Date.parse(`${local}-05:00`);

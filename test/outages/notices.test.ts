@@ -2,20 +2,20 @@
 // the error budget, each exactly once across instances (claim markers in Table Storage), over the real app
 // and the fake connector. The job takes `now` as a parameter: the tests tick it by hand.
 import type { App } from '../../src/app';
-import { OutageNotifier } from '../../src/outages/notifier';
-import { dueNotices, firstBusinessOpening } from '../../src/outages/notices';
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { monthAvailability, SlaEngine } from '../../src/sla';
-import { TableNoticeMarks } from '../../src/storage/outages';
+import { OutageNotifier } from '../../src/domain/outages/notifier';
+import { dueNotices, firstBusinessOpening } from '../../src/domain/outages/notices';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { monthAvailability, SlaEngine } from '../../src/domain/sla';
+import { TableNoticeMarks } from '../../src/adapters/storage/outages';
 import { silentLogger } from '../../src/log';
-import type { Actor } from '../../src/tickets/model';
+import type { Actor } from '../../src/domain/tickets/model';
 import { et, etText } from '../fixtures';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
 import { cardProblems, cardsOf, cardText } from '../support/cards';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
 import { startTestApp, type TestClock } from '../support/app';
-import type { SupportChannel } from '../../src/storage/settings';
-import { budgetNoticePoster } from '../../src/teams/notices';
+import type { SupportChannel } from '../../src/adapters/storage/settings';
+import { budgetNoticePoster } from '../../src/adapters/teams/notices';
 
 const engine = new SlaEngine(DEFAULT_POLICY);
 const alice: Actor = { id: 'aad-alice', name: 'Alice Engineer', role: 'engineer' };

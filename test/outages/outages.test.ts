@@ -2,11 +2,11 @@
 // exclusions, history with who and when, concurrency, idempotency, bad input, month boundaries.
 import type { TableClient } from '@azure/data-tables';
 import { silentLogger } from '../../src/log';
-import { OutageService } from '../../src/outages/service';
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { createTableClients } from '../../src/storage/tables';
-import { TableNoticeMarks, TableOutageRepo } from '../../src/storage/outages';
-import type { Actor } from '../../src/tickets/model';
+import { OutageService } from '../../src/domain/outages/service';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { createTableClients } from '../../src/adapters/storage/tables';
+import { TableNoticeMarks, TableOutageRepo } from '../../src/adapters/storage/outages';
+import type { Actor } from '../../src/domain/tickets/model';
 import { et } from '../fixtures';
 import { alice, ann, bob } from '../fixtures/filing';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';

@@ -1,7 +1,7 @@
 // The policy as validated data: the default parses; every bad field is named by its dotted path and
 // reason; the parsed policy is deeply frozen.
-import { DEFAULT_POLICY, DEFAULT_POLICY_JSON } from '../../src/policy/default';
-import { InvalidPolicy, parsePolicy } from '../../src/policy/schema';
+import { DEFAULT_POLICY, DEFAULT_POLICY_JSON } from '../../src/domain/policy/default';
+import { InvalidPolicy, parsePolicy } from '../../src/domain/policy/schema';
 import { defaultPolicyJson, policyJsonWith } from '../fixtures';
 
 /** The problems parsePolicy reports for the default policy with `fields` replaced; [] when it parses. */

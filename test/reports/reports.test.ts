@@ -1,10 +1,10 @@
 // Monthly reports: availability per the policy's zone and each customer's SLA report, as data, as CSV (read
 // back with an RFC 4180 parser) and as a printable page. Pure: tickets come from the pure ticket commands.
-import type { Outage } from '../../src/outages/model';
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { availabilityReport } from '../../src/reports/availability';
-import { csvCell, toCsv } from '../../src/reports/csv';
-import { customerReport } from '../../src/reports/customer';
+import type { Outage } from '../../src/domain/outages/model';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { availabilityReport } from '../../src/domain/reports/availability';
+import { csvCell, toCsv } from '../../src/domain/reports/csv';
+import { customerReport } from '../../src/domain/reports/customer';
 import {
   AVAILABILITY_CSV_HEADER,
   availabilityCsv,
@@ -12,10 +12,10 @@ import {
   CUSTOMER_CSV_HEADER,
   customerCsv,
   customerHtml,
-} from '../../src/reports/render';
-import { SlaEngine } from '../../src/sla';
-import { apply, openTicket, type Command } from '../../src/tickets/commands';
-import type { Actor, Ticket } from '../../src/tickets/model';
+} from '../../src/domain/reports/render';
+import { SlaEngine } from '../../src/domain/sla';
+import { apply, openTicket, type Command } from '../../src/domain/tickets/commands';
+import type { Actor, Ticket } from '../../src/domain/tickets/model';
 import { et } from '../fixtures';
 import { aFiling, alice, ann, CONTOSO, FABRIKAM } from '../fixtures/filing';
 

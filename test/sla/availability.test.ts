@@ -1,7 +1,7 @@
 // Monthly availability of the Core Service (SLA-RULES.md, "Availability"): union of outages,
 // exclusions apart, clipped to the month in the policy's zone, ongoing outages counted to `now`.
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { monthAvailability, monthBounds, type OutageSpan } from '../../src/sla';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { monthAvailability, monthBounds, type OutageSpan } from '../../src/domain/sla';
 import { MINUTE, anOutage, et, etText } from '../fixtures';
 
 const NOV = '2026-11';

@@ -1,8 +1,8 @@
 // The calendar under the clocks: the DST weeks of 2026 and 2027, holidays, and the edges of support hours.
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import type { Policy } from '../../src/policy/schema';
-import { SlaEngine } from '../../src/sla';
-import type { Clock, Priority, Window } from '../../src/sla/types';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import type { Policy } from '../../src/domain/policy/schema';
+import { SlaEngine } from '../../src/domain/sla';
+import type { Clock, Priority, Window } from '../../src/domain/sla/types';
 import { DAY, MINUTE, aPolicy, aTicket, et, etText } from '../fixtures';
 import { referenceEvaluate, referenceWindow } from './reference';
 

@@ -1,7 +1,7 @@
 // Changes while a ticket is open (SLA-RULES.md): waiting on the customer stops every clock;
 // a raise takes the earlier deadline, a lower recounts from dispatch; met targets stay met.
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { SlaEngine, type SlaResult } from '../../src/sla';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { SlaEngine, type SlaResult } from '../../src/domain/sla';
 import { aTicket, etText, type TicketSpec } from '../fixtures';
 import { referenceEvaluate } from './reference';
 

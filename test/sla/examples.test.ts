@@ -1,8 +1,8 @@
 // Every worked example of SLA-RULES.md, checked against the engine and against the brute-force reference.
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { monthAvailability, SlaEngine } from '../../src/sla';
-import type { SlaInput } from '../../src/sla/engine';
-import type { Priority, Window } from '../../src/sla/types';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { monthAvailability, SlaEngine } from '../../src/domain/sla';
+import type { SlaInput } from '../../src/domain/sla/engine';
+import type { Priority, Window } from '../../src/domain/sla/types';
 import { aTicket, anOutage, etText, type TicketSpec } from '../fixtures';
 import { referenceEvaluate } from './reference';
 

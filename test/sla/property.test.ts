@@ -4,16 +4,16 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { isDeepStrictEqual } from 'node:util';
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import type { Policy } from '../../src/policy/schema';
-import { SlaEngine, type SlaInput, type SlaResult } from '../../src/sla';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import type { Policy } from '../../src/domain/policy/schema';
+import { SlaEngine, type SlaInput, type SlaResult } from '../../src/domain/sla';
 import {
   PRIORITIES,
   priorityRank,
   type Pause,
   type Priority,
   type PriorityChange,
-} from '../../src/sla/types';
+} from '../../src/domain/sla/types';
 import { ET, MINUTE, aPolicy, localDate, localText } from '../fixtures';
 import { referenceEvaluate, type ReferenceResult } from './reference';
 

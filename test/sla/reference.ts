@@ -3,9 +3,9 @@
 // imports only types from it.
 // Used by the property tests and by the benchmark (test/bench/sla.ts); keep referenceEvaluate's signature.
 import { IANAZone } from 'luxon';
-import type { Policy } from '../../src/policy/schema';
-import type { SlaInput } from '../../src/sla/engine';
-import type { Clock, Instant, Priority, TargetName, Window } from '../../src/sla/types';
+import type { Policy } from '../../src/domain/policy/schema';
+import type { SlaInput } from '../../src/domain/sla/engine';
+import type { Clock, Instant, Priority, TargetName, Window } from '../../src/domain/sla/types';
 
 export interface ReferenceTarget {
   /** When counted time reaches the budget; null while an open pause stops the clock first. */

@@ -1,6 +1,6 @@
 // A target's standing at an instant: met, paused, breached, at risk (from atRiskFrom %), on track; time left.
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { SlaEngine, type TargetStatus } from '../../src/sla';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { SlaEngine, type TargetStatus } from '../../src/domain/sla';
 import { HOUR, MINUTE, aPolicy, aTicket, et, type TicketSpec } from '../fixtures';
 
 const sla = new SlaEngine(DEFAULT_POLICY);

@@ -1,8 +1,8 @@
 // Warnings (SLA-RULES.md, "Warnings and escalation"): 50/75/90 % and breach; P1 at any hour; a P2/P3
 // warning that fires outside support hours is posted at the next opening, keeping only the highest.
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { SlaEngine, type Notice } from '../../src/sla';
-import type { Priority, TargetName } from '../../src/sla/types';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { SlaEngine, type Notice } from '../../src/domain/sla';
+import type { Priority, TargetName } from '../../src/domain/sla/types';
 import { aPolicy, aTicket, et, etText, type TicketSpec } from '../fixtures';
 
 const sla = new SlaEngine(DEFAULT_POLICY);

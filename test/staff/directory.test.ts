@@ -1,10 +1,10 @@
 // Staff by Entra group: the directory asks Microsoft Graph (a loopback stand-in, with tokens from a fake Entra)
 // which staff groups a caller of the staff tenant is in, and never asks about anyone else.
-import type { Caller } from '../../src/staff/caller';
+import type { Caller } from '../../src/domain/staff/caller';
 import { ConfigError, loadConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/log';
-import { MAX_ROSTER, roleOf, StaffDirectory } from '../../src/staff/directory';
-import { GraphClient } from '../../src/staff/graph';
+import { MAX_ROSTER, roleOf, StaffDirectory } from '../../src/domain/staff/directory';
+import { GraphClient } from '../../src/domain/staff/graph';
 import { startFakeEntra, type FakeEntra } from '../support/entra';
 import { startFakeGraph, startFakeManagedIdentity, type FakeGraph } from '../support/graph';
 import { ManagedIdentityCredential } from '@azure/identity';

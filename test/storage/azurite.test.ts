@@ -11,8 +11,12 @@ import {
   isProcessAlive,
   startAzurite,
   type Azurite,
-} from '../../src/storage/azurite';
-import { createTableClients, StorageConfigError, type StorageHandle } from '../../src/storage/tables';
+} from '../../src/adapters/storage/azurite';
+import {
+  createTableClients,
+  StorageConfigError,
+  type StorageHandle,
+} from '../../src/adapters/storage/tables';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 
 const ROOT = resolve(__dirname, '../..');
@@ -184,8 +188,8 @@ describe('an Azurite keeping its data in a directory', () => {
     const dir = tmpDir();
     const name = uniqueTableName('orphan');
     const script = `
-      const { startAzurite } = require(${JSON.stringify(join(ROOT, 'src/storage/azurite.ts'))});
-      const { createTableClients } = require(${JSON.stringify(join(ROOT, 'src/storage/tables.ts'))});
+      const { startAzurite } = require(${JSON.stringify(join(ROOT, 'src/adapters/storage/azurite.ts'))});
+      const { createTableClients } = require(${JSON.stringify(join(ROOT, 'src/adapters/storage/tables.ts'))});
       const { silentLogger } = require(${JSON.stringify(join(ROOT, 'src/log.ts'))});
       (async () => {
         const azurite = await startAzurite({ location: ${JSON.stringify(dir)} });

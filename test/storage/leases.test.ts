@@ -1,9 +1,9 @@
 // The lease primitive on real Azurite: a row is taken by one taker at a time, renewed by its holder, taken over
 // once its holder is gone, and released only by whoever still holds it.
 import type { TableClient } from '@azure/data-tables';
-import { LeaseRows, leaseLive } from '../../src/storage/kit/lease';
-import { REPAIR_LEASE, TableLease } from '../../src/storage/leases';
-import { clientFromConnectionString } from '../../src/storage/tables';
+import { LeaseRows, leaseLive } from '../../src/adapters/storage/kit/lease';
+import { REPAIR_LEASE, TableLease } from '../../src/adapters/storage/leases';
+import { clientFromConnectionString } from '../../src/adapters/storage/tables';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 
 let azurite: TestAzurite;

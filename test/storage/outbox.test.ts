@@ -2,7 +2,7 @@
 // ready row moves to its lease end so an abandoned claim comes due again, and a takeover of an unfinished
 // send is counted as in doubt.
 import { TableClient } from '@azure/data-tables';
-import { TableOutbox, type NewEntry } from '../../src/storage/outbox';
+import { TableOutbox, type NewEntry } from '../../src/adapters/storage/outbox';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 
 let azurite: TestAzurite;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
-import { DEFAULT_POLICY } from '../../src/policy/default';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
 import { aFiling, alice, ann, CONTOSO } from '../fixtures/filing';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sla-desk-restart-'));

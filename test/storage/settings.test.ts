@@ -1,8 +1,8 @@
 // The support channel setting on real Azurite: callers that find the cached entry expired together share one
 // read, and a read that started before a change never puts the old channel back.
 import { TableClient } from '@azure/data-tables';
-import { TableSettings } from '../../src/storage/settings';
-import type { SupportChannel } from '../../src/storage/settings';
+import { TableSettings } from '../../src/adapters/storage/settings';
+import type { SupportChannel } from '../../src/adapters/storage/settings';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 
 let azurite: TestAzurite;

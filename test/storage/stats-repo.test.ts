@@ -1,9 +1,9 @@
 // The dashboard counters on real Azurite: a batch of changes is counted in a few transactions, each ticket
 // once at its newest version, also when several instances (each with its own cache) count the same tickets.
 import { TableClient } from '@azure/data-tables';
-import { PRIORITIES, type Priority } from '../../src/sla';
-import type { Contribution, TargetFacts } from '../../src/stats/figures';
-import { TableStatsRepo } from '../../src/storage/stats-repo';
+import { PRIORITIES, type Priority } from '../../src/domain/sla';
+import type { Contribution, TargetFacts } from '../../src/domain/stats/figures';
+import { TableStatsRepo } from '../../src/adapters/storage/stats-repo';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 
 let azurite: TestAzurite;

@@ -1,7 +1,7 @@
 // Claims on starting a ticket's thread, on real Azurite: one instance at a time, kept while its instance lives,
 // taken over from a dead one, free again once released.
 import { TableClient } from '@azure/data-tables';
-import { TableThreadClaims } from '../../src/storage/thread-claims';
+import { TableThreadClaims } from '../../src/adapters/storage/thread-claims';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 
 let azurite: TestAzurite;

@@ -1,17 +1,17 @@
 // Tickets on real Azurite through @azure/data-tables: lifecycle, timeline order, concurrency,
 // idempotency, queries, bad input and tenant isolation.
 import { RestError, type TableClient } from '@azure/data-tables';
-import { DEFAULT_POLICY } from '../../src/policy/default';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
 import { silentLogger } from '../../src/log';
-import { SlaEngine } from '../../src/sla';
-import { createTableClients } from '../../src/storage/tables';
-import { indexKeys, indexPk, tenantPk } from '../../src/storage/ticket-keys';
-import { QUEUE_CACHE_MS, STALE_GRACE_MS } from '../../src/storage/ticket-queue';
-import { RECENT_ACTIONS, TableTicketRepo } from '../../src/storage/ticket-repo';
-import { TICKET_SCHEMA } from '../../src/storage/entities';
-import { timeKey } from '../../src/storage/keys';
-import { TicketService, type Scope } from '../../src/tickets/service';
-import type { Ticket } from '../../src/tickets/model';
+import { SlaEngine } from '../../src/domain/sla';
+import { createTableClients } from '../../src/adapters/storage/tables';
+import { indexKeys, indexPk, tenantPk } from '../../src/adapters/storage/ticket-keys';
+import { QUEUE_CACHE_MS, STALE_GRACE_MS } from '../../src/adapters/storage/ticket-queue';
+import { RECENT_ACTIONS, TableTicketRepo } from '../../src/adapters/storage/ticket-repo';
+import { TICKET_SCHEMA } from '../../src/adapters/storage/entities';
+import { timeKey } from '../../src/adapters/storage/keys';
+import { TicketService, type Scope } from '../../src/domain/tickets/service';
+import type { Ticket } from '../../src/domain/tickets/model';
 import { aFiling, alice, ann, bob, CONTOSO, FABRIKAM } from '../fixtures/filing';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';
 

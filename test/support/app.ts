@@ -1,15 +1,15 @@
 // Starts the real app in-process on a free port against a test Azurite and a fake Bot Connector.
-import { TableTicketRepo } from '../../src/storage/ticket-repo';
-import { TicketService } from '../../src/tickets/service';
+import { TableTicketRepo } from '../../src/adapters/storage/ticket-repo';
+import { TicketService } from '../../src/domain/tickets/service';
 import { startApp, type App } from '../../src/app';
-import type { AdapterOptions } from '../../src/teams/adapter';
-import type { Patience } from '../../src/teams/outbound';
+import type { AdapterOptions } from '../../src/adapters/teams/adapter';
+import type { Patience } from '../../src/adapters/teams/outbound';
 import { loadConfig } from '../../src/config';
 import { silentLogger, type Logger } from '../../src/log';
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import type { SupportChannel } from '../../src/storage/settings';
-import type { NewTicketInput } from '../../src/tickets/commands';
-import type { Ticket } from '../../src/tickets/model';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import type { SupportChannel } from '../../src/adapters/storage/settings';
+import type { NewTicketInput } from '../../src/domain/tickets/commands';
+import type { Ticket } from '../../src/domain/tickets/model';
 import { uniqueTableName } from './azurite';
 import { DEFAULT_TENANT_ID } from './connector';
 

@@ -1,6 +1,6 @@
 // Jest helpers: an in-memory Azurite per test file, and table names no other test (or run) will use.
 import { randomBytes } from 'node:crypto';
-import { startAzurite, type Azurite } from '../../src/storage/azurite';
+import { startAzurite, type Azurite } from '../../src/adapters/storage/azurite';
 
 export interface TestAzurite {
   readonly connectionString: string;

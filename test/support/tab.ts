@@ -1,8 +1,8 @@
 // Tab API helpers for tests: the staff and customers of a test deployment, Teams SSO claims as Entra
 // issues them, and tickets seeded through the real service (listeners told, as the bot does).
 import type { App } from '../../src/app';
-import type { Command, NewTicketInput } from '../../src/tickets/commands';
-import type { Actor, Ticket } from '../../src/tickets/model';
+import type { Command, NewTicketInput } from '../../src/domain/tickets/commands';
+import type { Actor, Ticket } from '../../src/domain/tickets/model';
 import { aFiling, CONTOSO, FABRIKAM } from '../fixtures/filing';
 import type { JwtClaims } from './entra';
 import type { TestClock } from './app';

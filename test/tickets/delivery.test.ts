@@ -1,10 +1,10 @@
 // Delivery state as pure commands and the staff card's lines: what is recorded when a message for the
 // customer fails, arrives late or cannot be sent, and how the customer writing again clears the mark.
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { SlaEngine } from '../../src/sla';
-import { deliveryLines } from '../../src/cards/staff';
-import { apply, openTicket, type Command } from '../../src/tickets/commands';
-import type { Actor, Ticket, TicketEvent } from '../../src/tickets/model';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { SlaEngine } from '../../src/domain/sla';
+import { deliveryLines } from '../../src/domain/cards/staff';
+import { apply, openTicket, type Command } from '../../src/domain/tickets/commands';
+import type { Actor, Ticket, TicketEvent } from '../../src/domain/tickets/model';
 import { aFiling, alice, ann, system } from '../fixtures/filing';
 
 const engine = new SlaEngine(DEFAULT_POLICY);

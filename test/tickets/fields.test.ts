@@ -1,5 +1,5 @@
 // The checks of what people type: one rule per field, the domain's sentence and the form's shorter hint.
-import { checkTicketFields, cleanText, parsePriority, plainText } from '../../src/tickets/fields';
+import { checkTicketFields, cleanText, parsePriority, plainText } from '../../src/domain/tickets/fields';
 
 describe('ticket fields', () => {
   it('reports every problem at once, in form order, with the hint the form shows', () => {

@@ -1,8 +1,8 @@
 // The ticket lifecycle as pure commands: every legal move, every illegal one refused with a reason.
-import { DEFAULT_POLICY } from '../../src/policy/default';
-import { SlaEngine } from '../../src/sla';
-import { apply, openTicket, type Command } from '../../src/tickets/commands';
-import type { Actor, Ticket } from '../../src/tickets/model';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default';
+import { SlaEngine } from '../../src/domain/sla';
+import { apply, openTicket, type Command } from '../../src/domain/tickets/commands';
+import type { Actor, Ticket } from '../../src/domain/tickets/model';
 import { aFiling, alice, ann, bob, system } from '../fixtures/filing';
 
 const engine = new SlaEngine(DEFAULT_POLICY);

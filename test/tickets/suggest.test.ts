@@ -1,8 +1,8 @@
 // suggestPriority reads customers' words the way the support policy defines priorities: a table of realistic
 // messages to a telephony-to-Teams connector's desk, each with the priority triage must suggest.
-import { DEFAULT_POLICY, DEFAULT_POLICY_JSON } from '../../src/policy/default';
-import { parsePolicy } from '../../src/policy/schema';
-import { describesProblem, suggestPriority, titleFrom } from '../../src/tickets/suggest';
+import { DEFAULT_POLICY, DEFAULT_POLICY_JSON } from '../../src/domain/policy/default';
+import { parsePolicy } from '../../src/domain/policy/schema';
+import { describesProblem, suggestPriority, titleFrom } from '../../src/domain/tickets/suggest';
 
 /** The whole service or every user is hit: logging in, calling, receiving calls, the connector. */
 const SYSTEM_WIDE: readonly string[] = [

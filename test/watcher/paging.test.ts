@@ -3,7 +3,7 @@
 // found" or 404; bot blocked: 403) or keeps failing (500), and an empty rotation: the thread says who was not
 // reached, the chain and the warnings go on at their instants, exactly once, and the managers are alarmed.
 import type { App } from '../../src/app';
-import type { Ticket } from '../../src/tickets/model';
+import type { Ticket } from '../../src/domain/tickets/model';
 import { aFiling, CONTOSO } from '../fixtures/filing';
 import { channelMessage, personalMessage, post } from '../support/activities';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';

@@ -2,7 +2,7 @@
 // Azurite deliver 24 warnings that come due together, and the support tenant never gets more than the rate in
 // any second; each instance counts the live ones through its presence row and takes its share.
 import type { App } from '../../src/app';
-import { TablePresence } from '../../src/storage/presence';
+import { TablePresence } from '../../src/adapters/storage/presence';
 import { TableClient } from '@azure/data-tables';
 import { aFiling, CONTOSO } from '../fixtures/filing';
 import { startTestAzurite, uniqueTableName, type TestAzurite } from '../support/azurite';

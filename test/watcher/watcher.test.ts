@@ -2,7 +2,7 @@
 // test clock: warnings at the right instants per priority and window, nights and weekends, pauses, priority
 // changes, met targets; the P1 paging chain and Acknowledge; on-call overrides; 429/503 from Teams.
 import type { App } from '../../src/app';
-import type { Ticket } from '../../src/tickets/model';
+import type { Ticket } from '../../src/domain/tickets/model';
 import { aFiling, alice, ann, CONTOSO } from '../fixtures/filing';
 import { actionExecute, channelMessage, post } from '../support/activities';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';

@@ -1,6 +1,6 @@
 // Calls the tab API with a bearer token: Teams SSO inside Teams, the app's local issuer in local mode.
 import { initTeams, teamsToken } from './host';
-import type { AuthConfig, LocalToken, ProblemBody } from '../../../src/api/contract';
+import type { AuthConfig, LocalToken, ProblemBody } from '../../../src/adapters/api/contract';
 
 const PERSONA_KEY = 'sla-desk.persona';
 

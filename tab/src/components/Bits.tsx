@@ -15,7 +15,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
-import type { RowState, TargetView } from '../../../src/api/contract';
+import type { RowState, TargetView } from '../../../src/adapters/api/contract';
 import type { Load } from '../api/useApi';
 import { dateTime, duration, sameWall, viewerZone } from './time';
 import { useSession } from './Zone';

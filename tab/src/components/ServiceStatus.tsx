@@ -1,6 +1,6 @@
 // Whether the Core Service is up right now, and any ongoing outage: a banner above the availability view.
 import { MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
-import type { ServiceStatus as Status } from '../../../src/api/contract';
+import type { ServiceStatus as Status } from '../../../src/adapters/api/contract';
 import { useApi } from '../api/useApi';
 import { When } from './Bits';
 

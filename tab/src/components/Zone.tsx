@@ -1,6 +1,6 @@
 // Shared context: the support zone and label, the server's clock offset, the signed-in viewer.
 import { createContext, useContext, useEffect, useState } from 'react';
-import type { Me } from '../../../src/api/contract';
+import type { Me } from '../../../src/adapters/api/contract';
 
 export interface Session {
   readonly me: Me;

@@ -2,7 +2,7 @@
 // month's outages with their exclusion categories (only approved exclusions count as excluded).
 import { Caption1, ProgressBar, TableCell, TableRow, Text, makeStyles } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { Availability as AvailabilityData } from '../../../src/api/contract';
+import type { Availability as AvailabilityData } from '../../../src/adapters/api/contract';
 import { useApi } from '../api/useApi';
 import { ShareBars } from '../components/Charts';
 import { BigFigure, cardGrid, SPACED, TitledCard } from '../components/Cards';

@@ -19,7 +19,7 @@ import {
   type Figures,
   type MonthFigures,
   type Priority,
-} from '../../../src/api/contract';
+} from '../../../src/adapters/api/contract';
 import { useApi } from '../api/useApi';
 import { ShareBars } from '../components/Charts';
 import { BigFigure, cardGrid, SPACED, TitledCard } from '../components/Cards';

@@ -1,6 +1,6 @@
 // On-call: this week's primary and secondary, the weeks after, and overrides.
 import { Caption1, TableCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
-import type { OnCall as OnCallData } from '../../../src/api/contract';
+import type { OnCall as OnCallData } from '../../../src/adapters/api/contract';
 import { useApi } from '../api/useApi';
 import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { DataTable } from '../components/DataTable';

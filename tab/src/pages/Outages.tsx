@@ -14,7 +14,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { MonthOutages, OutageSaved, StaffOutage } from '../../../src/api/contract';
+import type { MonthOutages, OutageSaved, StaffOutage } from '../../../src/adapters/api/contract';
 import { postJson } from '../api/client';
 import { useApi } from '../api/useApi';
 import { DataTable } from '../components/DataTable';

@@ -13,7 +13,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
-import type { QueuePage, TicketRow } from '../../../src/api/contract';
+import type { QueuePage, TicketRow } from '../../../src/adapters/api/contract';
 import { useApi } from '../api/useApi';
 import { DataTable } from '../components/DataTable';
 import { Countdown, Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';

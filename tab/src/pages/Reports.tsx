@@ -13,7 +13,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
-import { TARGET_LABELS, type SlaReport } from '../../../src/api/contract';
+import { TARGET_LABELS, type SlaReport } from '../../../src/adapters/api/contract';
 import { authorizedFetch } from '../api/client';
 import { useApi } from '../api/useApi';
 import { cardGrid, TitledCard } from '../components/Cards';

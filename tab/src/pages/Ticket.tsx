@@ -1,7 +1,7 @@
 // One ticket: its deadlines with the reasons behind each, in words, and its timeline.
 import { Body1, Caption1, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
-import type { TicketDetail } from '../../../src/api/contract';
-import { eventLabel } from '../../../src/tickets/event-labels';
+import type { TicketDetail } from '../../../src/adapters/api/contract';
+import { eventLabel } from '../../../src/domain/tickets/event-labels';
 import { useApi } from '../api/useApi';
 import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { Countdown, Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';

@@ -2,7 +2,7 @@
 import { Button, Field, Input, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import { getJson } from '../api/client';
-import { TARGET_LABELS, type Clock, type WhatIf as WhatIfData } from '../../../src/api/contract';
+import { TARGET_LABELS, type Clock, type WhatIf as WhatIfData } from '../../../src/adapters/api/contract';
 import { ErrorState, When } from '../components/Bits';
 import { SelectField, type Choice } from '../components/Fields';
 import { cardGrid, TitledCard } from '../components/Cards';

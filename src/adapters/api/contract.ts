@@ -1,0 +1,295 @@
+// The tab API's answers as JSON, shared by the server (src/api) and the tab (tab/src), so a change on one
+// side that the other does not follow fails typecheck. Types and one label map only; it imports only types
+// of domain modules (the tab's typecheck reads them, its bundle does not). Instants are epoch milliseconds.
+import type { Outage, OutageChange } from '../../domain/outages/model';
+import type { ExclusionCategory } from '../../domain/policy/schema';
+import type { AvailabilityReport } from '../../domain/reports/availability';
+import type { CustomerReport } from '../../domain/reports/customer';
+import type {
+  Basis,
+  Clock,
+  Instant,
+  MonthAvailability,
+  Notice,
+  Priority,
+  TargetName,
+  TargetResult,
+  TargetState,
+  Window,
+} from '../../domain/sla';
+import type { Dashboard, Figures, MonthFigures, TargetFigures } from '../../domain/stats/service';
+import type { EventType, TicketStatus } from '../../domain/tickets/model';
+import type { OnCallOverride, OutageView } from './ports';
+
+// Views the domain already shapes for sending, as they are.
+export type { AvailabilityReport, Dashboard, Figures, MonthAvailability, MonthFigures, TargetFigures };
+export type { Clock, ExclusionCategory, Instant, Priority, TargetName, TargetState };
+/** A customer's monthly SLA report. */
+export type SlaReport = CustomerReport;
+
+export type ApiRole = 'customer' | 'engineer' | 'manager';
+
+/** What the API and the tab call the two targets. */
+export const TARGET_LABELS: Readonly<Record<TargetName, string>> = {
+  response: 'Response',
+  workaround: 'Work-around',
+};
+/** A ticket row's state: its worst unmet target's, 'met' when all are met, 'closed' when not open. */
+export type RowState = TargetState | 'closed';
+
+/** Every error answer: 400 INVALID_INPUT names the field, 401/403/404/409/503 only a code and words. */
+export interface ProblemBody {
+  readonly error: { readonly code: string; readonly message: string; readonly field?: string };
+}
+
+export interface PersonView {
+  readonly id: string;
+  readonly name: string;
+}
+
+// ---- Sign-in and session ------------------------------------------------------------------------------
+
+export interface Persona {
+  readonly id: string;
+  readonly role: ApiRole;
+  readonly name: string;
+  readonly customerName: string | null;
+}
+
+export interface AuthConfig {
+  readonly mode: 'local' | 'entra';
+  readonly clientId?: string;
+  readonly personas: readonly Persona[];
+  readonly timeZone: string;
+  readonly timeZoneLabel: string;
+}
+
+export interface LocalKeys {
+  readonly keys: readonly Readonly<Record<string, unknown>>[];
+}
+
+export interface LocalToken {
+  readonly access_token: string;
+  readonly token_type: 'Bearer';
+  readonly expires_in: number;
+}
+
+export interface Me {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly name: string;
+  readonly role: ApiRole;
+  readonly customerName?: string | undefined;
+  readonly timeZone: string;
+  readonly timeZoneLabel: string;
+  readonly now: Instant;
+  readonly supportOpen: boolean;
+  /** Staff only: the customer tenants and the staff, for the queue's filters. */
+  readonly customers?: readonly PersonView[];
+  readonly staff?: readonly PersonView[];
+}
+
+// ---- Tickets ------------------------------------------------------------------------------------------
+
+export interface TargetView {
+  readonly target: TargetName;
+  readonly label: string;
+  readonly due: Instant | null;
+  readonly metAt: Instant | null;
+  readonly state: TargetState;
+  readonly businessLeftMs: number;
+  readonly wallLeftMs: number | null;
+  readonly used: number;
+  readonly clock: Clock;
+  readonly budgetMinutes: number;
+  /** True when the target's clock is counting right now (the tab ticks business time only then). */
+  readonly counting: boolean;
+}
+
+export interface TicketRow {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly customerName: string;
+  readonly title: string;
+  readonly priority: Priority;
+  readonly status: TicketStatus;
+  /** The category's label. */
+  readonly category: string;
+  readonly owner: PersonView | null;
+  readonly requester: string;
+  readonly dispatchedAt: Instant;
+  readonly window: Window;
+  readonly open: boolean;
+  readonly state: RowState;
+  /** The earliest unmet deadline's target, or null. */
+  readonly next: TargetView | null;
+  readonly targets: readonly TargetView[];
+  readonly version: number;
+}
+
+export interface QueuePage {
+  readonly now: Instant;
+  readonly rows: readonly TicketRow[];
+  /** The cursor of the next page, or null. */
+  readonly next: string | null;
+}
+
+export interface EventView {
+  readonly seq: number;
+  readonly at: Instant;
+  readonly type: EventType;
+  readonly by: string;
+  readonly role: string;
+  readonly text: string | null;
+  readonly internal: boolean;
+  readonly data: Readonly<Record<string, string | number | boolean | null>> | null;
+}
+
+/** One line of "why is this deadline what it is". */
+export interface Reason {
+  readonly topic: 'window' | 'clock' | 'budget' | 'pauses' | 'changes' | 'now';
+  readonly text: string;
+}
+
+export interface Explanation {
+  readonly target: TargetName;
+  readonly label: string;
+  readonly reasons: readonly Reason[];
+}
+
+export interface TicketFull extends TicketRow {
+  readonly description: string;
+  readonly affectedUsers: number | null;
+  readonly fix: { readonly release: string; readonly at: Instant } | null;
+  readonly resolvedAt: Instant | null;
+  readonly pausedMs: number;
+  readonly priorityChanges: readonly {
+    readonly at: Instant;
+    readonly from: Priority;
+    readonly to: Priority;
+    readonly by: string;
+    readonly reason: string;
+  }[];
+  readonly pauses: readonly { readonly start: Instant; readonly end: Instant | null }[];
+}
+
+export interface TicketDetail {
+  readonly now: Instant;
+  readonly ticket: TicketFull;
+  readonly timeline: readonly EventView[];
+  readonly explanations: readonly Explanation[];
+}
+
+// ---- Dashboard, what-if, on call ------------------------------------------------------------------------
+
+/** One target's deadline for a ticket filed at an instant, with the warnings it would get. */
+export interface WhatIfTarget
+  extends Pick<TargetResult, 'target' | 'due'>, Pick<Basis, 'clock' | 'budgetMinutes'> {
+  readonly warnings: readonly Omit<Notice, 'target'>[];
+}
+
+export interface WhatIf {
+  readonly priority: Priority;
+  readonly at: Instant;
+  readonly window: Window;
+  readonly supportOpen: boolean;
+  readonly response: WhatIfTarget;
+  readonly workaround: WhatIfTarget;
+}
+
+export interface OnCall {
+  readonly now: Instant;
+  readonly configured: boolean;
+  readonly handover?: string;
+  readonly weeks: readonly {
+    readonly start: Instant;
+    readonly end: Instant;
+    readonly primary: PersonView;
+    /** Null in a week with nobody as secondary. */
+    readonly secondary: PersonView | null;
+  }[];
+  readonly overrides: readonly (OnCallOverride & { readonly person: PersonView })[];
+}
+
+// ---- Availability and outages ---------------------------------------------------------------------------
+
+export interface Availability {
+  readonly now: Instant;
+  readonly month: string;
+  readonly target: number;
+  /** The contract's exclusion categories: a title and the clause's text. */
+  readonly exclusions: Readonly<Record<ExclusionCategory, { readonly title: string; readonly text: string }>>;
+  readonly current: MonthAvailability;
+  /** The month and the eleven before it, oldest first. */
+  readonly history: readonly MonthAvailability[];
+  /** The month's outages; only staff get their causes. */
+  readonly outages: readonly (Omit<OutageView, 'cause'> & { readonly cause?: string })[];
+}
+
+/** An outage as anyone may see it. */
+export interface PublicOutage {
+  readonly id: string;
+  readonly start: Instant;
+  /** Null while ongoing. */
+  readonly end: Instant | null;
+  readonly ongoing: boolean;
+  readonly affected: string;
+}
+
+/** An outage as staff see it: its cause, exclusion and who did what. */
+export interface StaffOutage
+  extends
+    PublicOutage,
+    Pick<Outage, 'cause' | 'exclusion' | 'version' | 'createdBy' | 'createdAt' | 'lastChange'> {
+  readonly countsAs: 'down' | 'excluded';
+}
+
+export interface ServiceStatus {
+  readonly service: string;
+  readonly up: boolean;
+  /** Staff get StaffOutage rows. */
+  readonly ongoing: readonly PublicOutage[];
+  readonly month: MonthAvailability;
+  readonly timeZone: string;
+  readonly at: Instant;
+}
+
+export interface MonthOutages {
+  readonly month: string;
+  readonly availability: MonthAvailability;
+  readonly outages: readonly StaffOutage[];
+}
+
+export interface OutageHistory {
+  readonly outage: StaffOutage;
+  readonly history: readonly OutageChange[];
+}
+
+/** The answer to recording or changing an outage. */
+export interface OutageSaved {
+  readonly outage: StaffOutage;
+}
+
+// ---- Routes -------------------------------------------------------------------------------------------------
+
+/** What each route answers with on success, by "METHOD path" (reports also come as CSV or HTML). */
+export interface ApiViews {
+  'GET /api/auth/config': AuthConfig;
+  'GET /api/auth/local/keys': LocalKeys;
+  'POST /api/auth/local/token': LocalToken;
+  'GET /api/me': Me;
+  'GET /api/queue': QueuePage;
+  'GET /api/tickets/:id': TicketDetail;
+  'GET /api/dashboard': Dashboard;
+  'GET /api/availability': Availability;
+  'GET /api/whatif': WhatIf;
+  'GET /api/oncall': OnCall;
+  'GET /api/status': ServiceStatus;
+  'GET /api/outages': MonthOutages;
+  'GET /api/outages/:id': OutageHistory;
+  'POST /api/outages': OutageSaved;
+  'POST /api/outages/:id': OutageSaved;
+  'GET /api/reports/availability': AvailabilityReport;
+  'GET /api/reports/sla': SlaReport;
+}
+export type RouteKey = keyof ApiViews;

@@ -1,0 +1,210 @@
+// What the tab API sends about tickets: rows for the queue, the ticket with its timeline, and for each
+// deadline why it is what it is, in words. Customers' views carry no internal events and no internal fields.
+import { DateTime } from 'luxon';
+import { duration } from '../../domain/cards/time';
+import type { Clock, Instant, SlaEngine, SlaResult, TargetResult, TargetState } from '../../domain/sla';
+import { slaOf } from '../../domain/tickets/sla-view';
+import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../../domain/tickets/model';
+import type { Principal } from './auth';
+import {
+  TARGET_LABELS,
+  type EventView,
+  type Explanation,
+  type Reason,
+  type TargetView,
+  type TicketDetail,
+  type TicketRow,
+} from './contract';
+
+/** Worst first: what a row's state is when its targets differ. */
+const SEVERITY: readonly TargetState[] = ['breached', 'at-risk', 'paused', 'on-track', 'met'];
+
+/** Whether a clock counts at instant t. */
+function counting(engine: SlaEngine, clock: Clock, t: Instant): boolean {
+  if (clock === 'continuous') return true;
+  if (clock === 'support-hours') return engine.calendar.inSupportHours(t);
+  return engine.calendar.dayOf(t).business;
+}
+
+function targetView(engine: SlaEngine, t: Ticket, r: TargetResult, now: Instant): TargetView {
+  const s = engine.status(r, now, t.pauses);
+  return {
+    target: r.target,
+    label: TARGET_LABELS[r.target],
+    due: r.due,
+    metAt: r.metAt,
+    state: s.state,
+    businessLeftMs: s.businessLeftMs,
+    wallLeftMs: s.wallLeftMs,
+    used: Math.round(s.used * 1000) / 1000,
+    clock: r.basis.clock,
+    budgetMinutes: r.basis.budgetMinutes,
+    counting: (s.state === 'on-track' || s.state === 'at-risk') && counting(engine, r.basis.clock, now),
+  };
+}
+
+/** A queue or list row. */
+export function ticketRow(engine: SlaEngine, t: Ticket, now: Instant, result?: SlaResult): TicketRow {
+  const r = result ?? slaOf(engine, t);
+  const open = OPEN_STATUSES.has(t.status);
+  const targets = [targetView(engine, t, r.response, now), targetView(engine, t, r.workaround, now)];
+  const unmet = targets.filter((x) => x.state !== 'met');
+  const next = [...unmet].sort((a, b) => (a.due ?? Infinity) - (b.due ?? Infinity))[0] ?? null;
+  const worst = SEVERITY.find((s) => unmet.some((x) => x.state === s)) ?? 'met';
+  return {
+    id: t.id,
+    tenantId: t.tenantId,
+    customerName: t.customerName,
+    title: t.title,
+    priority: t.priority,
+    status: t.status,
+    category: CATEGORY_LABELS[t.category],
+    owner: t.owner === undefined ? null : { id: t.owner.id, name: t.owner.name },
+    requester: t.requester.name,
+    dispatchedAt: t.dispatchedAt,
+    window: t.window,
+    open,
+    state: open ? worst : 'closed',
+    next: open ? next : null,
+    targets,
+    version: t.version,
+  };
+}
+
+function eventView(e: TicketEvent): EventView {
+  return {
+    seq: e.seq,
+    at: e.at,
+    type: e.type,
+    by: e.actor.name,
+    role: e.actor.role,
+    text: e.text ?? null,
+    internal: e.internal,
+    data: e.data ?? null,
+  };
+}
+
+const CLOCK_WORDS: Readonly<Record<Clock, string>> = {
+  continuous: 'a continuous clock: every minute counts, day and night, weekends and holidays included',
+  'support-hours': 'the support-hours clock: only minutes inside support hours count',
+  'business-days':
+    'the business-days clock: every minute of a business day counts, weekends and holidays do not',
+};
+
+function minutesText(minutes: number): string {
+  if (minutes % 1440 === 0 && minutes >= 1440) return `${minutes / 1440} × 24 h (${minutes} min)`;
+  if (minutes % 60 === 0 && minutes >= 60) return `${minutes / 60} h (${minutes} min)`;
+  return `${minutes} min`;
+}
+
+/** Explains one target's deadline in words, times in the support zone. */
+function explain(engine: SlaEngine, t: Ticket, r: TargetResult, view: TargetView, now: Instant): Explanation {
+  const p = engine.policy;
+  const zone = p.timeZone;
+  const at = (x: Instant): string =>
+    `${DateTime.fromMillis(x, { zone }).toFormat('ccc d LLL yyyy HH:mm')} ${p.timeZoneLabel}`;
+  const hours = `${p.calendar.supportHours.open}–${p.calendar.supportHours.close} ${p.timeZoneLabel}`;
+  const label = TARGET_LABELS[r.target];
+  const reasons: Reason[] = [];
+  reasons.push({
+    topic: 'window',
+    text:
+      t.window === 'in-hours'
+        ? `Filed ${at(t.dispatchedAt)}, inside support hours (business days ${hours}): the in-hours target applies.`
+        : `Filed ${at(t.dispatchedAt)}, outside support hours (business days ${hours}): the after-hours target applies.`,
+  });
+  const b = r.basis;
+  const from =
+    b.reason === 'dispatch'
+      ? `counted from the filing at ${at(b.start)}`
+      : b.reason === 'raised'
+        ? `counted from the raise to ${b.priority} at ${at(b.start)} (window then: ${b.window})`
+        : `recounted from the filing as ${b.priority} after the priority was lowered`;
+  reasons.push({
+    topic: 'budget',
+    text: `${b.priority} ${label.toLowerCase()} target (${b.window}): ${minutesText(b.budgetMinutes)}, ${from}.`,
+  });
+  reasons.push({ topic: 'clock', text: `It runs on ${CLOCK_WORDS[b.clock]}.` });
+  const pauses = t.pauses;
+  if (pauses.length === 0)
+    reasons.push({ topic: 'pauses', text: 'No pauses: the ticket never waited on the customer.' });
+  else {
+    const closed = pauses.reduce((s, x) => s + (x.end === undefined ? 0 : x.end - x.start), 0);
+    const open = pauses.find((x) => x.end === undefined);
+    const list = pauses
+      .map((x) => (x.end === undefined ? `since ${at(x.start)}` : `${at(x.start)} to ${at(x.end)}`))
+      .join('; ');
+    reasons.push({
+      topic: 'pauses',
+      text:
+        `Waited on the customer ${pauses.length === 1 ? 'once' : `${pauses.length} times`} (${list})` +
+        `${closed > 0 ? `, ${duration(closed)} in all so far` : ''}: no clock counts while waiting.` +
+        (open !== undefined
+          ? ' The clock is stopped now, so the deadline is not fixed until the customer answers.'
+          : ''),
+    });
+  }
+  if (r.changes.length === 0)
+    reasons.push({ topic: 'changes', text: 'No priority change moved this deadline.' });
+  for (const c of r.changes) {
+    const raised = c.to < c.from;
+    const moved =
+      c.oldDue === c.newDue
+        ? `the deadline stayed ${c.newDue === null ? 'open' : at(c.newDue)}`
+        : `the deadline moved from ${c.oldDue === null ? 'none' : at(c.oldDue)} to ${c.newDue === null ? 'none' : at(c.newDue)}`;
+    reasons.push({
+      topic: 'changes',
+      text: raised
+        ? `Raised ${c.from} → ${c.to} at ${at(c.at)}: the earlier of the old deadline and the ${c.to} target counted from then; ${moved}.`
+        : `Lowered ${c.from} → ${c.to} at ${at(c.at)}: recounted from the filing with the ${c.to} target; ${moved}.`,
+    });
+  }
+  const left = view.wallLeftMs;
+  const nowText =
+    view.state === 'met'
+      ? `Met at ${at(view.metAt ?? now)}${view.due !== null && (view.metAt ?? 0) > view.due ? `, ${duration((view.metAt ?? 0) - view.due)} after the deadline` : ', on time'}.`
+      : view.state === 'paused'
+        ? `Paused: ${duration(view.businessLeftMs)} of the budget is left when the clock starts again.`
+        : view.state === 'breached'
+          ? `Breached: the deadline ${view.due === null ? '' : at(view.due)} passed ${duration(-(left ?? 0))} ago.`
+          : `Due ${view.due === null ? '—' : at(view.due)}: ${duration(view.businessLeftMs)} of ${b.clock === 'continuous' ? 'time' : 'counted time'} left (${Math.round(view.used * 100)} % used)${view.state === 'at-risk' ? ', at risk' : ''}.`;
+  reasons.push({ topic: 'now', text: nowText });
+  return { target: r.target, label, reasons };
+}
+
+/** The ticket page: row, timeline, explanations. Customers get no internal events and no internal fields. */
+export function ticketDetail(
+  engine: SlaEngine,
+  t: Ticket,
+  events: readonly TicketEvent[],
+  viewer: Principal,
+  now: Instant,
+): Omit<TicketDetail, 'now'> {
+  const result = slaOf(engine, t);
+  const row = ticketRow(engine, t, now, result);
+  const customer = viewer.role === 'customer';
+  const shown = customer ? events.filter((e) => !e.internal) : events;
+  return {
+    ticket: {
+      ...row,
+      description: t.description,
+      affectedUsers: t.affectedUsers ?? null,
+      fix: t.fix === undefined ? null : { release: t.fix.release, at: t.fix.at },
+      resolvedAt: t.resolvedAt ?? null,
+      pausedMs: t.sla.pausedMs,
+      priorityChanges: t.priorityChanges.map((c) => ({
+        at: c.at,
+        from: c.from,
+        to: c.to,
+        by: c.by.name,
+        reason: c.reason,
+      })),
+      pauses: t.pauses.map((p) => ({ start: p.start, end: p.end ?? null })),
+    },
+    timeline: shown.map(eventView),
+    explanations: [
+      explain(engine, t, result.response, row.targets[0] as TargetView, now),
+      explain(engine, t, result.workaround, row.targets[1] as TargetView, now),
+    ],
+  };
+}

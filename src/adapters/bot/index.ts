@@ -1,0 +1,50 @@
+// The teams-ai Application: registers each conversation feature; turns run stateless (cards carry state,
+// tickets live in storage), so no turn-state storage is needed.
+import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
+import type { BotDeps } from './deps';
+import * as filing from './filing';
+import * as following from './following';
+import * as welcome from './welcome';
+import { registerChannel } from './channel';
+import * as staff from './staff';
+import { registerPaging } from './paging';
+import * as outages from './outages';
+import * as reports from './reports';
+import { registerOnCall, type OnCallDeps } from './oncall';
+import { answerActionsFirst, refuseUnknownInvokes } from './invoke';
+import { messageOf } from '../../domain/kit/errors';
+
+export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDeps): Application {
+  const app = new Application<TurnState>({
+    adapter,
+    botAppId: deps.config.bot.mode === 'authenticated' ? deps.config.bot.appId : '',
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+    turnStateFactory: () => new TurnState(),
+  });
+  answerActionsFirst(app, deps);
+  registerChannel(app, deps);
+  // Before filing: "is there an outage?" is a question, not a problem report.
+  outages.register(app, deps);
+  reports.register(app, deps);
+  registerOnCall(app, deps, oncall);
+  staff.register(app, deps);
+  registerPaging(app, deps);
+  welcome.register(app, deps);
+  filing.register(app, deps);
+  following.register(app, deps);
+  refuseUnknownInvokes(app);
+  app.error(async (context, err) => {
+    deps.log.error('turn failed', {
+      error: messageOf(err),
+      type: context.activity.type,
+    });
+    if (context.activity.type === 'message') {
+      await context.sendActivity(
+        'Sorry, something went wrong on our side and nothing was changed. Please try again.',
+      );
+    }
+  });
+  return app;
+}

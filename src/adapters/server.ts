@@ -1,0 +1,203 @@
+// restify: routes for health, the bot's /api/messages (and, as features land, the tab API and files).
+// start() listens; stop() closes connections. No business rules here.
+import type { Application } from '@microsoft/teams-ai';
+import type { Activity } from 'botbuilder';
+import { BadActivity, Unauthorized, type BotAdapter } from './teams/adapter';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import restify from 'restify';
+import type { Logger } from '../log';
+import type { SlaEngine } from '../domain/sla';
+import { messageOf } from '../domain/kit/errors';
+
+export interface ServerDeps {
+  readonly engine: SlaEngine;
+  readonly log: Logger;
+  /** The clock; injected so tests and simulated time can drive it. */
+  readonly now: () => number;
+  readonly bot: { readonly adapter: BotAdapter; readonly app: Application };
+  /** Told of every request from its start until it is answered (background work yields to requests). */
+  readonly requests?: { request(): () => void };
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Largest activity accepted on /api/messages; Teams' own messages are far smaller. */
+export const MAX_ACTIVITY_BYTES = 256 * 1024;
+
+/** Builds the restify server with its routes. */
+export function createServer(deps: ServerDeps): restify.Server {
+  const server = restify.createServer({ name: 'sla-desk', handleUncaughtExceptions: false });
+  const requests = deps.requests;
+  if (requests !== undefined)
+    server.pre((_req, res, next) => {
+      const done = requests.request();
+      res.once('finish', done);
+      res.once('close', done);
+      next();
+    });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.get('/healthz', (_req, res, next) => {
+    const now = deps.now();
+    res.json(200, {
+      status: 'ok',
+      policy: deps.engine.policy.name,
+      timeZone: deps.engine.policy.timeZone,
+      supportOpen: deps.engine.calendar.inSupportHours(now),
+    });
+    next();
+  });
+  server.post(
+    '/api/messages',
+    restify.plugins.bodyParser({ maxBodySize: MAX_ACTIVITY_BYTES, mapParams: false, mapFiles: false }),
+    async (req, res) => {
+      let activity: Activity;
+      try {
+        activity = deps.bot.adapter.parse(req.body);
+      } catch (err) {
+        res.send(400, { error: err instanceof BadActivity ? err.message : 'not a valid activity' });
+        return;
+      }
+      const header = req.headers.authorization;
+      try {
+        const invoke = await deps.bot.adapter.handle(
+          activity,
+          typeof header === 'string' ? header : '',
+          async (context) => {
+            await deps.bot.app.run(context);
+          },
+        );
+        if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
+        else res.send(invoke.status, invoke.body);
+      } catch (err) {
+        if (err instanceof Unauthorized) {
+          deps.log.warn('refused an unauthenticated request', { reason: err.message.slice(0, 200) });
+          res.send(401, { error: 'unauthorized' });
+          return;
+        }
+        deps.log.error('activity failed', {
+          error: messageOf(err),
+          type: activity.type,
+        });
+        res.send(500, { error: 'internal error' });
+      }
+    },
+  );
+  return server;
+}
+
+/** Where `vite build` puts the tab (tab/dist), from src/ or from a compiled dist/. */
+export const TAB_DIST = resolve(__dirname, '..', '..', 'tab', 'dist');
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Teams (web, desktop, mobile) and Microsoft 365 hosts may frame the tab; nobody else. */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com https://*.microsoft365.com https://*.skype.com",
+].join('; ');
+
+/**
+ * Serves the built tab under /tab: hashed assets cached for a year, index.html never cached; nothing
+ * outside `dir` is reachable. A missing build answers 503 saying how to build it.
+ */
+export function serveTab(server: restify.Server, dir: string = TAB_DIST): void {
+  const root = resolve(dir);
+  const send = async (rel: string, res: restify.Response): Promise<void> => {
+    const path = resolve(root, rel === '' ? 'index.html' : rel);
+    if (path !== root && !path.startsWith(root + sep)) {
+      res.send(404, { error: 'not found' });
+      return;
+    }
+    let body: Buffer;
+    try {
+      if (!(await stat(path)).isFile()) throw new Error('not a file');
+      body = await readFile(path);
+    } catch {
+      const built = await stat(join(root, 'index.html')).then(
+        () => true,
+        () => false,
+      );
+      if (built) res.send(404, { error: 'not found' });
+      else {
+        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(
+          'The tab is not built yet: run `npm run build:tab` (npm start and npm test build it when missing).',
+        );
+      }
+      return;
+    }
+    const ext = extname(path);
+    res.writeHead(200, {
+      'content-type': TYPES[ext] ?? 'application/octet-stream',
+      'content-length': body.length,
+      'cache-control': rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'same-origin',
+      ...(ext === '.html' ? { 'content-security-policy': CSP } : {}),
+    });
+    res.end(body);
+  };
+  server.get('/tab', (_req, res, next) => {
+    res.redirect(302, '/tab/index.html', next);
+  });
+  server.get('/tab/*', async (req, res) => {
+    const star: unknown = (req.params as Record<string, unknown>)['*'];
+    const raw = typeof star === 'string' ? star : '';
+    let rel: string;
+    try {
+      rel = decodeURIComponent(raw);
+    } catch {
+      res.send(400, { error: 'bad path' });
+      return;
+    }
+    if (rel.includes('\u0000')) {
+      res.send(400, { error: 'bad path' });
+      return;
+    }
+    await send(rel, res);
+  });
+}
+
+/** Starts listening on host:port (0 = a free port). */
+export async function start(server: restify.Server, host: string, port: number): Promise<RunningServer> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    port: address.port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.server.closeAllConnections();
+      }),
+  };
+}
