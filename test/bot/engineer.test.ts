@@ -252,6 +252,9 @@ describe('an engineer works a ticket from the support channel', () => {
     const note = connector.sent().find((x) => cardText(cardsOf(x.activity)[0]).includes('Priority P3 → P1'));
     const text = cardText(cardsOf(note?.activity)[0]);
     expect(text).toContain('Work-around due: Tue 8 Dec 14:00 ET → Thursday 16:00 ET');
+    // The reply met the response target: the note says so, not "paused → paused".
+    expect(text).toContain('Response: met');
+    expect(text).not.toContain('Response due:');
   });
 
   it('a work-around meets its target, resolving closes the deadlines, and the customer hears both', async () => {

@@ -49,8 +49,13 @@ function threadNote(
       return noteCard(
         `Priority ${String(d['from'])} → ${String(d['to'])} by ${escape(e.actor.name)}: ${escape(e.text ?? '')}`,
         [
-          `Response due: ${zoned(deps, num('oldResponseDue'))} → ${zoned(deps, num('newResponseDue'))}`,
-          `Work-around due: ${zoned(deps, num('oldWorkaroundDue'))} → ${zoned(deps, num('newWorkaroundDue'))}`,
+          // A met target has no deadline any more: it says so rather than "paused".
+          ticket.responseMetAt !== undefined && ticket.responseMetAt <= e.at
+            ? 'Response: met'
+            : `Response due: ${zoned(deps, num('oldResponseDue'))} → ${zoned(deps, num('newResponseDue'))}`,
+          ticket.workaroundMetAt !== undefined && ticket.workaroundMetAt <= e.at
+            ? 'Work-around: met'
+            : `Work-around due: ${zoned(deps, num('oldWorkaroundDue'))} → ${zoned(deps, num('newWorkaroundDue'))}`,
         ],
       );
     case 'escalation-requested':
