@@ -34,7 +34,7 @@ import type { RouteSpec } from './adapters/api/route';
 import { onOutageChanged } from './adapters/bot/outages';
 import { ThreadRepair } from './adapters/bot/repair';
 import { StaffDirectory } from './domain/staff/directory';
-import { GraphClient, type GraphCredential } from './domain/staff/graph';
+import { GraphClient, type GraphCredential } from './adapters/graph';
 import { ManagedIdentityCredential } from '@azure/identity';
 
 import { TableOutbox } from './adapters/storage/outbox';

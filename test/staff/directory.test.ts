@@ -4,7 +4,7 @@ import type { Caller } from '../../src/domain/staff/caller';
 import { ConfigError, loadConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/log';
 import { MAX_ROSTER, roleOf, StaffDirectory } from '../../src/domain/staff/directory';
-import { GraphClient } from '../../src/domain/staff/graph';
+import { GraphClient } from '../../src/adapters/graph';
 import { startFakeEntra, type FakeEntra } from '../support/entra';
 import { startFakeGraph, startFakeManagedIdentity, type FakeGraph } from '../support/graph';
 import { ManagedIdentityCredential } from '@azure/identity';

@@ -3,11 +3,22 @@
 // Graph says. Callers of any other tenant are decided without any request. The role rule is pure (roleOf).
 import type { Logger } from '../../log';
 import { staffOf, type Caller, type Staff, type StaffSettings } from './caller';
-import { NotInDirectory, type GroupUser } from './graph';
 import { messageOf } from '../kit/errors';
 
 export type Role = Staff['role'];
 export type StaffGroups = StaffSettings['groups'];
+
+/** The user (or object) does not exist in the tenant: a definite "not a member". */
+export class NotInDirectory extends Error {
+  readonly code = 'NOT_IN_DIRECTORY';
+  override readonly name = 'NotInDirectory';
+}
+
+/** A user of a group, as Graph names them. */
+export interface GroupUser {
+  readonly id: string;
+  readonly name: string;
+}
 
 /** What the directory needs from Graph: which of these groups the object is in (see GraphClient). */
 export interface GroupMembership {

@@ -2,6 +2,7 @@
 // identity; cached until shortly before it expires), checkMemberGroups and group members. I/O only, no decisions. Application permissions
 // (admin consent in the staff tenant): GroupMember.Read.All and User.Read.All.
 import { z } from 'zod';
+import { NotInDirectory, type GroupUser } from '../domain/staff/directory';
 
 /** What a managed identity credential (@azure/identity's ManagedIdentityCredential) offers. */
 export interface TokenSource {
@@ -47,24 +48,12 @@ export class GraphError extends Error {
   }
 }
 
-/** The user (or object) does not exist in the tenant: a definite "not a member". */
-export class NotInDirectory extends Error {
-  readonly code = 'NOT_IN_DIRECTORY';
-  override readonly name = 'NotInDirectory';
-}
-
 const userPage = z.object({
   value: z.array(
     z.object({ '@odata.type': z.string().optional(), id: z.string(), displayName: z.string().nullish() }),
   ),
   '@odata.nextLink': z.string().optional(),
 });
-
-/** A user of a group, as Graph names them. */
-export interface GroupUser {
-  readonly id: string;
-  readonly name: string;
-}
 
 /** At most this many pages of 999 members are read per group. */
 const MAX_PAGES = 20;
