@@ -171,7 +171,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const statsRepo = new TableStatsRepo(table('stats'), table('statstickets'));
     const movedStats = await statsRepo.upgrade();
     if (movedStats > 0) log.info('moved dashboard ticket rows to statstickets', { rows: movedStats });
-    const tickets = new TicketService({ repo, engine, now });
+    const tickets = new TicketService({ repo, engine, now, rules: config.tickets });
     const adapter = createAdapter(config.bot, options.botAuth);
     const outbound = new Outbound(
       adapter,

@@ -98,6 +98,11 @@ export const envSchema = z.object({
   THREAD_REPAIR_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** How old (real ms) a ticket without a thread must be before another look posts it (its own instance had time). */
   THREAD_REPAIR_GRACE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(120_000),
+  /** The first message to the customer on an unowned ticket makes its sender the owner (default true). */
+  OWNER_ON_FIRST_REPLY: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default('true'),
   /** Minutes (app clock) a message for the customer may stay undelivered before the managers' channel is told. */
   DELIVERY_ALERT_MINUTES: z.coerce.number().positive().max(1_440).default(5),
   /** Entra app (client) id the tab's Teams SSO tokens are issued for; unset = local sign-in (loopback, not production). */
@@ -189,6 +194,8 @@ export interface Config {
   readonly threadRepair: { readonly intervalMs: number; readonly graceMs: number };
   /** Customer deliveries (src/bot/customer-delivery.ts): clock ms undelivered before managers are told. */
   readonly delivery: { readonly alertMs: number };
+  /** The desk's ticket settings. */
+  readonly tickets: { readonly ownerOnFirstReply: boolean };
   readonly logJson: boolean;
   /**
    * How the tab API checks its bearer tokens: Entra (Teams SSO) tokens for this app, or tokens from the app's
@@ -451,6 +458,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       graceMs: e.THREAD_REPAIR_GRACE_MS,
     }),
     delivery: Object.freeze({ alertMs: Math.round(e.DELIVERY_ALERT_MINUTES * 60_000) }),
+    tickets: Object.freeze({ ownerOnFirstReply: e.OWNER_ON_FIRST_REPLY }),
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
     tabAuth: Object.freeze(tabAuth),
     tab: Object.freeze({ clientId: e.AAD_APP_CLIENT_ID, domain: e.TAB_DOMAIN }),

@@ -78,8 +78,10 @@ describe('tickets in Table Storage', () => {
     }
     value(await service.act(staff, ticket.id, alice, { kind: 'reply', text: 'public reply' }));
     const staffView = value(await service.timeline(staff, ticket.id));
-    expect(staffView.events).toHaveLength(42);
-    expect(staffView.events.map((e) => e.seq)).toEqual(Array.from({ length: 42 }, (_, i) => i + 1));
+    // Filed, 40 notes, and the reply: which also made Alice the owner (an internal event before it).
+    expect(staffView.events).toHaveLength(43);
+    expect(staffView.events.map((e) => e.seq)).toEqual(Array.from({ length: 43 }, (_, i) => i + 1));
+    expect(staffView.events.slice(-2).map((e) => e.type)).toEqual(['owner-changed', 'engineer-reply']);
     expect(staffView.events[1]?.text).toBe('note 1');
     // Customers never see internal notes.
     const customerView = value(await service.timeline(contoso, ticket.id));

@@ -100,6 +100,45 @@ describe('a ticket moves new → responded → waiting ⇄ back → work-around 
   });
 });
 
+describe('the first message to the customer takes ownership', () => {
+  const at = et('2026-11-24T09:30:00');
+
+  it.each([
+    ['reply', { kind: 'reply', text: 'Looking into it' }, 'engineer-reply'],
+    ['ask', { kind: 'ask', text: 'Which users?' }, 'info-requested'],
+    ['workaround', { kind: 'workaround', text: 'Restart the gateway' }, 'workaround-delivered'],
+  ] as const)(
+    'a %s on an unowned ticket makes the sender its owner, said first in the timeline',
+    (_, cmd, type) => {
+      const r = apply(filed(), alice, cmd, at, engine);
+      if (!r.ok) throw r.error;
+      expect(r.value.ticket.owner).toEqual({ id: alice.id, name: alice.name });
+      expect(r.value.events.map((e) => [e.type, e.text, e.internal])).toEqual([
+        ['owner-changed', 'Took ownership with the first reply', true],
+        [type, cmd.text, false],
+      ]);
+      expect(r.value.events[0]?.data).toEqual({ from: null, to: alice.name });
+    },
+  );
+
+  it('leaves an owned ticket with its owner', () => {
+    const owned = run(filed(), [[bob, { kind: 'take' }, '2026-11-24T09:10:00']]);
+    const r = apply(owned, alice, { kind: 'reply', text: 'Looking into it' }, at, engine);
+    if (!r.ok) throw r.error;
+    expect(r.value.ticket.owner).toEqual({ id: bob.id, name: bob.name });
+    expect(r.value.events.map((e) => e.type)).toEqual(['engineer-reply']);
+  });
+
+  it('takes nothing when OWNER_ON_FIRST_REPLY is off', () => {
+    const r = apply(filed(), alice, { kind: 'reply', text: 'Looking into it' }, at, engine, {
+      ownerOnFirstReply: false,
+    });
+    if (!r.ok) throw r.error;
+    expect(r.value.ticket.owner).toBeUndefined();
+    expect(r.value.events.map((e) => e.type)).toEqual(['engineer-reply']);
+  });
+});
+
 describe('illegal moves are refused with a reason and change nothing', () => {
   const cases: [string, (t: Ticket) => Ticket, Actor, Command, RegExp][] = [
     ['close a new ticket', (t) => t, ann, { kind: 'close' }, /Only a resolved ticket can be closed/],

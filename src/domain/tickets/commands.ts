@@ -6,7 +6,7 @@ import { checkTicketFields, cleanText, firstError, LIMITS } from './fields';
 import type { Actor, Ticket } from './model';
 import { ticketSla } from './sla-view';
 import { person, type Change, type Command, type CommandKind, type NewTicketInput } from './command-types';
-import { plan } from './plan';
+import { DEFAULT_RULES, plan, type TicketRules } from './plan';
 
 export type * from './command-types';
 
@@ -102,6 +102,7 @@ export function apply(
   cmd: Command,
   now: Instant,
   engine: SlaEngine,
+  rules: TicketRules = DEFAULT_RULES,
 ): Result<Change> {
   if (STAFF_ONLY.has(cmd.kind) && actor.role !== 'engineer' && actor.role !== 'manager') {
     return fail(notAllowed('Only support staff can do that.'));
@@ -118,7 +119,7 @@ export function apply(
     return fail(notAllowed('Only the app records warnings, pages and threads.'));
   }
   const at = Math.max(now, t.updatedAt);
-  const draft = plan(t, actor, cmd, at, engine);
+  const draft = plan(t, actor, cmd, at, engine, rules);
   if (!draft.ok) return draft;
   const { fields, events, what } = draft.value;
   const base: Omit<Ticket, 'sla'> = {

@@ -92,7 +92,22 @@ function deliveryChange(
   });
 }
 
-export function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine: SlaEngine): Result<Draft> {
+/** The desk's own choices about tickets (settings, not the support policy). */
+export interface TicketRules {
+  /** The first message to the customer on an unowned ticket makes its sender the owner (OWNER_ON_FIRST_REPLY). */
+  readonly ownerOnFirstReply: boolean;
+}
+
+export const DEFAULT_RULES: TicketRules = { ownerOnFirstReply: true };
+
+export function plan(
+  t: Ticket,
+  actor: Actor,
+  cmd: Command,
+  at: Instant,
+  engine: SlaEngine,
+  rules: TicketRules = DEFAULT_RULES,
+): Result<Draft> {
   const ev = (type: EventType, text?: string, data?: NewEvent['data'], internal = false): NewEvent => ({
     at,
     type,
@@ -152,6 +167,12 @@ export function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine:
       if (!text.ok) return text;
       const resumed = endPause(t, at);
       const current = resumed.status ?? t.status;
+      // Whoever first writes to the customer on an unowned ticket owns it from then on (said in the timeline).
+      const takes = rules.ownerOnFirstReply && t.owner === undefined && actor.role !== 'system';
+      const owning = takes ? { owner: person(actor) } : {};
+      const owned = takes
+        ? [ev('owner-changed', 'Took ownership with the first reply', { from: null, to: actor.name }, true)]
+        : [];
       if (cmd.kind === 'ask') {
         if (t.pauses.length >= LIMITS.pauses)
           return fail(
@@ -161,31 +182,38 @@ export function plan(t: Ticket, actor: Actor, cmd: Command, at: Instant, engine:
           );
         return ok({
           fields: {
+            ...owning,
             ...toCustomer(t, at),
             ...resumed,
             status: 'waiting-on-customer',
             resumeStatus: current === 'new' ? 'responded' : current,
             pauses: [...(resumed.pauses ?? t.pauses), { start: at }],
           },
-          events: [ev('info-requested', text.value)],
+          events: [...owned, ev('info-requested', text.value)],
           what: 'asked the customer for information',
         });
       }
       if (cmd.kind === 'workaround') {
         return ok({
           fields: {
+            ...owning,
             ...toCustomer(t, at),
             ...resumed,
             status: 'workaround-delivered',
             ...(t.workaroundMetAt === undefined ? { workaroundMetAt: at } : {}),
           },
-          events: [ev('workaround-delivered', text.value)],
+          events: [...owned, ev('workaround-delivered', text.value)],
           what: 'delivered a work-around',
         });
       }
       return ok({
-        fields: { ...toCustomer(t, at), ...resumed, status: current === 'new' ? 'responded' : current },
-        events: [ev('engineer-reply', text.value)],
+        fields: {
+          ...owning,
+          ...toCustomer(t, at),
+          ...resumed,
+          status: current === 'new' ? 'responded' : current,
+        },
+        events: [...owned, ev('engineer-reply', text.value)],
         what: 'replied to the customer',
       });
     }

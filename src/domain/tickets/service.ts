@@ -4,6 +4,7 @@ import { CONTENTION, pause } from '../kit/retry';
 import type { Instant, SlaEngine } from '../sla';
 import { apply, openTicket, type Change, type Command, type NewTicketInput } from './commands';
 import { ticketSla } from './sla-view';
+import type { TicketRules } from './plan';
 import { DomainError, fail, invalidInput, ok, ticketNotFound, type Result } from './errors';
 import type { Actor, Ticket, TicketEvent } from './model';
 import type { DueEntry, MessageRef, Page, StoredTicket, TicketRepo } from './ports';
@@ -68,6 +69,8 @@ export class TicketService {
       readonly repo: TicketRepo;
       readonly engine: SlaEngine;
       readonly now: () => Instant;
+      /** The desk's ticket settings (default: the first reply takes ownership). */
+      readonly rules?: TicketRules | undefined;
     },
   ) {}
 
@@ -226,7 +229,7 @@ export class TicketService {
           if (cached !== undefined) continue;
           return fail(staleTicket(current));
         }
-        const change = apply(current, actor, cmd, this.deps.now(), this.deps.engine);
+        const change = apply(current, actor, cmd, this.deps.now(), this.deps.engine, this.deps.rules);
         if (!change.ok) {
           if (cached !== undefined) continue;
           return change;
