@@ -5,6 +5,8 @@ import type { Activity } from 'botbuilder';
 import { BadActivity, Unauthorized, type BotAdapter } from './teams/adapter';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import restify from 'restify';
 import type { Logger } from '../log';
 import type { SlaEngine } from '../domain/sla';
@@ -105,6 +107,48 @@ const TYPES: Readonly<Record<string, string>> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** Text types sent compressed when the client accepts it (images and fonts are compressed already). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.txt']);
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+
+/** The encoding to send: brotli, else gzip, else none, as the request's Accept-Encoding allows. */
+export function encodingFor(accept: string | undefined): 'br' | 'gzip' | undefined {
+  const offered = new Map<string, number>();
+  for (const part of (accept ?? '').split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    if (name !== '') offered.set(name, q === undefined ? 1 : Number(q));
+  }
+  const ok = (name: string): boolean => (offered.get(name) ?? offered.get('*') ?? 0) > 0;
+  if (ok('br')) return 'br';
+  if (ok('gzip')) return 'gzip';
+  return undefined;
+}
+
+/** Compressed copies of the tab's files, made once per file version (path, size and modification time). */
+class Compressed {
+  private readonly copies = new Map<string, Promise<Buffer>>();
+
+  get(key: string, body: Buffer, encoding: 'br' | 'gzip'): Promise<Buffer> {
+    const id = `${encoding}:${key}`;
+    let copy = this.copies.get(id);
+    if (copy === undefined) {
+      copy =
+        encoding === 'br'
+          ? brotli(body, {
+              params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
+            })
+          : gzipped(body, { level: 9 });
+      // A failed compression is not kept: the next request tries again.
+      copy.catch(() => this.copies.delete(id));
+      this.copies.set(id, copy);
+      if (this.copies.size > 200) this.copies.delete(this.copies.keys().next().value ?? id);
+    }
+    return copy;
+  }
+}
+
 /** Teams (web, desktop, mobile) and Microsoft 365 hosts may frame the tab; nobody else. */
 const CSP = [
   "default-src 'self'",
@@ -117,20 +161,25 @@ const CSP = [
 ].join('; ');
 
 /**
- * Serves the built tab under /tab: hashed assets cached for a year, index.html never cached; nothing
- * outside `dir` is reachable. A missing build answers 503 saying how to build it.
+ * Serves the built tab under /tab: text compressed (brotli or gzip, as the client accepts), hashed assets
+ * cached for a year, index.html never cached; nothing outside `dir` is reachable. A missing build answers 503
+ * saying how to build it.
  */
 export function serveTab(server: restify.Server, dir: string = TAB_DIST): void {
   const root = resolve(dir);
-  const send = async (rel: string, res: restify.Response): Promise<void> => {
+  const compressed = new Compressed();
+  const send = async (rel: string, req: restify.Request, res: restify.Response): Promise<void> => {
     const path = resolve(root, rel === '' ? 'index.html' : rel);
     if (path !== root && !path.startsWith(root + sep)) {
       res.send(404, { error: 'not found' });
       return;
     }
     let body: Buffer;
+    let version: string;
     try {
-      if (!(await stat(path)).isFile()) throw new Error('not a file');
+      const info = await stat(path);
+      if (!info.isFile()) throw new Error('not a file');
+      version = `${path}:${info.size}:${info.mtimeMs}`;
       body = await readFile(path);
     } catch {
       const built = await stat(join(root, 'index.html')).then(
@@ -147,15 +196,19 @@ export function serveTab(server: restify.Server, dir: string = TAB_DIST): void {
       return;
     }
     const ext = extname(path);
+    const encoding = COMPRESSIBLE.has(ext) ? encodingFor(req.header('accept-encoding')) : undefined;
+    const sent = encoding === undefined ? body : await compressed.get(version, body, encoding);
     res.writeHead(200, {
       'content-type': TYPES[ext] ?? 'application/octet-stream',
-      'content-length': body.length,
+      'content-length': sent.length,
+      ...(COMPRESSIBLE.has(ext) ? { vary: 'accept-encoding' } : {}),
+      ...(encoding === undefined ? {} : { 'content-encoding': encoding }),
       'cache-control': rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'same-origin',
       ...(ext === '.html' ? { 'content-security-policy': CSP } : {}),
     });
-    res.end(body);
+    res.end(sent);
   };
   server.get('/tab', (_req, res, next) => {
     res.redirect(302, '/tab/index.html', next);
@@ -174,7 +227,7 @@ export function serveTab(server: restify.Server, dir: string = TAB_DIST): void {
       res.send(400, { error: 'bad path' });
       return;
     }
-    await send(rel, res);
+    await send(rel, req, res);
   });
 }
 
