@@ -56,3 +56,14 @@ export function minutesText(m: number | null): string {
 export function percent(share: number | null, digits = 1): string {
   return share === null ? '—' : `${(share * 100).toFixed(digits)} %`;
 }
+
+/** The month ("2026-11") an instant falls in, in a zone (the support zone for reports and dashboards). */
+export function monthIn(t: number, zone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(t);
+  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}`;
+}

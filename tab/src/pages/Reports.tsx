@@ -21,6 +21,7 @@ import { DataTable } from '../components/DataTable';
 import { Empty, Note, Pending, When } from '../components/Bits';
 import { byName, SelectField } from '../components/Fields';
 import { useSession } from '../components/Zone';
+import { monthIn } from '../components/time';
 
 const useStyles = makeStyles({
   bar: {
@@ -71,7 +72,8 @@ async function printable(path: string): Promise<void> {
 export function Reports() {
   const s = useStyles();
   const { me } = useSession();
-  const [month, setMonth] = useState(() => new Date(me.now).toISOString().slice(0, 7));
+  // The month in the support zone: at 20:00 ET on 31 October it is still October's report, not November's.
+  const [month, setMonth] = useState(() => monthIn(me.now, me.timeZone));
   const [tenant, setTenant] = useState(me.customers?.[0]?.id ?? '');
   const [failed, setFailed] = useState<string | null>(null);
   const staff = me.role !== 'customer';
