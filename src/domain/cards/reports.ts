@@ -4,7 +4,7 @@ import type { CustomerReport } from '../reports/customer';
 import { duration } from './time';
 import { isoInZone } from '../sla';
 import { card, clip, escape, execute, text, type AdaptiveCard, type Element } from './types';
-import { percent } from './outages/status';
+import { availabilityPercent as percent } from '../reports/percent';
 
 const TARGET = { response: 'Response', workaround: 'Work-around' } as const;
 

@@ -5,6 +5,7 @@ import { isoInZone, type Instant } from '../sla';
 import type { AvailabilityReport, Counted } from './availability';
 import type { CustomerReport } from './customer';
 import { toCsv, type Cell } from './csv';
+import { availabilityPercent } from './percent';
 
 const COUNTED: Readonly<Record<Counted, string>> = {
   down: 'down',
@@ -18,7 +19,7 @@ const TARGET = { response: 'Response', workaround: 'Work-around' } as const;
 const iso = (t: Instant | null, zone: string): string => (t === null ? '' : isoInZone(t, zone));
 const wall = (t: Instant | null, zone: string, label: string): string =>
   t === null ? 'ongoing' : `${isoInZone(t, zone).slice(0, 16).replace('T', ' ')} ${label}`;
-const percent = (x: number): string => `${(x * 100).toFixed(4)} %`;
+const percent = (x: number): string => availabilityPercent(x);
 
 /** The figure rows shared by both reports: [item, value, unit]. */
 function figureRows(r: AvailabilityReport): [string, Cell, string][] {

@@ -12,13 +12,14 @@ import { SelectField } from '../components/Fields';
 import { OutageCells } from '../components/OutageCells';
 import { useSession } from '../components/Zone';
 import { ServiceStatus } from '../components/ServiceStatus';
+import { availabilityPercent } from '../../../src/domain/reports/percent';
 
 const useStyles = makeStyles({
   cards: cardGrid('240px', SPACED),
   top: { display: 'flex', justifyContent: 'space-between', alignItems: 'end', flexWrap: 'wrap' },
 });
 
-const pct = (x: number, digits = 4): string => `${(x * 100).toFixed(digits)} %`;
+const pct = (x: number, digits = 4): string => availabilityPercent(x, digits);
 const min = (x: number): string => `${x.toFixed(x < 10 ? 2 : 1)} min`;
 
 export function Availability() {

@@ -7,6 +7,7 @@ import type { Outage } from '../../outages/model';
 import type { NoticeKind } from '../../outages/notices';
 import { duration, whenBoth, zoned, type ViewBase } from '../time';
 import { card, escape, execute, text, type AdaptiveCard, type Element } from '../types';
+import { availabilityPercent as percent } from '../../reports/percent';
 
 export interface StatusView extends ViewBase {
   readonly ongoing: readonly Outage[];
@@ -19,7 +20,6 @@ export interface StatusView extends ViewBase {
 }
 
 /** An availability as a percentage to four decimals, rounded down so it never reads better than it is. */
-export const percent = (x: number): string => `${(Math.floor(x * 1_000_000) / 10_000).toFixed(4)} %`;
 
 function monthName(month: string): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
