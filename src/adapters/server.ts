@@ -130,17 +130,19 @@ export function encodingFor(accept: string | undefined): 'br' | 'gzip' | undefin
 class Compressed {
   private readonly copies = new Map<string, Promise<Buffer>>();
 
-  get(key: string, body: Buffer, encoding: 'br' | 'gzip'): Promise<Buffer> {
+  /** The copy of file version `key` in `encoding`; the file is read (`read`) only when there is none yet. */
+  get(key: string, encoding: 'br' | 'gzip', read: () => Promise<Buffer>): Promise<Buffer> {
     const id = `${encoding}:${key}`;
     let copy = this.copies.get(id);
     if (copy === undefined) {
-      copy =
+      copy = read().then((body) =>
         encoding === 'br'
           ? brotli(body, {
               params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
             })
-          : gzipped(body, { level: 9 });
-      // A failed compression is not kept: the next request tries again.
+          : gzipped(body, { level: 9 }),
+      );
+      // A failed read or compression is not kept: the next request tries again.
       copy.catch(() => this.copies.delete(id));
       this.copies.set(id, copy);
       if (this.copies.size > 200) this.copies.delete(this.copies.keys().next().value ?? id);
@@ -174,13 +176,17 @@ export function serveTab(server: restify.Server, dir: string = TAB_DIST): void {
       res.send(404, { error: 'not found' });
       return;
     }
-    let body: Buffer;
-    let version: string;
+    const ext = extname(path);
+    const encoding = COMPRESSIBLE.has(ext) ? encodingFor(req.header('accept-encoding')) : undefined;
+    let sent: Buffer;
     try {
       const info = await stat(path);
       if (!info.isFile()) throw new Error('not a file');
-      version = `${path}:${info.size}:${info.mtimeMs}`;
-      body = await readFile(path);
+      const version = `${path}:${info.size}:${info.mtimeMs}`;
+      sent =
+        encoding === undefined
+          ? await readFile(path)
+          : await compressed.get(version, encoding, () => readFile(path));
     } catch {
       const built = await stat(join(root, 'index.html')).then(
         () => true,
@@ -195,9 +201,6 @@ export function serveTab(server: restify.Server, dir: string = TAB_DIST): void {
       }
       return;
     }
-    const ext = extname(path);
-    const encoding = COMPRESSIBLE.has(ext) ? encodingFor(req.header('accept-encoding')) : undefined;
-    const sent = encoding === undefined ? body : await compressed.get(version, body, encoding);
     res.writeHead(200, {
       'content-type': TYPES[ext] ?? 'application/octet-stream',
       'content-length': sent.length,
