@@ -51,7 +51,12 @@ const useStyles = makeStyles({
       },
     },
   },
-  number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums', [NARROW]: { textAlign: 'start' } },
+  number: {
+    textAlign: 'end',
+    fontVariantNumeric: 'tabular-nums',
+    '& .fui-TableHeaderCell__button': { justifyContent: 'flex-end' },
+    [NARROW]: { textAlign: 'start' },
+  },
 });
 
 export interface Column<T> {
