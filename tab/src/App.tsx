@@ -31,6 +31,7 @@ import { Config } from './pages/Config';
 import { Dashboard } from './pages/Dashboard';
 import { OnCall } from './pages/OnCall';
 import { Queue } from './pages/Queue';
+import { Team } from './pages/Team';
 import { Ticket } from './pages/Ticket';
 import { WhatIf } from './pages/WhatIf';
 
@@ -87,6 +88,7 @@ const STAFF_VIEWS = [
   ['reports', 'Reports'],
   ['whatif', 'What-if'],
   ['oncall', 'On call'],
+  ['team', 'Team'],
 ] as const;
 const CUSTOMER_VIEWS = [
   ['queue', 'My tickets'],
@@ -165,6 +167,7 @@ export function App() {
   else if (current === 'reports') body = <Reports />;
   else if (current === 'whatif') body = <WhatIf />;
   else if (current === 'oncall') body = <OnCall />;
+  else if (current === 'team') body = <Team />;
   else body = <Queue />;
 
   return (

@@ -5,6 +5,7 @@ import type { Outage, OutageChange } from '../../domain/outages/model';
 import type { ExclusionCategory } from '../../domain/policy/schema';
 import type { AvailabilityReport } from '../../domain/reports/availability';
 import type { CustomerReport } from '../../domain/reports/customer';
+import type { MetGroup, MetTally } from '../../domain/reports/sla-month';
 import type {
   Basis,
   Clock,
@@ -18,11 +19,13 @@ import type {
   Window,
 } from '../../domain/sla';
 import type { Dashboard, Figures, MonthFigures, TargetFigures } from '../../domain/stats/service';
+import type { WeekTrend } from '../../domain/stats/trend';
 import type { EventType, TicketStatus } from '../../domain/tickets/model';
 import type { OnCallOverride, OutageView } from './ports';
 
 // Views the domain already shapes for sending, as they are.
 export type { AvailabilityReport, Dashboard, Figures, MonthAvailability, MonthFigures, TargetFigures };
+export type { MetGroup, MetTally, WeekTrend };
 export type { Clock, ExclusionCategory, Instant, Priority, TargetName, TargetState };
 /** A customer's monthly SLA report. */
 export type SlaReport = CustomerReport;
@@ -270,6 +273,51 @@ export interface OutageSaved {
   readonly outage: StaffOutage;
 }
 
+// ---- Team insights (staff only) ------------------------------------------------------------------------------
+
+/** One person's open work; `owner` null is the unassigned tickets. Each ticket counts under one state. */
+export interface WorkloadRowView {
+  readonly owner: PersonView | null;
+  readonly open: number;
+  readonly atRisk: number;
+  readonly breached: number;
+  readonly paused: number;
+}
+
+export interface Workload {
+  readonly now: Instant;
+  readonly rows: readonly WorkloadRowView[];
+  /** Open tickets counted (every open ticket unless `truncated`). */
+  readonly tickets: number;
+  /** True when there were more open tickets than the view reads (the count says how many were read). */
+  readonly truncated: boolean;
+}
+
+export interface Trend {
+  readonly now: Instant;
+  readonly timeZone: string;
+  readonly timeZoneLabel: string;
+  /** Oldest first; the current week last (partial). */
+  readonly weeks: readonly WeekTrend[];
+  /** Tickets filed since this instant and every open ticket are counted; older ones resolved in the span are not. */
+  readonly since: Instant;
+}
+
+export interface SlaInsights {
+  readonly now: Instant;
+  readonly month: string;
+  readonly timeZone: string;
+  readonly timeZoneLabel: string;
+  /** True while the month is not over. */
+  readonly partial: boolean;
+  /** How met % is worked out, in words. */
+  readonly rule: string;
+  readonly all: readonly MetTally[];
+  /** By the ticket's owner now ('' key: unassigned). */
+  readonly byEngineer: readonly MetGroup[];
+  readonly byCustomer: readonly MetGroup[];
+}
+
 // ---- Routes -------------------------------------------------------------------------------------------------
 
 /** What each route answers with on success, by "METHOD path" (reports also come as CSV or HTML). */
@@ -291,5 +339,10 @@ export interface ApiViews {
   'POST /api/outages/:id': OutageSaved;
   'GET /api/reports/availability': AvailabilityReport;
   'GET /api/reports/sla': SlaReport;
+  'GET /api/insights/workload': Workload;
+  'GET /api/insights/trend': Trend;
+  'GET /api/insights/sla': SlaInsights;
+  /** Answered only as a CSV download. */
+  'GET /api/export/sla.csv': never;
 }
 export type RouteKey = keyof ApiViews;

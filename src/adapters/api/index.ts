@@ -1,7 +1,7 @@
 // The tab API: JSON routes under /api/ for everything the tab shows, one file of routes per feature in
 // routes/, each route declared with route() (route.ts) and answering the view contract.ts names for it.
-// registerApi puts the sign-in, ticket, SLA and on-call routes on the server; app.ts adds the outage and
-// report routes (they need the outage service and the bot's card updates) with api.router.add.
+// registerApi puts the sign-in, ticket, SLA, on-call and team insight routes on the server; app.ts adds the
+// outage and report routes (they need the outage service and the bot's card updates) with api.router.add.
 import type restify from 'restify';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
@@ -15,6 +15,7 @@ import { LOCAL_AUDIENCE, LocalIssuer } from './local-sign-in';
 import type { OutageSource, OverrideSource } from './ports';
 import type { RouteSpec } from './route';
 import { ApiRouter } from './router';
+import { insightRoutes } from './routes/insights';
 import { onCallRoutes } from './routes/oncall';
 import { outageRoutes as outageOnlyRoutes, type OutageRouteDeps } from './routes/outages';
 import { reportRoutes, type ReportRouteDeps } from './routes/reports';
@@ -64,6 +65,7 @@ export async function registerApi(server: restify.Server, deps: ApiDeps): Promis
     ...sessionRoutes(deps),
     ...ticketRoutes({ ...deps, ticketPrefix: config.ticketPrefix }),
     ...slaRoutes(deps),
+    ...insightRoutes({ ...deps, staff: new Map([...config.staff.engineers, ...config.staff.managers]) }),
     ...onCallRoutes({
       rotation: config.rotation,
       names: new Map([...config.staff.engineers, ...config.staff.managers]),
