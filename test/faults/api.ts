@@ -21,7 +21,15 @@ const ROUTES = [
   '/api/whatif?priority=P2&dispatched=2026-11-25T10:00:00-05:00',
   '/api/oncall',
 ];
-const STAFF_ONLY = ['/api/dashboard', '/api/whatif', '/api/oncall'];
+const STAFF_ONLY = [
+  '/api/dashboard',
+  '/api/whatif',
+  '/api/oncall',
+  '/api/insights/workload',
+  '/api/insights/trend',
+  '/api/insights/sla',
+  '/api/export/sla.csv',
+];
 
 async function get(url: string, token: string | undefined): Promise<{ status: number; text: string }> {
   const res = await fetch(url, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
