@@ -122,7 +122,7 @@ interface Dash {
 
 describe('the dashboard', () => {
   it('counts a wait still open up to now, beside a closed one', async () => {
-    const res = await get('/api/dashboard', await manager());
+    const res = await get('/api/dashboard', manager());
     expect(res.status).toBe(200);
     const d = res.body as unknown as Dash;
     // The month defaults to the support zone's: Mon 9 Nov 12:00 ET is November.
@@ -144,7 +144,7 @@ describe('the dashboard', () => {
   });
 
   it('reads first replies on the business clock, a weekend inside counting nothing, wall time beside', async () => {
-    const d = (await get('/api/dashboard', await manager())).body as unknown as Dash;
+    const d = (await get('/api/dashboard', manager())).body as unknown as Dash;
     // By hand, from the policy (support hours Mon–Fri 04:00–22:00 ET; a business day counts 00:00–24:00):
     //   Fri 21:00 → Mon 05:00, support hours: 60 min Friday (21–22) + 60 min Monday (04–05) = 120 min.
     //   Fri 21:30 → Mon 04:30, support hours: 30 + 30 = 60 min.
@@ -204,7 +204,7 @@ describe('the availability view', () => {
     (body['outages'] as Out[]).map((o) => [o.affected, o.exclusion, o.countsAs, o.cause ?? null]);
 
   it('gives staff every exclusion with its state and who decided', async () => {
-    const res = await get('/api/availability', await manager());
+    const res = await get('/api/availability', manager());
     expect(res.status).toBe(200);
     expect(res.body['month']).toBe('2026-11');
     const decidedAt = et('2026-11-05 10:00');
@@ -228,7 +228,7 @@ describe('the availability view', () => {
   });
 
   it('gives a customer approved exclusions only, without causes or who decided', async () => {
-    const res = await get('/api/availability', await contoso());
+    const res = await get('/api/availability', contoso());
     expect(res.status).toBe(200);
     expect(outagesOf(res.body)).toEqual([
       ['Pending outage', null, 'down', null],
@@ -241,7 +241,7 @@ describe('the availability view', () => {
   });
 
   it("the customer's availability report hides exclusions no manager approved", async () => {
-    const res = await get('/api/reports/availability?month=2026-11', await contoso());
+    const res = await get('/api/reports/availability?month=2026-11', contoso());
     expect(res.status).toBe(200);
     const lines = (res.body['outages'] as { affected: string; exclusion: unknown; counted: string }[]).map(
       (o) => [o.affected, o.exclusion, o.counted],

@@ -19,7 +19,7 @@ import type {
 } from '../../domain/sla';
 import type { Dashboard, Figures, MonthFigures, TargetFigures } from '../../domain/stats/service';
 import type { EventType, TicketStatus } from '../../domain/tickets/model';
-import type { OnCallOverride, OutageView } from './ports';
+import type { OnCallOverride } from './ports';
 
 // Views the domain already shapes for sending, as they are.
 export type { AvailabilityReport, Dashboard, Figures, MonthAvailability, MonthFigures, TargetFigures };

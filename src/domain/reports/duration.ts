@@ -24,7 +24,9 @@ export function duration(ms: number, seconds = false): string {
   }
   const hours = Math.floor(minutes / 60);
   const parts =
-    hours < 48 ? [`${hours} h`] : [`${Math.floor(hours / 24)} d`, ...(hours % 24 > 0 ? [`${hours % 24} h`] : [])];
+    hours < 48
+      ? [`${hours} h`]
+      : [`${Math.floor(hours / 24)} d`, ...(hours % 24 > 0 ? [`${hours % 24} h`] : [])];
   if (minutes % 60 > 0) parts.push(`${minutes % 60} min`);
   return parts.join(' ');
 }

@@ -177,8 +177,7 @@ function addToHist(hist: Record<number, number>, minutes: number, sign: 1 | -1):
   const b = bucketOf(minutes);
   const n = (hist[b] ?? 0) + sign;
   const next = { ...hist, [b]: n };
-  if (n === 0) delete next[b];
-  return next;
+  return n === 0 ? Object.fromEntries(Object.entries(next).filter(([key]) => key !== String(b))) : next;
 }
 
 const OUTCOME_FIELD: Readonly<Record<Outcome, keyof TargetCounts>> = {

@@ -1,13 +1,6 @@
 // A table that stays a table on wide screens and becomes stacked rows ("label: value", one item a block)
 // below 640 px, so figures never collapse into overlapping words on a phone.
-import {
-  Table,
-  TableBody,
-  TableCell,
-  TableRow,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Table, TableBody, TableCell, TableRow, makeStyles, tokens } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import { HeaderRow } from './DataTable';
 

@@ -151,7 +151,8 @@ export function Availability() {
       />
       <Caption1 as="p" data-testid="rounding-rule">
         Percentages are cut, never rounded up, to 4 decimals (3 on the chart), so a month just under its
-        target never reads as meeting it. Durations are cut (to the second under an hour). Times are in your zone
+        target never reads as meeting it. Durations are cut (to the second under an hour). Times are in your
+        zone
         {staff ? '' : '; an exclusion shows here once a manager approved it'}.
       </Caption1>
     </section>

@@ -1,15 +1,7 @@
 // The SLA dashboard: this month and the twelve before, per priority: share of response and work-around
 // targets met, median and 90th-percentile time to first reply, paused hours; the month's missed deadlines
 // and what is at risk now. Figures come from counters the server keeps as tickets change.
-import {
-  Caption1,
-  Card,
-  CardHeader,
-  Link,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Caption1, Card, CardHeader, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import {
   TARGET_LABELS,
@@ -298,9 +290,10 @@ export function Dashboard() {
         ]}
       />
       <Caption1>
-        Reply times are counted on the clock each response target uses (support hours or business days for
-        P2 and P3, continuous for P1; time waiting on the customer left out), wall time beside. Waiting on the
-        customer is wall time, open waits counted up to now. Durations are cut to the minute, never rounded up.
+        Reply times are counted on the clock each response target uses (support hours or business days for P2
+        and P3, continuous for P1; time waiting on the customer left out), wall time beside. Waiting on the
+        customer is wall time, open waits counted up to now. Durations are cut to the minute, never rounded
+        up.
       </Caption1>
     </section>
   );

@@ -165,8 +165,7 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
         </TitledCard>
       </div>
       <Caption1 as="p" data-testid="rounding-rule">
-        Percentages are cut, never rounded up, to 4 decimals; durations are cut (to the second under an
-        hour).
+        Percentages are cut, never rounded up, to 4 decimals; durations are cut (to the second under an hour).
       </Caption1>
       <h3>Targets due this month</h3>
       <DataTable
