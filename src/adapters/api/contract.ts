@@ -21,7 +21,7 @@ import type {
 import type { Dashboard, Figures, MonthFigures, TargetFigures } from '../../domain/stats/service';
 import type { WeekTrend } from '../../domain/stats/trend';
 import type { EventType, TicketStatus } from '../../domain/tickets/model';
-import type { OnCallOverride, OutageView } from './ports';
+import type { OnCallOverride } from './ports';
 
 // Views the domain already shapes for sending, as they are.
 export type { AvailabilityReport, Dashboard, Figures, MonthAvailability, MonthFigures, TargetFigures };
@@ -226,7 +226,31 @@ export interface Availability {
   /** The month and the eleven before it, oldest first. */
   readonly history: readonly MonthAvailability[];
   /** The month's outages; only staff get their causes. */
-  readonly outages: readonly (Omit<OutageView, 'cause'> & { readonly cause?: string })[];
+  readonly outages: readonly AvailabilityOutage[];
+}
+
+/**
+ * An exclusion as the availability view shows it. Staff see every one (requested, approved, rejected) with
+ * who decided and when; customers only approved ones, as `{ category, status }`.
+ */
+export interface AvailabilityExclusion {
+  readonly category: ExclusionCategory;
+  readonly status: 'requested' | 'approved' | 'rejected';
+  readonly decidedBy?: string;
+  readonly decidedAt?: Instant;
+}
+
+export interface AvailabilityOutage {
+  readonly id: string;
+  readonly start: Instant;
+  /** Null while ongoing. */
+  readonly end: Instant | null;
+  readonly affected: string;
+  /** Staff only. */
+  readonly cause?: string;
+  readonly exclusion: AvailabilityExclusion | null;
+  /** How it counts this month: only an approved exclusion takes it out of the down time. */
+  readonly countsAs: 'down' | 'excluded';
 }
 
 /** An outage as anyone may see it. */

@@ -18,6 +18,9 @@ export interface OutageView {
   readonly exclusion: {
     readonly category: ExclusionCategory;
     readonly status: 'requested' | 'approved' | 'rejected';
+    /** Who approved or rejected it, and when (staff only: the route leaves them out for customers). */
+    readonly decidedBy?: string | undefined;
+    readonly decidedAt?: Instant | undefined;
   } | null;
 }
 
@@ -43,7 +46,7 @@ export interface OverrideSource {
 
 /**
  * Outages as the availability view reads them (its OutageSource port): only what that view shows, so
- * justifications, notes and who decided never reach a customer through it.
+ * justifications and notes never reach a customer through it (who decided is for staff: the route decides).
  */
 export function outageSource(outages: {
   overlapping(from: Instant, to: Instant): Promise<readonly Outage[]>;
@@ -57,7 +60,14 @@ export function outageSource(outages: {
         affected: o.affected,
         cause: o.cause,
         exclusion:
-          o.exclusion === null ? null : { category: o.exclusion.category, status: o.exclusion.status },
+          o.exclusion === null
+            ? null
+            : {
+                category: o.exclusion.category,
+                status: o.exclusion.status,
+                decidedBy: o.exclusion.decidedBy?.name,
+                decidedAt: o.exclusion.decidedAt,
+              },
       })),
   };
 }

@@ -1,7 +1,7 @@
 // The customer's monthly SLA report as a card: targets met per priority, breaches with their tickets, time
 // waiting on them (clause (e)) and the month's availability. User text (ticket titles) is escaped.
 import type { CustomerReport } from '../reports/customer';
-import { duration } from './time';
+import { duration, minutesText } from '../reports/duration';
 import { isoInZone } from '../sla';
 import { card, clip, escape, execute, text, type AdaptiveCard, type Element } from './types';
 import { availabilityPercent as percent } from '../reports/percent';
@@ -61,8 +61,8 @@ export function customerReportCard(r: CustomerReport, previousMonth: string): Ad
       type: 'FactSet',
       facts: [
         { title: 'Availability', value: `${percent(a.availability)} (target ${percent(a.target)})` },
-        { title: 'Down', value: `${a.outageMinutes} of ${a.minutes.toLocaleString('en-US')} min` },
-        { title: 'Excluded', value: `${a.excludedMinutes} min` },
+        { title: 'Down', value: `${minutesText(a.outageMinutes, true)} of ${minutesText(a.minutes)}` },
+        { title: 'Excluded', value: minutesText(a.excludedMinutes, true) },
         { title: 'Result', value: a.met ? 'Met' : 'Missed' },
       ],
     },

@@ -1,5 +1,6 @@
 // The month's availability report in the policy's zone: the figures of SLA-RULES.md and the outages behind
-// them. Pure: outages and `now` come in as parameters. Customers get the report without causes or notes.
+// them. Pure: outages and `now` come in as parameters. Customers get the report without causes or notes,
+// and with approved exclusions only.
 import type { ExclusionCategory, Policy } from '../policy/schema';
 import { spansOf } from '../outages/service';
 import { effectiveExclusion, type Outage } from '../outages/model';
@@ -63,7 +64,8 @@ export function availabilityReport(
   const figures = monthAvailability(policy, month, spansOf(inMonth), now);
   const staff = audience === 'staff';
   const lines = inMonth.map((o): OutageLine => {
-    const ex = o.exclusion;
+    // A customer hears of an exclusion only once a manager approved it.
+    const ex = staff || o.exclusion?.status === 'approved' ? o.exclusion : null;
     const counted: Counted =
       effectiveExclusion(o) !== null
         ? 'excluded'

@@ -5,6 +5,7 @@ import { isoInZone, type Instant } from '../sla';
 import type { AvailabilityReport, Counted } from './availability';
 import type { CustomerReport } from './customer';
 import { toCsv, type Cell } from './csv';
+import { minutesText } from './duration';
 import { availabilityPercent } from './percent';
 
 const COUNTED: Readonly<Record<Counted, string>> = {
@@ -20,6 +21,8 @@ const iso = (t: Instant | null, zone: string): string => (t === null ? '' : isoI
 const wall = (t: Instant | null, zone: string, label: string): string =>
   t === null ? 'ongoing' : `${isoInZone(t, zone).slice(0, 16).replace('T', ' ')} ${label}`;
 const percent = (x: number): string => availabilityPercent(x);
+/** Minutes in words, to the second under an hour ("4 min 19 s"): the rule of every duration shown. */
+const span = (m: number): string => html(minutesText(m, true));
 
 /** The figure rows shared by both reports: [item, value, unit]. */
 function figureRows(r: AvailabilityReport): [string, Cell, string][] {
@@ -179,13 +182,13 @@ function figuresTable(r: AvailabilityReport): string {
   const row = (k: string, v: string, cls = 'num'): string =>
     `<tr><th scope="row">${html(k)}</th><td class="${cls}">${v}</td></tr>`;
   return `<table class="figures"><tbody>
-${row('Minutes in the month', html(f.minutes.toLocaleString('en-US')))}
-${row('Down minutes', html(f.outageMinutes))}
-${EXCLUSION_CATEGORIES.map((c) => row(`Excluded (${c}) ${r.exclusionTitles[c]}`, html(f.excludedByCategory[c]))).join('\n')}
+${row('Length of the month', `${span(f.minutes)} (${html(f.minutes.toLocaleString('en-US'))} minutes)`)}
+${row('Down', span(f.outageMinutes))}
+${EXCLUSION_CATEGORIES.map((c) => row(`Excluded (${c}) ${r.exclusionTitles[c]}`, span(f.excludedByCategory[c]))).join('\n')}
 ${row('Availability', html(percent(f.availability)))}
 ${row('Target', html(percent(f.target)))}
-${row('Error budget', `${html(f.budgetMinutes)} min`)}
-${row('Budget used / left', `${html(f.budgetUsedMinutes)} / ${html(f.budgetLeftMinutes)} min`)}
+${row('Error budget', span(f.budgetMinutes))}
+${row('Budget used / left', `${span(f.budgetUsedMinutes)} / ${span(f.budgetLeftMinutes)}`)}
 ${row('Result', f.met ? '<span class="met">Met</span>' : '<span class="missed">Missed</span>', '')}
 </tbody></table>`;
 }
@@ -193,10 +196,10 @@ ${row('Result', f.met ? '<span class="met">Met</span>' : '<span class="missed">M
 function outagesTable(r: AvailabilityReport): string {
   if (r.outages.length === 0) return '<p class="none">No Core Service outage was recorded this month.</p>';
   const head =
-    '<tr><th>Outage</th><th>Start</th><th>End</th><th>Affected</th><th class="num">Minutes</th><th>Counted</th></tr>';
+    '<tr><th>Outage</th><th>Start</th><th>End</th><th>Affected</th><th class="num">Duration in the month</th><th>Counted</th></tr>';
   const rows = r.outages.map(
     (o) =>
-      `<tr><td>${html(o.id)}</td><td>${html(wall(o.start, r.timeZone, r.timeZoneLabel))}</td><td>${html(wall(o.end, r.timeZone, r.timeZoneLabel))}</td><td>${html(o.affected)}</td><td class="num">${html(o.minutesInMonth)}</td><td>${html(COUNTED[o.counted])}${o.exclusion === null ? '' : ` (${html(o.exclusion.category)})`}</td></tr>`,
+      `<tr><td>${html(o.id)}</td><td>${html(wall(o.start, r.timeZone, r.timeZoneLabel))}</td><td>${html(wall(o.end, r.timeZone, r.timeZoneLabel))}</td><td>${html(o.affected)}</td><td class="num">${span(o.minutesInMonth)}</td><td>${html(COUNTED[o.counted])}${o.exclusion === null ? '' : ` (${html(o.exclusion.category)})`}</td></tr>`,
   );
   return `<table><thead>${head}</thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
@@ -207,7 +210,7 @@ function subtitle(r: {
   timeZone: string;
   timeZoneLabel: string;
 }): string {
-  return `<p class="sub">${r.partial ? 'Month in progress: figures so far. ' : ''}Generated ${html(wall(r.generatedAt, r.timeZone, r.timeZoneLabel))}. Times in ${html(r.timeZone)}.</p>`;
+  return `<p class="sub">${r.partial ? 'Month in progress: figures so far. ' : ''}Generated ${html(wall(r.generatedAt, r.timeZone, r.timeZoneLabel))}. Times in ${html(r.timeZone)}. Percentages are cut, never rounded up, to 4 decimals; durations to the minute (to the second under an hour).</p>`;
 }
 
 /** The availability report as a printable page. */
@@ -232,11 +235,11 @@ export function customerHtml(r: CustomerReport): string {
     );
   const breaches = r.breaches.map(
     (b) =>
-      `<tr><td>${html(b.ticketId)}</td><td>${html(b.title)}</td><td>${b.priority}</td><td>${TARGET[b.target]}</td><td>${html(wall(b.due, r.timeZone, r.timeZoneLabel))}</td><td>${b.metAt === null ? 'not yet' : html(wall(b.metAt, r.timeZone, r.timeZoneLabel))}</td><td class="num">${html(b.lateMinutes)}</td></tr>`,
+      `<tr><td>${html(b.ticketId)}</td><td>${html(b.title)}</td><td>${b.priority}</td><td>${TARGET[b.target]}</td><td>${html(wall(b.due, r.timeZone, r.timeZoneLabel))}</td><td>${b.metAt === null ? 'not yet' : html(wall(b.metAt, r.timeZone, r.timeZoneLabel))}</td><td class="num">${span(b.lateMinutes)}</td></tr>`,
   );
   const paused = r.paused.map(
     (p) =>
-      `<tr><td>${html(p.ticketId)}</td><td>${html(p.title)}</td><td class="num">${html(p.minutes)}</td></tr>`,
+      `<tr><td>${html(p.ticketId)}</td><td>${html(p.title)}</td><td class="num">${span(p.minutes)}</td></tr>`,
   );
   return page(
     `SLA report ${r.customerName} ${r.month}`,
@@ -246,9 +249,9 @@ ${subtitle(r)}
 <h2>Targets due this month</h2>
 ${tally.length === 0 ? '<p class="none">No response or work-around target fell due this month.</p>' : `<table><thead><tr><th>Priority</th><th>Target</th><th class="num">Due</th><th class="num">Met</th><th class="num">Breached</th><th class="num">Open</th></tr></thead><tbody>\n${tally.join('\n')}\n</tbody></table>`}
 <h2>Breaches</h2>
-${breaches.length === 0 ? '<p class="none">No target was breached.</p>' : `<table><thead><tr><th>Ticket</th><th>Title</th><th>Priority</th><th>Target</th><th>Due</th><th>Met</th><th class="num">Minutes late</th></tr></thead><tbody>\n${breaches.join('\n')}\n</tbody></table>`}
+${breaches.length === 0 ? '<p class="none">No target was breached.</p>' : `<table><thead><tr><th>Ticket</th><th>Title</th><th>Priority</th><th>Target</th><th>Due</th><th>Met</th><th class="num">Late by</th></tr></thead><tbody>\n${breaches.join('\n')}\n</tbody></table>`}
 <h2>Time waiting on you (exclusion (e))</h2>
-${paused.length === 0 ? '<p class="none">No ticket waited on you this month.</p>' : `<table><thead><tr><th>Ticket</th><th>Title</th><th class="num">Minutes</th></tr></thead><tbody>\n${paused.join('\n')}\n<tr><th colspan="2">Total</th><td class="num">${html(r.pausedMinutes)}</td></tr></tbody></table>`}
+${paused.length === 0 ? '<p class="none">No ticket waited on you this month.</p>' : `<table><thead><tr><th>Ticket</th><th>Title</th><th class="num">Waited</th></tr></thead><tbody>\n${paused.join('\n')}\n<tr><th colspan="2">Total</th><td class="num">${span(r.pausedMinutes)}</td></tr></tbody></table>`}
 <h2>${html(r.availability.service)} availability</h2>
 ${figuresTable(r.availability)}
 ${outagesTable(r.availability)}`,

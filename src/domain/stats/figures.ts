@@ -2,7 +2,7 @@
 // shares and percentiles. Pure: the engine and policy come in, no storage, no clock.
 import { DateTime } from 'luxon';
 import type { Instant, Priority, SlaEngine, SlaResult, TargetName, TargetResult } from '../sla';
-import { PRIORITIES, TARGETS } from '../sla';
+import { counted, pauseList, PRIORITIES, TARGETS } from '../sla';
 import { slaOf } from '../tickets/sla-view';
 import { OPEN_STATUSES, type Ticket } from '../tickets/model';
 
@@ -37,7 +37,12 @@ export interface Contribution {
   readonly workaround: TargetFacts;
   /** Wall minutes from dispatch to the first reply, once there was one. */
   readonly responseMinutes: number | null;
-  /** Time spent waiting on the customer (closed pauses). */
+  /**
+   * Minutes from dispatch to the first reply on the response target's own clock (support hours, business
+   * days or continuous; waits on the customer left out). Absent in contributions counted before it existed.
+   */
+  readonly responseClockMinutes?: number | null;
+  /** Time spent waiting on the customer (closed pauses; the open one is `pausedSince`). */
   readonly pausedMs: number;
   /** Earliest at-risk instant of an unmet target of an open ticket: from then on it needs attention. */
   readonly watchAt: Instant | null;
@@ -88,6 +93,11 @@ export function contribution(engine: SlaEngine, t: Ticket, result?: SlaResult): 
   const workaround = facts(engine, t, r.workaround, open);
   const watch = [response.atRiskAt, workaround.atRiskAt].filter((x): x is number => x !== null);
   const pausedMs = t.pauses.reduce((sum, p) => sum + (p.end === undefined ? 0 : p.end - p.start), 0);
+  const metAt = r.response.metAt;
+  const clockMs =
+    metAt === null
+      ? null
+      : counted(engine.calendar, r.response.basis.clock, t.dispatchedAt, metAt, pauseList(t.pauses));
   return {
     ticketId: t.id,
     tenantId: t.tenantId,
@@ -102,6 +112,7 @@ export function contribution(engine: SlaEngine, t: Ticket, result?: SlaResult): 
     workaround,
     responseMinutes:
       t.responseMetAt === undefined ? null : Math.max(0, (t.responseMetAt - t.dispatchedAt) / 60_000),
+    responseClockMinutes: clockMs === null ? null : clockMs / 60_000,
     pausedMs,
     watchAt: open && watch.length > 0 ? Math.min(...watch) : null,
     pausedSince: t.pauses.find((p) => p.end === undefined)?.start ?? null,
@@ -117,18 +128,56 @@ export interface TargetCounts {
   na: number;
 }
 
-/** One month × priority counter row. `hist` counts response times by bucket (see bucketOf). */
+/**
+ * One month × priority counter row. `hist` counts wall response times by bucket (see bucketOf), `clockHist`
+ * the same replies on their target's clock. Open pauses are kept as their number and the sum of their
+ * starts (whole seconds, exact in a double), so the time they have run by any `now` is one subtraction:
+ * `openPauses × now − openPauseStartsS × 1000`. Rows stored before a field existed lack it (read as empty).
+ */
 export interface Counters {
   tickets: number;
   response: TargetCounts;
   workaround: TargetCounts;
   pausedMs: number;
   hist: Record<number, number>;
+  clockHist?: Record<number, number>;
+  openPauses?: number;
+  openPauseStartsS?: number;
 }
 
 export function emptyCounters(): Counters {
   const z = (): TargetCounts => ({ onTime: 0, late: 0, breached: 0, pending: 0, na: 0 });
-  return { tickets: 0, response: z(), workaround: z(), pausedMs: 0, hist: {} };
+  return {
+    tickets: 0,
+    response: z(),
+    workaround: z(),
+    pausedMs: 0,
+    hist: {},
+    clockHist: {},
+    openPauses: 0,
+    openPauseStartsS: 0,
+  };
+}
+
+/** The start (whole seconds) of the pause an open ticket is in now, if any: closed tickets wait no more. */
+function openPauseStartS(k: Contribution): number | null {
+  return k.open && k.pausedSince !== null ? Math.floor(k.pausedSince / 1000) : null;
+}
+
+/**
+ * Milliseconds spent waiting on the customer by `now`: closed pauses, and open ones up to `now` (wall time).
+ * @example pausedMsAt({ ...c, pausedMs: 3_600_000, openPauses: 1, openPauseStartsS: (now - 7_200_000) / 1000 }, now) // 10_800_000
+ */
+export function pausedMsAt(c: Counters, now: Instant): number {
+  const open = (c.openPauses ?? 0) * now - (c.openPauseStartsS ?? 0) * 1000;
+  return c.pausedMs + Math.max(0, open);
+}
+
+function addToHist(hist: Record<number, number>, minutes: number, sign: 1 | -1): Record<number, number> {
+  const b = bucketOf(minutes);
+  const n = (hist[b] ?? 0) + sign;
+  const next = { ...hist, [b]: n };
+  return n === 0 ? Object.fromEntries(Object.entries(next).filter(([key]) => key !== String(b))) : next;
 }
 
 const OUTCOME_FIELD: Readonly<Record<Outcome, keyof TargetCounts>> = {
@@ -180,12 +229,14 @@ export function applyTo(c: Counters, k: Contribution, sign: 1 | -1): void {
   c.tickets += sign;
   for (const target of TARGETS) c[target][OUTCOME_FIELD[k[target].outcome]] += sign;
   c.pausedMs += sign * k.pausedMs;
-  if (k.responseMinutes !== null) {
-    const b = bucketOf(k.responseMinutes);
-    const n = (c.hist[b] ?? 0) + sign;
-    c.hist = { ...c.hist, [b]: n };
-    if (n === 0) c.hist = Object.fromEntries(Object.entries(c.hist).filter(([key]) => key !== String(b)));
+  const since = openPauseStartS(k);
+  if (since !== null) {
+    c.openPauses = (c.openPauses ?? 0) + sign;
+    c.openPauseStartsS = (c.openPauseStartsS ?? 0) + sign * since;
   }
+  if (k.responseMinutes !== null) c.hist = addToHist(c.hist, k.responseMinutes, sign);
+  const onClock = k.responseClockMinutes;
+  if (onClock !== undefined && onClock !== null) c.clockHist = addToHist(c.clockHist ?? {}, onClock, sign);
 }
 
 /** Sum of several counters. */
@@ -194,7 +245,11 @@ export function addCounters(into: Counters, c: Counters): Counters {
   for (const target of TARGETS)
     for (const f of ['onTime', 'late', 'breached', 'pending', 'na'] as const) into[target][f] += c[target][f];
   into.pausedMs += c.pausedMs;
+  into.openPauses = (into.openPauses ?? 0) + (c.openPauses ?? 0);
+  into.openPauseStartsS = (into.openPauseStartsS ?? 0) + (c.openPauseStartsS ?? 0);
   for (const [b, n] of Object.entries(c.hist)) into.hist[Number(b)] = (into.hist[Number(b)] ?? 0) + n;
+  const clock = (into.clockHist ??= {});
+  for (const [b, n] of Object.entries(c.clockHist ?? {})) clock[Number(b)] = (clock[Number(b)] ?? 0) + n;
   return into;
 }
 

@@ -3,7 +3,7 @@
 import type { Listener } from '../kit/listeners';
 import type { TicketChange } from '../tickets/service';
 import type { Background } from '../../background';
-import type { Instant, Priority, SlaEngine } from '../sla';
+import type { Clock, Instant, Priority, SlaEngine } from '../sla';
 import { monthBounds, PRIORITIES, TARGETS } from '../sla';
 import type { Ticket } from '../tickets/model';
 import type { TicketService } from '../tickets/service';
@@ -14,6 +14,7 @@ import {
   emptyCounters,
   monthMinus,
   monthOf,
+  pausedMsAt,
   quantile,
   type Contribution,
   type Counters,
@@ -30,10 +31,24 @@ export interface Figures {
   readonly tickets: number;
   readonly response: TargetFigures;
   readonly workaround: TargetFigures;
-  /** Wall minutes from filing to first reply (bucketed: see figures.ts). */
+  /**
+   * Minutes from filing to first reply on the clock each response target uses (`responseClocks`: support
+   * hours, business days or continuous; waits on the customer left out), bucketed (see figures.ts): the
+   * upper edge of the bucket. Null when no reply was counted on its clock (or beyond 30 days).
+   */
   readonly responseMedianMinutes: number | null;
   readonly responseP90Minutes: number | null;
+  /** The same replies in wall time, filing to reply (waits included). */
+  readonly responseWallMedianMinutes: number | null;
+  readonly responseWallP90Minutes: number | null;
+  /** The clocks of these tickets' response targets under the policy (one for P1: continuous). */
+  readonly responseClocks: readonly Clock[];
+  /** Wall time spent waiting on the customer, closed waits and open ones up to `now`. */
+  readonly pausedMinutes: number;
+  /** `pausedMinutes` in hours, to 2 decimals. */
   readonly pausedHours: number;
+  /** Tickets waiting on the customer now. */
+  readonly waitingNow: number;
 }
 
 export interface MonthFigures {
@@ -102,31 +117,54 @@ export interface Dashboard {
   readonly atRisk: readonly AtRisk[];
 }
 
-function figures(c: Counters): Figures {
+/** A percentile as JSON can carry it: the last, open-ended bucket (Infinity) reads as null. */
+const finite = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : x);
+
+/** What a month × priority row of counters answers at `now`, its replies read on `clocks`. */
+function figures(c: Counters, clocks: readonly Clock[], now: Instant): Figures {
   const target = (t: TargetCounts): TargetFigures => {
     const decided = t.onTime + t.late + t.breached;
     return { ...t, share: decided === 0 ? null : Math.round((t.onTime / decided) * 10000) / 10000 };
   };
+  const pausedMs = pausedMsAt(c, now);
   return {
     tickets: c.tickets,
     response: target(c.response),
     workaround: target(c.workaround),
-    responseMedianMinutes: quantile(c.hist, 0.5),
-    responseP90Minutes: quantile(c.hist, 0.9),
-    pausedHours: Math.round((c.pausedMs / 3_600_000) * 100) / 100,
+    responseMedianMinutes: finite(quantile(c.clockHist ?? {}, 0.5)),
+    responseP90Minutes: finite(quantile(c.clockHist ?? {}, 0.9)),
+    responseWallMedianMinutes: finite(quantile(c.hist, 0.5)),
+    responseWallP90Minutes: finite(quantile(c.hist, 0.9)),
+    responseClocks: clocks,
+    pausedMinutes: pausedMs / 60_000,
+    pausedHours: Math.round((pausedMs / 3_600_000) * 100) / 100,
+    waitingNow: c.openPauses ?? 0,
   };
 }
 
-function monthFigures(month: string, byPriority: Record<Priority, Counters>): MonthFigures {
+/** The clocks of a priority's response targets (in hours, after hours) under the policy, each once. */
+function responseClocks(engine: SlaEngine, ps: readonly Priority[]): Clock[] {
+  const clocks = ps.flatMap((p) => {
+    const r = engine.policy.targets[p].response;
+    return [r.inHours.clock, r.afterHours.clock];
+  });
+  return [...new Set(clocks)];
+}
+
+function monthFigures(
+  engine: SlaEngine,
+  month: string,
+  byPriority: Record<Priority, Counters>,
+  now: Instant,
+): MonthFigures {
   const all = emptyCounters();
   for (const p of PRIORITIES) addCounters(all, byPriority[p]);
   return {
     month,
-    byPriority: Object.fromEntries(PRIORITIES.map((p) => [p, figures(byPriority[p])])) as Record<
-      Priority,
-      Figures
-    >,
-    all: figures(all),
+    byPriority: Object.fromEntries(
+      PRIORITIES.map((p) => [p, figures(byPriority[p], responseClocks(engine, [p]), now)]),
+    ) as Record<Priority, Figures>,
+    all: figures(all, responseClocks(engine, PRIORITIES), now),
   };
 }
 
@@ -274,7 +312,8 @@ export class StatsService {
           });
       }
     }
-    const months = names.map((m) => monthFigures(m, byMonth.get(m) ?? emptyByPriority()));
+    const engine = this.deps.engine;
+    const months = names.map((m) => monthFigures(engine, m, byMonth.get(m) ?? emptyByPriority(), now));
     const twelve = emptyByPriority();
     for (const m of names.slice(0, 12)) {
       const c = byMonth.get(m);
@@ -289,8 +328,8 @@ export class StatsService {
       now,
       month: selected,
       months,
-      current: months[12] ?? monthFigures(selected, emptyByPriority()),
-      lastTwelve: monthFigures(`${names[0] ?? selected}..${names[11] ?? selected}`, twelve),
+      current: months[12] ?? monthFigures(engine, selected, emptyByPriority(), now),
+      lastTwelve: monthFigures(engine, `${names[0] ?? selected}..${names[11] ?? selected}`, twelve, now),
       breaches,
       atRisk,
     };

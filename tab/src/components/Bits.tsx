@@ -107,7 +107,12 @@ export function Countdown({
   readonly fetchedAt: number;
 }) {
   const s = useStyles();
-  if (target.state === 'met') return <Caption1>met</Caption1>;
+  if (target.state === 'met')
+    return (
+      <Caption1>
+        met <When t={target.metAt} />
+      </Caption1>
+    );
   if (target.state === 'paused' || target.due === null)
     return <Caption1>clock stopped · {duration(target.businessLeftMs)} budget left</Caption1>;
   const wall = target.due - now;
@@ -120,11 +125,29 @@ export function Countdown({
     );
   return (
     <span className={s.both}>
-      <Text className={s.mono} weight="semibold">
-        {duration(business)} business
-      </Text>
+      {target.clock !== 'continuous' && (
+        <Text className={s.mono} weight="semibold">
+          {duration(business)} of {target.clock === 'support-hours' ? 'support hours' : 'business days'}
+        </Text>
+      )}
       <Caption1 className={s.mono}>{duration(wall)} wall clock</Caption1>
     </span>
+  );
+}
+
+/** When a target stands: a met one when it was met (its deadline no longer matters), else when it is due. */
+export function TargetWhen({ target }: { readonly target: TargetView }) {
+  if (target.metAt !== null)
+    return (
+      <>
+        met <When t={target.metAt} />
+      </>
+    );
+  if (target.due === null) return <>clock stopped</>;
+  return (
+    <>
+      due <When t={target.due} />
+    </>
   );
 }
 

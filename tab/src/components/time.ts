@@ -36,22 +36,8 @@ export function sameWall(t: number, zone: string): boolean {
   return dateTime(t) === dateTime(t, zone);
 }
 
-/** "2 h 05 min", "3 d 4 h", "45 min", "40 s". */
-export function duration(ms: number): string {
-  const abs = Math.abs(ms);
-  if (abs < 60_000) return `${Math.floor(abs / 1000)} s`;
-  const minutes = Math.floor(abs / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
-
-export function minutesText(m: number | null): string {
-  if (m === null) return '—';
-  if (!Number.isFinite(m)) return 'over 30 d';
-  return duration(m * 60_000);
-}
+// Durations: one rule with the reports ("36 h 59 min", cut, never rounded up).
+export { duration, minutesText } from '../../../src/domain/reports/duration';
 
 export function percent(share: number | null, digits = 1): string {
   return share === null ? '—' : `${(share * 100).toFixed(digits)} %`;

@@ -1,32 +1,72 @@
 // Availability of the Core Service: the month against 99.99 %, the error budget used and left, and the
-// month's outages with their exclusion categories (only approved exclusions count as excluded).
-import { Caption1, ProgressBar, TableCell, TableRow, Text, makeStyles } from '@fluentui/react-components';
+// month's outages with their exclusions (only approved exclusions count as excluded; customers see only those).
+import { Caption1, ProgressBar, Text, makeStyles } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { Availability as AvailabilityData } from '../../../src/adapters/api/contract';
+import type {
+  Availability as AvailabilityData,
+  AvailabilityExclusion,
+} from '../../../src/adapters/api/contract';
 import { useApi } from '../api/useApi';
 import { ShareBars } from '../components/Charts';
 import { BigFigure, cardGrid, SPACED, TitledCard } from '../components/Cards';
-import { DataTable } from '../components/DataTable';
-import { Empty, Pending } from '../components/Bits';
+import { Empty, Pending, When } from '../components/Bits';
 import { SelectField } from '../components/Fields';
-import { OutageCells } from '../components/OutageCells';
+import { Stacked } from '../components/Stacked';
 import { useSession } from '../components/Zone';
 import { ServiceStatus } from '../components/ServiceStatus';
+import { minutesText } from '../components/time';
 import { availabilityPercent } from '../../../src/domain/reports/percent';
 
 const useStyles = makeStyles({
-  cards: cardGrid('240px', SPACED),
+  cards: cardGrid('min(240px, 100%)', SPACED),
   top: { display: 'flex', justifyContent: 'space-between', alignItems: 'end', flexWrap: 'wrap' },
 });
 
 const pct = (x: number, digits = 4): string => availabilityPercent(x, digits);
-const min = (x: number): string => `${x.toFixed(x < 10 ? 2 : 1)} min`;
+/** Availability minutes in words, to the second under an hour ("4 min 19 s"). */
+const min = (x: number): string => minutesText(x, true);
+
+const STATUS: Readonly<Record<AvailabilityExclusion['status'], string>> = {
+  requested: 'requested, awaiting a manager: counts as down',
+  approved: 'approved: excluded',
+  rejected: 'rejected: counts as down',
+};
+
+/** An exclusion as a sentence: category and title, state, and (staff) who decided and when. */
+function ExclusionText({
+  ex,
+  titles,
+}: {
+  readonly ex: AvailabilityExclusion | null;
+  readonly titles: AvailabilityData['exclusions'];
+}) {
+  if (ex === null) return <Text data-testid="exclusion">none: counts as down</Text>;
+  return (
+    <span data-testid="exclusion" data-status={ex.status}>
+      <Text>
+        ({ex.category}) {titles[ex.category].title} · {STATUS[ex.status]}
+      </Text>
+      {ex.decidedBy !== undefined && (
+        <Caption1>
+          {' '}
+          · {ex.status === 'approved' ? 'approved' : 'rejected'} by {ex.decidedBy}
+          {ex.decidedAt !== undefined && (
+            <>
+              , <When t={ex.decidedAt} />
+            </>
+          )}
+        </Caption1>
+      )}
+    </span>
+  );
+}
 
 export function Availability() {
   const s = useStyles();
   const { me } = useSession();
   const staff = me.role !== 'customer';
   const [month, setMonth] = useState('');
+  // No month asked for: the server answers the current month in the support zone.
   const [load, refresh] = useApi<AvailabilityData>(
     `/api/availability${month ? `?month=${month}` : ''}`,
     60_000,
@@ -35,6 +75,7 @@ export function Availability() {
   const a = load.data;
   const c = a.current;
   const used = c.budgetMinutes === 0 ? 0 : Math.min(1, c.budgetUsedMinutes / c.budgetMinutes);
+  const columns = ['Outage', 'Start', 'End', 'Affected', ...(staff ? ['Cause'] : []), 'Exclusion'];
   return (
     <section aria-labelledby="avail-title">
       <div className={s.top}>
@@ -67,7 +108,7 @@ export function Availability() {
             used {min(c.budgetUsedMinutes)} · left {min(c.budgetLeftMinutes)}
           </Text>
         </TitledCard>
-        <TitledCard title="Downtime" caption={`of ${c.minutes.toLocaleString('en-GB')} minutes`}>
+        <TitledCard title="Downtime" caption={`of ${min(c.minutes)} in the month`}>
           <Text>{min(c.outageMinutes)} counted as down</Text>
           <Text>{min(c.excludedMinutes)} excluded by the contract</Text>
         </TitledCard>
@@ -87,9 +128,9 @@ export function Availability() {
         </Caption1>
       </TitledCard>
       <h3>Outages in {a.month}</h3>
-      <DataTable
+      <Stacked
         label="Outages"
-        columns={['Outage', 'Start', 'End', 'Affected', staff && 'Cause', 'Exclusion']}
+        columns={columns}
         rows={a.outages}
         empty={
           <Empty title="No outage recorded">
@@ -97,18 +138,23 @@ export function Availability() {
             {staff ? '; engineers record outages in the support channel.' : '.'}
           </Empty>
         }
-        row={(o) => (
-          <TableRow key={o.id}>
-            <OutageCells o={o} />
-            {staff && <TableCell>{o.cause ?? ''}</TableCell>}
-            <TableCell>
-              {o.exclusion === null
-                ? 'none: counts as down'
-                : `(${o.exclusion.category}) ${a.exclusions[o.exclusion.category].title} · ${o.exclusion.status}`}
-            </TableCell>
-          </TableRow>
-        )}
+        rowKey={(o) => o.id}
+        rowProps={(o) => ({ 'data-testid': 'outage-row', 'data-id': o.id })}
+        cells={(o) => [
+          o.id,
+          <When key="s" t={o.start} />,
+          o.end === null ? 'ongoing' : <When key="e" t={o.end} />,
+          o.affected,
+          ...(staff ? [o.cause ?? ''] : []),
+          <ExclusionText key="x" ex={o.exclusion} titles={a.exclusions} />,
+        ]}
       />
+      <Caption1 as="p" data-testid="rounding-rule">
+        Percentages are cut, never rounded up, to 4 decimals (3 on the chart), so a month just under its
+        target never reads as meeting it. Durations are cut (to the second under an hour). Times are in your
+        zone
+        {staff ? '' : '; an exclusion shows here once a manager approved it'}.
+      </Caption1>
     </section>
   );
 }

@@ -1,20 +1,11 @@
 // The SLA dashboard: this month and the twelve before, per priority: share of response and work-around
 // targets met, median and 90th-percentile time to first reply, paused hours; the month's missed deadlines
 // and what is at risk now. Figures come from counters the server keeps as tickets change.
-import {
-  Caption1,
-  Card,
-  CardHeader,
-  Link,
-  TableCell,
-  TableRow,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Caption1, Card, CardHeader, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import {
   TARGET_LABELS,
+  type Clock,
   type Dashboard as DashboardData,
   type Figures,
   type MonthFigures,
@@ -23,10 +14,10 @@ import {
 import { useApi } from '../api/useApi';
 import { ShareBars } from '../components/Charts';
 import { BigFigure, cardGrid, SPACED, TitledCard } from '../components/Cards';
-import { DataTable } from '../components/DataTable';
+import { Stacked } from '../components/Stacked';
 import { SelectField } from '../components/Fields';
 import { Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
-import { minutesText, percent } from '../components/time';
+import { duration, minutesText, percent } from '../components/time';
 
 const PRIORITIES = ['P1', 'P2', 'P3'] as const;
 
@@ -38,9 +29,9 @@ const useStyles = makeStyles({
     flexWrap: 'wrap',
     gap: tokens.spacingHorizontalM,
   },
-  cards: cardGrid('230px', SPACED),
+  cards: cardGrid('min(230px, 100%)', SPACED),
   figure: { display: 'flex', justifyContent: 'space-between', gap: tokens.spacingHorizontalS },
-  charts: cardGrid('320px', { marginBottom: tokens.spacingVerticalL }),
+  charts: cardGrid('min(320px, 100%)', { marginBottom: tokens.spacingVerticalL }),
 });
 
 function monthName(m: string): string {
@@ -51,6 +42,28 @@ function monthName(m: string): string {
     timeZone: 'UTC',
   });
 }
+
+const CLOCK_WORDS: Readonly<Record<Clock, string>> = {
+  continuous: 'continuous',
+  'support-hours': 'support-hours',
+  'business-days': 'business-day',
+};
+
+/** The clock(s) a row's reply times are read on: "continuous clock", "support-hours or business-day clock". */
+export function clockLabel(clocks: readonly Clock[]): string {
+  if (clocks.length === 0) return 'target clock';
+  if (clocks.includes('continuous') && clocks.length > 1) return "each target's own clock";
+  return `${clocks.map((c) => CLOCK_WORDS[c]).join(' or ')} clock`;
+}
+
+/** A reply percentile on its target's clock, wall time beside when it differs. */
+function replyText(onClock: number | null, wall: number | null): string {
+  const clock = minutesText(onClock);
+  return wall === null || wall === onClock ? clock : `${clock} (wall ${minutesText(wall)})`;
+}
+
+const pausedText = (f: Figures): string =>
+  `${duration(f.pausedMinutes * 60_000)}${f.waitingNow > 0 ? ` · ${f.waitingNow} waiting now` : ''}`;
 
 function FigureLine({
   label,
@@ -91,8 +104,9 @@ function PriorityCard({ p, f, scope }: { p: string; f: Figures; scope: string })
         id={`${scope}-workaround-share-${p}`}
         raw={f.workaround.share}
       />
+      <Caption1>First reply, on the {clockLabel(f.responseClocks)}:</Caption1>
       <FigureLine
-        label="Median first reply"
+        label="Median"
         value={minutesText(f.responseMedianMinutes)}
         id={`${scope}-median-${p}`}
         raw={f.responseMedianMinutes}
@@ -104,14 +118,20 @@ function PriorityCard({ p, f, scope }: { p: string; f: Figures; scope: string })
         raw={f.responseP90Minutes}
       />
       <FigureLine
+        label="Wall time, median / 90th"
+        value={`${minutesText(f.responseWallMedianMinutes)} / ${minutesText(f.responseWallP90Minutes)}`}
+        id={`${scope}-wall-${p}`}
+        raw={f.responseWallP90Minutes}
+      />
+      <FigureLine
         label="Missed (response / work-around)"
         value={`${f.response.late + f.response.breached} / ${f.workaround.late + f.workaround.breached}`}
         id={`${scope}-missed-${p}`}
         raw={f.response.late + f.response.breached + f.workaround.late + f.workaround.breached}
       />
       <FigureLine
-        label="Paused (waiting on customer)"
-        value={`${f.pausedHours} h`}
+        label="Waiting on customer (wall time, open waits to now)"
+        value={pausedText(f)}
         id={`${scope}-paused-${p}`}
         raw={f.pausedHours}
       />
@@ -124,55 +144,45 @@ const FIGURE_COLUMNS = [
   'Tickets',
   'Response met',
   'Work-around met',
+  'Clock',
   'Median reply',
   'p90 reply',
-  'Paused',
+  'Waiting on customer',
 ];
+
+const metText = (t: Figures['response']): string =>
+  `${percent(t.share)} (${t.onTime}/${t.onTime + t.late + t.breached})`;
 
 function FiguresTable({ m, caption }: { m: MonthFigures; caption: string }) {
   return (
-    <DataTable
+    <Stacked
       label={caption}
       columns={FIGURE_COLUMNS}
       rows={[...PRIORITIES.map((p) => [p, m.byPriority[p]] as const), ['All', m.all] as const]}
-      row={([p, f]) => (
-        <TableRow key={p}>
-          <TableCell>{p}</TableCell>
-          <TableCell>{f.tickets}</TableCell>
-          <TableCell>
-            {percent(f.response.share)} ({f.response.onTime}/
-            {f.response.onTime + f.response.late + f.response.breached})
-          </TableCell>
-          <TableCell>
-            {percent(f.workaround.share)} ({f.workaround.onTime}/
-            {f.workaround.onTime + f.workaround.late + f.workaround.breached})
-          </TableCell>
-          <TableCell>{minutesText(f.responseMedianMinutes)}</TableCell>
-          <TableCell>{minutesText(f.responseP90Minutes)}</TableCell>
-          <TableCell>{f.pausedHours} h</TableCell>
-        </TableRow>
-      )}
+      rowKey={([p]) => p}
+      cells={([p, f]) => [
+        p,
+        f.tickets,
+        metText(f.response),
+        metText(f.workaround),
+        clockLabel(f.responseClocks),
+        replyText(f.responseMedianMinutes, f.responseWallMedianMinutes),
+        replyText(f.responseP90Minutes, f.responseWallP90Minutes),
+        pausedText(f),
+      ]}
     />
   );
 }
 
 /** The first cells of a row about a ticket: its link and title, priority and customer. */
-function TicketCells({
-  r,
-}: {
-  r: { ticketId: string; title: string; priority: Priority; customerName: string };
-}) {
-  return (
+function ticketCells(r: { ticketId: string; title: string; priority: Priority; customerName: string }) {
+  return [
     <>
-      <TableCell>
-        <Link href={`#/ticket/${r.ticketId}`}>{r.ticketId}</Link> {r.title}
-      </TableCell>
-      <TableCell>
-        <PriorityBadge priority={r.priority} />
-      </TableCell>
-      <TableCell>{r.customerName}</TableCell>
-    </>
-  );
+      <Link href={`#/ticket/${r.ticketId}`}>{r.ticketId}</Link> {r.title}
+    </>,
+    <PriorityBadge key="p" priority={r.priority} />,
+    r.customerName,
+  ];
 }
 
 export function Dashboard() {
@@ -238,53 +248,53 @@ export function Dashboard() {
       <h3>The twelve months before</h3>
       <FiguresTable m={d.lastTwelve} caption="Figures for the twelve months before" />
       <h3>At risk now</h3>
-      <DataTable
+      <Stacked
         label="Tickets at risk now"
         columns={['Ticket', 'Priority', 'Customer', 'Owner', 'State', 'Deadline']}
         rows={d.atRisk}
         empty={
           <Empty title="Nothing at risk">No open ticket has used three quarters of a target's time.</Empty>
         }
-        row={(r) => (
-          <TableRow key={r.ticketId} data-testid="at-risk-row" data-id={r.ticketId}>
-            <TicketCells r={r} />
-            <TableCell>{r.owner ?? 'Unassigned'}</TableCell>
-            <TableCell>
-              <StateBadge state={r.state} />
-            </TableCell>
-            <TableCell>
-              {TARGET_LABELS[r.target]} <When t={r.due} />
-            </TableCell>
-          </TableRow>
-        )}
+        rowKey={(r) => r.ticketId}
+        rowProps={(r) => ({ 'data-testid': 'at-risk-row', 'data-id': r.ticketId })}
+        cells={(r) => [
+          ...ticketCells(r),
+          r.owner ?? 'Unassigned',
+          <StateBadge key="s" state={r.state} />,
+          <>
+            {TARGET_LABELS[r.target]} <When t={r.due} />
+          </>,
+        ]}
       />
       <h3>Missed deadlines in {monthName(d.month)}</h3>
-      <DataTable
+      <Stacked
         label="Missed deadlines"
         columns={['Ticket', 'Priority', 'Customer', 'Target', 'Due', 'Outcome']}
         rows={d.breaches}
         empty={<Empty title="No missed deadline">Every target this month was met on time so far.</Empty>}
-        row={(b) => (
-          <TableRow key={`${b.ticketId}-${b.target}`} data-testid="breach-row" data-id={b.ticketId}>
-            <TicketCells r={b} />
-            <TableCell>{TARGET_LABELS[b.target]}</TableCell>
-            <TableCell>
-              <When t={b.due} />
-            </TableCell>
-            <TableCell>
-              {b.kind === 'late' ? (
-                <>
-                  met late, <When t={b.metAt} />
-                </>
-              ) : b.kind === 'open' ? (
-                'still open, overdue'
-              ) : (
-                'never met'
-              )}
-            </TableCell>
-          </TableRow>
-        )}
+        rowKey={(b) => `${b.ticketId}-${b.target}`}
+        rowProps={(b) => ({ 'data-testid': 'breach-row', 'data-id': b.ticketId })}
+        cells={(b) => [
+          ...ticketCells(b),
+          TARGET_LABELS[b.target],
+          <When key="d" t={b.due} />,
+          b.kind === 'late' ? (
+            <>
+              met late, <When t={b.metAt} />
+            </>
+          ) : b.kind === 'open' ? (
+            'still open, overdue'
+          ) : (
+            'never met'
+          ),
+        ]}
       />
+      <Caption1>
+        Reply times are counted on the clock each response target uses (support hours or business days for P2
+        and P3, continuous for P1; time waiting on the customer left out), wall time beside. Waiting on the
+        customer is wall time, open waits counted up to now. Durations are cut to the minute, never rounded
+        up.
+      </Caption1>
     </section>
   );
 }

@@ -21,7 +21,8 @@ import { DataTable } from '../components/DataTable';
 import { Empty, Note, Pending, When } from '../components/Bits';
 import { byName, SelectField } from '../components/Fields';
 import { useSession } from '../components/Zone';
-import { monthIn } from '../components/time';
+import { minutesText, monthIn } from '../components/time';
+import { availabilityPercent } from '../../../src/domain/reports/percent';
 
 const useStyles = makeStyles({
   bar: {
@@ -34,7 +35,9 @@ const useStyles = makeStyles({
   cards: cardGrid('220px'),
 });
 
-const pct = (x: number): string => `${(Math.floor(x * 1_000_000) / 10_000).toFixed(4)} %`;
+const pct = (x: number): string => availabilityPercent(x);
+/** Report minutes in words, to the second under an hour: the reports' own rule. */
+const span = (m: number): string => minutesText(m, true);
 
 async function download(path: string, fallbackName: string): Promise<void> {
   const r = await authorizedFetch(path);
@@ -147,7 +150,7 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
             {pct(a.availability)}
           </Text>
           <Text>
-            {a.met ? 'Met' : 'Missed'} · {a.outageMinutes} min down · {a.excludedMinutes} min excluded
+            {a.met ? 'Met' : 'Missed'} · {span(a.outageMinutes)} down · {span(a.excludedMinutes)} excluded
           </Text>
         </TitledCard>
         <TitledCard title="Breaches">
@@ -157,10 +160,13 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
         </TitledCard>
         <TitledCard title="Waiting on you (e)">
           <Text size={600} weight="semibold">
-            {r.pausedMinutes} min
+            {span(r.pausedMinutes)}
           </Text>
         </TitledCard>
       </div>
+      <Caption1 as="p" data-testid="rounding-rule">
+        Percentages are cut, never rounded up, to 4 decimals; durations are cut (to the second under an hour).
+      </Caption1>
       <h3>Targets due this month</h3>
       <DataTable
         label="Targets due this month"
@@ -181,7 +187,7 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
       <h3>Breaches</h3>
       <DataTable
         label="Breaches"
-        columns={['Ticket', 'Title', 'Target', 'Due', 'Met', 'Minutes late']}
+        columns={['Ticket', 'Title', 'Target', 'Due', 'Met', 'Late by']}
         rows={r.breaches}
         empty={<Empty title="No breach">Every target due this month was met.</Empty>}
         row={(b) => (
@@ -197,7 +203,7 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
               <When t={b.due} />
             </TableCell>
             <TableCell>{b.metAt === null ? 'not yet' : <When t={b.metAt} />}</TableCell>
-            <TableCell>{b.lateMinutes}</TableCell>
+            <TableCell>{span(b.lateMinutes)}</TableCell>
           </TableRow>
         )}
       />
@@ -206,14 +212,14 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
           <h3>Time waiting on you (exclusion (e))</h3>
           <DataTable
             label="Time waiting on the customer"
-            columns={['Ticket', 'Title', 'Minutes']}
+            columns={['Ticket', 'Title', 'Waited']}
             rows={r.paused}
             scroll={false}
             row={(p) => (
               <TableRow key={p.ticketId}>
                 <TableCell>{p.ticketId}</TableCell>
                 <TableCell>{p.title}</TableCell>
-                <TableCell>{p.minutes}</TableCell>
+                <TableCell>{span(p.minutes)}</TableCell>
               </TableRow>
             )}
           />

@@ -12,9 +12,9 @@ import {
 } from '../../../domain/sla';
 import { monthMinus, monthOf } from '../../../domain/stats/figures';
 import type { StatsService } from '../../../domain/stats/service';
-import type { WhatIfTarget } from '../contract';
+import type { AvailabilityExclusion, AvailabilityOutage, WhatIfTarget } from '../contract';
 import { monthParam } from '../params';
-import type { OutageSource } from '../ports';
+import type { OutageSource, OutageView } from '../ports';
 import { ANYONE, badRequest, ok, route, STAFF } from '../route';
 import type { Parsed, RouteSpec } from '../route';
 import { isPriority } from '../../../domain/tickets/fields';
@@ -25,6 +25,31 @@ export interface SlaRouteDeps {
   readonly stats: StatsService;
   readonly outages: OutageSource;
   readonly now: () => Instant;
+}
+
+/**
+ * An outage as a viewer of the availability view may see it: staff every exclusion with who decided;
+ * customers only approved ones (an exclusion no manager approved is no fact about their service).
+ */
+export function availabilityOutage(o: OutageView, staff: boolean): AvailabilityOutage {
+  const ex = o.exclusion;
+  let exclusion: AvailabilityExclusion | null = null;
+  if (ex !== null && (staff || ex.status === 'approved'))
+    exclusion = {
+      category: ex.category,
+      status: ex.status,
+      ...(staff && ex.decidedBy !== undefined ? { decidedBy: ex.decidedBy } : {}),
+      ...(staff && ex.decidedAt !== undefined ? { decidedAt: ex.decidedAt } : {}),
+    };
+  return {
+    id: o.id,
+    start: o.start,
+    end: o.end,
+    affected: o.affected,
+    ...(staff ? { cause: o.cause } : {}),
+    exclusion,
+    countsAs: ex?.status === 'approved' ? 'excluded' : 'down',
+  };
 }
 
 function whatIfInput(q: Readonly<Record<string, string>>): Parsed<{ priority: Priority; at: Instant }> {
@@ -71,14 +96,7 @@ export function slaRoutes(deps: SlaRouteDeps): RouteSpec[] {
           history: names.map((m) => monthAvailability(policy, m, spans, now)),
           outages: outages
             .filter((o) => o.start < end && (o.end ?? now) > start)
-            .map((o) => ({
-              id: o.id,
-              start: o.start,
-              end: o.end,
-              affected: o.affected,
-              ...(staff ? { cause: o.cause } : {}),
-              exclusion: o.exclusion,
-            })),
+            .map((o) => availabilityOutage(o, staff)),
         });
       },
     }),
