@@ -187,6 +187,9 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** Where a person acted, when not in Teams (the bot and the channel's cards leave it out). */
+export type Origin = 'tab';
+
 /** One timeline entry. Internal events are never shown to the customer. */
 export interface TicketEvent {
   readonly ticketId: string;
@@ -198,4 +201,6 @@ export interface TicketEvent {
   readonly internal: boolean;
   /** Structured facts: old/new deadlines, priorities, release, threshold… */
   readonly data?: Readonly<Record<string, string | number | boolean | null>> | undefined;
+  /** Done from the tab rather than in Teams; absent on events of Teams and of older builds. */
+  readonly via?: Origin | undefined;
 }

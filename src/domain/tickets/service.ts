@@ -6,7 +6,7 @@ import { apply, openTicket, type Change, type Command, type NewTicketInput } fro
 import { ticketSla } from './sla-view';
 import type { TicketRules } from './plan';
 import { DomainError, fail, invalidInput, ok, ticketNotFound, type Result } from './errors';
-import type { Actor, Ticket, TicketEvent } from './model';
+import type { Actor, Origin, Ticket, TicketEvent } from './model';
 import type { DueEntry, MessageRef, Page, StoredTicket, TicketRepo } from './ports';
 import { Listeners } from '../kit/listeners';
 import { messageOf } from '../kit/errors';
@@ -24,6 +24,8 @@ export interface ActOptions {
   readonly expectedVersion?: number | undefined;
   /** A unique id of this request (e.g. the Teams activity id): a retry with the same id does nothing twice. */
   readonly actionId?: string | undefined;
+  /** Where the actor acted, when not in Teams: stamped on the events (the timeline says "from the tab"). */
+  readonly via?: Origin | undefined;
 }
 
 export interface Acted {
@@ -93,8 +95,13 @@ export class TicketService {
     return { ...t, recent: [...t.recent, ...short].slice(-RECENT_EVENTS) };
   }
 
-  private withEvents(t: Ticket, change: Change): TicketEvent[] {
-    return change.events.map((e, i) => ({ ...e, ticketId: t.id, seq: t.eventCount + i + 1 }));
+  private withEvents(t: Ticket, change: Change, via?: Origin): TicketEvent[] {
+    return change.events.map((e, i) => ({
+      ...e,
+      ticketId: t.id,
+      seq: t.eventCount + i + 1,
+      ...(via === undefined ? {} : { via }),
+    }));
   }
 
   /**
@@ -234,7 +241,7 @@ export class TicketService {
           if (cached !== undefined) continue;
           return change;
         }
-        const events = this.withEvents(current, change.value);
+        const events = this.withEvents(current, change.value, options.via);
         const next: Ticket = this.withRecent(
           { ...change.value.ticket, eventCount: current.eventCount + events.length },
           events,
