@@ -1,4 +1,4 @@
-// One ticket: its deadlines with the reasons behind each, in words, and its timeline.
+// One ticket: its deadlines with the reasons behind each, in words, its timeline, and for staff the actions.
 import { Body1, Caption1, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { TicketDetail } from '../../../src/adapters/api/contract';
 import { eventLabel } from '../../../src/domain/tickets/event-labels';
@@ -6,6 +6,7 @@ import { useApi } from '../api/useApi';
 import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { Countdown, Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
 import { duration } from '../components/time';
+import { TicketActions } from '../components/TicketActions';
 import { useNow, useSession } from '../components/Zone';
 
 const useStyles = makeStyles({
@@ -30,7 +31,7 @@ const useStyles = makeStyles({
 
 export function Ticket({ id }: { readonly id: string }) {
   const s = useStyles();
-  const { offsetMs } = useSession();
+  const { offsetMs, me } = useSession();
   const [load, refresh] = useApi<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`, 30_000);
   const now = useNow(offsetMs);
   if (load.kind === 'error' && load.status === 404)
@@ -63,6 +64,7 @@ export function Ticket({ id }: { readonly id: string }) {
       <Body1 as="p" className={s.desc}>
         {t.description}
       </Body1>
+      {me.role !== 'customer' && <TicketActions key={t.id} ticket={t} onChanged={refresh} />}
       <div className={s.grid}>
         {t.targets.map((target, i) => (
           <TitledCard
@@ -98,6 +100,7 @@ export function Ticket({ id }: { readonly id: string }) {
             <li key={e.seq} className={e.internal ? `${s.event} ${s.internal}` : s.event}>
               <Caption1>
                 <When t={e.at} /> · {e.by}
+                {e.via === 'tab' ? ' · from the tab' : ''}
                 {e.internal ? ' · internal' : ''}
               </Caption1>
               <Text weight="semibold">{eventLabel(e.type, 'timeline')}</Text>
