@@ -289,6 +289,29 @@ describe('each action from the tab', () => {
   });
 });
 
+describe('what makes a version stale', () => {
+  it('only a person: the app’s own records since (a page, a delivery) do not', async () => {
+    const { ticket } = await file({ priority: 'P2', title: 'Seen before the app wrote' });
+    const recorded = await app.tickets.act(
+      { kind: 'staff' },
+      ticket.id,
+      { id: 'sla-desk', name: 'SLA Desk', role: 'system' },
+      { kind: 'record', type: 'warning-sent', text: 'Response 50 % used', data: { key: 'response:50' } },
+    );
+    if (!recorded.ok) throw recorded.error;
+    expect(recorded.value.ticket.version).toBe(ticket.version + 1);
+    const taken = await actOn(ticket.id, { action: 'take', version: ticket.version });
+    expect(taken.status).toBe(200);
+    expect(taken.body.ticket.owner?.name).toBe('Eddie Engineer');
+    // Now a person changed it since that version: refused, naming them, not the app.
+    const stale = await actOn(ticket.id, { action: 'note', text: 'late', version: ticket.version });
+    expect(stale.status).toBe(409);
+    expect((stale.body as unknown as { error: { message: string } }).error.message).toMatch(
+      new RegExp(`^Eddie Engineer took ownership first \\(${ticket.id}, `),
+    );
+  });
+});
+
 describe('a take from the tab and from the channel at once', () => {
   it('gives one owner; the other is told who owns it', async () => {
     const { ticket } = await file({ priority: 'P2', title: 'Transfers fail' });

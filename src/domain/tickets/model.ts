@@ -143,6 +143,14 @@ export interface Ticket {
   readonly eventCount: number;
   /** The last change: who and what, for "someone else changed it" answers. */
   readonly lastChange: { readonly at: Instant; readonly by: Person; readonly what: string };
+  /**
+   * The last change a person made (not the app's own records: warnings, pages, deliveries, threads), with the
+   * version it made: a viewer's version is stale only when a person changed the ticket since. Absent on
+   * tickets saved before it was kept (then any change since counts).
+   */
+  readonly lastPersonChange?:
+    | { readonly version: number; readonly at: Instant; readonly by: Person; readonly what: string }
+    | undefined;
   /** The client request id that created it (idempotent creation). */
   readonly requestId: string;
 }

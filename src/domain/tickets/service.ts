@@ -20,7 +20,10 @@ export interface FileOptions {
 }
 
 export interface ActOptions {
-  /** The version the actor saw; if the ticket changed since, the action is refused with who changed it. */
+  /**
+   * The version the actor saw; if a person changed the ticket since, the action is refused saying who did
+   * (the app's own records since, such as a delivery or a warning, do not count).
+   */
   readonly expectedVersion?: number | undefined;
   /** A unique id of this request (e.g. the Teams activity id): a retry with the same id does nothing twice. */
   readonly actionId?: string | undefined;
@@ -232,7 +235,7 @@ export class TicketService {
         // A retried invoke (Teams resends it when the answer is slow) finds its id on the head: applied once.
         if (options.actionId !== undefined && stored.actions?.includes(options.actionId) === true)
           return ok({ ticket: this.fresh(current), events: [], duplicate: true });
-        if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
+        if (options.expectedVersion !== undefined && changedSince(current, options.expectedVersion)) {
           if (cached !== undefined) continue;
           return fail(staleTicket(current));
         }
@@ -259,7 +262,9 @@ export class TicketService {
         }
         if (options.expectedVersion !== undefined) {
           const winner = await this.load(scope, ticketId);
-          return fail(staleTicket(winner?.ticket ?? current));
+          if (winner === null || changedSince(winner.ticket, options.expectedVersion))
+            return fail(staleTicket(winner?.ticket ?? current));
+          // Only the app's own record came first (a delivery, a warning): applied again on the new head.
         }
         // Exponential backoff with full jitter: many writers of one ticket spread out instead of colliding
         // again round after round (about 3 s at most over all attempts).
@@ -311,16 +316,22 @@ export function normaliseId(id: string): string {
   return id.trim().toUpperCase();
 }
 
+/**
+ * True when a person changed `t` after version `seen` (or `seen` never existed). The app's own records since
+ * (warnings, pages, deliveries, the thread) do not make a viewer's version stale.
+ */
+function changedSince(t: Ticket, seen: number): boolean {
+  if (seen > t.version) return true;
+  return (t.lastPersonChange?.version ?? t.version) > seen;
+}
+
 function staleTicket(t: Ticket): DomainError {
-  const when = new Date(t.lastChange.at).toISOString();
-  return new DomainError(
-    'STALE_TICKET',
-    `${t.lastChange.by.name} ${t.lastChange.what} first (${t.id}, ${when}).`,
-    {
-      by: t.lastChange.by.name,
-      what: t.lastChange.what,
-      at: t.lastChange.at,
-      version: t.version,
-    },
-  );
+  const last = t.lastPersonChange ?? t.lastChange;
+  const when = new Date(last.at).toISOString();
+  return new DomainError('STALE_TICKET', `${last.by.name} ${last.what} first (${t.id}, ${when}).`, {
+    by: last.by.name,
+    what: last.what,
+    at: last.at,
+    version: t.version,
+  });
 }

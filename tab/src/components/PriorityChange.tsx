@@ -72,7 +72,13 @@ export function PriorityChange({
             ) : (
               <ul className={s.list} aria-label="Deadlines before and after the change">
                 {load.data.targets.map((x) => (
-                  <li key={x.name} className={s.row} data-testid={`preview-${x.name}`}>
+                  <li
+                    key={x.name}
+                    className={s.row}
+                    data-testid={`preview-${x.name}`}
+                    data-before={x.dueBefore ?? ''}
+                    data-after={x.dueAfter ?? ''}
+                  >
                     <strong>{TARGET_LABELS[x.name]}</strong>
                     <span className={s.pair}>
                       <Caption1>Now due</Caption1> <When t={x.dueBefore} />
