@@ -259,6 +259,9 @@ describe('each action from the tab', () => {
       'reopened',
     ]);
     expect(res.body.timeline[0]).toMatchObject({ type: 'created', via: null });
+    // The root card's last events say so too.
+    expect(rootText(await stored(t.id))).toContain('**Reopened** · Eddie Engineer (from the tab) · ');
+    expect(rootText(await stored(t.id))).not.toContain('Ann Customer (from the tab)');
     // The customer sees the same events, without the internal ones.
     const theirs = await call<TicketDetail>('GET', `/api/tickets/${t.id}`, contoso());
     expect(theirs.body.timeline.some((e) => e.type === 'internal-note')).toBe(false);
