@@ -16,7 +16,6 @@ import { useApi } from '../api/useApi';
 import { Note, Pending } from './Bits';
 import { Options } from './Fields';
 import { PriorityChange } from './PriorityChange';
-import { useSession } from './Zone';
 
 type Form = Exclude<TicketActionName, 'take'>;
 type TextName = 'text' | 'reason' | 'release';
@@ -122,11 +121,12 @@ const ORDER: readonly Form[] = [
 ];
 
 /** What the ticket's state allows, as the commands check it. */
-function allowed(action: TicketActionName, t: TicketFull, me: string): boolean {
+function allowed(action: TicketActionName, t: TicketFull): boolean {
   const ended = t.status === 'resolved' || t.status === 'closed';
   switch (action) {
     case 'take':
-      return t.open && t.owner?.id !== me;
+      // An owned ticket is taken over with Assign, as in the channel.
+      return t.open && t.owner === null;
     case 'fix':
       return t.status !== 'closed';
     case 'reopen':
@@ -175,7 +175,6 @@ export function TicketActions({
   readonly onChanged: () => void;
 }) {
   const s = useStyles();
-  const { me } = useSession();
   const [form, setForm] = useState<Form | null>(null);
   const [values, setValues] = useState<Readonly<Record<string, string>>>({});
   const [busy, setBusy] = useState(false);
@@ -259,11 +258,12 @@ export function TicketActions({
     void send(actionOf(form), FORMS[form].done);
   };
 
-  const spec = form === null ? undefined : FORMS[form];
+  // A form whose action the ticket no longer allows (it changed meanwhile) is not offered.
+  const spec = form === null || !allowed(form, t) ? undefined : FORMS[form];
   return (
     <section className={s.root} aria-label="Actions">
       <div className={s.bar} role="group" aria-label={`Act on ${t.id}`}>
-        {allowed('take', t, me.userId) && (
+        {allowed('take', t) && (
           <Button
             appearance="primary"
             disabled={busy}
@@ -276,7 +276,7 @@ export function TicketActions({
             Take ownership
           </Button>
         )}
-        {ORDER.filter((f) => allowed(f, t, me.userId)).map((f) => (
+        {ORDER.filter((f) => allowed(f, t)).map((f) => (
           <Button
             key={f}
             disabled={busy}
