@@ -87,11 +87,17 @@ describeBrowser('staff act from the tab in Chromium', () => {
   }
 
   /** A fresh page as the engineer, on a ticket. */
-  async function open(id: string, width: number, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  async function open(
+    id: string,
+    width: number,
+    colorScheme: 'light' | 'dark' = 'light',
+    forcedColors: 'active' | 'none' = 'none',
+  ): Promise<Page> {
     const context = await browser.newContext({
       viewport: { width, height: 800 },
       timezoneId: 'Europe/London',
       colorScheme,
+      forcedColors,
       bypassCSP: true,
     });
     const page = await context.newPage();
@@ -261,6 +267,25 @@ describeBrowser('staff act from the tab in Chromium', () => {
     expect(told.map((r) => cardText(cardsOf(r.activity)[0]))[0]).toContain(
       'Could you send a screenshot of the portal?',
     );
+    await page.context().close();
+  });
+
+  it('at 320 px in high contrast a note is written and added by keyboard', async () => {
+    const { ticket } = await file('Fax to email stopped');
+    const page = await open(ticket.id, 320, 'dark', 'active');
+    await page.locator('[data-testid="action-note"]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="form-note"]').waitFor();
+    expect(await page.getByLabel('Internal note (staff only)').count()).toBe(1);
+    expect(await fits(page)).toEqual([]);
+    await page.keyboard.type('Checked the fax gateway: queue is empty.');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await done(page, 'Note added (staff only).');
+    await page.locator('ol li', { hasText: 'Checked the fax gateway' }).waitFor();
+    expect(await fits(page)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'actions-320-contrast.png'), fullPage: true });
+    await axe(page, 'ticket actions at 320 px, high contrast', 'article');
     await page.context().close();
   });
 });

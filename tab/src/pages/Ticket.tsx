@@ -11,7 +11,8 @@ import { useNow, useSession } from '../components/Zone';
 
 const useStyles = makeStyles({
   head: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
-  grid: cardGrid('320px', SPACED),
+  // Never wider than the page: one column on a phone.
+  grid: cardGrid('min(320px, 100%)', SPACED),
   reasons: {
     margin: 0,
     paddingLeft: tokens.spacingHorizontalL,
