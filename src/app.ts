@@ -275,6 +275,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       log,
       now,
       audit: deps.audit,
+      staffPicker: directory,
     });
     const routes = outageRoutes({
       policy,

@@ -20,7 +20,8 @@ import type {
 } from '../../domain/sla';
 import type { Dashboard, Figures, MonthFigures, TargetFigures } from '../../domain/stats/service';
 import type { WeekTrend } from '../../domain/stats/trend';
-import type { EventType, TicketStatus } from '../../domain/tickets/model';
+import type { EventType, Origin, TicketStatus } from '../../domain/tickets/model';
+import type { PriorityPreview } from '../../domain/tickets/preview';
 import type { OnCallOverride } from './ports';
 
 // Views the domain already shapes for sending, as they are.
@@ -146,6 +147,8 @@ export interface EventView {
   readonly text: string | null;
   readonly internal: boolean;
   readonly data: Readonly<Record<string, string | number | boolean | null>> | null;
+  /** Where it was done when not in Teams ('tab'); null for the channel, the bot and the app itself. */
+  readonly via: Origin | null;
 }
 
 /** One line of "why is this deadline what it is". */
@@ -181,6 +184,49 @@ export interface TicketDetail {
   readonly ticket: TicketFull;
   readonly timeline: readonly EventView[];
   readonly explanations: readonly Explanation[];
+}
+
+// ---- Staff actions ---------------------------------------------------------------------------------------
+
+/** What staff can do to a ticket from the tab, with each action's fields (the channel's buttons, the same). */
+export type TicketAction =
+  | { readonly action: 'take' }
+  | { readonly action: 'assign'; readonly to: string }
+  | { readonly action: 'reply' | 'ask' | 'workaround' | 'note'; readonly text: string }
+  | { readonly action: 'priority'; readonly to: Priority; readonly reason: string }
+  | { readonly action: 'fix'; readonly release: string; readonly text?: string }
+  | { readonly action: 'resolve'; readonly text?: string }
+  | { readonly action: 'reopen'; readonly reason?: string };
+export type TicketActionName = TicketAction['action'];
+
+/**
+ * POST /api/tickets/:id/actions: an action, its idempotency key (a retry with the same one does nothing twice)
+ * and the ticket version the viewer saw (a stale one gets 409 saying who changed the ticket first).
+ */
+export type ActionRequest = TicketAction & { readonly requestId: string; readonly version?: number };
+
+/** POST /api/tickets/bulk: take or assign several tickets, each through the same command. */
+export type BulkRequest = (
+  { readonly action: 'take' } | { readonly action: 'assign'; readonly to: string }
+) & {
+  readonly ids: readonly string[];
+  readonly requestId: string;
+};
+
+export type BulkResult =
+  | { readonly id: string; readonly ok: true; readonly row: TicketRow }
+  | { readonly id: string; readonly ok: false; readonly code: string; readonly message: string };
+
+export interface BulkResults {
+  readonly results: readonly BulkResult[];
+}
+
+/** The deadlines before and after a priority change, at the server's now. */
+export type PriorityPreviewView = PriorityPreview;
+
+/** Staff who can own a ticket (the assign picker). */
+export interface StaffPeople {
+  readonly people: readonly (PersonView & { readonly role: 'engineer' | 'manager' })[];
 }
 
 // ---- Dashboard, what-if, on call ------------------------------------------------------------------------
@@ -352,6 +398,10 @@ export interface ApiViews {
   'GET /api/me': Me;
   'GET /api/queue': QueuePage;
   'GET /api/tickets/:id': TicketDetail;
+  'POST /api/tickets/:id/actions': TicketDetail;
+  'GET /api/tickets/:id/priority-preview': PriorityPreviewView;
+  'POST /api/tickets/bulk': BulkResults;
+  'GET /api/staff': StaffPeople;
   'GET /api/dashboard': Dashboard;
   'GET /api/availability': Availability;
   'GET /api/whatif': WhatIf;

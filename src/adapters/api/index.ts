@@ -1,7 +1,7 @@
 // The tab API: JSON routes under /api/ for everything the tab shows, one file of routes per feature in
 // routes/, each route declared with route() (route.ts) and answering the view contract.ts names for it.
-// registerApi puts the sign-in, ticket, SLA, on-call and team insight routes on the server; app.ts adds the
-// outage and report routes (they need the outage service and the bot's card updates) with api.router.add.
+// registerApi puts the sign-in, ticket, staff action, SLA, on-call and team insight routes on the server; app.ts
+// adds the outage and report routes (they need the outage service and the bot's card updates) with api.router.add.
 import type restify from 'restify';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
@@ -16,6 +16,7 @@ import type { OutageSource, OverrideSource } from './ports';
 import type { RouteSpec } from './route';
 import { ApiRouter } from './router';
 import { insightRoutes } from './routes/insights';
+import { actionRoutes, type StaffPicker } from './routes/actions';
 import { onCallRoutes } from './routes/oncall';
 import { outageRoutes as outageOnlyRoutes, type OutageRouteDeps } from './routes/outages';
 import { reportRoutes, type ReportRouteDeps } from './routes/reports';
@@ -38,8 +39,10 @@ export interface ApiDeps {
   readonly now: () => Instant;
   /** Real time, for token expiry. */
   readonly wallClock?: () => number;
-  /** Where refused look-ups of another tenant's (or no) ticket are recorded. */
-  readonly audit?: AuditLog | undefined;
+  /** Where refused look-ups of another tenant's (or no) ticket, and refused staff actions, are recorded. */
+  readonly audit: AuditLog;
+  /** The staff directory's pick list, for assigning from the tab. */
+  readonly staffPicker: StaffPicker;
 }
 
 /** The app's API: its router (to add routes) and, in local mode, its own token issuer. */
@@ -64,6 +67,7 @@ export async function registerApi(server: restify.Server, deps: ApiDeps): Promis
     ...signInRoutes(deps, localIssuer),
     ...sessionRoutes(deps),
     ...ticketRoutes({ ...deps, ticketPrefix: config.ticketPrefix }),
+    ...actionRoutes({ ...deps, staff: deps.staffPicker }),
     ...slaRoutes(deps),
     ...insightRoutes({ ...deps, staff: new Map([...config.staff.engineers, ...config.staff.managers]) }),
     ...onCallRoutes({

@@ -81,6 +81,7 @@ function eventView(e: TicketEvent): EventView {
     text: e.text ?? null,
     internal: e.internal,
     data: e.data ?? null,
+    via: e.via ?? null,
   };
 }
 

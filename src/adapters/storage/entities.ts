@@ -97,6 +97,7 @@ export function eventProps(ev: TicketEvent): Props {
   };
   if (ev.text !== undefined) props['text'] = ev.text;
   if (ev.data !== undefined) props['data'] = JSON.stringify(ev.data);
+  if (ev.via !== undefined) props['via'] = ev.via;
   checkSize(`event ${ev.ticketId}#${ev.seq}`, props);
   return props;
 }
@@ -114,5 +115,7 @@ export function eventFrom(e: TableEntity): TicketEvent {
     internal: r['internal'] === true,
     ...(typeof text === 'string' ? { text } : {}),
     ...(typeof data === 'string' ? { data: JSON.parse(data) as TicketEvent['data'] } : {}),
+    // Added later: events written before it, or in Teams, have none.
+    ...(r['via'] === 'tab' ? { via: 'tab' as const } : {}),
   };
 }

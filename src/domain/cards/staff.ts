@@ -107,7 +107,7 @@ export function rootCard(v: RootView): AdaptiveCard {
     .slice(-5)
     .map((e) =>
       text(
-        `${e.internal ? '🔒 ' : ''}**${eventLabel(e.type, 'card')}** · ${escape(e.actor.name)} · ${zoned(v.policy, e.at, v.now)}${e.text === undefined ? '' : `: ${escape(clip(e.text, 200))}`}`,
+        `${e.internal ? '🔒 ' : ''}**${eventLabel(e.type, 'card')}** · ${escape(e.actor.name)}${e.via === 'tab' ? ' (from the tab)' : ''} · ${zoned(v.policy, e.at, v.now)}${e.text === undefined ? '' : `: ${escape(clip(e.text, 200))}`}`,
         { size: 'small', spacing: 'none' },
       ),
     );

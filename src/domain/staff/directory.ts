@@ -82,6 +82,7 @@ export class StaffDirectory {
   /** The groups' users as last read, by name; and their names by id. */
   private members: readonly StaffMember[] = [];
   private memberNames: ReadonlyMap<string, string> = new Map();
+  private memberRoles: ReadonlyMap<string, Role> = new Map();
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
 
@@ -125,6 +126,18 @@ export class StaffDirectory {
     return [...out].slice(0, MAX_ROSTER).map(([id, name]) => ({ id, name }));
   }
 
+  /** The roster with each person's role as `resolve` gives it (configured ids, then groups), for the tab. */
+  people(): readonly (StaffMember & { readonly role: Role })[] {
+    const { engineers, managers } = this.o.config.staff;
+    const roleOfId = (id: string): Role =>
+      managers.has(id)
+        ? 'manager'
+        : engineers.has(id)
+          ? 'engineer'
+          : (this.memberRoles.get(id) ?? 'engineer');
+    return this.roster().map((m) => ({ ...m, role: roleOfId(m.id) }));
+  }
+
   /** The name of a configured staff member or of a group member (as last read), by object id. */
   nameOf(id: string): string | undefined {
     const key = id.toLowerCase();
@@ -140,11 +153,19 @@ export class StaffDirectory {
       try {
         const lists = await Promise.all(this.ids.map((g) => graph.groupUsers(g)));
         const byId = new Map<string, string>();
-        for (const u of lists.flat()) byId.set(u.id, u.name);
+        const roles = new Map<string, Role>();
+        lists.forEach((list, i) => {
+          const role = this.ids[i] === this.o.config.staff.groups.manager ? 'manager' : 'engineer';
+          for (const u of list) {
+            byId.set(u.id, u.name);
+            if (roles.get(u.id) !== 'manager') roles.set(u.id, role);
+          }
+        });
         this.members = [...byId]
           .map(([id, name]) => ({ id, name }))
           .sort((a, b) => a.name.localeCompare(b.name, 'en'));
         this.memberNames = byId;
+        this.memberRoles = roles;
       } catch (err) {
         this.o.log.warn('reading the staff groups failed; the pick lists keep the last members read', {
           error: messageOf(err),

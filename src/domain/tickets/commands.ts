@@ -65,6 +65,7 @@ export function openTicket(
     version: 1,
     eventCount: 0,
     lastChange: { at: now, by: person(actor), what: 'filed the ticket' },
+    lastPersonChange: { version: 1, at: now, by: person(actor), what: 'filed the ticket' },
     requestId: input.requestId,
   };
   const { sla } = ticketSla(engine, base);
@@ -122,12 +123,14 @@ export function apply(
   const draft = plan(t, actor, cmd, at, engine, rules);
   if (!draft.ok) return draft;
   const { fields, events, what } = draft.value;
+  const change = { at, by: person(actor), what };
   const base: Omit<Ticket, 'sla'> = {
     ...t,
     ...fields,
     updatedAt: at,
     version: t.version + 1,
-    lastChange: { at, by: person(actor), what },
+    lastChange: change,
+    ...(actor.role === 'system' ? {} : { lastPersonChange: { version: t.version + 1, ...change } }),
   };
   const { sla } = ticketSla(engine, base);
   return ok({ ticket: { ...base, sla }, events });

@@ -3,21 +3,10 @@
 import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../sla';
 import { fail, invalidInput, ok, type DomainError, type Result } from './errors';
+import { LIMITS } from './limits';
 import { CATEGORIES, type Category } from './model';
 
-/** Limits checked before anything is written (Table Storage: 64 KiB a property, 1 MiB an entity). */
-export const LIMITS = {
-  title: 200,
-  description: 8000,
-  message: 8000,
-  reason: 500,
-  release: 100,
-  name: 200,
-  id: 200,
-  callback: 40,
-  pauses: 300,
-  priorityChanges: 30,
-} as const;
+export { LIMITS };
 
 /** Bounds on what people type about an outage; longer text is refused, never cut. */
 export const OUTAGE_LIMITS = { affected: 500, cause: 2000, justification: 1000, note: 500 } as const;

@@ -143,6 +143,14 @@ export interface Ticket {
   readonly eventCount: number;
   /** The last change: who and what, for "someone else changed it" answers. */
   readonly lastChange: { readonly at: Instant; readonly by: Person; readonly what: string };
+  /**
+   * The last change a person made (not the app's own records: warnings, pages, deliveries, threads), with the
+   * version it made: a viewer's version is stale only when a person changed the ticket since. Absent on
+   * tickets saved before it was kept (then any change since counts).
+   */
+  readonly lastPersonChange?:
+    | { readonly version: number; readonly at: Instant; readonly by: Person; readonly what: string }
+    | undefined;
   /** The client request id that created it (idempotent creation). */
   readonly requestId: string;
 }
@@ -187,6 +195,9 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** Where a person acted, when not in Teams (the bot and the channel's cards leave it out). */
+export type Origin = 'tab';
+
 /** One timeline entry. Internal events are never shown to the customer. */
 export interface TicketEvent {
   readonly ticketId: string;
@@ -198,4 +209,6 @@ export interface TicketEvent {
   readonly internal: boolean;
   /** Structured facts: old/new deadlines, priorities, release, threshold… */
   readonly data?: Readonly<Record<string, string | number | boolean | null>> | undefined;
+  /** Done from the tab rather than in Teams; absent on events of Teams and of older builds. */
+  readonly via?: Origin | undefined;
 }

@@ -6,7 +6,7 @@ import { apply, openTicket, type Change, type Command, type NewTicketInput } fro
 import { ticketSla } from './sla-view';
 import type { TicketRules } from './plan';
 import { DomainError, fail, invalidInput, ok, ticketNotFound, type Result } from './errors';
-import type { Actor, Ticket, TicketEvent } from './model';
+import type { Actor, Origin, Ticket, TicketEvent } from './model';
 import type { DueEntry, MessageRef, Page, StoredTicket, TicketRepo } from './ports';
 import { Listeners } from '../kit/listeners';
 import { messageOf } from '../kit/errors';
@@ -20,10 +20,15 @@ export interface FileOptions {
 }
 
 export interface ActOptions {
-  /** The version the actor saw; if the ticket changed since, the action is refused with who changed it. */
+  /**
+   * The version the actor saw; if a person changed the ticket since, the action is refused saying who did
+   * (the app's own records since, such as a delivery or a warning, do not count).
+   */
   readonly expectedVersion?: number | undefined;
   /** A unique id of this request (e.g. the Teams activity id): a retry with the same id does nothing twice. */
   readonly actionId?: string | undefined;
+  /** Where the actor acted, when not in Teams: stamped on the events (the timeline says "from the tab"). */
+  readonly via?: Origin | undefined;
 }
 
 export interface Acted {
@@ -93,8 +98,13 @@ export class TicketService {
     return { ...t, recent: [...t.recent, ...short].slice(-RECENT_EVENTS) };
   }
 
-  private withEvents(t: Ticket, change: Change): TicketEvent[] {
-    return change.events.map((e, i) => ({ ...e, ticketId: t.id, seq: t.eventCount + i + 1 }));
+  private withEvents(t: Ticket, change: Change, via?: Origin): TicketEvent[] {
+    return change.events.map((e, i) => ({
+      ...e,
+      ticketId: t.id,
+      seq: t.eventCount + i + 1,
+      ...(via === undefined ? {} : { via }),
+    }));
   }
 
   /**
@@ -225,7 +235,7 @@ export class TicketService {
         // A retried invoke (Teams resends it when the answer is slow) finds its id on the head: applied once.
         if (options.actionId !== undefined && stored.actions?.includes(options.actionId) === true)
           return ok({ ticket: this.fresh(current), events: [], duplicate: true });
-        if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
+        if (options.expectedVersion !== undefined && changedSince(current, options.expectedVersion)) {
           if (cached !== undefined) continue;
           return fail(staleTicket(current));
         }
@@ -234,7 +244,7 @@ export class TicketService {
           if (cached !== undefined) continue;
           return change;
         }
-        const events = this.withEvents(current, change.value);
+        const events = this.withEvents(current, change.value, options.via);
         const next: Ticket = this.withRecent(
           { ...change.value.ticket, eventCount: current.eventCount + events.length },
           events,
@@ -252,7 +262,9 @@ export class TicketService {
         }
         if (options.expectedVersion !== undefined) {
           const winner = await this.load(scope, ticketId);
-          return fail(staleTicket(winner?.ticket ?? current));
+          if (winner === null || changedSince(winner.ticket, options.expectedVersion))
+            return fail(staleTicket(winner?.ticket ?? current));
+          // Only the app's own record came first (a delivery, a warning): applied again on the new head.
         }
         // Exponential backoff with full jitter: many writers of one ticket spread out instead of colliding
         // again round after round (about 3 s at most over all attempts).
@@ -304,16 +316,22 @@ export function normaliseId(id: string): string {
   return id.trim().toUpperCase();
 }
 
+/**
+ * True when a person changed `t` after version `seen` (or `seen` never existed). The app's own records since
+ * (warnings, pages, deliveries, the thread) do not make a viewer's version stale.
+ */
+function changedSince(t: Ticket, seen: number): boolean {
+  if (seen > t.version) return true;
+  return (t.lastPersonChange?.version ?? t.version) > seen;
+}
+
 function staleTicket(t: Ticket): DomainError {
-  const when = new Date(t.lastChange.at).toISOString();
-  return new DomainError(
-    'STALE_TICKET',
-    `${t.lastChange.by.name} ${t.lastChange.what} first (${t.id}, ${when}).`,
-    {
-      by: t.lastChange.by.name,
-      what: t.lastChange.what,
-      at: t.lastChange.at,
-      version: t.version,
-    },
-  );
+  const last = t.lastPersonChange ?? t.lastChange;
+  const when = new Date(last.at).toISOString();
+  return new DomainError('STALE_TICKET', `${last.by.name} ${last.what} first (${t.id}, ${when}).`, {
+    by: last.by.name,
+    what: last.what,
+    at: last.at,
+    version: t.version,
+  });
 }

@@ -1,16 +1,18 @@
-// One ticket: its deadlines with the reasons behind each, in words, and its timeline.
+// One ticket: its deadlines with the reasons behind each, in words, its timeline, and for staff the actions.
 import { Body1, Caption1, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { TicketDetail } from '../../../src/adapters/api/contract';
 import { eventLabel } from '../../../src/domain/tickets/event-labels';
 import { useApi } from '../api/useApi';
 import { cardGrid, SPACED, TitledCard } from '../components/Cards';
-import { Countdown, Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
+import { Countdown, Empty, Pending, PriorityBadge, StateBadge, TargetWhen, When } from '../components/Bits';
 import { duration } from '../components/time';
+import { TicketActions } from '../components/TicketActions';
 import { useNow, useSession } from '../components/Zone';
 
 const useStyles = makeStyles({
   head: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
-  grid: cardGrid('320px', SPACED),
+  // Never wider than the page: one column on a phone.
+  grid: cardGrid('min(320px, 100%)', SPACED),
   reasons: {
     margin: 0,
     paddingLeft: tokens.spacingHorizontalL,
@@ -30,7 +32,7 @@ const useStyles = makeStyles({
 
 export function Ticket({ id }: { readonly id: string }) {
   const s = useStyles();
-  const { offsetMs } = useSession();
+  const { offsetMs, me } = useSession();
   const [load, refresh] = useApi<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`, 30_000);
   const now = useNow(offsetMs);
   if (load.kind === 'error' && load.status === 404)
@@ -63,6 +65,7 @@ export function Ticket({ id }: { readonly id: string }) {
       <Body1 as="p" className={s.desc}>
         {t.description}
       </Body1>
+      {me.role !== 'customer' && <TicketActions key={t.id} ticket={t} onChanged={refresh} />}
       <div className={s.grid}>
         {t.targets.map((target, i) => (
           <TitledCard
@@ -71,7 +74,7 @@ export function Ticket({ id }: { readonly id: string }) {
             title={target.label}
             description={
               <span>
-                <StateBadge state={target.state} /> due <When t={target.due} />
+                <StateBadge state={target.state} /> <TargetWhen target={target} />
               </span>
             }
           >
@@ -98,6 +101,7 @@ export function Ticket({ id }: { readonly id: string }) {
             <li key={e.seq} className={e.internal ? `${s.event} ${s.internal}` : s.event}>
               <Caption1>
                 <When t={e.at} /> · {e.by}
+                {e.via === 'tab' ? ' · from the tab' : ''}
                 {e.internal ? ' · internal' : ''}
               </Caption1>
               <Text weight="semibold">{eventLabel(e.type, 'timeline')}</Text>

@@ -1,0 +1,414 @@
+// What staff can do to a ticket from its page: the channel's buttons, the same commands (POST
+// /api/tickets/:id/actions). Only what the ticket's state allows is offered; each submit sends the version
+// the viewer saw and a request id that a retry reuses, so a lost answer never does anything twice.
+import { Button, Field, Input, Select, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import { useRef, useState, type SyntheticEvent } from 'react';
+import type {
+  StaffPeople,
+  TicketAction,
+  TicketActionName,
+  TicketDetail,
+  TicketFull,
+} from '../../../src/adapters/api/contract';
+import { LIMITS } from '../../../src/domain/tickets/limits';
+import { postJson } from '../api/client';
+import { useApi } from '../api/useApi';
+import { Note, Pending } from './Bits';
+import { Options } from './Fields';
+import { PriorityChange } from './PriorityChange';
+
+type Form = Exclude<TicketActionName, 'take'>;
+type TextName = 'text' | 'reason' | 'release';
+
+interface TextSpec {
+  readonly name: TextName;
+  readonly label: string;
+  readonly max: number;
+  readonly required: boolean;
+  readonly multiline: boolean;
+}
+
+interface FormSpec {
+  /** The button that opens the form. */
+  readonly button: string;
+  /** The submit button. */
+  readonly submit: string;
+  /** What the success message says was done. */
+  readonly done: string;
+  readonly texts: readonly TextSpec[];
+}
+
+const message = (label: string, required = true): TextSpec => ({
+  name: 'text',
+  label,
+  max: LIMITS.message,
+  required,
+  multiline: true,
+});
+const reason = (label: string, required: boolean): TextSpec => ({
+  name: 'reason',
+  label,
+  max: LIMITS.reason,
+  required,
+  multiline: false,
+});
+
+const FORMS: Readonly<Record<Form, FormSpec>> = {
+  assign: { button: 'Assign', submit: 'Assign', done: 'Assigned.', texts: [] },
+  reply: {
+    button: 'Reply',
+    submit: 'Send reply',
+    done: 'Reply sent to the customer.',
+    texts: [message('Reply to the customer')],
+  },
+  ask: {
+    button: 'Ask for information',
+    submit: 'Ask the customer',
+    done: 'Question sent; the clocks stop until the customer answers.',
+    texts: [message('Question for the customer')],
+  },
+  priority: {
+    button: 'Change priority',
+    submit: 'Review the change',
+    done: 'Priority changed.',
+    texts: [reason('Reason for the change', true)],
+  },
+  workaround: {
+    button: 'Work-around',
+    submit: 'Send work-around',
+    done: 'Work-around sent to the customer.',
+    texts: [message('Work-around for the customer')],
+  },
+  fix: {
+    button: 'Fix',
+    submit: 'Record the fix',
+    done: 'Permanent fix recorded.',
+    texts: [
+      { name: 'release', label: 'Release', max: LIMITS.release, required: true, multiline: false },
+      message('What was fixed (optional)', false),
+    ],
+  },
+  resolve: {
+    button: 'Resolve',
+    submit: 'Resolve',
+    done: 'Resolved.',
+    texts: [message('Resolution for the customer (optional)', false)],
+  },
+  reopen: {
+    button: 'Reopen',
+    submit: 'Reopen',
+    done: 'Reopened.',
+    texts: [reason('Why it is reopened (optional)', false)],
+  },
+  note: {
+    button: 'Internal note',
+    submit: 'Add note',
+    done: 'Note added (staff only).',
+    texts: [message('Internal note (staff only)')],
+  },
+};
+
+const ORDER: readonly Form[] = [
+  'reply',
+  'ask',
+  'workaround',
+  'priority',
+  'assign',
+  'fix',
+  'resolve',
+  'reopen',
+  'note',
+];
+
+/** What the ticket's state allows, as the commands check it. */
+function allowed(action: TicketActionName, t: TicketFull): boolean {
+  const ended = t.status === 'resolved' || t.status === 'closed';
+  switch (action) {
+    case 'take':
+      // An owned ticket is taken over with Assign, as in the channel.
+      return t.open && t.owner === null;
+    case 'fix':
+      return t.status !== 'closed';
+    case 'reopen':
+      return ended;
+    case 'note':
+      return true;
+    default:
+      return t.open;
+  }
+}
+
+/** A fresh idempotency key. */
+function requestId(): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  if (c !== undefined && typeof c.randomUUID === 'function') return c.randomUUID();
+  return `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+const useStyles = makeStyles({
+  root: {
+    display: 'grid',
+    gap: tokens.spacingVerticalM,
+    margin: `${tokens.spacingVerticalL} 0`,
+    minWidth: 0,
+  },
+  bar: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
+  form: {
+    display: 'grid',
+    gap: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalM,
+    border: `1px solid ${tokens.colorNeutralStroke1}`,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    minWidth: 0,
+  },
+  wide: { width: '100%', minWidth: 0, boxSizing: 'border-box' },
+  buttons: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
+});
+
+export function TicketActions({
+  ticket: t,
+  onChanged,
+}: {
+  readonly ticket: TicketFull;
+  /** Reads the ticket again (after a change, or when the server says it changed). */
+  readonly onChanged: () => void;
+}) {
+  const s = useStyles();
+  const [form, setForm] = useState<Form | null>(null);
+  const [values, setValues] = useState<Readonly<Record<string, string>>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [reviewing, setReviewing] = useState(false);
+  // One request id per action, kept until the server has applied it: a retry after a lost answer sends the
+  // same one (and is applied once); the next action of that kind gets a fresh one.
+  const keys = useRef(new Map<TicketActionName, string>());
+  const keyFor = (action: TicketActionName): string => {
+    const known = keys.current.get(action);
+    if (known !== undefined) return known;
+    const made = requestId();
+    keys.current.set(action, made);
+    return made;
+  };
+  const [people] = useApi<StaffPeople>(form === 'assign' ? '/api/staff' : null);
+
+  const open = (f: Form | null) => {
+    setForm(f);
+    setValues(f === 'priority' ? { to: t.priority === 'P1' ? 'P2' : 'P1' } : {});
+    setError(null);
+    setDone(null);
+    setReviewing(false);
+  };
+
+  const send = async (action: TicketAction, said: string): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      await postJson<TicketDetail>(`/api/tickets/${encodeURIComponent(t.id)}/actions`, {
+        ...action,
+        requestId: keyFor(action.action),
+        version: t.version,
+      });
+      keys.current.delete(action.action);
+      setForm(null);
+      setValues({});
+      setReviewing(false);
+      setDone(said);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+      // After a success, and after a refusal (someone else changed it): show the ticket as it is now.
+      onChanged();
+    }
+  };
+
+  const v = (name: string): string => values[name] ?? '';
+  const set = (name: string) => (value: string) => {
+    setValues((x) => ({ ...x, [name]: value }));
+  };
+
+  const actionOf = (f: Form): TicketAction => {
+    switch (f) {
+      case 'assign':
+        return { action: 'assign', to: v('to') };
+      case 'priority':
+        return { action: 'priority', to: v('to') as 'P1' | 'P2' | 'P3', reason: v('reason') };
+      case 'fix':
+        return { action: 'fix', release: v('release'), ...(v('text') === '' ? {} : { text: v('text') }) };
+      case 'resolve':
+        return { action: 'resolve', ...(v('text') === '' ? {} : { text: v('text') }) };
+      case 'reopen':
+        return { action: 'reopen', ...(v('reason') === '' ? {} : { reason: v('reason') }) };
+      default:
+        return { action: f, text: v('text') };
+    }
+  };
+
+  const submit = (e: SyntheticEvent) => {
+    e.preventDefault();
+    if (form === null || busy) return;
+    if (form === 'priority') {
+      setError(null);
+      setReviewing(true);
+      return;
+    }
+    void send(actionOf(form), FORMS[form].done);
+  };
+
+  // A form whose action the ticket no longer allows (it changed meanwhile) is not offered.
+  const spec = form === null || !allowed(form, t) ? undefined : FORMS[form];
+  return (
+    <section className={s.root} aria-label="Actions">
+      <div className={s.bar} role="group" aria-label={`Act on ${t.id}`}>
+        {allowed('take', t) && (
+          <Button
+            appearance="primary"
+            disabled={busy}
+            data-testid="action-take"
+            onClick={() => {
+              open(null);
+              void send({ action: 'take' }, 'You own it now.');
+            }}
+          >
+            Take ownership
+          </Button>
+        )}
+        {ORDER.filter((f) => allowed(f, t)).map((f) => (
+          <Button
+            key={f}
+            disabled={busy}
+            aria-expanded={form === f}
+            aria-controls={form === f ? 'ticket-action-form' : undefined}
+            appearance={form === f ? 'primary' : 'secondary'}
+            data-testid={`action-${f}`}
+            onClick={() => open(form === f ? null : f)}
+          >
+            {FORMS[f].button}
+          </Button>
+        ))}
+      </div>
+      {done !== null && (
+        <Note intent="success" testId="action-done">
+          {done}
+        </Note>
+      )}
+      {error !== null && !reviewing && (
+        <div role="alert">
+          <Note intent="error" testId="action-error">
+            {error}
+          </Note>
+        </div>
+      )}
+      {form !== null && spec !== undefined && (
+        <form
+          id="ticket-action-form"
+          className={s.form}
+          onSubmit={submit}
+          aria-label={spec.button}
+          data-testid={`form-${form}`}
+        >
+          {form === 'assign' &&
+            (people.kind === 'ready' ? (
+              <Field label="Assign to" required>
+                <Select
+                  className={s.wide}
+                  value={v('to')}
+                  onChange={(_e, d) => set('to')(d.value)}
+                  data-testid="assign-to"
+                >
+                  <option value="">Pick someone</option>
+                  <Options
+                    of={people.data.people
+                      .filter((p) => p.id !== t.owner?.id)
+                      .map((p): readonly [string, string] => [p.id, `${p.name} (${p.role})`])}
+                  />
+                </Select>
+              </Field>
+            ) : (
+              <Pending load={people} label="Loading the staff list…" onRetry={() => open('assign')} />
+            ))}
+          {form === 'priority' && (
+            <Field label="New priority" required>
+              <Select
+                className={s.wide}
+                value={v('to')}
+                onChange={(_e, d) => set('to')(d.value)}
+                data-testid="priority-to"
+              >
+                <Options
+                  of={(['P1', 'P2', 'P3'] as const)
+                    .filter((p) => p !== t.priority)
+                    .map((p): readonly [string, string] => [p, p])}
+                />
+              </Select>
+            </Field>
+          )}
+          {spec.texts.map((x, i) => (
+            <Field
+              key={x.name}
+              label={x.label}
+              required={x.required}
+              hint={`${v(x.name).length.toLocaleString('en-US')} of ${x.max.toLocaleString('en-US')} characters`}
+            >
+              {x.multiline ? (
+                <Textarea
+                  className={s.wide}
+                  resize="vertical"
+                  rows={4}
+                  maxLength={x.max}
+                  value={v(x.name)}
+                  autoFocus={i === 0}
+                  onChange={(_e, d) => set(x.name)(d.value)}
+                  data-testid={`field-${x.name}`}
+                />
+              ) : (
+                <Input
+                  className={s.wide}
+                  maxLength={x.max}
+                  value={v(x.name)}
+                  autoFocus={i === 0 && form !== 'priority'}
+                  onChange={(_e, d) => set(x.name)(d.value)}
+                  data-testid={`field-${x.name}`}
+                />
+              )}
+            </Field>
+          ))}
+          <div className={s.buttons}>
+            <Button
+              appearance="primary"
+              type="submit"
+              disabled={
+                busy ||
+                spec.texts.some((x) => x.required && v(x.name).trim() === '') ||
+                ((form === 'assign' || form === 'priority') && v('to') === '')
+              }
+              data-testid="action-submit"
+            >
+              {busy ? 'Sending…' : spec.submit}
+            </Button>
+            <Button disabled={busy} onClick={() => open(null)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      )}
+      {form === 'priority' && reviewing && (
+        <PriorityChange
+          ticket={t}
+          to={v('to')}
+          reason={v('reason')}
+          busy={busy}
+          error={error}
+          onConfirm={() => void send(actionOf('priority'), FORMS.priority.done)}
+          onCancel={() => {
+            setReviewing(false);
+            setError(null);
+          }}
+        />
+      )}
+    </section>
+  );
+}
