@@ -162,9 +162,9 @@ const ORDER: Readonly<Record<QueueSort, (a: TicketRow, b: TicketRow) => number>>
   updated: (a, b) => a.updatedAt - b.updatedAt,
 };
 
-/** Rows in the query's order (ties by id, so pages never overlap). */
+/** Rows in the query's order (ties by id, so pages never overlap; descending is ascending reversed). */
 export function sortRows(rows: TicketRow[], q: QueueQuery): TicketRow[] {
   const order = ORDER[q.sort];
   const sign = q.desc ? -1 : 1;
-  return rows.sort((a, b) => sign * order(a, b) || a.id.localeCompare(b.id));
+  return rows.sort((a, b) => sign * (order(a, b) || a.id.localeCompare(b.id)));
 }
