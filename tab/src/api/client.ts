@@ -17,6 +17,26 @@ export class ApiError extends Error {
 
 let config: Promise<AuthConfig> | undefined;
 let cached: { persona: string; token: string; until: number } | undefined;
+/**
+ * Which sign-in the answers belong to: raised when the viewer switches persona. An answer to a request made
+ * before the switch is for someone else and is never delivered (neither data nor error), so a slow staff
+ * answer cannot land in a customer's view after the switch.
+ */
+let signIn = 0;
+
+/** The result of `ask` if the viewer is still who asked; else a promise that never settles. */
+async function forSameViewer<T>(ask: () => Promise<T>): Promise<T> {
+  const asked = signIn;
+  const dropped = new Promise<never>(() => undefined);
+  try {
+    const answer = await ask();
+    if (asked !== signIn) return await dropped;
+    return answer;
+  } catch (err) {
+    if (asked !== signIn) return await dropped;
+    throw err;
+  }
+}
 
 export function authConfig(): Promise<AuthConfig> {
   config ??= fetch('/api/auth/config').then(async (r) => {
@@ -35,6 +55,7 @@ export function chosenPersona(cfg: AuthConfig): string | undefined {
 export function choosePersona(id: string): void {
   localStorage.setItem(PERSONA_KEY, id);
   cached = undefined;
+  signIn++;
 }
 
 async function token(): Promise<string> {
@@ -85,17 +106,19 @@ export async function authorizedFetch(path: string, init: RequestInit = {}): Pro
 }
 
 /** GET an API path as JSON. */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  return answerOf<T>(await authorizedFetch(path, signal ? { signal } : {}));
+export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return forSameViewer(async () => answerOf<T>(await authorizedFetch(path, signal ? { signal } : {})));
 }
 
 /** POST JSON to an API path; the JSON answer, or an ApiError with the server's message. */
-export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  return answerOf<T>(
-    await authorizedFetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }),
+export function postJson<T>(path: string, body: unknown): Promise<T> {
+  return forSameViewer(async () =>
+    answerOf<T>(
+      await authorizedFetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    ),
   );
 }
