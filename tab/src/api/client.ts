@@ -17,23 +17,25 @@ export class ApiError extends Error {
 
 let config: Promise<AuthConfig> | undefined;
 let cached: { persona: string; token: string; until: number } | undefined;
-/**
- * Which sign-in the answers belong to: raised when the viewer switches persona. An answer to a request made
- * before the switch is for someone else and is never delivered (neither data nor error), so a slow staff
- * answer cannot land in a customer's view after the switch.
- */
-let signIn = 0;
+/** Who is signed in: the persona in local mode; in Teams the viewer never changes. */
+const viewerOf = (cfg: AuthConfig | null): string | null =>
+  cfg?.mode === 'local' ? (chosenPersona(cfg) ?? null) : null;
 
-/** The result of `ask` if the viewer is still who asked; else a promise that never settles. */
+/**
+ * The result of `ask` if the viewer is still who asked. An answer to a request made before a persona switch
+ * is for someone else and is never delivered (neither data nor error): a slow staff answer must not land in
+ * a customer's view after the switch.
+ */
 async function forSameViewer<T>(ask: () => Promise<T>): Promise<T> {
-  const asked = signIn;
+  const cfg = await authConfig().catch(() => null);
+  const asked = viewerOf(cfg);
   const dropped = new Promise<never>(() => undefined);
   try {
     const answer = await ask();
-    if (asked !== signIn) return await dropped;
+    if (asked !== viewerOf(cfg)) return await dropped;
     return answer;
   } catch (err) {
-    if (asked !== signIn) return await dropped;
+    if (asked !== viewerOf(cfg)) return await dropped;
     throw err;
   }
 }
@@ -55,7 +57,6 @@ export function chosenPersona(cfg: AuthConfig): string | undefined {
 export function choosePersona(id: string): void {
   localStorage.setItem(PERSONA_KEY, id);
   cached = undefined;
-  signIn++;
 }
 
 async function token(): Promise<string> {

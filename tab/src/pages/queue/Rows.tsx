@@ -89,7 +89,12 @@ export function QueueTable(p: RowsProps) {
   const columns = ['Ticket', 'Priority', ...(p.staff ? ['Customer'] : []), 'Title', 'Owner', 'State'];
   const header = (label: string) => {
     const sort = SORTABLE[label];
-    if (sort === undefined) return <TableHeaderCell key={label}>{label}</TableHeaderCell>;
+    if (sort === undefined)
+      return (
+        <TableHeaderCell key={label} sortable={false}>
+          {label}
+        </TableHeaderCell>
+      );
     const on = p.params.sort === sort;
     return (
       <TableHeaderCell
@@ -106,7 +111,7 @@ export function QueueTable(p: RowsProps) {
       <TableHeader>
         <TableRow>
           {p.staff && (
-            <TableHeaderCell className={s.pick}>
+            <TableHeaderCell className={s.pick} sortable={false}>
               <Checkbox
                 aria-label="Select every ticket shown"
                 checked={all ? true : some ? 'mixed' : false}
@@ -116,7 +121,7 @@ export function QueueTable(p: RowsProps) {
           )}
           {columns.map(header)}
           {header('Next deadline')}
-          <TableHeaderCell>Time left</TableHeaderCell>
+          <TableHeaderCell sortable={false}>Time left</TableHeaderCell>
           {header('Updated')}
         </TableRow>
       </TableHeader>
