@@ -49,7 +49,8 @@ const useStyles = makeStyles({
     '& > *': { minWidth: 0 },
   },
   wide: { gridColumn: '1 / -1' },
-  date: { maxWidth: '100%' },
+  date: { width: '100%', minWidth: 0 },
+  dateInput: { width: '100%', minWidth: 0 },
 });
 
 /** How many filters differ from the defaults (search and sort aside). */
@@ -85,7 +86,7 @@ export function Filters({
       />
       {!closedToo && (
         <SelectField
-          label="Deadline"
+          label="SLA"
           blank="Any"
           value={params.sla}
           onChange={(v) => change({ sla: v })}
@@ -130,6 +131,7 @@ export function Filters({
       <Field label={`From (${me.timeZoneLabel})`}>
         <Input
           className={s.date}
+          input={{ className: s.dateInput }}
           type="date"
           value={params.from}
           onChange={(_e, d) => change({ from: d.value })}
