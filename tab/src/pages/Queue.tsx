@@ -154,9 +154,10 @@ export function Queue() {
           <div className={s.status}>
             <Caption1 aria-live="polite" data-testid="queue-count">
               {data.rows.length} {data.rows.length === 1 ? 'ticket' : 'tickets'}
+              {data.next === null ? '' : ' shown, more below'}
               {data.complete
                 ? ''
-                : ' among the 2,000 most recent: narrow the dates or filters to reach older ones'}
+                : ' (only 2,000 tickets were looked at: narrow the dates or filters to reach the others)'}
               {' · refreshes every 30 s'}
               {load.kind === 'ready' && load.refreshing ? ' · refreshing…' : ''}
             </Caption1>

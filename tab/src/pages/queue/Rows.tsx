@@ -23,6 +23,7 @@ const useStyles = makeStyles({
   table: { tableLayout: 'auto', minWidth: '0' },
   title: { whiteSpace: 'normal', overflowWrap: 'anywhere', minWidth: '12em' },
   pick: { width: '44px' },
+  badge: { whiteSpace: 'nowrap' },
   failure: { color: tokens.colorPaletteRedForeground1, display: 'block' },
   list: { listStyleType: 'none', margin: 0, padding: 0, display: 'grid', gap: tokens.spacingVerticalS },
   card: {
@@ -141,7 +142,7 @@ export function QueueTable(p: RowsProps) {
               <Link href={`#/ticket/${r.id}`}>{r.id}</Link>
               <Failure message={p.failures.get(r.id)} />
             </TableCell>
-            <TableCell>
+            <TableCell className={s.badge}>
               <PriorityBadge priority={r.priority} />
             </TableCell>
             {p.staff && <TableCell>{r.customerName}</TableCell>}
@@ -149,7 +150,7 @@ export function QueueTable(p: RowsProps) {
               {r.title}
             </TableCell>
             <TableCell>{r.owner?.name ?? <Caption1>Unassigned</Caption1>}</TableCell>
-            <TableCell>
+            <TableCell className={s.badge}>
               <StateBadge state={r.state} />
             </TableCell>
             <TableCell>
