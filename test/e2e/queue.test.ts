@@ -2,7 +2,8 @@
 // and no sideways scrolling; a closed ticket found by a word only its reply has; filters, sort and search
 // kept in the URL and restored after opening a ticket (its link back and the browser's Back); and a staff
 // answer that arrives after a switch to a customer never shows in the customer's view.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import type { Ticket } from '../../src/domain/tickets/model';
@@ -19,6 +20,7 @@ it('a browser is there when REQUIRE_BROWSER=1', () => {
   if (process.env['REQUIRE_BROWSER'] === '1') expect(executablePath).toBeDefined();
 });
 
+const SHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
 const LONG_TITLE =
   'Calls to the Rotterdam and Antwerp offices drop after thirty seconds when transferred from the main ' +
   'switchboard during business hours';
@@ -31,6 +33,7 @@ describeBrowser('the queue in Chromium', () => {
   const t: Record<'long' | 'closed' | 'fab' | 'p1', Ticket> = {} as never;
 
   beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
     azurite = await startTestAzurite();
     app = await startTestApp({ connectionString: azurite.connectionString, clock, env: { ...TAB_ENV } });
     t.long = await seed(app, clock, et('2026-11-25 07:00'), { priority: 'P2', title: LONG_TITLE });
@@ -170,11 +173,25 @@ describeBrowser('the queue in Chromium', () => {
         await fits(page, width, persona);
         await axe(page, `queue at ${width} px as ${persona}`);
         await page.screenshot({
-          path: `test-results/screenshots/queue-${width}-${persona.split(':')[0] ?? ''}.png`,
+          path: join(SHOTS, `queue-${width}-${persona.split(':')[0] ?? ''}.png`),
           fullPage: true,
         });
         await page.context().close();
       }
+    },
+  );
+
+  it.each([640, 800, 1024])(
+    'at %i px the queue is a table and the page does not scroll sideways',
+    async (width) => {
+      const page = await open(`manager:${MANAGER}`, 'queue', width);
+      await page.waitForFunction(`document.querySelectorAll('tr[data-testid="queue-row"]').length === 3`);
+      await fits(page, width, 'manager');
+      const title = page.locator(`tr[data-id="${t.long.id}"] [data-testid="queue-title"]`);
+      expect(await title.textContent()).toBe(LONG_TITLE);
+      expect(await title.evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(false);
+      await page.screenshot({ path: join(SHOTS, `queue-${width}-manager.png`), fullPage: true });
+      await page.context().close();
     },
   );
 

@@ -9,7 +9,7 @@ import { Empty, Pending } from '../components/Bits';
 import { useNow, useSession } from '../components/Zone';
 import { BulkBar, type BulkAnswer } from './queue/Bulk';
 import { activeFilters, Filters } from './queue/Filters';
-import { queryString, usePhone, useQueueParams, type QueueParams } from './queue/params';
+import { queryString, useNarrower, useQueueParams, type QueueParams } from './queue/params';
 import { QueueCards, QueueTable } from './queue/Rows';
 
 const REFRESH_MS = 30_000;
@@ -58,7 +58,8 @@ export function Queue() {
   const s = useStyles();
   const { me, offsetMs } = useSession();
   const staff = me.role !== 'customer';
-  const phone = usePhone();
+  const phone = useNarrower(640);
+  const compact = useNarrower(1024);
   const [params, change] = useQueueParams();
   const [text, setText] = useState(params.q);
   const typed = useDebounced(text, DEBOUNCE_MS);
@@ -176,7 +177,7 @@ export function Queue() {
           ) : phone ? (
             <QueueCards {...rowsProps} />
           ) : (
-            <QueueTable {...rowsProps} />
+            <QueueTable {...rowsProps} compact={compact} />
           )}
           {data.next !== null && (
             <Button

@@ -21,7 +21,9 @@ import type { QueueParams } from './params';
 
 const useStyles = makeStyles({
   table: { tableLayout: 'auto', minWidth: '0' },
-  title: { whiteSpace: 'normal', overflowWrap: 'anywhere', minWidth: '12em' },
+  scroll: { overflowX: 'auto', maxWidth: '100%' },
+  title: { whiteSpace: 'normal', overflowWrap: 'anywhere', minWidth: '9em' },
+  under: { display: 'block' },
   pick: { width: '44px' },
   badge: { whiteSpace: 'nowrap' },
   failure: { color: tokens.colorPaletteRedForeground1, display: 'block' },
@@ -52,6 +54,8 @@ export interface RowsProps {
   readonly failures: ReadonlyMap<string, string>;
   readonly params: QueueParams;
   readonly sortBy: (column: string) => void;
+  /** A narrow table (640 to 1023 px): customer and owner under the title, time left under the deadline. */
+  readonly compact?: boolean;
 }
 
 function Deadline({ r }: { readonly r: TicketRow }) {
@@ -87,7 +91,10 @@ export function QueueTable(p: RowsProps) {
   const s = useStyles();
   const all = p.rows.length > 0 && p.rows.every((r) => p.selected.has(r.id));
   const some = p.rows.some((r) => p.selected.has(r.id));
-  const columns = ['Ticket', 'Priority', ...(p.staff ? ['Customer'] : []), 'Title', 'Owner', 'State'];
+  const compact = p.compact === true;
+  const columns = compact
+    ? ['Ticket', 'Priority', 'Title', 'State']
+    : ['Ticket', 'Priority', ...(p.staff ? ['Customer'] : []), 'Title', 'Owner', 'State'];
   const header = (label: string) => {
     const sort = SORTABLE[label];
     if (sort === undefined)
@@ -108,64 +115,83 @@ export function QueueTable(p: RowsProps) {
     );
   };
   return (
-    <Table size="small" sortable aria-label="Tickets" className={s.table}>
-      <TableHeader>
-        <TableRow>
-          {p.staff && (
-            <TableHeaderCell className={s.pick} sortable={false}>
-              <Checkbox
-                aria-label="Select every ticket shown"
-                checked={all ? true : some ? 'mixed' : false}
-                onChange={(_e, d) => p.toggleAll(d.checked === true)}
-              />
-            </TableHeaderCell>
-          )}
-          {columns.map(header)}
-          {header('Next deadline')}
-          <TableHeaderCell sortable={false}>Time left</TableHeaderCell>
-          {header('Updated')}
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {p.rows.map((r) => (
-          <TableRow key={r.id} data-testid="queue-row" data-id={r.id} data-state={r.state}>
+    <div className={s.scroll}>
+      <Table size="small" sortable aria-label="Tickets" className={s.table}>
+        <TableHeader>
+          <TableRow>
             {p.staff && (
-              <TableCell>
+              <TableHeaderCell className={s.pick} sortable={false}>
                 <Checkbox
-                  aria-label={`Select ${r.id}`}
-                  checked={p.selected.has(r.id)}
-                  onChange={(_e, d) => p.toggle(r.id, d.checked === true)}
+                  aria-label="Select every ticket shown"
+                  checked={all ? true : some ? 'mixed' : false}
+                  onChange={(_e, d) => p.toggleAll(d.checked === true)}
                 />
-              </TableCell>
+              </TableHeaderCell>
             )}
-            <TableCell>
-              <Link href={`#/ticket/${r.id}`}>{r.id}</Link>
-              <Failure message={p.failures.get(r.id)} />
-            </TableCell>
-            <TableCell className={s.badge}>
-              <PriorityBadge priority={r.priority} />
-            </TableCell>
-            {p.staff && <TableCell>{r.customerName}</TableCell>}
-            <TableCell className={s.title} data-testid="queue-title">
-              {r.title}
-            </TableCell>
-            <TableCell>{r.owner?.name ?? <Caption1>Unassigned</Caption1>}</TableCell>
-            <TableCell className={s.badge}>
-              <StateBadge state={r.state} />
-            </TableCell>
-            <TableCell>
-              <Deadline r={r} />
-            </TableCell>
-            <TableCell>
-              {r.next ? <Countdown target={r.next} now={p.now} fetchedAt={p.fetchedAt} /> : '—'}
-            </TableCell>
-            <TableCell>
-              <When t={r.updatedAt} />
-            </TableCell>
+            {columns.map(header)}
+            {header('Next deadline')}
+            {!compact && <TableHeaderCell sortable={false}>Time left</TableHeaderCell>}
+            {!compact && header('Updated')}
           </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+        </TableHeader>
+        <TableBody>
+          {p.rows.map((r) => (
+            <TableRow key={r.id} data-testid="queue-row" data-id={r.id} data-state={r.state}>
+              {p.staff && (
+                <TableCell>
+                  <Checkbox
+                    aria-label={`Select ${r.id}`}
+                    checked={p.selected.has(r.id)}
+                    onChange={(_e, d) => p.toggle(r.id, d.checked === true)}
+                  />
+                </TableCell>
+              )}
+              <TableCell>
+                <Link href={`#/ticket/${r.id}`} className={s.badge}>
+                  {r.id}
+                </Link>
+                <Failure message={p.failures.get(r.id)} />
+              </TableCell>
+              <TableCell className={s.badge}>
+                <PriorityBadge priority={r.priority} />
+              </TableCell>
+              {p.staff && !compact && <TableCell>{r.customerName}</TableCell>}
+              <TableCell className={s.title}>
+                <span data-testid="queue-title">{r.title}</span>
+                {compact && (
+                  <Caption1 className={s.under}>
+                    {p.staff ? `${r.customerName} · ` : ''}
+                    {r.owner?.name ?? 'Unassigned'}
+                  </Caption1>
+                )}
+              </TableCell>
+              {!compact && <TableCell>{r.owner?.name ?? <Caption1>Unassigned</Caption1>}</TableCell>}
+              <TableCell className={s.badge}>
+                <StateBadge state={r.state} />
+              </TableCell>
+              <TableCell>
+                <Deadline r={r} />
+                {compact && r.next && (
+                  <div>
+                    <Countdown target={r.next} now={p.now} fetchedAt={p.fetchedAt} />
+                  </div>
+                )}
+              </TableCell>
+              {!compact && (
+                <TableCell>
+                  {r.next ? <Countdown target={r.next} now={p.now} fetchedAt={p.fetchedAt} /> : '—'}
+                </TableCell>
+              )}
+              {!compact && (
+                <TableCell>
+                  <When t={r.updatedAt} />
+                </TableCell>
+              )}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
   );
 }
 

@@ -96,6 +96,9 @@ export function useQueueParams(): [QueueParams, (change: Partial<QueueParams>) =
     const follow = () => {
       if (queryOf(window.location.hash) === undefined) return;
       const next = current();
+      // A plain "#/queue" (the nav, a link back) shows the params it was given from this tab's session.
+      if (window.location.hash !== queueHash(next))
+        window.history.replaceState(window.history.state, '', queueHash(next));
       setParams((p) => (queryString(p) === queryString(next) ? p : next));
     };
     window.addEventListener('hashchange', follow);
@@ -116,16 +119,16 @@ export function useQueueParams(): [QueueParams, (change: Partial<QueueParams>) =
   return [params, change];
 }
 
-/** Whether the viewport is phone-sized (below 640 px), following changes. */
-export function usePhone(): boolean {
-  const query = '(max-width: 639.98px)';
-  const [phone, setPhone] = useState(() => window.matchMedia(query).matches);
+/** Whether the viewport is narrower than `px`, following changes. */
+export function useNarrower(px: number): boolean {
+  const query = `(max-width: ${px - 0.02}px)`;
+  const [narrow, setNarrow] = useState(() => window.matchMedia(query).matches);
   useEffect(() => {
     const media = window.matchMedia(query);
-    const follow = () => setPhone(media.matches);
+    const follow = () => setNarrow(media.matches);
     follow();
     media.addEventListener('change', follow);
     return () => media.removeEventListener('change', follow);
-  }, []);
-  return phone;
+  }, [query]);
+  return narrow;
 }
