@@ -4,7 +4,8 @@
 import type { App } from '../../src/app';
 import { clientFromConnectionString } from '../../src/adapters/storage/tables';
 import { headRk, tenantPk } from '../../src/adapters/storage/ticket-keys';
-import type { Ticket } from '../../src/domain/tickets/model';
+import type { Ticket, TicketEvent } from '../../src/domain/tickets/model';
+import { SEARCH_NOTES_MAX, SEARCH_TEXT_MAX, searchText } from '../../src/domain/tickets/search';
 import { et } from '../fixtures';
 import { startTestApp, type TestClock } from '../support/app';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
@@ -193,6 +194,41 @@ describe('search', () => {
     const head = await heads.getEntity(tenantPk(CONTOSO), headRk(t.old.id));
     expect(head['st']).toBe('Swapped the platypus card');
     expect(head['sn']).toBe('Card from lot 7');
+  });
+});
+
+describe('the search text kept on a ticket', () => {
+  const ev = (seq: number, type: TicketEvent['type'], text: string, internal = false): TicketEvent => ({
+    ticketId: 'TM-1',
+    seq,
+    at: seq,
+    type,
+    actor: { id: 'x', name: 'X', role: 'engineer' },
+    text,
+    internal,
+  });
+
+  it('keeps what people wrote, notes apart, and no system text', () => {
+    const s = searchText(undefined, [
+      ev(1, 'customer-message', 'first'),
+      ev(2, 'warning-sent', 'Response at 75 %'),
+      ev(3, 'internal-note', 'secret', true),
+    ]);
+    expect(s).toEqual({ text: 'first', notes: 'secret' });
+    expect(searchText(s, [ev(4, 'engineer-reply', 'second')])).toEqual({
+      text: 'first\nsecond',
+      notes: 'secret',
+    });
+  });
+
+  it('is bounded: the oldest words go first', () => {
+    const long = 'a'.repeat(7_000);
+    let s = searchText(undefined, [ev(1, 'engineer-reply', 'oldest words')]);
+    for (let i = 0; i < 5; i++)
+      s = searchText(s, [ev(i + 2, 'customer-message', long), ev(i + 2, 'internal-note', long, true)]);
+    expect(s.text.length).toBe(SEARCH_TEXT_MAX);
+    expect(s.notes.length).toBe(SEARCH_NOTES_MAX);
+    expect(s.text).not.toContain('oldest');
   });
 });
 
