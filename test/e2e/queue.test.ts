@@ -200,6 +200,10 @@ describeBrowser('the queue in Chromium', () => {
     await page.locator('[data-testid="queue-row"]').first().waitFor();
     await page.getByLabel('Search').fill('okapi');
     await page.getByTestId('empty').waitFor();
+    expect(await page.getByTestId('empty').textContent()).toContain('Only open tickets were searched.');
+    await page.getByRole('button', { name: 'Search resolved and closed tickets too' }).click();
+    await page.locator(`[data-testid="queue-row"][data-id="${t.closed.id}"]`).waitFor();
+    expect(await page.getByRole('combobox', { name: 'State' }).inputValue()).toBe('all');
     await page.getByRole('combobox', { name: 'State' }).selectOption('closed');
     await page.waitForFunction(`location.hash.includes('state=closed') && location.hash.includes('q=okapi')`);
     await page.locator(`[data-testid="queue-row"][data-id="${t.closed.id}"]`).waitFor();

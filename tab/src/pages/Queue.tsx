@@ -167,13 +167,20 @@ export function Queue() {
             </Button>
           </div>
           {rows.length === 0 ? (
-            <Empty title={filtering ? 'No ticket matches' : 'Nothing open'}>
-              {filtering
-                ? 'Change the filters or the search to see more.'
-                : staff
-                  ? 'Every ticket is answered. New tickets appear here as customers file them.'
-                  : 'You have no open tickets. File one by chatting with SLA Desk in Teams.'}
-            </Empty>
+            <>
+              <Empty title={filtering ? 'No ticket matches' : 'Nothing open'}>
+                {filtering
+                  ? `Change the filters or the search to see more.${params.state === '' ? ' Only open tickets were searched.' : ''}`
+                  : staff
+                    ? 'Every ticket is answered. New tickets appear here as customers file them.'
+                    : 'You have no open tickets. File one by chatting with SLA Desk in Teams.'}
+              </Empty>
+              {params.state === '' && params.q !== '' && (
+                <Button appearance="primary" onClick={() => change({ state: 'all', sla: '' })}>
+                  Search resolved and closed tickets too
+                </Button>
+              )}
+            </>
           ) : phone ? (
             <QueueCards {...rowsProps} />
           ) : (
