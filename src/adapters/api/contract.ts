@@ -122,6 +122,8 @@ export interface TicketRow {
   readonly owner: PersonView | null;
   readonly requester: string;
   readonly dispatchedAt: Instant;
+  /** The last change. */
+  readonly updatedAt: Instant;
   readonly window: Window;
   readonly open: boolean;
   readonly state: RowState;
@@ -136,7 +138,16 @@ export interface QueuePage {
   readonly rows: readonly TicketRow[];
   /** The cursor of the next page, or null. */
   readonly next: string | null;
+  /**
+   * False when the answer comes from the first tickets only: a filtered, sorted or searched queue looks at
+   * 2,000 tickets at most (narrow the dates or filters to reach the others).
+   */
+  readonly complete: boolean;
 }
+
+/** The queue's lifecycle choice (`state`) and sort column (`sort`) of `GET /api/queue`. */
+export type QueueState = 'open' | 'resolved' | 'closed' | 'all';
+export type QueueSort = 'deadline' | 'priority' | 'customer' | 'owner' | 'updated';
 
 export interface EventView {
   readonly seq: number;

@@ -62,6 +62,7 @@ export function ticketRow(engine: SlaEngine, t: Ticket, now: Instant, result?: S
     owner: t.owner === undefined ? null : { id: t.owner.id, name: t.owner.name },
     requester: t.requester.name,
     dispatchedAt: t.dispatchedAt,
+    updatedAt: t.updatedAt,
     window: t.window,
     open,
     state: open ? worst : 'closed',

@@ -35,7 +35,7 @@ function checkSize(kind: string, props: Props): void {
 
 /** The ticket's properties: big parts split so that no property nears the limit. */
 export function ticketProps(t: Ticket): Props {
-  const { description, pauses, priorityChanges, ...rest } = t;
+  const { description, pauses, priorityChanges, search, ...rest } = t;
   const props: Props = {
     sv: TICKET_SCHEMA,
     doc: JSON.stringify(rest),
@@ -46,6 +46,10 @@ export function ticketProps(t: Ticket): Props {
     priority: t.priority,
     version: t.version,
   };
+  if (search !== undefined) {
+    props['st'] = search.text;
+    props['sn'] = search.notes;
+  }
   checkSize(`ticket ${t.id}`, props);
   return props;
 }
@@ -77,8 +81,13 @@ export function ticketFrom(e: TableEntity): Ticket {
   if (sv > TICKET_SCHEMA)
     throw new Error(`ticket entity ${e.rowKey} has schema ${sv}, newer than this app (${TICKET_SCHEMA})`);
   const doc = upgradeTicket(sv, JSON.parse(str(e, 'doc')) as Record<string, unknown>);
+  const r = e as Record<string, unknown>;
+  // Search texts are absent on tickets stored before they were kept (the repo completes them on the next save).
+  const st = r['st'];
+  const sn = r['sn'];
   return {
     ...doc,
+    ...(typeof st === 'string' ? { search: { text: st, notes: typeof sn === 'string' ? sn : '' } } : {}),
     description: str(e, 'description'),
     pauses: JSON.parse(str(e, 'pauses')) as Ticket['pauses'],
     priorityChanges: JSON.parse(str(e, 'changes')) as Ticket['priorityChanges'],

@@ -9,6 +9,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Instant } from '../../domain/sla';
 import type { Ticket, TicketEvent } from '../../domain/tickets/model';
 import { OPEN_STATUSES } from '../../domain/tickets/model';
+import { searchText } from '../../domain/tickets/search';
 import type {
   DueEntry,
   InsertOutcome,
@@ -132,7 +133,8 @@ export class TableTicketRepo implements TicketRepo {
     return out.filter((t): t is Ticket => t !== null);
   }
 
-  async insert(ticket: Ticket, events: readonly TicketEvent[], message?: MessageRef): Promise<InsertOutcome> {
+  async insert(filed: Ticket, events: readonly TicketEvent[], message?: MessageRef): Promise<InsertOutcome> {
+    const ticket: Ticket = { ...filed, search: searchText(undefined, events) };
     const pk = tenantPk(ticket.tenantId);
     await this.index.addTenant(ticket.tenantId);
     await this.index.write(ticket, 1);
@@ -198,14 +200,25 @@ export class TableTicketRepo implements TicketRepo {
     return this.ids.tenantOf(id);
   }
 
+  /**
+   * The ticket with its search texts after `events`: the head's texts extended, or (a ticket stored before
+   * they were kept) built once from its whole timeline.
+   */
+  private async searchable(prev: Ticket, next: Ticket, events: readonly TicketEvent[]): Promise<Ticket> {
+    if (prev.search !== undefined) return { ...next, search: searchText(prev.search, events) };
+    const before = await this.events(prev.tenantId, prev.id);
+    return { ...next, search: searchText(undefined, [...before, ...events]) };
+  }
+
   async save(
     prev: StoredTicket,
-    next: Ticket,
+    changed: Ticket,
     events: readonly TicketEvent[],
     actionId?: string,
   ): Promise<SaveOutcome> {
     if (actionId !== undefined && prev.actions?.includes(actionId) === true)
       return { kind: 'duplicate-action' };
+    const next = await this.searchable(prev.ticket, changed, events);
     const pk = tenantPk(next.tenantId);
     const prevGen = prev.indexGen ?? 0;
     // The head keeps the last action ids (a retried invoke then fails its ETag or finds its id).

@@ -135,6 +135,8 @@ export interface Ticket {
   readonly recent: readonly TicketEvent[];
   /** Derived from the SLA engine on every change (stored for queries and display). */
   readonly sla: TicketSla;
+  /** The timeline's written texts, for search (search.ts; kept by storage); absent on tickets stored before. */
+  readonly search?: SearchText | undefined;
   readonly createdAt: Instant;
   readonly updatedAt: Instant;
   /** Incremented on every change. */
@@ -153,6 +155,14 @@ export interface Ticket {
     | undefined;
   /** The client request id that created it (idempotent creation). */
   readonly requestId: string;
+}
+
+/** The searchable texts of a ticket's timeline, newest last, each bounded (oldest words dropped first). */
+export interface SearchText {
+  /** What the customer can see: their messages and answers, replies, questions, work-arounds, fixes. */
+  readonly text: string;
+  /** Staff only: internal notes. */
+  readonly notes: string;
 }
 
 /** The SLA figures stored with a ticket: deadlines (null while paused), met instants, the next deadline. */

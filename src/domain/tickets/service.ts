@@ -295,6 +295,11 @@ export class TicketService {
     return items.sort((a, b) => (a.sla.nextDeadline ?? Infinity) - (b.sla.nextDeadline ?? Infinity));
   }
 
+  /** Every tenant that has filed a ticket. */
+  tenants(): Promise<string[]> {
+    return this.deps.repo.tenants();
+  }
+
   /** Tickets created in [from, to), of one tenant or all. */
   async createdBetween(from: Instant, to: Instant, tenantId?: string): Promise<Ticket[]> {
     return (await this.deps.repo.createdBetween(from, to, tenantId)).map((t) => this.fresh(t));

@@ -17,6 +17,28 @@ export class ApiError extends Error {
 
 let config: Promise<AuthConfig> | undefined;
 let cached: { persona: string; token: string; until: number } | undefined;
+/** Who is signed in: the persona in local mode; in Teams the viewer never changes. */
+const viewerOf = (cfg: AuthConfig | null): string | null =>
+  cfg?.mode === 'local' ? (chosenPersona(cfg) ?? null) : null;
+
+/**
+ * The result of `ask` if the viewer is still who asked. An answer to a request made before a persona switch
+ * is for someone else and is never delivered (neither data nor error): a slow staff answer must not land in
+ * a customer's view after the switch.
+ */
+async function forSameViewer<T>(ask: () => Promise<T>): Promise<T> {
+  const cfg = await authConfig().catch(() => null);
+  const asked = viewerOf(cfg);
+  const dropped = new Promise<never>(() => undefined);
+  try {
+    const answer = await ask();
+    if (asked !== viewerOf(cfg)) return await dropped;
+    return answer;
+  } catch (err) {
+    if (asked !== viewerOf(cfg)) return await dropped;
+    throw err;
+  }
+}
 
 export function authConfig(): Promise<AuthConfig> {
   config ??= fetch('/api/auth/config').then(async (r) => {
@@ -85,17 +107,19 @@ export async function authorizedFetch(path: string, init: RequestInit = {}): Pro
 }
 
 /** GET an API path as JSON. */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  return answerOf<T>(await authorizedFetch(path, signal ? { signal } : {}));
+export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return forSameViewer(async () => answerOf<T>(await authorizedFetch(path, signal ? { signal } : {})));
 }
 
 /** POST JSON to an API path; the JSON answer, or an ApiError with the server's message. */
-export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  return answerOf<T>(
-    await authorizedFetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }),
+export function postJson<T>(path: string, body: unknown): Promise<T> {
+  return forSameViewer(async () =>
+    answerOf<T>(
+      await authorizedFetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    ),
   );
 }

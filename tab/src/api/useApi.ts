@@ -1,4 +1,5 @@
-// Loads an API path into state: loading, error or data, with refresh (and optional auto refresh).
+// Loads an API path into state: loading, error or data, with refresh (and optional auto refresh). A request
+// superseded by a newer one (another path, a refresh) is cancelled, and its answer never shown.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { getJson } from './client';
 
@@ -10,11 +11,15 @@ export type Load<T> =
 export function useApi<T>(path: string | null, refreshMs?: number): [Load<T>, () => void] {
   const [state, setState] = useState<Load<T>>({ kind: 'loading' });
   const seq = useRef(0);
+  const inFlight = useRef<AbortController | null>(null);
   const load = useCallback(() => {
     if (path === null) return;
     const mine = ++seq.current;
+    inFlight.current?.abort();
+    const controller = new AbortController();
+    inFlight.current = controller;
     setState((s) => (s.kind === 'ready' ? { ...s, refreshing: true } : { kind: 'loading' }));
-    getJson<T>(path).then(
+    getJson<T>(path, controller.signal).then(
       (data) => {
         if (mine === seq.current) setState({ kind: 'ready', data, at: Date.now(), refreshing: false });
       },
@@ -28,9 +33,13 @@ export function useApi<T>(path: string | null, refreshMs?: number): [Load<T>, ()
   useEffect(() => {
     setState({ kind: 'loading' });
     load();
-    if (refreshMs === undefined) return undefined;
-    const timer = setInterval(load, refreshMs);
-    return () => clearInterval(timer);
+    const timer = refreshMs === undefined ? undefined : setInterval(load, refreshMs);
+    return () => {
+      clearInterval(timer);
+      // Whatever is still on its way answers a path no longer shown.
+      seq.current++;
+      inFlight.current?.abort();
+    };
   }, [load, refreshMs]);
   return [state, load];
 }

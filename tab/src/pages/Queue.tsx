@@ -1,217 +1,202 @@
-// The queue: open tickets by next deadline with live countdowns; filters, search; refreshes itself.
-// Customers see their own tenant's tickets (open first, then recently closed).
-import {
-  Button,
-  Caption1,
-  Field,
-  Input,
-  Link,
-  Switch,
-  TableCell,
-  TableRow,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
-import { useMemo, useState } from 'react';
+// The queue: open, resolved or closed tickets with live countdowns; filters, dates, sort and a debounced
+// search, all kept in the URL; cards on a phone, a table from 640 px; staff select tickets to take or assign.
+// Customers see their own tenant's tickets.
+import { Button, Caption1, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { QueuePage, TicketRow } from '../../../src/adapters/api/contract';
 import { useApi } from '../api/useApi';
-import { DataTable } from '../components/DataTable';
-import { Countdown, Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
-import { byName, SelectField, type Choice } from '../components/Fields';
+import { Empty, Pending } from '../components/Bits';
 import { useNow, useSession } from '../components/Zone';
+import { BulkBar, type BulkAnswer } from './queue/Bulk';
+import { activeFilters, Filters } from './queue/Filters';
+import { queryString, useNarrower, useQueueParams, type QueueParams } from './queue/params';
+import { QueueCards, QueueTable } from './queue/Rows';
 
 const REFRESH_MS = 30_000;
-const PRIORITY: readonly Choice[] = [
-  ['P1', 'P1'],
-  ['P2', 'P2'],
-  ['P3', 'P3'],
-];
-const STATES: readonly Choice[] = [
-  ['breached', 'Breached'],
-  ['at-risk', 'At risk'],
-  ['paused', 'Paused'],
-  ['on-track', 'On track'],
-];
+/** Typing pause before a search is sent. */
+const DEBOUNCE_MS = 300;
+const SHOWN_MAX = 200;
 
 const useStyles = makeStyles({
-  filters: {
+  search: { flexGrow: 1, minWidth: 0, maxWidth: '420px' },
+  top: {
     display: 'flex',
     flexWrap: 'wrap',
-    gap: tokens.spacingHorizontalM,
     alignItems: 'end',
+    gap: tokens.spacingHorizontalM,
     marginBottom: tokens.spacingVerticalM,
   },
-  search: { minWidth: '220px', flexGrow: 1, maxWidth: '360px' },
-  status: { display: 'flex', justifyContent: 'space-between', marginBottom: tokens.spacingVerticalS },
-  title: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
-  table: { minWidth: '900px' },
+  status: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalS,
+    justifyContent: 'space-between',
+    alignItems: 'center',
+    marginBottom: tokens.spacingVerticalS,
+  },
+  section: { minWidth: 0 },
 });
+
+/** The API path of the queue for `p` (customers' filters on customer and owner mean nothing to them). */
+function apiPath(p: QueueParams, staff: boolean, limit: number): string {
+  const q = new URLSearchParams(queryString(staff ? p : { ...p, customer: '', owner: '', mine: '' }));
+  q.set('limit', String(limit));
+  return `/api/queue?${q.toString()}`;
+}
+
+/** `value`, once it has not changed for `ms`. */
+function useDebounced(value: string, ms: number): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
 
 export function Queue() {
   const s = useStyles();
   const { me, offsetMs } = useSession();
   const staff = me.role !== 'customer';
-  const [priority, setPriority] = useState('');
-  const [state, setState] = useState('');
-  const [customer, setCustomer] = useState('');
-  const [owner, setOwner] = useState('');
-  const [mine, setMine] = useState(false);
-  const [text, setText] = useState('');
+  const phone = useNarrower(640);
+  const compact = useNarrower(1024);
+  const [params, change] = useQueueParams();
+  const [text, setText] = useState(params.q);
+  const typed = useDebounced(text, DEBOUNCE_MS);
+  // Only the settled text goes to the URL (and so to the API); a URL change (Back) updates the box.
+  useEffect(() => change({ q: typed.trim() }), [typed, change]);
+  useEffect(() => {
+    setText((t) => (t.trim() === params.q ? t : params.q));
+  }, [params.q]);
+
   const [limit, setLimit] = useState(50);
-  const path = useMemo(() => {
-    const q = new URLSearchParams();
-    if (priority) q.set('priority', priority);
-    if (state) q.set('state', state);
-    if (customer) q.set('customer', customer);
-    if (owner) q.set('owner', owner);
-    if (mine) q.set('mine', '1');
-    if (text.trim()) q.set('q', text.trim());
-    q.set('limit', String(limit));
-    return `/api/queue?${q.toString()}`;
-  }, [priority, state, customer, owner, mine, text, limit]);
+  const path = apiPath(params, staff, limit);
   const [load, refresh] = useApi<QueuePage>(path, REFRESH_MS);
   const now = useNow(offsetMs);
-  const filtering = Boolean(text || priority || state || customer || owner || mine);
+
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [failures, setFailures] = useState<ReadonlyMap<string, string>>(new Map());
+  const [updated, setUpdated] = useState<ReadonlyMap<string, TicketRow>>(new Map());
+  const data = load.kind === 'ready' ? load.data : null;
+  // A new answer replaces the rows a bulk action sent back.
+  useEffect(() => setUpdated(new Map()), [data]);
+  const rows = useMemo(
+    () => (data === null ? [] : data.rows.map((r) => updated.get(r.id) ?? r)),
+    [data, updated],
+  );
+  const shownIds = useMemo(() => new Set(rows.map((r) => r.id)), [rows]);
+  const chosen = [...selected].filter((id) => shownIds.has(id));
+
+  const toggle = useCallback((id: string, on: boolean) => {
+    setSelected((cur) => {
+      const next = new Set(cur);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
+  const toggleAll = (on: boolean) => setSelected(on ? new Set(shownIds) : new Set());
+  const bulkDone = (answer: BulkAnswer) => {
+    const failed = new Map<string, string>();
+    const rowsBack = new Map(updated);
+    for (const r of answer.results) {
+      if (r.ok) rowsBack.set(r.id, r.row);
+      else failed.set(r.id, r.message);
+    }
+    setFailures(failed);
+    setUpdated(rowsBack);
+    setSelected(new Set(failed.keys()));
+    refresh();
+  };
+  const sortBy = (column: string) =>
+    change(
+      params.sort === column
+        ? { dir: params.dir === 'desc' ? '' : 'desc' }
+        : { sort: column, dir: column === 'updated' ? 'desc' : '' },
+    );
+
+  const filtering = params.q !== '' || activeFilters(params, staff) > 0;
+  const rowsProps = {
+    rows,
+    staff,
+    now,
+    fetchedAt: data?.now ?? now,
+    selected,
+    toggle,
+    toggleAll,
+    failures,
+    params,
+    sortBy,
+  };
 
   return (
-    <section aria-labelledby="queue-title">
+    <section aria-labelledby="queue-title" className={s.section}>
       <h2 id="queue-title" className="page-title">
         {staff ? 'Queue' : `${me.customerName ?? 'Your'} tickets`}
       </h2>
-      <div className={s.filters} role="search">
+      <div className={s.top} role="search">
         <Field label="Search" className={s.search}>
           <Input
+            type="search"
             value={text}
-            placeholder={staff ? 'Ticket id or text' : 'Ticket id or title'}
+            placeholder={staff ? 'Id, words of the ticket, replies or notes' : 'Id or words of the ticket'}
             onChange={(_e, d) => setText(d.value)}
           />
         </Field>
-        <SelectField
-          label="Priority"
-          blank="All"
-          value={priority}
-          onChange={setPriority}
-          options={PRIORITY}
-        />
-        <SelectField
-          label="State"
-          blank="All"
-          value={state}
-          onChange={setState}
-          options={staff ? STATES : [...STATES, ['closed', 'Closed']]}
-        />
-        {staff && (
-          <>
-            <SelectField
-              label="Customer"
-              blank="All"
-              value={customer}
-              onChange={setCustomer}
-              options={byName(me.customers)}
-            />
-            <SelectField
-              label="Owner"
-              blank="Anyone"
-              value={owner}
-              onChange={setOwner}
-              options={[['none', 'Unassigned'], ...byName(me.staff)]}
-              disabled={mine}
-            />
-            <Switch label="Mine" checked={mine} onChange={(_e, d) => setMine(d.checked)} />
-          </>
-        )}
+        {phone && <Filters params={params} change={change} me={me} phone />}
       </div>
+      {!phone && <Filters params={params} change={change} me={me} phone={false} />}
+      {staff && (
+        <BulkBar ids={chosen} staff={me.staff ?? []} done={bulkDone} clear={() => setSelected(new Set())} />
+      )}
       <Pending load={load} label="Loading tickets…" onRetry={refresh} />
-      {load.kind === 'ready' && (
+      {data !== null && (
         <>
           <div className={s.status}>
-            <Caption1 aria-live="polite">
-              {load.data.rows.length} {load.data.rows.length === 1 ? 'ticket' : 'tickets'} · refreshes every
-              30 s{load.refreshing ? ' · refreshing…' : ''}
+            <Caption1 aria-live="polite" data-testid="queue-count">
+              {data.rows.length} {data.rows.length === 1 ? 'ticket' : 'tickets'}
+              {data.next === null ? '' : ' shown, more below'}
+              {data.complete
+                ? ''
+                : ' (only 2,000 tickets were looked at: narrow the dates or filters to reach the others)'}
+              {' · refreshes every 30 s'}
+              {load.kind === 'ready' && load.refreshing ? ' · refreshing…' : ''}
             </Caption1>
             <Button size="small" appearance="subtle" onClick={refresh}>
               Refresh now
             </Button>
           </div>
-          <DataTable
-            label="Tickets by next deadline"
-            className={s.table}
-            columns={[
-              'Ticket',
-              'Priority',
-              staff && 'Customer',
-              'Title',
-              'Owner',
-              'State',
-              'Next deadline',
-              'Time left',
-            ]}
-            rows={load.data.rows}
-            empty={
+          {rows.length === 0 ? (
+            <>
               <Empty title={filtering ? 'No ticket matches' : 'Nothing open'}>
                 {filtering
-                  ? 'Change the filters or the search to see more.'
+                  ? `Change the filters or the search to see more.${params.state === '' ? ' Only open tickets were searched.' : ''}`
                   : staff
                     ? 'Every ticket is answered. New tickets appear here as customers file them.'
                     : 'You have no open tickets. File one by chatting with SLA Desk in Teams.'}
               </Empty>
-            }
-            row={(r) => <Row key={r.id} r={r} staff={staff} now={now} fetchedAt={load.data.now} />}
-          />
-          {load.data.next !== null && (
+              {params.state === '' && params.q !== '' && (
+                <Button appearance="primary" onClick={() => change({ state: 'all', sla: '' })}>
+                  Search resolved and closed tickets too
+                </Button>
+              )}
+            </>
+          ) : phone ? (
+            <QueueCards {...rowsProps} />
+          ) : (
+            <QueueTable {...rowsProps} compact={compact} />
+          )}
+          {data.next !== null && (
             <Button
               appearance="secondary"
-              onClick={() => setLimit((l) => Math.min(200, l + 50))}
-              disabled={limit >= 200}
+              onClick={() => setLimit((l) => Math.min(SHOWN_MAX, l + 50))}
+              disabled={limit >= SHOWN_MAX}
             >
-              Show more
+              {limit >= SHOWN_MAX ? 'Showing the first 200: narrow the filters' : 'Show more'}
             </Button>
           )}
         </>
       )}
     </section>
-  );
-}
-
-function Row({
-  r,
-  staff,
-  now,
-  fetchedAt,
-}: {
-  readonly r: TicketRow;
-  readonly staff: boolean;
-  readonly now: number;
-  readonly fetchedAt: number;
-}) {
-  const s = useStyles();
-  return (
-    <TableRow data-testid="queue-row" data-id={r.id} data-state={r.state}>
-      <TableCell>
-        <Link href={`#/ticket/${r.id}`}>{r.id}</Link>
-      </TableCell>
-      <TableCell>
-        <PriorityBadge priority={r.priority} />
-      </TableCell>
-      {staff && <TableCell>{r.customerName}</TableCell>}
-      <TableCell className={s.title}>
-        <span title={r.title}>{r.title}</span>
-      </TableCell>
-      <TableCell>{r.owner?.name ?? <Caption1>Unassigned</Caption1>}</TableCell>
-      <TableCell>
-        <StateBadge state={r.state} />
-      </TableCell>
-      <TableCell>
-        {r.next ? (
-          <>
-            <Caption1>{r.next.label} </Caption1>
-            <When t={r.next.due} />
-          </>
-        ) : (
-          '—'
-        )}
-      </TableCell>
-      <TableCell>{r.next ? <Countdown target={r.next} now={now} fetchedAt={fetchedAt} /> : '—'}</TableCell>
-    </TableRow>
   );
 }
