@@ -1,8 +1,15 @@
 // The tab's shell: Teams theme (light, dark, high contrast; live), sign-in (Teams SSO, or the local issuer
-// with a persona switcher), navigation by hash route, and the viewer's zone beside the support zone.
+// with a persona switcher), navigation by hash route (tabs, a menu on phones), the viewer's zone beside the
+// support zone. Every view but the queue is loaded on demand.
 import {
   Caption1,
   FluentProvider,
+  Menu,
+  MenuButton,
+  MenuItemRadio,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
   Select,
   Tab,
   TabList,
@@ -16,7 +23,7 @@ import {
   webLightTheme,
   type Theme,
 } from '@fluentui/react-components';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
 import { authConfig, choosePersona, chosenPersona, getJson } from './api/client';
 import { initTeams, teamsTheme, type ThemeName } from './api/host';
 import type { AuthConfig, Me } from '../../src/adapters/api/contract';
@@ -24,15 +31,18 @@ import { Empty, ErrorState, Loading } from './components/Bits';
 import { Options } from './components/Fields';
 import { viewerZone } from './components/time';
 import { SessionContext, type Session } from './components/Zone';
-import { Availability } from './pages/Availability';
-import { Outages } from './pages/Outages';
-import { Reports } from './pages/Reports';
-import { Config } from './pages/Config';
-import { Dashboard } from './pages/Dashboard';
-import { OnCall } from './pages/OnCall';
+import { PHONE, usePhone } from './components/media';
 import { Queue } from './pages/Queue';
-import { Ticket } from './pages/Ticket';
-import { WhatIf } from './pages/WhatIf';
+
+// The queue is the first view; the others come as their own chunks when opened.
+const Availability = lazy(() => import('./pages/Availability').then((m) => ({ default: m.Availability })));
+const Outages = lazy(() => import('./pages/Outages').then((m) => ({ default: m.Outages })));
+const Reports = lazy(() => import('./pages/Reports').then((m) => ({ default: m.Reports })));
+const Config = lazy(() => import('./pages/Config').then((m) => ({ default: m.Config })));
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
+const OnCall = lazy(() => import('./pages/OnCall').then((m) => ({ default: m.OnCall })));
+const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
+const WhatIf = lazy(() => import('./pages/WhatIf').then((m) => ({ default: m.WhatIf })));
 
 const useStyles = makeStyles({
   root: {
@@ -40,19 +50,39 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground2,
     color: tokens.colorNeutralForeground1,
   },
+  // The header wraps onto more lines rather than pushing the page wider; what it holds keeps its own
+  // background and text colours (the theme's), so nothing is drawn over another surface.
   header: {
     display: 'flex',
     flexWrap: 'wrap',
     alignItems: 'center',
     justifyContent: 'space-between',
-    gap: tokens.spacingHorizontalM,
+    gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
     padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalXL}`,
     backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    [PHONE]: { padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}` },
   },
-  brand: { display: 'flex', flexDirection: 'column' },
-  main: { padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalXL}`, maxWidth: '1400px' },
-  right: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  brand: { display: 'flex', flexDirection: 'column', minWidth: 0, overflowWrap: 'anywhere' },
+  title: { margin: 0 },
+  nav: { minWidth: 0, maxWidth: '100%' },
+  main: {
+    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalXL}`,
+    maxWidth: '1400px',
+    minWidth: 0,
+    [PHONE]: { padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}` },
+  },
+  right: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    flexWrap: 'wrap',
+    minWidth: 0,
+    overflowWrap: 'anywhere',
+  },
+  persona: { display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
+  personaSelect: { maxWidth: '100%', minWidth: 0 },
 });
 
 function subscribeHash(cb: () => void): () => void {
@@ -93,6 +123,54 @@ const CUSTOMER_VIEWS = [
   ['availability', 'Service health'],
   ['reports', 'SLA report'],
 ] as const;
+
+type Views = readonly (readonly [view: string, label: string])[];
+
+/** The views: tabs on wide screens, one menu button naming the current view on phones. */
+function Nav({ views, current }: { readonly views: Views; readonly current: string }) {
+  const s = useStyles();
+  const phone = usePhone();
+  const go = (view: string) => {
+    window.location.hash = `#/${view}`;
+  };
+  const label = views.find(([v]) => v === current)?.[1] ?? current;
+  return (
+    <nav aria-label="Views" className={s.nav}>
+      {phone ? (
+        <Menu
+          checkedValues={{ view: [current] }}
+          onCheckedValueChange={(_e, d) => {
+            const v = d.checkedItems[0];
+            if (v !== undefined) go(v);
+          }}
+        >
+          <MenuTrigger disableButtonEnhancement>
+            <MenuButton appearance="subtle" data-testid="nav-menu">
+              {label}
+            </MenuButton>
+          </MenuTrigger>
+          <MenuPopover>
+            <MenuList>
+              {views.map(([v, name]) => (
+                <MenuItemRadio key={v} name="view" value={v}>
+                  {name}
+                </MenuItemRadio>
+              ))}
+            </MenuList>
+          </MenuPopover>
+        </Menu>
+      ) : (
+        <TabList selectedValue={current} onTabSelect={(_e, d) => go(String(d.value))}>
+          {views.map(([v, name]) => (
+            <Tab key={v} value={v}>
+              {name}
+            </Tab>
+          ))}
+        </TabList>
+      )}
+    </nav>
+  );
+}
 
 export function App() {
   const s = useStyles();
@@ -171,7 +249,7 @@ export function App() {
     <FluentProvider theme={themeFor(theme.name, theme.teams)} className={s.root} data-theme={theme.name}>
       <header className={s.header}>
         <div className={s.brand}>
-          <Text as="h1" size={500} weight="semibold">
+          <Text as="h1" size={500} weight="semibold" className={s.title}>
             SLA Desk
           </Text>
           {session && (
@@ -185,27 +263,15 @@ export function App() {
           )}
         </div>
         {current !== 'config' && session && (
-          <nav aria-label="Views">
-            <TabList
-              selectedValue={current === 'ticket' ? 'queue' : current}
-              onTabSelect={(_e, d) => {
-                window.location.hash = `#/${String(d.value)}`;
-              }}
-            >
-              {views.map(([v, label]) => (
-                <Tab key={v} value={v}>
-                  {label}
-                </Tab>
-              ))}
-            </TabList>
-          </nav>
+          <Nav views={views} current={current === 'ticket' ? 'queue' : current} />
         )}
         <div className={s.right}>
           {cfg?.mode === 'local' && current !== 'config' && (
-            <label>
+            <label className={s.persona}>
               <Caption1>View as (local mode) </Caption1>
               <Select
                 aria-label="View as"
+                className={s.personaSelect}
                 data-testid="persona"
                 value={persona ?? ''}
                 onChange={(_e, d) => {
@@ -238,7 +304,9 @@ export function App() {
       <main className={s.main}>
         {cfg === null && failure === null && current !== 'config' ? <Loading label="Starting…" /> : null}
         <SessionContext.Provider value={session}>
-          {cfg !== null || current === 'config' || failure ? body : null}
+          <Suspense fallback={<Loading label="Loading the view…" />}>
+            {cfg !== null || current === 'config' || failure ? body : null}
+          </Suspense>
         </SessionContext.Provider>
       </main>
     </FluentProvider>
