@@ -4,34 +4,23 @@
 import {
   Caption1,
   FluentProvider,
-  Menu,
-  MenuButton,
-  MenuItemRadio,
-  MenuList,
-  MenuPopover,
-  MenuTrigger,
   Select,
-  Tab,
-  TabList,
   Text,
   makeStyles,
-  teamsDarkTheme,
-  teamsHighContrastTheme,
-  teamsLightTheme,
   tokens,
-  webDarkTheme,
-  webLightTheme,
   type Theme,
 } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
 import { authConfig, choosePersona, chosenPersona, getJson } from './api/client';
-import { initTeams, teamsTheme, type ThemeName } from './api/host';
+import { initTeams, teamsTheme } from './api/host';
 import type { AuthConfig, Me } from '../../src/adapters/api/contract';
 import { Empty, ErrorState, Loading } from './components/Bits';
 import { Options } from './components/Fields';
 import { viewerZone } from './components/time';
 import { SessionContext, type Session } from './components/Zone';
-import { PHONE, usePhone } from './components/media';
+import { PHONE } from './components/media';
+import { Nav } from './Nav';
+import { loadTheme, systemTheme, type ThemeChoice } from './theme';
 import { Queue } from './pages/Queue';
 
 // The queue is the first view; the others come as their own chunks when opened.
@@ -66,7 +55,6 @@ const useStyles = makeStyles({
   },
   brand: { display: 'flex', flexDirection: 'column', minWidth: 0, overflowWrap: 'anywhere' },
   title: { margin: 0 },
-  nav: { minWidth: 0, maxWidth: '100%' },
   main: {
     padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalXL}`,
     maxWidth: '1400px',
@@ -98,17 +86,6 @@ function useRoute(): string[] {
   return parts.length === 0 ? ['queue'] : parts;
 }
 
-function systemTheme(): ThemeName {
-  if (window.matchMedia('(forced-colors: active)').matches) return 'contrast';
-  return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-}
-
-function themeFor(name: ThemeName, teams: boolean): Theme {
-  if (name === 'contrast') return teamsHighContrastTheme;
-  if (name === 'dark') return teams ? teamsDarkTheme : webDarkTheme;
-  return teams ? teamsLightTheme : webLightTheme;
-}
-
 const STAFF_VIEWS = [
   ['queue', 'Queue'],
   ['dashboard', 'Dashboard'],
@@ -124,60 +101,25 @@ const CUSTOMER_VIEWS = [
   ['reports', 'SLA report'],
 ] as const;
 
-type Views = readonly (readonly [view: string, label: string])[];
-
-/** The views: tabs on wide screens, one menu button naming the current view on phones. */
-function Nav({ views, current }: { readonly views: Views; readonly current: string }) {
+/** The shell; `initial` is the theme main.tsx loaded for the first paint. */
+export function App({
+  initial,
+}: {
+  readonly initial: { readonly choice: ThemeChoice; readonly theme: Theme };
+}) {
   const s = useStyles();
-  const phone = usePhone();
-  const go = (view: string) => {
-    window.location.hash = `#/${view}`;
-  };
-  const label = views.find(([v]) => v === current)?.[1] ?? current;
-  return (
-    <nav aria-label="Views" className={s.nav}>
-      {phone ? (
-        <Menu
-          checkedValues={{ view: [current] }}
-          onCheckedValueChange={(_e, d) => {
-            const v = d.checkedItems[0];
-            if (v !== undefined) go(v);
-          }}
-        >
-          <MenuTrigger disableButtonEnhancement>
-            <MenuButton appearance="subtle" data-testid="nav-menu">
-              {label}
-            </MenuButton>
-          </MenuTrigger>
-          <MenuPopover>
-            <MenuList>
-              {views.map(([v, name]) => (
-                <MenuItemRadio key={v} name="view" value={v}>
-                  {name}
-                </MenuItemRadio>
-              ))}
-            </MenuList>
-          </MenuPopover>
-        </Menu>
-      ) : (
-        <TabList selectedValue={current} onTabSelect={(_e, d) => go(String(d.value))}>
-          {views.map(([v, name]) => (
-            <Tab key={v} value={v}>
-              {name}
-            </Tab>
-          ))}
-        </TabList>
-      )}
-    </nav>
-  );
-}
-
-export function App() {
-  const s = useStyles();
-  const [theme, setTheme] = useState<{ name: ThemeName; teams: boolean }>(() => ({
-    name: systemTheme(),
-    teams: false,
-  }));
+  const [choice, setTheme] = useState<ThemeChoice>(initial.choice);
+  // The theme drawn: the last one loaded (a choice's theme may still be on its way).
+  const [theme, setDrawn] = useState<{ choice: ThemeChoice; theme: Theme }>(initial);
+  useEffect(() => {
+    let live = true;
+    void loadTheme(choice).then((t) => {
+      if (live) setDrawn({ choice, theme: t });
+    });
+    return () => {
+      live = false;
+    };
+  }, [choice.name, choice.teams]);
   const route = useRoute();
   const [cfg, setCfg] = useState<AuthConfig | null>(null);
   const [persona, setPersona] = useState<string | undefined>(undefined);
@@ -246,7 +188,7 @@ export function App() {
   else body = <Queue />;
 
   return (
-    <FluentProvider theme={themeFor(theme.name, theme.teams)} className={s.root} data-theme={theme.name}>
+    <FluentProvider theme={theme.theme} className={s.root} data-theme={theme.choice.name}>
       <header className={s.header}>
         <div className={s.brand}>
           <Text as="h1" size={500} weight="semibold" className={s.title}>
