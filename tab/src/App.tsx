@@ -130,14 +130,19 @@ export function App({
     void teamsTheme((name) => setTheme({ name, teams: true })).then((name) => {
       if (name !== undefined) setTheme({ name, teams: true });
     });
-    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    // Outside Teams the system's scheme and forced colours (Windows high contrast) are followed live.
+    const media = ['(prefers-color-scheme: dark)', '(forced-colors: active)'].map((q) =>
+      window.matchMedia(q),
+    );
     const follow = () => {
       void initTeams().then((inTeams) => {
         if (!inTeams) setTheme({ name: systemTheme(), teams: false });
       });
     };
-    media.addEventListener('change', follow);
-    return () => media.removeEventListener('change', follow);
+    for (const m of media) m.addEventListener('change', follow);
+    return () => {
+      for (const m of media) m.removeEventListener('change', follow);
+    };
   }, []);
 
   useEffect(() => {

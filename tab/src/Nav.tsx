@@ -169,7 +169,7 @@ function PhoneNav({ views, current }: { readonly views: Views; readonly current:
       >
         {label}
       </Button>
-      <ul id={id} className={s.list} hidden={!open} onKeyDown={onKey}>
+      <ul ref={list} id={id} className={s.list} hidden={!open} onKeyDown={onKey}>
         {views.map(([v, name]) => (
           <li key={v}>
             <a
