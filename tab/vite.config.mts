@@ -50,6 +50,11 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
+      output: {
+        // What the first view needs (everything the entry imports statically) is one chunk: one request,
+        // and compressed together it is smaller. The other views and teams-js stay chunks of their own.
+        codeSplitting: { groups: [{ name: 'shell', tags: ['$initial'] }] },
+      },
       onLog(level, log, handler) {
         // Fluent UI marks its modules "use client" for React Server Components; a client bundle ignores it.
         if (log.code === 'MODULE_LEVEL_DIRECTIVE') return;

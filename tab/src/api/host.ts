@@ -3,7 +3,7 @@
 // then never loaded (it is a chunk of its own, fetched only when a Teams host may be there).
 export type ThemeName = 'light' | 'dark' | 'contrast';
 
-type TeamsJs = typeof import('@microsoft/teams-js');
+type TeamsJs = typeof import('./teams');
 
 /** True when a Teams client may be hosting us (framed, or a mobile webview). */
 export function maybeInTeams(): boolean {
@@ -13,7 +13,7 @@ export function maybeInTeams(): boolean {
 let loaded: Promise<TeamsJs> | undefined;
 /** teams-js, loaded once on first use. */
 export function teamsJs(): Promise<TeamsJs> {
-  loaded ??= import('@microsoft/teams-js');
+  loaded ??= import('./teams');
   return loaded;
 }
 
