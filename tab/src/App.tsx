@@ -10,7 +10,7 @@ import {
   tokens,
   type Theme,
 } from '@fluentui/react-components';
-import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { authConfig, choosePersona, chosenPersona, getJson } from './api/client';
 import { initTeams, teamsTheme } from './api/host';
 import type { AuthConfig, Me } from '../../src/adapters/api/contract';
@@ -101,11 +101,18 @@ const CUSTOMER_VIEWS = [
   ['reports', 'SLA report'],
 ] as const;
 
-/** The shell; `initial` is the theme main.tsx loaded for the first paint. */
+/**
+ * The shell; `initial` is the theme for the first paint and the session main.tsx started asking for (used
+ * for the first sign-in; a persona switch asks again).
+ */
 export function App({
   initial,
 }: {
-  readonly initial: { readonly choice: ThemeChoice; readonly theme: Theme };
+  readonly initial: {
+    readonly choice: ThemeChoice;
+    readonly theme: Theme;
+    readonly session?: Promise<Session>;
+  };
 }) {
   const s = useStyles();
   const [choice, setTheme] = useState<ThemeChoice>(initial.choice);
@@ -125,6 +132,7 @@ export function App({
   const [persona, setPersona] = useState<string | undefined>(undefined);
   const [session, setSession] = useState<Session | null>(null);
   const [failure, setFailure] = useState<{ status: number; message: string } | null>(null);
+  const early = useRef(initial.session);
 
   useEffect(() => {
     void teamsTheme((name) => setTheme({ name, teams: true })).then((name) => {
@@ -159,8 +167,11 @@ export function App({
     if (cfg === null || route[0] === 'config') return;
     setSession(null);
     setFailure(null);
-    getJson<Me>('/api/me').then(
-      (me) => setSession({ me, offsetMs: me.now - Date.now() }),
+    const asked =
+      early.current ?? getJson<Me>('/api/me').then((me) => ({ me, offsetMs: me.now - Date.now() }));
+    early.current = undefined;
+    asked.then(
+      (started) => setSession(started),
       (e: unknown) => {
         const status = typeof e === 'object' && e !== null && 'status' in e ? Number(e.status) : 0;
         setFailure({ status, message: e instanceof Error ? e.message : String(e) });

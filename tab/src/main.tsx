@@ -1,24 +1,20 @@
-// Entry: loads the theme for the first paint (asking the server for its sign-in settings meanwhile) and
-// mounts the app. Everything else is in App.tsx.
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { authConfig } from './api/client';
+// Entry, kept small: it starts signing in and asking for the viewer's profile at once, then loads the app's
+// code (shell.tsx, the big chunk) meanwhile, so the two overlap on a slow link. Everything else is in App.tsx.
+import type { Me } from '../../src/adapters/api/contract';
+import { authConfig, getJson } from './api/client';
 import { initTeams } from './api/host';
-import { loadTheme, systemTheme, type ThemeChoice } from './theme';
+import type { Session } from './components/Zone';
 
 const root = document.getElementById('root');
 if (root !== null) {
-  // Started now, so the answer is on its way while the theme loads; App reads the same promise.
-  authConfig().catch(() => undefined);
+  // App reports a failure of either when it asks again; here they are only started.
+  const config = authConfig();
+  config.catch(() => undefined);
+  const session: Promise<Session> | undefined = window.location.hash.startsWith('#/config')
+    ? undefined
+    : config.then(() => getJson<Me>('/api/me')).then((me) => ({ me, offsetMs: me.now - Date.now() }));
+  session?.catch(() => undefined);
   // Inside Teams, teams-js (a chunk of its own) starts loading now too.
   void initTeams();
-  const choice: ThemeChoice = { name: systemTheme(), teams: false };
-  void loadTheme(choice).then((theme) => {
-    createRoot(root).render(
-      <StrictMode>
-        <App initial={{ choice, theme }} />
-      </StrictMode>,
-    );
-  });
+  void import('./shell').then((m) => m.start(root, session));
 }

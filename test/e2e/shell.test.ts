@@ -80,6 +80,16 @@ describe('the tab files as served', () => {
     expect(csp).toContain("script-src 'self'");
   });
 
+  it("the real build's entry is small and imports no other chunk before it runs (it starts signing in)", () => {
+    const html = readFileSync(join(TAB_DIST, 'index.html'), 'utf8');
+    const entry = /<script type="module" crossorigin src="\/tab\/assets\/(index-[\w-]+\.js)"/.exec(html)?.[1];
+    if (entry === undefined) throw new Error('no entry script in index.html');
+    const code = readFileSync(join(TAB_DIST, 'assets', entry), 'utf8');
+    expect(code.length).toBeLessThan(10_000);
+    const statics = [...code.matchAll(/(?:from|import)\s*"\.\/([\w-]+\.js)"/g)].map((m) => m[1]);
+    expect(statics.filter((f) => !(f ?? '').startsWith('rolldown-runtime-'))).toEqual([]);
+  });
+
   it("the real build's scripts have brotli copies, and those are what is sent", () => {
     const assets = join(TAB_DIST, 'assets');
     const scripts = readdirSync(assets).filter((f) => f.endsWith('.js'));
