@@ -52,7 +52,7 @@ describe('the tab files as served', () => {
     serveTab(server, dir);
     const running = await start(server, '127.0.0.1', 0);
     url = running.url;
-    stop = running.stop;
+    stop = () => running.stop();
   });
   afterAll(async () => {
     await stop();

@@ -1,9 +1,11 @@
 // The Teams host: whether the tab runs inside Teams, its theme (followed live) and SSO tokens.
 // In a plain browser none of this is there, and the tab uses the app's local sign-in instead; teams-js is
 // then never loaded (it is a chunk of its own, fetched only when a Teams host may be there).
+import type * as TeamsParts from './teams';
+
 export type ThemeName = 'light' | 'dark' | 'contrast';
 
-type TeamsJs = typeof import('./teams');
+type TeamsJs = typeof TeamsParts;
 
 /** True when a Teams client may be hosting us (framed, or a mobile webview). */
 export function maybeInTeams(): boolean {
