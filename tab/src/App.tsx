@@ -39,8 +39,8 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground2,
     color: tokens.colorNeutralForeground1,
   },
-  // The header wraps onto more lines rather than pushing the page wider; what it holds keeps its own
-  // background and text colours (the theme's), so nothing is drawn over another surface.
+  // The header wraps onto more lines rather than pushing the page wider, so nothing it holds spills past
+  // its own background (the nav once did, its text then at 1.45:1 on the page behind).
   header: {
     display: 'flex',
     flexWrap: 'wrap',

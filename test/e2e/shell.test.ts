@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
 // The tab's shell in a real Chromium, its Content-Security-Policy enforced as served: every view of every
-// persona at 320 px without sideways scrolling and without one CSP violation; inside a frame (as in Teams)
-// teams-js fetches its list of valid origins, which the CSP allows and nothing else of that host; the views'
-// menu on phones; hashed files cached for a year, index.html never, the build's brotli copies sent as is.
+// persona at 320, 400 and 1280 px without sideways scrolling and without one CSP violation; inside a frame
+// (as in Teams) teams-js fetches its list of valid origins, which the CSP allows and nothing else of that
+// host; the views' menu on phones; hashed files cached for a year, index.html never, the build's brotli
+// copies sent as is.
 import {
   mkdtempSync,
   mkdirSync,
@@ -158,23 +159,27 @@ describeBrowser('the shell in Chromium', () => {
     })()`);
 
   it.each(Object.keys(PERSONAS) as PersonaName[])(
-    'as %s: every view at 320 px, no sideways scrolling and no CSP violation',
+    'as %s: every view at 320, 400 and 1280 px, no sideways scrolling and no CSP violation',
     async (persona) => {
       const { ctx, console } = await context(320);
       const page = await ctx.newPage();
       await page.goto(`${world.app.url}/tab/index.html#/queue`);
       await becomePersona(page, persona);
       const found: Record<string, unknown> = {};
-      for (const view of world.views(persona)) {
-        await showView(page, view);
-        const side = await sideways(page);
-        if (side.over > 0) found[view.name] = side;
+      for (const width of [320, 400, 1280]) {
+        await page.setViewportSize({ width, height: 800 });
+        for (const view of world.views(persona)) {
+          await showView(page, view);
+          const side = await sideways(page);
+          if (side.over > 0) found[`${width} px ${view.name}`] = side;
+        }
       }
       expect(found).toEqual({});
       expect(await violations(page)).toEqual([]);
       expect(console).toEqual([]);
       await ctx.close();
     },
+    120_000,
   );
 
   it('in a frame, as in Teams: teams-js fetches its valid origins, allowed; nothing else of that host is', async () => {
