@@ -130,17 +130,29 @@ export function encodingFor(accept: string | undefined): 'br' | 'gzip' | undefin
 class Compressed {
   private readonly copies = new Map<string, Promise<Buffer>>();
 
-  /** The copy of file version `key` in `encoding`; the file is read (`read`) only when there is none yet. */
-  get(key: string, encoding: 'br' | 'gzip', read: () => Promise<Buffer>): Promise<Buffer> {
+  /**
+   * The copy of file version `key` in `encoding`; the file is read (`read`) only when there is none yet.
+   * `ready` may give a copy made at build time (tab/dist's name.br), used as is when there is one.
+   */
+  get(
+    key: string,
+    encoding: 'br' | 'gzip',
+    read: () => Promise<Buffer>,
+    ready: () => Promise<Buffer | undefined> = () => Promise.resolve(undefined),
+  ): Promise<Buffer> {
     const id = `${encoding}:${key}`;
     let copy = this.copies.get(id);
     if (copy === undefined) {
-      copy = read().then((body) =>
-        encoding === 'br'
-          ? brotli(body, {
-              params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
-            })
-          : gzipped(body, { level: 9 }),
+      copy = ready().then(
+        async (made) =>
+          made ??
+          read().then((body) =>
+            encoding === 'br'
+              ? brotli(body, {
+                  params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
+                })
+              : gzipped(body, { level: 9 }),
+          ),
       );
       // A failed read or compression is not kept: the next request tries again.
       copy.catch(() => this.copies.delete(id));
@@ -151,14 +163,28 @@ class Compressed {
   }
 }
 
-/** Teams (web, desktop, mobile) and Microsoft 365 hosts may frame the tab; nobody else. */
+/** The brotli copy `vite build` made of a file (name.br), when it is there and not older than the file. */
+async function builtBrotli(path: string, mtimeMs: number): Promise<Buffer | undefined> {
+  try {
+    const info = await stat(`${path}.br`);
+    return info.isFile() && info.mtimeMs >= mtimeMs ? await readFile(`${path}.br`) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Teams (web, desktop, mobile) and Microsoft 365 hosts may frame the tab; nobody else. The one address
+ * outside the app the tab fetches: teams-js 2.x's list of valid Teams origins (its `validOriginsCdnEndpoint`),
+ * allowed by its full path and nothing more of that host.
+ */
 const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self' data:",
-  "connect-src 'self'",
+  "connect-src 'self' https://res.cdn.office.net/teams-js/validDomains/json/validDomains.json",
   "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com https://*.microsoft365.com https://*.skype.com",
 ].join('; ');
 
@@ -186,7 +212,12 @@ export function serveTab(server: restify.Server, dir: string = TAB_DIST): void {
       sent =
         encoding === undefined
           ? await readFile(path)
-          : await compressed.get(version, encoding, () => readFile(path));
+          : await compressed.get(
+              version,
+              encoding,
+              () => readFile(path),
+              encoding === 'br' ? () => builtBrotli(path, info.mtimeMs) : undefined,
+            );
     } catch {
       const built = await stat(join(root, 'index.html')).then(
         () => true,

@@ -1,39 +1,38 @@
 // The tab's shell: Teams theme (light, dark, high contrast; live), sign-in (Teams SSO, or the local issuer
-// with a persona switcher), navigation by hash route, and the viewer's zone beside the support zone.
+// with a persona switcher), navigation by hash route (tabs, a menu on phones), the viewer's zone beside the
+// support zone. Every view but the queue is loaded on demand.
 import {
   Caption1,
   FluentProvider,
   Select,
-  Tab,
-  TabList,
   Text,
   makeStyles,
-  teamsDarkTheme,
-  teamsHighContrastTheme,
-  teamsLightTheme,
   tokens,
-  webDarkTheme,
-  webLightTheme,
   type Theme,
 } from '@fluentui/react-components';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { authConfig, choosePersona, chosenPersona, getJson } from './api/client';
-import { initTeams, teamsTheme, type ThemeName } from './api/host';
+import { initTeams, teamsTheme } from './api/host';
 import type { AuthConfig, Me } from '../../src/adapters/api/contract';
 import { Empty, ErrorState, Loading } from './components/Bits';
 import { Options } from './components/Fields';
 import { viewerZone } from './components/time';
 import { SessionContext, type Session } from './components/Zone';
-import { Availability } from './pages/Availability';
-import { Outages } from './pages/Outages';
-import { Reports } from './pages/Reports';
-import { Config } from './pages/Config';
-import { Dashboard } from './pages/Dashboard';
-import { OnCall } from './pages/OnCall';
+import { PHONE } from './components/media';
+import { Nav } from './Nav';
+import { loadTheme, systemTheme, type ThemeChoice } from './theme';
 import { Queue } from './pages/Queue';
-import { Team } from './pages/Team';
-import { Ticket } from './pages/Ticket';
-import { WhatIf } from './pages/WhatIf';
+
+// The queue is the first view; the others come as their own chunks when opened.
+const Availability = lazy(() => import('./pages/Availability').then((m) => ({ default: m.Availability })));
+const Outages = lazy(() => import('./pages/Outages').then((m) => ({ default: m.Outages })));
+const Reports = lazy(() => import('./pages/Reports').then((m) => ({ default: m.Reports })));
+const Config = lazy(() => import('./pages/Config').then((m) => ({ default: m.Config })));
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
+const OnCall = lazy(() => import('./pages/OnCall').then((m) => ({ default: m.OnCall })));
+const Team = lazy(() => import('./pages/Team').then((m) => ({ default: m.Team })));
+const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
+const WhatIf = lazy(() => import('./pages/WhatIf').then((m) => ({ default: m.WhatIf })));
 
 const useStyles = makeStyles({
   root: {
@@ -41,19 +40,38 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground2,
     color: tokens.colorNeutralForeground1,
   },
+  // The header wraps onto more lines rather than pushing the page wider, so nothing it holds spills past
+  // its own background (the nav once did, its text then at 1.45:1 on the page behind).
   header: {
     display: 'flex',
     flexWrap: 'wrap',
     alignItems: 'center',
     justifyContent: 'space-between',
-    gap: tokens.spacingHorizontalM,
+    gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
     padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalXL}`,
     backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    [PHONE]: { padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}` },
   },
-  brand: { display: 'flex', flexDirection: 'column' },
-  main: { padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalXL}`, maxWidth: '1400px' },
-  right: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  brand: { display: 'flex', flexDirection: 'column', minWidth: 0, overflowWrap: 'anywhere' },
+  title: { margin: 0 },
+  main: {
+    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalXL}`,
+    maxWidth: '1400px',
+    minWidth: 0,
+    [PHONE]: { padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}` },
+  },
+  right: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    flexWrap: 'wrap',
+    minWidth: 0,
+    overflowWrap: 'anywhere',
+  },
+  persona: { display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
+  personaSelect: { maxWidth: '100%', minWidth: 0 },
 });
 
 function subscribeHash(cb: () => void): () => void {
@@ -65,19 +83,9 @@ const hash = (): string => window.location.hash;
 /** The route: "#/queue", "#/ticket/TM-1042", … */
 function useRoute(): string[] {
   const h = useSyncExternalStore(subscribeHash, hash);
-  const parts = h.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const path = h.replace(/^#\/?/, '').split('?')[0] ?? '';
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   return parts.length === 0 ? ['queue'] : parts;
-}
-
-function systemTheme(): ThemeName {
-  if (window.matchMedia('(forced-colors: active)').matches) return 'contrast';
-  return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-}
-
-function themeFor(name: ThemeName, teams: boolean): Theme {
-  if (name === 'contrast') return teamsHighContrastTheme;
-  if (name === 'dark') return teams ? teamsDarkTheme : webDarkTheme;
-  return teams ? teamsLightTheme : webLightTheme;
 }
 
 const STAFF_VIEWS = [
@@ -96,30 +104,56 @@ const CUSTOMER_VIEWS = [
   ['reports', 'SLA report'],
 ] as const;
 
-export function App() {
+/**
+ * The shell; `initial` is the theme for the first paint and the session main.tsx started asking for (used
+ * for the first sign-in; a persona switch asks again).
+ */
+export function App({
+  initial,
+}: {
+  readonly initial: {
+    readonly choice: ThemeChoice;
+    readonly theme: Theme;
+    readonly session?: Promise<Session>;
+  };
+}) {
   const s = useStyles();
-  const [theme, setTheme] = useState<{ name: ThemeName; teams: boolean }>(() => ({
-    name: systemTheme(),
-    teams: false,
-  }));
+  const [choice, setTheme] = useState<ThemeChoice>(initial.choice);
+  // The theme drawn: the last one loaded (a choice's theme may still be on its way).
+  const [theme, setDrawn] = useState<{ choice: ThemeChoice; theme: Theme }>(initial);
+  useEffect(() => {
+    let live = true;
+    void loadTheme(choice).then((t) => {
+      if (live) setDrawn({ choice, theme: t });
+    });
+    return () => {
+      live = false;
+    };
+  }, [choice.name, choice.teams]);
   const route = useRoute();
   const [cfg, setCfg] = useState<AuthConfig | null>(null);
   const [persona, setPersona] = useState<string | undefined>(undefined);
   const [session, setSession] = useState<Session | null>(null);
   const [failure, setFailure] = useState<{ status: number; message: string } | null>(null);
+  const early = useRef(initial.session);
 
   useEffect(() => {
     void teamsTheme((name) => setTheme({ name, teams: true })).then((name) => {
       if (name !== undefined) setTheme({ name, teams: true });
     });
-    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    // Outside Teams the system's scheme and forced colours (Windows high contrast) are followed live.
+    const media = ['(prefers-color-scheme: dark)', '(forced-colors: active)'].map((q) =>
+      window.matchMedia(q),
+    );
     const follow = () => {
       void initTeams().then((inTeams) => {
         if (!inTeams) setTheme({ name: systemTheme(), teams: false });
       });
     };
-    media.addEventListener('change', follow);
-    return () => media.removeEventListener('change', follow);
+    for (const m of media) m.addEventListener('change', follow);
+    return () => {
+      for (const m of media) m.removeEventListener('change', follow);
+    };
   }, []);
 
   useEffect(() => {
@@ -136,13 +170,24 @@ export function App() {
     if (cfg === null || route[0] === 'config') return;
     setSession(null);
     setFailure(null);
-    getJson<Me>('/api/me').then(
-      (me) => setSession({ me, offsetMs: me.now - Date.now() }),
+    const asked =
+      early.current ?? getJson<Me>('/api/me').then((me) => ({ me, offsetMs: me.now - Date.now() }));
+    early.current = undefined;
+    // An answer for a persona or route left since is dropped: only the latest sign-in sets the session.
+    let live = true;
+    asked.then(
+      (started) => {
+        if (live) setSession(started);
+      },
       (e: unknown) => {
+        if (!live) return;
         const status = typeof e === 'object' && e !== null && 'status' in e ? Number(e.status) : 0;
         setFailure({ status, message: e instanceof Error ? e.message : String(e) });
       },
     );
+    return () => {
+      live = false;
+    };
   }, [cfg, persona, route[0] === 'config']);
 
   const views = session?.me.role === 'customer' ? CUSTOMER_VIEWS : STAFF_VIEWS;
@@ -171,10 +216,10 @@ export function App() {
   else body = <Queue />;
 
   return (
-    <FluentProvider theme={themeFor(theme.name, theme.teams)} className={s.root} data-theme={theme.name}>
+    <FluentProvider theme={theme.theme} className={s.root} data-theme={theme.choice.name}>
       <header className={s.header}>
         <div className={s.brand}>
-          <Text as="h1" size={500} weight="semibold">
+          <Text as="h1" size={500} weight="semibold" className={s.title}>
             SLA Desk
           </Text>
           {session && (
@@ -188,27 +233,15 @@ export function App() {
           )}
         </div>
         {current !== 'config' && session && (
-          <nav aria-label="Views">
-            <TabList
-              selectedValue={current === 'ticket' ? 'queue' : current}
-              onTabSelect={(_e, d) => {
-                window.location.hash = `#/${String(d.value)}`;
-              }}
-            >
-              {views.map(([v, label]) => (
-                <Tab key={v} value={v}>
-                  {label}
-                </Tab>
-              ))}
-            </TabList>
-          </nav>
+          <Nav views={views} current={current === 'ticket' ? 'queue' : current} />
         )}
         <div className={s.right}>
           {cfg?.mode === 'local' && current !== 'config' && (
-            <label>
+            <label className={s.persona}>
               <Caption1>View as (local mode) </Caption1>
               <Select
                 aria-label="View as"
+                className={s.personaSelect}
                 data-testid="persona"
                 value={persona ?? ''}
                 onChange={(_e, d) => {
@@ -241,7 +274,9 @@ export function App() {
       <main className={s.main}>
         {cfg === null && failure === null && current !== 'config' ? <Loading label="Starting…" /> : null}
         <SessionContext.Provider value={session}>
-          {cfg !== null || current === 'config' || failure ? body : null}
+          <Suspense fallback={<Loading label="Loading the view…" />}>
+            {cfg !== null || current === 'config' || failure ? body : null}
+          </Suspense>
         </SessionContext.Provider>
       </main>
     </FluentProvider>

@@ -1,6 +1,7 @@
 // Tab section: the SLA dashboard API and the queue's first page (50 rows) over HTTP with a signed-in
-// manager, with 100,000 tickets stored (goals: under 200 ms and 100 ms), and the tab's JavaScript gzipped
-// (goal: under 300 KB). Tickets, index rows and dashboard counters are written straight into the tables in
+// manager, with 100,000 tickets stored (goals: under 200 ms and 100 ms); the first queue view in Chromium on
+// a slow link against the same desk (tab-load.ts: its JavaScript as served, under 120 KB, and the first rows
+// under 2 s); and all of the tab's JavaScript gzipped (goal: under 300 KB). Tickets, index rows and dashboard counters are written straight into the tables in
 // the repo's layout with entity-group transactions (filing 100,000 through the service would take an hour).
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ import type { Ticket } from '../../src/domain/tickets/model';
 import { aFiling, alice } from '../fixtures/filing';
 import { benchAsync, startCpuMeter, type BenchRow, type SectionOptions } from './harness';
 import { blockRows, seedTenantOf } from './seed';
+import { tabLoadRows } from './tab-load';
 import { BENCH_START, benchClock, benchTenant } from './storage';
 
 const SECTION = 'tab';
@@ -333,6 +335,7 @@ export async function tabBench(options: SectionOptions): Promise<BenchRow[]> {
       });
     }
     rows.push(await everyRowChanged(app, call));
+    rows.push(...(await tabLoadRows(app.url, `manager:${MANAGER}`)));
   } finally {
     await app?.stop();
     await azurite.stop();

@@ -1,12 +1,22 @@
 // The Teams host: whether the tab runs inside Teams, its theme (followed live) and SSO tokens.
-// In a plain browser none of this is there, and the tab uses the app's local sign-in instead.
-import { app, authentication } from '@microsoft/teams-js';
+// In a plain browser none of this is there, and the tab uses the app's local sign-in instead; teams-js is
+// then never loaded (it is a chunk of its own, fetched only when a Teams host may be there).
+import type * as TeamsParts from './teams';
 
 export type ThemeName = 'light' | 'dark' | 'contrast';
+
+type TeamsJs = typeof TeamsParts;
 
 /** True when a Teams client may be hosting us (framed, or a mobile webview). */
 export function maybeInTeams(): boolean {
   return window.parent !== window || 'nativeInterface' in window || /Teams\//.test(navigator.userAgent);
+}
+
+let loaded: Promise<TeamsJs> | undefined;
+/** teams-js, loaded once on first use. */
+export function teamsJs(): Promise<TeamsJs> {
+  loaded ??= import('./teams');
+  return loaded;
 }
 
 let initialized: Promise<boolean> | undefined;
@@ -15,10 +25,12 @@ let initialized: Promise<boolean> | undefined;
 export function initTeams(): Promise<boolean> {
   initialized ??= maybeInTeams()
     ? Promise.race([
-        app.initialize().then(
-          () => true,
-          () => false,
-        ),
+        teamsJs()
+          .then((t) => t.app.initialize())
+          .then(
+            () => true,
+            () => false,
+          ),
         new Promise<boolean>((resolve) => {
           setTimeout(() => {
             resolve(false);
@@ -38,6 +50,7 @@ export function themeOf(teamsTheme: string | undefined): ThemeName {
 /** The Teams theme now, and a subscription to its changes. */
 export async function teamsTheme(onChange: (t: ThemeName) => void): Promise<ThemeName | undefined> {
   if (!(await initTeams())) return undefined;
+  const { app } = await teamsJs();
   const context = await app.getContext();
   app.registerOnThemeChangeHandler((t) => {
     onChange(themeOf(t));
@@ -47,6 +60,7 @@ export async function teamsTheme(onChange: (t: ThemeName) => void): Promise<Them
 }
 
 /** A Teams SSO token for the API (teams-js caches and refreshes it). */
-export function teamsToken(): Promise<string> {
+export async function teamsToken(): Promise<string> {
+  const { authentication } = await teamsJs();
   return authentication.getAuthToken();
 }

@@ -11,11 +11,14 @@ import {
 } from '@fluentui/react-components';
 import type { ReactElement, ReactNode } from 'react';
 
-/** Styles of a grid of cards at least `min` wide each, wrapping; `around` is the view's spacing around it. */
+/**
+ * Styles of a grid of cards at least `min` wide each (narrower only when the screen is), wrapping; `around` is
+ * the view's spacing around it.
+ */
 export function cardGrid(min: string, around: GriffelStyle = {}): GriffelStyle {
   return {
     display: 'grid',
-    gridTemplateColumns: `repeat(auto-fit, minmax(${min}, 1fr))`,
+    gridTemplateColumns: `repeat(auto-fit, minmax(min(${min}, 100%), 1fr))`,
     gap: tokens.spacingHorizontalL,
     ...around,
   };
@@ -25,6 +28,7 @@ export function cardGrid(min: string, around: GriffelStyle = {}): GriffelStyle {
 export const SPACED: GriffelStyle = { margin: `${tokens.spacingVerticalL} 0` };
 
 const useStyles = makeStyles({
+  card: { minWidth: 0, overflowWrap: 'anywhere' },
   big: {
     fontSize: tokens.fontSizeHero700,
     fontWeight: tokens.fontWeightSemibold,
@@ -46,9 +50,10 @@ export function TitledCard({
   readonly testId?: string;
   readonly children?: ReactNode;
 }) {
+  const s = useStyles();
   const under = caption === undefined ? description : <Caption1>{caption}</Caption1>;
   return (
-    <Card {...(testId === undefined ? {} : { 'data-testid': testId })}>
+    <Card className={s.card} {...(testId === undefined ? {} : { 'data-testid': testId })}>
       <CardHeader
         header={<Subtitle2>{title}</Subtitle2>}
         {...(under === undefined ? {} : { description: under })}

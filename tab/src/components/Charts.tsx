@@ -1,5 +1,7 @@
-// Plain SVG charts: bars with their values written on them, so numbers are readable without hovering.
+// Plain charts: bars with their values written on them, so numbers are readable without hovering. Columns
+// of an SVG on wide screens; on phones one line per bar (label, bar, value), readable at 320 px.
 import { makeStyles, tokens } from '@fluentui/react-components';
+import { usePhone } from './media';
 
 const useStyles = makeStyles({
   svg: { width: '100%', height: 'auto', maxHeight: '220px', display: 'block', overflow: 'visible' },
@@ -8,6 +10,40 @@ const useStyles = makeStyles({
   track: { fill: tokens.colorNeutralBackground4 },
   label: { fill: tokens.colorNeutralForeground1, fontSize: '11px' },
   target: { stroke: tokens.colorNeutralForeground1, strokeDasharray: '4 3' },
+  list: { listStyle: 'none', margin: 0, padding: 0, display: 'grid', rowGap: tokens.spacingVerticalXS },
+  line: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(3.5em, auto) minmax(0, 1fr) minmax(3.5em, auto)',
+    alignItems: 'center',
+    columnGap: tokens.spacingHorizontalS,
+    fontSize: tokens.fontSizeBase200,
+  },
+  value: { textAlign: 'end', fontVariantNumeric: 'tabular-nums' },
+  hTrack: {
+    position: 'relative',
+    height: '12px',
+    borderRadius: '3px',
+    backgroundColor: tokens.colorNeutralBackground4,
+    // High contrast: the track and bars keep an outline when backgrounds are overridden.
+    outline: '1px solid transparent',
+  },
+  hBar: {
+    position: 'absolute',
+    top: 0,
+    bottom: 0,
+    left: 0,
+    borderRadius: '3px',
+    backgroundColor: tokens.colorBrandBackground,
+    forcedColorAdjust: 'none',
+  },
+  hMiss: { backgroundColor: tokens.colorPaletteRedBackground3 },
+  hTarget: {
+    position: 'absolute',
+    top: '-2px',
+    bottom: '-2px',
+    width: 0,
+    borderLeft: `2px dashed ${tokens.colorNeutralForeground1}`,
+  },
 });
 
 export interface Bar {
@@ -28,6 +64,8 @@ export function ShareBars({
   readonly target?: number;
 }) {
   const s = useStyles();
+  const phone = usePhone();
+  if (phone) return <LineBars bars={bars} title={title} {...(target === undefined ? {} : { target })} />;
   // One width for every chart, so labels keep one size whatever the number of bars.
   const width = 680;
   const slot = width / Math.max(1, bars.length);
@@ -65,5 +103,41 @@ export function ShareBars({
         <line className={s.target} x1={0} x2={width} y1={h - target * h} y2={h - target * h} />
       )}
     </svg>
+  );
+}
+
+/** The phone layout: one line per bar, label and value as text beside it. */
+function LineBars({
+  bars,
+  title,
+  target,
+}: {
+  readonly bars: readonly Bar[];
+  readonly title: string;
+  readonly target?: number;
+}) {
+  const s = useStyles();
+  const pct = (v: number): string => `${(Math.min(1, Math.max(0, v)) * 100).toFixed(2)}%`;
+  return (
+    <ul className={s.list} aria-label={title}>
+      {bars.map((b) => {
+        const miss = target !== undefined && b.value !== null && b.value < target;
+        return (
+          <li key={b.label} className={s.line}>
+            <span>{b.label}</span>
+            <span className={s.hTrack} aria-hidden="true">
+              {b.value !== null && (
+                <span
+                  className={miss ? `${s.hBar} ${s.hMiss}` : s.hBar}
+                  style={{ width: pct(Math.max(0.01, b.value)) }}
+                />
+              )}
+              {target !== undefined && <span className={s.hTarget} style={{ left: pct(target) }} />}
+            </span>
+            <span className={s.value}>{b.text}</span>
+          </li>
+        );
+      })}
+    </ul>
   );
 }

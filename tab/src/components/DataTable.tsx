@@ -1,5 +1,6 @@
 // Tables as every view draws them: small, labelled for screen readers, a header row of plain labels, one
-// row per item, and the view's designed empty state instead when there is nothing to list.
+// row per item, and the view's designed empty state instead when there is nothing to list. At phone widths
+// each row stacks its cells, each under its column's label ("label: value"), so nothing scrolls sideways.
 import {
   Table,
   TableBody,
@@ -7,10 +8,59 @@ import {
   TableHeaderCell,
   TableRow,
   makeStyles,
+  mergeClasses,
+  tokens,
 } from '@fluentui/react-components';
-import type { ReactNode } from 'react';
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
+import { PHONE } from './media';
 
-const useStyles = makeStyles({ scroll: { overflowX: 'auto' } });
+const useStyles = makeStyles({
+  scroll: { overflowX: 'auto', [PHONE]: { overflowX: 'visible' } },
+  stacked: {
+    [PHONE]: {
+      display: 'block',
+      minWidth: 0,
+      width: '100%',
+      tableLayout: 'auto',
+      // The header row stays for screen readers (the cells are still a table's), off screen.
+      '& thead': {
+        position: 'absolute',
+        width: '1px',
+        height: '1px',
+        overflow: 'hidden',
+        clipPath: 'inset(50%)',
+        whiteSpace: 'nowrap',
+      },
+      '& tbody': { display: 'block' },
+      '& tbody > tr': {
+        display: 'block',
+        padding: `${tokens.spacingVerticalS} 0`,
+        borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+      },
+      '& tbody > tr > td': {
+        display: 'grid',
+        gridTemplateColumns: 'minmax(5.5em, 35%) minmax(0, 1fr)',
+        columnGap: tokens.spacingHorizontalS,
+        alignItems: 'baseline',
+        height: 'auto',
+        minHeight: '28px',
+        width: 'auto',
+        maxWidth: 'none',
+        overflow: 'visible',
+        whiteSpace: 'normal',
+        overflowWrap: 'anywhere',
+        padding: `2px ${tokens.spacingHorizontalXS}`,
+      },
+      '& tbody > tr > td::before': {
+        content: 'attr(data-label)',
+        color: tokens.colorNeutralForeground2,
+        fontSize: tokens.fontSizeBase200,
+      },
+      '& tbody > tr > td[colspan]': { display: 'block' },
+      '& tbody > tr > td[colspan]::before': { content: 'none' },
+    },
+  },
+});
 
 /** A table's header row of plain column labels. */
 export function HeaderRow({ labels }: { readonly labels: readonly string[] }) {
@@ -23,6 +73,19 @@ export function HeaderRow({ labels }: { readonly labels: readonly string[] }) {
       </TableRow>
     </TableHeader>
   );
+}
+
+/** Names each body cell after its column (`data-label`), for the stacked layout; colspans are counted. */
+function labelCells(table: HTMLTableElement, labels: readonly string[]): void {
+  for (const tr of Array.from(table.tBodies).flatMap((b) => Array.from(b.rows))) {
+    let col = 0;
+    for (const cell of Array.from(tr.cells)) {
+      const label = cell.colSpan > 1 ? undefined : labels[col];
+      if (label === undefined) cell.removeAttribute('data-label');
+      else if (cell.getAttribute('data-label') !== label) cell.setAttribute('data-label', label);
+      col += cell.colSpan;
+    }
+  }
 }
 
 export function DataTable<T>({
@@ -43,17 +106,25 @@ export function DataTable<T>({
   readonly row: (item: T) => ReactNode;
   /** Shown instead of the table when there are no rows; without it the table shows empty. */
   readonly empty?: ReactNode;
-  /** Wrapped to scroll sideways on narrow screens (the default). */
+  /** Wrapped to scroll sideways on narrow screens (the default; phones get stacked rows instead). */
   readonly scroll?: boolean;
   readonly className?: string;
 }) {
   const s = useStyles();
+  const ref = useRef<HTMLDivElement>(null);
+  const labels = columns.filter((c): c is string => c !== false);
+  // Every render: rows are drawn by the caller, so their cells are named after each one.
+  useLayoutEffect(() => {
+    const table = ref.current?.querySelector('table');
+    if (table) labelCells(table, labels);
+  });
   if (rows.length === 0 && empty !== undefined) return <>{empty}</>;
-  const table = (
-    <Table size="small" aria-label={label} {...(className === undefined ? {} : { className })}>
-      <HeaderRow labels={columns.filter((c): c is string => c !== false)} />
-      <TableBody>{rows.map(row)}</TableBody>
-    </Table>
+  return (
+    <div ref={ref} {...(scroll ? { className: s.scroll } : {})}>
+      <Table size="small" aria-label={label} className={mergeClasses(className, s.stacked)}>
+        <HeaderRow labels={labels} />
+        <TableBody>{rows.map(row)}</TableBody>
+      </Table>
+    </div>
   );
-  return scroll ? <div className={s.scroll}>{table}</div> : table;
 }

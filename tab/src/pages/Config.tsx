@@ -1,8 +1,7 @@
 // The channel tab's configuration page (Teams pages.config): pick the view the tab opens on.
 import { Field, Radio, RadioGroup, Text } from '@fluentui/react-components';
-import { pages } from '@microsoft/teams-js';
 import { useEffect, useState } from 'react';
-import { initTeams } from '../api/host';
+import { initTeams, teamsJs } from '../api/host';
 
 const VIEWS = [
   ['queue', 'Queue'],
@@ -20,21 +19,23 @@ export function Config() {
   useEffect(() => {
     if (inTeams !== true) return;
     const name = VIEWS.find(([v]) => v === view)?.[1] ?? 'SLA Desk';
-    pages.config.registerOnSaveHandler((save) => {
-      const base = `${window.location.origin}/tab/index.html`;
-      pages.config
-        .setConfig({
-          entityId: `sla-desk-${view}`,
-          contentUrl: `${base}#/${view}`,
-          websiteUrl: `${base}#/${view}`,
-          suggestedDisplayName: `SLA Desk ${name}`,
-        })
-        .then(
-          () => save.notifySuccess(),
-          (e: unknown) => save.notifyFailure(String(e)),
-        );
+    void teamsJs().then(({ pages }) => {
+      pages.config.registerOnSaveHandler((save) => {
+        const base = `${window.location.origin}/tab/index.html`;
+        pages.config
+          .setConfig({
+            entityId: `sla-desk-${view}`,
+            contentUrl: `${base}#/${view}`,
+            websiteUrl: `${base}#/${view}`,
+            suggestedDisplayName: `SLA Desk ${name}`,
+          })
+          .then(
+            () => save.notifySuccess(),
+            (e: unknown) => save.notifyFailure(String(e)),
+          );
+      });
+      pages.config.setValidityState(true);
     });
-    pages.config.setValidityState(true);
   }, [inTeams, view]);
   return (
     <section aria-labelledby="config-title">
