@@ -117,7 +117,7 @@ describeBrowser('accessibility of every view', () => {
     // Back to the queue with the arrow keys (End, then Home), then a ticket opened with Enter.
     await page.keyboard.press('Enter');
     await page.keyboard.press('End');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('On call');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Team');
     await page.keyboard.press('Home');
     await page.keyboard.press('Enter');
     await page.locator('main h2#queue-title').waitFor();

@@ -168,7 +168,7 @@ export function ErrorState({
   readonly onRetry?: () => void;
 }) {
   return (
-    <MessageBar intent="error" role="alert">
+    <MessageBar layout="multiline" intent="error" role="alert">
       <MessageBarBody>
         <MessageBarTitle>Something went wrong.</MessageBarTitle>
         {message}
@@ -193,7 +193,11 @@ export function Note({
   readonly children: ReactNode;
 }) {
   return (
-    <MessageBar intent={intent} {...(testId === undefined ? {} : { 'data-testid': testId })}>
+    <MessageBar
+      layout="multiline"
+      intent={intent}
+      {...(testId === undefined ? {} : { 'data-testid': testId })}
+    >
       <MessageBarBody>{children}</MessageBarBody>
     </MessageBar>
   );

@@ -10,7 +10,7 @@ export function ServiceStatus() {
   const s = load.data;
   if (s.up)
     return (
-      <MessageBar intent="success" data-testid="service-status" data-up="true">
+      <MessageBar layout="multiline" intent="success" data-testid="service-status" data-up="true">
         <MessageBarBody>
           <MessageBarTitle>The {s.service} is up</MessageBarTitle>
           No outage is ongoing.
@@ -18,7 +18,7 @@ export function ServiceStatus() {
       </MessageBar>
     );
   return (
-    <MessageBar intent="error" data-testid="service-status" data-up="false">
+    <MessageBar layout="multiline" intent="error" data-testid="service-status" data-up="false">
       <MessageBarBody>
         <MessageBarTitle>
           {s.ongoing.length === 1 ? 'An outage is ongoing' : `${s.ongoing.length} outages are ongoing`}
