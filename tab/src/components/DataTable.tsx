@@ -4,6 +4,7 @@
 import {
   Table,
   TableBody,
+  TableCell,
   TableHeader,
   TableHeaderCell,
   TableRow,
@@ -59,6 +60,11 @@ const useStyles = makeStyles({
       '& tbody > tr > td[colspan]': { display: 'block' },
       '& tbody > tr > td[colspan]::before': { content: 'none' },
     },
+  },
+  number: {
+    textAlign: 'end',
+    fontVariantNumeric: 'tabular-nums',
+    [PHONE]: { textAlign: 'start' },
   },
 });
 
@@ -127,4 +133,75 @@ export function DataTable<T>({
       </Table>
     </div>
   );
+}
+
+/** One column of a `ColumnTable`: its label and how an item fills its cell. */
+export interface Column<T> {
+  readonly label: string;
+  readonly cell: (item: T) => ReactNode;
+  /** Right-aligned, tabular digits (from 640 px; phones stack every cell under its label). */
+  readonly numeric?: boolean;
+}
+
+/** A `DataTable` described by its columns: one cell per column for each item. */
+export function ColumnTable<T>({
+  label,
+  columns,
+  rows,
+  rowKey,
+  rowProps,
+  empty,
+  testId,
+}: {
+  /** The table's accessible name. */
+  readonly label: string;
+  readonly columns: readonly Column<T>[];
+  readonly rows: readonly T[];
+  readonly rowKey: (item: T) => string;
+  /** Attributes of an item's row (test ids). */
+  readonly rowProps?: (item: T) => Readonly<Record<`data-${string}`, string>>;
+  /** Shown instead of the table when there are no rows. */
+  readonly empty?: ReactNode;
+  readonly testId?: string;
+}) {
+  const s = useStyles();
+  const table = (
+    <DataTable
+      label={label}
+      columns={columns.map((c) => c.label)}
+      rows={rows}
+      scroll={false}
+      {...(empty === undefined ? {} : { empty })}
+      row={(item) => (
+        <TableRow key={rowKey(item)} data-row={rowKey(item)} {...(rowProps?.(item) ?? {})}>
+          {columns.map((c) => (
+            <TableCell key={c.label} {...(c.numeric === true ? { className: s.number } : {})}>
+              {c.cell(item)}
+            </TableCell>
+          ))}
+        </TableRow>
+      )}
+    />
+  );
+  return testId === undefined ? table : <div data-testid={testId}>{table}</div>;
+}
+
+/** A `ColumnTable` given its column labels and each item's cells in the same order. */
+export function CellTable<T>({
+  columns,
+  cells,
+  ...table
+}: {
+  readonly label: string;
+  /** Column labels; each cell is labelled with its column's on a phone. */
+  readonly columns: readonly string[];
+  readonly rows: readonly T[];
+  /** One cell per column, in order. */
+  readonly cells: (item: T) => readonly ReactNode[];
+  readonly rowKey: (item: T) => string;
+  readonly rowProps?: (item: T) => Readonly<Record<`data-${string}`, string>>;
+  readonly empty?: ReactNode;
+}) {
+  const specs = columns.map((label, i): Column<T> => ({ label, cell: (item) => cells(item)[i] }));
+  return <ColumnTable {...table} columns={specs} />;
 }

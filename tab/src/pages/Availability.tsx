@@ -11,7 +11,7 @@ import { ShareBars } from '../components/Charts';
 import { BigFigure, cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { Empty, Pending, When } from '../components/Bits';
 import { SelectField } from '../components/Fields';
-import { Stacked } from '../components/Stacked';
+import { CellTable } from '../components/DataTable';
 import { useSession } from '../components/Zone';
 import { ServiceStatus } from '../components/ServiceStatus';
 import { minutesText } from '../components/time';
@@ -128,7 +128,7 @@ export function Availability() {
         </Caption1>
       </TitledCard>
       <h3>Outages in {a.month}</h3>
-      <Stacked
+      <CellTable
         label="Outages"
         columns={columns}
         rows={a.outages}

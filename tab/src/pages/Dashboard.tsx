@@ -14,7 +14,7 @@ import {
 import { useApi } from '../api/useApi';
 import { ShareBars } from '../components/Charts';
 import { BigFigure, cardGrid, SPACED, TitledCard } from '../components/Cards';
-import { Stacked } from '../components/Stacked';
+import { CellTable } from '../components/DataTable';
 import { SelectField } from '../components/Fields';
 import { Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
 import { duration, minutesText, percent } from '../components/time';
@@ -155,7 +155,7 @@ const metText = (t: Figures['response']): string =>
 
 function FiguresTable({ m, caption }: { m: MonthFigures; caption: string }) {
   return (
-    <Stacked
+    <CellTable
       label={caption}
       columns={FIGURE_COLUMNS}
       rows={[...PRIORITIES.map((p) => [p, m.byPriority[p]] as const), ['All', m.all] as const]}
@@ -248,7 +248,7 @@ export function Dashboard() {
       <h3>The twelve months before</h3>
       <FiguresTable m={d.lastTwelve} caption="Figures for the twelve months before" />
       <h3>At risk now</h3>
-      <Stacked
+      <CellTable
         label="Tickets at risk now"
         columns={['Ticket', 'Priority', 'Customer', 'Owner', 'State', 'Deadline']}
         rows={d.atRisk}
@@ -267,7 +267,7 @@ export function Dashboard() {
         ]}
       />
       <h3>Missed deadlines in {monthName(d.month)}</h3>
-      <Stacked
+      <CellTable
         label="Missed deadlines"
         columns={['Ticket', 'Priority', 'Customer', 'Target', 'Due', 'Outcome']}
         rows={d.breaches}

@@ -16,7 +16,7 @@ import {
 import { authorizedFetch } from '../api/client';
 import { useApi } from '../api/useApi';
 import { Note, Pending } from '../components/Bits';
-import { StackTable, type Column } from '../components/StackTable';
+import { ColumnTable, type Column } from '../components/DataTable';
 import { TrendChart } from '../components/TrendChart';
 import { useSession } from '../components/Zone';
 import { monthIn } from '../components/time';
@@ -67,7 +67,7 @@ function WorkloadPart({ data }: { readonly data: Workload }) {
         {data.tickets} open tickets, each counted once under its state in the queue.
         {data.truncated ? ` Only the first ${data.tickets} open tickets were read.` : ''}
       </Caption1>
-      <StackTable
+      <ColumnTable
         label="Open tickets per owner"
         testId="workload"
         rows={data.rows}
@@ -119,7 +119,7 @@ function TrendPart({ data }: { readonly data: Trend }) {
         {full.format(data.since)}; a ticket reopened counts at its latest resolution.
       </Caption1>
       <TrendChart weeks={data.weeks} title={title} weekLabel={(t) => day.format(t)} />
-      <StackTable
+      <ColumnTable
         label="Tickets filed and resolved per week"
         testId="trend"
         rows={data.weeks}
@@ -160,7 +160,7 @@ function MetTable({ label, groups, who }: { label: string; groups: readonly MetG
   });
   if (rows.length === 0) return <Text>No targets were due in this month.</Text>;
   return (
-    <StackTable
+    <ColumnTable
       label={label}
       testId={label === 'SLA met per engineer' ? 'met-engineer' : 'met-customer'}
       rows={rows}
