@@ -1,16 +1,23 @@
 // The queue in a real Chromium: at phone widths (320 and 375 px) a list of cards with every field readable
 // and no sideways scrolling; a closed ticket found by a word only its reply has; filters, sort and search
-// kept in the URL and restored after opening a ticket (its link back and the browser's Back); and a staff
-// answer that arrives after a switch to a customer never shows in the customer's view.
+// kept in the URL and restored after opening a ticket (its link back and the browser's Back); a staff
+// answer that arrives after a switch to a customer never shows in the customer's view; and a manager's bulk
+// take and assign (at 1280 px, and on phone cards at 375 px), checked in the rows, the stored tickets, their
+// timelines and the channel's root cards (fake Bot Connector).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BulkResults } from '../../src/adapters/api/contract';
 import type { App } from '../../src/app';
 import type { Ticket } from '../../src/domain/tickets/model';
 import { et } from '../fixtures';
+import { aFiling } from '../fixtures/filing';
+import { channelMessage, post } from '../support/activities';
 import { startTestApp, type TestClock } from '../support/app';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { act, CONTOSO, FABRIKAM, MANAGER, seed, TAB_ENV } from '../support/tab';
+import { cardProblems, cardsOf, cardText } from '../support/cards';
+import { startFakeConnector, type FakeConnector } from '../support/connector';
+import { act, CONTOSO, ENGINEER, FABRIKAM, MANAGER, seed, STAFF_TENANT, TAB_ENV } from '../support/tab';
 
 const CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 const executablePath = CANDIDATES.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
@@ -21,9 +28,38 @@ it('a browser is there when REQUIRE_BROWSER=1', () => {
 });
 
 const SHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
+const CHANNEL = '19:supportchannel@thread.tacv2';
 const LONG_TITLE =
   'Calls to the Rotterdam and Antwerp offices drop after thirty seconds when transferred from the main ' +
   'switchboard during business hours';
+
+/**
+ * Whether the page scrolls sideways (the whole document, header and its phone nav included, wider than the
+ * window), the window's and the document's widths, and the outermost elements that stick out past the
+ * window's right edge.
+ */
+const sideways = (page: Page): Promise<{ scrolls: boolean; widths: string; out: string[] }> =>
+  page.evaluate(`(() => {
+    const out = [];
+    for (const e of document.querySelectorAll('body *')) {
+      const r = e.getBoundingClientRect();
+      const parent = e.parentElement && e.parentElement.getBoundingClientRect();
+      if (r.width === 0 || r.right <= innerWidth + 0.5 || (parent && parent.right > innerWidth + 0.5)) continue;
+      out.push(e.tagName.toLowerCase() + ' ' + (e.getAttribute('data-testid') || e.getAttribute('aria-label') || (e.textContent || '').slice(0, 30)) + ' right=' + Math.round(r.right));
+    }
+    const scrollWidth = document.documentElement.scrollWidth;
+    return { scrolls: scrollWidth > innerWidth, widths: scrollWidth + ' in ' + innerWidth, out };
+  })()`);
+/** The whole page does not scroll sideways and nothing sticks out past the window's right edge. */
+async function fits(page: Page, width: number, persona: string): Promise<void> {
+  const got = await sideways(page);
+  expect({ width, persona, out: got.out, scrolls: got.scrolls && got.widths }).toEqual({
+    width,
+    persona,
+    out: [],
+    scrolls: false,
+  });
+}
 
 describeBrowser('the queue in Chromium', () => {
   let azurite: TestAzurite;
@@ -82,35 +118,6 @@ describeBrowser('the queue in Chromium', () => {
     await switcher.waitFor();
     await switcher.selectOption(persona);
     return page;
-  }
-
-  /**
-   * Whether the page scrolls sideways, and the outermost elements that stick out, apart from the header's
-   * view tabs (App.tsx, whose narrow layout is built on another branch of issue 19: once merged, `nav` is
-   * always empty and this is the whole page's check).
-   */
-  const sideways = (page: Page): Promise<{ scrolls: boolean; out: string[]; nav: boolean }> =>
-    page.evaluate(`(() => {
-      const out = [];
-      let nav = false;
-      for (const e of document.querySelectorAll('body *')) {
-        const r = e.getBoundingClientRect();
-        const parent = e.parentElement && e.parentElement.getBoundingClientRect();
-        if (r.width === 0 || r.right <= innerWidth + 0.5 || (parent && parent.right > innerWidth + 0.5)) continue;
-        if (e.closest('nav[aria-label="Views"]')) nav = true;
-        else out.push(e.tagName.toLowerCase() + ' ' + (e.getAttribute('data-testid') || e.getAttribute('aria-label') || (e.textContent || '').slice(0, 30)) + ' right=' + Math.round(r.right));
-      }
-      return { scrolls: document.documentElement.scrollWidth > innerWidth, out, nav };
-    })()`);
-  /** The page does not scroll sideways, but for the header's view tabs (see `sideways`). */
-  async function fits(page: Page, width: number, persona: string): Promise<void> {
-    const got = await sideways(page);
-    expect({ width, persona, out: got.out, scrolls: got.scrolls && !got.nav }).toEqual({
-      width,
-      persona,
-      out: [],
-      scrolls: false,
-    });
   }
 
   /** axe-core finds no serious or critical violation (Fluent's focus sentinels aside, as in tab.test.ts). */
@@ -285,5 +292,211 @@ describeBrowser('the queue in Chromium', () => {
     expect(await page.getByRole('heading', { name: 'Contoso tickets' }).count()).toBe(1);
     expect((await rowIds(page)).sort()).toEqual([t.long.id, t.p1.id].sort());
     await ctx.close();
+  });
+});
+
+describeBrowser('bulk take and assign from the queue in Chromium', () => {
+  let azurite: TestAzurite;
+  let connector: FakeConnector;
+  let app: App;
+  let browser: Browser;
+  // Wednesday, inside support hours.
+  const clock: TestClock = { now: et('2026-11-25 09:00') };
+  const cards: unknown[] = [];
+  const MARIA = `manager:${MANAGER}`;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    azurite = await startTestAzurite();
+    connector = await startFakeConnector({ tenantId: STAFF_TENANT });
+    app = await startTestApp({ connectionString: azurite.connectionString, clock, env: { ...TAB_ENV } });
+    await post(
+      `${app.url}/api/messages`,
+      channelMessage({
+        serviceUrl: connector.serviceUrl,
+        tenantId: STAFF_TENANT,
+        userId: '29:eddie',
+        aadObjectId: ENGINEER,
+        userName: 'Eddie',
+        channel: { channelId: CHANNEL, channelName: 'Support' },
+        text: 'use this channel for support',
+      }),
+    );
+    await connector.waitFor((r) => r.activity?.text?.includes('now the support channel') === true);
+    browser = await chromium.launch({ executablePath: executablePath ?? '', args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser.close();
+    await app.stop();
+    await connector.stop();
+    await azurite.stop();
+    for (const c of cards) expect(cardProblems(c)).toEqual([]);
+  });
+
+  /** Files a ticket from a customer; its thread (the root card) is posted in the support channel. */
+  async function file(title: string): Promise<Ticket> {
+    const filed = await app.tickets.file(aFiling({ priority: 'P3', title }));
+    if (!filed.ok) throw filed.error;
+    await app.background.drain();
+    const ticket = await stored(filed.value.ticket.id);
+    expect(ticket.thread).toBeDefined();
+    return ticket;
+  }
+
+  async function stored(id: string): Promise<Ticket> {
+    const got = await app.tickets.get({ kind: 'staff' }, id);
+    if (!got.ok) throw got.error;
+    return got.value;
+  }
+
+  /** The root card of the ticket's thread in the channel as it stands now, in words. */
+  function rootText(t: Ticket): string {
+    const card = cardsOf(connector.current(t.thread?.activityId ?? ''))[0];
+    cards.push(card);
+    return cardText(card);
+  }
+
+  /** The manager's queue at `width`, once every ticket of `ids` is shown. */
+  async function queue(width: number, ids: readonly string[]): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width, height: 800 },
+      timezoneId: 'Europe/London',
+      bypassCSP: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/tab/index.html#/queue`);
+    await page.locator('select[data-testid="persona"]').selectOption(MARIA);
+    for (const id of ids) await row(page, id).waitFor();
+    return page;
+  }
+
+  const row = (page: Page, id: string) => page.locator(`[data-testid="queue-row"][data-id="${id}"]`);
+
+  /** Presses `button` in the bar of selected tickets; the answer of POST /api/tickets/bulk. */
+  async function press(page: Page, button: string): Promise<BulkResults> {
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/tickets/bulk') && r.request().method() === 'POST'),
+      page.getByTestId('bulk-bar').getByRole('button', { name: button, exact: true }).click(),
+    ]);
+    expect(answer.status()).toBe(200);
+    await page.getByTestId('bulk-result').waitFor();
+    return (await answer.json()) as BulkResults;
+  }
+
+  it('at 1280 px a manager takes three (one owned by Eddie fails on its row), then assigns one', async () => {
+    const a = await file('Bulk: transfers fail');
+    const b = await file('Bulk: voicemail delayed');
+    const c = await file('Bulk: fax to email stopped');
+    await act(app, clock, et('2026-11-25 09:10'), b.id, { kind: 'take' });
+    clock.now = et('2026-11-25 09:30');
+    await app.background.drain();
+    const page = await queue(1280, [a.id, b.id, c.id]);
+    expect(await page.locator('table[aria-label="Tickets"]').count()).toBe(1);
+    for (const t of [a, b, c]) await page.getByRole('checkbox', { name: `Select ${t.id}` }).check();
+    await page.getByText('3 selected:').waitFor();
+
+    const took = await press(page, 'Take');
+    expect(took.results.map((r) => [r.id, r.ok])).toEqual([
+      [a.id, true],
+      [b.id, false],
+      [c.id, true],
+    ]);
+    const refused = took.results[1];
+    if (refused?.ok !== false) throw new Error('the owned ticket was taken');
+    expect(refused.message).toContain(`Eddie Engineer already took ownership of ${b.id}`);
+    // The failure is said on its row, in the server's words; the other two are the manager's.
+    expect(await row(page, b.id).getByTestId('row-failure').textContent()).toBe(refused.message);
+    expect(await page.getByTestId('row-failure').count()).toBe(1);
+    expect(await page.getByTestId('bulk-result').textContent()).toContain(
+      'Took 2 of 3. 1 could not be changed: the reason is shown on each.',
+    );
+    for (const t of [a, c]) await row(page, t.id).getByText('Maria Manager', { exact: true }).waitFor();
+    await row(page, b.id).getByText('Eddie Engineer', { exact: true }).waitFor();
+    // Only the one that failed stays selected.
+    expect(await page.getByRole('checkbox', { name: `Select ${b.id}` }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: `Select ${a.id}` }).isChecked()).toBe(false);
+    await fits(page, 1280, MARIA);
+    await page.screenshot({ path: join(SHOTS, 'queue-bulk-take-1280.png'), fullPage: true });
+
+    // Assign one to Eddie: clear the selection, pick A, choose Eddie, press Assign.
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await page.getByRole('checkbox', { name: `Select ${a.id}` }).check();
+    await page.getByText('1 selected:').waitFor();
+    await page.getByTestId('bulk-bar').getByRole('combobox', { name: 'Assign to' }).selectOption(ENGINEER);
+    const assigned = await press(page, 'Assign');
+    expect(assigned.results).toMatchObject([
+      { id: a.id, ok: true, row: { owner: { name: 'Eddie Engineer' } } },
+    ]);
+    await row(page, a.id).getByText('Eddie Engineer', { exact: true }).waitFor();
+    expect(await page.getByTestId('bulk-result').textContent()).toBe('Assigned 1 of 1.');
+
+    // Stored: the owners, and each change in the timeline as done by Maria from the tab.
+    await app.background.drain();
+    const owners = await Promise.all([a, b, c].map(async (t) => (await stored(t.id)).owner?.name));
+    expect(owners).toEqual(['Eddie Engineer', 'Eddie Engineer', 'Maria Manager']);
+    const changes = async (id: string) => {
+      const got = await app.tickets.timeline({ kind: 'staff' }, id);
+      if (!got.ok) throw got.error;
+      return got.value.events
+        .filter((e) => e.type === 'owner-changed')
+        .map((e) => [e.actor.name, e.via ?? 'Teams', e.data?.['to']]);
+    };
+    expect(await changes(a.id)).toEqual([
+      ['Maria Manager', 'tab', 'Maria Manager'],
+      ['Maria Manager', 'tab', 'Eddie Engineer'],
+    ]);
+    expect(await changes(b.id)).toEqual([['Eddie Engineer', 'Teams', 'Eddie Engineer']]);
+    expect(await changes(c.id)).toEqual([['Maria Manager', 'tab', 'Maria Manager']]);
+    // The ticket page's timeline says so too.
+    await page.getByRole('link', { name: a.id, exact: true }).click();
+    await page.locator('[data-testid="deadline-response"]').waitFor();
+    const timeline = await page.locator('ol li').allTextContents();
+    expect(
+      timeline.filter((x) => x.includes('Owner changed') && x.includes('Maria Manager · from the tab')),
+    ).toHaveLength(2);
+
+    // The channel's root cards follow: the owner, and the change among its last events, from the tab.
+    const [rootA, rootB, rootC] = [
+      rootText(await stored(a.id)),
+      rootText(await stored(b.id)),
+      rootText(await stored(c.id)),
+    ];
+    expect(rootA).toContain('Owner: Eddie Engineer');
+    expect(rootA).toContain('**Owner** · Maria Manager (from the tab)');
+    expect(rootB).toContain('Owner: Eddie Engineer');
+    expect(rootB).not.toContain('(from the tab)');
+    expect(rootC).toContain('Owner: Maria Manager');
+    expect(rootC).toContain('**Owner** · Maria Manager (from the tab)');
+    await page.context().close();
+  });
+
+  it('at 375 px a manager selects two ticket cards and takes them', async () => {
+    const d = await file('Bulk on a phone: add a user');
+    const e = await file('Bulk on a phone: port two numbers');
+    clock.now = et('2026-11-25 10:00');
+    const page = await queue(375, [d.id, e.id]);
+    expect(await page.locator('li[data-testid="queue-row"]').count()).toBeGreaterThan(0);
+    for (const t of [d, e])
+      await row(page, t.id)
+        .getByRole('checkbox', { name: `Select ${t.id}` })
+        .check();
+    await page.getByText('2 selected:').waitFor();
+    await fits(page, 375, MARIA);
+    const took = await press(page, 'Take');
+    expect(took.results.map((r) => [r.id, r.ok])).toEqual([
+      [d.id, true],
+      [e.id, true],
+    ]);
+    expect(await page.getByTestId('bulk-result').textContent()).toBe('Took 2 of 2.');
+    for (const t of [d, e]) await row(page, t.id).getByText('Maria Manager').waitFor();
+    expect(await page.getByTestId('row-failure').count()).toBe(0);
+    await fits(page, 375, MARIA);
+    await page.screenshot({ path: join(SHOTS, 'queue-bulk-take-375.png'), fullPage: true });
+    await app.background.drain();
+    for (const t of [d, e]) {
+      expect((await stored(t.id)).owner?.name).toBe('Maria Manager');
+      expect(rootText(await stored(t.id))).toContain('Owner: Maria Manager');
+    }
+    await page.context().close();
   });
 });
