@@ -101,7 +101,8 @@ export function PriorityChange({
           <DialogActions className={s.actions}>
             <Button
               appearance="primary"
-              disabled={busy || load.kind !== 'ready'}
+              disabled={load.kind !== 'ready'}
+              disabledFocusable={busy}
               onClick={onConfirm}
               data-testid="priority-confirm"
             >

@@ -2,7 +2,7 @@
 // /api/tickets/:id/actions). Only what the ticket's state allows is offered; each submit sends the version
 // the viewer saw and a request id that a retry reuses, so a lost answer never does anything twice.
 import { Button, Field, Input, Select, Textarea, makeStyles, tokens } from '@fluentui/react-components';
-import { useRef, useState, type SyntheticEvent } from 'react';
+import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import type {
   StaffPeople,
   TicketAction,
@@ -192,6 +192,38 @@ export function TicketActions({
     return made;
   };
   const [people] = useApi<StaffPeople>(form === 'assign' ? '/api/staff' : null);
+  // Where focus goes after a success (the form and its button are gone): the button of the action done; once
+  // the ticket is read again and that button is no longer offered (Take, Resolve, Reopen), the bar's first.
+  const bar = useRef<HTMLDivElement>(null);
+  const [land, setLand] = useState<{ readonly action: TicketActionName; readonly version: number } | null>(
+    null,
+  );
+  // Leaving the priority dialog without a change gives focus back to the button that opened it.
+  const formRef = useRef<HTMLFormElement>(null);
+  const [backToReview, setBackToReview] = useState(false);
+  useEffect(() => {
+    if (reviewing || !backToReview) return;
+    formRef.current?.querySelector<HTMLElement>('button[type="submit"]')?.focus();
+    setBackToReview(false);
+  }, [reviewing, backToReview]);
+  // A form cancelled gives focus back to the button that opened it.
+  const [cancelled, setCancelled] = useState<Form | null>(null);
+  useEffect(() => {
+    if (cancelled === null) return;
+    bar.current?.querySelector<HTMLElement>(`[data-testid="action-${cancelled}"]`)?.focus();
+    setCancelled(null);
+  }, [cancelled]);
+  useEffect(() => {
+    if (land === null || bar.current === null) return;
+    const own = bar.current.querySelector<HTMLElement>(`[data-testid="action-${land.action}"]`);
+    if (t.version === land.version) {
+      own?.focus();
+      return;
+    }
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    if (lost) (own ?? bar.current.querySelector<HTMLElement>('button'))?.focus();
+    setLand(null);
+  }, [land, t.version]);
 
   const open = (f: Form | null) => {
     setForm(f);
@@ -216,6 +248,7 @@ export function TicketActions({
       setValues({});
       setReviewing(false);
       setDone(said);
+      setLand({ action: action.action, version: t.version });
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -262,11 +295,11 @@ export function TicketActions({
   const spec = form === null || !allowed(form, t) ? undefined : FORMS[form];
   return (
     <section className={s.root} aria-label="Actions">
-      <div className={s.bar} role="group" aria-label={`Act on ${t.id}`}>
+      <div ref={bar} className={s.bar} role="group" aria-label={`Act on ${t.id}`}>
         {allowed('take', t) && (
           <Button
             appearance="primary"
-            disabled={busy}
+            disabledFocusable={busy}
             data-testid="action-take"
             onClick={() => {
               open(null);
@@ -279,7 +312,7 @@ export function TicketActions({
         {ORDER.filter((f) => allowed(f, t)).map((f) => (
           <Button
             key={f}
-            disabled={busy}
+            disabledFocusable={busy}
             aria-expanded={form === f}
             aria-controls={form === f ? 'ticket-action-form' : undefined}
             appearance={form === f ? 'primary' : 'secondary'}
@@ -304,6 +337,7 @@ export function TicketActions({
       )}
       {form !== null && spec !== undefined && (
         <form
+          ref={formRef}
           id="ticket-action-form"
           className={s.form}
           onSubmit={submit}
@@ -316,6 +350,7 @@ export function TicketActions({
                 <Select
                   className={s.wide}
                   value={v('to')}
+                  autoFocus
                   onChange={(_e, d) => set('to')(d.value)}
                   data-testid="assign-to"
                 >
@@ -335,6 +370,7 @@ export function TicketActions({
               <Select
                 className={s.wide}
                 value={v('to')}
+                autoFocus
                 onChange={(_e, d) => set('to')(d.value)}
                 data-testid="priority-to"
               >
@@ -380,8 +416,8 @@ export function TicketActions({
             <Button
               appearance="primary"
               type="submit"
+              disabledFocusable={busy}
               disabled={
-                busy ||
                 spec.texts.some((x) => x.required && v(x.name).trim() === '') ||
                 ((form === 'assign' || form === 'priority') && v('to') === '')
               }
@@ -389,7 +425,13 @@ export function TicketActions({
             >
               {busy ? 'Sending…' : spec.submit}
             </Button>
-            <Button disabled={busy} onClick={() => open(null)}>
+            <Button
+              disabled={busy}
+              onClick={() => {
+                setCancelled(form);
+                open(null);
+              }}
+            >
               Cancel
             </Button>
           </div>
@@ -406,6 +448,7 @@ export function TicketActions({
           onCancel={() => {
             setReviewing(false);
             setError(null);
+            setBackToReview(true);
           }}
         />
       )}

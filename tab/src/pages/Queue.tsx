@@ -96,6 +96,15 @@ export function Queue() {
     });
   }, []);
   const toggleAll = (on: boolean) => setSelected(on ? new Set(shownIds) : new Set());
+  // After a bulk action that empties the selection, its bar (and the button pressed) goes: focus moves to the
+  // checkbox of the first ticket acted on, where the keyboard user was working.
+  const [land, setLand] = useState<string | null>(null);
+  useEffect(() => {
+    if (land === null) return;
+    setLand(null);
+    if (document.activeElement !== null && document.activeElement !== document.body) return;
+    document.querySelector<HTMLElement>(`input[data-pick="${CSS.escape(land)}"]`)?.focus();
+  }, [land]);
   const bulkDone = (answer: BulkAnswer) => {
     const failed = new Map<string, string>();
     const rowsBack = new Map(updated);
@@ -106,6 +115,7 @@ export function Queue() {
     setFailures(failed);
     setUpdated(rowsBack);
     setSelected(new Set(failed.keys()));
+    setLand(answer.results[0]?.id ?? null);
     refresh();
   };
   const sortBy = (column: string) =>

@@ -96,7 +96,7 @@ export function BulkBar({
           <Caption1 className={s.count} aria-live="polite">
             {ids.length} selected:
           </Caption1>
-          <Button appearance="primary" disabled={busy} onClick={() => press({ action: 'take' })}>
+          <Button appearance="primary" disabledFocusable={busy} onClick={() => press({ action: 'take' })}>
             Take
           </Button>
           <Field label="Assign to">
@@ -105,19 +105,25 @@ export function BulkBar({
               <Options of={people.map((p) => [p.id, p.name] as const)} />
             </Select>
           </Field>
-          <Button disabled={busy || to === ''} onClick={() => press({ action: 'assign', to })}>
+          <Button
+            disabled={to === ''}
+            disabledFocusable={busy}
+            onClick={() => press({ action: 'assign', to })}
+          >
             Assign
           </Button>
-          <Button appearance="subtle" disabled={busy} onClick={clear}>
+          <Button appearance="subtle" disabledFocusable={busy} onClick={clear}>
             Clear selection
           </Button>
         </div>
       )}
-      {said && (
-        <Note intent={said.intent} testId="bulk-result">
-          {said.text}
-        </Note>
-      )}
+      <div aria-live="polite">
+        {said && (
+          <Note intent={said.intent} testId="bulk-result">
+            {said.text}
+          </Note>
+        )}
+      </div>
     </div>
   );
 }

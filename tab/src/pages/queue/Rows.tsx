@@ -141,6 +141,7 @@ export function QueueTable(p: RowsProps) {
                 <TableCell>
                   <Checkbox
                     aria-label={`Select ${r.id}`}
+                    data-pick={r.id}
                     checked={p.selected.has(r.id)}
                     onChange={(_e, d) => p.toggle(r.id, d.checked === true)}
                   />
@@ -205,6 +206,7 @@ export function QueueCards(p: RowsProps) {
             {p.staff && (
               <Checkbox
                 aria-label={`Select ${r.id}`}
+                data-pick={r.id}
                 checked={p.selected.has(r.id)}
                 onChange={(_e, d) => p.toggle(r.id, d.checked === true)}
               />
