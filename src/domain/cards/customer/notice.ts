@@ -35,9 +35,18 @@ export function customerNoticeCard(
   ];
   if (e.type === 'fix-recorded')
     lines.push(text(`The fix will be in release ${escape(String(e.data?.['release'] ?? ''))}.`));
-  if (e.type === 'priority-changed')
-    lines.push(text(`Now ${ticket.priority}: ${policy.priorities[ticket.priority].name}.`));
-  if (e.text !== undefined) lines.push(text(escape(e.text)));
+  if (e.type === 'priority-changed') {
+    // The reason is on the customer's own timeline too (not internal), so it is told here in full.
+    const from = e.data?.['from'];
+    const to = typeof e.data?.['to'] === 'string' ? (e.data['to'] as Ticket['priority']) : ticket.priority;
+    const change = typeof from === 'string' ? `from ${from} to ${to}` : `to ${to}`;
+    const name = policy.priorities[to]?.name;
+    lines.push(
+      text(
+        `Priority changed ${change}${name === undefined ? '' : ` (${name})`}${e.text === undefined ? '.' : `: ${escape(e.text)}`}`,
+      ),
+    );
+  } else if (e.text !== undefined) lines.push(text(escape(e.text)));
   const stopped = e.type === 'info-requested' ? pausedClocks(ticket, e.at) : '';
   if (stopped !== '')
     lines.push(
