@@ -111,13 +111,6 @@ describeBrowser('the ticket page as a person reads it', () => {
     return page;
   }
 
-  async function done(page: Page, text: string): Promise<void> {
-    const ok = page.locator('[data-testid="action-done"]', { hasText: text });
-    const failed = page.locator('[data-testid="action-error"]');
-    await ok.or(failed).first().waitFor();
-    if ((await failed.count()) > 0) throw new Error(`the tab said: ${(await failed.textContent()) ?? ''}`);
-  }
-
   const LOCAL: Actor = { id: 'aad-local', name: 'Local Engineer', role: 'engineer' };
   const act = async (id: string, actor: Actor, cmd: Parameters<App['tickets']['act']>[3]) => {
     const scope =

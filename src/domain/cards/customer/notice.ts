@@ -1,7 +1,7 @@
 // What support sends the customer about a ticket's event (a reply, a question, a fix…), and which events
 // the customer is told about at all.
 import type { Policy } from '../../policy/schema';
-import type { Instant } from '../../sla';
+import { PRIORITIES, type Instant } from '../../sla';
 import type { Ticket, TicketEvent } from '../../tickets/model';
 import { card, escape, execute, text, type AdaptiveCard, type Element } from '../types';
 import { answerAction, due, type Clock } from './common';
@@ -38,13 +38,11 @@ export function customerNoticeCard(
   if (e.type === 'priority-changed') {
     // The reason is on the customer's own timeline too (not internal), so it is told here in full.
     const from = e.data?.['from'];
-    const to = typeof e.data?.['to'] === 'string' ? (e.data['to'] as Ticket['priority']) : ticket.priority;
-    const change = typeof from === 'string' ? `from ${from} to ${to}` : `to ${to}`;
-    const name = policy.priorities[to]?.name;
+    const to = PRIORITIES.find((p) => p === e.data?.['to']) ?? ticket.priority;
+    const change = typeof from === 'string' ? `from ${escape(from)} to ${to}` : `to ${to}`;
+    const name = policy.priorities[to].name;
     lines.push(
-      text(
-        `Priority changed ${change}${name === undefined ? '' : ` (${name})`}${e.text === undefined ? '.' : `: ${escape(e.text)}`}`,
-      ),
+      text(`Priority changed ${change} (${name})${e.text === undefined ? '.' : `: ${escape(e.text)}`}`),
     );
   } else if (e.text !== undefined) lines.push(text(escape(e.text)));
   const stopped = e.type === 'info-requested' ? pausedClocks(ticket, e.at) : '';
