@@ -199,7 +199,7 @@ describeBrowser('staff act from the tab in Chromium', () => {
 
     // The page's timeline: each action, said to be from the tab.
     const timeline = await page.locator('ol li').allTextContents();
-    for (const label of ['Owner changed', 'Reply', 'Priority changed', 'Resolved'])
+    for (const label of ['Took ownership', 'Reply', 'Priority P3 → P1', 'Resolved'])
       expect(timeline.some((x) => x.includes(label) && x.includes('Eddie Engineer · from the tab'))).toBe(
         true,
       );

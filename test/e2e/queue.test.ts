@@ -451,9 +451,9 @@ describeBrowser('bulk take and assign from the queue in Chromium', () => {
     await page.getByRole('link', { name: a.id, exact: true }).click();
     await page.locator('[data-testid="deadline-response"]').waitFor();
     const timeline = await page.locator('ol li').allTextContents();
-    expect(
-      timeline.filter((x) => x.includes('Owner changed') && x.includes('Maria Manager · from the tab')),
-    ).toHaveLength(2);
+    const byMaria = timeline.filter((x) => x.includes('Maria Manager · from the tab'));
+    expect(byMaria.filter((x) => x.includes('Took ownership'))).toHaveLength(1);
+    expect(byMaria.filter((x) => x.includes('Assigned to Eddie Engineer'))).toHaveLength(1);
 
     // The channel's root cards follow: the owner, and the change among its last events, from the tab.
     const [rootA, rootB, rootC] = [
@@ -462,11 +462,12 @@ describeBrowser('bulk take and assign from the queue in Chromium', () => {
       rootText(await stored(c.id)),
     ];
     expect(rootA).toContain('Owner: Eddie Engineer');
-    expect(rootA).toContain('**Owner** · Maria Manager (from the tab)');
+    // The assign names the assignee and says who did it: not as if the manager took it.
+    expect(rootA).toContain('**Assigned to Eddie Engineer** · by Maria Manager (from the tab)');
     expect(rootB).toContain('Owner: Eddie Engineer');
     expect(rootB).not.toContain('(from the tab)');
     expect(rootC).toContain('Owner: Maria Manager');
-    expect(rootC).toContain('**Owner** · Maria Manager (from the tab)');
+    expect(rootC).toContain('**Took ownership** · Maria Manager (from the tab)');
     await page.context().close();
   });
 

@@ -177,6 +177,10 @@ export interface Explanation {
 export interface TicketFull extends TicketRow {
   readonly description: string;
   readonly affectedUsers: number | null;
+  /** The number the customer asked to be called back on, as they typed it. */
+  readonly callbackNumber: string | null;
+  /** The customer's latest request for escalation while the ticket is open (null when none or closed). */
+  readonly escalation: { readonly at: Instant; readonly by: string; readonly reason: string | null } | null;
   readonly fix: { readonly release: string; readonly at: Instant } | null;
   readonly resolvedAt: Instant | null;
   readonly pausedMs: number;

@@ -1,7 +1,7 @@
 // What the tab API sends about tickets: rows for the queue, the ticket with its timeline, and for each
 // deadline why it is what it is, in words. Customers' views carry no internal events and no internal fields.
 import { DateTime } from 'luxon';
-import { duration } from '../../domain/cards/time';
+import { duration } from '../../domain/reports/duration';
 import type { Clock, Instant, SlaEngine, SlaResult, TargetResult, TargetState } from '../../domain/sla';
 import { slaOf } from '../../domain/tickets/sla-view';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../../domain/tickets/model';
@@ -13,6 +13,7 @@ import {
   type Reason,
   type TargetView,
   type TicketDetail,
+  type TicketFull,
   type TicketRow,
 } from './contract';
 
@@ -174,6 +175,12 @@ function explain(engine: SlaEngine, t: Ticket, r: TargetResult, view: TargetView
   return { target: r.target, label, reasons };
 }
 
+/** The newest escalation request in a timeline, or null. */
+function escalationOf(events: readonly TicketEvent[]): TicketFull['escalation'] {
+  const e = events.findLast((x) => x.type === 'escalation-requested');
+  return e === undefined ? null : { at: e.at, by: e.actor.name, reason: e.text ?? null };
+}
+
 /** The ticket page: row, timeline, explanations. Customers get no internal events and no internal fields. */
 export function ticketDetail(
   engine: SlaEngine,
@@ -191,6 +198,8 @@ export function ticketDetail(
       ...row,
       description: t.description,
       affectedUsers: t.affectedUsers ?? null,
+      callbackNumber: t.callbackNumber ?? null,
+      escalation: row.open ? escalationOf(events) : null,
       fix: t.fix === undefined ? null : { release: t.fix.release, at: t.fix.at },
       resolvedAt: t.resolvedAt ?? null,
       pausedMs: t.sla.pausedMs,

@@ -4,7 +4,7 @@ import type { Policy } from '../policy/schema';
 import type { Instant } from '../sla';
 import { PRIORITIES } from '../sla';
 import { LIMITS } from '../tickets/fields';
-import { eventLabel } from '../tickets/event-labels';
+import { eventTitle, isAssign, type TitledEvent } from '../tickets/event-labels';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
 import { STATE_LABELS, type TargetLine } from './targets';
 import { budgetLeft, deadline, duration, zoned, type ViewBase } from './time';
@@ -97,6 +97,11 @@ export function deliveryLines(policy: Policy, t: Ticket, now: Instant): string[]
   return lines;
 }
 
+/** A stored event as an event heading reads it. */
+function titled(e: TicketEvent): TitledEvent {
+  return { type: e.type, by: e.actor.name, data: e.data };
+}
+
 /** The live root card of a ticket's thread. */
 export function rootCard(v: RootView): AdaptiveCard {
   const t = v.ticket;
@@ -107,7 +112,7 @@ export function rootCard(v: RootView): AdaptiveCard {
     .slice(-5)
     .map((e) =>
       text(
-        `${e.internal ? '🔒 ' : ''}**${eventLabel(e.type, 'card')}** · ${escape(e.actor.name)}${e.via === 'tab' ? ' (from the tab)' : ''} · ${zoned(v.policy, e.at, v.now)}${e.text === undefined ? '' : `: ${escape(clip(e.text, 200))}`}`,
+        `${e.internal ? '🔒 ' : ''}**${escape(eventTitle(titled(e), 'card'))}** · ${isAssign(titled(e)) ? 'by ' : ''}${escape(e.actor.name)}${e.via === 'tab' ? ' (from the tab)' : ''} · ${zoned(v.policy, e.at, v.now)}${e.text === undefined ? '' : `: ${escape(clip(e.text, 200))}`}`,
         { size: 'small', spacing: 'none' },
       ),
     );

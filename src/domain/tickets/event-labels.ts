@@ -1,6 +1,6 @@
 // What each kind of ticket event is called: in the tab's ticket timeline, and (shorter, beside who and
 // when) in the thread's root card where that differs. Pure data, imported by the cards and by the tab.
-import type { EventType } from './model';
+import type { EventType, TicketStatus } from './model';
 
 export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   created: 'Filed',
@@ -46,3 +46,44 @@ export function eventLabel(type: string, where: 'timeline' | 'card'): string {
   const timeline: Readonly<Record<string, string | undefined>> = EVENT_LABELS;
   return (where === 'card' ? card[type] : undefined) ?? timeline[type] ?? type;
 }
+
+/** What an event heading needs: its type, who did it and its data (a stored event or the API's view). */
+export interface TitledEvent {
+  readonly type: string;
+  readonly by: string;
+  readonly data?: Readonly<Record<string, string | number | boolean | null | undefined>> | null | undefined;
+}
+
+/** True for an owner change someone made for another person (an assign, not a take). */
+export function isAssign(e: TitledEvent): boolean {
+  const to = e.data?.['to'];
+  return e.type === 'owner-changed' && typeof to === 'string' && to !== e.by;
+}
+
+/**
+ * An event's heading with what its data says: "Took ownership", "Assigned to Ana Diaz", "Priority P3 → P2",
+ * "Fix recorded: 2.14.4"; the plain label for the others (and for events stored without data).
+ */
+export function eventTitle(e: TitledEvent, where: 'timeline' | 'card'): string {
+  const data = e.data ?? {};
+  const to = data['to'];
+  if (e.type === 'owner-changed' && typeof to === 'string')
+    return isAssign(e) ? `Assigned to ${to}` : 'Took ownership';
+  const from = data['from'];
+  if (e.type === 'priority-changed' && typeof from === 'string' && typeof to === 'string')
+    return `Priority ${from} → ${to}`;
+  const release = data['release'];
+  if (e.type === 'fix-recorded' && typeof release === 'string')
+    return `${eventLabel(e.type, where)}: ${release}`;
+  return eventLabel(e.type, where);
+}
+
+/** A ticket's status in words, lower case to sit inside a sentence: one mapping wherever the tab shows it. */
+export const STATUS_WORDS: Readonly<Record<TicketStatus, string>> = {
+  new: 'new',
+  responded: 'responded',
+  'waiting-on-customer': 'waiting on the customer',
+  'workaround-delivered': 'work-around delivered',
+  resolved: 'resolved',
+  closed: 'closed',
+};

@@ -4,6 +4,7 @@ import { CONTENTION, pause } from '../kit/retry';
 import type { Instant, SlaEngine } from '../sla';
 import { apply, openTicket, type Change, type Command, type NewTicketInput } from './commands';
 import { ticketSla } from './sla-view';
+import { zoned } from '../cards/time';
 import type { TicketRules } from './plan';
 import { DomainError, fail, invalidInput, ok, ticketNotFound, type Result } from './errors';
 import type { Actor, Origin, Ticket, TicketEvent } from './model';
@@ -237,7 +238,7 @@ export class TicketService {
           return ok({ ticket: this.fresh(current), events: [], duplicate: true });
         if (options.expectedVersion !== undefined && changedSince(current, options.expectedVersion)) {
           if (cached !== undefined) continue;
-          return fail(staleTicket(current));
+          return fail(staleTicket(current, this.deps.engine, this.deps.now()));
         }
         const change = apply(current, actor, cmd, this.deps.now(), this.deps.engine, this.deps.rules);
         if (!change.ok) {
@@ -263,7 +264,7 @@ export class TicketService {
         if (options.expectedVersion !== undefined) {
           const winner = await this.load(scope, ticketId);
           if (winner === null || changedSince(winner.ticket, options.expectedVersion))
-            return fail(staleTicket(winner?.ticket ?? current));
+            return fail(staleTicket(winner?.ticket ?? current, this.deps.engine, this.deps.now()));
           // Only the app's own record came first (a delivery, a warning): applied again on the new head.
         }
         // Exponential backoff with full jitter: many writers of one ticket spread out instead of colliding
@@ -330,9 +331,10 @@ function changedSince(t: Ticket, seen: number): boolean {
   return (t.lastPersonChange?.version ?? t.version) > seen;
 }
 
-function staleTicket(t: Ticket): DomainError {
+/** Who changed `t` first and when, in the support zone as other messages read times ("today 07:51 ET"). */
+function staleTicket(t: Ticket, engine: SlaEngine, now: Instant): DomainError {
   const last = t.lastPersonChange ?? t.lastChange;
-  const when = new Date(last.at).toISOString();
+  const when = zoned(engine.policy, last.at, now);
   return new DomainError('STALE_TICKET', `${last.by.name} ${last.what} first (${t.id}, ${when}).`, {
     by: last.by.name,
     what: last.what,

@@ -135,14 +135,12 @@ export function Countdown({
   );
 }
 
-/** When a target stands: a met one when it was met (its deadline no longer matters), else when it is due. */
+/**
+ * When a target stands: a met one when it was met (its deadline no longer matters; the "Met" badge beside
+ * says so once), else when it is due.
+ */
 export function TargetWhen({ target }: { readonly target: TargetView }) {
-  if (target.metAt !== null)
-    return (
-      <>
-        met <When t={target.metAt} />
-      </>
-    );
+  if (target.metAt !== null) return <When t={target.metAt} />;
   if (target.due === null) return <>clock stopped</>;
   return (
     <>

@@ -71,24 +71,36 @@ export function PriorityChange({
               <Pending load={load} label="Working out the new deadlines…" onRetry={retry} />
             ) : (
               <ul className={s.list} aria-label="Deadlines before and after the change">
-                {load.data.targets.map((x) => (
-                  <li
-                    key={x.name}
-                    className={s.row}
-                    data-testid={`preview-${x.name}`}
-                    data-before={x.dueBefore ?? ''}
-                    data-after={x.dueAfter ?? ''}
-                  >
-                    <strong>{TARGET_LABELS[x.name]}</strong>
-                    <span className={s.pair}>
-                      <Caption1>Now due</Caption1> <When t={x.dueBefore} />
-                    </span>
-                    <span className={s.pair}>
-                      <Caption1>After the change</Caption1> <When t={x.dueAfter} />
-                    </span>
-                    <Caption1>On the {CLOCK_WORDS[x.clock]}</Caption1>
-                  </li>
-                ))}
+                {load.data.targets.map((x) => {
+                  // A target already met stays met whatever the priority: no deadline to compare.
+                  const metAt = ticket.targets.find((y) => y.target === x.name)?.metAt ?? null;
+                  return (
+                    <li
+                      key={x.name}
+                      className={s.row}
+                      data-testid={`preview-${x.name}`}
+                      data-before={x.dueBefore ?? ''}
+                      data-after={x.dueAfter ?? ''}
+                    >
+                      <strong>{TARGET_LABELS[x.name]}</strong>
+                      {metAt !== null ? (
+                        <span className={s.pair} data-testid={`preview-${x.name}-met`}>
+                          <Caption1>met</Caption1> <When t={metAt} /> <Caption1>— stays met</Caption1>
+                        </span>
+                      ) : (
+                        <>
+                          <span className={s.pair}>
+                            <Caption1>Now due</Caption1> <When t={x.dueBefore} />
+                          </span>
+                          <span className={s.pair}>
+                            <Caption1>After the change</Caption1> <When t={x.dueAfter} />
+                          </span>
+                          <Caption1>On the {CLOCK_WORDS[x.clock]}</Caption1>
+                        </>
+                      )}
+                    </li>
+                  );
+                })}
               </ul>
             )}
             <p>Reason: {reason}</p>

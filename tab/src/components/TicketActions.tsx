@@ -291,8 +291,9 @@ export function TicketActions({
     void send(actionOf(form), FORMS[form].done);
   };
 
-  // A form whose action the ticket no longer allows (it changed meanwhile) is not offered.
-  const spec = form === null || !allowed(form, t) ? undefined : FORMS[form];
+  // A form whose action the ticket no longer allows (it changed meanwhile) is not offered, except the one the
+  // server just refused: it stays open with its text beside the error, so nothing typed is lost.
+  const spec = form === null || (!allowed(form, t) && error === null) ? undefined : FORMS[form];
   return (
     <section className={s.root} aria-label="Actions">
       <div ref={bar} className={s.bar} role="group" aria-label={`Act on ${t.id}`}>

@@ -1,13 +1,13 @@
 // One ticket: its deadlines with the reasons behind each, in words, its timeline, and for staff the actions.
 import { Body1, Caption1, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { TicketDetail } from '../../../src/adapters/api/contract';
-import { eventLabel } from '../../../src/domain/tickets/event-labels';
+import { eventTitle, STATUS_WORDS } from '../../../src/domain/tickets/event-labels';
 import { useApi } from '../api/useApi';
 import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { Countdown, Empty, Pending, PriorityBadge, StateBadge, TargetWhen, When } from '../components/Bits';
 import { duration } from '../components/time';
 import { TicketActions } from '../components/TicketActions';
-import { useNow, useSession } from '../components/Zone';
+import { useSession } from '../components/Zone';
 
 const useStyles = makeStyles({
   head: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
@@ -28,13 +28,25 @@ const useStyles = makeStyles({
   },
   internal: { borderLeftColor: tokens.colorPaletteYellowBorderActive },
   desc: { whiteSpace: 'pre-wrap' },
+  details: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content minmax(0, 1fr)',
+    columnGap: tokens.spacingHorizontalL,
+    rowGap: tokens.spacingVerticalXXS,
+    margin: 0,
+    '& dd': { margin: 0 },
+    '& dt': { color: tokens.colorNeutralForeground3 },
+  },
+  escalation: {
+    borderLeft: `3px solid ${tokens.colorPaletteRedBorderActive}`,
+    paddingLeft: tokens.spacingHorizontalM,
+  },
 });
 
 export function Ticket({ id }: { readonly id: string }) {
   const s = useStyles();
-  const { offsetMs, me } = useSession();
+  const { me } = useSession();
   const [load, refresh] = useApi<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`, 30_000);
-  const now = useNow(offsetMs);
   if (load.kind === 'error' && load.status === 404)
     return (
       <Empty title={`No ticket ${id}`}>
@@ -43,6 +55,9 @@ export function Ticket({ id }: { readonly id: string }) {
     );
   if (load.kind !== 'ready') return <Pending load={load} label={`Loading ${id}…`} onRetry={refresh} />;
   const { ticket: t, timeline, explanations } = load.data;
+  // The deadlines' time left is read at the server's instant of this answer (refreshed every 30 s), the
+  // instant the explanations were written at: the same minutes in both places.
+  const at = load.data.now;
   return (
     <article aria-labelledby="ticket-title">
       <Link href="#/queue">← Queue</Link>
@@ -55,13 +70,61 @@ export function Ticket({ id }: { readonly id: string }) {
       </div>
       <div>
         <Caption1>
-          {t.customerName} · {t.category} · filed by {t.requester} ·{' '}
+          {t.owner ? `owner ${t.owner.name}` : 'no owner yet'} · status {STATUS_WORDS[t.status]} · filed{' '}
           {t.window === 'in-hours' ? 'in hours' : 'after hours'}
-          {' · '}
-          {t.owner ? `owner ${t.owner.name}` : 'no owner yet'} · status {t.status.replace(/-/g, ' ')}
           {t.pausedMs > 0 ? ` · waited on the customer ${duration(t.pausedMs)}` : ''}
         </Caption1>
       </div>
+      {t.escalation !== null && (
+        <p className={s.escalation} data-testid="escalation">
+          <Text weight="semibold">Escalated by the customer</Text> · {t.escalation.by} ·{' '}
+          <When t={t.escalation.at} />
+          {t.escalation.reason !== null && (
+            <>
+              {': '}
+              <Text className={s.desc}>{t.escalation.reason}</Text>
+            </>
+          )}
+        </p>
+      )}
+      <dl className={s.details} aria-label="Ticket details">
+        <dt>Requester</dt>
+        <dd>{t.requester}</dd>
+        <dt>Customer</dt>
+        <dd>{t.customerName}</dd>
+        <dt>Category</dt>
+        <dd>{t.category}</dd>
+        <dt>Callback</dt>
+        <dd>
+          {t.callbackNumber === null ? (
+            '—'
+          ) : (
+            <Link href={`tel:${t.callbackNumber.replace(/[^+\d]/g, '')}`}>{t.callbackNumber}</Link>
+          )}
+        </dd>
+        <dt>Affected users</dt>
+        <dd>{t.affectedUsers ?? '—'}</dd>
+        <dt>Owner</dt>
+        <dd>{t.owner?.name ?? 'No owner yet'}</dd>
+        <dt>Fix release</dt>
+        <dd>
+          {t.fix === null ? (
+            '—'
+          ) : (
+            <>
+              {t.fix.release} · recorded <When t={t.fix.at} />
+            </>
+          )}
+        </dd>
+        <dt>Created</dt>
+        <dd>
+          <When t={t.dispatchedAt} />
+        </dd>
+        <dt>Updated</dt>
+        <dd>
+          <When t={t.updatedAt} />
+        </dd>
+      </dl>
       <Body1 as="p" className={s.desc}>
         {t.description}
       </Body1>
@@ -78,7 +141,8 @@ export function Ticket({ id }: { readonly id: string }) {
               </span>
             }
           >
-            <Countdown target={target} now={now} fetchedAt={load.data.now} />
+            {/* Read at the instant the explanation was written, so both say the same minutes. */}
+            {target.state !== 'met' && <Countdown target={target} now={at} fetchedAt={load.data.now} />}
             <ul
               className={s.reasons}
               aria-label={`Why the ${target.label.toLowerCase()} deadline is what it is`}
@@ -104,7 +168,7 @@ export function Ticket({ id }: { readonly id: string }) {
                 {e.via === 'tab' ? ' · from the tab' : ''}
                 {e.internal ? ' · internal' : ''}
               </Caption1>
-              <Text weight="semibold">{eventLabel(e.type, 'timeline')}</Text>
+              <Text weight="semibold">{eventTitle(e, 'timeline')}</Text>
               {e.text !== null && <Text className={s.desc}>{e.text}</Text>}
             </li>
           ))}

@@ -1,7 +1,7 @@
 // What support sends the customer about a ticket's event (a reply, a question, a fix…), and which events
 // the customer is told about at all.
 import type { Policy } from '../../policy/schema';
-import type { Instant } from '../../sla';
+import { PRIORITIES, type Instant } from '../../sla';
 import type { Ticket, TicketEvent } from '../../tickets/model';
 import { card, escape, execute, text, type AdaptiveCard, type Element } from '../types';
 import { answerAction, due, type Clock } from './common';
@@ -35,9 +35,16 @@ export function customerNoticeCard(
   ];
   if (e.type === 'fix-recorded')
     lines.push(text(`The fix will be in release ${escape(String(e.data?.['release'] ?? ''))}.`));
-  if (e.type === 'priority-changed')
-    lines.push(text(`Now ${ticket.priority}: ${policy.priorities[ticket.priority].name}.`));
-  if (e.text !== undefined) lines.push(text(escape(e.text)));
+  if (e.type === 'priority-changed') {
+    // The reason is on the customer's own timeline too (not internal), so it is told here in full.
+    const from = e.data?.['from'];
+    const to = PRIORITIES.find((p) => p === e.data?.['to']) ?? ticket.priority;
+    const change = typeof from === 'string' ? `from ${escape(from)} to ${to}` : `to ${to}`;
+    const name = policy.priorities[to].name;
+    lines.push(
+      text(`Priority changed ${change} (${name})${e.text === undefined ? '.' : `: ${escape(e.text)}`}`),
+    );
+  } else if (e.text !== undefined) lines.push(text(escape(e.text)));
   const stopped = e.type === 'info-requested' ? pausedClocks(ticket, e.at) : '';
   if (stopped !== '')
     lines.push(
