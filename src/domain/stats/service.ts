@@ -34,7 +34,8 @@ export interface Figures {
   /**
    * Minutes from filing to first reply on the clock each response target uses (`responseClocks`: support
    * hours, business days or continuous; waits on the customer left out), bucketed (see figures.ts): the
-   * upper edge of the bucket. Null when no reply was counted on its clock (or beyond 30 days).
+   * lower edge of the bucket, cut, never rounded up (30 days or more reads 30 days). Null when no reply was
+   * counted on its clock.
    */
   readonly responseMedianMinutes: number | null;
   readonly responseP90Minutes: number | null;
