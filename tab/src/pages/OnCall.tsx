@@ -43,8 +43,8 @@ export function OnCall() {
         On call
       </h2>
       <Text as="p" data-testid="oncall-chain">
-        {d.pagePriorities.join(' and ') || 'No priority'} tickets outside support hours page this chain in
-        order, each step when nobody acknowledged the page before it.
+        {d.pagePriorities.join(' and ') || 'No priority'} tickets dispatched (or raised) outside support hours
+        page this chain in order, each next step only while nobody has acknowledged the page.
       </Text>
       <div className={s.cards}>
         {d.chain.map((step, i) => {
