@@ -26,7 +26,7 @@ import {
 let azurite: TestAzurite;
 let entra: FakeEntra;
 let app: App;
-const clock: TestClock = { now: et('2026-11-02 10:00') };
+const clock: TestClock = { now: et('2026-11-02 09:00') };
 const NOW = et('2026-11-09 12:00');
 const eddie: Actor = { id: 'aad-eddie', name: 'Eddie Engineer', role: 'engineer' };
 const maria: Actor = { id: MANAGER, name: 'Maria Manager', role: 'manager' };
@@ -44,6 +44,9 @@ beforeAll(async () => {
       TAB_AUTH_JWKS_URL: entra.jwksUri,
     },
   });
+  // P1, Mon 2 Nov 09:00: first reply 120.1 s later (continuous clock: wall and clock alike).
+  const p1 = await seed(app, clock, et('2026-11-02 09:00'), { priority: 'P1', title: 'Quick reply' });
+  await act(app, clock, et('2026-11-02 09:00') + 120_100, p1.id, { kind: 'reply', text: 'On it' });
   // P3, Mon 2 Nov 10:00: asked the customer at 11:00, who answered Tue 3 Nov 14:00 (a closed wait of 27 h).
   const closed = await seed(app, clock, et('2026-11-02 10:00'), { priority: 'P3', title: 'Closed wait' });
   await act(app, clock, et('2026-11-02 11:00'), closed.id, { kind: 'ask', text: 'Which numbers?' });
@@ -151,7 +154,7 @@ describe('the dashboard', () => {
     //   Sat 10:00 → Mon 03:00, business days: nothing on the weekend, Monday 00:00–03:00 = 180 min.
     // Nearest rank: median = 2nd of [60, 120, 180] = 120; p90 = 3rd = 180.
     // Wall: 56 h = 3360, 55 h = 3300, 41 h = 2460 min: median 3300, p90 3360.
-    // (Each is an exact bucket edge: to the minute up to 2 h, 5 min up to 10 h, 30 min up to 3 days.)
+    // (Each is the lower edge of its bucket: to the minute below 8 h, 5 min below 3 days, 30 min below 30 days.)
     const p2 = d.current.byPriority['P2'];
     expect(p2).toMatchObject({
       tickets: 3,
@@ -162,6 +165,14 @@ describe('the dashboard', () => {
     });
     expect(p2?.responseClocks).toEqual(['support-hours', 'business-days']);
     // P1's response targets run on the continuous clock only: never called business time.
+    // Its one reply took 120.1 s = 2.0017 min: the bucket [2, 3) min, reported as its lower edge, 2 min
+    // (durations are cut to the minute, never rounded up; the upper edge said 3 min).
+    expect(d.current.byPriority['P1']).toMatchObject({
+      responseMedianMinutes: 2,
+      responseP90Minutes: 2,
+      responseWallMedianMinutes: 2,
+      responseWallP90Minutes: 2,
+    });
     expect(d.current.byPriority['P1']?.responseClocks).toEqual(['continuous']);
   });
 });

@@ -133,11 +133,38 @@ describeBrowser('the availability view', () => {
     expect(body).toContain('3 min counted as down');
     expect(body).toContain('3 min excluded by the contract');
     expect(body).toContain('4 min 19 s this month');
+    // One target format with Reports and chat (4 decimals, cut), one month format with the other pickers.
+    expect(body).toContain('target 99.9900 %');
+    expect(body).not.toContain('99.99 %');
+    expect(body).toContain('Core Service availability · November 2026');
+    expect(await page.getByLabel('Month', { exact: true }).locator('option:checked').innerText()).toBe(
+      'November 2026',
+    );
+    // The chart note holds for columns and for the phone's horizontal bars alike.
+    expect(body).toContain('Each bar fills from 99.9 % (empty) to 100 % (full)');
+    expect(body).not.toContain('(bottom)');
     // Below 640 px the rows stack ("label: value"): the header row is off screen (kept for screen readers).
     const header = page.getByRole('table', { name: 'Outages' }).locator('thead');
     expect(((await header.boundingBox())?.height ?? 0) > 1).toBe(width >= 640);
     await noSidewaysScroll(page);
     await page.close();
+  });
+
+  it('a month without outages tells staff where outages are recorded, and customers nothing of it', async () => {
+    for (const [persona, staff] of [
+      [`manager:${MANAGER}`, true],
+      [`customer:${CONTOSO}`, false],
+    ] as const) {
+      const page = await open(persona, 1280);
+      await page.getByLabel('Month', { exact: true }).selectOption('2026-10');
+      await page.getByText('No outage recorded').waitFor();
+      const body = await page.locator('section[aria-labelledby="avail-title"]').innerText();
+      expect(body).toContain('Outages in October 2026');
+      expect(body.includes('engineers record outages on the Outages page or in the support channel.')).toBe(
+        staff,
+      );
+      await page.close();
+    }
   });
 
   it.each([1280, 375])('as a customer at %d px: only the approved exclusion', async (width) => {

@@ -273,6 +273,18 @@ export interface OnCall {
     readonly secondary: PersonView | null;
   }[];
   readonly overrides: readonly (OnCallOverride & { readonly person: PersonView })[];
+  /**
+   * The paging chain of the policy, in order: each role and the minutes after the first page it is paged
+   * when nobody acknowledged (escalation.chain).
+   */
+  readonly chain: readonly {
+    readonly role: 'primary' | 'secondary' | 'manager';
+    readonly afterMinutes: number;
+  }[];
+  /** The priorities that page the chain. */
+  readonly pagePriorities: readonly Priority[];
+  /** The support manager, the chain's manager step (ONCALL_MANAGER); null when no manager is configured. */
+  readonly manager: PersonView | null;
 }
 
 // ---- Availability and outages ---------------------------------------------------------------------------

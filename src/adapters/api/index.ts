@@ -76,6 +76,8 @@ export async function registerApi(server: restify.Server, deps: ApiDeps): Promis
       zone: deps.policy.timeZone,
       overrides: deps.overrides,
       now: deps.now,
+      escalation: deps.policy.escalation,
+      manager: config.oncall.manager,
     }),
   ]);
   return { router, localIssuer };

@@ -42,6 +42,8 @@ export interface Contribution {
    * days or continuous; waits on the customer left out). Absent in contributions counted before it existed.
    */
   readonly responseClockMinutes?: number | null;
+  /** The histogram layout its reply times were counted in; absent: layout 1 (counted before layout 2). */
+  readonly histLayout?: HistLayout;
   /** Time spent waiting on the customer (closed pauses; the open one is `pausedSince`). */
   readonly pausedMs: number;
   /** Earliest at-risk instant of an unmet target of an open ticket: from then on it needs attention. */
@@ -113,6 +115,7 @@ export function contribution(engine: SlaEngine, t: Ticket, result?: SlaResult): 
     responseMinutes:
       t.responseMetAt === undefined ? null : Math.max(0, (t.responseMetAt - t.dispatchedAt) / 60_000),
     responseClockMinutes: clockMs === null ? null : clockMs / 60_000,
+    histLayout: HIST_LAYOUT,
     pausedMs,
     watchAt: open && watch.length > 0 ? Math.min(...watch) : null,
     pausedSince: t.pauses.find((p) => p.end === undefined)?.start ?? null,
@@ -129,8 +132,9 @@ export interface TargetCounts {
 }
 
 /**
- * One month × priority counter row. `hist` counts wall response times by bucket (see bucketOf), `clockHist`
- * the same replies on their target's clock. Open pauses are kept as their number and the sum of their
+ * One month × priority counter row. `histV2` counts wall response times by bucket of layout 2 (see bucketOf),
+ * `clockHistV2` the same replies on their target's clock; `hist` and `clockHist` hold the replies counted in
+ * layout 1 before it, and only shrink now (a ticket counted again leaves them for layout 2). Open pauses are kept as their number and the sum of their
  * starts (whole seconds, exact in a double), so the time they have run by any `now` is one subtraction:
  * `openPauses × now − openPauseStartsS × 1000`. Rows stored before a field existed lack it (read as empty).
  */
@@ -141,6 +145,8 @@ export interface Counters {
   pausedMs: number;
   hist: Record<number, number>;
   clockHist?: Record<number, number>;
+  histV2?: Record<number, number>;
+  clockHistV2?: Record<number, number>;
   openPauses?: number;
   openPauseStartsS?: number;
 }
@@ -154,6 +160,8 @@ export function emptyCounters(): Counters {
     pausedMs: 0,
     hist: {},
     clockHist: {},
+    histV2: {},
+    clockHistV2: {},
     openPauses: 0,
     openPauseStartsS: 0,
   };
@@ -173,8 +181,13 @@ export function pausedMsAt(c: Counters, now: Instant): number {
   return c.pausedMs + Math.max(0, open);
 }
 
-function addToHist(hist: Record<number, number>, minutes: number, sign: 1 | -1): Record<number, number> {
-  const b = bucketOf(minutes);
+function addToHist(
+  hist: Record<number, number>,
+  minutes: number,
+  sign: 1 | -1,
+  layout: HistLayout,
+): Record<number, number> {
+  const b = bucketOf(minutes, layout);
   const n = (hist[b] ?? 0) + sign;
   const next = { ...hist, [b]: n };
   return n === 0 ? Object.fromEntries(Object.entries(next).filter(([key]) => key !== String(b))) : next;
@@ -189,39 +202,55 @@ const OUTCOME_FIELD: Readonly<Record<Outcome, keyof TargetCounts>> = {
 };
 
 /**
- * Response-time buckets: to the minute up to 2 h, to 5 min up to 10 h, to 30 min up to 3 days, to 6 h up
- * to 30 days, then one last bucket. Percentiles are reported as their bucket's upper edge.
+ * Response-time bucket layouts. Layout 1 (rows counted before layout 2 existed, in `hist`/`clockHist`): to
+ * the minute up to 2 h, 5 min up to 10 h, 30 min up to 3 days, 6 h up to 30 days, each bucket holding
+ * (lower, upper]. Layout 2 (`histV2`/`clockHistV2`): to the minute below 8 h, 5 min below 3 days, 30 min
+ * below 30 days, each bucket holding [lower, upper). Both end with one last bucket. A bucket number only ever
+ * means what its layout says, so old rows read as they were written. Percentiles are reported as their
+ * bucket's LOWER edge: cut to the bucket, never rounded up.
  */
-const EDGES: readonly (readonly [upTo: number, step: number])[] = [
-  [120, 1],
-  [600, 5],
-  [4320, 30],
-  [43200, 360],
-];
+type Layout = readonly (readonly [upTo: number, step: number])[];
+export type HistLayout = 1 | 2;
+const LAYOUTS: Readonly<Record<HistLayout, Layout>> = {
+  1: [
+    [120, 1],
+    [600, 5],
+    [4320, 30],
+    [43200, 360],
+  ],
+  2: [
+    [480, 1],
+    [4320, 5],
+    [43200, 30],
+  ],
+};
+/** The layout new contributions are counted in. */
+export const HIST_LAYOUT: HistLayout = 2;
 
-/** The bucket of a duration in minutes. */
-export function bucketOf(minutes: number): number {
+/** The bucket of a duration in minutes (layout 2 unless told). */
+export function bucketOf(minutes: number, layout: HistLayout = HIST_LAYOUT): number {
   let index = 0;
   let from = 0;
-  for (const [upTo, step] of EDGES) {
-    if (minutes <= upTo) return index + Math.max(0, Math.ceil((minutes - from) / step) - 1);
+  for (const [upTo, step] of LAYOUTS[layout]) {
+    if (layout === 1 && minutes <= upTo) return index + Math.max(0, Math.ceil((minutes - from) / step) - 1);
+    if (layout === 2 && minutes < upTo) return index + Math.max(0, Math.floor((minutes - from) / step));
     index += (upTo - from) / step;
     from = upTo;
   }
   return index;
 }
 
-/** The upper edge in minutes of a bucket (the last one: Infinity). */
-export function bucketUpper(bucket: number): number {
+/** The lower edge in minutes of a bucket (layout 2 unless told); the last bucket starts at the last edge. */
+export function bucketLower(bucket: number, layout: HistLayout = HIST_LAYOUT): number {
   let index = 0;
   let from = 0;
-  for (const [upTo, step] of EDGES) {
+  for (const [upTo, step] of LAYOUTS[layout]) {
     const n = (upTo - from) / step;
-    if (bucket < index + n) return from + (bucket - index + 1) * step;
+    if (bucket < index + n) return from + (bucket - index) * step;
     index += n;
     from = upTo;
   }
-  return Infinity;
+  return from;
 }
 
 /** Adds (sign 1) or removes (sign -1) a contribution to the counters of its priority. */
@@ -234,9 +263,17 @@ export function applyTo(c: Counters, k: Contribution, sign: 1 | -1): void {
     c.openPauses = (c.openPauses ?? 0) + sign;
     c.openPauseStartsS = (c.openPauseStartsS ?? 0) + sign * since;
   }
-  if (k.responseMinutes !== null) c.hist = addToHist(c.hist, k.responseMinutes, sign);
+  // A contribution leaves the histogram it was counted in: those stored before layout 2 are in layout 1.
+  const layout: HistLayout = k.histLayout ?? 1;
+  if (k.responseMinutes !== null) {
+    if (layout === 1) c.hist = addToHist(c.hist, k.responseMinutes, sign, 1);
+    else c.histV2 = addToHist(c.histV2 ?? {}, k.responseMinutes, sign, 2);
+  }
   const onClock = k.responseClockMinutes;
-  if (onClock !== undefined && onClock !== null) c.clockHist = addToHist(c.clockHist ?? {}, onClock, sign);
+  if (onClock !== undefined && onClock !== null) {
+    if (layout === 1) c.clockHist = addToHist(c.clockHist ?? {}, onClock, sign, 1);
+    else c.clockHistV2 = addToHist(c.clockHistV2 ?? {}, onClock, sign, 2);
+  }
 }
 
 /** Sum of several counters. */
@@ -248,24 +285,45 @@ export function addCounters(into: Counters, c: Counters): Counters {
   into.openPauses = (into.openPauses ?? 0) + (c.openPauses ?? 0);
   into.openPauseStartsS = (into.openPauseStartsS ?? 0) + (c.openPauseStartsS ?? 0);
   for (const [b, n] of Object.entries(c.hist)) into.hist[Number(b)] = (into.hist[Number(b)] ?? 0) + n;
-  const clock = (into.clockHist ??= {});
-  for (const [b, n] of Object.entries(c.clockHist ?? {})) clock[Number(b)] = (clock[Number(b)] ?? 0) + n;
+  const sum = (to: Record<number, number>, from: Readonly<Record<number, number>> | undefined): void => {
+    for (const [b, n] of Object.entries(from ?? {})) to[Number(b)] = (to[Number(b)] ?? 0) + n;
+  };
+  sum((into.clockHist ??= {}), c.clockHist);
+  sum((into.histV2 ??= {}), c.histV2);
+  sum((into.clockHistV2 ??= {}), c.clockHistV2);
   return into;
 }
 
-/** The p-quantile (0..1) of a histogram, as the upper edge of its bucket; null when empty. */
-export function quantile(hist: Readonly<Record<number, number>>, p: number): number | null {
-  const buckets = Object.entries(hist)
-    .map(([b, n]) => [Number(b), n] as const)
+/**
+ * The p-quantile (0..1) of the first replies of some counters, wall time or on the target's clock, as the
+ * LOWER edge of the bucket of the nearest rank (cut, never rounded up); null when there were none. Replies
+ * counted in layout 1 and layout 2 are ranked together by their buckets' lower edges.
+ * @example responseQuantile({ ...c, histV2: { [bucketOf(2.0017)]: 1 } }, 'wall', 0.5) // 2 (120.1 s reads 2 min)
+ */
+export function responseQuantile(c: Counters, on: 'wall' | 'clock', p: number): number | null {
+  const parts: [HistLayout, Readonly<Record<number, number>> | undefined][] =
+    on === 'wall'
+      ? [
+          [1, c.hist],
+          [2, c.histV2],
+        ]
+      : [
+          [1, c.clockHist],
+          [2, c.clockHistV2],
+        ];
+  const buckets = parts
+    .flatMap(([layout, hist]) =>
+      Object.entries(hist ?? {}).map(([b, n]) => [bucketLower(Number(b), layout), n] as const),
+    )
     .filter(([, n]) => n > 0)
     .sort((a, b) => a[0] - b[0]);
   const total = buckets.reduce((s, [, n]) => s + n, 0);
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil(p * total));
   let seen = 0;
-  for (const [b, n] of buckets) {
+  for (const [lower, n] of buckets) {
     seen += n;
-    if (seen >= rank) return bucketUpper(b);
+    if (seen >= rank) return lower;
   }
   return null;
 }

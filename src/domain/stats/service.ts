@@ -15,7 +15,7 @@ import {
   monthMinus,
   monthOf,
   pausedMsAt,
-  quantile,
+  responseQuantile,
   type Contribution,
   type Counters,
   type TargetCounts,
@@ -34,7 +34,8 @@ export interface Figures {
   /**
    * Minutes from filing to first reply on the clock each response target uses (`responseClocks`: support
    * hours, business days or continuous; waits on the customer left out), bucketed (see figures.ts): the
-   * upper edge of the bucket. Null when no reply was counted on its clock (or beyond 30 days).
+   * lower edge of the bucket, cut, never rounded up (30 days or more reads 30 days). Null when no reply was
+   * counted on its clock.
    */
   readonly responseMedianMinutes: number | null;
   readonly responseP90Minutes: number | null;
@@ -131,10 +132,10 @@ function figures(c: Counters, clocks: readonly Clock[], now: Instant): Figures {
     tickets: c.tickets,
     response: target(c.response),
     workaround: target(c.workaround),
-    responseMedianMinutes: finite(quantile(c.clockHist ?? {}, 0.5)),
-    responseP90Minutes: finite(quantile(c.clockHist ?? {}, 0.9)),
-    responseWallMedianMinutes: finite(quantile(c.hist, 0.5)),
-    responseWallP90Minutes: finite(quantile(c.hist, 0.9)),
+    responseMedianMinutes: finite(responseQuantile(c, 'clock', 0.5)),
+    responseP90Minutes: finite(responseQuantile(c, 'clock', 0.9)),
+    responseWallMedianMinutes: finite(responseQuantile(c, 'wall', 0.5)),
+    responseWallP90Minutes: finite(responseQuantile(c, 'wall', 0.9)),
     responseClocks: clocks,
     pausedMinutes: pausedMs / 60_000,
     pausedHours: Math.round((pausedMs / 3_600_000) * 100) / 100,

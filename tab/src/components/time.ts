@@ -53,3 +53,25 @@ export function monthIn(t: number, zone: string): string {
   const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}`;
 }
+
+/**
+ * A count with its noun, singular for one: "1 ticket", "3 tickets", "0 targets".
+ * @example plural(1, 'ticket') // '1 ticket'
+ */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * A month "2026-12" as every picker and heading of the tab names it: "December 2026".
+ * @example monthLabel('2026-12') // 'December 2026'
+ */
+export function monthLabel(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  if (y === undefined || m === undefined || !Number.isInteger(y) || !Number.isInteger(m)) return month;
+  return new Date(Date.UTC(y, m - 1, 15)).toLocaleString('en-GB', {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}

@@ -14,7 +14,7 @@ import { SelectField } from '../components/Fields';
 import { CellTable } from '../components/DataTable';
 import { useSession } from '../components/Zone';
 import { ServiceStatus } from '../components/ServiceStatus';
-import { minutesText } from '../components/time';
+import { minutesText, monthLabel } from '../components/time';
 import { availabilityPercent } from '../../../src/domain/reports/percent';
 
 const useStyles = makeStyles({
@@ -80,18 +80,18 @@ export function Availability() {
     <section aria-labelledby="avail-title">
       <div className={s.top}>
         <h2 id="avail-title" className="page-title">
-          Core Service availability · {a.month}
+          Core Service availability · {monthLabel(a.month)}
         </h2>
         <SelectField
           label="Month"
           value={month || a.month}
           onChange={setMonth}
-          options={[...a.history].reverse().map((h) => [h.month, h.month] as const)}
+          options={[...a.history].reverse().map((h) => [h.month, monthLabel(h.month)] as const)}
         />
       </div>
       <ServiceStatus />
       <div className={s.cards}>
-        <TitledCard title="Availability" caption={`target ${pct(a.target, 2)}`}>
+        <TitledCard title="Availability" caption={`target ${pct(a.target)}`}>
           <BigFigure testId="availability" value={c.availability}>
             {pct(c.availability)}
           </BigFigure>
@@ -115,7 +115,7 @@ export function Availability() {
       </div>
       <TitledCard title="The last twelve months">
         <ShareBars
-          title="Availability in each of the last twelve months; bars below the target line missed it"
+          title="Availability in each of the last twelve months; bars short of the dashed target line missed it"
           bars={a.history.map((h) => ({
             label: h.month.slice(5),
             value: Math.max(0, (h.availability - 0.999) / 0.001),
@@ -124,10 +124,11 @@ export function Availability() {
           target={(a.target - 0.999) / 0.001}
         />
         <Caption1>
-          Scale from 99.9 % (bottom) to 100 % (top); the dashed line is the {pct(a.target, 2)} commitment.
+          Each bar fills from 99.9 % (empty) to 100 % (full); the dashed line is the {pct(a.target)}{' '}
+          commitment, and bars short of it missed it.
         </Caption1>
       </TitledCard>
-      <h3>Outages in {a.month}</h3>
+      <h3>Outages in {monthLabel(a.month)}</h3>
       <CellTable
         label="Outages"
         columns={columns}
@@ -135,7 +136,7 @@ export function Availability() {
         empty={
           <Empty title="No outage recorded">
             No Core Service outage was recorded this month
-            {staff ? '; engineers record outages in the support channel.' : '.'}
+            {staff ? '; engineers record outages on the Outages page or in the support channel.' : '.'}
           </Empty>
         }
         rowKey={(o) => o.id}

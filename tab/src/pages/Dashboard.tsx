@@ -17,7 +17,8 @@ import { BigFigure, cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { CellTable } from '../components/DataTable';
 import { SelectField } from '../components/Fields';
 import { Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
-import { duration, minutesText, percent } from '../components/time';
+import { duration, minutesText, monthLabel, percent, plural } from '../components/time';
+import { noMissText } from '../components/words';
 
 const PRIORITIES = ['P1', 'P2', 'P3'] as const;
 
@@ -34,14 +35,7 @@ const useStyles = makeStyles({
   charts: cardGrid('min(320px, 100%)', { marginBottom: tokens.spacingVerticalL }),
 });
 
-function monthName(m: string): string {
-  const [y, mo] = m.split('-').map(Number);
-  return new Date(Date.UTC(y ?? 2000, (mo ?? 1) - 1, 15)).toLocaleString('en-GB', {
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-}
+const monthName = monthLabel;
 
 const CLOCK_WORDS: Readonly<Record<Clock, string>> = {
   continuous: 'continuous',
@@ -92,7 +86,7 @@ function PriorityCard({ p, f, scope }: { p: string; f: Figures; scope: string })
     <Card>
       <CardHeader
         header={<PriorityBadge priority={p} />}
-        description={<Caption1>{f.tickets} tickets</Caption1>}
+        description={<Caption1>{plural(f.tickets, 'ticket')}</Caption1>}
       />
       <BigFigure testId={`${scope}-response-share-${p}`} value={f.response.share ?? ''}>
         {percent(f.response.share)}
@@ -271,7 +265,7 @@ export function Dashboard() {
         label="Missed deadlines"
         columns={['Ticket', 'Priority', 'Customer', 'Target', 'Due', 'Outcome']}
         rows={d.breaches}
-        empty={<Empty title="No missed deadline">Every target this month was met on time so far.</Empty>}
+        empty={<Empty title="No missed deadline">{noMissText(d.current.all)}</Empty>}
         rowKey={(b) => `${b.ticketId}-${b.target}`}
         rowProps={(b) => ({ 'data-testid': 'breach-row', 'data-id': b.ticketId })}
         cells={(b) => [
@@ -293,7 +287,8 @@ export function Dashboard() {
         Reply times are counted on the clock each response target uses (support hours or business days for P2
         and P3, continuous for P1; time waiting on the customer left out), wall time beside. Waiting on the
         customer is wall time, open waits counted up to now. Durations are cut to the minute, never rounded
-        up.
+        up. Reply percentiles are counted in steps (to the minute below 8 h, to 5 min below 3 days, to 30 min
+        below 30 days) and each shows the start of its step.
       </Caption1>
     </section>
   );

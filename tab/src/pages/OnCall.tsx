@@ -1,15 +1,23 @@
-// On-call: this week's primary and secondary, the weeks after, and overrides.
+// On-call: the P1 paging chain now (primary, secondary, support manager, with the configured delays), the
+// weeks after, and overrides.
 import { Caption1, TableCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { OnCall as OnCallData } from '../../../src/adapters/api/contract';
 import { useApi } from '../api/useApi';
 import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { DataTable } from '../components/DataTable';
 import { Empty, Pending, When } from '../components/Bits';
+import { pagedText } from '../components/words';
 
 const useStyles = makeStyles({
   cards: cardGrid('240px', SPACED),
   big: { fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
 });
+
+const ROLE_TITLES: Readonly<Record<OnCallData['chain'][number]['role'], string>> = {
+  primary: 'Primary',
+  secondary: 'Secondary',
+  manager: 'Support manager',
+};
 
 export function OnCall() {
   const s = useStyles();
@@ -34,32 +42,43 @@ export function OnCall() {
       <h2 id="oncall-title" className="page-title">
         On call
       </h2>
-      {current && (
-        <div className={s.cards}>
-          {(['primary', 'secondary'] as const).map((role) => {
-            const override = activeNow.find((o) => o.role === role);
-            return (
-              <TitledCard
-                key={role}
-                testId={`oncall-${role}`}
-                title={role === 'primary' ? 'Primary' : 'Secondary'}
-              >
-                <span className={s.big}>
-                  {override ? override.person.name : (current[role]?.name ?? 'Nobody')}
-                </span>
-                {override && (
-                  <Caption1>
-                    standing in for {current[role]?.name ?? 'nobody'} until <When t={override.end} />
-                  </Caption1>
-                )}
+      <Text as="p" data-testid="oncall-chain">
+        {d.pagePriorities.join(' and ') || 'No priority'} tickets dispatched (or raised) outside support hours
+        page this chain in order, each next step only while nobody has acknowledged the page.
+      </Text>
+      <div className={s.cards}>
+        {d.chain.map((step, i) => {
+          const role = step.role;
+          const override = role === 'manager' ? undefined : activeNow.find((o) => o.role === role);
+          const holder =
+            role === 'manager' ? d.manager?.name : (override?.person.name ?? current?.[role]?.name);
+          return (
+            <TitledCard
+              key={`${role}-${String(i)}`}
+              testId={`oncall-${role}`}
+              title={ROLE_TITLES[role]}
+              caption={pagedText(step.afterMinutes)}
+            >
+              <span className={s.big}>{holder ?? 'Nobody'}</span>
+              {override && (
                 <Caption1>
-                  this week: <When t={current.start} /> to <When t={current.end} />
+                  standing in for {current?.[role as 'primary' | 'secondary']?.name ?? 'nobody'} until{' '}
+                  <When t={override.end} />
                 </Caption1>
-              </TitledCard>
-            );
-          })}
-        </div>
-      )}
+              )}
+              {role === 'manager' ? (
+                <Caption1>the support manager (ONCALL_MANAGER)</Caption1>
+              ) : (
+                current && (
+                  <Caption1>
+                    this week: <When t={current.start} /> to <When t={current.end} />
+                  </Caption1>
+                )
+              )}
+            </TitledCard>
+          );
+        })}
+      </div>
       <h3>Next weeks</h3>
       <DataTable
         label="Rotation"

@@ -21,7 +21,8 @@ import { DataTable } from '../components/DataTable';
 import { Empty, Note, Pending, When } from '../components/Bits';
 import { byName, SelectField } from '../components/Fields';
 import { useSession } from '../components/Zone';
-import { minutesText, monthIn } from '../components/time';
+import { minutesText, monthIn, monthLabel, plural } from '../components/time';
+import { noBreachText } from '../components/words';
 import { availabilityPercent } from '../../../src/domain/reports/percent';
 
 const useStyles = makeStyles({
@@ -140,9 +141,8 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
   return (
     <>
       <Caption1>
-        {r.customerName} · {r.month}
-        {r.partial ? ' · month in progress: figures so far' : ''} · {r.filed} ticket{r.filed === 1 ? '' : 's'}{' '}
-        filed
+        {r.customerName} · {monthLabel(r.month)}
+        {r.partial ? ' · month in progress: figures so far' : ''} · {plural(r.filed, 'ticket')} filed
       </Caption1>
       <div className={s.cards}>
         <TitledCard title="Availability" caption={`target ${pct(a.target)}`}>
@@ -158,7 +158,10 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
             {r.breaches.length}
           </Text>
         </TitledCard>
-        <TitledCard title="Waiting on you (e)">
+        <TitledCard
+          title="Waiting on you"
+          caption="the customer’s delay in responding (contract exclusion e)"
+        >
           <Text size={600} weight="semibold">
             {span(r.pausedMinutes)}
           </Text>
@@ -189,7 +192,7 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
         label="Breaches"
         columns={['Ticket', 'Title', 'Target', 'Due', 'Met', 'Late by']}
         rows={r.breaches}
-        empty={<Empty title="No breach">Every target due this month was met.</Empty>}
+        empty={<Empty title="No breach">{noBreachText(r)}</Empty>}
         row={(b) => (
           <TableRow key={`${b.ticketId}-${b.target}`}>
             <TableCell>
@@ -209,7 +212,7 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
       />
       {r.paused.length > 0 && (
         <>
-          <h3>Time waiting on you (exclusion (e))</h3>
+          <h3>Time waiting on you (the customer’s delay in responding)</h3>
           <DataTable
             label="Time waiting on the customer"
             columns={['Ticket', 'Title', 'Waited']}

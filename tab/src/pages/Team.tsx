@@ -19,7 +19,7 @@ import { Note, Pending } from '../components/Bits';
 import { ColumnTable, type Column } from '../components/DataTable';
 import { TrendChart } from '../components/TrendChart';
 import { useSession } from '../components/Zone';
-import { monthIn } from '../components/time';
+import { monthIn, plural } from '../components/time';
 
 const useStyles = makeStyles({
   part: { marginBottom: tokens.spacingVerticalXXL, maxWidth: '100%' },
@@ -64,8 +64,8 @@ function WorkloadPart({ data }: { readonly data: Workload }) {
   return (
     <>
       <Caption1 className={s.caption}>
-        {data.tickets} open tickets, each counted once under its state in the queue.
-        {data.truncated ? ` Only the first ${data.tickets} open tickets were read.` : ''}
+        {plural(data.tickets, 'open ticket')}, each counted once under its state in the queue.
+        {data.truncated ? ` Only the first ${plural(data.tickets, 'open ticket')} were read.` : ''}
       </Caption1>
       <ColumnTable
         label="Open tickets per owner"

@@ -2,11 +2,11 @@
 import { Button, Field, Input, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import { getJson } from '../api/client';
-import { TARGET_LABELS, type Clock, type WhatIf as WhatIfData } from '../../../src/adapters/api/contract';
+import { TARGET_LABELS, type WhatIf as WhatIfData } from '../../../src/adapters/api/contract';
 import { ErrorState, When } from '../components/Bits';
 import { SelectField, type Choice } from '../components/Fields';
 import { cardGrid, TitledCard } from '../components/Cards';
-import { duration } from '../components/time';
+import { budgetText } from '../components/words';
 import { useSession } from '../components/Zone';
 
 const useStyles = makeStyles({
@@ -30,12 +30,6 @@ const PRIORITY_CHOICES: readonly Choice[] = [
   ['P2', 'P2 partial outage'],
   ['P3', 'P3 provisioning'],
 ];
-
-const CLOCK: Readonly<Record<Clock, string>> = {
-  continuous: 'continuous clock',
-  'support-hours': 'support hours only',
-  'business-days': 'business days',
-};
 
 export function WhatIf() {
   const s = useStyles();
@@ -95,7 +89,7 @@ export function WhatIf() {
                 key={t.target}
                 testId={`whatif-${t.target}`}
                 title={TARGET_LABELS[t.target]}
-                caption={`${duration(t.budgetMinutes * 60_000)} on the ${CLOCK[t.clock]}`}
+                caption={budgetText(t.budgetMinutes, t.clock)}
               >
                 <Text weight="semibold">
                   Due <When t={t.due} />

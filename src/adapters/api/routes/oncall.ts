@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../../../config';
 import { onCallAt } from '../../../domain/oncall/roster';
+import type { Policy } from '../../../domain/policy/schema';
 import type { Instant } from '../../../domain/sla';
 import type { OverrideSource } from '../ports';
 import { ok, route, STAFF } from '../route';
@@ -14,17 +15,26 @@ export interface OnCallRouteDeps {
   readonly zone: string;
   readonly overrides: OverrideSource;
   readonly now: () => Instant;
+  /** The policy's paging chain and the priorities it pages for. */
+  readonly escalation: Pick<Policy['escalation'], 'chain' | 'pagePriorities'>;
+  /** The support manager paged last (config.oncall.manager), if any. */
+  readonly manager: string | undefined;
 }
 
 export function onCallRoutes(deps: OnCallRouteDeps): RouteSpec[] {
   const { rotation, zone } = deps;
   const person = (id: string) => ({ id, name: deps.names.get(id) ?? id });
+  const chain = {
+    chain: deps.escalation.chain.map((s) => ({ role: s.role, afterMinutes: s.afterMinutes })),
+    pagePriorities: [...deps.escalation.pagePriorities],
+    manager: deps.manager === undefined ? null : person(deps.manager),
+  };
   return [
     route(STAFF, {
       route: 'GET /api/oncall',
       handle: async () => {
         const now = deps.now();
-        if (rotation === undefined) return ok({ now, configured: false, weeks: [], overrides: [] });
+        if (rotation === undefined) return ok({ now, configured: false, weeks: [], overrides: [], ...chain });
         const [hour, minute] = rotation.handover.split(':').map(Number);
         const first = DateTime.fromISO(rotation.start, { zone }).set({
           hour: hour ?? 9,
@@ -50,6 +60,7 @@ export function onCallRoutes(deps: OnCallRouteDeps): RouteSpec[] {
           handover: rotation.handover,
           weeks,
           overrides: overrides.map((o) => ({ ...o, person: person(o.userId) })),
+          ...chain,
         });
       },
     }),
