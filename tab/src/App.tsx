@@ -70,8 +70,16 @@ const useStyles = makeStyles({
     minWidth: 0,
     overflowWrap: 'anywhere',
   },
-  persona: { display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
-  personaSelect: { maxWidth: '100%', minWidth: 0 },
+  persona: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalS,
+    minWidth: 0,
+    maxWidth: '100%',
+  },
+  // A select is as wide as its longest option (a long name) unless told to fit.
+  personaSelect: { maxWidth: '100%', minWidth: 0, '& select': { minWidth: 0, width: '100%' } },
 });
 
 function subscribeHash(cb: () => void): () => void {

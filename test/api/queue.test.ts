@@ -1,6 +1,7 @@
 // The queue over real HTTP (local sign-in, real Azurite): open, resolved, closed or all tickets; dates as
 // days of the support zone; search in descriptions, customer messages and replies, internal notes for staff
-// only; every sort column both ways; paging; a customer never sees another tenant nor a note; bad input 400.
+// only; every sort column both ways; paging; a customer never sees another tenant nor a note; bad input 400;
+// a number searched as an id and as words; resolved and closed rows said apart.
 import type { App } from '../../src/app';
 import { clientFromConnectionString } from '../../src/adapters/storage/tables';
 import { headRk, tenantPk } from '../../src/adapters/storage/ticket-keys';
@@ -302,5 +303,95 @@ describe('bad input', () => {
       expect(res.status).toBe(400);
       expect((res.body['error'] as { field?: string }).field).toBe(field);
     }
+  });
+});
+
+describe('a number is searched as a ticket id and as words', () => {
+  let call: Ticket;
+  const numberOf = (x: Ticket): string => x.id.split('-')[1] ?? '';
+  const refused = async (): Promise<number> =>
+    (await app.deps.audit.day(new Date(clock.now).toISOString().slice(0, 10))).filter(
+      (e) => e.outcome === 'refused' && e.action === 'api.queue',
+    ).length;
+
+  beforeAll(async () => {
+    call = await seed(app, clock, et('2026-11-28 11:00'), { priority: 'P3', title: 'Calls drop' });
+    await customerSays(
+      call.id,
+      CONTOSO,
+      et('2026-11-28 11:05'),
+      `call id: 8841-22-XK, the same as ${numberOf(t.resolved)} at our partner`,
+    );
+    clock.now = et('2026-11-28 12:00');
+    await app.background.drain();
+  });
+
+  it.each(['8841', '22', '8841-', '8841-22-xk'])('finds the ticket whose words hold %s', async (q) => {
+    expect((await ids(`state=all&q=${q}`)).includes(call.id)).toBe(true);
+    expect((await ids(`state=all&q=${q}`, CONTOSO_P)).includes(call.id)).toBe(true);
+  });
+
+  it('puts the ticket a number names first, then the tickets that mention it', async () => {
+    const rows = (await queue(`state=all&q=${numberOf(t.resolved)}`)).rows.map((r) => r.id);
+    expect(rows).toEqual([t.resolved.id, call.id]);
+    // The named ticket comes first whatever the filters; the words are searched in the states asked for.
+    expect((await queue(`q=${numberOf(t.resolved)}`)).rows.map((r) => r.id)).toEqual([
+      t.resolved.id,
+      call.id,
+    ]);
+    expect((await queue(`q=${t.resolved.id.toLowerCase()}`)).rows.map((r) => r.id)).toEqual([t.resolved.id]);
+  });
+
+  it("shows a customer their own ticket that mentions another tenant's ticket, never that ticket", async () => {
+    const before = await refused();
+    const got = await queue(`state=all&q=${numberOf(t.resolved)}`, CONTOSO_P);
+    expect(got.rows.map((r) => r.id)).toEqual([call.id]);
+    expect(JSON.stringify(got.body)).not.toContain('Fabrikam');
+    expect(JSON.stringify(got.body)).not.toContain(t.resolved.title);
+    // Something was found: no refused look-up is recorded.
+    expect(await refused()).toBe(before);
+    // Another tenant's ticket no word mentions: nothing shown, the refused look-up recorded.
+    const none = await queue(`state=all&q=${numberOf(t.open2)}`, CONTOSO_P);
+    expect(none.rows).toEqual([]);
+    expect(JSON.stringify(none.body)).not.toContain('Fabrikam');
+    expect(await refused()).toBe(before + 1);
+  });
+});
+
+describe('the state of a row that is not open', () => {
+  it('is resolved for a resolved ticket and closed for a closed one, as the state filter says', async () => {
+    const rows = (await queue('state=all')).rows as (Row & { state: string; escalatedAt: unknown })[];
+    const stateOf = (x: Ticket) => rows.find((r) => r.id === x.id)?.state;
+    expect(stateOf(t.resolved)).toBe('resolved');
+    expect(stateOf(t.closed)).toBe('closed');
+    expect((await queue('state=resolved')).rows.map((r) => (r as Row & { state: string }).state)).toEqual([
+      'resolved',
+    ]);
+    expect((await queue('state=closed')).rows.map((r) => (r as Row & { state: string }).state)).toEqual([
+      'closed',
+    ]);
+  });
+});
+
+describe('an escalated ticket', () => {
+  it('carries when the customer asked for escalation while it is open', async () => {
+    const row = async (id: string) =>
+      (await queue('state=all')).rows.find((r) => r.id === id) as Row & { escalatedAt: number | null };
+    expect((await row(t.open1.id)).escalatedAt).toBeNull();
+    clock.now = et('2026-11-28 13:00');
+    const asked = await app.tickets.act(
+      { kind: 'tenant', tenantId: CONTOSO },
+      t.open1.id,
+      { id: 'aad-ann', name: 'Ann Customer', role: 'customer' },
+      { kind: 'escalate', reason: 'Still no calls' },
+    );
+    if (!asked.ok) throw asked.error;
+    expect((await row(t.open1.id)).escalatedAt).toBe(et('2026-11-28 13:00'));
+    const mine = (await queue('', CONTOSO_P)).rows.find((r) => r.id === t.open1.id) as Row & {
+      escalatedAt: number | null;
+    };
+    expect(mine.escalatedAt).toBe(et('2026-11-28 13:00'));
+    await act(app, clock, et('2026-11-28 14:00'), t.open1.id, { kind: 'resolve', text: 'Carrier fixed' });
+    expect((await row(t.open1.id)).escalatedAt).toBeNull();
   });
 });

@@ -3,7 +3,9 @@
 // kept in the URL and restored after opening a ticket (its link back and the browser's Back); a staff
 // answer that arrives after a switch to a customer never shows in the customer's view; and a manager's bulk
 // take and assign (at 1280 px, and on phone cards at 375 px), checked in the rows, the stored tickets, their
-// timelines and the channel's root cards (fake Bot Connector).
+// timelines and the channel's root cards (fake Bot Connector). Also: the open filters panel fits a phone
+// with long customer and staff names; a search that finds nothing open offers the other states; each
+// column's order in its own words; short cells on one line at 1280 px; resolved and escalated rows said.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -28,6 +30,8 @@ it('a browser is there when REQUIRE_BROWSER=1', () => {
 });
 
 const SHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
+const LONG_TENANT = '55555555-5555-4555-8555-555555555555';
+const LONG_ENGINEER = 'aaaaaaaa-0000-4000-8000-000000000009';
 const CHANNEL = '19:supportchannel@thread.tacv2';
 const LONG_TITLE =
   'Calls to the Rotterdam and Antwerp offices drop after thirty seconds when transferred from the main ' +
@@ -66,12 +70,18 @@ describeBrowser('the queue in Chromium', () => {
   let app: App;
   let browser: Browser;
   const clock: TestClock = { now: et('2026-11-25 07:00') };
-  const t: Record<'long' | 'closed' | 'fab' | 'p1', Ticket> = {} as never;
+  const t: Record<'long' | 'closed' | 'fab' | 'p1' | 'sbc', Ticket> = {} as never;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     azurite = await startTestAzurite();
-    app = await startTestApp({ connectionString: azurite.connectionString, clock, env: { ...TAB_ENV } });
+    // Long names in the Customer and Owner selects (a select is as wide as its longest option).
+    const env = {
+      ...TAB_ENV,
+      CUSTOMER_TENANTS: `${TAB_ENV['CUSTOMER_TENANTS'] ?? ''};${LONG_TENANT}=Northwind Traders International Telecommunications Holdings`,
+      STAFF_ENGINEERS: `${TAB_ENV['STAFF_ENGINEERS'] ?? ''};${LONG_ENGINEER}=Bartholomew Featherstonehaugh-Cholmondeley`,
+    };
+    app = await startTestApp({ connectionString: azurite.connectionString, clock, env });
     t.long = await seed(app, clock, et('2026-11-25 07:00'), { priority: 'P2', title: LONG_TITLE });
     t.closed = await seed(app, clock, et('2026-11-25 07:30'), { priority: 'P3', title: 'Old fax line' });
     await act(app, clock, et('2026-11-25 08:00'), t.closed.id, {
@@ -91,6 +101,17 @@ describeBrowser('the queue in Chromium', () => {
       category: 'outage',
       title: 'No calls at all',
     });
+    t.sbc = await seed(app, clock, et('2026-11-25 09:10'), { priority: 'P3', title: 'Trunk registration' });
+    await act(app, clock, et('2026-11-25 09:20'), t.sbc.id, { kind: 'workaround', text: 'Restart the SBC' });
+    await act(app, clock, et('2026-11-25 09:30'), t.sbc.id, { kind: 'resolve' });
+    clock.now = et('2026-11-25 09:40');
+    const escalated = await app.tickets.act(
+      { kind: 'tenant', tenantId: CONTOSO },
+      t.long.id,
+      { id: 'aad-ann', name: 'Ann Customer', role: 'customer' },
+      { kind: 'escalate', reason: 'Every transfer drops' },
+    );
+    if (!escalated.ok) throw escalated.error;
     clock.now = et('2026-11-25 10:30');
     await app.background.drain();
     browser = await chromium.launch({ executablePath: executablePath ?? '', args: ['--no-sandbox'] });
@@ -176,8 +197,18 @@ describeBrowser('the queue in Chromium', () => {
         const toggle = page.getByTestId('filters-toggle');
         expect(await toggle.getAttribute('aria-expanded')).toBe('false');
         await toggle.click();
-        await page.getByRole('group', { name: 'Filters' }).waitFor();
+        const panel = page.getByRole('group', { name: 'Filters' });
+        await panel.waitFor();
         await fits(page, width, persona);
+        expect(await page.evaluate('document.documentElement.scrollWidth <= innerWidth')).toBe(true);
+        for (const select of await panel.getByRole('combobox').all()) {
+          const box = await select.boundingBox();
+          const name = await select.evaluate((e) => e.closest('.fui-Field')?.textContent ?? '');
+          expect({ name, inside: box !== null && box.x >= 0 && box.x + box.width <= width }).toEqual({
+            name,
+            inside: true,
+          });
+        }
         await axe(page, `queue at ${width} px as ${persona}`);
         await page.screenshot({
           path: join(SHOTS, `queue-${width}-${persona.split(':')[0] ?? ''}.png`),
@@ -221,6 +252,116 @@ describeBrowser('the queue in Chromium', () => {
     expect(await rowIds(customer)).toEqual([t.closed.id]);
     await page.context().close();
     await customer.context().close();
+  });
+
+  it('offers the other states when a search finds nothing in the ones shown', async () => {
+    const page = await open(`manager:${MANAGER}`, 'queue');
+    await page.locator('[data-testid="queue-row"]').first().waitFor();
+    await page.getByLabel('Search').fill('SBC');
+    await page.getByTestId('empty').waitFor();
+    expect(await page.getByTestId('empty').textContent()).toContain('Only open tickets were searched.');
+    await page.getByRole('button', { name: 'Search resolved and closed tickets too' }).click();
+    const row = page.locator(`[data-testid="queue-row"][data-id="${t.sbc.id}"]`);
+    await row.waitFor();
+    expect(await row.locator('[data-state]').textContent()).toBe('Resolved');
+    expect(await row.getAttribute('data-state')).toBe('resolved');
+    // From the resolved ones, a word only a closed ticket has: the offer names the states left.
+    await page.getByRole('combobox', { name: 'State' }).selectOption('resolved');
+    await page.getByLabel('Search').fill('okapi');
+    await page.getByTestId('empty').waitFor();
+    expect(await page.getByTestId('empty').textContent()).toContain('Only resolved tickets were searched.');
+    await page.getByRole('button', { name: 'Search open and closed tickets too' }).click();
+    const closed = page.locator(`[data-testid="queue-row"][data-id="${t.closed.id}"]`);
+    await closed.waitFor();
+    expect(await closed.locator('[data-state]').textContent()).toBe('Closed');
+    // Every state searched: nothing more to offer.
+    await page.getByLabel('Search').fill('nowhere-at-all');
+    await page.getByTestId('empty').waitFor();
+    expect(await page.getByRole('button', { name: /tickets too$/ }).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('names each order in the words of its column, the natural one first', async () => {
+    const page = await open(`manager:${MANAGER}`, 'queue', 1280);
+    await page.waitForFunction(`document.querySelectorAll('tr[data-testid="queue-row"]').length === 3`);
+    const order = page.getByRole('combobox', { name: 'Order' });
+    const words = () => order.locator('option').allTextContents();
+    const sortOf = (name: string) => page.getByRole('columnheader', { name }).getAttribute('aria-sort');
+    expect(await words()).toEqual(['Soonest first', 'Latest first']);
+    expect(await sortOf('Next deadline')).toBe('ascending');
+    await page.getByRole('combobox', { name: 'Sort by' }).selectOption('priority');
+    expect(await words()).toEqual(['Most urgent first', 'Least urgent first']);
+    await page.waitForFunction(
+      `document.querySelector('tr[data-testid="queue-row"]')?.dataset.id === '${t.p1.id}'`,
+    );
+    expect(await sortOf('Priority')).toBe('ascending');
+    await order.selectOption({ label: 'Least urgent first' });
+    await page.waitForFunction(`location.hash.includes('dir=desc')`);
+    await page.waitForFunction(
+      `[...document.querySelectorAll('tr[data-testid="queue-row"]')].at(-1)?.dataset.id === '${t.p1.id}'`,
+    );
+    expect(await sortOf('Priority')).toBe('descending');
+    // The Updated header sorts newest first, its natural order, and says so.
+    const answer = (dir: string) =>
+      page.waitForResponse(
+        (r) => r.url().includes('/api/queue?') && r.url().includes(`sort=updated&dir=${dir}`),
+      );
+    const shown = async (dir: string, click: () => Promise<void>): Promise<string[]> => {
+      const answered = answer(dir);
+      await click();
+      const ids = ((await (await answered).json()) as { rows: { id: string }[] }).rows.map((r) => r.id);
+      await page.waitForFunction(
+        `[...document.querySelectorAll('tr[data-testid="queue-row"]')].map((r) => r.dataset.id).join() === '${ids.join()}'`,
+      );
+      return ids;
+    };
+    const header = () => page.getByRole('columnheader', { name: 'Updated' }).getByRole('button').click();
+    const newest = await shown('desc', header);
+    expect(await page.evaluate('location.hash')).not.toContain('dir=');
+    expect(await words()).toEqual(['Newest first', 'Oldest first']);
+    expect(await order.inputValue()).toBe('');
+    expect(await sortOf('Updated')).toBe('descending');
+    expect(await sortOf('Priority')).not.toBe('descending');
+    const oldest = await shown('asc', header);
+    expect(oldest).toEqual([...newest].reverse());
+    expect(await page.evaluate('location.hash')).toContain('dir=asc');
+    expect(await sortOf('Updated')).toBe('ascending');
+    expect(await order.inputValue()).toBe('asc');
+    await page.context().close();
+  });
+
+  it('at 1280 px a long title wraps while the short cells keep each line whole; escalations show', async () => {
+    const page = await open(`manager:${MANAGER}`, 'queue', 1280);
+    await page.waitForFunction(`document.querySelectorAll('tr[data-testid="queue-row"]').length === 3`);
+    await fits(page, 1280, 'manager');
+    const row = page.locator(`tr[data-id="${t.long.id}"]`);
+    // A text broken over two lines has boxes at two heights.
+    const broken = await page.evaluate<string[]>(
+      `(() => {
+      const cells = [...document.querySelectorAll('th')].map((h) => (h.textContent || '').trim());
+      const out = [];
+      [...arguments[0].children].forEach((cell, i) => {
+        const name = cells[i];
+        if (!['Priority', 'State', 'Next deadline', 'Time left', 'Updated'].includes(name)) return;
+        for (const e of cell.querySelectorAll('*')) {
+          if (e.children.length > 0 || (e.textContent || '').trim() === '') continue;
+          const tops = new Set([...e.getClientRects()].map((r) => Math.round(r.top)));
+          if (tops.size > 1) out.push(name + ': ' + e.textContent);
+        }
+      });
+      return out;
+    })()`.replace('arguments[0]', `document.querySelector('tr[data-id="${t.long.id}"]')`),
+    );
+    await page.screenshot({ path: join(SHOTS, 'queue-1280-manager.png'), fullPage: true });
+    expect(broken).toEqual([]);
+    const title = row.getByTestId('queue-title');
+    expect(await title.textContent()).toBe(LONG_TITLE);
+    expect((await title.boundingBox())?.height).toBeGreaterThan(30);
+    // The customer's escalation is flagged on its row only.
+    expect(await row.getByTestId('escalated').textContent()).toBe('Escalated');
+    expect(await page.getByTestId('escalated').count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'queue-1280-manager.png'), fullPage: true });
+    await page.context().close();
   });
 
   it('restores filters, sort and search from the URL after opening a ticket (link back and Back)', async () => {

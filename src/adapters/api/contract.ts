@@ -38,8 +38,11 @@ export const TARGET_LABELS: Readonly<Record<TargetName, string>> = {
   response: 'Response',
   workaround: 'Work-around',
 };
-/** A ticket row's state: its worst unmet target's, 'met' when all are met, 'closed' when not open. */
-export type RowState = TargetState | 'closed';
+/**
+ * A ticket row's state: its worst unmet target's, 'met' when all are met; 'resolved' or 'closed' (the
+ * ticket's own status) when not open.
+ */
+export type RowState = TargetState | 'resolved' | 'closed';
 
 /** Every error answer: 400 INVALID_INPUT names the field, 401/403/404/409/503 only a code and words. */
 export interface ProblemBody {
@@ -127,6 +130,8 @@ export interface TicketRow {
   readonly window: Window;
   readonly open: boolean;
   readonly state: RowState;
+  /** When the customer asked for escalation, while the ticket is open (null: none, or not open). */
+  readonly escalatedAt: Instant | null;
   /** The earliest unmet deadline's target, or null. */
   readonly next: TargetView | null;
   readonly targets: readonly TargetView[];

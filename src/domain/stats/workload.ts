@@ -3,7 +3,7 @@
 import type { Person, Ticket } from '../tickets/model';
 
 /** An open ticket's state as the queue shows it (its worst unmet target's). */
-export type OpenState = 'breached' | 'at-risk' | 'paused' | 'on-track' | 'met' | 'closed';
+export type OpenState = 'breached' | 'at-risk' | 'paused' | 'on-track' | 'met' | 'resolved' | 'closed';
 
 export interface WorkloadRow {
   /** Null: the tickets nobody owns. */

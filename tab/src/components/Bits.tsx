@@ -61,6 +61,7 @@ const STATE_LABEL: Readonly<Record<RowState, string>> = {
   breached: 'Breached',
   paused: 'Paused',
   met: 'Met',
+  resolved: 'Resolved',
   closed: 'Closed',
 };
 

@@ -9,7 +9,7 @@ import { Empty, Pending } from '../components/Bits';
 import { useNow, useSession } from '../components/Zone';
 import { BulkBar, type BulkAnswer } from './queue/Bulk';
 import { activeFilters, Filters } from './queue/Filters';
-import { queryString, useNarrower, useQueueParams, type QueueParams } from './queue/params';
+import { dirOf, dirParam, queryString, useNarrower, useQueueParams, type QueueParams } from './queue/params';
 import { QueueCards, QueueTable } from './queue/Rows';
 
 const REFRESH_MS = 30_000;
@@ -40,10 +40,28 @@ const useStyles = makeStyles({
 /** The API path of the queue for `p` (customers' filters on customer and owner mean nothing to them). */
 function apiPath(p: QueueParams, staff: boolean, limit: number): string {
   const q = new URLSearchParams(queryString(staff ? p : { ...p, customer: '', owner: '', mine: '' }));
+  q.set('dir', dirOf(p));
   q.set('limit', String(limit));
   return `/api/queue?${q.toString()}`;
 }
 
+const LIFECYCLES = ['open', 'resolved', 'closed'] as const;
+
+/**
+ * For a search that found nothing in `state` ('' for open): which states it looked in, and the offer to
+ * look in the others too; null when it looked in every state already.
+ */
+function widerSearch(state: string): { only: string; offer: string } | null {
+  const asked = state === '' ? ['open'] : state.split(',');
+  if (asked.includes('all')) return null;
+  const others = LIFECYCLES.filter((x) => !asked.includes(x));
+  if (others.length === 0) return null;
+  const words = (list: readonly string[]) => list.join(list.length > 2 ? ', ' : ' and ');
+  return {
+    only: `Only ${words(LIFECYCLES.filter((x) => asked.includes(x)))} tickets were searched.`,
+    offer: `Search ${words(others)} tickets too`,
+  };
+}
 /** `value`, once it has not changed for `ms`. */
 function useDebounced(value: string, ms: number): string {
   const [settled, setSettled] = useState(value);
@@ -121,11 +139,12 @@ export function Queue() {
   const sortBy = (column: string) =>
     change(
       params.sort === column
-        ? { dir: params.dir === 'desc' ? '' : 'desc' }
-        : { sort: column, dir: column === 'updated' ? 'desc' : '' },
+        ? { dir: dirParam(column, dirOf(params) === 'desc' ? 'asc' : 'desc') }
+        : { sort: column, dir: '' },
     );
 
   const filtering = params.q !== '' || activeFilters(params, staff) > 0;
+  const widen = params.q === '' ? null : widerSearch(params.state);
   const rowsProps = {
     rows,
     staff,
@@ -180,14 +199,14 @@ export function Queue() {
             <>
               <Empty title={filtering ? 'No ticket matches' : 'Nothing open'}>
                 {filtering
-                  ? `Change the filters or the search to see more.${params.state === '' ? ' Only open tickets were searched.' : ''}`
+                  ? `Change the filters or the search to see more.${widen === null ? '' : ` ${widen.only}`}`
                   : staff
                     ? 'Every ticket is answered. New tickets appear here as customers file them.'
                     : 'You have no open tickets. File one by chatting with SLA Desk in Teams.'}
               </Empty>
-              {params.state === '' && params.q !== '' && (
+              {widen !== null && (
                 <Button appearance="primary" onClick={() => change({ state: 'all', sla: '' })}>
-                  Search resolved and closed tickets too
+                  {widen.offer}
                 </Button>
               )}
             </>

@@ -55,14 +55,6 @@ export function ticketRoutes(deps: TicketRouteDeps): RouteSpec[] {
       input: ({ query, principal }) => queueQuery(query, principal, deps.engine.calendar.timeZone),
       handle: async (q, { principal }) => {
         const now = deps.now();
-        const byId = idSearch(q.text, deps.ticketPrefix);
-        if (byId !== undefined) {
-          const got = await deps.tickets.get(scopeOf(principal), byId);
-          if (!got.ok && got.error.code === 'TICKET_NOT_FOUND')
-            await refusedLookup(principal, 'api.queue', byId);
-          const rows = got.ok ? [ticketRow(engine, got.value, now)] : [];
-          return ok({ now, rows, next: null, complete: true });
-        }
         if (principal.role !== 'customer' && plainQueue(q)) {
           if (q.cursor !== undefined && !INDEX_CURSOR.test(q.cursor))
             return badRequest('next is not a valid cursor.', 'next');
@@ -71,7 +63,22 @@ export function ticketRoutes(deps: TicketRouteDeps): RouteSpec[] {
           return ok({ now, rows, next: page.next ?? null, complete: true });
         }
         if (!validCursor(q.cursor)) return badRequest('next is not a valid cursor.', 'next');
-        return ok(await answerQueue(deps, q, principal, now));
+        const page = await answerQueue(deps, q, principal, now);
+        const byId = idSearch(q.text, deps.ticketPrefix);
+        if (byId === undefined) return ok(page);
+        // An id ("1042", "TM-1042") is searched as text too ("8841" in "call id: 8841-22-XK"); the ticket
+        // it names comes first, whatever the filters, on the first page. A customer's look-up is scoped to
+        // their tenant: another tenant's ticket answers like a missing one, and is audited when the text
+        // found nothing either.
+        const got = await deps.tickets.get(scopeOf(principal), byId);
+        if (!got.ok) {
+          if (got.error.code === 'TICKET_NOT_FOUND' && page.rows.length === 0 && q.cursor === undefined)
+            await refusedLookup(principal, 'api.queue', byId);
+          return ok(page);
+        }
+        const rest = page.rows.filter((r) => r.id !== got.value.id);
+        if (q.cursor !== undefined) return ok({ ...page, rows: rest });
+        return ok({ ...page, rows: [ticketRow(engine, got.value, now), ...rest] });
       },
     }),
     route(ANYONE, {

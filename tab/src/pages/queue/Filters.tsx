@@ -5,7 +5,7 @@ import { Button, Field, Input, Switch, makeStyles, tokens } from '@fluentui/reac
 import { useId, useState } from 'react';
 import type { Me } from '../../../../src/adapters/api/contract';
 import { byName, SelectField, type Choice } from '../../components/Fields';
-import { DEFAULTS, type QueueParams } from './params';
+import { DEFAULTS, naturalDir, ORDER_WORDS, type QueueParams } from './params';
 
 export const STATES: readonly Choice[] = [
   ['', 'Open'],
@@ -47,11 +47,29 @@ const useStyles = makeStyles({
     gap: tokens.spacingHorizontalS,
     marginBottom: tokens.spacingVerticalM,
     '& > *': { minWidth: 0 },
+    // A select is as wide as its longest option (a long customer or staff name) unless told to fit.
+    '& .fui-Select': { minWidth: 0, maxWidth: '100%' },
+    '& select': { minWidth: 0, width: '100%', textOverflow: 'ellipsis' },
   },
   wide: { gridColumn: '1 / -1' },
   date: { width: '100%', minWidth: 0 },
   dateInput: { width: '100%', minWidth: 0 },
 });
+
+/** The two orders of a column in its words, its natural one first (the `dir` param ''). */
+function orders(sort: string): Choice[] {
+  const [asc, desc] = ORDER_WORDS[sort] ?? ['Ascending', 'Descending'];
+  const other = naturalDir(sort) === 'asc' ? 'desc' : 'asc';
+  return naturalDir(sort) === 'asc'
+    ? [
+        ['', asc],
+        [other, desc],
+      ]
+    : [
+        ['', desc],
+        [other, asc],
+      ];
+}
 
 /** How many filters differ from the defaults (search and sort aside). */
 export function activeFilters(p: QueueParams, staff: boolean): number {
@@ -148,17 +166,14 @@ export function Filters({
       <SelectField
         label="Sort by"
         value={params.sort}
-        onChange={(v) => change({ sort: v })}
+        onChange={(v) => change({ sort: v, dir: '' })}
         options={SORTS}
       />
       <SelectField
         label="Order"
         value={params.dir}
         onChange={(v) => change({ dir: v })}
-        options={[
-          ['', 'Ascending'],
-          ['desc', 'Descending'],
-        ]}
+        options={orders(params.sort)}
       />
       {staff && (
         <Switch

@@ -1,7 +1,8 @@
 // The queue's tickets: a table with sortable column headers from 640 px up, a list of cards below it. Both
-// show id, priority, title (wrapped, never cut), state, owner, next deadline and time left; staff get a
-// checkbox per ticket, and a failed bulk action is said on the ticket it failed for.
+// show id, priority, title (wrapped, never cut), state (and an open escalation), owner, next deadline and
+// time left; staff get a checkbox per ticket, and a failed bulk action is said on the ticket it failed for.
 import {
+  Badge,
   Caption1,
   Checkbox,
   Link,
@@ -17,12 +18,18 @@ import {
 } from '@fluentui/react-components';
 import type { TicketRow } from '../../../../src/adapters/api/contract';
 import { Countdown, PriorityBadge, StateBadge, When } from '../../components/Bits';
-import type { QueueParams } from './params';
+import { dateTime } from '../../components/time';
+import { dirOf, type QueueParams } from './params';
 
 const useStyles = makeStyles({
   table: { tableLayout: 'auto', minWidth: '0' },
   scroll: { overflowX: 'auto', maxWidth: '100%' },
-  title: { whiteSpace: 'normal', overflowWrap: 'anywhere', minWidth: '9em' },
+  // The title takes the room left over and wraps; the short cells stay on one line (each of their lines).
+  title: { whiteSpace: 'normal', overflowWrap: 'anywhere', minWidth: '9em', width: '100%' },
+  // Where the row has room, the short cells keep each line whole (Fluent's Text sets its own white-space).
+  short: {
+    '@media (min-width: 1200px)': { whiteSpace: 'nowrap', '& span': { whiteSpace: 'nowrap' } },
+  },
   under: { display: 'block' },
   pick: { width: '44px' },
   badge: { whiteSpace: 'nowrap' },
@@ -68,6 +75,21 @@ function Deadline({ r }: { readonly r: TicketRow }) {
   );
 }
 
+/** The open escalation a customer asked for, if any. */
+function Escalated({ at }: { readonly at: number | null }) {
+  if (at === null) return null;
+  return (
+    <Badge
+      appearance="filled"
+      color="severe"
+      data-testid="escalated"
+      title={`The customer asked for escalation ${dateTime(at)}`}
+    >
+      Escalated
+    </Badge>
+  );
+}
+
 function Failure({ message }: { readonly message: string | undefined }) {
   const s = useStyles();
   if (message === undefined) return null;
@@ -107,7 +129,7 @@ export function QueueTable(p: RowsProps) {
     return (
       <TableHeaderCell
         key={label}
-        {...(on ? { sortDirection: p.params.dir === 'desc' ? 'descending' : 'ascending' } : {})}
+        {...(on ? { sortDirection: dirOf(p.params) === 'desc' ? 'descending' : 'ascending' } : {})}
         onClick={() => p.sortBy(sort)}
       >
         {label}
@@ -167,10 +189,10 @@ export function QueueTable(p: RowsProps) {
                 )}
               </TableCell>
               {!compact && <TableCell>{r.owner?.name ?? <Caption1>Unassigned</Caption1>}</TableCell>}
-              <TableCell className={s.badge}>
-                <StateBadge state={r.state} />
+              <TableCell className={s.short}>
+                <StateBadge state={r.state} /> <Escalated at={r.escalatedAt} />
               </TableCell>
-              <TableCell>
+              <TableCell className={s.short}>
                 <Deadline r={r} />
                 {compact && r.next && (
                   <div>
@@ -179,12 +201,12 @@ export function QueueTable(p: RowsProps) {
                 )}
               </TableCell>
               {!compact && (
-                <TableCell>
+                <TableCell className={s.short}>
                   {r.next ? <Countdown target={r.next} now={p.now} fetchedAt={p.fetchedAt} /> : '—'}
                 </TableCell>
               )}
               {!compact && (
-                <TableCell>
+                <TableCell className={s.short}>
                   <When t={r.updatedAt} />
                 </TableCell>
               )}
@@ -216,6 +238,7 @@ export function QueueCards(p: RowsProps) {
             </Link>
             <PriorityBadge priority={r.priority} />
             <StateBadge state={r.state} />
+            <Escalated at={r.escalatedAt} />
           </div>
           <Text className={s.cardTitle} data-testid="queue-title">
             {r.title}

@@ -18,7 +18,7 @@ export const PARAM_KEYS = [
   'dir',
 ] as const;
 export type ParamKey = (typeof PARAM_KEYS)[number];
-/** '' is the default of each: open tickets, any priority…, by next deadline, ascending. */
+/** '' is the default of each: open tickets, any priority…, by next deadline, in the column's natural order. */
 export type QueueParams = Readonly<Record<ParamKey, string>>;
 
 export const DEFAULTS: QueueParams = Object.fromEntries(PARAM_KEYS.map((k) => [k, ''])) as QueueParams;
@@ -35,18 +35,36 @@ function queryOf(hash: string): string | undefined {
 const SPELLED: Partial<Record<ParamKey, string>> = {
   state: 'open',
   sort: 'deadline',
-  dir: 'asc',
   date: 'updated',
+};
+
+/** The order a column reads naturally in ('' for `dir`): newest updated first, else ascending. */
+export const naturalDir = (sort: string): 'asc' | 'desc' => (sort === 'updated' ? 'desc' : 'asc');
+/** The order `p` sorts in. */
+export const dirOf = (p: QueueParams): 'asc' | 'desc' =>
+  p.dir === 'asc' || p.dir === 'desc' ? p.dir : naturalDir(p.sort);
+/** The `dir` param for sorting by `sort` in order `dir` ('' when that is the column's natural order). */
+export const dirParam = (sort: string, dir: 'asc' | 'desc'): string => (dir === naturalDir(sort) ? '' : dir);
+
+/** What each column's two orders are called, ascending first. */
+export const ORDER_WORDS: Readonly<Record<string, readonly [asc: string, desc: string]>> = {
+  '': ['Soonest first', 'Latest first'],
+  priority: ['Most urgent first', 'Least urgent first'],
+  customer: ['A–Z', 'Z–A'],
+  owner: ['A–Z', 'Z–A'],
+  updated: ['Oldest first', 'Newest first'],
 };
 
 export function parseParams(query: string): QueueParams {
   const q = new URLSearchParams(query);
-  return Object.fromEntries(
+  const p = Object.fromEntries(
     PARAM_KEYS.map((k) => {
       const v = (q.get(k) ?? '').slice(0, 200);
       return [k, v === SPELLED[k] ? '' : v];
     }),
   ) as QueueParams;
+  // "dir=asc" on a column whose natural order it is reads as the default; on "updated" it stays.
+  return p.dir === 'asc' || p.dir === 'desc' ? { ...p, dir: dirParam(p.sort, p.dir) } : { ...p, dir: '' };
 }
 
 /** The query string of some params, defaults left out, in a stable order. */
