@@ -3,7 +3,8 @@
 import { alarmCard, stuckCard, type AlarmView } from '../domain/cards/watch';
 import type { Ticket } from '../domain/tickets/model';
 import { managersLane, type NewEntry, type OutboxEntry } from '../adapters/storage/outbox';
-import { acknowledged, keyed, note, type Done, type Holder } from './chain';
+import { acknowledged } from '../domain/tickets/paging';
+import { keyed, note, type Done, type Holder } from './chain';
 import type { Sender } from './sender';
 import { NotReady, threadOf } from './sender';
 
