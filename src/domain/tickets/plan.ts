@@ -113,6 +113,17 @@ function ownerAcks(
   };
 }
 
+/** When a ticket escalated less than the cooldown ago can be escalated again; undefined when it can now. */
+export function nextEscalationAt(
+  cooldownMinutes: number,
+  t: Pick<Ticket, 'lastEscalationAt'>,
+  now: Instant,
+): Instant | undefined {
+  if (t.lastEscalationAt === undefined) return undefined;
+  const next = t.lastEscalationAt + cooldownMinutes * 60_000;
+  return now < next ? next : undefined;
+}
+
 /** The desk's own choices about tickets (settings, not the support policy). */
 export interface TicketRules {
   /** The first message to the customer on an unowned ticket makes its sender the owner (OWNER_ON_FIRST_REPLY). */
@@ -361,20 +372,19 @@ export function plan(
     case 'escalate': {
       const closed = needOpen(t, 'escalate');
       if (closed) return fail(closed);
-      const reason = cleanText(cmd.reason, 'reason', LIMITS.reason);
-      if (!reason.ok) return reason;
-      const cooldown = engine.policy.escalation.customerCooldownMinutes * 60_000;
-      if (t.lastEscalationAt !== undefined && at < t.lastEscalationAt + cooldown) {
+      // The cooldown first: nobody is asked for a reason for an escalation that cannot happen yet.
+      const next = nextEscalationAt(engine.policy.escalation.customerCooldownMinutes, t, at);
+      if (next !== undefined) {
         return fail(
           new DomainError(
             'RATE_LIMITED',
             `${t.id} was escalated recently; it can be escalated again after the cooldown.`,
-            {
-              nextAllowedAt: t.lastEscalationAt + cooldown,
-            },
+            { nextAllowedAt: next },
           ),
         );
       }
+      const reason = cleanText(cmd.reason, 'reason', LIMITS.reason);
+      if (!reason.ok) return reason;
       return ok({
         fields: { lastEscalationAt: at },
         events: [ev('escalation-requested', reason.value)],

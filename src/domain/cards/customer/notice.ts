@@ -37,7 +37,13 @@ export function customerNoticeCard(
     lines.push(text(`The fix will be in release ${escape(String(e.data?.['release'] ?? ''))}.`));
   if (e.type === 'priority-changed')
     lines.push(text(`Now ${ticket.priority}: ${policy.priorities[ticket.priority].name}.`));
-  if (e.text !== undefined) lines.push(text(escape(e.text)));
+  if (e.type === 'reopened')
+    lines.push(
+      text(
+        `${ticket.id} was reopened by support${e.text === undefined ? '' : `: ${escape(e.text.replace(/[.!]+$/, ''))}`}. We'll get back to you.`,
+      ),
+    );
+  else if (e.text !== undefined) lines.push(text(escape(e.text)));
   const stopped = e.type === 'info-requested' ? pausedClocks(ticket, e.at) : '';
   if (stopped !== '')
     lines.push(
