@@ -267,3 +267,63 @@ describe('Acknowledge page from the tab', () => {
     expect(await pageLines(t.id)).toEqual([]);
   });
 });
+
+describe('the channel cards after an acknowledgement', () => {
+  /** The cards of the channel posts whose summary is one of these, as they stand now. */
+  const posted = (summaries: readonly string[]) =>
+    connector
+      .sent()
+      .filter((r) => summaries.includes(r.activity?.summary ?? ''))
+      .map((r) => {
+        const card = cardsOf(connector.current(r.id ?? ''))[0] ?? {};
+        cards.push(card);
+        return card;
+      });
+
+  it('lose their Acknowledge button: the page card and both "nobody reached" alarms say why', async () => {
+    const lift = connector.refuse({
+      only: 'createConversation',
+      member: BOB,
+      status: 403,
+      code: 'BotDisabledByAdmin',
+      message: 'The bot is blocked by the user.',
+    });
+    try {
+      const start = et('2026-11-29 05:00');
+      const t = await paged(start);
+      await watch(start + MIN);
+      const summaries = [
+        `${t.id}: page, primary`,
+        `${t.id}: nobody reached`,
+        `${t.id}: nobody reached (managers)`,
+      ];
+      const before = posted(summaries);
+      expect(before).toHaveLength(3);
+      for (const c of before) expect(JSON.stringify(c)).toContain('page.ack');
+      clock.now = start + 5 * MIN;
+      expect((await actOn(t.id, { action: 'take' })).status).toBe(200);
+      await app.background.drain();
+      await watch(start + 5 * MIN);
+      const after = posted(summaries);
+      expect(after).toHaveLength(3);
+      for (const c of after) {
+        expect(JSON.stringify(c)).not.toContain('page.ack');
+        expect(cardText(c)).toContain('Page acknowledged: Maria Manager took the ticket.');
+      }
+    } finally {
+      lift();
+    }
+  });
+
+  it('and after a resolution, say it was resolved', async () => {
+    const start = et('2026-11-29 08:00');
+    const t = await paged(start);
+    clock.now = start + 6 * MIN;
+    expect((await actOn(t.id, { action: 'resolve', text: 'Carrier fixed the trunk.' })).status).toBe(200);
+    await app.background.drain();
+    await watch(start + 6 * MIN);
+    const [page] = posted([`${t.id}: page, primary`]);
+    expect(JSON.stringify(page)).not.toContain('page.ack');
+    expect(cardText(page)).toContain('Resolved by Maria Manager: nobody needs to acknowledge.');
+  });
+});
