@@ -140,6 +140,7 @@ export async function announceStuck(
     direct: 'a P1 page to an engineer’s chat',
     notice: 'a note in its thread',
     alarm: 'the “nobody reached” alarm in its thread',
+    settle: 'the update that removes Acknowledge from its page cards',
   };
   await s.outbox.enqueue(
     {
