@@ -42,6 +42,7 @@ import { TablePresence } from './adapters/storage/presence';
 import { TableThreadClaims } from './adapters/storage/thread-claims';
 import { REPAIR_LEASE, TableLease } from './adapters/storage/leases';
 import { TableOverrides } from './adapters/storage/overrides';
+import { settleEntry } from './watcher/settle';
 import { Watcher } from './watcher/watcher';
 import { realClock, type AppClock } from './watcher/clock';
 import { hostname } from 'node:os';
@@ -257,6 +258,16 @@ export async function startApp(options: AppOptions): Promise<App> {
     tickets.changes.subscribe(({ ticket }) => {
       const next = ticket.sla.nextNoticeAt;
       if (next !== null && next <= now()) watcher.kick(ticket.id);
+      return Promise.resolve();
+    });
+    // An acknowledged or resolved page: its cards in the channels lose their Acknowledge button.
+    tickets.changes.subscribe((change) => {
+      const entry = settleEntry(change, now());
+      if (entry !== undefined)
+        background.run(`ticket:${change.ticket.id}`, 'settling page cards', async () => {
+          await outbox.enqueue(entry, now());
+          watcher.kick(change.ticket.id);
+        });
       return Promise.resolve();
     });
 

@@ -3,7 +3,8 @@
 import { alarmCard, stuckCard, type AlarmView } from '../domain/cards/watch';
 import type { Ticket } from '../domain/tickets/model';
 import { managersLane, type NewEntry, type OutboxEntry } from '../adapters/storage/outbox';
-import { acknowledged, keyed, note, type Done, type Holder } from './chain';
+import { acknowledged } from '../domain/tickets/paging';
+import { keyed, note, type Done, type Holder } from './chain';
 import type { Sender } from './sender';
 import { NotReady, threadOf } from './sender';
 
@@ -44,7 +45,12 @@ export async function alarmIfNobody(
   s.kick();
 }
 
-function alarmView(s: Sender, ticket: Ticket, entry: OutboxEntry, where: AlarmView['where']): AlarmView {
+export function alarmView(
+  s: Sender,
+  ticket: Ticket,
+  entry: OutboxEntry,
+  where: AlarmView['where'],
+): AlarmView {
   const trigger = Number(entry.payload['trigger']);
   return {
     final: entry.payload['final'] === true,
@@ -96,7 +102,7 @@ export async function managers(s: Sender, holder: Holder, ticket: Ticket): Promi
     card = stuckCard(JSON.parse(String(p['lines'] ?? '[]')) as string[], String(p['title'] ?? ''));
   }
   s.guard(holder.entry);
-  await s.tenantRun(channel.tenantId, () =>
+  const posted = await s.tenantRun(channel.tenantId, () =>
     app.teams.startThread(
       channel,
       card,
@@ -113,7 +119,9 @@ export async function managers(s: Sender, holder: Holder, ticket: Ticket): Promi
         : "Alarm posted as a post of its own in the support channel (no managers' channel is set).",
       `alarm-managers:${String(p['trigger'])}${p['final'] === true ? ':end' : ''}`,
     );
-  return { outcome: 'sent' };
+  // Where the post is, so that it can lose its Acknowledge button once nobody needs it (settle.ts).
+  const at = { post: posted.activityId, conversation: posted.conversationId, service: posted.serviceUrl };
+  return { outcome: 'sent', progress: { ...at, where } };
 }
 
 /** Once an entry has failed OUTBOX_STUCK_ATTEMPTS times: a post in the managers' channel saying what to do. */
@@ -132,6 +140,7 @@ export async function announceStuck(
     direct: 'a P1 page to an engineer’s chat',
     notice: 'a note in its thread',
     alarm: 'the “nobody reached” alarm in its thread',
+    settle: 'the update that removes Acknowledge from its page cards',
   };
   await s.outbox.enqueue(
     {

@@ -5,6 +5,7 @@ import type { ChainRole } from '../domain/oncall/who';
 import type { OutboxEntry, Progress } from '../adapters/storage/outbox';
 import type { RecordType } from '../domain/tickets/commands';
 import type { Ticket } from '../domain/tickets/model';
+import { acknowledged } from '../domain/tickets/paging';
 import type { Sender } from './sender';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
@@ -37,10 +38,6 @@ export function stepOf(entry: OutboxEntry, ticket: Ticket, pagePriorities: reado
   if (!pagePriorities.includes(ticket.priority))
     return { outcome: `cancelled: priority now ${ticket.priority}` };
   return { trigger, step: Number(entry.payload['step'] ?? 0), role: roleOf(entry) };
-}
-
-export function acknowledged(ticket: Ticket, trigger: number): boolean {
-  return ticket.notified.some((k) => k.startsWith('ack:') && Number(k.slice(4)) >= trigger);
 }
 
 /** Keys on the ticket: who a page reached in chat, and who it did not (with why), per trigger. */

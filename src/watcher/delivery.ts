@@ -15,6 +15,7 @@ import { laneTicket, type OutboxEntry, type Progress, type TableOutbox } from '.
 import { alarm, announceStuck, managers } from './alarms';
 import { note, type Done } from './chain';
 import { announce, direct, notice, page } from './paging';
+import { settle } from './settle';
 import { NotReady, threadOf, type Sender } from './sender';
 import type { AppClock } from './clock';
 import type { Presence } from './presence';
@@ -279,6 +280,8 @@ export class Delivery implements Sender {
     const entry = holder.entry;
     const ticket = await this.ticket(laneTicket(entry.lane));
     if (ticket === null) return { outcome: 'skipped: ticket not found' };
+    // Settling (removing Acknowledge buttons) is for resolved tickets too.
+    if (entry.kind === 'settle') return settle(this, holder, ticket);
     if (!OPEN_STATUSES.has(ticket.status)) return { outcome: `cancelled: ticket ${ticket.status}` };
     switch (entry.kind) {
       case 'warning':

@@ -45,7 +45,7 @@ export async function page(s: Sender, holder: Holder, ticket: Ticket): Promise<D
     const id = await s.post(ticket, () =>
       app.teams.replyInThread(thread, pageCard(app, ticket, who), `${ticket.id}: page, ${role}`),
     );
-    await s.record(holder, { thread: id === '' ? '-' : id });
+    await s.record(holder, { thread: id === '' ? '-' : id, to: who.id, name: who.name });
   }
   await s.outbox.enqueue(
     {

@@ -197,6 +197,8 @@ export interface TicketFull extends TicketRow {
     readonly reason: string;
   }[];
   readonly pauses: readonly { readonly start: Instant; readonly end: Instant | null }[];
+  /** When the on-call page chain that nobody has acknowledged yet started (staff only; null for customers). */
+  readonly pageAwaitingAck: Instant | null;
 }
 
 export interface TicketDetail {
@@ -210,7 +212,7 @@ export interface TicketDetail {
 
 /** What staff can do to a ticket from the tab, with each action's fields (the channel's buttons, the same). */
 export type TicketAction =
-  | { readonly action: 'take' }
+  | { readonly action: 'take' | 'acknowledge' }
   | { readonly action: 'assign'; readonly to: string }
   | { readonly action: 'reply' | 'ask' | 'workaround' | 'note'; readonly text: string }
   | { readonly action: 'priority'; readonly to: Priority; readonly reason: string }

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { duration } from '../../domain/reports/duration';
 import type { Clock, Instant, SlaEngine, SlaResult, TargetResult, TargetState } from '../../domain/sla';
 import { slaOf } from '../../domain/tickets/sla-view';
+import { pageAwaitingAck } from '../../domain/tickets/paging';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../../domain/tickets/model';
 import type { Principal } from './auth';
 import {
@@ -212,6 +213,7 @@ export function ticketDetail(
         reason: c.reason,
       })),
       pauses: t.pauses.map((p) => ({ start: p.start, end: p.end ?? null })),
+      pageAwaitingAck: customer ? null : (pageAwaitingAck(engine, t, now)?.at ?? null),
     },
     timeline: shown.map(eventView),
     explanations: [

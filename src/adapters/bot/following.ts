@@ -303,13 +303,15 @@ export function register(app: Application, deps: FollowingDeps): void {
   app.adaptiveCards.actionExecute('ticket.escalate', async (context, _state, data) => {
     const customer = gate(context, deps);
     if (customer === undefined) return notCustomerText(deps.contact);
-    const parsed = withReason.safeParse(data);
-    if (!parsed.success) return 'Please give a reason for the escalation.';
+    const parsed = withTicket.safeParse(data);
+    if (!parsed.success) return 'That card is not valid any more.';
+    // Without a reason the command still runs: a ticket in its cooldown says so ("Reason is required." else).
+    const reason = withReason.safeParse(data);
     return act(
       deps,
       customer,
       parsed.data.ticketId.toUpperCase(),
-      { kind: 'escalate', reason: parsed.data.reason },
+      { kind: 'escalate', reason: reason.success ? reason.data.reason : '' },
       context.activity.id,
       'Escalation recorded.',
     );

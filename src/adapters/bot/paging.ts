@@ -5,6 +5,7 @@ import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { when } from '../../domain/cards/time';
 import { pageCard } from '../../domain/cards/page';
+import { acknowledgePage } from '../../domain/tickets/paging';
 import type { BotDeps } from './deps';
 import { callerOf } from './teams';
 
@@ -36,12 +37,7 @@ export function registerPaging(app: Application, deps: PagingDeps): void {
       { kind: 'staff' },
       parsed.data.ticketId.toUpperCase(),
       actor,
-      {
-        kind: 'record',
-        type: 'page-acknowledged',
-        text: `Acknowledged by ${staff.name}`,
-        data: { by: staff.caller.aadObjectId ?? staff.caller.userId, key: `ack:${deps.now()}` },
-      },
+      acknowledgePage({ id: actor.id, name: staff.name }, deps.now()),
       { actionId: context.activity.id },
     );
     if (!acked.ok) return acked.error.message;

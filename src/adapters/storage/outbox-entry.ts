@@ -12,7 +12,8 @@ const SCHEMA = 1;
  * page's 1:1 chat message and `managers` a post in the managers' channel, each in a lane of its own
  * (`<ticket>~chat~<person>`, `<ticket>~managers`), so a failing chat never holds back the thread.
  */
-export type OutboxKind = 'warning' | 'page' | 'announce' | 'direct' | 'notice' | 'alarm' | 'managers';
+export type OutboxKind =
+  'warning' | 'page' | 'announce' | 'direct' | 'notice' | 'alarm' | 'managers' | 'settle';
 
 /** The ticket a lane belongs to. */
 export function laneTicket(lane: string): string {

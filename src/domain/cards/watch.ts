@@ -167,6 +167,8 @@ export interface AlarmView extends ViewBase {
   readonly where: 'thread' | 'managers' | 'support';
   /** The chain's last step reached nobody either. */
   readonly final: boolean;
+  /** Why it needs nobody any more (acknowledged, resolved): said on the card, which loses its button. */
+  readonly settled?: string | undefined;
 }
 
 /**
@@ -199,7 +201,9 @@ export function alarmCard(v: AlarmView): AdaptiveCard {
       ...(v.reached.length === 0
         ? []
         : [text(`Reached in chat: ${v.reached.map(escape).join(', ')}`, { spacing: 'small' })]),
-      text(ask, { weight: 'bolder' }),
+      v.settled === undefined
+        ? text(ask, { weight: 'bolder' })
+        : text(escape(v.settled), { color: 'good', weight: 'bolder' }),
       ...(v.where === 'thread'
         ? []
         : [
@@ -210,7 +214,10 @@ export function alarmCard(v: AlarmView): AdaptiveCard {
           ]),
     ],
     {
-      actions: [execute('Acknowledge', 'page.ack', { ticketId: t.id }, { style: 'positive' })],
+      actions:
+        v.settled === undefined
+          ? [execute('Acknowledge', 'page.ack', { ticketId: t.id }, { style: 'positive' })]
+          : [],
       msteams: { width: 'Full', ...(entities.length === 0 ? {} : { entities }) },
       fallbackText: `${t.id} ${t.priority}: nobody has been reached`,
     },

@@ -6,6 +6,7 @@ import { DomainError, fail, illegalMove, invalidInput, ok, type Result } from '.
 import { cleanText, LIMITS, parsePriority } from './fields';
 import { OPEN_STATUSES, type Actor, type EventType, type Ticket, type TicketStatus } from './model';
 import { ticketSla } from './sla-view';
+import { ackKey, pageAwaitingAck } from './paging';
 import { person, type Command, type NewEvent } from './command-types';
 
 export interface Draft {
@@ -92,6 +93,37 @@ function deliveryChange(
   });
 }
 
+/**
+ * Taking ownership (the take command, or the first reply's) acknowledges a page chain still waiting for it: the
+ * new owner has seen the ticket, so the chain stops. Assigning does not (the assignee has not seen it).
+ */
+function ownerAcks(
+  engine: SlaEngine,
+  t: Ticket,
+  actor: Actor,
+  at: Instant,
+  ev: EventMaker,
+  how: string,
+): { fields: Pick<Ticket, 'notified'> | Record<string, never>; events: NewEvent[] } {
+  if (pageAwaitingAck(engine, t, at) === undefined) return { fields: {}, events: [] };
+  const key = ackKey(at);
+  return {
+    fields: { notified: [...t.notified, key] },
+    events: [ev('page-acknowledged', `${actor.name} took the ticket${how}`, { by: actor.id, key }, true)],
+  };
+}
+
+/** When a ticket escalated less than the cooldown ago can be escalated again; undefined when it can now. */
+export function nextEscalationAt(
+  cooldownMinutes: number,
+  t: Pick<Ticket, 'lastEscalationAt'>,
+  now: Instant,
+): Instant | undefined {
+  if (t.lastEscalationAt === undefined) return undefined;
+  const next = t.lastEscalationAt + cooldownMinutes * 60_000;
+  return now < next ? next : undefined;
+}
+
 /** The desk's own choices about tickets (settings, not the support policy). */
 export interface TicketRules {
   /** The first message to the customer on an unowned ticket makes its sender the owner (OWNER_ON_FIRST_REPLY). */
@@ -132,9 +164,10 @@ export function plan(
           ),
         );
       }
+      const acks = ownerAcks(engine, t, actor, at, ev, '');
       return ok({
-        fields: { owner: person(actor) },
-        events: [ev('owner-changed', undefined, { from: null, to: actor.name }, true)],
+        fields: { owner: person(actor), ...acks.fields },
+        events: [ev('owner-changed', undefined, { from: null, to: actor.name }, true), ...acks.events],
         what: 'took ownership',
       });
     }
@@ -169,9 +202,15 @@ export function plan(
       const current = resumed.status ?? t.status;
       // Whoever first writes to the customer on an unowned ticket owns it from then on (said in the timeline).
       const takes = rules.ownerOnFirstReply && t.owner === undefined && actor.role !== 'system';
-      const owning = takes ? { owner: person(actor) } : {};
+      const acks = takes
+        ? ownerAcks(engine, t, actor, at, ev, ' with the first reply')
+        : { fields: {}, events: [] };
+      const owning = takes ? { owner: person(actor), ...acks.fields } : {};
       const owned = takes
-        ? [ev('owner-changed', 'Took ownership with the first reply', { from: null, to: actor.name }, true)]
+        ? [
+            ev('owner-changed', 'Took ownership with the first reply', { from: null, to: actor.name }, true),
+            ...acks.events,
+          ]
         : [];
       if (cmd.kind === 'ask') {
         if (t.pauses.length >= LIMITS.pauses)
@@ -333,20 +372,19 @@ export function plan(
     case 'escalate': {
       const closed = needOpen(t, 'escalate');
       if (closed) return fail(closed);
-      const reason = cleanText(cmd.reason, 'reason', LIMITS.reason);
-      if (!reason.ok) return reason;
-      const cooldown = engine.policy.escalation.customerCooldownMinutes * 60_000;
-      if (t.lastEscalationAt !== undefined && at < t.lastEscalationAt + cooldown) {
+      // The cooldown first: nobody is asked for a reason for an escalation that cannot happen yet.
+      const next = nextEscalationAt(engine.policy.escalation.customerCooldownMinutes, t, at);
+      if (next !== undefined) {
         return fail(
           new DomainError(
             'RATE_LIMITED',
             `${t.id} was escalated recently; it can be escalated again after the cooldown.`,
-            {
-              nextAllowedAt: t.lastEscalationAt + cooldown,
-            },
+            { nextAllowedAt: next },
           ),
         );
       }
+      const reason = cleanText(cmd.reason, 'reason', LIMITS.reason);
+      if (!reason.ok) return reason;
       return ok({
         fields: { lastEscalationAt: at },
         events: [ev('escalation-requested', reason.value)],

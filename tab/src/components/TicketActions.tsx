@@ -17,7 +17,7 @@ import { Note, Pending } from './Bits';
 import { Options } from './Fields';
 import { PriorityChange } from './PriorityChange';
 
-type Form = Exclude<TicketActionName, 'take'>;
+type Form = Exclude<TicketActionName, 'take' | 'acknowledge'>;
 type TextName = 'text' | 'reason' | 'release';
 
 interface TextSpec {
@@ -127,6 +127,9 @@ function allowed(action: TicketActionName, t: TicketFull): boolean {
     case 'take':
       // An owned ticket is taken over with Assign, as in the channel.
       return t.open && t.owner === null;
+    case 'acknowledge':
+      // The on-call chain is paging for this ticket and nobody has acknowledged it yet.
+      return t.open && t.pageAwaitingAck !== null;
     case 'fix':
       return t.status !== 'closed';
     case 'reopen':
@@ -308,6 +311,18 @@ export function TicketActions({
             }}
           >
             Take ownership
+          </Button>
+        )}
+        {allowed('acknowledge', t) && (
+          <Button
+            disabledFocusable={busy}
+            data-testid="action-acknowledge"
+            onClick={() => {
+              open(null);
+              void send({ action: 'acknowledge' }, 'Page acknowledged: the on-call chain stops.');
+            }}
+          >
+            Acknowledge page
           </Button>
         )}
         {ORDER.filter((f) => allowed(f, t)).map((f) => (

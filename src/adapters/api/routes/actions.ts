@@ -8,6 +8,7 @@ import type { Command } from '../../../domain/tickets/commands';
 import type { DomainError } from '../../../domain/tickets/errors';
 import { cleanText, LIMITS, parsePriority, textField } from '../../../domain/tickets/fields';
 import type { Actor } from '../../../domain/tickets/model';
+import { acknowledgeWaitingPage } from '../../../domain/tickets/paging';
 import { previewPriority } from '../../../domain/tickets/preview';
 import { normaliseId, type TicketService } from '../../../domain/tickets/service';
 import type { AuditLog } from '../../storage/audit';
@@ -44,6 +45,7 @@ const common = { requestId, version };
 const text = textField(LIMITS.message);
 const actionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('take'), ...common }).strict(),
+  z.object({ action: z.literal('acknowledge'), ...common }).strict(),
   z.object({ action: z.literal('assign'), to: z.string().max(LIMITS.id), ...common }).strict(),
   z.object({ action: z.literal('reply'), text, ...common }).strict(),
   z.object({ action: z.literal('ask'), text, ...common }).strict(),
@@ -145,11 +147,13 @@ export function actionRoutes(deps: ActionRouteDeps): RouteSpec[] {
     return name === undefined ? badRequest('Pick someone from the staff list.', 'to') : { id, name };
   };
 
-  /** The command an action names, once its fields are checked. */
-  const commandOf = (b: ActionBody): Parsed<Command> => {
+  /** The command an action names, once its fields are checked (acknowledge needs the ticket: see `handle`). */
+  const commandOf = (b: ActionBody): Parsed<Command | 'acknowledge'> => {
     switch (b.action) {
       case 'take':
         return { kind: 'take' };
+      case 'acknowledge':
+        return 'acknowledge';
       case 'assign': {
         const to = ownerOf(b.to);
         return isProblem(to) ? to : { kind: 'assign', to };
@@ -179,6 +183,19 @@ export function actionRoutes(deps: ActionRouteDeps): RouteSpec[] {
     }
   };
 
+  /** Acknowledge is the page card's command, for the page of this ticket that awaits it (409 when none does). */
+  const acknowledging = async (
+    id: string,
+    named: Command | 'acknowledge',
+    principal: Principal,
+  ): Promise<Command | Problem> => {
+    if (named !== 'acknowledge') return named;
+    const got = await deps.tickets.get({ kind: 'staff' }, id);
+    if (!got.ok) return fromDomain(got.error);
+    const made = acknowledgeWaitingPage(deps.engine, got.value, actorOf(principal), deps.now());
+    return made.ok ? made.value : fromDomain(made.error);
+  };
+
   return [
     route(ANYONE, {
       route: 'POST /api/tickets/:id/actions',
@@ -195,7 +212,9 @@ export function actionRoutes(deps: ActionRouteDeps): RouteSpec[] {
         const command = commandOf(body);
         return isProblem(command) ? command : { id, body, command };
       },
-      handle: async ({ id, body, command }, { principal }) => {
+      handle: async ({ id, body, command: named }, { principal }) => {
+        const command = await acknowledging(id, named, principal);
+        if (isProblem(command)) return command;
         const acted = await deps.tickets.act({ kind: 'staff' }, id, actorOf(principal), command, {
           actionId: `tab:${body.requestId}`,
           expectedVersion: body.version,

@@ -42,9 +42,17 @@ export function customerNoticeCard(
     const change = typeof from === 'string' ? `from ${escape(from)} to ${to}` : `to ${to}`;
     const name = policy.priorities[to].name;
     lines.push(
-      text(`Priority changed ${change} (${name})${e.text === undefined ? '.' : `: ${escape(e.text)}`}`),
+      text(
+        `Priority changed ${change} (${name})${e.text === undefined ? '' : `: ${escape(e.text.replace(/[.!]+$/, ''))}`}.`,
+      ),
     );
-  } else if (e.text !== undefined) lines.push(text(escape(e.text)));
+  } else if (e.type === 'reopened')
+    lines.push(
+      text(
+        `${ticket.id} was reopened by support${e.text === undefined ? '' : `: ${escape(e.text.replace(/[.!]+$/, ''))}`}. We'll get back to you.`,
+      ),
+    );
+  else if (e.text !== undefined) lines.push(text(escape(e.text)));
   const stopped = e.type === 'info-requested' ? pausedClocks(ticket, e.at) : '';
   if (stopped !== '')
     lines.push(

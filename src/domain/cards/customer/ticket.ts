@@ -3,6 +3,7 @@
 import type { Policy } from '../../policy/schema';
 import { LIMITS } from '../../tickets/fields';
 import type { Ticket, TicketEvent } from '../../tickets/model';
+import { nextEscalationAt } from '../../tickets/plan';
 import { showCard, textInput } from '../inputs';
 import { STATE_LABELS, type TargetLine } from '../targets';
 import { budgetLeft } from '../time';
@@ -75,16 +76,19 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
         ...(open
           ? [
               answerAction(t, t.status === 'waiting-on-customer' ? 'Answer' : 'Add a message'),
-              showCard(
-                'Escalate',
-                [
-                  textInput('reason', 'Why does this need escalation?', LIMITS.reason, {
-                    multiline: true,
-                    required: 'Give a reason',
-                  }),
-                ],
-                execute('Escalate', 'ticket.escalate', { ticketId: t.id }, { style: 'destructive' }),
-              ),
+              // In its cooldown the button answers with when it can be escalated again, asking for nothing.
+              nextEscalationAt(v.policy.escalation.customerCooldownMinutes, t, v.clock.now) === undefined
+                ? showCard(
+                    'Escalate',
+                    [
+                      textInput('reason', 'Why does this need escalation?', LIMITS.reason, {
+                        multiline: true,
+                        required: 'Give a reason',
+                      }),
+                    ],
+                    execute('Escalate', 'ticket.escalate', { ticketId: t.id }, { style: 'destructive' }),
+                  )
+                : execute('Escalate', 'ticket.escalate', { ticketId: t.id }),
             ]
           : []),
         execute('Refresh', 'ticket.refresh', { ticketId: t.id }),
