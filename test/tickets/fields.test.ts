@@ -1,5 +1,12 @@
 // The checks of what people type: one rule per field, the domain's sentence and the form's shorter hint.
-import { checkTicketFields, cleanText, parsePriority, plainText } from '../../src/domain/tickets/fields';
+import {
+  checkTicketFields,
+  cleanLine,
+  cleanText,
+  oneLineText,
+  parsePriority,
+  plainText,
+} from '../../src/domain/tickets/fields';
 
 describe('ticket fields', () => {
   it('reports every problem at once, in form order, with the hint the form shows', () => {
@@ -69,5 +76,66 @@ describe('ticket fields', () => {
     expect(!long.ok && long.error.message).toBe('Message is 9,000 characters; the limit is 8,000.');
     const notText = cleanText(5, 'title', 200);
     expect(!notText.ok && notText.error.message).toBe('Title must be text.');
+  });
+});
+
+describe('single-line fields carry no invisible characters', () => {
+  // Each of these changes how the text around it reads without showing itself (a "Trojan source" title).
+  const INVISIBLE = [
+    '\u202a',
+    '\u202b',
+    '\u202c',
+    '\u202d',
+    '\u202e', // embeddings and overrides
+    '\u2066',
+    '\u2067',
+    '\u2068',
+    '\u2069', // isolates
+    '\u200b',
+    '\u200c',
+    '\u200d',
+    '\u2060',
+    '\ufeff', // zero-width spaces, joiners, word joiner, BOM
+  ];
+
+  it.each(INVISIBLE.map((c) => [c.codePointAt(0)?.toString(16).toUpperCase() ?? '', c]))(
+    'U+%s is removed from a title, a name and a release',
+    (_code, c) => {
+      expect(oneLineText(`Calls${c} drop`)).toBe('Calls drop');
+      const checked = checkTicketFields({
+        title: `Invoice${c} 1042`,
+        description: 'x',
+        category: 'outage',
+        priority: 'P2',
+        affectedUsers: '1',
+        callbackNumber: `+1 555${c} 0100`,
+      });
+      expect(checked.ok && [checked.value.title, checked.value.callbackNumber]).toEqual([
+        'Invoice 1042',
+        '+1 555 0100',
+      ]);
+      expect(cleanLine(`Ada${c} Lovelace`, 'name', 200)).toEqual({ ok: true, value: 'Ada Lovelace' });
+    },
+  );
+
+  it('a title is one line: newlines and runs of spaces become one space', () => {
+    expect(oneLineText(' Calls\r\n  drop\t\tafter\n30 s ')).toBe('Calls drop after 30 s');
+  });
+
+  it('a description keeps its lines and its joiners (emoji, scripts that need them)', () => {
+    const checked = checkTicketFields({
+      title: 'T',
+      description: 'Line one\nfamily 👩\u200d👩\u200d👧 and می\u200cخواهم',
+      category: 'outage',
+      priority: 'P2',
+      affectedUsers: '1',
+    });
+    expect(checked.ok && checked.value.description).toBe(
+      'Line one\nfamily 👩\u200d👩\u200d👧 and می\u200cخواهم',
+    );
+  });
+
+  it('a field of invisible characters only is empty, so a required one is refused', () => {
+    expect(cleanLine('\u202e\u200b', 'release', 100)).toMatchObject({ ok: false });
   });
 });

@@ -4,7 +4,7 @@ import { EXCLUSION_CATEGORIES, type ExclusionCategory } from '../policy/schema';
 import { MINUTE_MS, type Instant } from '../sla';
 import { fail, illegalMove, invalidInput, notAllowed, ok, type Result } from '../tickets/errors';
 import type { Actor, Person } from '../tickets/model';
-import { OUTAGE_LIMITS, plainText } from '../tickets/fields';
+import { oneLineText, OUTAGE_LIMITS, plainText } from '../tickets/fields';
 import type { CardRef, ChangeType, Outage, OutageChange } from './model';
 
 /** Clocks of people and servers differ a little: a time up to this far after `now` is still "now". */
@@ -54,9 +54,16 @@ export type Iso = (t: Instant) => string;
 
 const person = (a: Actor): Person => ({ id: a.id, name: a.name });
 
-/** Typed text cleaned (`plainText`) and checked against its limit. */
-function clean(value: string, field: string, label: string, max: number, required: boolean): Result<string> {
-  const v = plainText(value);
+/** Typed text cleaned (`plainText`, or `oneLineText` for a single-line field) and checked against its limit. */
+function clean(
+  value: string,
+  field: string,
+  label: string,
+  max: number,
+  required: boolean,
+  line = false,
+): Result<string> {
+  const v = line ? oneLineText(value) : plainText(value);
   if (required && v === '') return fail(invalidInput(`${label} is required.`, field));
   if (v.length > max)
     return fail(invalidInput(`${label} is ${v.length} characters; at most ${max} are allowed.`, field));
@@ -110,7 +117,7 @@ export function recordOutage(
     return fail(notAllowed('Only support staff can record outages.'));
   const times = checkTimes(input.start, input.end, now);
   if (!times.ok) return times;
-  const affected = clean(input.affected, 'affected', 'What was affected', OUTAGE_LIMITS.affected, true);
+  const affected = clean(input.affected, 'affected', 'What was affected', OUTAGE_LIMITS.affected, true, true);
   if (!affected.ok) return affected;
   const cause = clean(input.cause, 'cause', 'The cause', OUTAGE_LIMITS.cause, false);
   if (!cause.ok) return cause;
@@ -207,7 +214,7 @@ export function applyOutage(
       const affected =
         cmd.affected === undefined
           ? ok(o.affected)
-          : clean(cmd.affected, 'affected', 'What was affected', OUTAGE_LIMITS.affected, true);
+          : clean(cmd.affected, 'affected', 'What was affected', OUTAGE_LIMITS.affected, true, true);
       if (!affected.ok) return affected;
       const cause =
         cmd.cause === undefined

@@ -2,7 +2,7 @@
 // Pure: `now` and the SLA engine come in as parameters; nothing here touches storage or Teams.
 import type { Instant, SlaEngine } from '../sla';
 import { fail, notAllowed, ok, type Result } from './errors';
-import { checkTicketFields, cleanText, firstError, LIMITS } from './fields';
+import { checkTicketFields, cleanLine, firstError, LIMITS } from './fields';
 import type { Actor, Ticket } from './model';
 import { ticketSla } from './sla-view';
 import { person, type Change, type Command, type CommandKind, type NewTicketInput } from './command-types';
@@ -36,7 +36,7 @@ export function openTicket(
 ): Result<Change> {
   const fields = checkTicketFields(input);
   if (!fields.ok) return fail(firstError(fields.errors));
-  const name = cleanText(input.requester.name, 'name', LIMITS.name);
+  const name = cleanLine(input.requester.name, 'name', LIMITS.name);
   if (!name.ok) return name;
   const { title, description, category, priority, affectedUsers, callbackNumber } = fields.value;
   const actor: Actor = { id: input.requester.id, name: name.value, role: 'customer' };

@@ -35,6 +35,22 @@ export function plainText(value: string): string {
   return value.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
 }
 
+/**
+ * Characters that change how text around them reads without showing themselves: bidirectional embeddings,
+ * overrides and isolates (U+202A–U+202E, U+2066–U+2069), zero-width spaces and joiners (U+200B–U+200D),
+ * the word joiner and invisible operators (U+2060–U+2064) and the byte-order mark (U+FEFF).
+ */
+const INVISIBLE = /[\u200b-\u200d\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * A single-line field as it is stored (titles, names, releases, callback numbers): `plainText`, without
+ * invisible characters, every run of white space (newlines too) one space.
+ * @example oneLineText('Calls\u202e drop\n today') // 'Calls drop today'
+ */
+export function oneLineText(value: string): string {
+  return plainText(value).replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+}
+
 /** Why typed text is refused. */
 type TextFault =
   { readonly kind: 'required' | 'not-text' } | { readonly kind: 'too-long'; readonly length: number };
@@ -43,11 +59,12 @@ function checkText(
   value: unknown,
   max: number,
   optional: boolean,
+  line = false,
 ): { readonly ok: true; readonly text: string } | { readonly ok: false; readonly fault: TextFault } {
   if (value === undefined || value === null || value === '')
     return optional ? { ok: true, text: '' } : { ok: false, fault: { kind: 'required' } };
   if (typeof value !== 'string') return { ok: false, fault: { kind: 'not-text' } };
-  const text = plainText(value);
+  const text = line ? oneLineText(value) : plainText(value);
   if (text.length === 0 && !optional) return { ok: false, fault: { kind: 'required' } };
   if (text.length > max) return { ok: false, fault: { kind: 'too-long', length: text.length } };
   return { ok: true, text };
@@ -80,6 +97,15 @@ function label(field: string): string {
  */
 export function cleanText(value: unknown, field: string, max: number, optional = false): Result<string> {
   const checked = checkText(value, max, optional);
+  return checked.ok ? ok(checked.text) : fail(invalidInput(faultMessage(checked.fault, field, max), field));
+}
+
+/**
+ * Checks a single-line field: cleaned (`oneLineText`), not empty, not over the limit.
+ * @example cleanLine('2.14.4\u200b-hotfix1', 'release', 100) // ok('2.14.4-hotfix1')
+ */
+export function cleanLine(value: unknown, field: string, max: number, optional = false): Result<string> {
+  const checked = checkText(value, max, optional, true);
   return checked.ok ? ok(checked.text) : fail(invalidInput(faultMessage(checked.fault, field, max), field));
 }
 
@@ -146,7 +172,7 @@ export function checkTicketFields(input: TicketForm): FieldsChecked<TicketFields
     max: number,
     required?: string,
   ): string => {
-    const checked = checkText(input[field], max, required === undefined);
+    const checked = checkText(input[field], max, required === undefined, field !== 'description');
     if (checked.ok) return checked.text;
     const message = faultMessage(checked.fault, field, max);
     const hint =

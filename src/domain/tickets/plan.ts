@@ -3,7 +3,7 @@
 import type { Instant, SlaEngine } from '../sla';
 import { priorityRank } from '../sla';
 import { DomainError, fail, illegalMove, invalidInput, ok, type Result } from './errors';
-import { cleanText, LIMITS, parsePriority } from './fields';
+import { cleanLine, cleanText, LIMITS, parsePriority } from './fields';
 import { OPEN_STATUSES, type Actor, type EventType, type Ticket, type TicketStatus } from './model';
 import { ticketSla } from './sla-view';
 import { ackKey, pageAwaitingAck } from './paging';
@@ -52,7 +52,7 @@ function deliveryChange(
 ): Result<Draft> {
   const reason = cleanText(cmd.reason, 'reason', LIMITS.reason, true);
   if (!reason.ok) return reason;
-  const what = cleanText(cmd.what, 'what', LIMITS.name);
+  const what = cleanLine(cmd.what, 'what', LIMITS.name);
   if (!what.ok) return what;
   const issues = t.undelivered ?? [];
   const known = issues.find((i) => i.seq === cmd.seq);
@@ -174,7 +174,7 @@ export function plan(
     case 'assign': {
       const closed = needOpen(t, 'reassign');
       if (closed) return fail(closed);
-      const name = cleanText(cmd.to.name, 'name', LIMITS.name);
+      const name = cleanLine(cmd.to.name, 'name', LIMITS.name);
       if (!name.ok) return name;
       if (cmd.to.id.length === 0 || cmd.to.id.length > LIMITS.id)
         return fail(invalidInput('The engineer to assign is not valid.', 'owner'));
@@ -311,7 +311,7 @@ export function plan(
     }
     case 'fix': {
       if (t.status === 'closed') return fail(illegalMove(`${t.id} is closed.`));
-      const release = cleanText(cmd.release, 'release', LIMITS.release);
+      const release = cleanLine(cmd.release, 'release', LIMITS.release);
       if (!release.ok) return release;
       const text = cleanText(cmd.text ?? '', 'message', LIMITS.message, true);
       if (!text.ok) return text;
