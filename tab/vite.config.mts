@@ -83,7 +83,12 @@ export default defineConfig({
           groups: [
             { name: 'index', test: (id) => ENTRY_ONLY.includes(id), priority: 2 },
             { name: 'teams', test: TEAMS_JS, priority: 2 },
-            { name: 'shell', tags: ['$initial'], test: (id) => !AUTH.some((a) => id.startsWith(a)), priority: 1 },
+            {
+              name: 'shell',
+              tags: ['$initial'],
+              test: (id) => !AUTH.some((a) => id.startsWith(a)),
+              priority: 1,
+            },
           ],
         },
       },

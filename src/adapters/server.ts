@@ -197,7 +197,7 @@ const AUTH_PAGES = new Set(['auth-start.html', 'auth-end.html']);
 const AUTH_CSP = [
   "default-src 'none'",
   "script-src 'self'",
-  "img-src data:",
+  'img-src data:',
   "connect-src 'self' https://res.cdn.office.net/teams-js/validDomains/json/validDomains.json",
   "base-uri 'none'",
   "form-action 'none'",

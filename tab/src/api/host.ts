@@ -72,14 +72,19 @@ export async function teamsToken(): Promise<string> {
  */
 export function needsConsent(err: unknown): boolean {
   const text = err instanceof Error ? err.message : String(err);
-  return /resourceRequiresConsent|consent_required|interaction_required|invalid_grant|AADSTS65001/i.test(text);
+  return /resourceRequiresConsent|consent_required|interaction_required|invalid_grant|AADSTS65001/i.test(
+    text,
+  );
 }
 
 /** The signed-in person's tenant and login hint, as Teams gives them (for the consent window). */
 export async function teamsUser(): Promise<{ tenantId: string | null; loginHint: string | null }> {
   const { app } = await teamsJs();
   const { user } = await app.getContext();
-  return { tenantId: user?.tenant?.id ?? null, loginHint: user?.loginHint ?? user?.userPrincipalName ?? null };
+  return {
+    tenantId: user?.tenant?.id ?? null,
+    loginHint: user?.loginHint ?? user?.userPrincipalName ?? null,
+  };
 }
 
 /** Opens `url` in Teams' sign-in window; resolves when it calls notifySuccess, rejects with its reason. */

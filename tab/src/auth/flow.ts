@@ -60,7 +60,8 @@ export function outcomeOf(answer: URLSearchParams, sent: string | null): Outcome
   const state = answer.get('state');
   if (sent === null || sent === '' || state !== sent) return { ok: false, reason: 'StateDoesNotMatch' };
   const error = answer.get('error');
-  if (error !== null) return { ok: false, reason: /^[a-z_]{1,40}$/.test(error) ? error : 'UnexpectedFailure' };
+  if (error !== null)
+    return { ok: false, reason: /^[a-z_]{1,40}$/.test(error) ? error : 'UnexpectedFailure' };
   return answer.get('code') !== null ? { ok: true } : { ok: false, reason: 'UnexpectedFailure' };
 }
 

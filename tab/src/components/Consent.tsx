@@ -89,7 +89,8 @@ export function Consent({
       </Subtitle1>
       <Text>
         Teams cannot sign you in to SLA Desk until you, or an admin of your organisation, allow it. Select
-        Continue to open Microsoft’s sign-in window, where you can review what SLA Desk asks for and accept it.
+        Continue to open Microsoft’s sign-in window, where you can review what SLA Desk asks for and accept
+        it.
       </Text>
       {failed !== null && (
         <MessageBar intent="error" role="alert" data-testid="consent-failed">
