@@ -48,6 +48,12 @@ const SRC = join(ROOT, 'src');
  * A module main.tsx comes to import must be listed, or the entry would wait for the big chunk (shell.test.ts).
  */
 const ENTRY_ONLY = [join(SRC, 'main.tsx'), join(SRC, 'api', 'client.ts'), join(SRC, 'api', 'host.ts')];
+/**
+ * The sign-in window's pages (auth-start.html, auth-end.html): their code stays out of the first view's chunk,
+ * and teams-js (with its two dependencies), which auth-end imports, stays its own chunk.
+ */
+const TEAMS_JS = /node_modules\/(@microsoft\/teams-js|base64-js|debug|ms)\/|tab\/src\/api\/teams\.ts$/;
+const AUTH = [join(SRC, 'auth'), join(ROOT, 'auth-start.html'), join(ROOT, 'auth-end.html')];
 
 export default defineConfig({
   root: ROOT,
@@ -59,17 +65,30 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 1200,
+    // Every browser Teams runs in supports modulepreload; the polyfill would be one more module in every page.
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       // shell.tsx is an entry too (main.tsx imports it dynamically), so its static imports are "initial".
-      input: { index: join(ROOT, 'index.html'), shell: join(SRC, 'shell.tsx') },
+      input: {
+        index: join(ROOT, 'index.html'),
+        shell: join(SRC, 'shell.tsx'),
+        'auth-start': join(ROOT, 'auth-start.html'),
+        'auth-end': join(ROOT, 'auth-end.html'),
+      },
       output: {
         // The app's code for the first view (what the entries import statically, less the small entry's
-        // own modules) is one chunk: one request and, compressed together, smaller. Other views and teams-js
-        // stay chunks of their own.
+        // own modules) is one chunk: one request and, compressed together, smaller. Other views, teams-js and
+        // the sign-in window's code stay chunks of their own.
         codeSplitting: {
           groups: [
             { name: 'index', test: (id) => ENTRY_ONLY.includes(id), priority: 2 },
-            { name: 'shell', tags: ['$initial'], priority: 1 },
+            { name: 'teams', test: TEAMS_JS, priority: 2 },
+            {
+              name: 'shell',
+              tags: ['$initial'],
+              test: (id) => !AUTH.some((a) => id.startsWith(a)),
+              priority: 1,
+            },
           ],
         },
       },

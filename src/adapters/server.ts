@@ -189,6 +189,22 @@ const CSP = [
 ].join('; ');
 
 /**
+ * The sign-in window's two pages (tab/auth-start.html, auth-end.html; opened by Teams as a top-level window,
+ * never framed): their own scripts, the app's sign-in settings and teams-js's list of origins, nothing else.
+ * Going on to the Entra authorize endpoint is a navigation, which no CSP directive governs.
+ */
+const AUTH_PAGES = new Set(['auth-start.html', 'auth-end.html']);
+const AUTH_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  'img-src data:',
+  "connect-src 'self' https://res.cdn.office.net/teams-js/validDomains/json/validDomains.json",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
  * Serves the built tab under /tab: text compressed (brotli or gzip, as the client accepts), hashed assets
  * cached for a year, index.html never cached; nothing outside `dir` is reachable. A missing build answers 503
  * saying how to build it.
@@ -240,7 +256,7 @@ export function serveTab(server: restify.Server, dir: string = TAB_DIST): void {
       'cache-control': rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'same-origin',
-      ...(ext === '.html' ? { 'content-security-policy': CSP } : {}),
+      ...(ext === '.html' ? { 'content-security-policy': AUTH_PAGES.has(rel) ? AUTH_CSP : CSP } : {}),
     });
     res.end(sent);
   };

@@ -11,7 +11,7 @@ import {
   type Theme,
 } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { authConfig, choosePersona, chosenPersona, getJson } from './api/client';
+import { authConfig, choosePersona, chosenPersona, CONSENT_REQUIRED, getJson } from './api/client';
 import { initTeams, teamsTheme } from './api/host';
 import type { AuthConfig, Me } from '../../src/adapters/api/contract';
 import { Empty, ErrorState, Loading } from './components/Bits';
@@ -32,6 +32,8 @@ const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default:
 const OnCall = lazy(() => import('./pages/OnCall').then((m) => ({ default: m.OnCall })));
 const Team = lazy(() => import('./pages/Team').then((m) => ({ default: m.Team })));
 const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
+// Asked for only when Teams says the person has not yet let SLA Desk sign them in.
+const Consent = lazy(() => import('./components/Consent').then((m) => ({ default: m.Consent })));
 const WhatIf = lazy(() => import('./pages/WhatIf').then((m) => ({ default: m.WhatIf })));
 
 const useStyles = makeStyles({
@@ -142,7 +144,9 @@ export function App({
   const [cfg, setCfg] = useState<AuthConfig | null>(null);
   const [persona, setPersona] = useState<string | undefined>(undefined);
   const [session, setSession] = useState<Session | null>(null);
-  const [failure, setFailure] = useState<{ status: number; message: string } | null>(null);
+  const [failure, setFailure] = useState<{ status: number; code?: string; message: string } | null>(null);
+  // Counts sign-ins started after the person consented (each asks Teams for a token again).
+  const [signIns, setSignIns] = useState(0);
   const early = useRef(initial.session);
 
   useEffect(() => {
@@ -190,13 +194,14 @@ export function App({
       (e: unknown) => {
         if (!live) return;
         const status = typeof e === 'object' && e !== null && 'status' in e ? Number(e.status) : 0;
-        setFailure({ status, message: e instanceof Error ? e.message : String(e) });
+        const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+        setFailure({ status, code, message: e instanceof Error ? e.message : String(e) });
       },
     );
     return () => {
       live = false;
     };
-  }, [cfg, persona, route[0] === 'config']);
+  }, [cfg, persona, route[0] === 'config', signIns]);
 
   const views = session?.me.role === 'customer' ? CUSTOMER_VIEWS : STAFF_VIEWS;
   const current = route[0] ?? 'queue';
@@ -204,6 +209,14 @@ export function App({
 
   let body;
   if (current === 'config') body = <Config />;
+  else if (failure?.code === CONSENT_REQUIRED && cfg?.clientId !== undefined && cfg.consent !== undefined)
+    body = (
+      <Consent
+        clientId={cfg.clientId}
+        loginEndpoint={cfg.consent.loginEndpoint}
+        onConsented={() => setSignIns((n) => n + 1)}
+      />
+    );
   else if (failure !== null)
     body =
       failure.status === 403 ? (

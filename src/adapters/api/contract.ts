@@ -66,6 +66,11 @@ export interface Persona {
 export interface AuthConfig {
   readonly mode: 'local' | 'entra';
   readonly clientId?: string;
+  /**
+   * Entra mode: where the tab sends a person to consent when Teams SSO says consent is missing (the token
+   * authority, LOGIN_ENDPOINT, and the scope asked for, `<Application ID URI>/access_as_user`).
+   */
+  readonly consent?: { readonly loginEndpoint: string; readonly scope: string };
   readonly personas: readonly Persona[];
   readonly timeZone: string;
   readonly timeZoneLabel: string;

@@ -1,5 +1,5 @@
 // Calls the tab API with a bearer token: Teams SSO inside Teams, the app's local issuer in local mode.
-import { initTeams, teamsToken } from './host';
+import { initTeams, needsConsent, teamsToken } from './host';
 import type { AuthConfig, LocalToken, ProblemBody } from '../../../src/adapters/api/contract';
 
 const PERSONA_KEY = 'sla-desk.persona';
@@ -14,6 +14,9 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** The code of the sign-in failure that the tab answers with its consent page (components/Consent.tsx). */
+export const CONSENT_REQUIRED = 'CONSENT_REQUIRED';
 
 let config: Promise<AuthConfig> | undefined;
 let cached: { persona: string; token: string; until: number } | undefined;
@@ -64,7 +67,11 @@ async function token(): Promise<string> {
   if (cfg.mode === 'entra') {
     if (!(await initTeams()))
       throw new ApiError(401, 'NOT_IN_TEAMS', 'Open SLA Desk in Microsoft Teams to sign in.');
-    return teamsToken();
+    return teamsToken().catch((e: unknown) => {
+      if (needsConsent(e))
+        throw new ApiError(401, CONSENT_REQUIRED, 'SLA Desk needs your permission to sign you in.');
+      throw e;
+    });
   }
   const persona = chosenPersona(cfg);
   if (persona === undefined)

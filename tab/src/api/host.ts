@@ -64,3 +64,31 @@ export async function teamsToken(): Promise<string> {
   const { authentication } = await teamsJs();
   return authentication.getAuthToken();
 }
+
+/**
+ * Whether getAuthToken failed for want of consent (Teams says resourceRequiresConsent; Entra's words may come
+ * through as consent_required, interaction_required or invalid_grant, or an AADSTS65001 message). Then the
+ * person is asked to consent in a window of their own (authentication.authenticate).
+ */
+export function needsConsent(err: unknown): boolean {
+  const text = err instanceof Error ? err.message : String(err);
+  return /resourceRequiresConsent|consent_required|interaction_required|invalid_grant|AADSTS65001/i.test(
+    text,
+  );
+}
+
+/** The signed-in person's tenant and login hint, as Teams gives them (for the consent window). */
+export async function teamsUser(): Promise<{ tenantId: string | null; loginHint: string | null }> {
+  const { app } = await teamsJs();
+  const { user } = await app.getContext();
+  return {
+    tenantId: user?.tenant?.id ?? null,
+    loginHint: user?.loginHint ?? user?.userPrincipalName ?? null,
+  };
+}
+
+/** Opens `url` in Teams' sign-in window; resolves when it calls notifySuccess, rejects with its reason. */
+export async function authenticateIn(url: string): Promise<void> {
+  const { authentication } = await teamsJs();
+  await authentication.authenticate({ url, width: 600, height: 535 });
+}

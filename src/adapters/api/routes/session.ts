@@ -25,7 +25,9 @@ export function signInRoutes(deps: SessionDeps, localIssuer: LocalIssuer | undef
       handle: () =>
         ok({
           mode: config.tabAuth.mode,
-          ...(config.tabAuth.mode === 'entra' ? { clientId: config.tabAuth.clientId } : {}),
+          ...(config.tabAuth.mode === 'entra'
+            ? { clientId: config.tabAuth.clientId, consent: consentOf(config) }
+            : {}),
           personas:
             localIssuer === undefined
               ? []
@@ -57,6 +59,16 @@ export function signInRoutes(deps: SessionDeps, localIssuer: LocalIssuer | undef
       },
     }),
   ];
+}
+
+/**
+ * Where the tab's consent page sends a person: the token authority and the app's own scope, named by its
+ * Application ID URI (api://<TAB_DOMAIN>/<client id>, or TAB_API_AUDIENCE; the client id when neither is set).
+ */
+function consentOf(config: Config): { loginEndpoint: string; scope: string } {
+  const audiences = config.tabAuth.mode === 'entra' ? config.tabAuth.audiences : [];
+  const uri = audiences.find((a) => a.startsWith('api://')) ?? `api://${audiences[0] ?? ''}`;
+  return { loginEndpoint: config.graph.loginEndpoint, scope: `${uri}/access_as_user` };
 }
 
 export function sessionRoutes(deps: SessionDeps): RouteSpec[] {
