@@ -38,10 +38,10 @@ param botSku string = 'F0'
 @description('Client id of the tab\'s Entra app for Teams SSO (aadApp/create writes AAD_APP_CLIENT_ID).')
 param tabAppClientId string
 
-@description('Prefix of every table name (TABLE_PREFIX), so several deployments can share one account.')
+@description('TABLE_PREFIX: prefix of every table name, so several deployments can share one account.')
 param tablePrefix string = ''
 
-@description('Ticket ids look like <prefix>-1042 (TICKET_PREFIX).')
+@description('TICKET_PREFIX: ticket ids look like <prefix>-1042.')
 param ticketPrefix string = 'TM'
 
 @description('CUSTOMER_TENANTS: tenantId=Account name pairs separated by ;')
