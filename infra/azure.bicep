@@ -275,7 +275,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
 }
 
 // The deployment's own settings, from env/.env.<env>. One left empty there is not set at all, so the app's
-// default applies (an empty number or URL would not be valid; see README, Configuration).
+// default applies (an empty number or URL would not be valid). infra/README.md lists them.
 var operatorSettings = {
   TABLE_PREFIX: tablePrefix
   TICKET_PREFIX: ticketPrefix
@@ -306,7 +306,7 @@ var operatorSettings = {
   TAB_AUTH_JWKS_URL: tabAuthJwksUrl
 }
 
-// The web app's settings: the names src/config.ts reads (README, Configuration); values, never secrets. A child
+// The web app's settings: the names src/config.ts reads (docs/configuration.md); values, never secrets. A child
 // resource, so TAB_DOMAIN can be the site's real host name (newer sites get a unique regional one, not
 // <name>.azurewebsites.net). Each provision sets the whole list.
 resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
