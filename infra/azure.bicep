@@ -1,9 +1,14 @@
 // SLA Desk in Azure, deployed by `teamsapp provision` (teamsapp.yml, arm/deploy) with azure.parameters.json.
-// One Linux App Service (Node 20) serves the bot (/api/messages), the tab API (/api/...) and the tab (/tab);
+// One Linux App Service (Node 22 LTS) serves the bot (/api/messages), the tab API (/api/...) and the tab (/tab);
 // tickets live in Table Storage reached with a managed identity (no account keys); the Azure Bot carries the
 // Teams channel. The bot's identity is a user-assigned managed identity (msaAppType UserAssignedMSI): Azure Bot
 // Service no longer creates multi-tenant bots, and a managed identity needs no secret anywhere.
 // Outputs (upper case) are written by the toolkit to env/.env.<env>; teamsapp.yml reads them.
+// Every setting src/config.ts accepts in production is a parameter here (filled from env/.env.<env>), so a
+// provision never wipes what an operator set: change settings in the env file, never in the portal.
+
+// Microsoft Graph resources (the managed identity's app roles); bicepconfig.json names the extension's version.
+extension microsoftGraphV1
 
 @minLength(3)
 @maxLength(20)
@@ -33,10 +38,10 @@ param botSku string = 'F0'
 @description('Client id of the tab\'s Entra app for Teams SSO (aadApp/create writes AAD_APP_CLIENT_ID).')
 param tabAppClientId string
 
-@description('Prefix of every table name (TABLE_PREFIX), so several deployments can share one account.')
+@description('TABLE_PREFIX: prefix of every table name, so several deployments can share one account.')
 param tablePrefix string = ''
 
-@description('Ticket ids look like <prefix>-1042 (TICKET_PREFIX).')
+@description('TICKET_PREFIX: ticket ids look like <prefix>-1042.')
 param ticketPrefix string = 'TM'
 
 @description('CUSTOMER_TENANTS: tenantId=Account name pairs separated by ;')
@@ -51,8 +56,59 @@ param staffEngineers string = ''
 @description('STAFF_MANAGERS: objectId=Name pairs separated by ;')
 param staffManagers string = ''
 
-@description('ONCALL_ROTATION: the weekly on-call rotation as JSON (see README, Configuration).')
-param oncallRotation string = ''
+@description('ONCALL_ROTATION: the weekly on-call rotation, {"start":"2026-11-23","handover":"09:00","weeks":[{"primary":"<id>","secondary":"<id>"}]}; {} = nobody on call.')
+param oncallRotation object = {}
+
+@description('STAFF_ENGINEER_GROUP: object id of the staff tenant\'s Entra group whose members are engineers; empty = none.')
+param staffEngineerGroup string = ''
+
+@description('STAFF_MANAGER_GROUP: object id of the staff tenant\'s Entra group whose members are managers; empty = none.')
+param staffManagerGroup string = ''
+
+@description('ONCALL_MANAGER: the support manager paged last in the P1 chain (an id of STAFF_MANAGERS); empty = the first manager.')
+param oncallManager string = ''
+
+@description('P1_RESPONDERS: staff ids @mentioned when a P1 arrives inside support hours, separated by ;; empty = the primary on call.')
+param p1Responders string = ''
+
+@description('OWNER_ON_FIRST_REPLY: true or false, whether the first message to the customer makes its sender the owner; empty = true.')
+param ownerOnFirstReply string = ''
+
+@description('DELIVERY_ALERT_MINUTES: minutes a message for the customer may stay undelivered before managers are told; empty = 5.')
+param deliveryAlertMinutes string = ''
+
+@description('WATCHER_INTERVAL_MS: real ms between two passes of the deadline watcher; empty = 5000.')
+param watcherIntervalMs string = ''
+
+@description('OUTBOX_LEASE_MS: real ms an instance holds an outbox entry it claimed; empty = 60000.')
+param outboxLeaseMs string = ''
+
+@description('OUTBOX_TENANT_RATE: messages per second sent to one tenant, shared by the instances; empty = 20.')
+param outboxTenantRate string = ''
+
+@description('OUTBOX_RETENTION_DAYS: days a finished outbox entry is kept; empty = 7.')
+param outboxRetentionDays string = ''
+
+@description('OUTBOX_STUCK_ATTEMPTS: attempts after which a delivery is listed as stuck; empty = 5.')
+param outboxStuckAttempts string = ''
+
+@description('THREAD_REPAIR_INTERVAL_MS: real ms between looks for tickets whose thread a crash kept from being posted; empty = 30000.')
+param threadRepairIntervalMs string = ''
+
+@description('THREAD_REPAIR_GRACE_MS: how old (real ms) a ticket without a thread must be before it is posted again; empty = 120000.')
+param threadRepairGraceMs string = ''
+
+@description('GRAPH_ENDPOINT: Microsoft Graph of this cloud, where staff groups are read; empty = https://graph.microsoft.com.')
+param graphEndpoint string = ''
+
+@description('LOGIN_ENDPOINT: the Entra authority of this cloud; empty = https://login.microsoftonline.com.')
+param loginEndpoint string = ''
+
+@description('TAB_API_AUDIENCE: the Application ID URI the tab\'s tokens carry; empty = api://<TAB_DOMAIN>/<tab client id>.')
+param tabApiAudience string = ''
+
+@description('TAB_AUTH_JWKS_URL: where Entra publishes its signing keys; empty = the public cloud\'s.')
+param tabAuthJwksUrl string = ''
 
 @description('SUPPORT_PHONE shown to customers; empty = the policy\'s.')
 param supportPhone string = ''
@@ -77,6 +133,11 @@ var webAppName = '${resourceBaseName}-${suffix}'
 var storageName = take('${toLower(replace(resourceBaseName, '-', ''))}${suffix}', 24)
 // Built-in role "Storage Table Data Contributor": read, write and delete tables and entities.
 var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+// Built-in role "Monitoring Metrics Publisher": send telemetry to Application Insights with Entra ID.
+var metricsPublisher = '3913510d-42f4-4e42-8a2a-d6d0b3e21f2e'
+// Microsoft Graph's application id, the same in every tenant.
+var graphAppId = '00000003-0000-0000-c000-000000000000'
+var readsStaffGroups = !empty(staffEngineerGroup) || !empty(staffManagerGroup)
 var tags = { application: 'sla-desk', environment: resourceBaseName }
 
 // The app's one identity: the bot's Bot Framework identity and the web app's way into Table Storage.
@@ -104,6 +165,18 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'Node.JS'
     WorkspaceResourceId: logs.id
+    // Entra ID only: telemetry without a token from an identity holding Monitoring Metrics Publisher is refused.
+    DisableLocalAuth: true
+  }
+}
+
+resource telemetryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: insights
+  name: guid(insights.id, identity.id, metricsPublisher)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', metricsPublisher)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
   }
 }
 
@@ -140,6 +213,25 @@ resource tableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// Staff groups are read from Microsoft Graph as the managed identity: its application permissions, granted
+// here when a group is configured (the deploying account needs Privileged Role Administrator or an equivalent
+// that may grant app roles; infra/README.md says what to do without one).
+resource graph 'Microsoft.Graph/servicePrincipals@v1.0' existing = {
+  appId: graphAppId
+}
+
+resource graphGroupMembers 'Microsoft.Graph/appRoleAssignedTo@v1.0' = if (readsStaffGroups) {
+  principalId: identity.properties.principalId
+  resourceId: graph.id
+  appRoleId: filter(graph.appRoles, r => r.value == 'GroupMember.Read.All')[0].id
+}
+
+resource graphUsers 'Microsoft.Graph/appRoleAssignedTo@v1.0' = if (readsStaffGroups) {
+  principalId: identity.properties.principalId
+  resourceId: graph.id
+  appRoleId: filter(graph.appRoles, r => r.value == 'User.Read.All')[0].id
+}
+
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: '${resourceBaseName}-plan'
   location: location
@@ -168,48 +260,83 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     clientAffinityEnabled: false
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|22-lts'
       appCommandLine: 'node --enable-source-maps --max-semi-space-size=32 --disable-warning=DEP0111 dist/index.js'
       alwaysOn: true
-      healthCheckPath: '/healthz'
+      // /readyz answers 200 only while storage is reachable and the watcher's last pass is recent: App Service
+      // takes an instance that fails it out of the load balancer and replaces it (/healthz: the process is up).
+      healthCheckPath: '/readyz'
       http20Enabled: true
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      // The names src/config.ts reads (README, Configuration); values, never secrets.
-      appSettings: [
-        { name: 'NODE_ENV', value: 'production' }
-        // App Service sends traffic to port 8080 of the container.
-        { name: 'HOST', value: '0.0.0.0' }
-        { name: 'PORT', value: '8080' }
-        { name: 'WEBSITES_PORT', value: '8080' }
-        { name: 'LOG_JSON', value: 'true' }
-        { name: 'BOT_ID', value: identity.properties.clientId }
-        { name: 'BOT_TYPE', value: 'UserAssignedMSI' }
-        { name: 'BOT_TENANT_ID', value: identity.properties.tenantId }
-        { name: 'TABLES_ENDPOINT', value: 'https://${storage.name}.table.${environment().suffixes.storage}' }
-        { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
-        { name: 'TABLE_PREFIX', value: tablePrefix }
-        { name: 'TICKET_PREFIX', value: ticketPrefix }
-        { name: 'AAD_APP_CLIENT_ID', value: tabAppClientId }
-        { name: 'TAB_DOMAIN', value: '${webAppName}.azurewebsites.net' }
-        { name: 'CUSTOMER_TENANTS', value: customerTenants }
-        { name: 'STAFF_TENANT_ID', value: staffTenantId }
-        { name: 'STAFF_ENGINEERS', value: staffEngineers }
-        { name: 'STAFF_MANAGERS', value: staffManagers }
-        { name: 'ONCALL_ROTATION', value: oncallRotation }
-        { name: 'SUPPORT_PHONE', value: supportPhone }
-        { name: 'SUPPORT_EMAIL', value: supportEmail }
-        { name: 'POLICY_FILE', value: policyFile }
-        // Application Insights: requests, dependencies and console output, by the App Service agent.
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
-        { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
-        // The deploy step uploads a built bundle with production dependencies: run it as is, read-only.
-        { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
-        { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
-      ]
     }
   }
   dependsOn: [tableAccess]
+}
+
+// The deployment's own settings, from env/.env.<env>. One left empty there is not set at all, so the app's
+// default applies (an empty number or URL would not be valid). infra/README.md lists them.
+var operatorSettings = {
+  TABLE_PREFIX: tablePrefix
+  TICKET_PREFIX: ticketPrefix
+  CUSTOMER_TENANTS: customerTenants
+  STAFF_TENANT_ID: staffTenantId
+  STAFF_ENGINEERS: staffEngineers
+  STAFF_MANAGERS: staffManagers
+  STAFF_ENGINEER_GROUP: staffEngineerGroup
+  STAFF_MANAGER_GROUP: staffManagerGroup
+  ONCALL_ROTATION: empty(oncallRotation) ? '' : string(oncallRotation)
+  ONCALL_MANAGER: oncallManager
+  P1_RESPONDERS: p1Responders
+  OWNER_ON_FIRST_REPLY: ownerOnFirstReply
+  DELIVERY_ALERT_MINUTES: deliveryAlertMinutes
+  WATCHER_INTERVAL_MS: watcherIntervalMs
+  OUTBOX_LEASE_MS: outboxLeaseMs
+  OUTBOX_TENANT_RATE: outboxTenantRate
+  OUTBOX_RETENTION_DAYS: outboxRetentionDays
+  OUTBOX_STUCK_ATTEMPTS: outboxStuckAttempts
+  THREAD_REPAIR_INTERVAL_MS: threadRepairIntervalMs
+  THREAD_REPAIR_GRACE_MS: threadRepairGraceMs
+  SUPPORT_PHONE: supportPhone
+  SUPPORT_EMAIL: supportEmail
+  POLICY_FILE: policyFile
+  GRAPH_ENDPOINT: graphEndpoint
+  LOGIN_ENDPOINT: loginEndpoint
+  TAB_API_AUDIENCE: tabApiAudience
+  TAB_AUTH_JWKS_URL: tabAuthJwksUrl
+}
+
+// The web app's settings: the names src/config.ts reads (docs/configuration.md); values, never secrets. A child
+// resource, so TAB_DOMAIN can be the site's real host name (newer sites get a unique regional one, not
+// <name>.azurewebsites.net). Each provision sets the whole list.
+resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
+  parent: webApp
+  name: 'appsettings'
+  properties: union(
+    {
+      NODE_ENV: 'production'
+      // App Service sends traffic to port 8080 of the container.
+      HOST: '0.0.0.0'
+      PORT: '8080'
+      WEBSITES_PORT: '8080'
+      LOG_JSON: 'true'
+      BOT_ID: identity.properties.clientId
+      BOT_TYPE: 'UserAssignedMSI'
+      BOT_TENANT_ID: identity.properties.tenantId
+      TABLES_ENDPOINT: 'https://${storage.name}.table.${environment().suffixes.storage}'
+      AZURE_CLIENT_ID: identity.properties.clientId
+      AAD_APP_CLIENT_ID: tabAppClientId
+      TAB_DOMAIN: webApp.properties.defaultHostName
+      // Metrics and traces by the app's OpenTelemetry exporter, signed in as the managed identity.
+      APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identity.properties.clientId}'
+      // The deploy step uploads a built bundle with production dependencies: run it as is, read-only.
+      WEBSITE_RUN_FROM_PACKAGE: '1'
+      SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
+    },
+    toObject(filter(items(operatorSettings), setting => !empty(setting.value)), setting => setting.key, setting => setting.value)
+  )
+  dependsOn: [telemetryAccess]
 }
 
 // stdout/stderr (JSON lines in production), HTTP and platform logs go to Log Analytics.
@@ -266,6 +393,46 @@ resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
       isEnabled: true
       acceptedTerms: true
       deploymentEnvironment: 'CommercialDeployment'
+    }
+  }
+}
+
+// Only Teams may speak for a tenant. Azure Bot Service creates a Web Chat channel with every bot, and Direct
+// Line can be added in the portal: both are declared here with their one site disabled, so a provision turns
+// off whatever was switched on by hand (the app also refuses activities that are not from msteams).
+resource webChatChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'WebChatChannel'
+  location: 'global'
+  properties: {
+    channelName: 'WebChatChannel'
+    properties: {
+      sites: [
+        {
+          siteName: 'Default Site'
+          isEnabled: false
+          isWebchatPreviewEnabled: false
+        }
+      ]
+    }
+  }
+}
+
+resource directLineChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'DirectLineChannel'
+  location: 'global'
+  properties: {
+    channelName: 'DirectLineChannel'
+    properties: {
+      sites: [
+        {
+          siteName: 'Default Site'
+          isEnabled: false
+          isV1Enabled: false
+          isV3Enabled: false
+        }
+      ]
     }
   }
 }

@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import Ajv, { type SchemaObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { nextAppVersion, packageVersion, VERSION_EPOCH } from './app-version';
 import { parseFlags, UsageError } from './args';
 import { layerEnv, parseDotenv } from './dotenv';
 
@@ -33,9 +34,13 @@ export const LOCAL_DEFAULTS: Readonly<Record<string, string>> = {
  * under /tab, so its domain is the bot's. teamsapp.yml says the same with `env:` on its actions.
  */
 const DERIVED: readonly (readonly [string, (v: Readonly<Record<string, string>>) => string | undefined])[] = [
+  // Unset outside the toolkit (which runs `--next-version` first): package.json's major.minor and patch 0.
+  ['APP_VERSION', () => nextAppVersion(packageVersion(), undefined, VERSION_EPOCH)],
   ['TAB_DOMAIN', (v) => v['BOT_DOMAIN']],
   ['TAB_ENDPOINT', (v) => (v['TAB_DOMAIN'] === undefined ? undefined : `https://${v['TAB_DOMAIN']}`)],
 ];
+
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
 const GUID = /^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?$/;
@@ -48,6 +53,7 @@ const SHAPES: Readonly<Record<string, readonly [RegExp, string]>> = {
   BOT_DOMAIN: [HOST, 'a host name such as sla.example.com (no https://, no path)'],
   TAB_DOMAIN: [HOST, 'a host name such as sla.example.com (no https://, no path)'],
   TAB_ENDPOINT: [/^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'https:// and a host, without a trailing slash'],
+  APP_VERSION: [SEMVER, 'a version such as 0.1.4321 (major.minor.patch, digits only)'],
 };
 
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
@@ -179,7 +185,16 @@ function resolveValues(
   return { values: used, defaulted: defaulted.filter((d) => names.includes(d)).sort(), missing };
 }
 
-/** Throws when a value has the wrong shape; derived values are judged only once their sources pass. */
+/**
+ * The variables a template needs: its placeholders, and BOT_DOMAIN when the tab's domain is derived from it (the
+ * tab is served by the bot's own server), so an empty or malformed BOT_DOMAIN is what the refusal names.
+ */
+function needed(names: readonly string[], known: Readonly<Record<string, string>>): string[] {
+  const derivesFromBot = names.some((n) => n === 'TAB_DOMAIN' || n === 'TAB_ENDPOINT');
+  return derivesFromBot && (known['TAB_DOMAIN'] ?? '') === '' && !names.includes('BOT_DOMAIN')
+    ? [...names, 'BOT_DOMAIN'].sort()
+    : [...names];
+}
 
 /**
  * The fields a zip entry's local header (from byte 4) and central record (from byte 6) share: version needed,
@@ -370,7 +385,7 @@ export function buildAppPackage(options: PackageOptions): PackageResult {
   const { files, layers } = readEnvFiles(env, envDir);
   const known = layerEnv(options.overrides ?? {}, layers);
   const template = readFileSync(join(appDir, 'manifest.json'), 'utf8');
-  const names = placeholders(template);
+  const names = needed(placeholders(template), known);
   const { values, defaulted, missing } = resolveValues(env, names, known);
   if (missing.length > 0) {
     const where = [join(envDir, `.env.${env}`), join(envDir, `.env.${env}.user`)].map(shown).join(' or ');
@@ -395,9 +410,6 @@ export function buildAppPackage(options: PackageOptions): PackageResult {
     manifest = JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
     throw new PackageError('PACKAGE_MANIFEST_INVALID', `manifest.json is not JSON once filled: ${String(e)}`);
-  }
-  if (Array.isArray(manifest['validDomains'])) {
-    manifest['validDomains'] = [...new Set(manifest['validDomains'] as unknown[])];
   }
   const version = String(manifest['manifestVersion']);
   const schemaPath = join(appDir, 'schema', `MicrosoftTeams.v${version}.schema.json`);

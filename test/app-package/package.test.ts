@@ -127,7 +127,7 @@ describe('the Teams app package (npm run package)', () => {
     expect(tabs.filter((t) => t.contentUrl !== undefined).map((t) => t.contentUrl)).toEqual(
       ['queue', 'dashboard', 'availability', 'oncall'].map((v) => `https://${domain}/tab/index.html#/${v}`),
     );
-    expect(result.defaulted).toEqual(['TAB_DOMAIN', 'TAB_ENDPOINT']);
+    expect(result.defaulted).toEqual(['APP_VERSION', 'TAB_DOMAIN', 'TAB_ENDPOINT']);
     expect(result.envFiles.map((f) => f.slice(f.lastIndexOf('.env')))).toEqual([
       '.env.staging',
       '.env.staging.user',
@@ -403,8 +403,11 @@ describe('the Teams app package (npm run package)', () => {
 });
 
 describe('the toolkit files', () => {
-  /** The actions of the teamsapp.yml v1.7 schema (Teams Toolkit's packages/fx-core/resource/yaml-schema/v1.7). */
-  const V17_ACTIONS = new Set([
+  /**
+   * Actions of the v1.11 schema (Microsoft 365 Agents Toolkit's packages/fx-core/resource/yaml-schema/v1.11),
+   * the ones of v1.7 that it keeps.
+   */
+  const V111_ACTIONS = new Set([
     'aadApp/create',
     'aadApp/update',
     'arm/deploy',
@@ -435,14 +438,14 @@ describe('the toolkit files', () => {
   ];
 
   it.each(['teamsapp.yml', 'teamsapp.local.yml'])(
-    '%s is v1.7, uses known actions and files that exist',
+    '%s is v1.11, uses known actions and files that exist',
     (name) => {
       const text = readFileSync(join(ROOT, name), 'utf8');
-      expect(text).toMatch(/^version: v1\.7$/m);
-      expect(text).toContain('$schema=https://aka.ms/teams-toolkit/v1.7/yaml.schema.json');
+      expect(text).toMatch(/^version: v1\.11$/m);
+      expect(text).toContain('$schema=https://aka.ms/m365-agents-toolkits/v1.11/yaml.schema.json');
       const uses = [...text.matchAll(/^\s*- uses: (\S+)\s*$/gm)].map((m) => m[1] ?? '');
       expect(uses.length).toBeGreaterThan(5);
-      for (const action of uses) expect(V17_ACTIONS).toContain(action);
+      for (const action of uses) expect(V111_ACTIONS).toContain(action);
       for (const [, path] of text.matchAll(/manifestPath: (\S+)/g))
         expect(existsSync(join(ROOT, path ?? ''))).toBe(true);
       expect(text).not.toMatch(/SECRET_[A-Z_]+\s*=/);

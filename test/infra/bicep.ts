@@ -146,7 +146,7 @@ export function uses(bicep: Bicep, name: string): number {
 export function resourceBody(bicep: Bicep, symbol: string): string {
   const text = bicep.withoutComments;
   const start = new RegExp(
-    `^resource\\s+${symbol}\\s+'[^']+'\\s*=\\s*(?:if\\s*\\([^)]*\\)\\s*)?\\{`,
+    `^resource\\s+${symbol}\\s+'[^']+'\\s+(?:existing\\s+)?=\\s*(?:if\\s*\\([^)]*\\)\\s*)?\\{`,
     'm',
   ).exec(text);
   if (start === null) throw new Error(`no resource ${symbol}`);
@@ -158,10 +158,37 @@ export function resourceBody(bicep: Bicep, symbol: string): string {
   throw new Error(`resource ${symbol} is not closed`);
 }
 
-/** `{ name: 'X', value: <expr> }` entries of a resource's appSettings, in order. */
+/** The body of `var <name> = { ... }` (or `[ ... ]`), comments removed (strings intact). */
+export function varBody(bicep: Bicep, name: string): string {
+  const text = bicep.withoutComments;
+  const start = new RegExp(`^var\\s+${name}\\s*=\\s*[{[]`, 'm').exec(text);
+  if (start === null) throw new Error(`no var ${name}`);
+  let depth = 0;
+  for (let i = start.index + start[0].length - 1; i < text.length; i++) {
+    if (text[i] === '{' || text[i] === '[') depth++;
+    else if ((text[i] === '}' || text[i] === ']') && --depth === 0) return text.slice(start.index, i + 1);
+  }
+  throw new Error(`var ${name} is not closed`);
+}
+
+/**
+ * App settings written as object entries, one a line (`NAME: <expr>`; names start with a capital, unlike
+ * Bicep's own properties), in order. Reads a `Microsoft.Web/sites/config` body or a var of settings.
+ */
 export function appSettings(body: string): { name: string; value: string }[] {
-  return [...body.matchAll(/\{\s*name:\s*'([^']+)',?\s*value:\s*(.+?)\s*\}\s*$/gm)].map((m) => ({
+  return [...body.matchAll(/^\s*([A-Z][A-Za-z0-9_]*):\s*(.+?)\s*$/gm)].map((m) => ({
     name: m[1] ?? '',
     value: m[2] ?? '',
   }));
+}
+
+/** Names a lambda declares (`x => ...`, `(x, i) => ...`): declared for the expressions in its body. */
+export function lambdaParams(bicep: Bicep): string[] {
+  return [
+    ...new Set(
+      [...bicep.code.matchAll(/(?:\(([\w\s,]+)\)|(\b\w+))\s*=>/g)].flatMap((m) =>
+        (m[1] ?? m[2] ?? '').split(',').map((n) => n.trim()),
+      ),
+    ),
+  ];
 }

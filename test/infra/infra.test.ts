@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseDotenv } from '../../src/cli/dotenv';
 import { loadConfig } from '../../src/config';
-import { appSettings, parseBicep, resourceBody, uses, type Bicep } from './bicep';
+import { appSettings, lambdaParams, parseBicep, resourceBody, uses, varBody, type Bicep } from './bicep';
+import { parametersOf, writtenBy } from './toolkit';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
@@ -16,10 +17,12 @@ const names = (text: string): string[] => [
 ];
 
 const bicep: Bicep = parseBicep(read('infra/azure.bicep'));
-const parametersFile = JSON.parse(read('infra/azure.parameters.json')) as {
-  parameters: Record<string, { value: unknown }>;
-};
-const parameterValues = parametersFile.parameters;
+const parameterValues = parametersOf(read('infra/azure.parameters.json'), read('env/.env.dev'));
+/** The web app's settings: the fixed ones of the appsettings resource, then the operator's (README, Configuration). */
+const webSettings = (): { name: string; value: string }[] => [
+  ...appSettings(resourceBody(bicep, 'webAppSettings')),
+  ...appSettings(varBody(bicep, 'operatorSettings')),
+];
 
 interface Step {
   readonly uses: string;
@@ -58,6 +61,7 @@ describe('infra/azure.bicep and its parameters', () => {
       ...bicep.params.map((p) => p.name),
       ...bicep.resources.map((r) => r.symbol),
       ...[...bicep.code.matchAll(/^var\s+(\w+)/gm)].map((m) => m[1] ?? ''),
+      ...lambdaParams(bicep),
     ]);
     const roots = [...bicep.code.matchAll(/(?:[:(,[=?]|\$\{| {2})\s*([a-z][A-Za-z0-9]*)\b(?!\s*[(:'])/g)]
       .map((m) => m[1] ?? '')
@@ -75,7 +79,10 @@ describe('infra/azure.bicep and its parameters', () => {
       expect([name, param === undefined ? 'undeclared' : 'declared']).toEqual([name, 'declared']);
       if (param === undefined) continue;
       expect(param.secure).toBe(false);
-      if (param.type === 'int') {
+      if (param.type === 'object') {
+        // Placed unquoted in the file: the env file holds JSON (its value is read in, as the toolkit does).
+        expect([name, typeof value, Array.isArray(value)]).toEqual([name, 'object', false]);
+      } else if (param.type === 'int') {
         expect([name, typeof value]).toEqual([name, 'number']);
         const n = value as number;
         if (param.minValue !== undefined) expect(n).toBeGreaterThanOrEqual(param.minValue);
@@ -104,7 +111,7 @@ describe('infra/azure.bicep and its parameters', () => {
     }
   });
 
-  it('an App Service plan on Linux with Always On, Node 20 and the instance count as a parameter', () => {
+  it('an App Service plan on Linux with Always On, Node 22 LTS and the instance count as a parameter', () => {
     const plan = resourceBody(bicep, 'plan');
     expect(plan).toContain("'Microsoft.Web/serverfarms@");
     expect(plan).toMatch(/kind:\s*'linux'/);
@@ -114,10 +121,10 @@ describe('infra/azure.bicep and its parameters', () => {
     expect(count).toMatchObject({ type: 'int', minValue: 1 });
     expect(count?.maxValue).toBeGreaterThan(1);
     const web = resourceBody(bicep, 'webApp');
-    expect(web).toMatch(/linuxFxVersion:\s*'NODE\|20-lts'/);
+    expect(web).toMatch(/linuxFxVersion:\s*'NODE\|22-lts'/);
     expect(web).toMatch(/alwaysOn:\s*true/);
     expect(web).toMatch(/httpsOnly:\s*true/);
-    expect(web).toMatch(/healthCheckPath:\s*'\/healthz'/);
+    expect(web).toMatch(/healthCheckPath:\s*'\/readyz'/);
     expect(web).toMatch(/ftpsState:\s*'Disabled'/);
     expect(web).toMatch(/appCommandLine:\s*'node [^']*dist\/index\.js'/);
   });
@@ -141,7 +148,7 @@ describe('infra/azure.bicep and its parameters', () => {
     // The web app runs as that identity and finds it by client id.
     const web = resourceBody(bicep, 'webApp');
     expect(web).toMatch(/userAssignedIdentities:\s*\{\s*'\$\{identity\.id\}':\s*\{\}\s*\}/);
-    const settings = new Map(appSettings(web).map((s) => [s.name, s.value]));
+    const settings = new Map(webSettings().map((s) => [s.name, s.value]));
     expect(settings.get('TABLES_ENDPOINT')).toMatch(/^'https:\/\/\$\{storage\.name\}\.table\./);
     expect(settings.get('AZURE_CLIENT_ID')).toBe('identity.properties.clientId');
     expect(settings.has('TABLES_CONNECTION_STRING')).toBe(false);
@@ -168,7 +175,7 @@ describe('infra/azure.bicep and its parameters', () => {
     const diag = resourceBody(bicep, 'webAppLogs');
     expect(diag).toMatch(/scope:\s*webApp\b/);
     expect(diag).toContain("'AppServiceConsoleLogs'");
-    const settings = new Map(appSettings(resourceBody(bicep, 'webApp')).map((s) => [s.name, s.value]));
+    const settings = new Map(webSettings().map((s) => [s.name, s.value]));
     expect(settings.get('APPLICATIONINSIGHTS_CONNECTION_STRING')).toBe(
       'insights.properties.ConnectionString',
     );
@@ -176,7 +183,7 @@ describe('infra/azure.bicep and its parameters', () => {
 });
 
 describe('the web app settings', () => {
-  const settings = appSettings(resourceBody(bicep, 'webApp'));
+  const settings = webSettings();
   const configKeys = new Set(
     [...read('src/config.ts').matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1] ?? ''),
   );
@@ -186,7 +193,7 @@ describe('the web app settings', () => {
     'WEBSITE_RUN_FROM_PACKAGE',
     'SCM_DO_BUILD_DURING_DEPLOYMENT',
     'APPLICATIONINSIGHTS_CONNECTION_STRING',
-    'ApplicationInsightsAgent_EXTENSION_VERSION',
+    'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
   ]);
 
   it('are the names src/config.ts reads (or App Service its own), each once', () => {
@@ -205,6 +212,9 @@ describe('the web app settings', () => {
       'identity.properties.clientId': '7a4f2c1e-9b3d-4e5f-8a6b-1c2d3e4f5a6b',
       'identity.properties.tenantId': '3c9d1e2f-4a5b-4c6d-9e7f-0a1b2c3d4e5f',
       'insights.properties.ConnectionString': 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
+      // A site created since late 2024 gets a unique regional host name, not <name>.azurewebsites.net.
+      'webApp.properties.defaultHostName':
+        'sladesk-dev-1a2b3c-h7fzcxbvdkdva8gq.westeurope-01.azurewebsites.net',
       tabAppClientId: 'c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f',
       ticketPrefix: 'TM',
     };
@@ -214,10 +224,13 @@ describe('the web app settings', () => {
       else if (value in resolved) env[name] = resolved[value] ?? '';
       else if (value.startsWith("'https://${storage.name}.table."))
         env[name] = 'https://sladeskdev1a2b3c.table.core.windows.net';
-      else if (value.startsWith("'${webAppName}")) env[name] = 'sladesk-dev-1a2b3c.azurewebsites.net';
       else env[name] = '';
     }
-    const config = loadConfig(env);
+    // An operator setting left empty is not set at all (the appsettings resource filters it out).
+    const operator = new Set(appSettings(varBody(bicep, 'operatorSettings')).map((s) => s.name));
+    const config = loadConfig(
+      Object.fromEntries(Object.entries(env).filter(([name, v]) => v !== '' || !operator.has(name))),
+    );
     expect(config.production).toBe(true);
     expect(config.loopback).toBe(false);
     expect(config.bot).toEqual({
@@ -236,7 +249,7 @@ describe('the web app settings', () => {
     expect(config.port).toBe(8080);
     expect(config.tab).toEqual({
       clientId: resolved['tabAppClientId'],
-      domain: 'sladesk-dev-1a2b3c.azurewebsites.net',
+      domain: resolved['webApp.properties.defaultHostName'],
     });
   });
 });
@@ -269,7 +282,7 @@ describe('the toolkit files', () => {
         }
         written.push(...outputs);
       }
-      written.push(...Object.values(step.writeToEnvironmentFile ?? {}));
+      written.push(...writtenBy(step));
     }
     return written;
   }
@@ -278,13 +291,14 @@ describe('the toolkit files', () => {
 
   it('teamsapp.yml: provision creates the Teams app and the SSO app, deploys the bicep, packages and updates', () => {
     const file = toolkit('teamsapp.yml');
-    expect(file.version).toBe('v1.7');
+    expect(file.version).toBe('v1.11');
     const provision = (file.provision ?? []).map((s) => s.uses);
     expect(provision).toEqual([
       'teamsApp/create',
       'aadApp/create',
       'arm/deploy',
       'aadApp/update',
+      'script',
       'teamsApp/validateManifest',
       'teamsApp/zipAppPackage',
       'teamsApp/validateAppPackage',
@@ -348,9 +362,7 @@ describe('the toolkit files', () => {
     const text = read('env/.env.dev');
     const section = text.slice(text.indexOf('# Written by provision'), text.indexOf('# SLA Desk'));
     const writtenByFile = new Set([
-      ...[...(file.provision ?? []), ...(file.publish ?? [])].flatMap((s) =>
-        Object.values(s.writeToEnvironmentFile ?? {}),
-      ),
+      ...[...(file.provision ?? []), ...(file.publish ?? [])].flatMap((s) => writtenBy(s)),
       ...outputs,
     ]);
     const promised = [...section.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] ?? '');
@@ -365,7 +377,7 @@ describe('the toolkit files', () => {
       ['teamsapp.playground.yml', '.env.playground'],
     ] as const) {
       const file = toolkit(yml);
-      expect(file.version).toBe('v1.7');
+      expect(file.version).toBe('v1.11');
       const declared = new Set(Object.keys(envFile(env)));
       const written = walk(file.provision ?? [], declared, new Set());
       walk(file.deploy ?? [], new Set([...declared, ...written]), new Set());
@@ -439,7 +451,7 @@ describe('no secret in a committed file', () => {
 
   it('the bicep takes no secret parameter and puts no password or key in the app settings', () => {
     expect(bicep.params.filter((p) => p.secure || /password|secret|key/i.test(p.name))).toEqual([]);
-    const names = appSettings(resourceBody(bicep, 'webApp')).map((s) => s.name);
+    const names = webSettings().map((s) => s.name);
     expect(
       names.filter(
         (n) =>
