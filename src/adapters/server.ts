@@ -87,11 +87,8 @@ export function createServer(deps: ServerDeps): restify.Server {
             if (throttled.ok) await deps.bot.app.run(context);
           },
         );
-        if (!throttled.ok) {
-          res.header('retry-after', String(throttled.retryAfterS));
-          if (invoke === undefined) sendTooMany(res, throttled);
-          else res.send(invoke.status, invoke.body);
-        } else if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
+        if (!throttled.ok) sendTooMany(res, throttled, invoke);
+        else if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
         else res.send(invoke.status, invoke.body);
       } catch (err) {
         if (err instanceof Unauthorized) {

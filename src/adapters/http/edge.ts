@@ -30,9 +30,14 @@ export function edgeFor(
   };
 }
 
-/** Answers a refused request 429 with Retry-After and a JSON error. */
-export function sendTooMany(res: restify.Response, v: Verdict & { ok: false }): void {
+/** Answers a refused request 429 with Retry-After and a JSON error (or the bot's invoke response). */
+export function sendTooMany(
+  res: restify.Response,
+  v: Verdict & { ok: false },
+  invoke?: { readonly status: number; readonly body?: unknown },
+): void {
   const { headers, body } = tooMany(v);
-  for (const [k, value] of Object.entries(headers)) res.header(k, value);
-  res.send(429, body);
+  for (const [k, value] of Object.entries(headers)) res.setHeader(k, value);
+  if (invoke === undefined) res.send(429, body);
+  else res.send(invoke.status, invoke.body);
 }
