@@ -10,6 +10,7 @@ import type { Logger } from '../../log';
 import { messageOf } from '../../domain/kit/errors';
 import { AuthError, type Principal, type TokenChecker } from './auth';
 import type { ApiResponse, PublicRouteSpec, RouteSpec } from './route';
+import { pageCsp } from './page-csp';
 
 /** Largest JSON body a POST route accepts. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -30,6 +31,8 @@ function send(res: restify.Response, out: ApiResponse): void {
     'content-type': out.contentType,
     'x-content-type-options': 'nosniff',
   };
+  // A printable page gets its own strict policy (page-csp.ts).
+  if (out.contentType.startsWith('text/html')) headers['content-security-policy'] = pageCsp(String(out.body));
   if (out.filename !== undefined)
     headers['content-disposition'] =
       `attachment; filename="${out.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
