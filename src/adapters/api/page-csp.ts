@@ -8,7 +8,10 @@ const STYLE = /<style>([\s\S]*?)<\/style>/g;
 /** The policy for a page: default-src 'none', its inline styles by SHA-256, no base, no forms (and framing). */
 export function pageCsp(html: string, framing = true): string {
   const hashes = [...html.matchAll(STYLE)].map(
-    (m) => `'sha256-${createHash('sha256').update(m[1] ?? '', 'utf8').digest('base64')}'`,
+    (m) =>
+      `'sha256-${createHash('sha256')
+        .update(m[1] ?? '', 'utf8')
+        .digest('base64')}'`,
   );
   return [
     "default-src 'none'",

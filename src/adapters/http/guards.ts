@@ -70,7 +70,7 @@ export function localDoor(
     }
     warn('local mode refused a request not made straight to loopback', {
       path: req.getPath().slice(0, 100),
-      host: String(req.headers.host ?? '').slice(0, 100),
+      host: (req.headers.host ?? '').slice(0, 100),
       status: refusal.status,
     });
     res.header('cache-control', 'no-store');

@@ -59,7 +59,10 @@ export class Buckets {
       while (this.map.size >= this.maxKeys) this.drop();
     } else {
       this.map.delete(key);
-      b.tokens = Math.min(this.capacity, b.tokens + (Math.max(0, now - b.at) * this.capacity) / this.windowMs);
+      b.tokens = Math.min(
+        this.capacity,
+        b.tokens + (Math.max(0, now - b.at) * this.capacity) / this.windowMs,
+      );
       b.at = now;
     }
     this.map.set(key, b);
