@@ -224,8 +224,7 @@ export async function startRig(shared?: Shared): Promise<Rig & { stop(): Promise
           return clock();
         },
       },
-      // The bench measures the app, not its rate limits.
-      env: { CUSTOMER_TENANTS: customers.join(';'), RATE_LIMIT_USER: '0', RATE_LIMIT_TENANT: '0' },
+      env: { CUSTOMER_TENANTS: customers.join(';') },
       log,
     });
     const client = new HttpClient(app.url);

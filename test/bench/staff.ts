@@ -82,9 +82,6 @@ export async function staffBench(options: SectionOptions): Promise<BenchRow[]> {
       CUSTOMER_TENANTS: CUSTOMERS.map((id, i) => `${id}=Customer ${i}`).join(';'),
       STAFF_TENANT_ID: VENDOR,
       STAFF_ENGINEERS: engineers.map((id, i) => `${id}=Engineer ${i}`).join(';'),
-      // The bench measures the app, not its rate limits.
-      RATE_LIMIT_USER: '0',
-      RATE_LIMIT_TENANT: '0',
     },
   });
   const client = new HttpClient(app.url);

@@ -3,7 +3,7 @@
 // work when throttled, one `throttled` audit row per bucket and window, and bounded memory. The window is an hour
 // in the HTTP tests so that no token comes back while they run (nothing depends on timing).
 import type { App } from '../../src/app';
-import { Buckets, RateLimiter } from '../../src/adapters/http/rate-limit';
+import { Buckets, clientAddress, RateLimiter } from '../../src/adapters/http/rate-limit';
 import { SLOW_DOWN } from '../../src/adapters/http/throttle';
 import { actionExecute, personalMessage, post } from '../support/activities';
 import { startTestApp } from '../support/app';
@@ -41,6 +41,20 @@ describe('token buckets', () => {
     l.failed('203.0.113.9');
     expect(l.client('203.0.113.9')).toMatchObject({ ok: false, scope: 'client' });
     expect(l.client('203.0.113.10')).toEqual({ ok: true });
+  });
+
+  it.each([
+    ['the peer when not behind a proxy', { 'x-forwarded-for': '198.51.100.1' }, false, '127.0.0.1'],
+    [
+      "App Service's entry, without its port",
+      { 'x-forwarded-for': '198.51.100.1, 203.0.113.9:51234' },
+      true,
+      '203.0.113.9',
+    ],
+    ['an IPv6 entry, without its port', { 'x-forwarded-for': '[2001:db8::1]:51234' }, true, '2001:db8::1'],
+    ['the peer when there is no entry', {}, true, '127.0.0.1'],
+  ])('key a client by %s', (_name, headers, behindProxy, expected) => {
+    expect(clientAddress(headers, '127.0.0.1', behindProxy)).toBe(expected);
   });
 
   it('keep memory bounded: at most maxKeys buckets, idle ones dropped as others are used', () => {

@@ -145,7 +145,8 @@ export class RateLimiter {
 
 /**
  * The address a request came from: the socket's peer, or behind Azure App Service's front end (production, where
- * the app is reachable only through it) the last X-Forwarded-For entry, the one that front end added.
+ * the app is reachable only through it) the last X-Forwarded-For entry, the one that front end added, without the
+ * port it appends (`203.0.113.9:51234`, `[2001:db8::1]:51234`).
  */
 export function clientAddress(
   headers: Readonly<Record<string, string | string[] | undefined>>,
@@ -155,8 +156,10 @@ export function clientAddress(
   const xff = headers['x-forwarded-for'];
   const text = Array.isArray(xff) ? xff.join(',') : xff;
   if (behindProxy && text !== undefined) {
-    const last = text.split(',').pop()?.trim() ?? '';
-    if (last !== '') return last.slice(0, 64);
+    const last = (text.split(',').pop() ?? '').trim();
+    const bare =
+      /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(last)?.[1] ?? /^\[([^\]]+)\](?::\d+)?$/.exec(last)?.[1] ?? last;
+    if (bare !== '') return bare.slice(0, 64);
   }
   return peer ?? 'unknown';
 }
