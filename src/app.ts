@@ -16,6 +16,7 @@ import type { Config } from './config';
 import type { Logger } from './log';
 import type { Policy } from './domain/policy/schema';
 import { createServer, serveTab, start, type RunningServer } from './adapters/server';
+import { edgeFor } from './adapters/http/edge';
 import { outageRoutes, registerApi, type Api } from './adapters/api';
 import { tabCaller } from './adapters/api/auth';
 import type { OutageSource, OverrideSource } from './adapters/api/ports';
@@ -272,7 +273,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
 
     const bot = createBot(adapter, deps, { overrides, watcher });
-    const server = createServer({ engine, log, now, bot: { adapter, app: bot }, requests: background });
+    const edge = edgeFor(config, { audit: deps.audit, log, now });
+    const server = createServer({ engine, log, now, bot: { adapter, app: bot }, requests: background, edge });
     const directory = deps.staff;
     const api = await registerApi(server, {
       config,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { rotationSchema, type Rotation } from './domain/oncall/roster';
 import type { StaffSettings } from './domain/staff/caller';
 import type { StorageOptions } from './adapters/storage/tables';
+import type { RateLimits } from './adapters/http/rate-limit';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -139,6 +140,14 @@ export const envSchema = z.object({
   SIM_CLOCK_ANCHOR: z.coerce.number().int().positive().optional(),
   /** This instance's name in outbox claims and logs (default: host, pid and a random suffix). */
   INSTANCE_ID: optionalText,
+  /** Seconds over which the rate limits below are counted (per instance: N instances allow N times as much). */
+  RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(3_600).default(10),
+  /** Requests (bot activities; tab API calls) one user may make per window; 0 = no limit. */
+  RATE_LIMIT_USER: z.coerce.number().int().min(0).max(1_000_000).default(30),
+  /** Requests the users of one tenant together may make per window; 0 = no limit. */
+  RATE_LIMIT_TENANT: z.coerce.number().int().min(0).max(1_000_000).default(300),
+  /** Refused tokens one client address may send per window before it is answered 429; 0 = no limit. */
+  RATE_LIMIT_CLIENT: z.coerce.number().int().min(0).max(1_000_000).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -212,6 +221,8 @@ export interface Config {
       };
   /** The tab's Teams SSO app: its client id and the host in its resource URI (both unset locally). */
   readonly tab: { readonly clientId: string | undefined; readonly domain: string | undefined };
+  /** Rate limits of the bot and the tab API, each instance on its own (src/adapters/http/rate-limit.ts). */
+  readonly limits: RateLimits;
 }
 
 /** Thrown when the environment cannot make a valid configuration. */
@@ -462,5 +473,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
     tabAuth: Object.freeze(tabAuth),
     tab: Object.freeze({ clientId: e.AAD_APP_CLIENT_ID, domain: e.TAB_DOMAIN }),
+    limits: Object.freeze({
+      windowMs: e.RATE_LIMIT_WINDOW_S * 1000,
+      user: e.RATE_LIMIT_USER,
+      tenant: e.RATE_LIMIT_TENANT,
+      client: e.RATE_LIMIT_CLIENT,
+    }),
   });
 }

@@ -11,6 +11,8 @@ import restify from 'restify';
 import type { Logger } from '../log';
 import type { SlaEngine } from '../domain/sla';
 import { messageOf } from '../domain/kit/errors';
+import { sendTooMany, type Edge } from './http/edge';
+import type { Verdict } from './http/rate-limit';
 
 export interface ServerDeps {
   readonly engine: SlaEngine;
@@ -20,6 +22,8 @@ export interface ServerDeps {
   readonly bot: { readonly adapter: BotAdapter; readonly app: Application };
   /** Told of every request from its start until it is answered (background work yields to requests). */
   readonly requests?: { request(): () => void };
+  /** Local mode's loopback door and the bot's rate limits (src/adapters/http/edge.ts). */
+  readonly edge?: Edge;
 }
 
 export interface RunningServer {
@@ -34,7 +38,8 @@ export const MAX_ACTIVITY_BYTES = 256 * 1024;
 /** Builds the restify server with its routes. */
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'sla-desk', handleUncaughtExceptions: false });
-  const requests = deps.requests;
+  const { requests, edge } = deps;
+  if (edge?.door !== undefined) server.pre(edge.door);
   if (requests !== undefined)
     server.pre((_req, res, next) => {
       const done = requests.request();
@@ -65,18 +70,29 @@ export function createServer(deps: ServerDeps): restify.Server {
         return;
       }
       const header = req.headers.authorization;
+      const address = edge?.address(req) ?? '';
+      const flood = await edge?.bot.client(address);
+      if (flood?.ok === false) {
+        sendTooMany(res, flood);
+        return;
+      }
+      // Counted after the activity is authenticated: nobody can spend another person's allowance.
+      let throttled = { ok: true } as Verdict;
       try {
         const invoke = await deps.bot.adapter.handle(
           activity,
           typeof header === 'string' ? header : '',
           async (context) => {
-            await deps.bot.app.run(context);
+            if (edge !== undefined) throttled = await edge.bot.turn(context);
+            if (throttled.ok) await deps.bot.app.run(context);
           },
         );
-        if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
+        if (!throttled.ok) sendTooMany(res, throttled, invoke);
+        else if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
         else res.send(invoke.status, invoke.body);
       } catch (err) {
         if (err instanceof Unauthorized) {
+          edge?.bot.failed(address);
           deps.log.warn('refused an unauthenticated request', { reason: err.message.slice(0, 200) });
           res.send(401, { error: 'unauthorized' });
           return;

@@ -279,6 +279,9 @@ export async function tabBench(options: SectionOptions): Promise<BenchRow[]> {
       TABLE_PREFIX: `tab${Date.now().toString(36)}`,
       STAFF_TENANT_ID: STAFF_TENANT,
       STAFF_MANAGERS: `${MANAGER}=Bench Manager`,
+      // The bench measures the app, not its rate limits.
+      RATE_LIMIT_USER: '0',
+      RATE_LIMIT_TENANT: '0',
       CUSTOMER_TENANTS: Array.from({ length: TENANTS }, (_, k) => `${benchTenant(k)}=Customer ${k}`).join(
         ';',
       ),

@@ -11,6 +11,8 @@ const [A_TENANT] = CUSTOMER_TENANTS[0];
 const [B_TENANT] = CUSTOMER_TENANTS[1];
 const B_USER = 'b0000000-0000-4000-8000-0000000000b1';
 const MISSING = 'TM-987654';
+/** A client application that is neither Teams, Microsoft 365 nor SLA Desk. */
+const FOREIGN_CLIENT = '0f0f0f0f-1111-4222-8333-444444444444';
 
 const ROUTES = [
   '/api/me',
@@ -45,6 +47,7 @@ function unsigned(claims: Record<string, unknown>): string {
 export async function apiAuthentication(stage: Stage, result: ScenarioResult): Promise<void> {
   const entra = stage.entra;
   const claims = ssoClaims(B_TENANT, B_USER);
+  const { azp: _azp, ...bare } = claims;
   const bad: [string, string | undefined][] = [
     ['no token', undefined],
     ['expired', entra.mintToken(claims, { expired: true })],
@@ -58,6 +61,13 @@ export async function apiAuthentication(stage: Stage, result: ScenarioResult): P
     ['no access_as_user scope', entra.mintToken({ ...claims, scp: 'User.Read' })],
     ['alg none', unsigned({ ...claims })],
     ['garbage', 'not.a.jwt'],
+    // Obtained by another client application (a script, another app the user consented to), not Teams.
+    ['another client application (azp)', entra.mintToken({ ...claims, azp: FOREIGN_CLIENT })],
+    [
+      'another client application (v1 appid)',
+      entra.mintToken({ ...bare, appid: FOREIGN_CLIENT, ver: '1.0' }),
+    ],
+    ['no client application', entra.mintToken(bare)],
   ];
   for (const [name, token] of bad) {
     for (const route of ROUTES) {
@@ -71,6 +81,16 @@ export async function apiAuthentication(stage: Stage, result: ScenarioResult): P
   const good = await get(`${stage.app.url}/api/me`, entra.mintToken(claims));
   result.operations++;
   if (good.status !== 200) result.failures.push(`tab API with a good token answered ${good.status}`);
+  // A token of another client application is refused saying so, and recorded.
+  const foreign = await get(`${stage.app.url}/api/me`, entra.mintToken({ ...claims, azp: FOREIGN_CLIENT }));
+  result.operations++;
+  if (!foreign.text.includes('FOREIGN_CLIENT'))
+    result.failures.push(`a foreign client's token was not told why: ${foreign.text.slice(0, 200)}`);
+  const day = new Date(stage.clock.now).toISOString().slice(0, 10);
+  const rows = (await stage.app.deps.audit.day(day)).filter(
+    (e) => e.action === 'api.token' && e.target === FOREIGN_CLIENT && e.tenantId === B_TENANT,
+  );
+  if (rows.length === 0) result.failures.push("a foreign client's token was not recorded in the audit log");
 }
 
 /** Tenant B's customer after A's tickets through the tab API. */

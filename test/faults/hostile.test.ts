@@ -1,6 +1,7 @@
 // Hostile input and tenant isolation over real HTTP against the real app and Azurite (the same scenarios as
 // `npm run test:faults`, with a shorter fuzz run): nothing crashes, nothing stored changes, nothing leaks.
 import { apiAuthentication } from './api';
+import { flood, localDoors } from './doors';
 import { fuzz, isolation, startStage, type Stage } from './hostile';
 import { emptyResult } from './rig';
 
@@ -30,4 +31,17 @@ it('the tab API refuses missing, expired, forged, wrong-audience, wrong-issuer a
   await apiAuthentication(stage, r);
   expect(show(r)).toBe('');
   expect(r.operations).toBeGreaterThan(60);
+}, 120_000);
+
+it('local mode refuses a foreign Host and forwarding headers on every door, issuing no token', async () => {
+  const r = emptyResult('local doors');
+  await localDoors(r);
+  expect(show(r)).toBe('');
+  expect(r.faults).toBeGreaterThan(30);
+}, 120_000);
+
+it('a flood of refused look-ups gets 429s and a bounded audit trail (default limits)', async () => {
+  const r = emptyResult('flood');
+  await flood(r, 80);
+  expect(show(r)).toBe('');
 }, 120_000);

@@ -10,6 +10,7 @@
 //   --verbose         print every problem found, not just the first ones
 import { Settings } from 'luxon';
 import { apiAuthentication } from './api';
+import { flood, localDoors } from './doors';
 import { authentication } from './auth';
 import { clockSkew } from './clock';
 import { fuzz, isolation, startStage, type Stage } from './hostile';
@@ -79,10 +80,18 @@ const SCENARIOS: readonly (readonly [string, Scenario])[] = [
       } finally {
         await stage.stop();
       }
+      await localDoors(r);
       return r;
     },
   ],
-  ['isolation', onStage((stage) => isolation(stage))],
+  [
+    'isolation',
+    onStage(async (stage) => {
+      const r = await isolation(stage);
+      await flood(r);
+      return r;
+    }),
+  ],
 ];
 
 async function main(): Promise<void> {

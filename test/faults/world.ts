@@ -35,6 +35,7 @@ export const MANAGER = ['m0000001-0000-4000-8000-000000000001', 'Mia Manager'] a
 /** The app's configuration for these people (every instance gets the same). */
 export function peopleEnv(): Record<string, string> {
   return {
+    ...UNTHROTTLED,
     CUSTOMER_TENANTS: CUSTOMER_TENANTS.map(([id, name]) => `${id}=${name}`).join(';'),
     STAFF_TENANT_ID: VENDOR,
     STAFF_ENGINEERS: ENGINEERS.map(([id, name]) => `${id}=${name}`).join(';'),
@@ -47,6 +48,16 @@ export interface Customer {
   readonly userId: string;
   readonly name: string;
 }
+
+/**
+ * Rate limits off: the crowds here press again as soon as they are answered (no human pace) and the hostile rows
+ * count answers, not rates. The flood case (doors.ts) runs with the default limits.
+ */
+export const UNTHROTTLED: Readonly<Record<string, string>> = {
+  RATE_LIMIT_USER: '0',
+  RATE_LIMIT_TENANT: '0',
+  RATE_LIMIT_CLIENT: '0',
+};
 
 /** n customers, spread over the five tenants. */
 export function customers(n: number): Customer[] {

@@ -38,6 +38,10 @@ export async function startTestApp(o: StartOptions): Promise<App> {
     TABLE_PREFIX: uniqueTableName('t').slice(0, 30),
     // Watcher passes run when a test asks (app.watcher.pass()) or a change makes something due, not on a timer.
     WATCHER_INTERVAL_MS: '0',
+    // Tests press as fast as the app answers: rate limits are off unless a test sets them (test/security/).
+    RATE_LIMIT_USER: '0',
+    RATE_LIMIT_TENANT: '0',
+    RATE_LIMIT_CLIENT: '0',
     ...o.env,
   });
   return startApp({

@@ -24,7 +24,10 @@ export const TAB_ENV: Readonly<Record<string, string>> = {
   CUSTOMER_TENANTS: `${CONTOSO}=Contoso;${FABRIKAM}=Fabrikam`,
 };
 
-/** Claims of a Teams SSO access token (Entra v2) for this app. */
+/** Teams web's client id: the `azp` of the tokens Teams gets for the tab. */
+export const TEAMS_WEB = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
+
+/** Claims of a Teams SSO access token (Entra v2) for this app, as Teams web obtains it. */
 export function ssoClaims(tenantId: string, objectId: string, over: Record<string, unknown> = {}): JwtClaims {
   const now = Math.floor(Date.now() / 1000);
   return {
@@ -37,6 +40,7 @@ export function ssoClaims(tenantId: string, objectId: string, over: Record<strin
     oid: objectId,
     name: 'Test User',
     scp: 'access_as_user',
+    azp: TEAMS_WEB,
     ver: '2.0',
     ...(over as JwtClaims),
   };

@@ -1,6 +1,7 @@
 // Bearer tokens of the tab API: Teams SSO (Entra) access tokens, or the app's own local issuer's in local
 // mode, checked by the same code: RS256 signature against the issuer's published keys, issuer of the token's
-// tenant, audience, `scp` containing access_as_user, expiry; then the role from tenant and staff configuration.
+// tenant, audience, `scp` containing access_as_user, expiry, the client application (`azp`/`appid`: Teams,
+// Microsoft 365 or this app); then the role from tenant and staff configuration.
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -31,12 +32,41 @@ export interface Principal {
   readonly customerName?: string | undefined;
 }
 
+/**
+ * The client applications whose tokens the tab API takes: the hosts that get a Teams SSO token for the tab
+ * (Microsoft's "Configure your tab app in Microsoft Entra ID": Teams desktop and mobile, Teams web, Microsoft 365
+ * web, desktop and mobile, Outlook desktop, web and mobile); the app's own client id is added per configuration.
+ */
+export const TEAMS_CLIENT_IDS: readonly string[] = [
+  '1fec8e78-bce4-4aaf-ab1b-5451cc387264', // Teams desktop and mobile
+  '5e3ce6c0-2b1f-4285-8d4b-75ee78787346', // Teams web
+  '4765445b-32c6-49b0-83e6-1d93765276ca', // Microsoft 365 web
+  '0ec893e0-5785-4de6-99da-4ed124e5296c', // Microsoft 365 desktop
+  'd3590ed6-52b3-4102-aeff-aad2292ab01c', // Microsoft 365 mobile, Outlook desktop
+  'bc59ab01-8403-45c6-8796-ac3ef710b3e3', // Outlook web
+  '27922004-5251-4030-b22d-91ecd9a37ea4', // Outlook mobile
+];
+
+/** The client id local tokens carry (`azp`): the local sign-in stands in for Teams. */
+export const LOCAL_CLIENT_ID = 'sla-desk-local';
+
+/** The clients a configuration accepts tokens from: Teams' and Microsoft 365's and the app's own, or the local one. */
+export function clientsFor(config: Config): ReadonlySet<string> {
+  return config.tabAuth.mode === 'local'
+    ? new Set([LOCAL_CLIENT_ID])
+    : new Set([...TEAMS_CLIENT_IDS, config.tabAuth.clientId.toLowerCase()]);
+}
+
 /** A refused request: 401 for a token that does not check out, 403 for a good token without the right. */
 export class AuthError extends Error {
   constructor(
     readonly status: 401 | 403,
-    /** Logged, never sent: the response says only "unauthorized" / "forbidden". */
+    /** Logged, never sent: the response says only "unauthorized" / "forbidden" unless `answer` is given. */
     readonly reason: string,
+    /** What the caller is told instead of the usual "Sign in again.", when it helps them and reveals nothing. */
+    readonly answer?: { readonly code: string; readonly message: string },
+    /** Recorded in the audit log: who the token named. */
+    readonly audit?: { readonly tenantId: string; readonly userId: string; readonly target: string },
   ) {
     super(reason);
     this.name = 'AuthError';
@@ -79,6 +109,8 @@ export function tabCaller(tenantId: string, userId: string, name: string): Calle
 
 export interface TokenCheckOptions {
   readonly config: Config;
+  /** Client applications (`azp`, v1 `appid`) whose tokens are taken (default clientsFor(config)). */
+  readonly clients?: ReadonlySet<string>;
   /** Who is staff: the app's staff directory (configured ids, Entra groups). */
   readonly staffRole: StaffRole;
   /** The keys: Entra's JWKS (remote) or the local issuer's public key. */
@@ -103,7 +135,11 @@ export function keysFor(config: Config, localJwk: JWK | undefined): JWTVerifyGet
 
 /** Checks bearer tokens and maps them to principals. */
 export class TokenChecker {
-  constructor(private readonly o: TokenCheckOptions) {}
+  private readonly clients: ReadonlySet<string>;
+
+  constructor(private readonly o: TokenCheckOptions) {
+    this.clients = o.clients ?? clientsFor(o.config);
+  }
 
   /** The principal of an Authorization header, or an AuthError saying why not (for the log). */
   async principal(header: string | undefined): Promise<Principal> {
@@ -138,6 +174,7 @@ export class TokenChecker {
     if (!scopes.includes(API_SCOPE)) throw new AuthError(401, `scp lacks ${API_SCOPE}`);
     if (String(claims['tid']).toLowerCase() !== tid) throw new AuthError(401, 'tid changed');
     const userId = String(claims['oid']).toLowerCase();
+    this.checkClient(claims, tid, userId);
     const name = typeof claims['name'] === 'string' ? claims['name'].slice(0, 120) : '';
     const staff = await this.o.staffRole(tid, userId, name);
     if (staff !== undefined) return { tenantId: tid, userId, name: staff.name, role: staff.role };
@@ -145,5 +182,23 @@ export class TokenChecker {
     if (customerName !== undefined)
       return { tenantId: tid, userId, name: name === '' ? 'Customer' : name, role: 'customer', customerName };
     throw new AuthError(403, `tenant ${tid} is neither a customer nor staff (user ${userId})`);
+  }
+
+  /** The token must have been obtained by Teams, Microsoft 365 or this app: `azp` (v2) or `appid` (v1). */
+  private checkClient(claims: Record<string, unknown>, tid: string, userId: string): void {
+    const raw = claims['azp'] ?? claims['appid'];
+    const client = typeof raw === 'string' ? raw.toLowerCase() : '';
+    if (this.clients.has(client)) return;
+    const shown = client === '' ? 'none' : client.slice(0, 64);
+    throw new AuthError(
+      401,
+      `token obtained by client application ${shown}, not Teams, Microsoft 365 or this app`,
+      {
+        code: 'FOREIGN_CLIENT',
+        message:
+          'This sign-in was issued to another application. Open SLA Desk in Teams or Microsoft 365 and sign in there.',
+      },
+      { tenantId: tid, userId, target: shown },
+    );
   }
 }

@@ -15,6 +15,7 @@ import { LOCAL_AUDIENCE, LocalIssuer } from './local-sign-in';
 import type { OutageSource, OverrideSource } from './ports';
 import type { RouteSpec } from './route';
 import { ApiRouter } from './router';
+import { Throttle } from '../http/throttle';
 import { insightRoutes } from './routes/insights';
 import { actionRoutes, type StaffPicker } from './routes/actions';
 import { onCallRoutes } from './routes/oncall';
@@ -62,7 +63,20 @@ export async function registerApi(server: restify.Server, deps: ApiDeps): Promis
     audiences: config.tabAuth.mode === 'entra' ? config.tabAuth.audiences : [LOCAL_AUDIENCE],
     ...(deps.wallClock === undefined ? {} : { wallClock: deps.wallClock }),
   });
-  const router = new ApiRouter(server, checker, deps.log);
+  const router = new ApiRouter(server, checker, deps.log, {
+    throttle: {
+      limits: new Throttle('api', {
+        limits: config.limits,
+        audit: deps.audit,
+        log: deps.log,
+        now: deps.now,
+        ...(deps.wallClock === undefined ? {} : { clock: deps.wallClock }),
+      }),
+      behindProxy: config.production,
+    },
+    audit: (entry) => deps.audit.record(entry),
+    now: deps.now,
+  });
   router.add([
     ...signInRoutes(deps, localIssuer),
     ...sessionRoutes(deps),

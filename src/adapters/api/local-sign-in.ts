@@ -4,7 +4,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, type JWK, type KeyLike } from 'jose';
 import type { Config } from '../../config';
-import { API_SCOPE, LOCAL_ISSUER_BASE } from './auth';
+import { API_SCOPE, LOCAL_CLIENT_ID, LOCAL_ISSUER_BASE } from './auth';
 import type { ApiRole } from './contract';
 
 /** The audience of local tokens. */
@@ -60,7 +60,7 @@ export class LocalIssuer {
     return new LocalIssuer(privateKey, kid, { ...jwk, kid, alg: 'RS256', use: 'sig' });
   }
 
-  /** A token as Teams SSO would give this persona (scp access_as_user, tenant, object id, name). */
+  /** A token as Teams SSO would give this persona (scp access_as_user, tenant, object id, name; the local client as azp). */
   async mint(p: Persona, nowMs: number): Promise<{ token: string; expiresIn: number }> {
     const iat = Math.floor(nowMs / 1000);
     const token = await new SignJWT({
@@ -68,6 +68,7 @@ export class LocalIssuer {
       oid: p.userId,
       name: p.name,
       scp: API_SCOPE,
+      azp: LOCAL_CLIENT_ID,
       ver: '2.0',
     })
       .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })

@@ -1,11 +1,16 @@
 // Puts tab API routes (route.ts) on the restify server: checks the bearer token and the role, reads params,
 // query and JSON body, sends the answer. Responses say no more than they must: 401 "unauthorized",
-// 403 "forbidden", 404 the same for missing and not yours, 503 for anything unexpected.
+// 403 "forbidden", 404 the same for missing and not yours, 429 over a rate limit, 503 for anything unexpected.
 import restify from 'restify';
+import { sendTooMany } from '../http/edge';
+import { clientAddress } from '../http/rate-limit';
+import type { Throttle } from '../http/throttle';
+import type { AuditEntry } from '../storage/audit';
 import type { Logger } from '../../log';
 import { messageOf } from '../../domain/kit/errors';
 import { AuthError, type Principal, type TokenChecker } from './auth';
 import type { ApiResponse, PublicRouteSpec, RouteSpec } from './route';
+import { pageCsp } from './page-csp';
 
 /** Largest JSON body a POST route accepts. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -26,6 +31,8 @@ function send(res: restify.Response, out: ApiResponse): void {
     'content-type': out.contentType,
     'x-content-type-options': 'nosniff',
   };
+  // A printable page gets its own strict policy (page-csp.ts).
+  if (out.contentType.startsWith('text/html')) headers['content-security-policy'] = pageCsp(String(out.body));
   if (out.filename !== undefined)
     headers['content-disposition'] =
       `attachment; filename="${out.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
@@ -38,6 +45,13 @@ export class ApiRouter {
     private readonly server: restify.Server,
     private readonly checker: TokenChecker,
     private readonly log: Logger,
+    private readonly o: {
+      /** Rate limits per user and tenant (after the token), per client address (refused tokens). */
+      readonly throttle?: { readonly limits: Throttle; readonly behindProxy: boolean };
+      /** Records refused tokens that name who sent them (a foreign client application). */
+      readonly audit?: (entry: AuditEntry) => Promise<void>;
+      readonly now?: () => number;
+    } = {},
   ) {}
 
   /** Adds routes: public ones answer anyone; the others need a token and one of their roles. */
@@ -80,17 +94,43 @@ export class ApiRouter {
     });
   }
 
+  /** Records a refused token in the audit log (its failure is logged: the caller is refused either way). */
+  private async record(err: AuthError, path: string): Promise<void> {
+    const { audit, now } = this.o;
+    if (audit === undefined || err.audit === undefined) return;
+    try {
+      await audit({
+        at: (now ?? Date.now)(),
+        action: 'api.token',
+        outcome: 'refused',
+        reason: `${err.reason} (${path})`.slice(0, 300),
+        ...err.audit,
+      });
+    } catch (e) {
+      this.log.warn('could not record a refused token', { error: messageOf(e) });
+    }
+  }
+
   /** The caller if their token checks out and their role may use the route; otherwise answers 401/403. */
   private async caller(
     r: RouteSpec,
     req: restify.Request,
     res: restify.Response,
   ): Promise<Principal | undefined> {
+    const t = this.o.throttle;
+    const address = clientAddress(req.headers, req.socket.remoteAddress, t?.behindProxy ?? false);
+    const flood = await t?.limits.client(address);
+    if (flood?.ok === false) {
+      sendTooMany(res, flood);
+      return undefined;
+    }
     let principal: Principal;
     try {
       principal = await this.checker.principal(req.headers.authorization);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
+      if (err.status === 401) t?.limits.failed(address);
+      if (err.audit !== undefined) await this.record(err, r.path);
       this.log.warn('tab API refused a request', {
         path: r.path,
         status: err.status,
@@ -99,10 +139,17 @@ export class ApiRouter {
       if (err.status === 401) res.header('www-authenticate', 'Bearer');
       res.send(err.status, {
         error:
-          err.status === 401
+          err.answer ??
+          (err.status === 401
             ? { code: 'UNAUTHORIZED', message: 'Sign in again.' }
-            : { code: 'FORBIDDEN', message: 'You do not have access to SLA Desk.' },
+            : { code: 'FORBIDDEN', message: 'You do not have access to SLA Desk.' }),
       });
+      return undefined;
+    }
+    // Counted once the token checked out: a throttled request does no storage work.
+    const verdict = await t?.limits.user(principal.tenantId, principal.userId);
+    if (verdict?.ok === false) {
+      sendTooMany(res, verdict);
       return undefined;
     }
     if (r.roles.includes(principal.role)) return principal;

@@ -1,5 +1,5 @@
 // The monthly reports: availability for everyone, a customer's SLA report (customers only ever their own
-// tenant's; staff name the tenant), each as JSON, a CSV download or a printable page.
+// tenant's; staff name the tenant), each as JSON, a CSV download or a printable page (with its own strict CSP).
 import type { AuditLog } from '../../storage/audit';
 import type { OutageService } from '../../../domain/outages/service';
 import type { Policy } from '../../../domain/policy/schema';
@@ -9,6 +9,7 @@ import { availabilityCsv, availabilityHtml, customerCsv, customerHtml } from '..
 import type { Instant, SlaEngine } from '../../../domain/sla';
 import type { TicketService } from '../../../domain/tickets/service';
 import { recordRefusal } from '../audit';
+import { withCspMeta } from '../page-csp';
 import { formatParam, monthOrCurrent, type Format } from '../params';
 import { ANYONE, badRequest, isProblem, notFound, ok, route } from '../route';
 import type { ApiRequest, Parsed, Reply, RouteSpec } from '../route';
@@ -36,7 +37,7 @@ function answer<R>(
   csvName: string,
 ): Reply<R> {
   if (format === 'csv') return { status: 200, body: csv(report), contentType: CSV, filename: csvName };
-  if (format === 'html') return { status: 200, body: html(report), contentType: HTML };
+  if (format === 'html') return { status: 200, body: withCspMeta(html(report)), contentType: HTML };
   return ok(report);
 }
 
