@@ -276,6 +276,18 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
 
 // The deployment's own settings, from env/.env.<env>. One left empty there is not set at all, so the app's
 // default applies (an empty number or URL would not be valid). infra/README.md lists them.
+@description('RATE_LIMIT_WINDOW_S: seconds the rate limits are counted over; empty = 10.')
+param rateLimitWindowS string = ''
+
+@description('RATE_LIMIT_USER: requests per person per window on the bot and the tab API, per instance; 0 = off; empty = 30.')
+param rateLimitUser string = ''
+
+@description('RATE_LIMIT_TENANT: requests per tenant per window, per instance; 0 = off; empty = 300.')
+param rateLimitTenant string = ''
+
+@description('RATE_LIMIT_CLIENT: refused tokens per client address per window, per instance; 0 = off; empty = 60.')
+param rateLimitClient string = ''
+
 var operatorSettings = {
   TABLE_PREFIX: tablePrefix
   TICKET_PREFIX: ticketPrefix
@@ -297,6 +309,10 @@ var operatorSettings = {
   OUTBOX_STUCK_ATTEMPTS: outboxStuckAttempts
   THREAD_REPAIR_INTERVAL_MS: threadRepairIntervalMs
   THREAD_REPAIR_GRACE_MS: threadRepairGraceMs
+  RATE_LIMIT_WINDOW_S: rateLimitWindowS
+  RATE_LIMIT_USER: rateLimitUser
+  RATE_LIMIT_TENANT: rateLimitTenant
+  RATE_LIMIT_CLIENT: rateLimitClient
   SUPPORT_PHONE: supportPhone
   SUPPORT_EMAIL: supportEmail
   POLICY_FILE: policyFile
