@@ -8,146 +8,37 @@ import { SlaEngine } from '../../src/domain/sla';
 import type { Ticket } from '../../src/domain/tickets/model';
 import type { BulkResults, TicketDetail } from '../../src/adapters/api/contract';
 import { et } from '../fixtures';
-import { aFiling } from '../fixtures/filing';
-import { actionExecute, channelMessage, post } from '../support/activities';
-import { startTestApp, type TestClock } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { cardProblems, cardsOf, cardText } from '../support/cards';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { startFakeEntra, type FakeEntra } from '../support/entra';
-import {
-  APP_ID_URI,
-  CLIENT_ID,
-  CONTOSO,
-  ENGINEER,
-  FABRIKAM,
-  MANAGER,
-  ssoClaims,
-  STAFF_TENANT,
-  TAB_ENV,
-} from '../support/tab';
+import { actionExecute, post } from '../support/activities';
+import type { TestClock } from '../support/app';
+import { cardProblems, cardText } from '../support/cards';
+import type { FakeConnector } from '../support/connector';
+import { CONTOSO, ENGINEER, FABRIKAM, MANAGER, STAFF_TENANT } from '../support/tab';
+import { StaffDesk, type Answer } from '../support/staff-world';
 
-const CHANNEL = '19:supportchannel@thread.tacv2';
-let azurite: TestAzurite;
-let entra: FakeEntra;
 let connector: FakeConnector;
 let app: App;
 // Wednesday morning, inside support hours.
 const clock: TestClock = { now: et('2026-11-25 08:00') };
-const cards: unknown[] = [];
-let chats = 0;
+const desk = new StaffDesk({ clock, sso: true });
+const { cards, staffIn, token, call, fresh, stored, file, rootText, toCustomer } = desk;
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  entra = await startFakeEntra();
-  connector = await startFakeConnector({ tenantId: STAFF_TENANT });
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
-    clock,
-    env: {
-      ...TAB_ENV,
-      AAD_APP_CLIENT_ID: CLIENT_ID,
-      TAB_API_AUDIENCE: APP_ID_URI,
-      TAB_AUTH_JWKS_URL: entra.jwksUri,
-    },
-  });
-  const res = await post(
-    `${app.url}/api/messages`,
-    channelMessage({ ...staffIn(ENGINEER, 'Eddie'), text: 'use this channel for support' }),
-  );
-  expect(res.status).toBe(200);
-  await connector.waitFor((r) => r.activity?.text?.includes('now the support channel') === true);
+  ({ app, connector } = await desk.start());
 });
 afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await entra.stop();
-  await azurite.stop();
+  await desk.stop();
   for (const c of cards) expect(cardProblems(c)).toEqual([]);
 });
 
-function staffIn(aad: string, name: string, threadId?: string) {
-  return {
-    serviceUrl: connector.serviceUrl,
-    tenantId: STAFF_TENANT,
-    userId: `29:${name}`,
-    aadObjectId: aad,
-    userName: name,
-    channel: { channelId: CHANNEL, channelName: 'Support', ...(threadId === undefined ? {} : { threadId }) },
-  };
-}
-
-const token = (tenant: string, oid: string) => entra.mintToken(ssoClaims(tenant, oid));
 const engineer = () => token(STAFF_TENANT, ENGINEER);
 const manager = () => token(STAFF_TENANT, MANAGER);
 const ANN = 'cccccccc-0000-4000-8000-000000000001';
 const contoso = () => token(CONTOSO, ANN);
 const fabrikam = () => token(FABRIKAM, 'ffffffff-0000-4000-8000-000000000001');
 
-interface Answer<T = Record<string, unknown>> {
-  readonly status: number;
-  readonly body: T;
-}
-
-async function call<T = Record<string, unknown>>(
-  method: 'GET' | 'POST',
-  path: string,
-  t: string,
-  body?: unknown,
-  raw?: string,
-): Promise<Answer<T>> {
-  const res = await fetch(`${app.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
-    ...(body === undefined && raw === undefined ? {} : { body: raw ?? JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as T };
-}
-
-let requests = 0;
-const fresh = (): string => `req-${++requests}`;
-
 /** An action from the tab with a fresh request id. */
 function actOn(id: string, body: Record<string, unknown>, t = engineer()): Promise<Answer<TicketDetail>> {
   return call<TicketDetail>('POST', `/api/tickets/${id}/actions`, t, { requestId: fresh(), ...body });
-}
-
-async function stored(id: string): Promise<Ticket> {
-  const r = await app.tickets.get({ kind: 'staff' }, id);
-  if (!r.ok) throw r.error;
-  return r.value;
-}
-
-/** Files a ticket from a customer with a 1:1 chat; its thread is posted in the support channel. */
-async function file(over: Parameters<typeof aFiling>[0] = {}): Promise<{ ticket: Ticket; chat: string }> {
-  const chat = `a:ann-chat-${++chats}`;
-  const filed = await app.tickets.file(
-    aFiling({
-      customerChat: { conversationId: chat, serviceUrl: connector.serviceUrl, userId: '29:ann' },
-      ...over,
-    }),
-  );
-  if (!filed.ok) throw filed.error;
-  await app.background.drain();
-  const ticket = await stored(filed.value.ticket.id);
-  expect(ticket.thread).toBeDefined();
-  return { ticket, chat };
-}
-
-/** The root card in the channel as it stands now, in words. */
-function rootText(t: Ticket): string {
-  const card = cardsOf(connector.current(t.thread?.activityId ?? ''))[0];
-  cards.push(card);
-  return cardText(card);
-}
-
-/** The texts of the cards the customer's chat received since the last clear. */
-function toCustomer(chat: string): string[] {
-  return connector
-    .sent()
-    .filter((r) => r.conversationId === chat)
-    .map((r) => cardText(cardsOf(r.activity)[0]));
 }
 
 describe('each action from the tab', () => {

@@ -3,150 +3,50 @@
 // Acknowledge page action (the page card's command), and that assigning does not acknowledge.
 import type { App } from '../../src/app';
 import type { TicketDetail } from '../../src/adapters/api/contract';
-import type { Ticket } from '../../src/domain/tickets/model';
 import { et } from '../fixtures';
-import { aFiling } from '../fixtures/filing';
-import { actionExecute, channelMessage, post } from '../support/activities';
-import { startTestApp, type TestClock } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
+import { actionExecute, post } from '../support/activities';
+import type { TestClock } from '../support/app';
 import { cardProblems, cardsOf, cardText } from '../support/cards';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { startFakeEntra, type FakeEntra } from '../support/entra';
-import {
-  APP_ID_URI,
-  CLIENT_ID,
-  CONTOSO,
-  ENGINEER,
-  MANAGER,
-  ssoClaims,
-  STAFF_TENANT,
-  TAB_ENV,
-} from '../support/tab';
+import type { FakeConnector } from '../support/connector';
+import { CONTOSO, ENGINEER, MANAGER, STAFF_TENANT } from '../support/tab';
+import { BOB, StaffDesk } from '../support/staff-world';
 
-const CHANNEL = '19:supportchannel@thread.tacv2';
-const BOB = 'bbbbbbbb-0000-4000-8000-000000000003';
 const MIN = 60_000;
-let azurite: TestAzurite;
-let entra: FakeEntra;
 let connector: FakeConnector;
 let app: App;
 // Saturday morning: outside support hours, so a P1 pages the on-call chain.
 const clock: TestClock = { now: et('2026-11-28 07:00') };
-const cards: unknown[] = [];
-let chats = 0;
-let requests = 0;
+const desk = new StaffDesk({
+  clock,
+  sso: true,
+  env: {
+    STAFF_ENGINEERS: `${ENGINEER}=Eddie Engineer;${BOB}=Bob Engineer`,
+    ONCALL_ROTATION: JSON.stringify({
+      start: '2026-11-23',
+      handover: '09:00',
+      weeks: [{ primary: BOB, secondary: ENGINEER }],
+    }),
+  },
+});
+const { cards, staffIn, token, call, fresh, watch, pages, paged } = desk;
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  entra = await startFakeEntra();
-  connector = await startFakeConnector({ tenantId: STAFF_TENANT });
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
-    clock,
-    env: {
-      ...TAB_ENV,
-      STAFF_ENGINEERS: `${ENGINEER}=Eddie Engineer;${BOB}=Bob Engineer`,
-      ONCALL_ROTATION: JSON.stringify({
-        start: '2026-11-23',
-        handover: '09:00',
-        weeks: [{ primary: BOB, secondary: ENGINEER }],
-      }),
-      AAD_APP_CLIENT_ID: CLIENT_ID,
-      TAB_API_AUDIENCE: APP_ID_URI,
-      TAB_AUTH_JWKS_URL: entra.jwksUri,
-    },
-  });
-  const res = await post(
-    `${app.url}/api/messages`,
-    channelMessage({ ...staffIn(ENGINEER, 'Eddie'), text: 'use this channel for support' }),
-  );
-  expect(res.status).toBe(200);
-  await connector.waitFor((r) => r.activity?.text?.includes('now the support channel') === true);
+  ({ app, connector } = await desk.start());
 });
 afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await entra.stop();
-  await azurite.stop();
+  await desk.stop();
   for (const c of cards) expect(cardProblems(c)).toEqual([]);
 });
 
-function staffIn(aad: string, name: string, threadId?: string) {
-  return {
-    serviceUrl: connector.serviceUrl,
-    tenantId: STAFF_TENANT,
-    userId: `29:${name}`,
-    aadObjectId: aad,
-    userName: name,
-    channel: { channelId: CHANNEL, channelName: 'Support', ...(threadId === undefined ? {} : { threadId }) },
-  };
-}
-
-const token = (tenant: string, oid: string) => entra.mintToken(ssoClaims(tenant, oid));
 const manager = () => token(STAFF_TENANT, MANAGER);
 const customer = () => token(CONTOSO, 'cccccccc-0000-4000-8000-000000000001');
 
-interface Answer<T> {
-  readonly status: number;
-  readonly body: T;
-}
-
-async function call<T>(method: 'GET' | 'POST', path: string, t: string, body?: unknown): Promise<Answer<T>> {
-  const res = await fetch(`${app.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as T };
-}
-
 const actOn = (id: string, body: Record<string, unknown>, t = manager()) =>
   call<TicketDetail & { error?: { message: string } }>('POST', `/api/tickets/${id}/actions`, t, {
-    requestId: `req-${++requests}`,
+    requestId: fresh(),
     ...body,
   });
 const detail = (id: string, t = manager()) => call<TicketDetail>('GET', `/api/tickets/${id}`, t);
-
-/** Files a P1 from a customer at `at` and runs the watcher: the chain pages the primary on call. */
-async function paged(at: number): Promise<Ticket> {
-  clock.now = at;
-  const filed = await app.tickets.file(
-    aFiling({
-      priority: 'P1',
-      title: 'Nobody can make calls',
-      customerChat: {
-        conversationId: `a:ann-chat-${++chats}`,
-        serviceUrl: connector.serviceUrl,
-        userId: '29:ann',
-      },
-    }),
-  );
-  if (!filed.ok) throw filed.error;
-  await watch(at);
-  const r = await app.tickets.get({ kind: 'staff' }, filed.value.ticket.id);
-  if (!r.ok) throw r.error;
-  expect(pages(r.value.id)).toEqual(['primary']);
-  return r.value;
-}
-
-/** Runs the watcher at `at` and waits for what it sends. */
-async function watch(at: number): Promise<void> {
-  clock.now = at;
-  await app.watcher.pass();
-  await app.background.drain();
-}
-
-/** The roles the chain paged in the ticket's thread, in order. */
-function pages(id: string): string[] {
-  const head = `${id}: page, `;
-  return connector
-    .sent()
-    .filter((r) => r.conversationId?.startsWith(CHANNEL) === true)
-    .map((r) => r.activity?.summary)
-    .filter((s): s is string => typeof s === 'string' && s.startsWith(head))
-    .map((s) => s.slice(head.length));
-}
 
 /** Posts in the support channel that say nobody was reached about the ticket. */
 const alarms = (id: string): number =>

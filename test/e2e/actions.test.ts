@@ -2,133 +2,67 @@
 // replies, changes its priority (the dialog shows the old and new deadlines first) and resolves it. The page's
 // timeline says each was done from the tab; the fake Bot Connector shows the root card updated in the support
 // channel and the customer told. At phone width (375 px, dark) the controls fit and work by keyboard.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default';
 import { SlaEngine } from '../../src/domain/sla';
 import type { Ticket } from '../../src/domain/tickets/model';
 import { et } from '../fixtures';
-import { aFiling } from '../fixtures/filing';
-import { channelMessage, post } from '../support/activities';
-import { startTestApp, type TestClock } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
+import type { TestClock } from '../support/app';
 import { cardProblems, cardsOf, cardText } from '../support/cards';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { ENGINEER, STAFF_TENANT, TAB_ENV } from '../support/tab';
+import type { FakeConnector } from '../support/connector';
+import { ENGINEER } from '../support/tab';
+import {
+  actionDone as done,
+  describeBrowser,
+  executablePath,
+  expectNoSeriousAxe as axe,
+  launchChromium,
+  openTicket,
+  SHOTS,
+} from '../support/tab-world';
+import { StaffDesk } from '../support/staff-world';
 
-const CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-const executablePath = CANDIDATES.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
 const REQUIRED = process.env['REQUIRE_BROWSER'] === '1';
-const SHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
-const CHANNEL = '19:supportchannel@thread.tacv2';
 
 it('a browser is there when REQUIRE_BROWSER=1', () => {
   if (REQUIRED) expect(executablePath).toBeDefined();
 });
 
-const describeBrowser = executablePath === undefined ? describe.skip : describe;
-
 describeBrowser('staff act from the tab in Chromium', () => {
-  let azurite: TestAzurite;
   let connector: FakeConnector;
   let app: App;
   let browser: Browser;
   // Wednesday, inside support hours.
   const clock: TestClock = { now: et('2026-11-25 09:00') };
-  const cards: unknown[] = [];
-  let chats = 0;
+  const desk = new StaffDesk({ clock });
+  const { cards } = desk;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    azurite = await startTestAzurite();
-    connector = await startFakeConnector({ tenantId: STAFF_TENANT });
-    app = await startTestApp({ connectionString: azurite.connectionString, clock, env: { ...TAB_ENV } });
-    await post(
-      `${app.url}/api/messages`,
-      channelMessage({
-        serviceUrl: connector.serviceUrl,
-        tenantId: STAFF_TENANT,
-        userId: '29:eddie',
-        aadObjectId: ENGINEER,
-        userName: 'Eddie',
-        channel: { channelId: CHANNEL, channelName: 'Support' },
-        text: 'use this channel for support',
-      }),
-    );
-    await connector.waitFor((r) => r.activity?.text?.includes('now the support channel') === true);
-    browser = await chromium.launch({ executablePath: executablePath ?? '', args: ['--no-sandbox'] });
+    ({ app, connector } = await desk.start());
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();
-    await app.stop();
-    await connector.stop();
-    await azurite.stop();
+    await desk.stop();
     for (const c of cards) expect(cardProblems(c)).toEqual([]);
   });
 
   /** Files a ticket from a customer with a 1:1 chat; its thread is posted in the support channel. */
-  async function file(title: string): Promise<{ ticket: Ticket; chat: string }> {
-    const chat = `a:ann-chat-${++chats}`;
-    const filed = await app.tickets.file(
-      aFiling({
-        priority: 'P3',
-        title,
-        customerChat: { conversationId: chat, serviceUrl: connector.serviceUrl, userId: '29:ann' },
-      }),
-    );
-    if (!filed.ok) throw filed.error;
-    await app.background.drain();
-    const got = await app.tickets.get({ kind: 'staff' }, filed.value.ticket.id);
-    if (!got.ok) throw got.error;
-    expect(got.value.thread).toBeDefined();
-    return { ticket: got.value, chat };
-  }
+  const file = (title: string): Promise<{ ticket: Ticket; chat: string }> =>
+    desk.file({ priority: 'P3', title });
 
   /** A fresh page as the engineer, on a ticket. */
-  async function open(
+  const open = (
     id: string,
     width: number,
     colorScheme: 'light' | 'dark' = 'light',
     forcedColors: 'active' | 'none' = 'none',
-  ): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width, height: 800 },
-      timezoneId: 'Europe/London',
-      colorScheme,
-      forcedColors,
-      bypassCSP: true,
-    });
-    const page = await context.newPage();
-    await page.goto(`${app.url}/tab/index.html#/ticket/${id}`);
-    const switcher = page.locator('select[data-testid="persona"]');
-    await switcher.waitFor();
-    await switcher.selectOption(`engineer:${ENGINEER}`);
-    await page.locator('[data-testid="deadline-response"]').waitFor();
-    return page;
-  }
-
-  async function done(page: Page, text: string): Promise<void> {
-    const ok = page.locator('[data-testid="action-done"]', { hasText: text });
-    const failed = page.locator('[data-testid="action-error"]');
-    await ok.or(failed).first().waitFor();
-    if ((await failed.count()) > 0) throw new Error(`the tab said: ${(await failed.textContent()) ?? ''}`);
-  }
-
-  /** axe-core on the whole page: nothing serious or critical. */
-  async function axe(page: Page, name: string): Promise<void> {
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const result = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(`(async () => {
-      const r = await axe.run(
-        { include: [['body']], exclude: [['i[data-tabster-dummy]']] },
-        { resultTypes: ['violations'] },
-      );
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
-    })()`);
-    const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect({ page: name, serious }).toEqual({ page: name, serious: [] });
-  }
+  ): Promise<Page> =>
+    openTicket(browser, app.url, id, `engineer:${ENGINEER}`, { width, colorScheme, forcedColors });
 
   /**
    * What would make the page scroll sideways: the whole document (header and its phone nav included) wider

@@ -5,30 +5,29 @@
 // focused element shows a focus indicator, and after each submit focus is on a control, never on <body>.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default';
 import { SlaEngine } from '../../src/domain/sla';
 import type { EventType, Ticket } from '../../src/domain/tickets/model';
 import { et } from '../fixtures';
-import { aFiling } from '../fixtures/filing';
-import { channelMessage, post } from '../support/activities';
-import { startTestApp, type TestClock } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { ENGINEER, MANAGER, STAFF_TENANT, TAB_ENV } from '../support/tab';
-import { executablePath } from '../support/tab-world';
+import type { TestClock } from '../support/app';
+import { ENGINEER, MANAGER } from '../support/tab';
+import {
+  actionDone as done,
+  describeBrowser,
+  executablePath,
+  launchChromium,
+  SHOTS,
+} from '../support/tab-world';
+import { StaffDesk } from '../support/staff-world';
 
 const REQUIRED = process.env['REQUIRE_BROWSER'] === '1';
-const SHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
-const CHANNEL = '19:supportchannel@thread.tacv2';
 const PERSONA_KEY = 'sla-desk.persona';
 
 it('a browser is there when REQUIRE_BROWSER=1', () => {
   if (REQUIRED) expect(executablePath).toBeDefined();
 });
-
-const describeBrowser = executablePath === undefined ? describe.skip : describe;
 
 /** The focused element as the test sees it, and the focus indicator it shows (null: none). */
 interface Focused {
@@ -161,63 +160,24 @@ async function focusKept(page: Page, after: string): Promise<Focused> {
 }
 
 describeBrowser('every staff action by keyboard alone, in Chromium', () => {
-  let azurite: TestAzurite;
-  let connector: FakeConnector;
   let app: App;
   let browser: Browser;
   // Wednesday, inside support hours.
   const clock: TestClock = { now: et('2026-11-25 09:00') };
-  let chats = 0;
+  const desk = new StaffDesk({ clock });
+  const { stored } = desk;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    azurite = await startTestAzurite();
-    connector = await startFakeConnector({ tenantId: STAFF_TENANT });
-    app = await startTestApp({ connectionString: azurite.connectionString, clock, env: { ...TAB_ENV } });
-    await post(
-      `${app.url}/api/messages`,
-      channelMessage({
-        serviceUrl: connector.serviceUrl,
-        tenantId: STAFF_TENANT,
-        userId: '29:eddie',
-        aadObjectId: ENGINEER,
-        userName: 'Eddie',
-        channel: { channelId: CHANNEL, channelName: 'Support' },
-        text: 'use this channel for support',
-      }),
-    );
-    await connector.waitFor((r) => r.activity?.text?.includes('now the support channel') === true);
-    browser = await chromium.launch({ executablePath: executablePath ?? '', args: ['--no-sandbox'] });
+    ({ app } = await desk.start());
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();
-    await app.stop();
-    await connector.stop();
-    await azurite.stop();
+    await desk.stop();
   });
 
-  async function file(title: string): Promise<Ticket> {
-    const filed = await app.tickets.file(
-      aFiling({
-        priority: 'P3',
-        title,
-        customerChat: {
-          conversationId: `a:ann-chat-${++chats}`,
-          serviceUrl: connector.serviceUrl,
-          userId: '29:ann',
-        },
-      }),
-    );
-    if (!filed.ok) throw filed.error;
-    await app.background.drain();
-    return stored(filed.value.ticket.id);
-  }
-
-  async function stored(id: string): Promise<Ticket> {
-    const got = await app.tickets.get({ kind: 'staff' }, id);
-    if (!got.ok) throw got.error;
-    return got.value;
-  }
+  const file = async (title: string): Promise<Ticket> => (await desk.file({ priority: 'P3', title })).ticket;
 
   async function events(id: string): Promise<EventType[]> {
     const got = await app.tickets.timeline({ kind: 'staff' }, id);
@@ -247,13 +207,6 @@ describeBrowser('every staff action by keyboard alone, in Chromium', () => {
     const page = await open(`engineer:${ENGINEER}`, `ticket/${id}`, width);
     await page.locator('[data-testid="deadline-response"]').waitFor();
     return page;
-  }
-
-  async function done(page: Page, text: string): Promise<void> {
-    const ok = page.locator('[data-testid="action-done"]', { hasText: text });
-    const failed = page.locator('[data-testid="action-error"]');
-    await ok.or(failed).first().waitFor();
-    if ((await failed.count()) > 0) throw new Error(`the tab said: ${(await failed.textContent()) ?? ''}`);
   }
 
   /** Opens the form of `action` by keyboard (Tab from wherever focus is, then Enter). */

@@ -3,98 +3,51 @@
 // The button goes, the timeline says the page was acknowledged from the tab, the watcher pages nobody else
 // past the secondary's (15 min) and the manager's (30 min) steps, and the page card in the thread loses its
 // Acknowledge button (fake Bot Connector). At 375 px nothing scrolls sideways. A customer never sees it.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/app';
-import type { Ticket } from '../../src/domain/tickets/model';
 import { et } from '../fixtures';
-import { aFiling } from '../fixtures/filing';
-import { channelMessage, post } from '../support/activities';
-import { startTestApp, type TestClock } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
+import type { TestClock } from '../support/app';
 import { cardProblems, cardsOf, cardText } from '../support/cards';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { CONTOSO, ENGINEER, STAFF_TENANT, TAB_ENV } from '../support/tab';
+import type { FakeConnector } from '../support/connector';
+import { CONTOSO, ENGINEER } from '../support/tab';
+import { describeBrowser, executablePath, launchChromium, openTicket } from '../support/tab-world';
+import { BOB, CHANNEL, StaffDesk } from '../support/staff-world';
 
-const CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-const executablePath = CANDIDATES.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
 const REQUIRED = process.env['REQUIRE_BROWSER'] === '1';
-const CHANNEL = '19:supportchannel@thread.tacv2';
-const BOB = 'bbbbbbbb-0000-4000-8000-000000000003';
 const MIN = 60_000;
 
 it('a browser is there when REQUIRE_BROWSER=1', () => {
   if (REQUIRED) expect(executablePath).toBeDefined();
 });
 
-const describeBrowser = executablePath === undefined ? describe.skip : describe;
-
 describeBrowser('Acknowledge page from the tab in Chromium', () => {
-  let azurite: TestAzurite;
   let connector: FakeConnector;
   let app: App;
   let browser: Browser;
   // Saturday morning: outside support hours, so a P1 pages the on-call chain (Eddie is the primary).
   const clock: TestClock = { now: et('2026-11-28 07:00') };
-  const cards: unknown[] = [];
-  let chats = 0;
+  const desk = new StaffDesk({
+    clock,
+    env: {
+      STAFF_ENGINEERS: `${ENGINEER}=Eddie Engineer;${BOB}=Bob Engineer`,
+      ONCALL_ROTATION: JSON.stringify({
+        start: '2026-11-23',
+        handover: '09:00',
+        weeks: [{ primary: ENGINEER, secondary: BOB }],
+      }),
+    },
+  });
+  const { cards, watch, pages, paged } = desk;
 
   beforeAll(async () => {
-    azurite = await startTestAzurite();
-    connector = await startFakeConnector({ tenantId: STAFF_TENANT });
-    app = await startTestApp({
-      connectionString: azurite.connectionString,
-      clock,
-      env: {
-        ...TAB_ENV,
-        STAFF_ENGINEERS: `${ENGINEER}=Eddie Engineer;${BOB}=Bob Engineer`,
-        ONCALL_ROTATION: JSON.stringify({
-          start: '2026-11-23',
-          handover: '09:00',
-          weeks: [{ primary: ENGINEER, secondary: BOB }],
-        }),
-      },
-    });
-    await post(
-      `${app.url}/api/messages`,
-      channelMessage({
-        serviceUrl: connector.serviceUrl,
-        tenantId: STAFF_TENANT,
-        userId: '29:eddie',
-        aadObjectId: ENGINEER,
-        userName: 'Eddie',
-        channel: { channelId: CHANNEL, channelName: 'Support' },
-        text: 'use this channel for support',
-      }),
-    );
-    await connector.waitFor((r) => r.activity?.text?.includes('now the support channel') === true);
-    browser = await chromium.launch({ executablePath: executablePath ?? '', args: ['--no-sandbox'] });
+    ({ app, connector } = await desk.start());
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();
-    await app.stop();
-    await connector.stop();
-    await azurite.stop();
+    await desk.stop();
     for (const c of cards) expect(cardProblems(c)).toEqual([]);
   });
-
-  /** Runs the watcher at `at` and waits for what it sends. */
-  async function watch(at: number): Promise<void> {
-    clock.now = at;
-    await app.watcher.pass();
-    await app.background.drain();
-  }
-
-  /** The roles the chain paged in the ticket's thread, in order. */
-  function pages(id: string): string[] {
-    const head = `${id}: page, `;
-    return connector
-      .sent()
-      .filter((r) => r.conversationId?.startsWith(CHANNEL) === true)
-      .map((r) => r.activity?.summary)
-      .filter((s): s is string => typeof s === 'string' && s.startsWith(head))
-      .map((s) => s.slice(head.length));
-  }
 
   /** The page card the chain posted in the ticket's thread (not the 1:1 copy), as it stands now. */
   function pageCard(id: string): unknown {
@@ -108,41 +61,9 @@ describeBrowser('Acknowledge page from the tab in Chromium', () => {
     return card;
   }
 
-  /** Files a P1 from a customer at `at` and runs the watcher: the chain pages the primary on call. */
-  async function paged(at: number): Promise<Ticket> {
-    clock.now = at;
-    const filed = await app.tickets.file(
-      aFiling({
-        priority: 'P1',
-        title: 'Nobody can make calls',
-        customerChat: {
-          conversationId: `a:ann-chat-${++chats}`,
-          serviceUrl: connector.serviceUrl,
-          userId: '29:ann',
-        },
-      }),
-    );
-    if (!filed.ok) throw filed.error;
-    await watch(at);
-    expect(pages(filed.value.ticket.id)).toEqual(['primary']);
-    return filed.value.ticket;
-  }
-
   /** A fresh page on a ticket as `persona`, chosen with the tab's own switcher. */
-  async function open(id: string, persona: string, width: number): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width, height: 800 },
-      timezoneId: 'Europe/London',
-      bypassCSP: true,
-    });
-    const page = await context.newPage();
-    await page.goto(`${app.url}/tab/index.html#/ticket/${id}`);
-    const switcher = page.locator('select[data-testid="persona"]');
-    await switcher.waitFor();
-    await switcher.selectOption(persona);
-    await page.locator('[data-testid="deadline-response"]').waitFor();
-    return page;
-  }
+  const open = (id: string, persona: string, width: number): Promise<Page> =>
+    openTicket(browser, app.url, id, persona, { width });
 
   /** Whether the page scrolls sideways: the document wider than the window. */
   const scrolls = (page: Page) =>

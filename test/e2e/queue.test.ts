@@ -6,33 +6,33 @@
 // timelines and the channel's root cards (fake Bot Connector). Also: the open filters panel fits a phone
 // with long customer and staff names; a search that finds nothing open offers the other states; each
 // column's order in its own words; short cells on one line at 1280 px; resolved and escalated rows said.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { BulkResults } from '../../src/adapters/api/contract';
 import type { App } from '../../src/app';
 import type { Ticket } from '../../src/domain/tickets/model';
 import { et } from '../fixtures';
 import { aFiling } from '../fixtures/filing';
-import { channelMessage, post } from '../support/activities';
 import { startTestApp, type TestClock } from '../support/app';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { cardProblems, cardsOf, cardText } from '../support/cards';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { act, CONTOSO, ENGINEER, FABRIKAM, MANAGER, seed, STAFF_TENANT, TAB_ENV } from '../support/tab';
-
-const CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-const executablePath = CANDIDATES.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
-const describeBrowser = executablePath === undefined ? describe.skip : describe;
+import { cardProblems } from '../support/cards';
+import { act, CONTOSO, ENGINEER, FABRIKAM, MANAGER, seed, TAB_ENV } from '../support/tab';
+import {
+  describeBrowser,
+  executablePath,
+  expectNoSeriousAxe as axe,
+  launchChromium,
+  SHOTS,
+} from '../support/tab-world';
+import { StaffDesk } from '../support/staff-world';
 
 it('a browser is there when REQUIRE_BROWSER=1', () => {
   if (process.env['REQUIRE_BROWSER'] === '1') expect(executablePath).toBeDefined();
 });
 
-const SHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
 const LONG_TENANT = '55555555-5555-4555-8555-555555555555';
 const LONG_ENGINEER = 'aaaaaaaa-0000-4000-8000-000000000009';
-const CHANNEL = '19:supportchannel@thread.tacv2';
 const LONG_TITLE =
   'Calls to the Rotterdam and Antwerp offices drop after thirty seconds when transferred from the main ' +
   'switchboard during business hours';
@@ -114,7 +114,7 @@ describeBrowser('the queue in Chromium', () => {
     if (!escalated.ok) throw escalated.error;
     clock.now = et('2026-11-25 10:30');
     await app.background.drain();
-    browser = await chromium.launch({ executablePath: executablePath ?? '', args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();
@@ -139,20 +139,6 @@ describeBrowser('the queue in Chromium', () => {
     await switcher.waitFor();
     await switcher.selectOption(persona);
     return page;
-  }
-
-  /** axe-core finds no serious or critical violation (Fluent's focus sentinels aside, as in tab.test.ts). */
-  async function axe(page: Page, name: string): Promise<void> {
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const result = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(`(async () => {
-      const r = await axe.run(
-        { include: [['body']], exclude: [['i[data-tabster-dummy]']] },
-        { resultTypes: ['violations'] },
-      );
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
-    })()`);
-    const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect({ page: name, serious }).toEqual({ page: name, serious: [] });
   }
 
   const rowIds = (page: Page): Promise<(string | null)[]> =>
@@ -437,40 +423,22 @@ describeBrowser('the queue in Chromium', () => {
 });
 
 describeBrowser('bulk take and assign from the queue in Chromium', () => {
-  let azurite: TestAzurite;
-  let connector: FakeConnector;
   let app: App;
   let browser: Browser;
   // Wednesday, inside support hours.
   const clock: TestClock = { now: et('2026-11-25 09:00') };
-  const cards: unknown[] = [];
+  const desk = new StaffDesk({ clock });
+  const { cards, stored, rootText } = desk;
   const MARIA = `manager:${MANAGER}`;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    azurite = await startTestAzurite();
-    connector = await startFakeConnector({ tenantId: STAFF_TENANT });
-    app = await startTestApp({ connectionString: azurite.connectionString, clock, env: { ...TAB_ENV } });
-    await post(
-      `${app.url}/api/messages`,
-      channelMessage({
-        serviceUrl: connector.serviceUrl,
-        tenantId: STAFF_TENANT,
-        userId: '29:eddie',
-        aadObjectId: ENGINEER,
-        userName: 'Eddie',
-        channel: { channelId: CHANNEL, channelName: 'Support' },
-        text: 'use this channel for support',
-      }),
-    );
-    await connector.waitFor((r) => r.activity?.text?.includes('now the support channel') === true);
-    browser = await chromium.launch({ executablePath: executablePath ?? '', args: ['--no-sandbox'] });
+    ({ app } = await desk.start());
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();
-    await app.stop();
-    await connector.stop();
-    await azurite.stop();
+    await desk.stop();
     for (const c of cards) expect(cardProblems(c)).toEqual([]);
   });
 
@@ -482,19 +450,6 @@ describeBrowser('bulk take and assign from the queue in Chromium', () => {
     const ticket = await stored(filed.value.ticket.id);
     expect(ticket.thread).toBeDefined();
     return ticket;
-  }
-
-  async function stored(id: string): Promise<Ticket> {
-    const got = await app.tickets.get({ kind: 'staff' }, id);
-    if (!got.ok) throw got.error;
-    return got.value;
-  }
-
-  /** The root card of the ticket's thread in the channel as it stands now, in words. */
-  function rootText(t: Ticket): string {
-    const card = cardsOf(connector.current(t.thread?.activityId ?? ''))[0];
-    cards.push(card);
-    return cardText(card);
   }
 
   /** The manager's queue at `width`, once every ticket of `ids` is shown. */

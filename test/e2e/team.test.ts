@@ -1,27 +1,29 @@
 // The Team view in a real Chromium (playwright-core, /usr/bin/chromium), the app in local mode: as a manager
 // at 1280 and 375 px wide the workload, weekly trend and met % show the API's numbers, the page never scrolls
 // sideways on a phone, axe-core finds nothing serious on it, and the CSV download saves the API's file.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import type { Actor } from '../../src/domain/tickets/model';
 import { et } from '../fixtures';
 import { startTestApp, type TestClock } from '../support/app';
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
 import { act, ENGINEER, FABRIKAM, getJson, MANAGER, seed, TAB_ENV } from '../support/tab';
+import {
+  describeBrowser,
+  executablePath,
+  expectNoSeriousAxe as axe,
+  launchChromium,
+  SHOTS,
+} from '../support/tab-world';
 
-const CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-const executablePath = CANDIDATES.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
-const SHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
 const MANAGER_PERSONA = `manager:${MANAGER}`;
 const maria: Actor = { id: MANAGER, name: 'Maria Manager', role: 'manager' };
 
 it('a browser is there when REQUIRE_BROWSER=1', () => {
   if (process.env['REQUIRE_BROWSER'] === '1') expect(executablePath).toBeDefined();
 });
-
-const describeBrowser = executablePath === undefined ? describe.skip : describe;
 
 describeBrowser('the Team view in Chromium', () => {
   let azurite: TestAzurite;
@@ -51,7 +53,7 @@ describeBrowser('the Team view in Chromium', () => {
     await seed(app, clock, et('Mon 2026-11-30 10:00'), { priority: 'P2', title: 'Voicemail' });
     clock.now = et('Wed 2026-12-02 12:00');
     await app.background.drain();
-    browser = await chromium.launch({ executablePath: executablePath ?? '', args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();
@@ -161,20 +163,6 @@ describeBrowser('the Team view in Chromium', () => {
       }
       return out.slice(0, 10);
     })()`);
-
-  /** axe-core on the whole page (header and nav included): nothing serious or critical. */
-  async function axe(page: Page, name: string): Promise<void> {
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const result = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(`(async () => {
-      const r = await axe.run(
-        { include: [['body']], exclude: [['i[data-tabster-dummy]']] },
-        { resultTypes: ['violations'] },
-      );
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
-    })()`);
-    const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect({ page: name, serious }).toEqual({ page: name, serious: [] });
-  }
 
   it('at 1280 px: the numbers are the API’s, the owners link to their queue, and the CSV downloads', async () => {
     const page = await open(1280);

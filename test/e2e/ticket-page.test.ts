@@ -2,114 +2,58 @@
 // shows (callback as a tel: link, affected users, fix release), the customer's escalation in the header,
 // statuses in words, events named by what they did, a met target said once, the time left agreeing with the
 // explanation, a met target "stays met" in the priority dialog, and a refused action keeping its text.
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import type { Actor, Ticket } from '../../src/domain/tickets/model';
 import { et } from '../fixtures';
-import { aFiling, ann, CONTOSO } from '../fixtures/filing';
-import { channelMessage, post } from '../support/activities';
-import { startTestApp, type TestClock } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
+import type { aFiling } from '../fixtures/filing';
+import { ann, CONTOSO } from '../fixtures/filing';
+import type { TestClock } from '../support/app';
 import { cardProblems } from '../support/cards';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { ENGINEER, STAFF_TENANT, TAB_ENV } from '../support/tab';
+import { ENGINEER } from '../support/tab';
+import { describeBrowser, executablePath, launchChromium, openTicket, SHOTS } from '../support/tab-world';
+import { StaffDesk } from '../support/staff-world';
 
-const CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-const executablePath = CANDIDATES.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
 const REQUIRED = process.env['REQUIRE_BROWSER'] === '1';
-const SHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
-const CHANNEL = '19:supportchannel@thread.tacv2';
 
 it('a browser is there when REQUIRE_BROWSER=1', () => {
   if (REQUIRED) expect(executablePath).toBeDefined();
 });
 
-const describeBrowser = executablePath === undefined ? describe.skip : describe;
-
 describeBrowser('the ticket page as a person reads it', () => {
-  let azurite: TestAzurite;
-  let connector: FakeConnector;
   let app: App;
   let browser: Browser;
   // Wednesday, inside support hours.
   const clock: TestClock = { now: et('2026-11-25 09:00') };
-  const cards: unknown[] = [];
-  let chats = 0;
+  const desk = new StaffDesk({ clock });
+  const { cards } = desk;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    azurite = await startTestAzurite();
-    connector = await startFakeConnector({ tenantId: STAFF_TENANT });
-    app = await startTestApp({ connectionString: azurite.connectionString, clock, env: { ...TAB_ENV } });
-    await post(
-      `${app.url}/api/messages`,
-      channelMessage({
-        serviceUrl: connector.serviceUrl,
-        tenantId: STAFF_TENANT,
-        userId: '29:eddie',
-        aadObjectId: ENGINEER,
-        userName: 'Eddie',
-        channel: { channelId: CHANNEL, channelName: 'Support' },
-        text: 'use this channel for support',
-      }),
-    );
-    await connector.waitFor((r) => r.activity?.text?.includes('now the support channel') === true);
-    browser = await chromium.launch({ executablePath: executablePath ?? '', args: ['--no-sandbox'] });
+    ({ app } = await desk.start());
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();
-    await app.stop();
-    await connector.stop();
-    await azurite.stop();
+    await desk.stop();
     for (const c of cards) expect(cardProblems(c)).toEqual([]);
   });
 
   /** Files a ticket from a customer with a 1:1 chat; its thread is posted in the support channel. */
-  async function file(
+  const file = (
     title: string,
     over: Parameters<typeof aFiling>[0] = {},
-  ): Promise<{ ticket: Ticket; chat: string }> {
-    const chat = `a:ann-chat-${++chats}`;
-    const filed = await app.tickets.file(
-      aFiling({
-        priority: 'P3',
-        title,
-        customerChat: { conversationId: chat, serviceUrl: connector.serviceUrl, userId: '29:ann' },
-        ...over,
-      }),
-    );
-    if (!filed.ok) throw filed.error;
-    await app.background.drain();
-    const got = await app.tickets.get({ kind: 'staff' }, filed.value.ticket.id);
-    if (!got.ok) throw got.error;
-    expect(got.value.thread).toBeDefined();
-    return { ticket: got.value, chat };
-  }
+  ): Promise<{ ticket: Ticket; chat: string }> => desk.file({ priority: 'P3', title, ...over });
 
   /** A fresh page as the engineer, on a ticket. */
-  async function open(
+  const open = (
     id: string,
     width: number,
     colorScheme: 'light' | 'dark' = 'light',
     forcedColors: 'active' | 'none' = 'none',
-  ): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width, height: 800 },
-      timezoneId: 'Europe/London',
-      colorScheme,
-      forcedColors,
-      bypassCSP: true,
-    });
-    const page = await context.newPage();
-    await page.goto(`${app.url}/tab/index.html#/ticket/${id}`);
-    const switcher = page.locator('select[data-testid="persona"]');
-    await switcher.waitFor();
-    await switcher.selectOption(`engineer:${ENGINEER}`);
-    await page.locator('[data-testid="deadline-response"]').waitFor();
-    return page;
-  }
+  ): Promise<Page> =>
+    openTicket(browser, app.url, id, `engineer:${ENGINEER}`, { width, colorScheme, forcedColors });
 
   const LOCAL: Actor = { id: 'aad-local', name: 'Local Engineer', role: 'engineer' };
   const act = async (id: string, actor: Actor, cmd: Parameters<App['tickets']['act']>[3]) => {

@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
 // A seeded desk for the tab's browser tests (test/e2e/shell.test.ts, a11y.test.ts): the app in local mode with
 // tickets in every state and an outage with a requested exclusion; the views each persona may open, how to
-// tell one has finished loading, and axe-core run in the page.
+// tell one has finished loading, and axe-core run in the page. Also what every browser test needs: Chromium,
+// the screenshot folder, a ticket page opened as a persona, an action's outcome and axe-core's verdict.
 import { existsSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { et } from '../fixtures';
 import { startTestApp, type TestClock } from './app';
@@ -15,6 +17,68 @@ const CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin
 export const executablePath = CANDIDATES.find(
   (p): p is string => p !== undefined && p !== '' && existsSync(p),
 );
+/** describe where there is a Chromium, describe.skip where there is none. */
+export const describeBrowser = executablePath === undefined ? describe.skip : describe;
+/** Where the browser tests save their screenshots. */
+export const SHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
+
+/** Chromium, headless, as the browser tests run it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: executablePath ?? '', args: ['--no-sandbox'] });
+}
+
+/** How a ticket page is opened: its width, and the colour scheme and forced colours when not the default. */
+export interface TicketPageOptions {
+  readonly width: number;
+  readonly colorScheme?: 'light' | 'dark';
+  readonly forcedColors?: 'active' | 'none';
+}
+
+/** A fresh page on a ticket as `persona`, chosen with the tab's own switcher, once its deadlines show. */
+export async function openTicket(
+  browser: Browser,
+  appUrl: string,
+  id: string,
+  persona: string,
+  o: TicketPageOptions,
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: o.width, height: 800 },
+    timezoneId: 'Europe/London',
+    ...(o.colorScheme === undefined ? {} : { colorScheme: o.colorScheme }),
+    ...(o.forcedColors === undefined ? {} : { forcedColors: o.forcedColors }),
+    bypassCSP: true,
+  });
+  const page = await context.newPage();
+  await page.goto(`${appUrl}/tab/index.html#/ticket/${id}`);
+  const switcher = page.locator('select[data-testid="persona"]');
+  await switcher.waitFor();
+  await switcher.selectOption(persona);
+  await page.locator('[data-testid="deadline-response"]').waitFor();
+  return page;
+}
+
+/** Waits until the tab says an action with `text` was done; throws with the tab's words if it failed. */
+export async function actionDone(page: Page, text: string): Promise<void> {
+  const ok = page.locator('[data-testid="action-done"]', { hasText: text });
+  const failed = page.locator('[data-testid="action-error"]');
+  await ok.or(failed).first().waitFor();
+  if ((await failed.count()) > 0) throw new Error(`the tab said: ${(await failed.textContent()) ?? ''}`);
+}
+
+/** axe-core on the whole page (injected again each time): nothing serious or critical. */
+export async function expectNoSeriousAxe(page: Page, name: string): Promise<void> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(`(async () => {
+    const r = await axe.run(
+      { include: [['body']], exclude: [['i[data-tabster-dummy]']] },
+      { resultTypes: ['violations'] },
+    );
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  })()`);
+  const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect({ page: name, serious }).toEqual({ page: name, serious: [] });
+}
 
 export const PERSONAS = {
   manager: `manager:${MANAGER}`,
