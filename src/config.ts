@@ -73,6 +73,11 @@ export const envSchema = z.object({
   BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   /** The tenant of the bot's identity; required for SingleTenant and UserAssignedMSI. */
   BOT_TENANT_ID: optionalText,
+  /**
+   * Host names of the Teams service URLs activities may name (`;` or `,` separated); with a bot id, an activity
+   * whose serviceUrl is elsewhere is refused. Loopback names (tests) are refused in production.
+   */
+  TEAMS_SERVICE_HOSTS: z.string().default('smba.trafficmanager.net'),
   /** Support phone line and email shown to customers; default to the policy's. */
   SUPPORT_PHONE: optionalText,
   SUPPORT_EMAIL: optionalText,
@@ -212,6 +217,8 @@ export interface Config {
       };
   /** The tab's Teams SSO app: its client id and the host in its resource URI (both unset locally). */
   readonly tab: { readonly clientId: string | undefined; readonly domain: string | undefined };
+  /** Teams as the only channel (with a bot id): the host names of the service URLs activities may name. */
+  readonly teams: { readonly serviceHosts: readonly string[] };
 }
 
 /** Thrown when the environment cannot make a valid configuration. */
@@ -303,6 +310,26 @@ function checkGroups(groups: Config['staff']['groups'], e: Env, bot: Config['bot
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** TEAMS_SERVICE_HOSTS as lower-case host names; loopback ones only outside production. */
+function serviceHostsOf(text: string, production: boolean): readonly string[] {
+  const hosts = text
+    .split(/[;,\s]+/)
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+  if (hosts.length === 0)
+    throw new ConfigError('TEAMS_SERVICE_HOSTS names no host: activities could come from nowhere');
+  for (const host of hosts) {
+    const loopback = LOOPBACK_HOST.test(host);
+    if (!loopback && !HOST_NAME.test(host))
+      throw new ConfigError(`TEAMS_SERVICE_HOSTS: "${host}" is not a host name`);
+    if (loopback && production)
+      throw new ConfigError(`TEAMS_SERVICE_HOSTS: ${host} is a loopback name, refused in production`);
+  }
+  return Object.freeze(hosts);
+}
 
 function tabAuthOf(e: Env, production: boolean, loopback: boolean): Config['tabAuth'] {
   if (e.AAD_APP_CLIENT_ID === undefined) {
@@ -462,5 +489,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rotation: rotationOf(e.ONCALL_ROTATION, [...engineers.keys(), ...managers.keys()]),
     tabAuth: Object.freeze(tabAuth),
     tab: Object.freeze({ clientId: e.AAD_APP_CLIENT_ID, domain: e.TAB_DOMAIN }),
+    teams: Object.freeze({ serviceHosts: serviceHostsOf(e.TEAMS_SERVICE_HOSTS, production) }),
   });
 }

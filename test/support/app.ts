@@ -38,6 +38,8 @@ export async function startTestApp(o: StartOptions): Promise<App> {
     TABLE_PREFIX: uniqueTableName('t').slice(0, 30),
     // Watcher passes run when a test asks (app.watcher.pass()) or a change makes something due, not on a timer.
     WATCHER_INTERVAL_MS: '0',
+    // The fake Bot Connector serves on 127.0.0.1: with a bot id, only that host may be a service URL.
+    TEAMS_SERVICE_HOSTS: '127.0.0.1',
     ...o.env,
   });
   return startApp({
