@@ -21,6 +21,7 @@ import { startTestApp, type TestClock } from '../support/app';
 import { startFakeEntra, type FakeEntra } from '../support/entra';
 import { APP_ID_URI, CLIENT_ID } from '../support/tab';
 import { apiIsolation } from './api';
+import { foreignLifecycle } from './lifecycle';
 import { emptyResult, type ScenarioResult } from './rig';
 import { differences, snapshot } from './verify';
 import { CUSTOMER_TENANTS, ENGINEERS, peopleEnv, SUPPORT_CHANNEL, VENDOR } from './world';
@@ -303,6 +304,7 @@ export async function isolation(stage: Stage): Promise<ScenarioResult> {
     for (const id of stage.a.ids)
       if (new RegExp(`\\b${id}\\b`).test(seen.text)) leak(`"${text}" shows ${id}`);
   }
+  await foreignLifecycle(stage.app, stage.connector.serviceUrl, B_TENANT, result);
   await apiIsolation(stage, result);
   const changed = differences(before, await snapshot(storage, stage.prefix));
   if (changed.length > 0) result.failures.push(`stored data changed: ${changed.slice(0, 5).join(', ')}`);
