@@ -78,7 +78,7 @@ async function invoke(verb: string, data: JsonObject, who: object, replyToId = '
   return res.body;
 }
 
-async function api<T = unknown>(method: 'GET' | 'POST', path: string, bearer: string, body?: unknown) {
+async function api(method: 'GET' | 'POST', path: string, bearer: string, body?: unknown) {
   const res = await fetch(`${app.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
@@ -87,7 +87,7 @@ async function api<T = unknown>(method: 'GET' | 'POST', path: string, bearer: st
   const text = await res.text();
   expect(res.status).toBe(200);
   const json = (res.headers.get('content-type') ?? '').includes('json');
-  return { text, body: (json ? JSON.parse(text) : text) as T };
+  return { text, body: (json ? JSON.parse(text) : text) as unknown };
 }
 
 async function stored(id: string): Promise<Ticket> {
@@ -148,8 +148,8 @@ it('no staff object id reaches the customer anywhere; staff views keep them', as
     await app.background.drain();
   }
   // Staff keep the ids.
-  const staffView = await api<TicketDetail>('GET', `/api/tickets/${id}`, maria);
-  expect(staffView.body.ticket.owner?.id).toBe(MANAGER);
+  const staffView = (await api('GET', `/api/tickets/${id}`, maria)).body as TicketDetail;
+  expect(staffView.ticket.owner?.id).toBe(MANAGER);
 
   // Everything the customer can receive.
   const contoso = token(CONTOSO, ANN);
@@ -168,9 +168,9 @@ it('no staff object id reaches the customer anywhere; staff views keep them', as
   ]) {
     seen.push([`GET ${path}`, (await api('GET', path, contoso)).text]);
   }
-  const detail = await api<TicketDetail>('GET', `/api/tickets/${id}`, contoso);
-  expect(detail.body.ticket.owner?.name).toBe('Maria Manager');
-  expect(detail.body.timeline.length).toBeGreaterThan(3);
+  const detail = (await api('GET', `/api/tickets/${id}`, contoso)).body as TicketDetail;
+  expect(detail.ticket.owner).toEqual({ id: `${id}:owner`, name: 'Maria Manager' });
+  expect(detail.timeline.length).toBeGreaterThan(3);
   for (const [verb, data] of [
     ['ticket.show', { ticketId: id }],
     ['ticket.refresh', { ticketId: id }],
