@@ -1,6 +1,7 @@
 // No 500 from hostile ids: a control character (C0, DEL, CR/LF) in an id that ends up in an outgoing URL path
-// or header (conversation, from, recipient, replyToId, serviceUrl, the activity id, the tenant) is answered
-// 400 naming the field, before any work: nothing is sent, nothing stored.
+// or header (conversation, from, recipient, replyToId, serviceUrl, the activity id, the tenant, the team and
+// channel a support channel is registered by) is answered 400 naming the field, before any work: nothing is
+// sent, nothing stored.
 import type { App } from '../../src/app';
 import { CONTOSO } from '../fixtures/filing';
 import { actionExecute, personalMessage, post } from '../support/activities';
@@ -59,6 +60,20 @@ const FIELDS: [string, (a: Activity, c: string) => Activity][] = [
   [
     'channelData.tenant.id',
     (a, c) => ({ ...a, channelData: { ...(a['channelData'] as object), tenant: { id: `${CONTOSO}${c}` } } }),
+  ],
+  [
+    'channelData.team.id',
+    (a, c) => ({
+      ...a,
+      channelData: { ...(a['channelData'] as object), team: { id: `19:t${c}@thread.tacv2` } },
+    }),
+  ],
+  [
+    'channelData.channel.id',
+    (a, c) => ({
+      ...a,
+      channelData: { ...(a['channelData'] as object), channel: { id: `19:c${c}@thread.tacv2` } },
+    }),
   ],
 ];
 

@@ -65,7 +65,8 @@ const id = (max: number) =>
     .max(max)
     .refine((v) => !CONTROL.test(v), 'must not contain control characters');
 const account = z.object({ id: id(512).pipe(z.string().min(1)) }).passthrough();
-const tenant = z.object({ id: id(128).optional() }).passthrough();
+/** channelData's tenant, team and channel: the team and channel ids become the support channel's address. */
+const named = (max: number) => z.object({ id: id(max).optional() }).passthrough();
 const activitySchema = z
   .object({
     type: z.string().min(1).max(64),
@@ -86,7 +87,10 @@ const activitySchema = z
     localTimezone: z.string().max(128).optional(),
     locale: z.string().max(64).optional(),
     textFormat: z.string().max(32).optional(),
-    channelData: z.object({ tenant: tenant.optional() }).passthrough().optional(),
+    channelData: z
+      .object({ tenant: named(128).optional(), team: named(512).optional(), channel: named(512).optional() })
+      .passthrough()
+      .optional(),
     entities: z.array(z.object({}).passthrough()).max(64).optional(),
     attachments: z.array(z.object({}).passthrough()).max(64).optional(),
     membersAdded: z.array(account).max(256).optional(),
