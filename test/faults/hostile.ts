@@ -22,6 +22,7 @@ import { startFakeEntra, type FakeEntra } from '../support/entra';
 import { APP_ID_URI, CLIENT_ID } from '../support/tab';
 import { apiIsolation } from './api';
 import { foreignLifecycle } from './lifecycle';
+import { staffIdsHidden } from './staff-ids';
 import { emptyResult, type ScenarioResult } from './rig';
 import { differences, snapshot } from './verify';
 import { CUSTOMER_TENANTS, ENGINEERS, peopleEnv, SUPPORT_CHANNEL, VENDOR } from './world';
@@ -305,6 +306,7 @@ export async function isolation(stage: Stage): Promise<ScenarioResult> {
       if (new RegExp(`\\b${id}\\b`).test(seen.text)) leak(`"${text}" shows ${id}`);
   }
   await foreignLifecycle(stage.app, stage.connector.serviceUrl, B_TENANT, result);
+  await staffIdsHidden(stage, result);
   await apiIsolation(stage, result);
   const changed = differences(before, await snapshot(storage, stage.prefix));
   if (changed.length > 0) result.failures.push(`stored data changed: ${changed.slice(0, 5).join(', ')}`);
