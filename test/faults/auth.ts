@@ -93,7 +93,10 @@ export async function authentication(): Promise<ScenarioResult> {
   const result = emptyResult('authentication (bad tokens, local mode in production)');
   const azurite = await startTestAzurite();
   const connector = await startFakeConnector();
-  const entra = await startFakeEntra();
+  // Endorsed for other channels too, like the Bot Framework's real keys: the SDK alone would let Web Chat in.
+  const entra = await startFakeEntra({
+    endorsements: ['msteams', 'webchat', 'directline', 'emulator', 'slack'],
+  });
   entra.registerApp(APP_ID, PASSWORD);
   const {
     MicrosoftAppId: _id,

@@ -30,7 +30,9 @@ const clock: TestClock = { now: Date.parse('2026-11-25T10:00:00-05:00') };
 beforeAll(async () => {
   azurite = await startTestAzurite();
   connector = await startFakeConnector();
-  entra = await startFakeEntra();
+  // Like the Bot Framework's real signing keys, endorsed for other channels as well as Teams: the SDK alone
+  // would accept a Web Chat or Direct Line activity.
+  entra = await startFakeEntra({ endorsements: ['msteams', 'webchat', 'directline', 'emulator', 'slack'] });
   entra.registerApp(APP_ID, PASSWORD);
   const {
     MicrosoftAppId: _id,
