@@ -288,6 +288,9 @@ param rateLimitTenant string = ''
 @description('RATE_LIMIT_CLIENT: refused tokens per client address per window, per instance; 0 = off; empty = 60.')
 param rateLimitClient string = ''
 
+@description('TEAMS_SERVICE_HOSTS: host names (separated by ;) of the Teams service URLs activities may name; add smba.infra.gcc.teams.microsoft.com for GCC; empty = smba.trafficmanager.net.')
+param teamsServiceHosts string = ''
+
 var operatorSettings = {
   TABLE_PREFIX: tablePrefix
   TICKET_PREFIX: ticketPrefix
@@ -313,6 +316,7 @@ var operatorSettings = {
   RATE_LIMIT_USER: rateLimitUser
   RATE_LIMIT_TENANT: rateLimitTenant
   RATE_LIMIT_CLIENT: rateLimitClient
+  TEAMS_SERVICE_HOSTS: teamsServiceHosts
   SUPPORT_PHONE: supportPhone
   SUPPORT_EMAIL: supportEmail
   POLICY_FILE: policyFile

@@ -174,7 +174,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     const movedStats = await statsRepo.upgrade();
     if (movedStats > 0) log.info('moved dashboard ticket rows to statstickets', { rows: movedStats });
     const tickets = new TicketService({ repo, engine, now, rules: config.tickets });
-    const adapter = createAdapter(config.bot, options.botAuth);
+    const adapter = createAdapter(config.bot, {
+      ...options.botAuth,
+      serviceHosts: config.teams.serviceHosts,
+      log,
+    });
     const outbound = new Outbound(
       adapter,
       config.bot.mode === 'authenticated' ? config.bot.appId : '',

@@ -14,6 +14,7 @@ const ADAPTERS = [
   'src/watcher/',
   'src/cli/',
   'src/config.ts',
+  'src/config-env.ts',
   'src/parts.ts',
   'src/app.ts',
   'src/index.ts',

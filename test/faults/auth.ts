@@ -1,6 +1,7 @@
 // Authentication under attack: with a bot id configured, /api/messages refuses every request whose Bot Framework
 // token is missing, expired, wrongly signed, for another bot, from another issuer, for another service URL,
-// unsigned (alg none) or garbage: 401, the turn never runs, nothing is sent or stored. And local mode (no
+// unsigned (alg none) or garbage: 401, the turn never runs, nothing is sent or stored. Activities with a good
+// token that are not Teams' (Web Chat, Direct Line, another service URL, a tenant issuer) get 403. And local mode (no
 // authentication) cannot be switched on in production or off loopback: the real entry point refuses to start.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -50,12 +51,52 @@ function badTokens(entra: FakeEntra, serviceUrl: string): [string, string | unde
   ];
 }
 
+/** Activities with a valid token that are not Teams' (another channel, service URL or issuer); each must get 403. */
+function notTeams(
+  entra: FakeEntra,
+  serviceUrl: string,
+  body: Record<string, unknown>,
+): [string, Record<string, unknown>, string][] {
+  const token = (url: string) => entra.mintToken(botFrameworkClaims(APP_ID, url));
+  const elsewhere = serviceUrl.replace('127.0.0.1', 'localhost');
+  const seconds = Math.floor(Date.now() / 1000);
+  const tenantToken = entra.mintToken({
+    iss: `https://sts.windows.net/${TENANT}/`,
+    tid: TENANT,
+    ver: '1.0',
+    appid: APP_ID,
+    aud: APP_ID,
+    nbf: seconds - 60,
+    exp: seconds + 3600,
+  });
+  return [
+    ...['webchat', 'directline', 'directlinease', 'emulator', 'slack'].map(
+      (channelId) =>
+        [`channel ${channelId}`, { ...body, channelId }, token(serviceUrl)] as [
+          string,
+          Record<string, unknown>,
+          string,
+        ],
+    ),
+    ["a service URL not Teams'", { ...body, serviceUrl: elsewhere }, token(elsewhere)],
+    [
+      'the Direct Line service URL',
+      { ...body, serviceUrl: 'https://directline.botframework.com/' },
+      token('https://directline.botframework.com/'),
+    ],
+    ['a tenant (emulator) issuer', body, tenantToken],
+  ];
+}
+
 export async function authentication(): Promise<ScenarioResult> {
   const started = Date.now();
   const result = emptyResult('authentication (bad tokens, local mode in production)');
   const azurite = await startTestAzurite();
   const connector = await startFakeConnector();
-  const entra = await startFakeEntra();
+  // Endorsed for other channels too, like the Bot Framework's real keys: the SDK alone would let Web Chat in.
+  const entra = await startFakeEntra({
+    endorsements: ['msteams', 'webchat', 'directline', 'emulator', 'slack'],
+  });
   entra.registerApp(APP_ID, PASSWORD);
   const {
     MicrosoftAppId: _id,
@@ -119,6 +160,18 @@ export async function authentication(): Promise<ScenarioResult> {
           result.failures.push(`${name}: the turn ran (the bot sent something)`);
       }
     }
+    for (const body of bodies) {
+      for (const [name, activity, token] of notTeams(entra, connector.serviceUrl, { ...body })) {
+        connector.clear();
+        const res = await post(`${app.url}/api/messages`, activity, token);
+        result.operations++;
+        result.faults++;
+        if (res.status !== 403) result.failures.push(`${name}: answered ${res.status}, not 403`);
+        await app.background.drain();
+        if (connector.requests().length > 0)
+          result.failures.push(`${name}: the turn ran (the bot sent something)`);
+      }
+    }
     console.error = quiet.error;
     console.log = quiet.log;
     const changed = differences(before, await snapshot(app.storage, prefix));
@@ -156,7 +209,7 @@ export async function authentication(): Promise<ScenarioResult> {
   }
   result.seconds = (Date.now() - started) / 1000;
   result.notes.push(
-    `11 kinds of bad token × 3 requests refused; production and off-loopback local mode refused at start`,
+    `11 kinds of bad token × 3 requests refused (401); 8 activities not from Teams (channel, service URL, issuer) × 3 refused (403); production and off-loopback local mode refused at start`,
   );
   return result;
 }

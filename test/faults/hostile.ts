@@ -21,6 +21,8 @@ import { startTestApp, type TestClock } from '../support/app';
 import { startFakeEntra, type FakeEntra } from '../support/entra';
 import { APP_ID_URI, CLIENT_ID } from '../support/tab';
 import { apiIsolation } from './api';
+import { foreignLifecycle } from './lifecycle';
+import { staffIdsHidden } from './staff-ids';
 import { emptyResult, type ScenarioResult } from './rig';
 import { differences, snapshot } from './verify';
 import { CUSTOMER_TENANTS, ENGINEERS, peopleEnv, SUPPORT_CHANNEL, VENDOR } from './world';
@@ -303,6 +305,8 @@ export async function isolation(stage: Stage): Promise<ScenarioResult> {
     for (const id of stage.a.ids)
       if (new RegExp(`\\b${id}\\b`).test(seen.text)) leak(`"${text}" shows ${id}`);
   }
+  await foreignLifecycle(stage.app, stage.connector.serviceUrl, B_TENANT, result);
+  await staffIdsHidden(stage, result);
   await apiIsolation(stage, result);
   const changed = differences(before, await snapshot(storage, stage.prefix));
   if (changed.length > 0) result.failures.push(`stored data changed: ${changed.slice(0, 5).join(', ')}`);
@@ -460,6 +464,35 @@ function inputs(stage: Stage): fc.Arbitrary<Input> {
       activity: { ...personalMessage({ ...b, text: 'help' }), [field]: value },
       expect: '4xx',
     }));
+  // A control character in an id that ends up in an outgoing URL path or header: 400 before any work.
+  const controlIds: fc.Arbitrary<Input> = fc
+    .tuple(
+      base,
+      fc.constantFrom('conversation', 'from', 'recipient', 'replyToId', 'serviceUrl', 'id', 'tenant'),
+      fc.constantFrom('\u0000', '\r\n', '\n', '\r', '\t', '\u001b', '\u001f', '\u007f'),
+      fc.boolean(),
+    )
+    .map(([b, field, control, invoke]) => {
+      const a = (invoke
+        ? actionExecute('help', { verb: 'help' }, { ...b, replyToId: 'card' })
+        : personalMessage({ ...b, text: 'help' })) as unknown as Record<string, unknown>;
+      const spoil = (v: string): string => `${v.slice(0, 3)}${control}${v.slice(3)}`;
+      const conv = a['conversation'] as Record<string, unknown>;
+      const activity: Record<string, unknown> =
+        field === 'conversation'
+          ? { ...a, conversation: { ...conv, id: spoil(String(conv['id'])) } }
+          : field === 'from' || field === 'recipient'
+            ? {
+                ...a,
+                [field]: { ...(a[field] as object), id: spoil((a[field] as { id: string }).id) },
+              }
+            : field === 'tenant'
+              ? { ...a, channelData: { ...(a['channelData'] as object), tenant: { id: spoil(b.tenantId) } } }
+              : field === 'serviceUrl'
+                ? { ...a, serviceUrl: `${String(a['serviceUrl'])}x${control}y/` }
+                : { ...a, [field]: spoil(typeof a[field] === 'string' ? a[field] : '1234567') };
+      return { kind: 'activity', activity, expect: '4xx' } as const;
+    });
   const huge: fc.Arbitrary<Input> = base.map((b) => ({
     kind: 'activity',
     activity: { ...personalMessage({ ...b, text: 'x'.repeat(MAX_ACTIVITY_BYTES + 10) }) },
@@ -536,6 +569,7 @@ function inputs(stage: Stage): fc.Arbitrary<Input> {
     { arbitrary: wrongTypes, weight: 2 },
     { arbitrary: wrongShapes, weight: 1 },
     { arbitrary: huge, weight: 1 },
+    { arbitrary: controlIds, weight: 1 },
     { arbitrary: messages, weight: 3 },
     { arbitrary: invokes, weight: 6 },
     { arbitrary: oddInvokes, weight: 2 },

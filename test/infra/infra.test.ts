@@ -185,7 +185,7 @@ describe('infra/azure.bicep and its parameters', () => {
 describe('the web app settings', () => {
   const settings = webSettings();
   const configKeys = new Set(
-    [...read('src/config.ts').matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1] ?? ''),
+    [...read('src/config-env.ts').matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1] ?? ''),
   );
   /** Read by App Service, the Application Insights agent or npm, not by src/config.ts. */
   const PLATFORM = new Set([

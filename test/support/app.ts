@@ -42,6 +42,8 @@ export async function startTestApp(o: StartOptions): Promise<App> {
     RATE_LIMIT_USER: '0',
     RATE_LIMIT_TENANT: '0',
     RATE_LIMIT_CLIENT: '0',
+    // The fake Bot Connector serves on 127.0.0.1: with a bot id, only that host may be a service URL.
+    TEAMS_SERVICE_HOSTS: '127.0.0.1',
     ...o.env,
   });
   return startApp({

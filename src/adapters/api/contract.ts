@@ -127,6 +127,7 @@ export interface TicketRow {
   readonly status: TicketStatus;
   /** The category's label. */
   readonly category: string;
+  /** Staff see the owner's Entra object id; customers an opaque label for the ticket's owner instead. */
   readonly owner: PersonView | null;
   readonly requester: string;
   readonly dispatchedAt: Instant;

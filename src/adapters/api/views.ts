@@ -1,5 +1,6 @@
 // What the tab API sends about tickets: rows for the queue, the ticket with its timeline, and for each
-// deadline why it is what it is, in words. Customers' views carry no internal events and no internal fields.
+// deadline why it is what it is, in words. Customers' views carry no internal events, no internal fields and
+// no staff member's Entra object id (names only).
 import { DateTime } from 'luxon';
 import { duration } from '../../domain/reports/duration';
 import type { Clock, Instant, SlaEngine, SlaResult, TargetResult, TargetState } from '../../domain/sla';
@@ -73,6 +74,15 @@ export function ticketRow(engine: SlaEngine, t: Ticket, now: Instant, result?: S
     targets,
     version: t.version,
   };
+}
+
+/**
+ * A row as a customer sees it: the owner's name, and in place of their Entra object id an opaque label for
+ * this ticket's owner (a customer never learns staff object ids).
+ * @example customerRow(row).owner // { id: 'TM-1042:owner', name: 'Alice Engineer' }
+ */
+export function customerRow<R extends TicketRow>(row: R): R {
+  return row.owner === null ? row : { ...row, owner: { id: `${row.id}:owner`, name: row.owner.name } };
 }
 
 function eventView(e: TicketEvent): EventView {
@@ -192,8 +202,9 @@ export function ticketDetail(
   now: Instant,
 ): Omit<TicketDetail, 'now'> {
   const result = slaOf(engine, t);
-  const row = ticketRow(engine, t, now, result);
   const customer = viewer.role === 'customer';
+  const staffRow = ticketRow(engine, t, now, result);
+  const row = customer ? customerRow(staffRow) : staffRow;
   const shown = customer ? events.filter((e) => !e.internal) : events;
   return {
     ticket: {

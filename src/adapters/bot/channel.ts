@@ -1,14 +1,14 @@
 // The support channel: a staff member registers it (the thread of every ticket is posted there by
-// src/teams/thread.ts); removing the app or the team forgets it.
+// src/teams/thread.ts); removing the app or the team forgets it, when the staff tenant says so.
 import type { Application } from '@microsoft/teams-ai';
-import type { TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import { escape } from '../../domain/cards/types';
 import { callerOf, channelHere } from './teams';
 import type { BotDeps } from './deps';
 import type { Caller } from '../../domain/staff/caller';
 
 /** What this feature uses of the app's parts. */
-export type ChannelDeps = Pick<BotDeps, 'audit' | 'log' | 'now' | 'settings' | 'staff'>;
+export type ChannelDeps = Pick<BotDeps, 'audit' | 'config' | 'log' | 'now' | 'settings' | 'staff'>;
 
 const REGISTER = /^\s*use this channel for support\s*[.!]?\s*$/i;
 
@@ -64,27 +64,63 @@ export function registerChannel(app: Application, deps: ChannelDeps): void {
   });
   // Uninstalled from the team, or the team deleted: forget its channel.
   app.conversationUpdate('teamDeleted', async (context) => {
-    const teamId = (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
-    if (teamId !== undefined && (await deps.settings.forgetTeam(teamId)))
-      deps.log.info('support channel forgotten: team deleted', { teamId });
+    await forgetTeam(context, deps, 'team deleted');
   });
   app.activity('installationUpdate', async (context) => {
-    const action = (context.activity as { action?: string }).action;
-    const teamId = (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
-    if (action === 'remove' && teamId !== undefined && (await deps.settings.forgetTeam(teamId))) {
-      deps.log.info('support channel forgotten: app removed from the team', { teamId });
-    }
+    if ((context.activity as { action?: string }).action === 'remove')
+      await forgetTeam(context, deps, 'app removed from the team');
   });
   app.conversationUpdate('membersRemoved', async (context) => {
     const botId = context.activity.recipient.id;
-    const teamId = (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
     const removed = context.activity.membersRemoved ?? [];
-    if (
-      teamId !== undefined &&
-      removed.some((m) => m.id === botId) &&
-      (await deps.settings.forgetTeam(teamId))
-    ) {
-      deps.log.info('support channel forgotten: bot removed', { teamId });
-    }
+    if (removed.some((m) => m.id === botId)) await forgetTeam(context, deps, 'bot removed');
   });
+}
+
+function teamOf(activity: Partial<Activity>): string | undefined {
+  const id = (activity.channelData as { team?: { id?: unknown } } | undefined)?.team?.id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/** The tenant an activity speaks for (channelData.tenant.id, else conversation.tenantId), lower case. */
+function tenantOf(activity: Partial<Activity>): string | undefined {
+  const data = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const id = data?.tenant?.id ?? activity.conversation?.tenantId;
+  return typeof id === 'string' && id !== '' ? id.toLowerCase() : undefined;
+}
+
+/**
+ * Forgets the support and managers' channels of the event's team, but only when the event comes from the
+ * staff tenant (or, with none configured, the tenant the channels were chosen in): a lifecycle event from
+ * another tenant naming our team is ignored, logged and audited.
+ */
+async function forgetTeam(context: TurnContext, deps: ChannelDeps, why: string): Promise<void> {
+  const teamId = teamOf(context.activity);
+  if (teamId === undefined) return;
+  const [support, managers] = await Promise.all([
+    deps.settings.supportChannel(),
+    deps.settings.managersChannel(),
+  ]);
+  const ours = [support, managers].filter((c) => c !== null && c.teamId === teamId);
+  if (ours.length === 0) return;
+  const tenant = tenantOf(context.activity);
+  const staffTenant = deps.config.staff.tenantId;
+  const trusted =
+    tenant !== undefined &&
+    (staffTenant === undefined || tenant === staffTenant) &&
+    ours.every((c) => c?.tenantId.toLowerCase() === tenant);
+  if (!trusted) {
+    deps.log.warn('ignored a lifecycle event from another tenant', { why, teamId, tenantId: tenant });
+    await deps.audit.record({
+      at: deps.now(),
+      action: 'channel.forget',
+      outcome: 'refused',
+      reason: `${why}: not from the staff tenant`,
+      tenantId: tenant,
+      userId: context.activity.from.aadObjectId ?? context.activity.from.id,
+      target: teamId,
+    });
+    return;
+  }
+  if (await deps.settings.forgetTeam(teamId)) deps.log.info(`support channel forgotten: ${why}`, { teamId });
 }

@@ -1,5 +1,6 @@
 // The Bot Framework adapter: teams-ai's TeamsAdapter (a CloudAdapter with ConfigurationBotFrameworkAuthentication).
-// With a bot id every inbound request must carry a valid token, or it gets 401 and is not processed;
+// With a bot id every inbound request must carry a valid token, or it gets 401 and is not processed, and only
+// Teams may speak (channel msteams, a Teams service URL, the Bot Framework's own token issuer), or it gets 403;
 // local mode (no id) is allowed only on loopback and only talks to loopback service URLs.
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type {
@@ -19,6 +20,7 @@ import {
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { messageOf } from '../../domain/kit/errors';
+import type { Logger } from '../../log';
 
 /** Extra authentication settings (the token authority's endpoints); tests point them at loopback stand-ins. */
 export type AuthOverrides = Partial<Record<string, string | boolean>>;
@@ -27,6 +29,21 @@ export interface AdapterOptions {
   readonly overrides?: AuthOverrides | undefined;
   /** Outbound credentials; the SDK's own (MSAL) when absent. */
   readonly credentialsFactory?: ServiceClientCredentialsFactory | undefined;
+  /** Host names of the Teams service URLs activities may name (TEAMS_SERVICE_HOSTS); public Teams by default. */
+  readonly serviceHosts?: readonly string[] | undefined;
+  /** Where refused requests are told (reasons and hosts only, never a token). */
+  readonly log?: Logger | undefined;
+}
+
+/** The public cloud's Teams service host (https://smba.trafficmanager.net/<region>/). */
+export const TEAMS_SERVICE_HOST = 'smba.trafficmanager.net';
+
+/** What proves an authenticated activity came from Teams (absent in local mode). */
+interface TeamsOnly {
+  readonly serviceHosts: ReadonlySet<string>;
+  /** The `iss` of the Bot Framework Connector's channel tokens (not the emulator's nor a tenant's). */
+  readonly issuer: string;
+  readonly log: Logger | undefined;
 }
 
 /** The request did not authenticate: answered 401 and not processed. */
@@ -39,26 +56,41 @@ export class BadActivity extends Error {
   readonly code = 'BAD_ACTIVITY';
 }
 
-const account = z.object({ id: z.string().min(1).max(512) }).passthrough();
+/** C0 controls and DEL (CR and LF among them): refused in ids, which end up in outgoing URL paths and headers. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const id = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !CONTROL.test(v), 'must not contain control characters');
+const account = z.object({ id: id(512).pipe(z.string().min(1)) }).passthrough();
+/** channelData's tenant, team and channel: the team and channel ids become the support channel's address. */
+const named = (max: number) => z.object({ id: id(max).optional() }).passthrough();
 const activitySchema = z
   .object({
     type: z.string().min(1).max(64),
-    serviceUrl: z.string().url().max(512),
-    channelId: z.string().min(1).max(64),
+    serviceUrl: id(512).pipe(z.string().url()),
+    channelId: id(64).pipe(z.string().min(1)),
     from: account,
     recipient: account.optional(),
-    conversation: z.object({ id: z.string().min(1).max(1024) }).passthrough(),
+    conversation: z
+      .object({ id: id(1024).pipe(z.string().min(1)), tenantId: id(128).optional() })
+      .passthrough(),
     text: z.string().max(100_000).optional(),
     // Fields the SDK or the app read as strings, objects or lists: another type would fail deep in a turn.
-    id: z.string().max(512).optional(),
-    replyToId: z.string().max(512).optional(),
+    id: id(512).optional(),
+    replyToId: id(512).optional(),
     name: z.string().max(256).optional(),
     timestamp: z.string().max(64).optional(),
     localTimestamp: z.string().max(64).optional(),
     localTimezone: z.string().max(128).optional(),
     locale: z.string().max(64).optional(),
     textFormat: z.string().max(32).optional(),
-    channelData: z.object({}).passthrough().optional(),
+    channelData: z
+      .object({ tenant: named(128).optional(), team: named(512).optional(), channel: named(512).optional() })
+      .passthrough()
+      .optional(),
     entities: z.array(z.object({}).passthrough()).max(64).optional(),
     attachments: z.array(z.object({}).passthrough()).max(64).optional(),
     membersAdded: z.array(account).max(256).optional(),
@@ -119,6 +151,8 @@ export class BotAdapter extends TeamsAdapter {
     settings: ConfigurationBotFrameworkAuthenticationOptions,
     credentialsFactory: ServiceClientCredentialsFactory | undefined,
     private readonly local: boolean,
+    /** Undefined in local mode, which checks no tokens. */
+    private readonly teamsOnly?: TeamsOnly,
   ) {
     super(settings, credentialsFactory);
     const auth = this.botFrameworkAuthentication;
@@ -150,23 +184,63 @@ export class BotAdapter extends TeamsAdapter {
     return parsed.data as unknown as Activity;
   }
 
-  /** Authenticates the request, then runs the turn; Unauthorized when the token is missing or not valid. */
+  /**
+   * Authenticates the request, then runs the turn; Unauthorized when the token is missing or not valid. An
+   * activity that is not Teams' (another channel, a service URL not Teams', a token not from the Bot Framework
+   * channel issuer) is answered 403 and not processed.
+   */
   async handle(
     activity: Activity,
     authHeader: string,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<InvokeResponse | undefined> {
+    const notTeams = this.notTeams(activity);
+    if (notTeams !== undefined) return this.refuse(activity, notTeams);
     let auth: Awaited<ReturnType<typeof this.botFrameworkAuthentication.authenticateRequest>>;
     try {
       auth = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
     } catch (err) {
       throw new Unauthorized(messageOf(err));
     }
+    if (this.teamsOnly !== undefined) {
+      const issuer = auth.claimsIdentity.getClaimValue(AuthenticationConstants.IssuerClaim);
+      if (issuer !== this.teamsOnly.issuer)
+        return this.refuse(
+          activity,
+          'the token is not from the Bot Framework channel issuer',
+          issuer ?? undefined,
+        );
+    }
     const inbound =
       auth.connectorFactory === undefined
         ? auth
         : { ...auth, connectorFactory: this.cached(auth.connectorFactory, auth.claimsIdentity) };
     return this.processActivity(inbound, activity, logic);
+  }
+
+  /** Why an activity is not one Teams sent (checked before its token, so no other channel costs a key fetch). */
+  private notTeams(activity: Activity): string | undefined {
+    const only = this.teamsOnly;
+    if (only === undefined) return undefined;
+    if (activity.channelId !== 'msteams')
+      return 'only Microsoft Teams may send activities (channelId msteams)';
+    const url = new URL(activity.serviceUrl);
+    const loopback = LOOPBACK.test(url.hostname);
+    const scheme = url.protocol === 'https:' || (loopback && url.protocol === 'http:');
+    if (!scheme || url.username !== '' || url.password !== '' || !only.serviceHosts.has(url.hostname))
+      return 'the serviceUrl is not a Teams service URL';
+    return undefined;
+  }
+
+  private refuse(activity: Activity, reason: string, issuer?: string): InvokeResponse {
+    this.teamsOnly?.log?.warn('refused an activity not from Teams', {
+      reason,
+      channelId: activity.channelId.slice(0, 64),
+      serviceHost: URL.canParse(activity.serviceUrl) ? new URL(activity.serviceUrl).host : undefined,
+      issuer: issuer?.slice(0, 200),
+      type: activity.type,
+    });
+    return { status: 403, body: { error: `forbidden: ${reason}` } };
   }
 }
 
@@ -182,5 +256,11 @@ export function createAdapter(bot: Config['bot'], options: AdapterOptions = {}):
           MicrosoftAppTenantId: bot.tenantId,
           ...options.overrides,
         };
-  return new BotAdapter(settings, options.credentialsFactory, bot.mode === 'local');
+  if (bot.mode === 'local') return new BotAdapter(settings, options.credentialsFactory, true);
+  const issuer = settings['ToBotFromChannelTokenIssuer'];
+  return new BotAdapter(settings, options.credentialsFactory, false, {
+    serviceHosts: new Set(options.serviceHosts ?? [TEAMS_SERVICE_HOST]),
+    issuer: typeof issuer === 'string' ? issuer : AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    log: options.log,
+  });
 }

@@ -10,7 +10,7 @@ import { plainQueue, queueQuery } from '../queue-query';
 import { answerQueue, validCursor } from '../queue-read';
 import { ANYONE, badRequest, notFound, ok, route } from '../route';
 import type { RouteSpec } from '../route';
-import { ticketDetail, ticketRow } from '../views';
+import { customerRow, ticketDetail, ticketRow } from '../views';
 
 export interface TicketRouteDeps {
   readonly engine: SlaEngine;
@@ -63,7 +63,9 @@ export function ticketRoutes(deps: TicketRouteDeps): RouteSpec[] {
           return ok({ now, rows, next: page.next ?? null, complete: true });
         }
         if (!validCursor(q.cursor)) return badRequest('next is not a valid cursor.', 'next');
-        const page = await answerQueue(deps, q, principal, now);
+        const found = await answerQueue(deps, q, principal, now);
+        // Customers see owners by name only (customerRow).
+        const page = principal.role === 'customer' ? { ...found, rows: found.rows.map(customerRow) } : found;
         const byId = idSearch(q.text, deps.ticketPrefix);
         if (byId === undefined) return ok(page);
         // An id ("1042", "TM-1042") is searched as text too ("8841" in "call id: 8841-22-XK"); the ticket
@@ -78,7 +80,11 @@ export function ticketRoutes(deps: TicketRouteDeps): RouteSpec[] {
         }
         const rest = page.rows.filter((r) => r.id !== got.value.id);
         if (q.cursor !== undefined) return ok({ ...page, rows: rest });
-        return ok({ ...page, rows: [ticketRow(engine, got.value, now), ...rest] });
+        const first = ticketRow(engine, got.value, now);
+        return ok({
+          ...page,
+          rows: [principal.role === 'customer' ? customerRow(first) : first, ...rest],
+        });
       },
     }),
     route(ANYONE, {
