@@ -111,15 +111,20 @@ const fill = (template: string, values: Readonly<Record<string, string>>): strin
 /** A Teams-style numeric activity id, unique in the run. */
 const activityId = (n: number): string => String(1_900_000_000_000_000 + n);
 
-/** One ticket filed the way Teams sends a form submit; resolves once the confirmation card is received. */
-export async function fileTicket(rig: Rig): Promise<void> {
-  const n = rig.next++;
+/** The n-th form submit of a run, as Teams posts it, and the id of the form message it replaces. */
+export function submitActivity(rig: Rig, n: number): { body: string; replyToId: string } {
   const replyToId = `1:bench-form-${n}`;
   const body = fill(rig.submits[n % USERS] ?? '', {
     id: activityId(n),
     replyToId,
     requestId: randomUUID(),
   });
+  return { body, replyToId };
+}
+
+/** One ticket filed the way Teams sends a form submit; resolves once the confirmation card is received. */
+export async function fileTicket(rig: Rig): Promise<void> {
+  const { body, replyToId } = submitActivity(rig, rig.next++);
   const put = expectRecord(
     rig.connector,
     (r) => r.operation === 'updateActivity' && r.activityId === replyToId,

@@ -23,8 +23,8 @@ export class HttpClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: connections });
   }
 
-  /** POSTs `body` (JSON text) to `path` and reads the whole answer. */
-  post(path: string, body: string): Promise<Posted> {
+  /** POSTs `body` (JSON text) to `path`, with `extra` headers, and reads the whole answer. */
+  post(path: string, body: string, extra: Readonly<Record<string, string>> = {}): Promise<Posted> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -36,6 +36,7 @@ export class HttpClient {
           headers: {
             'content-type': 'application/json; charset=utf-8',
             'content-length': Buffer.byteLength(body),
+            ...extra,
           },
         },
         (res) => {

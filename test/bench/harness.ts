@@ -274,6 +274,7 @@ export interface LoopResult {
   readonly elapsedMs: number;
   readonly opsPerSec: number;
   readonly p50Us: number | null;
+  readonly p95Us: number | null;
   readonly p99Us: number | null;
   readonly maxUs: number | null;
   /** Most calls in flight at once. */
@@ -327,6 +328,7 @@ class Recorder {
       elapsedMs,
       opsPerSec: (sorted.length / elapsedMs) * 1000,
       p50Us: some ? percentile(sorted, 50) : null,
+      p95Us: some ? percentile(sorted, 95) : null,
       p99Us: some ? percentile(sorted, 99) : null,
       maxUs: some ? (sorted[sorted.length - 1] ?? null) : null,
       maxInFlight: this.maxInFlight,

@@ -3,6 +3,7 @@
 import { cpus, loadavg } from 'node:os';
 import { CORES, formatTable, type BenchRow, type Section } from './harness';
 import { botBench } from './bot';
+import { cloudBench } from './cloud';
 import { slaBench } from './sla';
 import { staffBench } from './staff';
 import { storageBench } from './storage';
@@ -16,6 +17,7 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   staff: staffBench,
   tab: tabBench,
   watcher: watcherBench,
+  cloud: cloudBench,
 };
 
 /** Rows where other processes took at least this many cores are flagged as contended. */

@@ -156,6 +156,8 @@ export interface FakeConnectorOptions {
   /** Tenant of made-up members (default DEFAULT_TENANT_ID). */
   readonly tenantId?: string;
   readonly members?: readonly TeamsMember[];
+  /** Every answer is held back this long (ms), as a Bot Connector in the cloud takes tens of ms (default 0). */
+  readonly answerDelayMs?: number;
 }
 
 /** The tenant made-up members and teams belong to unless a test says otherwise. */
@@ -221,6 +223,7 @@ interface Waiter {
  */
 export async function startFakeConnector(options: FakeConnectorOptions = {}): Promise<FakeConnector> {
   const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
+  const answerDelay = options.answerDelayMs ?? 0;
   const records: ConnectorRecord[] = [];
   const waiters = new Set<Waiter>();
   const timers = new Set<NodeJS.Timeout>();
@@ -258,7 +261,8 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     const body = parseBody(text);
     const authorization = req.headers.authorization;
     const answer = decide(method, path, route, body, authorization);
-    const delay = take(delays, route.operation);
+    const hung = take(delays, route.operation);
+    const delay = hung === undefined && answerDelay > 0 ? answerDelay : hung;
     const record: ConnectorRecord = {
       seq: records.length + 1,
       method,
@@ -274,7 +278,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       at,
       status: answer.status,
       id: answer.id,
-      delayedMs: delay ?? 0,
+      delayedMs: hung ?? 0,
     };
     records.push(record);
     for (const waiter of [...waiters]) {

@@ -133,10 +133,15 @@ async function urgentOf(deps: FilingDeps, ticket: Ticket): Promise<Urgent | unde
     deps.policy.escalation.pagePriorities.includes(ticket.priority) &&
     !deps.engine.calendar.inSupportHours(ticket.dispatchedAt);
   if (!pages) return undefined;
-  // Pages and alarms are posted in the support channel: without one, nobody is paged or alerted.
-  const channel = deps.paging && (await deps.settings.supportChannel()) !== null;
-  if (!channel) return { kind: 'unreachable', phone: deps.contact.phone };
-  if ((await deps.oncall.who('primary', ticket.dispatchedAt)) !== undefined) return { kind: 'paged' };
+  if (!deps.paging) return { kind: 'unreachable', phone: deps.contact.phone };
+  // Pages and alarms are posted in the support channel: without one, nobody is paged or alerted. Both reads
+  // side by side: neither needs the other.
+  const [channel, primary] = await Promise.all([
+    deps.settings.supportChannel(),
+    deps.oncall.who('primary', ticket.dispatchedAt),
+  ]);
+  if (channel === null) return { kind: 'unreachable', phone: deps.contact.phone };
+  if (primary !== undefined) return { kind: 'paged' };
   return { kind: 'nobody', alerted: true, phone: deps.contact.phone };
 }
 

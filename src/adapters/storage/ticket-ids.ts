@@ -1,11 +1,14 @@
 // Ticket ids and the tenant each belongs to. Numbers come from one shared counter (ticketindex, `meta`), claimed
 // per tenant in blocks: the counter's ETag-conditional update and the block's row are one transaction, so an
 // id's tenant is its block's, and no row is written per ticket. Tickets filed before id blocks have an `i|` row.
+// A block running low is topped up after the answer (with `later`), and a claim starts from the counter as
+// this instance last wrote it: another instance's claim since fails the ETag, and only then is it read.
 import type { TableClient } from '@azure/data-tables';
 import { prefixEnd } from './keys';
 import { advanceCounter } from './kit/contention';
 import { readRange } from './kit/range';
 import { storageStatus } from './kit/status';
+import type { CounterRead } from './kit/contention';
 import {
   blockEntity,
   blockRk,
@@ -26,7 +29,15 @@ export interface IdOptions {
   readonly firstNumber?: number;
   /** Ids claimed from the shared counter at a time, per tenant. */
   readonly block?: number;
+  /**
+   * Runs work after the answer (the app's tracked background work): the next block is claimed there when a
+   * tenant's block runs low. Absent: a block is claimed when the last one is used up.
+   */
+  readonly later?: ((key: string, work: () => Promise<void>) => void) | undefined;
 }
+
+/** Statuses of a counter claim that another writer got to first (the counter's ETag, or the block row). */
+const RACES = [412, 409];
 
 export class TicketIds {
   /** Unused ids of this instance's blocks, per tenant. */
@@ -34,6 +45,8 @@ export class TicketIds {
   private readonly claiming = new Map<string, Promise<void>>();
   /** Tenants of ids filed before id blocks, as read. */
   private readonly legacyTenants = new Map<string, string>();
+  /** The counter as this instance last wrote it (a claim tries it before reading the row). */
+  private counter: CounterRead | undefined;
   /** Id blocks seen, sorted by first number (blocks never change, so they are kept). */
   private readonly blocks: IdBlock[] = [];
 
@@ -44,40 +57,86 @@ export class TicketIds {
 
   async next(tenantId: string): Promise<string> {
     for (;;) {
-      const n = this.ids.get(tenantId)?.shift();
-      if (n !== undefined) return `${this.o.prefix}-${n}`;
-      let claim = this.claiming.get(tenantId);
-      if (claim === undefined) {
-        claim = this.claimBlock(tenantId).finally(() => {
-          this.claiming.delete(tenantId);
-        });
-        this.claiming.set(tenantId, claim);
+      const left = this.ids.get(tenantId);
+      const n = left?.shift();
+      if (n !== undefined) {
+        if (this.low(tenantId)) this.topUp(tenantId);
+        return `${this.o.prefix}-${n}`;
       }
-      await claim;
+      await this.claim(tenantId);
     }
   }
 
-  /** Claims the next block of numbers for a tenant, recorded in the counter's transaction. */
-  private claimBlock(tenantId: string): Promise<void> {
-    const size = this.o.block ?? 20;
+  private size(): number {
+    return this.o.block ?? 20;
+  }
+
+  /** The claim of a tenant's next block in flight, or a new one. */
+  private claim(tenantId: string): Promise<void> {
+    let claim = this.claiming.get(tenantId);
+    if (claim === undefined) {
+      claim = this.claimBlock(tenantId).finally(() => {
+        this.claiming.delete(tenantId);
+      });
+      this.claiming.set(tenantId, claim);
+    }
+    return claim;
+  }
+
+  /** A quarter of a block or less is left for the tenant. */
+  private low(tenantId: string): boolean {
+    return (this.ids.get(tenantId)?.length ?? 0) <= this.size() / 4;
+  }
+
+  /** Claims the tenant's next block after the answer, unless a claim is in flight or there is no `later`. */
+  private topUp(tenantId: string): void {
+    if (this.o.later === undefined || this.claiming.has(tenantId)) return;
+    this.o.later(`ticket-ids:${tenantId}`, () =>
+      this.low(tenantId) ? this.claim(tenantId) : Promise.resolve(),
+    );
+  }
+
+  /**
+   * Claims the next block of numbers for a tenant, recorded in the counter's transaction: first from the
+   * counter as this instance last wrote it, then, if another writer moved it since, from a fresh read.
+   */
+  private async claimBlock(tenantId: string): Promise<void> {
+    const known = this.counter;
+    if (known !== undefined) {
+      try {
+        await this.advance(tenantId, known);
+        return;
+      } catch (err) {
+        const status = storageStatus(err);
+        if (status === undefined || ![...RACES, 404].includes(status)) throw err;
+        this.counter = undefined;
+      }
+    }
     const counter = { pk: META, rk: SEQ, sv: INDEX_SCHEMA, first: this.o.firstNumber ?? 1001 };
-    return advanceCounter(this.index, counter, [412, 409], async ({ next, etag }) => {
-      const block: IdBlock = { first: next, end: next + size, tenantId };
-      await this.index.submitTransaction([
-        [
-          'update',
-          { partitionKey: META, rowKey: SEQ, sv: INDEX_SCHEMA, next: block.end },
-          'Replace',
-          { etag },
-        ],
-        ['create', blockEntity(block)],
-      ]);
-      this.remember(block);
-      this.ids.set(
-        tenantId,
-        Array.from({ length: size }, (_, i) => block.first + i),
-      );
-    });
+    await advanceCounter(this.index, counter, RACES, (read) => this.advance(tenantId, read));
+  }
+
+  /** Moves the counter on from `read` by a block for the tenant, and records the block (one transaction). */
+  private async advance(tenantId: string, read: CounterRead): Promise<void> {
+    const size = this.size();
+    const block: IdBlock = { first: read.next, end: read.next + size, tenantId };
+    const res = await this.index.submitTransaction([
+      [
+        'update',
+        { partitionKey: META, rowKey: SEQ, sv: INDEX_SCHEMA, next: block.end },
+        'Replace',
+        { etag: read.etag },
+      ],
+      ['create', blockEntity(block)],
+    ]);
+    // Sub-responses come back in the order of the actions: the counter is the first.
+    const etag = res.subResponses[0]?.etag;
+    this.counter = etag === undefined ? undefined : { next: block.end, etag };
+    this.remember(block);
+    this.ids.set(tenantId, [
+      ...(this.ids.get(tenantId) ?? []),
+      ...Array.from({ length: size }, (_, i) => block.first + i),
+    ]);
   }
 
   /** Index of the last remembered block whose first number is at most `n` (-1 if none). */

@@ -136,8 +136,8 @@ export class TableTicketRepo implements TicketRepo {
   async insert(filed: Ticket, events: readonly TicketEvent[], message?: MessageRef): Promise<InsertOutcome> {
     const ticket: Ticket = { ...filed, search: searchText(undefined, events) };
     const pk = tenantPk(ticket.tenantId);
-    await this.index.addTenant(ticket.tenantId);
-    await this.index.write(ticket, 1);
+    // Both before the ticket, side by side: neither needs the other.
+    await Promise.all([this.index.addTenant(ticket.tenantId), this.index.write(ticket, 1)]);
     const actions: TransactionAction[] = [
       [
         'create',

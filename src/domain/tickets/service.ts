@@ -187,9 +187,16 @@ export class TicketService {
   /** The ticket's timeline in order; customers never see internal events. */
   async timeline(scope: Scope, id: string): Promise<Result<{ ticket: Ticket; events: TicketEvent[] }>> {
     try {
-      const stored = await this.load(scope, normaliseId(id));
+      const ticketId = normaliseId(id);
+      const tenantId = scope.kind === 'tenant' ? scope.tenantId : await this.deps.repo.locate(ticketId);
+      if (tenantId === null) return fail(ticketNotFound(id));
+      // The head and the events side by side: both are read in the scope's (or the id's) tenant partition, so
+      // nothing of another tenant is read even when the id is not this tenant's.
+      const [stored, events] = await Promise.all([
+        this.deps.repo.load(tenantId, ticketId),
+        this.deps.repo.events(tenantId, ticketId),
+      ]);
       if (stored === null) return fail(ticketNotFound(id));
-      const events = await this.deps.repo.events(stored.ticket.tenantId, stored.ticket.id);
       return ok({
         ticket: this.fresh(stored.ticket),
         events: scope.kind === 'tenant' ? events.filter((e) => !e.internal) : events,
