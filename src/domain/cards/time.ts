@@ -1,5 +1,5 @@
 // Instants as people read them in cards: "Monday 12:00 ET", "today 16:30", with the viewer's zone beside.
-import { IANAZone } from 'luxon';
+import { isZoneName } from '../kit/zone';
 import { civilToDays } from '../sla/calendar';
 import type { Policy } from '../policy/schema';
 import type { Clock as SlaClock, Instant } from '../sla';
@@ -125,7 +125,7 @@ export function validZone(zone: unknown): string | undefined {
   if (typeof zone !== 'string' || zone.length >= 64) return undefined;
   let valid = zones.get(zone);
   if (valid === undefined) {
-    valid = IANAZone.isValidZone(zone);
+    valid = isZoneName(zone);
     if (zones.size < 1000) zones.set(zone, valid);
   }
   return valid ? zone : undefined;

@@ -1,6 +1,6 @@
 // The support policy as typed, validated data (SLA-RULES.md). Pure: no I/O.
 // parsePolicy() turns unknown JSON into a Policy or a list of errors naming each field.
-import { IANAZone } from 'luxon';
+import { isZoneName } from '../kit/zone';
 import { z } from 'zod';
 
 const POSITIVE_INT = 'must be a positive integer';
@@ -59,10 +59,7 @@ export const policySchema = z
     name: text(120),
     timeZone: z
       .string({ required_error: 'is required', invalid_type_error: 'must be an IANA time zone name' })
-      .refine(
-        (zone) => IANAZone.isValidZone(zone),
-        'must be an IANA time zone name such as "America/New_York"',
-      ),
+      .refine((zone) => isZoneName(zone), 'must be an IANA time zone name such as "America/New_York"'),
     /** How people name the zone in messages, e.g. "ET". */
     timeZoneLabel: text(12),
     calendar: z
