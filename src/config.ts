@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { rotationSchema, type Rotation } from './domain/oncall/roster';
 import type { StaffSettings } from './domain/staff/caller';
 import type { StorageOptions } from './adapters/storage/tables';
+import type { Level } from './log';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -78,6 +79,14 @@ export const envSchema = z.object({
   SUPPORT_EMAIL: optionalText,
   /** Log JSON lines instead of text. */
   LOG_JSON: bool,
+  /** Lowest level written: debug, info, warn or error. */
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Real milliseconds a stopping instance (SIGTERM) gives requests in flight to be answered before closing. */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Application Insights: metrics and traces are exported there when set (nothing starts when unset). */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
+  /** `Authorization=AAD;ClientId=<managed identity client id>`: export with that identity (local auth off). */
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: optionalText,
   /** Customer tenants allowed to file tickets: `tenantId=Account name` pairs separated by `;` (or a JSON object). */
   CUSTOMER_TENANTS: z.string().default(''),
   /** The vendor's own Entra tenant: where engineers and managers sign in. */
@@ -197,6 +206,9 @@ export interface Config {
   /** The desk's ticket settings. */
   readonly tickets: { readonly ownerOnFirstReply: boolean };
   readonly logJson: boolean;
+  readonly logLevel: Level;
+  /** Real ms a stopping instance waits for requests in flight. */
+  readonly drainTimeoutMs: number;
   /**
    * How the tab API checks its bearer tokens: Entra (Teams SSO) tokens for this app, or tokens from the app's
    * own local issuer (loopback and not production only), so the same checks run in local development.
@@ -443,6 +455,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }),
     graph: Object.freeze({ endpoint: e.GRAPH_ENDPOINT, loginEndpoint: e.LOGIN_ENDPOINT }),
     logJson: e.LOG_JSON ?? production,
+    logLevel: e.LOG_LEVEL,
+    drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     oncall: Object.freeze({ manager, responders: Object.freeze(responders) }),
     watcher: Object.freeze({
       intervalMs: e.WATCHER_INTERVAL_MS,

@@ -10,7 +10,8 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import restify from 'restify';
 import type { Logger } from '../log';
 import type { SlaEngine } from '../domain/sla';
-import { messageOf } from '../domain/kit/errors';
+import { withLogContext } from '../log';
+import { inSpan } from './metrics';
 
 export interface ServerDeps {
   readonly engine: SlaEngine;
@@ -20,6 +21,12 @@ export interface ServerDeps {
   readonly bot: { readonly adapter: BotAdapter; readonly app: Application };
   /** Told of every request from its start until it is answered (background work yields to requests). */
   readonly requests?: { request(): () => void };
+  /** What is not ready (/readyz), each with why; empty when ready. */
+  readonly readiness?: () => Promise<readonly string[]>;
+  /** Told of every answered request: its route, verb, status and real ms. */
+  readonly metrics?: { request(route: string, method: string, status: number, ms: number): void };
+  /** Closed while the app stops: requests then get 503 and `Connection: close`. */
+  readonly door?: { readonly open: boolean };
 }
 
 export interface RunningServer {
@@ -35,13 +42,26 @@ export const MAX_ACTIVITY_BYTES = 256 * 1024;
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'sla-desk', handleUncaughtExceptions: false });
   const requests = deps.requests;
-  if (requests !== undefined)
-    server.pre((_req, res, next) => {
-      const done = requests.request();
+  server.pre((req, res, next) => {
+    if (deps.door?.open === false) {
+      res.header('connection', 'close');
+      res.send(503, { error: 'this instance is shutting down; try again' });
+      next(false);
+      return;
+    }
+    const started = performance.now();
+    res.once('finish', () => {
+      const route = req.getRoute() as { path?: unknown } | null;
+      const path = typeof route?.path === 'string' ? route.path : 'unmatched';
+      deps.metrics?.request(path, req.method ?? 'GET', res.statusCode, performance.now() - started);
+    });
+    const done = requests?.request();
+    if (done !== undefined) {
       res.once('finish', done);
       res.once('close', done);
-      next();
-    });
+    }
+    next();
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.get('/healthz', (_req, res, next) => {
     const now = deps.now();
@@ -52,6 +72,15 @@ export function createServer(deps: ServerDeps): restify.Server {
       supportOpen: deps.engine.calendar.inSupportHours(now),
     });
     next();
+  });
+  // Ready for traffic (App Service's health check): storage answers and the watcher's loop is alive.
+  server.get('/readyz', async (_req, res) => {
+    const failed = (await deps.readiness?.()) ?? [];
+    res.header('cache-control', 'no-store');
+    res.json(failed.length === 0 ? 200 : 503, {
+      status: failed.length === 0 ? 'ready' : 'not ready',
+      failed,
+    });
   });
   server.post(
     '/api/messages',
@@ -65,28 +94,38 @@ export function createServer(deps: ServerDeps): restify.Server {
         return;
       }
       const header = req.headers.authorization;
-      try {
-        const invoke = await deps.bot.adapter.handle(
-          activity,
-          typeof header === 'string' ? header : '',
-          async (context) => {
-            await deps.bot.app.run(context);
-          },
-        );
-        if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
-        else res.send(invoke.status, invoke.body);
-      } catch (err) {
-        if (err instanceof Unauthorized) {
-          deps.log.warn('refused an unauthenticated request', { reason: err.message.slice(0, 200) });
-          res.send(401, { error: 'unauthorized' });
-          return;
-        }
-        deps.log.error('activity failed', {
-          error: messageOf(err),
-          type: activity.type,
-        });
-        res.send(500, { error: 'internal error' });
-      }
+      const channel = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+      const ids = {
+        activity: activity.id,
+        conversation: activity.conversation.id,
+        tenant:
+          activity.conversation.tenantId ??
+          (typeof channel?.tenant?.id === 'string' ? channel.tenant.id : undefined),
+      };
+      // Every log line of the turn carries its ids; the turn is one span.
+      await withLogContext(ids, () =>
+        inSpan('bot turn', { 'activity.type': activity.type }, async () => {
+          try {
+            const invoke = await deps.bot.adapter.handle(
+              activity,
+              typeof header === 'string' ? header : '',
+              async (context) => {
+                await deps.bot.app.run(context);
+              },
+            );
+            if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
+            else res.send(invoke.status, invoke.body);
+          } catch (err) {
+            if (err instanceof Unauthorized) {
+              deps.log.warn('refused an unauthenticated request', { reason: err.message.slice(0, 200) });
+              res.send(401, { error: 'unauthorized' });
+              return;
+            }
+            deps.log.error('activity failed', { err, type: activity.type });
+            res.send(500, { error: 'internal error' });
+          }
+        }),
+      );
     },
   );
   return server;
