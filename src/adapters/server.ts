@@ -105,6 +105,7 @@ export function createServer(deps: ServerDeps): restify.Server {
       // Every log line of the turn carries its ids; the turn is one span.
       await withLogContext(ids, () =>
         inSpan('bot turn', { 'activity.type': activity.type }, async () => {
+          deps.log.debug('turn started', { type: activity.type });
           try {
             const invoke = await deps.bot.adapter.handle(
               activity,
@@ -115,6 +116,7 @@ export function createServer(deps: ServerDeps): restify.Server {
             );
             if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
             else res.send(invoke.status, invoke.body);
+            deps.log.debug('turn answered', { status: invoke?.status ?? 200 });
           } catch (err) {
             if (err instanceof Unauthorized) {
               deps.log.warn('refused an unauthenticated request', { reason: err.message.slice(0, 200) });

@@ -209,6 +209,7 @@ export class Delivery implements Sender {
       if (done.outcome === 'sent') {
         this.metrics.sent++;
         this.d.metrics?.delivered(entry.kind, holder.entry.attempts, this.d.clock.now() - entry.order);
+        this.log.debug('outbox: sent', { kind: entry.kind, attempts: holder.entry.attempts });
       } else this.metrics.cancelled++;
       return true;
     } catch (err) {
