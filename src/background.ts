@@ -126,7 +126,7 @@ export class Background {
         return true;
       })
       .catch((err: unknown) => {
-        this.log.error(`${what} failed`, { key, err });
+        this.log.error(`${what} failed`, { job: key, err });
         return false;
       });
     this.chains.set(key, next);

@@ -53,7 +53,7 @@ export class ApiRouter {
         ? restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false })
         : [];
     // Every log line of the request names its route (and the caller's tenant once the token is checked).
-    const handle = (req: restify.Request, res: restify.Response) =>
+    const handle = async (req: restify.Request, res: restify.Response): Promise<void> =>
       withLogContext({ route: r.path }, () => this.answer(r, req, res));
     register(r.path, ...body, handle);
   }
