@@ -46,6 +46,7 @@ beforeAll(async () => {
     connectionString: azurite.connectionString,
     clock,
     env: { BOT_ID: APP_ID, BOT_PASSWORD: PASSWORD, CUSTOMER_TENANTS: `${CONTOSO}=Contoso` },
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     botAuth: { overrides, credentialsFactory: botCredentialsFactory(APP_ID, PASSWORD) },
     log: createLogger({ json: true, level: 'debug', sink: (line) => lines.push(line) }),
   });
@@ -107,7 +108,7 @@ describe('log lines of a customer filing a ticket and of the deliveries that fol
         replyToId: '1:card',
       },
     );
-    submitId = String(submit.id);
+    submitId = submit.id;
     conversation = String((submit.conversation as { id?: unknown } | undefined)?.id);
     const res = await post(`${app.url}/api/messages`, submit, token);
     expect(res.status).toBe(200);
