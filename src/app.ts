@@ -360,6 +360,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         // New requests get 503 and Connection: close; those in flight get DRAIN_TIMEOUT_MS to be answered
         // while the watcher and delivery end after the step in hand and leave the live instances.
         door.open = false;
+        listening.refuse();
         clearInterval(timer);
         const [answered] = await Promise.all([
           background.answered(config.drainTimeoutMs),

@@ -32,6 +32,9 @@ export interface ServerDeps {
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
+  /** Stops accepting connections and closes idle ones; requests in flight go on (the start of a drain). */
+  refuse(): void;
+  /** Closes every connection and resolves when the server is closed. */
   stop(): Promise<void>;
 }
 
@@ -317,15 +320,24 @@ export async function start(server: restify.Server, host: string, port: number):
   });
   const address = server.address();
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closed ??= new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    }));
   return {
     url: `http://${shownHost}:${address.port}`,
     port: address.port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.server.closeAllConnections();
-      }),
+    refuse: () => {
+      void close();
+      server.server.closeIdleConnections();
+    },
+    stop: () => {
+      const done = close();
+      server.server.closeAllConnections();
+      return done;
+    },
   };
 }
