@@ -291,6 +291,12 @@ param rateLimitClient string = ''
 @description('TEAMS_SERVICE_HOSTS: host names (separated by ;) of the Teams service URLs activities may name; add smba.infra.gcc.teams.microsoft.com for GCC; empty = smba.trafficmanager.net.')
 param teamsServiceHosts string = ''
 
+@description('LOG_LEVEL: lowest level written (debug, info, warn, error); empty = info.')
+param logLevel string = ''
+
+@description('DRAIN_TIMEOUT_MS: real ms a stopping instance (SIGTERM) gives requests in flight; keep it below the time App Service waits before a kill; empty = 10000.')
+param drainTimeoutMs string = ''
+
 var operatorSettings = {
   TABLE_PREFIX: tablePrefix
   TICKET_PREFIX: ticketPrefix
@@ -317,6 +323,8 @@ var operatorSettings = {
   RATE_LIMIT_TENANT: rateLimitTenant
   RATE_LIMIT_CLIENT: rateLimitClient
   TEAMS_SERVICE_HOSTS: teamsServiceHosts
+  LOG_LEVEL: logLevel
+  DRAIN_TIMEOUT_MS: drainTimeoutMs
   SUPPORT_PHONE: supportPhone
   SUPPORT_EMAIL: supportEmail
   POLICY_FILE: policyFile
@@ -350,6 +358,8 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
       // Metrics and traces by the app's OpenTelemetry exporter, signed in as the managed identity.
       APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identity.properties.clientId}'
+      // The exporter's own usage statistics (statsbeat) would go to a Microsoft endpoint of their own: off.
+      APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true'
       // The deploy step uploads a built bundle with production dependencies: run it as is, read-only.
       WEBSITE_RUN_FROM_PACKAGE: '1'
       SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'

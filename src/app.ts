@@ -47,6 +47,9 @@ import { settleEntry } from './watcher/settle';
 import { Watcher } from './watcher/watcher';
 import { realClock, type AppClock } from './watcher/clock';
 import { hostname } from 'node:os';
+import { addLogContext } from './log';
+import { appMetrics } from './adapters/metrics';
+import { readiness, type ReadinessOptions } from './adapters/readiness';
 
 export const TABLES = [
   'tickets',
@@ -109,6 +112,8 @@ export interface AppOptions {
    * background of an instance that crashed); default true. The bench turns it off to measure alone.
    */
   readonly reconcileStats?: boolean;
+  /** How /readyz judges storage and the watcher (tests shorten the limits). */
+  readonly readiness?: ReadinessOptions;
 }
 
 /** Staff by configured ids, and by Entra group through Graph as the bot (its managed identity or client secret). */
@@ -149,6 +154,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   const engine = new SlaEngine(policy);
   const names = TABLES.map((t) => `${config.tablePrefix}${t}`);
   const storage = await createTableClients(config.storage, names, log);
+  const metrics = appMetrics();
+  for (const [name, client] of Object.entries(storage.clients))
+    client.pipeline.addPolicy(metrics.storagePolicy(name.slice(config.tablePrefix.length)));
   const table = (name: TableName) => {
     const client = storage.clients[`${config.tablePrefix}${name}`];
     if (client === undefined) throw new Error(`table ${name} was not opened`);
@@ -174,6 +182,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     const movedStats = await statsRepo.upgrade();
     if (movedStats > 0) log.info('moved dashboard ticket rows to statstickets', { rows: movedStats });
     const tickets = new TicketService({ repo, engine, now, rules: config.tickets });
+    // The rest of a turn's log lines name the ticket it filed or changed.
+    tickets.changes.subscribe(({ ticket }) => {
+      addLogContext({ ticket: ticket.id });
+      return Promise.resolve();
+    });
     const adapter = createAdapter(config.bot, {
       ...options.botAuth,
       serviceHosts: config.teams.serviceHosts,
@@ -258,6 +271,11 @@ export async function startApp(options: AppOptions): Promise<App> {
       clock,
       instanceId,
       presence,
+      metrics,
+    });
+    metrics.observe({
+      backlog: () => watcher.delivery.backlog,
+      sinceLastPassMs: () => watcher.sinceLastPassMs(),
     });
     // A change that makes something due at once (a P1 to page or announce) is handled now, not at the next pass.
     tickets.changes.subscribe(({ ticket }) => {
@@ -278,7 +296,18 @@ export async function startApp(options: AppOptions): Promise<App> {
 
     const bot = createBot(adapter, deps, { overrides, watcher });
     const edge = edgeFor(config, { audit: deps.audit, log, now });
-    const server = createServer({ engine, log, now, bot: { adapter, app: bot }, requests: background, edge });
+    const door = { open: true };
+    const server = createServer({
+      engine,
+      log,
+      now,
+      bot: { adapter, app: bot },
+      requests: background,
+      edge,
+      metrics,
+      door,
+      readiness: readiness({ settings: table('settings'), watcher, options: options.readiness }),
+    });
     const directory = deps.staff;
     const api = await registerApi(server, {
       config,
@@ -335,18 +364,30 @@ export async function startApp(options: AppOptions): Promise<App> {
       async stop() {
         if (stopped) return;
         stopped = true;
+        // New requests get 503 and Connection: close; those in flight get DRAIN_TIMEOUT_MS to be answered
+        // while the watcher and delivery end after the step in hand and leave the live instances.
+        door.open = false;
+        listening.refuse();
         clearInterval(timer);
-        await watcher.stop();
-        await repair.stop();
+        const [answered] = await Promise.all([
+          background.answered(config.drainTimeoutMs),
+          watcher.stop(),
+          repair.stop(),
+        ]);
+        if (!answered)
+          log.warn('stopping with requests still unanswered', { afterMs: config.drainTimeoutMs });
         await listening.stop();
         outbound.close();
         await deps.staff.stop();
-        await background.drain();
+        if (!(await background.drain(config.drainTimeoutMs)))
+          log.warn('stopping with background work unfinished', { afterMs: config.drainTimeoutMs });
+        metrics.stop();
         await storage.close();
       },
     };
   } catch (err) {
     clearInterval(timer);
+    metrics.stop();
     await running?.stop();
     await staff?.stop();
     await storage.close();

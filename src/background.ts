@@ -2,8 +2,7 @@
 // ordered per key, errors logged, and drained on shutdown so nothing is silently dropped mid-flight.
 // Requests come first: while any is in flight, at most BUSY_SLOTS pieces of work run at once and the rest wait
 // until the requests are answered (or at most FOREGROUND_FIRST_MAX_MS, so nothing starves under constant load).
-import type { Logger } from './log';
-import { messageOf } from './domain/kit/errors';
+import { withLogContext, type Logger } from './log';
 
 /** The longest a piece of work waits for requests in flight to be answered before it starts anyway. */
 export const FOREGROUND_FIRST_MAX_MS = 500;
@@ -24,6 +23,8 @@ export class Background {
   private readonly idleWaiters = new Set<() => void>();
   private running = 0;
   private inFlight = 0;
+  /** Told when the last request in flight is answered (see `answered`). */
+  private readonly quiet = new Set<() => void>();
 
   constructor(private readonly log: Logger) {}
 
@@ -40,7 +41,27 @@ export class Background {
       done = true;
       this.inFlight--;
       this.release();
+      if (this.inFlight === 0) for (const wake of this.quiet) wake();
     };
+  }
+
+  /** Resolves true once no request is in flight, or false after `timeoutMs` with some still in flight. */
+  answered(timeoutMs: number): Promise<boolean> {
+    if (this.inFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (answered: boolean): void => {
+        clearTimeout(timer);
+        this.quiet.delete(wake);
+        resolve(answered);
+      };
+      const wake = (): void => {
+        done(true);
+      };
+      const timer = setTimeout(() => {
+        done(false);
+      }, timeoutMs);
+      this.quiet.add(wake);
+    });
   }
 
   /** Starts gated work the state allows: all of it when no request is in flight, else up to BUSY_SLOTS running. */
@@ -94,7 +115,8 @@ export class Background {
       .then(() => (steady ? undefined : this.gate()))
       .then(async () => {
         try {
-          await work();
+          // Its log lines carry the job's key (and the ids of the turn that started it).
+          await withLogContext({ job: key }, work);
         } finally {
           if (!steady) {
             this.running--;
@@ -104,7 +126,7 @@ export class Background {
         return true;
       })
       .catch((err: unknown) => {
-        this.log.error(`${what} failed`, { key, error: messageOf(err) });
+        this.log.error(`${what} failed`, { job: key, err });
         return false;
       });
     this.chains.set(key, next);
@@ -159,8 +181,29 @@ export class Background {
     return this.chains.has(key);
   }
 
-  /** Resolves when everything started so far (and what it started) has finished. */
-  async drain(): Promise<void> {
+  /**
+   * Resolves when everything started so far (and what it started) has finished: true, or false when
+   * `timeoutMs` passed first (shutdown does not wait for ever).
+   */
+  async drain(timeoutMs?: number): Promise<boolean> {
+    if (timeoutMs === undefined) {
+      await this.settle();
+      return true;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(false);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.settle().then(() => true as const), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async settle(): Promise<void> {
     for (;;) {
       for (const go of [...this.waiting.values()]) go();
       if (this.pending.size === 0) return;

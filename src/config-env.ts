@@ -79,6 +79,14 @@ export const envSchema = z.object({
   SUPPORT_EMAIL: optionalText,
   /** Log JSON lines instead of text. */
   LOG_JSON: bool,
+  /** Lowest level written: debug, info, warn or error. */
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Real milliseconds a stopping instance (SIGTERM) gives requests in flight to be answered before closing. */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Application Insights: metrics and traces are exported there when set (nothing starts when unset). */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
+  /** `Authorization=AAD;ClientId=<managed identity client id>`: export with that identity (local auth off). */
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: optionalText,
   /** Customer tenants allowed to file tickets: `tenantId=Account name` pairs separated by `;` (or a JSON object). */
   CUSTOMER_TENANTS: z.string().default(''),
   /** The vendor's own Entra tenant: where engineers and managers sign in. */

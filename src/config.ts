@@ -4,6 +4,7 @@ import { rotationSchema, type Rotation } from './domain/oncall/roster';
 import type { StaffSettings } from './domain/staff/caller';
 import type { StorageOptions } from './adapters/storage/tables';
 import type { RateLimits } from './adapters/http/rate-limit';
+import type { Level } from './log';
 
 import { envSchema, LOOPBACK_HOST, type Env } from './config-env';
 
@@ -63,6 +64,9 @@ export interface Config {
   /** The desk's ticket settings. */
   readonly tickets: { readonly ownerOnFirstReply: boolean };
   readonly logJson: boolean;
+  readonly logLevel: Level;
+  /** Real ms a stopping instance waits for requests in flight. */
+  readonly drainTimeoutMs: number;
   /**
    * How the tab API checks its bearer tokens: Entra (Teams SSO) tokens for this app, or tokens from the app's
    * own local issuer (loopback and not production only), so the same checks run in local development.
@@ -333,6 +337,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }),
     graph: Object.freeze({ endpoint: e.GRAPH_ENDPOINT, loginEndpoint: e.LOGIN_ENDPOINT }),
     logJson: e.LOG_JSON ?? production,
+    logLevel: e.LOG_LEVEL,
+    drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     oncall: Object.freeze({ manager, responders: Object.freeze(responders) }),
     watcher: Object.freeze({
       intervalMs: e.WATCHER_INTERVAL_MS,

@@ -1,6 +1,7 @@
-// Wiring only: read config, build the app, stop cleanly on SIGTERM/SIGINT.
+// Wiring only: read config, start telemetry, build the app, drain and stop on SIGTERM/SIGINT.
+// The app (restify, the Azure SDK) is loaded after telemetry starts, so its instrumentation sees them.
 import { Settings } from 'luxon';
-import { startApp } from './app';
+import { startTelemetry } from './telemetry';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './log';
 import { DEFAULT_POLICY } from './domain/policy/default';
@@ -12,7 +13,13 @@ Settings.throwOnInvalid = true;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger({ json: config.logJson });
+  const log = createLogger({ json: config.logJson, level: config.logLevel });
+  const telemetry = await startTelemetry();
+  if (telemetry.started)
+    log.info('telemetry: exporting metrics and traces to Application Insights', {
+      identity: telemetry.clientId === undefined ? 'connection string' : 'managed identity',
+    });
+  const { startApp } = await import('./app.js');
   const policy = config.policyFile === undefined ? DEFAULT_POLICY : loadPolicyFile(config.policyFile);
   if (config.bot.mode === 'local') {
     log.warn(
@@ -35,14 +42,20 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    log.info(`${signal}: shutting down`);
-    app.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error('shutdown failed', { error: String(err) });
-        process.exit(1);
-      },
-    );
+    log.info(`${signal}: draining (at most ${config.drainTimeoutMs} ms for requests in flight)`);
+    app
+      .stop()
+      .then(() => (telemetry.started ? telemetry.stop() : undefined))
+      .then(
+        () => {
+          log.info('stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          log.error('shutdown failed', { err });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => {
     shutdown('SIGTERM');

@@ -18,6 +18,7 @@ const ADAPTERS = [
   'src/parts.ts',
   'src/app.ts',
   'src/index.ts',
+  'src/telemetry.ts',
 ];
 /** Packages that talk to Teams, Azure or HTTP: only adapters import them. */
 const ADAPTER_PACKAGES = /^(botbuilder|botframework-|@microsoft\/teams-ai|@azure\/|restify)/;

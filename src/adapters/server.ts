@@ -10,9 +10,10 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import restify from 'restify';
 import type { Logger } from '../log';
 import type { SlaEngine } from '../domain/sla';
-import { messageOf } from '../domain/kit/errors';
 import { sendTooMany, type Edge } from './http/edge';
 import type { Verdict } from './http/rate-limit';
+import { withLogContext } from '../log';
+import { inSpan } from './metrics';
 
 export interface ServerDeps {
   readonly engine: SlaEngine;
@@ -24,11 +25,20 @@ export interface ServerDeps {
   readonly requests?: { request(): () => void };
   /** Local mode's loopback door and the bot's rate limits (src/adapters/http/edge.ts). */
   readonly edge?: Edge;
+  /** What is not ready (/readyz), each with why; empty when ready. */
+  readonly readiness?: () => Promise<readonly string[]>;
+  /** Told of every answered request: its route, verb, status and real ms. */
+  readonly metrics?: { request(route: string, method: string, status: number, ms: number): void };
+  /** Closed while the app stops: requests then get 503 and `Connection: close`. */
+  readonly door?: { readonly open: boolean };
 }
 
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
+  /** Stops accepting connections and closes idle ones; requests in flight go on (the start of a drain). */
+  refuse(): void;
+  /** Closes every connection and resolves when the server is closed. */
   stop(): Promise<void>;
 }
 
@@ -40,13 +50,26 @@ export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'sla-desk', handleUncaughtExceptions: false });
   const { requests, edge } = deps;
   if (edge?.door !== undefined) server.pre(edge.door);
-  if (requests !== undefined)
-    server.pre((_req, res, next) => {
-      const done = requests.request();
+  server.pre((req, res, next) => {
+    if (deps.door?.open === false) {
+      res.header('connection', 'close');
+      res.send(503, { error: 'this instance is shutting down; try again' });
+      next(false);
+      return;
+    }
+    const started = performance.now();
+    res.once('finish', () => {
+      const route = req.getRoute() as { path?: unknown } | null;
+      const path = typeof route?.path === 'string' ? route.path : 'unmatched';
+      deps.metrics?.request(path, req.method ?? 'GET', res.statusCode, performance.now() - started);
+    });
+    const done = requests?.request();
+    if (done !== undefined) {
       res.once('finish', done);
       res.once('close', done);
-      next();
-    });
+    }
+    next();
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.get('/healthz', (_req, res, next) => {
     const now = deps.now();
@@ -57,6 +80,15 @@ export function createServer(deps: ServerDeps): restify.Server {
       supportOpen: deps.engine.calendar.inSupportHours(now),
     });
     next();
+  });
+  // Ready for traffic (App Service's health check): storage answers and the watcher's loop is alive.
+  server.get('/readyz', async (_req, res) => {
+    const failed = (await deps.readiness?.()) ?? [];
+    res.header('cache-control', 'no-store');
+    res.json(failed.length === 0 ? 200 : 503, {
+      status: failed.length === 0 ? 'ready' : 'not ready',
+      failed,
+    });
   });
   server.post(
     '/api/messages',
@@ -76,33 +108,45 @@ export function createServer(deps: ServerDeps): restify.Server {
         sendTooMany(res, flood);
         return;
       }
-      // Counted after the activity is authenticated: nobody can spend another person's allowance.
-      let throttled = { ok: true } as Verdict;
-      try {
-        const invoke = await deps.bot.adapter.handle(
-          activity,
-          typeof header === 'string' ? header : '',
-          async (context) => {
-            if (edge !== undefined) throttled = await edge.bot.turn(context);
-            if (throttled.ok) await deps.bot.app.run(context);
-          },
-        );
-        if (!throttled.ok) sendTooMany(res, throttled, invoke);
-        else if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
-        else res.send(invoke.status, invoke.body);
-      } catch (err) {
-        if (err instanceof Unauthorized) {
-          edge?.bot.failed(address);
-          deps.log.warn('refused an unauthenticated request', { reason: err.message.slice(0, 200) });
-          res.send(401, { error: 'unauthorized' });
-          return;
-        }
-        deps.log.error('activity failed', {
-          error: messageOf(err),
-          type: activity.type,
-        });
-        res.send(500, { error: 'internal error' });
-      }
+      const channel = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+      const ids = {
+        activity: activity.id,
+        conversation: activity.conversation.id,
+        tenant:
+          activity.conversation.tenantId ??
+          (typeof channel?.tenant?.id === 'string' ? channel.tenant.id : undefined),
+      };
+      // Every log line of the turn carries its ids; the turn is one span.
+      await withLogContext(ids, () =>
+        inSpan('bot turn', { 'activity.type': activity.type }, async () => {
+          deps.log.debug('turn started', { type: activity.type });
+          // Counted after the activity is authenticated: nobody can spend another person's allowance.
+          let throttled = { ok: true } as Verdict;
+          try {
+            const invoke = await deps.bot.adapter.handle(
+              activity,
+              typeof header === 'string' ? header : '',
+              async (context) => {
+                if (edge !== undefined) throttled = await edge.bot.turn(context);
+                if (throttled.ok) await deps.bot.app.run(context);
+              },
+            );
+            if (!throttled.ok) sendTooMany(res, throttled, invoke);
+            else if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
+            else res.send(invoke.status, invoke.body);
+            deps.log.debug('turn answered', { status: throttled.ok ? (invoke?.status ?? 200) : 429 });
+          } catch (err) {
+            if (err instanceof Unauthorized) {
+              edge?.bot.failed(address);
+              deps.log.warn('refused an unauthenticated request', { reason: err.message.slice(0, 200) });
+              res.send(401, { error: 'unauthorized' });
+              return;
+            }
+            deps.log.error('activity failed', { err, type: activity.type });
+            res.send(500, { error: 'internal error' });
+          }
+        }),
+      );
     },
   );
   return server;
@@ -308,15 +352,24 @@ export async function start(server: restify.Server, host: string, port: number):
   });
   const address = server.address();
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closed ??= new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    }));
   return {
     url: `http://${shownHost}:${address.port}`,
     port: address.port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.server.closeAllConnections();
-      }),
+    refuse: () => {
+      void close();
+      server.server.closeIdleConnections();
+    },
+    stop: () => {
+      const done = close();
+      server.server.closeAllConnections();
+      return done;
+    },
   };
 }

@@ -341,7 +341,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (rotation !== undefined) env['ONCALL_ROTATION'] = rotation;
 
   const config = loadConfig(env);
-  const log = createLogger({ json: config.logJson });
+  const log = createLogger({ json: config.logJson, level: config.logLevel });
   for (const problem of problems) log.warn(problem);
   const policy = config.policyFile === undefined ? DEFAULT_POLICY : loadPolicyFile(config.policyFile);
   if (config.bot.mode === 'local') {

@@ -22,6 +22,8 @@ import type { Presence } from './presence';
 import { shuffle } from './shuffle';
 import { backoffMs, rateWindows, RateLimiter, retryAfterMs, statusOf, THREAD_WINDOWS } from './limits';
 import { messageOf } from '../domain/kit/errors';
+import { withLogContext } from '../log';
+import type { Backlog, WatcherMetrics } from '../adapters/metrics';
 
 /** Lanes worked on at once by one instance. */
 const LANES_AT_ONCE = 16;
@@ -43,6 +45,8 @@ export interface WatcherDeps {
   readonly instanceId: string;
   /** The live instances, among which the per-tenant rate is shared (none: this instance alone). */
   readonly presence?: Presence;
+  /** Counts deliveries, failures and warnings (none: not measured). */
+  readonly metrics?: WatcherMetrics;
 }
 
 export interface DeliveryMetrics {
@@ -59,6 +63,12 @@ export class Delivery implements Sender {
   private readonly tenantLimit: RateLimiter;
   /** Instances the tenant rate is shared among, as last counted. */
   private sharers = 1;
+  /** Set by `stop`: lanes end after the entry in hand. */
+  private stopped = false;
+  /** What was ready at the last drain (for the backlog gauges). */
+  backlog: Backlog | undefined;
+  /** Real instant of the last entry finished or given back (the loop's sign of life between passes). */
+  steppedAt = 0;
 
   constructor(private readonly d: WatcherDeps) {
     this.tenantLimit = new RateLimiter(rateWindows(d.app.config.watcher.tenantRate));
@@ -102,10 +112,20 @@ export class Delivery implements Sender {
     return Math.round(realMs * this.d.clock.speed);
   }
 
+  /** Ends the drain in progress after the entries in hand (shutdown). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Read through a method: `stop` sets it across awaits. */
+  private stopping(): boolean {
+    return this.stopped;
+  }
+
   /** Delivers what is ready now (and what its sends schedule); returns the number of entries finished. */
   async drain(): Promise<number> {
     let finished = 0;
-    for (let round = 0; round < DRAIN_ROUNDS; round++) {
+    for (let round = 0; round < DRAIN_ROUNDS && !this.stopping(); round++) {
       this.more = false;
       finished += await this.drainOnce();
       if (!this.scheduledMore()) break;
@@ -114,13 +134,18 @@ export class Delivery implements Sender {
   }
 
   private async drainOnce(): Promise<number> {
-    const rows = await this.d.outbox.ready(this.d.clock.now(), 1000);
+    const at = this.d.clock.now();
+    const rows = await this.d.outbox.ready(at, 1000);
+    this.backlog = {
+      count: rows.length,
+      oldestAgeMs: rows.length === 0 ? 0 : at - Math.min(...rows.map((r) => r.readyAt)),
+    };
     // Lanes in random order: instances draining at once then rarely contend for the same lane.
     const lanes = shuffle([...new Set(rows.map((r) => r.lane))]);
     let finished = 0;
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < lanes.length) {
+      while (next < lanes.length && !this.stopping()) {
         const lane = lanes[next++];
         if (lane === undefined) continue;
         const n = await this.lane(lane);
@@ -136,7 +161,7 @@ export class Delivery implements Sender {
     let finished = 0;
     for (const entry of await this.d.outbox.lane(lane)) {
       const now = this.d.clock.now();
-      if (entry.readyAt > now) break;
+      if (entry.readyAt > now || this.stopping()) break;
       const claim = await this.d.outbox.claim(entry, this.d.instanceId, now + this.span(this.leaseMs()));
       if (claim.kind === 'lost') break;
       if (entry.sending) {
@@ -148,7 +173,12 @@ export class Delivery implements Sender {
           inDoubt: claim.entry.inDoubt,
         });
       }
-      if (!(await this.deliver(claim.entry))) break;
+      const done = await withLogContext(
+        { ticket: laneTicket(lane), tenant: entry.tenantId, entry: `${lane}/${entry.key}` },
+        () => this.deliver(claim.entry),
+      );
+      this.steppedAt = Date.now();
+      if (!done) break;
       finished++;
     }
     return finished;
@@ -176,13 +206,17 @@ export class Delivery implements Sender {
         });
         return false;
       }
-      if (done.outcome === 'sent') this.metrics.sent++;
-      else this.metrics.cancelled++;
+      if (done.outcome === 'sent') {
+        this.metrics.sent++;
+        this.d.metrics?.delivered(entry.kind, holder.entry.attempts, this.d.clock.now() - entry.order);
+        this.log.debug('outbox: sent', { kind: entry.kind, attempts: holder.entry.attempts });
+      } else this.metrics.cancelled++;
       return true;
     } catch (err) {
       if (err instanceof LostClaim) return false;
       this.metrics.failed++;
       const status = statusOf(err);
+      if (!(err instanceof NotReady)) this.d.metrics?.failed(entry.kind, status);
       // The ticket's thread is being posted (a support channel is set): look again soon, and it is no failure.
       const channel = err instanceof NotReady ? await this.noChannel(laneTicket(entry.lane)) : true;
       const soon = err instanceof NotReady && err.soon && channel;
@@ -349,6 +383,7 @@ export class Delivery implements Sender {
     });
     this.guard(holder.entry);
     const id = await this.post(ticket, () => app.teams.replyInThread(thread, card, summary));
+    this.d.metrics?.warning(percent);
     return { outcome: 'sent', progress: { reply: id } };
   }
 }

@@ -10,6 +10,7 @@ import type { NewEntry, ReadyRow } from '../adapters/storage/outbox';
 import { Delivery, type WatcherDeps } from './delivery';
 import { shuffle } from './shuffle';
 import { messageOf } from '../domain/kit/errors';
+import { withLogContext } from '../log';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 const ROLE = {
@@ -54,6 +55,11 @@ export class Watcher {
   private stopped = false;
   /** Clock instant of the last deletion of old entries (undefined: none yet, so the first pass deletes). */
   private purgedAt: Instant | undefined;
+  /** Real ms between passes of the loop (0: no loop, passes on demand). */
+  private every = 0;
+  /** Real instant of the loop's last sign of life: a pass started, a round or an entry done, the start. */
+  private beatAt = Date.now();
+  private passes = 0;
 
   constructor(private readonly d: WatcherDeps) {
     this.delivery = new Delivery(d);
@@ -68,12 +74,13 @@ export class Watcher {
     const every =
       configured === 0 ? 0 : Math.max(50, Math.min(configured, Math.round(SIM_TICK_MS / this.d.clock.speed)));
     if (every === 0 || this.timer !== undefined) return;
+    this.every = every;
+    this.beatAt = Date.now();
     const tick = (): void => {
+      if (this.stopped) return;
       this.timer = setTimeout(() => {
         this.pass().then(tick, (err: unknown) => {
-          this.d.app.log.error('watcher pass failed', {
-            error: messageOf(err),
-          });
+          this.d.app.log.error('watcher pass failed', { err });
           tick();
         });
       }, every);
@@ -92,9 +99,27 @@ export class Watcher {
     return this.d.outbox.pending();
   }
 
-  /** Stops the timer and waits for a pass in progress. */
+  /**
+   * Whether the loop is alive: undefined when there is no loop (WATCHER_INTERVAL_MS 0), else the real ms since
+   * its last sign of life and how long it may be silent (three intervals and `slackMs`) before it counts as stalled.
+   */
+  health(slackMs: number): { sinceMs: number; limitMs: number } | undefined {
+    if (this.every === 0) return undefined;
+    return {
+      sinceMs: Date.now() - Math.max(this.beatAt, this.delivery.steppedAt),
+      limitMs: 3 * this.every + slackMs,
+    };
+  }
+
+  /** Real ms since the loop's last sign of life (undefined without a loop). */
+  sinceLastPassMs(): number | undefined {
+    return this.health(0)?.sinceMs;
+  }
+
+  /** Stops the timer and the delivery after the entries in hand, waits for the pass, leaves the live instances. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.delivery.stop();
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running?.catch(() => undefined);
@@ -136,12 +161,27 @@ export class Watcher {
     return this.again && !this.stopped;
   }
 
-  private async once(): Promise<PassReport> {
+  private once(): Promise<PassReport> {
+    const pass = ++this.passes;
+    const started = Date.now();
+    this.beatAt = started;
+    const attrs = { instance: this.d.instanceId, pass };
+    return withLogContext({ watcherPass: pass }, () =>
+      (this.d.metrics?.span('watcher pass', attrs, () => this.work()) ?? this.work()).then((report) => {
+        this.beatAt = Date.now();
+        this.d.metrics?.pass(this.beatAt - started, report);
+        return report;
+      }),
+    );
+  }
+
+  private async work(): Promise<PassReport> {
     const now = this.d.clock.now();
     let due = 0;
     let scheduled = 0;
     let delivered = 0;
-    for (let round = 0; round < 50; round++) {
+    for (let round = 0; round < 50 && !this.stopped; round++) {
+      this.beatAt = Date.now();
       // Instances read the same due rows: each works them in its own random order, so that they rarely
       // race on one ticket (the loser of a race finds the row gone or the key recorded, and moves on).
       const tickets = shuffle(await this.d.app.tickets.dueTickets(now, BATCH));
@@ -153,7 +193,7 @@ export class Watcher {
           const t = tickets[next++];
           if (t === undefined) continue;
           try {
-            const n = await this.schedule(t, now);
+            const n = await withLogContext({ ticket: t.id, tenant: t.tenantId }, () => this.schedule(t, now));
             roundScheduled += n;
           } catch (err) {
             this.d.app.log.warn('watcher: could not schedule', {

@@ -194,6 +194,8 @@ describe('the web app settings', () => {
     'SCM_DO_BUILD_DURING_DEPLOYMENT',
     'APPLICATIONINSIGHTS_CONNECTION_STRING',
     'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+    // Read by the Azure Monitor exporter itself: no usage statistics of its own sent to Microsoft.
+    'APPLICATIONINSIGHTS_STATSBEAT_DISABLED',
   ]);
 
   it('are the names src/config.ts reads (or App Service its own), each once', () => {

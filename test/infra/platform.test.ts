@@ -70,6 +70,8 @@ const OPERATOR_ENV: Readonly<Record<string, string>> = {
   RATE_LIMIT_TENANT: '400',
   RATE_LIMIT_CLIENT: '80',
   TEAMS_SERVICE_HOSTS: 'smba.trafficmanager.net;smba.infra.gcc.teams.microsoft.com',
+  LOG_LEVEL: 'warn',
+  DRAIN_TIMEOUT_MS: '8000',
   SUPPORT_PHONE: '+1 413-331-6100',
   SUPPORT_EMAIL: 'help@teammate.example',
   POLICY_FILE: 'policy/teammate.json',

@@ -6,7 +6,7 @@ import { sendTooMany } from '../http/edge';
 import { clientAddress } from '../http/rate-limit';
 import type { Throttle } from '../http/throttle';
 import type { AuditEntry } from '../storage/audit';
-import type { Logger } from '../../log';
+import { addLogContext, withLogContext, type Logger } from '../../log';
 import { messageOf } from '../../domain/kit/errors';
 import { AuthError, type Principal, type TokenChecker } from './auth';
 import type { ApiResponse, PublicRouteSpec, RouteSpec } from './route';
@@ -67,31 +67,41 @@ export class ApiRouter {
       r.method === 'post' && r.roles !== 'public'
         ? restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false })
         : [];
-    register(r.path, ...body, async (req: restify.Request, res: restify.Response) => {
-      res.header('cache-control', 'no-store');
-      const input = { params: strings(req.params), query: strings(req.query), body: req.body as unknown };
-      let run: () => Promise<ApiResponse> | ApiResponse;
-      if (r.roles === 'public') run = () => r.handler(input);
-      else {
-        // Refusals are answered here; any other failure of the check is left to restify.
-        const principal = await this.caller(r, req, res);
-        if (principal === undefined) return;
-        run = () => r.handler({ principal, ...input });
-      }
-      let out: ApiResponse;
-      try {
-        out = await run();
-      } catch (err) {
-        this.log.error('tab API failed', { path: r.path, error: messageOf(err) });
-        out = {
-          status: 503,
-          body: {
-            error: { code: 'UNAVAILABLE', message: 'SLA Desk could not answer right now. Please try again.' },
-          },
-        };
-      }
-      send(res, out);
-    });
+    // Every log line of the request names its route (and the caller's tenant once the token is checked).
+    const handle = async (req: restify.Request, res: restify.Response): Promise<void> =>
+      withLogContext({ route: r.path }, () => this.answer(r, req, res));
+    register(r.path, ...body, handle);
+  }
+
+  private async answer(
+    r: RouteSpec | PublicRouteSpec,
+    req: restify.Request,
+    res: restify.Response,
+  ): Promise<void> {
+    res.header('cache-control', 'no-store');
+    const input = { params: strings(req.params), query: strings(req.query), body: req.body as unknown };
+    let run: () => Promise<ApiResponse> | ApiResponse;
+    if (r.roles === 'public') run = () => r.handler(input);
+    else {
+      // Refusals are answered here; any other failure of the check is left to restify.
+      const principal = await this.caller(r, req, res);
+      if (principal === undefined) return;
+      addLogContext({ tenant: principal.tenantId });
+      run = () => r.handler({ principal, ...input });
+    }
+    let out: ApiResponse;
+    try {
+      out = await run();
+    } catch (err) {
+      this.log.error('tab API failed', { path: r.path, err });
+      out = {
+        status: 503,
+        body: {
+          error: { code: 'UNAVAILABLE', message: 'SLA Desk could not answer right now. Please try again.' },
+        },
+      };
+    }
+    send(res, out);
   }
 
   /** Records a refused token in the audit log (its failure is logged: the caller is refused either way). */

@@ -50,7 +50,10 @@ export async function chooseChannel(
   const channel = channelHere(context.activity, by.caller, by.name, deps.now());
   if (which === 'support') await deps.settings.setSupportChannel(channel);
   else await deps.settings.setManagersChannel(channel);
-  deps.log.info(`${which} channel set`, { channelId: channel.channelId, by: by.name });
+  deps.log.info(`${which} channel set`, {
+    channelId: channel.channelId,
+    by: by.caller.aadObjectId ?? by.caller.userId,
+  });
   await context.sendActivity(`This channel is now ${what} (set by ${escape(by.name)}).`);
 }
 

@@ -12,7 +12,6 @@ import * as outages from './outages';
 import * as reports from './reports';
 import { registerOnCall, type OnCallDeps } from './oncall';
 import { answerActionsFirst, refuseUnknownInvokes } from './invoke';
-import { messageOf } from '../../domain/kit/errors';
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDeps): Application {
   const app = new Application<TurnState>({
@@ -36,10 +35,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDe
   following.register(app, deps);
   refuseUnknownInvokes(app);
   app.error(async (context, err) => {
-    deps.log.error('turn failed', {
-      error: messageOf(err),
-      type: context.activity.type,
-    });
+    deps.log.error('turn failed', { err, type: context.activity.type });
     if (context.activity.type === 'message') {
       await context.sendActivity(
         'Sorry, something went wrong on our side and nothing was changed. Please try again.',

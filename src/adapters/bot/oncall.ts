@@ -143,7 +143,12 @@ async function setOverride(
     setBy: staff.name,
     setAt: now,
   });
-  deps.log.info('on-call override set', { role, id: who.id, until: until.at, by: staff.name });
+  deps.log.info('on-call override set', {
+    role,
+    id: who.id,
+    until: until.at,
+    by: staff.caller.aadObjectId ?? staff.caller.userId,
+  });
   await context.sendActivity(
     `${escape(who.name)} is the ${role} on call until ${zoned(deps, until.at)} (set by ${escape(staff.name)}).`,
   );

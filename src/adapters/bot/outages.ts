@@ -265,7 +265,7 @@ async function record(
   );
   if (!recorded.ok) return again(recorded.error.message);
   const outage = recorded.value.outage;
-  deps.log.info('outage recorded', { id: outage.id, by: staff.name });
+  deps.log.info('outage recorded', { id: outage.id, by: staff.caller.aadObjectId ?? staff.caller.userId });
   return renderOutage(deps, outage);
 }
 

@@ -30,6 +30,8 @@ export interface RepairOptions {
 export interface PassLease {
   /** Takes or renews the lease for `owner` until `until`; false while another owner holds it at `now`. */
   take(owner: string, until: number, now: number): Promise<boolean>;
+  /** Gives it up if `owner` still holds it. */
+  release(owner: string): Promise<void>;
 }
 
 export class ThreadRepair {
@@ -61,10 +63,12 @@ export class ThreadRepair {
     this.timer.unref();
   }
 
+  /** Stops passes, waits for the one running, and gives up the lease (another instance takes over at once). */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
+    await this.lease.release(this.o.owner).catch(() => undefined);
   }
 
   /** One pass: returns how many tickets were given their thread (queued for posting). */

@@ -27,4 +27,9 @@ export class TableLease {
       { readFirst: true },
     );
   }
+
+  /** Gives the lease up if `owner` still holds it, so that another instance takes it at once (shutdown). */
+  release(owner: string): Promise<void> {
+    return this.rows.release(this.name, (held) => held['owner'] === owner);
+  }
 }
