@@ -81,6 +81,24 @@ export async function apiAuthentication(stage: Stage, result: ScenarioResult): P
   const good = await get(`${stage.app.url}/api/me`, entra.mintToken(claims));
   result.operations++;
   if (good.status !== 200) result.failures.push(`tab API with a good token answered ${good.status}`);
+  // The printable reports (the only HTML the API serves) carry their own strict policy: no script may run there.
+  for (const route of ['/api/reports/availability?format=html', '/api/reports/sla?format=html']) {
+    const page = await fetch(`${stage.app.url}${route}`, {
+      headers: { authorization: `Bearer ${entra.mintToken(claims)}` },
+    });
+    const csp = page.headers.get('content-security-policy') ?? '';
+    const body = await page.text();
+    result.operations++;
+    if (
+      page.status !== 200 ||
+      !csp.includes("default-src 'none'") ||
+      /script-src/.test(csp) ||
+      !csp.includes("frame-ancestors 'none'") ||
+      page.headers.get('x-content-type-options') !== 'nosniff' ||
+      !body.includes('http-equiv="Content-Security-Policy"')
+    )
+      result.failures.push(`${route}: ${page.status}, CSP "${csp.slice(0, 120)}" (a strict policy expected)`);
+  }
   // A token of another client application is refused saying so, and recorded.
   const foreign = await get(`${stage.app.url}/api/me`, entra.mintToken({ ...claims, azp: FOREIGN_CLIENT }));
   result.operations++;
