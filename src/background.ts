@@ -2,7 +2,7 @@
 // ordered per key, errors logged, and drained on shutdown so nothing is silently dropped mid-flight.
 // Requests come first: while any is in flight, at most BUSY_SLOTS pieces of work run at once and the rest wait
 // until the requests are answered (or at most FOREGROUND_FIRST_MAX_MS, so nothing starves under constant load).
-import { withLogContext, type Logger } from './log';
+import { jobLogContext, withExactLogContext, type Logger } from './log';
 
 /** The longest a piece of work waits for requests in flight to be answered before it starts anyway. */
 export const FOREGROUND_FIRST_MAX_MS = 500;
@@ -111,12 +111,14 @@ export class Background {
    */
   run(key: string, what: string, work: () => Promise<void>, steady = false): void {
     const previous = this.chains.get(key) ?? Promise.resolve(true);
+    // Its log lines carry the job's key and the ids it is about; the turn that started it is only its cause
+    // (the job posts elsewhere: its conversation is not the turn's).
+    const fields = jobLogContext({ job: key });
     const next: Promise<boolean> = previous
       .then(() => (steady ? undefined : this.gate()))
       .then(async () => {
         try {
-          // Its log lines carry the job's key (and the ids of the turn that started it).
-          await withLogContext({ job: key }, work);
+          await withExactLogContext(fields, work);
         } finally {
           if (!steady) {
             this.running--;
@@ -126,7 +128,9 @@ export class Background {
         return true;
       })
       .catch((err: unknown) => {
-        this.log.error(`${what} failed`, { job: key, err });
+        withExactLogContext(fields, () => {
+          this.log.error(`${what} failed`, { err });
+        });
         return false;
       });
     this.chains.set(key, next);

@@ -27,6 +27,30 @@ export function withLogContext<T>(fields: LogContext, work: () => T): T {
   return context.run({ ...context.getStore(), ...defined(fields) }, work);
 }
 
+/**
+ * Runs `work` with only `fields` as its context, for a job of its own (a watcher pass, an outbox delivery)
+ * that must not inherit the activity and conversation of the turn that happened to start it. That turn is
+ * kept as `cause` (its activity id), never as the job's own activity or conversation.
+ */
+export function withOwnLogContext<T>(fields: LogContext, work: () => T): T {
+  const caller = context.getStore();
+  return context.run(defined({ cause: caller?.['activity'] ?? caller?.['cause'], ...fields }), work);
+}
+
+/**
+ * The context for background work started now: the caller's ticket, tenant and other ids, but not what
+ * belongs to its turn alone (activity, conversation); the turn is named as `cause`.
+ */
+export function jobLogContext(fields: LogContext): LogContext {
+  const { activity, conversation: _conversation, cause, ...rest } = context.getStore() ?? {};
+  return defined({ ...rest, cause: activity ?? cause, ...fields });
+}
+
+/** Runs `work` with exactly `fields` as its context (see `jobLogContext`). */
+export function withExactLogContext<T>(fields: LogContext, work: () => T): T {
+  return context.run(defined(fields), work);
+}
+
 /** Adds fields to the current turn's or job's context once they are known (the ticket a turn filed). */
 export function addLogContext(fields: LogContext): void {
   const store = context.getStore();

@@ -3,6 +3,7 @@
 import type { Application } from '@microsoft/teams-ai';
 import type { Activity } from 'botbuilder';
 import { BadActivity, Unauthorized, type BotAdapter } from './teams/adapter';
+import { TurnFailed } from './bot';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
@@ -71,6 +72,20 @@ export function createServer(deps: ServerDeps): restify.Server {
     next();
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
+  // A verb a route does not take: the tab API answers in its own error shape (restify set `Allow` already).
+  server.on(
+    'MethodNotAllowed',
+    (req: restify.Request, res: restify.Response, _err: unknown, done: () => void) => {
+      if (req.getPath().startsWith('/api/'))
+        res.send(405, {
+          error: {
+            code: 'METHOD_NOT_ALLOWED',
+            message: `${String(req.method).slice(0, 10)} is not allowed here; use ${String(res.getHeader('allow') ?? 'another method')}.`,
+          },
+        });
+      done();
+    },
+  );
   server.get('/healthz', (_req, res, next) => {
     const now = deps.now();
     res.json(200, {
@@ -142,7 +157,8 @@ export function createServer(deps: ServerDeps): restify.Server {
               res.send(401, { error: 'unauthorized' });
               return;
             }
-            deps.log.error('activity failed', { err, type: activity.type });
+            // A turn's own failure is logged once, by the bot's error handler; this is for the rest.
+            if (!(err instanceof TurnFailed)) deps.log.error('activity failed', { err, type: activity.type });
             res.send(500, { error: 'internal error' });
           }
         }),

@@ -411,12 +411,17 @@ async function main(argv: readonly string[]): Promise<void> {
   await waitHealthy(app.url);
   const endpoint = `${app.url}/api/messages`;
   log.info(`listening on ${app.url} (policy "${policy.name}", zone ${policy.timeZone})`);
+  // Where to click, as a plain banner for a person at the terminal; a log line like the others in JSON mode.
+  const banner = (line: string): void => {
+    if (config.logJson) log.info(line);
+    else process.stdout.write(`${line}\n`);
+  };
   if (tabReady)
-    process.stdout.write(
-      `Open the tab: ${app.url}/tab/index.html#/queue   (${config.tabAuth.mode === 'local' ? 'local sign-in: pick who to view as' : 'Teams SSO'})\n`,
+    banner(
+      `Open the tab: ${app.url}/tab/index.html#/queue   (${config.tabAuth.mode === 'local' ? 'local sign-in: pick who to view as' : 'Teams SSO'})`,
     );
   if (!withPlayground) {
-    process.stdout.write(`The bot is ready: ${endpoint} (no playground; Ctrl-C stops it)\n`);
+    banner(`The bot is ready: ${endpoint} (no playground; Ctrl-C stops it)`);
     return;
   }
   if (config.bot.mode === 'authenticated') {
@@ -444,7 +449,7 @@ async function main(argv: readonly string[]): Promise<void> {
         log.info("support channel: the playground's My Team > General (local mode)");
       }
     }
-    process.stdout.write(`Chat with the bot: http://localhost:${listening}   (Ctrl-C stops everything)\n`);
+    banner(`Chat with the bot: http://localhost:${listening}   (Ctrl-C stops everything)`);
     void playground.exited.then((how) => {
       if (stopping()) return;
       run.playground = undefined;

@@ -7,6 +7,7 @@ import { acknowledged } from '../domain/tickets/paging';
 import { keyed, note, type Done, type Holder } from './chain';
 import type { Sender } from './sender';
 import { NotReady, threadOf } from './sender';
+import { addLogContext } from '../log';
 
 /**
  * Raises the alarm for a trigger when nobody has been reached in chat and nobody acknowledged: a loud card in
@@ -74,6 +75,7 @@ export async function alarm(s: Sender, holder: Holder, ticket: Ticket): Promise<
   const id = await s.post(ticket, () =>
     s.app.teams.replyInThread(thread, alarmCard(view), `${ticket.id}: nobody reached`),
   );
+  s.log.warn('page: nobody reached; alarm posted in the thread', { trigger, final: view.final });
   const names = view.alarmed.map((a) => a.name).join(', ');
   await note(
     s,
@@ -101,6 +103,7 @@ export async function managers(s: Sender, holder: Holder, ticket: Ticket): Promi
   } else {
     card = stuckCard(JSON.parse(String(p['lines'] ?? '[]')) as string[], String(p['title'] ?? ''));
   }
+  addLogContext({ conversation: channel.conversationId });
   s.guard(holder.entry);
   const posted = await s.tenantRun(channel.tenantId, () =>
     app.teams.startThread(
@@ -109,7 +112,11 @@ export async function managers(s: Sender, holder: Holder, ticket: Ticket): Promi
       p['what'] === 'alarm' ? `${ticket.id}: nobody reached (managers)` : `${ticket.id}: delivery stuck`,
     ),
   );
-  if (p['what'] === 'alarm')
+  if (p['what'] === 'alarm') {
+    s.log.warn(`page: nobody reached; alarm posted in the ${where} channel`, {
+      trigger: Number(p['trigger']),
+      final: p['final'] === true,
+    });
     await note(
       s,
       ticket,
@@ -119,6 +126,7 @@ export async function managers(s: Sender, holder: Holder, ticket: Ticket): Promi
         : "Alarm posted as a post of its own in the support channel (no managers' channel is set).",
       `alarm-managers:${String(p['trigger'])}${p['final'] === true ? ':end' : ''}`,
     );
+  }
   // Where the post is, so that it can lose its Acknowledge button once nobody needs it (settle.ts).
   const at = { post: posted.activityId, conversation: posted.conversationId, service: posted.serviceUrl };
   return { outcome: 'sent', progress: { ...at, where } };

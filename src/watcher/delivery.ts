@@ -22,7 +22,7 @@ import type { Presence } from './presence';
 import { shuffle } from './shuffle';
 import { backoffMs, rateWindows, RateLimiter, retryAfterMs, statusOf, THREAD_WINDOWS } from './limits';
 import { messageOf } from '../domain/kit/errors';
-import { withLogContext } from '../log';
+import { addLogContext, logContext, withOwnLogContext } from '../log';
 import type { Backlog, WatcherMetrics } from '../adapters/metrics';
 
 /** Lanes worked on at once by one instance. */
@@ -173,10 +173,15 @@ export class Delivery implements Sender {
           inDoubt: claim.entry.inDoubt,
         });
       }
-      const done = await withLogContext(
-        { ticket: laneTicket(lane), tenant: entry.tenantId, entry: `${lane}/${entry.key}` },
-        () => this.deliver(claim.entry),
-      );
+      // Each delivery's lines carry its own ids (and the conversation it posts to, once known), not those of
+      // whatever turn started the pass.
+      const own = {
+        watcherPass: logContext()['watcherPass'],
+        ticket: laneTicket(lane),
+        tenant: entry.tenantId,
+        entry: `${lane}/${entry.key}`,
+      };
+      const done = await withOwnLogContext(own, () => this.deliver(claim.entry));
       this.steppedAt = Date.now();
       if (!done) break;
       finished++;
@@ -304,6 +309,7 @@ export class Delivery implements Sender {
 
   async post(ticket: Ticket, send: () => Promise<string | undefined>): Promise<string> {
     const thread = threadOf(ticket);
+    addLogContext({ conversation: thread.conversationId });
     const tenantId = (await this.d.app.settings.supportChannel())?.tenantId ?? '';
     // Counted until the send ends, in both limits: Teams counts it on arrival, somewhere before that.
     const sent = await this.threadLimit.run(thread.conversationId, () => this.tenantRun(tenantId, send));

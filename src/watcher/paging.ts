@@ -111,6 +111,14 @@ export async function direct(s: Sender, holder: Holder, ticket: Ticket): Promise
     }
     const reason =
       permanent ?? `Teams kept failing (${status ?? 'no answer'}) after ${entry.attempts} attempts`;
+    // Ids and a code only: the operator sees a page that reached nobody without reading the thread.
+    s.log.warn('page: could not reach the person in chat', {
+      to: who.id,
+      role,
+      reason: app.teams.unreachableCode(err) ?? 'KEPT_FAILING',
+      status,
+      attempts: entry.attempts,
+    });
     await tell(s, ticket, who, reason, false, trigger, step, 'final');
     const ticked = await note(
       s,

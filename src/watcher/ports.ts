@@ -31,6 +31,8 @@ export interface TeamsPort {
   isGone(err: unknown): boolean;
   /** Why a person's chat can never be reached (not installed, blocked, …), or undefined for a passing failure. */
   unreachable(err: unknown): string | undefined;
+  /** The same as a stable code for logs (`NOT_INSTALLED`, `BLOCKED`, …). */
+  unreachableCode(err: unknown): string | undefined;
 }
 
 /** The app's parts the watcher works with. */

@@ -10,7 +10,7 @@ import type { NewEntry, ReadyRow } from '../adapters/storage/outbox';
 import { Delivery, type WatcherDeps } from './delivery';
 import { shuffle } from './shuffle';
 import { messageOf } from '../domain/kit/errors';
-import { withLogContext } from '../log';
+import { withLogContext, withOwnLogContext } from '../log';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 const ROLE = {
@@ -166,7 +166,8 @@ export class Watcher {
     const started = Date.now();
     this.beatAt = started;
     const attrs = { instance: this.d.instanceId, pass };
-    return withLogContext({ watcherPass: pass }, () =>
+    // A pass of its own: not the turn's activity or conversation that kicked it (that turn is its `cause`).
+    return withOwnLogContext({ watcherPass: pass }, () =>
       (this.d.metrics?.span('watcher pass', attrs, () => this.work()) ?? this.work()).then((report) => {
         this.beatAt = Date.now();
         this.d.metrics?.pass(this.beatAt - started, report);

@@ -12,6 +12,7 @@ import * as outages from './outages';
 import * as reports from './reports';
 import { registerOnCall, type OnCallDeps } from './oncall';
 import { answerActionsFirst, refuseUnknownInvokes } from './invoke';
+import { messageOf } from '../../domain/kit/errors';
 
 export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDeps): Application {
   const app = new Application<TurnState>({
@@ -34,13 +35,32 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDe
   filing.register(app, deps);
   following.register(app, deps);
   refuseUnknownInvokes(app);
+  // One error line per failed turn (with the stack); a failed apology is a field of it, and the request is
+  // answered 500 by the server without a second line (TurnFailed).
   app.error(async (context, err) => {
-    deps.log.error('turn failed', { err, type: context.activity.type });
+    let apology: unknown;
     if (context.activity.type === 'message') {
-      await context.sendActivity(
-        'Sorry, something went wrong on our side and nothing was changed. Please try again.',
-      );
+      try {
+        await context.sendActivity(
+          'Sorry, something went wrong on our side and nothing was changed. Please try again.',
+        );
+      } catch (e) {
+        apology = e;
+      }
     }
+    deps.log.error('turn failed', {
+      err,
+      type: context.activity.type,
+      ...(apology === undefined ? {} : { apologyNotSent: messageOf(apology).slice(0, 200) }),
+    });
+    if (apology !== undefined) throw new TurnFailed();
   });
   return app;
+}
+
+/** A turn that failed and was logged already (its apology could not be sent either): answer 500, log nothing. */
+export class TurnFailed extends Error {
+  constructor() {
+    super('the turn failed (logged)');
+  }
 }

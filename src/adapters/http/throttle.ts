@@ -101,7 +101,7 @@ export class Throttle {
   }
 
   private async record(scope: string, tenantId: string, userId: string, target?: string): Promise<void> {
-    this.deps.log.warn(`${this.surface}: rate limit reached`, { scope, tenantId, userId });
+    this.deps.log.warn(`${this.surface}: rate limit reached`, { scope, tenant: tenantId, userId });
     try {
       await this.deps.audit.record({
         at: this.deps.now(),

@@ -27,13 +27,23 @@ function errorTextOf(err: unknown): string {
   return parts.join(' ');
 }
 
+/** Why a person's 1:1 chat can never be reached, as a stable code for logs (see `unreachable`). */
+export type UnreachableCode = 'NOT_INSTALLED' | 'BLOCKED' | 'CHAT_GONE' | 'FORBIDDEN';
+
+const UNREACHABLE: Readonly<Record<UnreachableCode, string>> = {
+  NOT_INSTALLED: 'SLA Desk is not installed for them',
+  BLOCKED: 'SLA Desk is blocked or turned off for them',
+  CHAT_GONE: 'the chat no longer exists (SLA Desk was removed or the chat deleted)',
+  FORBIDDEN: 'Teams refused the message (403: not allowed)',
+};
+
 /**
- * Why a person cannot be reached in a 1:1 chat at all, in words, when Teams' answer says so for good: the user
- * never installed the app (or removed it), the chat is gone, or the bot is blocked or turned off for them.
+ * Why a person cannot be reached in a 1:1 chat at all, when Teams' answer says so for good: the user never
+ * installed the app (or removed it), the chat is gone, or the bot is blocked or turned off for them.
  * Undefined for failures worth trying again (throttling, Teams failing, no answer).
- * @example unreachable({ statusCode: 404, code: 'ConversationNotFound' }) // 'the chat no longer exists (SLA Desk was removed or the chat deleted)'
+ * @example unreachableCode({ statusCode: 404, code: 'ConversationNotFound' }) // 'CHAT_GONE'
  */
-export function unreachable(err: unknown): string | undefined {
+export function unreachableCode(err: unknown): UnreachableCode | undefined {
   const s = statusOf(err);
   const t = errorTextOf(err);
   if (
@@ -41,13 +51,20 @@ export function unreachable(err: unknown): string | undefined {
       t,
     )
   )
-    return 'SLA Desk is not installed for them';
-  if (/blocked|BotDisabledByAdmin|disabled by (the )?admin|bot is disabled/i.test(t))
-    return 'SLA Desk is blocked or turned off for them';
-  if (s === 404 || s === 410 || /conversation ?not ?found/i.test(t))
-    return 'the chat no longer exists (SLA Desk was removed or the chat deleted)';
-  if (s === 403) return 'Teams refused the message (403: not allowed)';
+    return 'NOT_INSTALLED';
+  if (/blocked|BotDisabledByAdmin|disabled by (the )?admin|bot is disabled/i.test(t)) return 'BLOCKED';
+  if (s === 404 || s === 410 || /conversation ?not ?found/i.test(t)) return 'CHAT_GONE';
+  if (s === 403) return 'FORBIDDEN';
   return undefined;
+}
+
+/**
+ * `unreachableCode` in words for a person.
+ * @example unreachable({ statusCode: 404, code: 'ConversationNotFound' }) // 'the chat no longer exists (SLA Desk was removed or the chat deleted)'
+ */
+export function unreachable(err: unknown): string | undefined {
+  const code = unreachableCode(err);
+  return code === undefined ? undefined : UNREACHABLE[code];
 }
 
 /**
@@ -209,6 +226,11 @@ export class Outbound {
   /** Why a person's chat can never be reached, or undefined (see `unreachable`). */
   unreachable(err: unknown): string | undefined {
     return unreachable(err);
+  }
+
+  /** The same as a code for logs (see `unreachableCode`). */
+  unreachableCode(err: unknown): string | undefined {
+    return unreachableCode(err);
   }
 
   async startThread(channel: SupportChannel, card: AdaptiveCard, summary: string): Promise<ThreadRef> {
