@@ -7,6 +7,7 @@ import type { CustomerReport } from './customer';
 import { toCsv, type Cell } from './csv';
 import { minutesText } from './duration';
 import { availabilityPercent } from './percent';
+import { noWaitText, waitingHeading } from './words';
 
 const COUNTED: Readonly<Record<Counted, string>> = {
   down: 'down',
@@ -250,8 +251,8 @@ ${subtitle(r)}
 ${tally.length === 0 ? '<p class="none">No response or work-around target fell due this month.</p>' : `<table><thead><tr><th>Priority</th><th>Target</th><th class="num">Due</th><th class="num">Met</th><th class="num">Breached</th><th class="num">Open</th></tr></thead><tbody>\n${tally.join('\n')}\n</tbody></table>`}
 <h2>Breaches</h2>
 ${breaches.length === 0 ? '<p class="none">No target was breached.</p>' : `<table><thead><tr><th>Ticket</th><th>Title</th><th>Priority</th><th>Target</th><th>Due</th><th>Met</th><th class="num">Late by</th></tr></thead><tbody>\n${breaches.join('\n')}\n</tbody></table>`}
-<h2>Time waiting on you (exclusion (e))</h2>
-${paused.length === 0 ? '<p class="none">No ticket waited on you this month.</p>' : `<table><thead><tr><th>Ticket</th><th>Title</th><th class="num">Waited</th></tr></thead><tbody>\n${paused.join('\n')}\n<tr><th colspan="2">Total</th><td class="num">${span(r.pausedMinutes)}</td></tr></tbody></table>`}
+<h2>${html(waitingHeading(r.audience))}</h2>
+${paused.length === 0 ? `<p class="none">${html(noWaitText(r.audience))}</p>` : `<table><thead><tr><th>Ticket</th><th>Title</th><th class="num">Waited</th></tr></thead><tbody>\n${paused.join('\n')}\n<tr><th colspan="2">Total</th><td class="num">${span(r.pausedMinutes)}</td></tr></tbody></table>`}
 <h2>${html(r.availability.service)} availability</h2>
 ${figuresTable(r.availability)}
 ${outagesTable(r.availability)}`,
