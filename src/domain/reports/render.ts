@@ -156,7 +156,7 @@ export function html(text: string | number): string {
 
 const STYLE = `
 :root { color-scheme: light; }
-body { font: 14px/1.45 "Segoe UI", system-ui, -apple-system, sans-serif; color: #242424; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; }
+body { font: 14px/1.45 "Segoe UI", system-ui, -apple-system, sans-serif; color: #242424; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; overflow-wrap: anywhere; }
 h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; margin: 1.75rem 0 .5rem; }
 .sub { color: #616161; margin: 0 0 1rem; }
 table { border-collapse: collapse; width: 100%; margin: .25rem 0 1rem; }
@@ -165,6 +165,7 @@ th { background: #f5f5f5; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .met { color: #0e700e; font-weight: 600; } .missed { color: #b10e1c; font-weight: 600; }
 .none { color: #616161; }
+@media (max-width: 40rem) { body { margin: 1rem auto; padding: 0 .5rem; } th, td { padding: .3rem .25rem; } }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; text-decoration: none; } tr { break-inside: avoid; } h2 { break-after: avoid; } }
 `;
 
