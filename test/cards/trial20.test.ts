@@ -3,6 +3,7 @@
 import { rootCard } from '../../src/domain/cards/staff';
 import { targetLines } from '../../src/domain/cards/targets';
 import { dayTime } from '../../src/domain/cards/time';
+import { eventTitle } from '../../src/domain/tickets/event-labels';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default';
 import { SlaEngine } from '../../src/domain/sla';
 import { apply, openTicket } from '../../src/domain/tickets/commands';
@@ -50,5 +51,15 @@ describe('the root card of a ticket whose response is met', () => {
     const at = Date.parse('2026-12-06T10:51:59Z');
     expect(dayTime(at, 'America/New_York')).toBe('Sun 6 Dec, 05:51');
     expect(dayTime(at, 'Europe/Berlin')).toBe('Sun 6 Dec, 11:51');
+  });
+});
+
+describe("an alarm's two timeline entries", () => {
+  it('read "Nobody reached" once (the thread), then "Alarm posted" (the channel post)', () => {
+    const thread = { type: 'paging-alarm', by: 'SLA Desk', data: { key: 'alarm:1' } };
+    const channel = { type: 'paging-alarm', by: 'SLA Desk', data: { key: 'alarm-managers:1:end' } };
+    expect(eventTitle(thread, 'timeline')).toBe('Nobody reached');
+    expect(eventTitle(channel, 'timeline')).toBe('Alarm posted');
+    expect(eventTitle(channel, 'card')).toBe('Alarm posted');
   });
 });
