@@ -123,7 +123,7 @@ export async function managers(s: Sender, holder: Holder, ticket: Ticket): Promi
       'paging-alarm',
       where === 'managers'
         ? `Alarm posted in the managers' channel${channel.channelName === '' ? '' : ` (${channel.channelName})`}.`
-        : "Alarm posted as a post of its own in the support channel (no managers' channel is set).",
+        : "Alarm posted on its own in the support channel (no managers' channel is set).",
       `alarm-managers:${String(p['trigger'])}${p['final'] === true ? ':end' : ''}`,
     );
   }

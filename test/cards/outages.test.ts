@@ -121,6 +121,7 @@ describe('outage cards at their largest', () => {
   it('the report card with many breaches and waits', () => {
     const report: CustomerReport = {
       kind: 'customer-sla',
+      audience: 'customer',
       month: '2026-11',
       tenantId: 't',
       customerName: fill(200),

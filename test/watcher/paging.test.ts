@@ -365,8 +365,8 @@ describe('nobody in the whole chain can be reached, and no managers channel', ()
     );
     const lines = await timeline(app, t.id);
     expect(lines.filter((l) => l.includes('no managers')).sort()).toEqual([
-      "paging-alarm: Alarm posted as a post of its own in the support channel (no managers' channel is set).",
-      "paging-alarm: Alarm posted as a post of its own in the support channel (no managers' channel is set).",
+      "paging-alarm: Alarm posted on its own in the support channel (no managers' channel is set).",
+      "paging-alarm: Alarm posted on its own in the support channel (no managers' channel is set).",
     ]);
     // The customer who was told "being paged" now reads that nobody has been reached, with the phone.
     connector.clear();

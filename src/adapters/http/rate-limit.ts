@@ -98,7 +98,8 @@ export class Buckets {
     const first = now - b.reportedAt >= this.windowMs;
     if (first) b.reportedAt = now;
     const waitMs = ((1 - b.tokens) * this.windowMs) / this.capacity;
-    return { ok: false, retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)), scope, first };
+    // Whole milliseconds first: 0.3 of a 10 s window is 3000.0000000000005 ms, which must read 3 s, not 4.
+    return { ok: false, retryAfterS: Math.max(1, Math.ceil(Math.round(waitMs) / 1000)), scope, first };
   }
 }
 

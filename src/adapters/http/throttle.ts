@@ -6,8 +6,25 @@ import type { Logger } from '../../log';
 import { messageOf } from '../../domain/kit/errors';
 import { RateLimiter, type RateLimits, type Verdict } from './rate-limit';
 
-/** What the person is told, at most once a window, when the bot refuses their activities. */
-export const SLOW_DOWN = "You're sending messages faster than I can take them; try again in a minute.";
+/**
+ * A wait in words, cut to what it says: "1 second", "10 seconds", "2 minutes" (a wait of a minute or more reads
+ * in whole minutes, rounded up, so trying again then is never too early).
+ * @example waitText(90) // '2 minutes'
+ */
+export function waitText(seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  const m = Math.ceil(s / 60);
+  return `${m} minute${m === 1 ? '' : 's'}`;
+}
+
+/**
+ * What the person is told, at most once a window, when the bot refuses their activities: the verdict's own wait.
+ * @example slowDown(10) // "You're sending messages faster than I can take them; try again in 10 seconds."
+ */
+export function slowDown(retryAfterS: number): string {
+  return `You're sending messages faster than I can take them; try again in ${waitText(retryAfterS)}.`;
+}
 
 /** The parts of a turn the bot's throttle reads and answers through. */
 export interface ThrottledTurn {
@@ -70,15 +87,16 @@ export class Throttle {
 
   /**
    * The bot's check, after the activity is authenticated. A refused invoke gets a 429 invoke response (Universal
-   * Actions in Teams' error shape); the person gets SLOW_DOWN once per window.
+   * Actions in Teams' error shape); the person gets `slowDown` once per window.
    */
   async turn(context: ThrottledTurn): Promise<Verdict> {
     const a = context.activity;
     const userId = (a.from?.aadObjectId ?? a.from?.id ?? '').toLowerCase().slice(0, 128);
     const v = await this.user(tenantOf(a), userId);
     if (v.ok) return v;
+    const told = slowDown(v.retryAfterS);
     try {
-      if (v.first && (a.type === 'message' || a.type === 'invoke')) await context.sendActivity(SLOW_DOWN);
+      if (v.first && (a.type === 'message' || a.type === 'invoke')) await context.sendActivity(told);
       if (a.type === 'invoke')
         await context.sendActivity({
           type: 'invokeResponse',
@@ -89,7 +107,7 @@ export class Throttle {
                 ? {
                     statusCode: 429,
                     type: 'application/vnd.microsoft.error',
-                    value: { code: 'TooManyRequests', message: SLOW_DOWN },
+                    value: { code: 'TooManyRequests', message: told },
                   }
                 : { error: 'too many requests' },
           },

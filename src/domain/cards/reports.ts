@@ -5,6 +5,7 @@ import { duration, minutesText } from '../reports/duration';
 import { isoInZone } from '../sla';
 import { card, clip, escape, execute, text, type AdaptiveCard, type Element } from './types';
 import { availabilityPercent as percent } from '../reports/percent';
+import { noWaitText, waitingHeading } from '../reports/words';
 
 const TARGET = { response: 'Response', workaround: 'Work-around' } as const;
 
@@ -47,10 +48,10 @@ export function customerReportCard(r: CustomerReport, previousMonth: string): Ad
     ...(r.breaches.length > 10
       ? [text(`…and ${r.breaches.length - 10} more in the CSV.`, { isSubtle: true })]
       : []),
-    text('Time waiting on you (exclusion (e))', { weight: 'bolder', separator: true }),
+    text(waitingHeading(r.audience), { weight: 'bolder', separator: true }),
     text(
       r.paused.length === 0
-        ? 'No ticket waited on you this month.'
+        ? noWaitText(r.audience)
         : `${duration(r.pausedMinutes * 60_000)} over ${r.paused.length} ticket${r.paused.length === 1 ? '' : 's'}: ${r.paused
             .slice(0, 5)
             .map((p) => `${p.ticketId} ${duration(p.minutes * 60_000)}`)

@@ -7,7 +7,7 @@ import { LIMITS } from '../tickets/fields';
 import { eventTitle, isAssign, type TitledEvent } from '../tickets/event-labels';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
 import { STATE_LABELS, type TargetLine } from './targets';
-import { budgetLeft, deadline, duration, zoned, type ViewBase } from './time';
+import { budgetLeft, dayTime, deadline, duration, zoned, type ViewBase } from './time';
 import { showCard, textInput } from './inputs';
 import {
   card,
@@ -59,9 +59,14 @@ function targetLine(policy: Policy, l: TargetLine, now: Instant): Element {
     STATE_LABELS[l.status.state] === 'Paused (waiting for you)'
       ? 'Paused (waiting on customer)'
       : STATE_LABELS[l.status.state];
+  // Met: when, as the tab says it ("Met Sun 6 Dec, 05:51 ET"), in one phrase with the state.
+  if (l.status.state === 'met')
+    return text(
+      `**${l.label}** · Met${l.metAt === null ? '' : ` ${dayTime(l.metAt, policy.timeZone)} ${policy.timeZoneLabel}`}`,
+      { color: COLORS.met, spacing: 'small' },
+    );
   let detail: string;
-  if (l.status.state === 'met') detail = 'met';
-  else if (l.due === null) detail = `${budgetLeft(l.status.businessLeftMs, l.clock)} left; clock stopped`;
+  if (l.due === null) detail = `${budgetLeft(l.status.businessLeftMs, l.clock)} left; clock stopped`;
   else if (l.status.state === 'breached')
     detail = `was due ${dueAt(policy, l.due, now)} (${duration(now - l.due)} ago)`;
   else if (l.clock === 'continuous')

@@ -10,6 +10,8 @@ export interface TargetLine {
   /** The clock its budget runs on, so time left is named for it ("of support-hours time"). */
   readonly clock: SlaClock;
   readonly status: TargetStatus;
+  /** When the target was met; null while it is not. */
+  readonly metAt: Instant | null;
 }
 
 /** A target's state in the customer's words (the staff card says "waiting on customer" for a pause). */
@@ -39,6 +41,7 @@ export function targetLines(engine: SlaEngine, ticket: Ticket, now: Instant): Ta
     due: result[target].due,
     clock: result[target].basis.clock,
     status: engine.status(result[target], now, ticket.pauses),
+    metAt: result[target].metAt,
   }));
 }
 

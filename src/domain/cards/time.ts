@@ -180,3 +180,12 @@ export function stamp(t: Instant, zone: string): string {
   const at = local(t, zone);
   return `${at.weekdayShort} ${at.day} ${at.monthShort} ${at.year} ${at.time}`;
 }
+
+/**
+ * A day and time in a zone as the tab shows them ("Sun 6 Dec, 05:51"), for a moment that stays put (a target met).
+ * @example dayTime(Date.parse('2026-12-06T10:51:00Z'), 'America/New_York') // 'Sun 6 Dec, 05:51'
+ */
+export function dayTime(t: Instant, zone: string): string {
+  const at = local(t, zone);
+  return `${at.weekdayShort} ${at.day} ${at.monthShort}, ${at.time}`;
+}

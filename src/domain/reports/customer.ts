@@ -15,6 +15,8 @@ import {
 import { slaOf } from '../tickets/sla-view';
 import type { Ticket } from '../tickets/model';
 import { availabilityReport, type AvailabilityReport } from './availability';
+import { cutMinutes } from './duration';
+import type { Reader } from './words';
 
 export interface TargetTally {
   readonly priority: Priority;
@@ -35,19 +37,21 @@ export interface Breach {
   readonly due: Instant;
   /** When it was met after all; null while still unmet. */
   readonly metAt: Instant | null;
-  /** Minutes past the deadline (up to now while still unmet). */
+  /** Minutes past the deadline (up to now while still unmet), cut to the second. */
   readonly lateMinutes: number;
 }
 
 export interface PausedLine {
   readonly ticketId: string;
   readonly title: string;
-  /** Minutes in the month the ticket waited on the customer (open waits count up to now). */
+  /** Minutes in the month the ticket waited on the customer (open waits count up to now), cut to the second. */
   readonly minutes: number;
 }
 
 export interface CustomerReport {
   readonly kind: 'customer-sla';
+  /** Who it is for: the customer reads "waiting on you", staff "waiting on the customer". */
+  readonly audience: Reader;
   readonly month: string;
   readonly tenantId: string;
   readonly customerName: string;
@@ -65,8 +69,6 @@ export interface CustomerReport {
   readonly availability: AvailabilityReport;
 }
 
-const round1 = (x: number): number => Math.round(x * 10) / 10;
-
 /**
  * The report of one customer for one month. `tickets` may include earlier tickets: only targets due in the
  * month, tickets filed in it and waits inside it count.
@@ -82,6 +84,7 @@ export function customerReport(
   tickets: readonly Ticket[],
   outages: readonly Outage[],
   now: Instant,
+  audience: Reader = 'customer',
 ): CustomerReport {
   const { start, end } = monthBounds(month, policy.timeZone);
   const inMonth = (t: Instant): boolean => t >= start && t < end;
@@ -117,7 +120,7 @@ export function customerReport(
           target,
           due: r.due,
           metAt: r.metAt,
-          lateMinutes: round1((until - r.due) / 60_000),
+          lateMinutes: cutMinutes(until - r.due),
         });
       } else {
         counts.open++;
@@ -128,7 +131,7 @@ export function customerReport(
       const e = Math.min(end, p.end ?? now, now);
       return sum + Math.max(0, e - s);
     }, 0);
-    if (waited > 0) paused.push({ ticketId: t.id, title: t.title, minutes: round1(waited / 60_000) });
+    if (waited > 0) paused.push({ ticketId: t.id, title: t.title, minutes: cutMinutes(waited) });
   }
   const targets: TargetTally[] = [];
   for (const p of PRIORITIES)
@@ -140,6 +143,7 @@ export function customerReport(
   paused.sort((a, b) => b.minutes - a.minutes || a.ticketId.localeCompare(b.ticketId));
   return {
     kind: 'customer-sla',
+    audience,
     month,
     tenantId,
     customerName,
@@ -151,7 +155,8 @@ export function customerReport(
     targets,
     breaches,
     paused,
-    pausedMinutes: round1(paused.reduce((s, p) => s + p.minutes, 0)),
+    // Summed in whole seconds, so the total is exactly the lines added up.
+    pausedMinutes: paused.reduce((s, p) => s + Math.round(p.minutes * 60), 0) / 60,
     availability: availabilityReport(policy, month, outages, now, 'customer'),
   };
 }

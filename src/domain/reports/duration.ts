@@ -38,3 +38,12 @@ export function duration(ms: number, seconds = false): string {
 export function minutesText(m: number | null, seconds = false): string {
   return m === null ? '—' : duration(m * MINUTE, seconds);
 }
+
+/**
+ * Milliseconds as the minutes a report carries: cut to the whole second (never rounded up), so the page, the
+ * card and the tab read the same wait the same way ("7 s", not "6 s" from a tenth of a minute).
+ * @example cutMinutes(7_900) // 7 / 60 (reads "7 s")
+ */
+export function cutMinutes(ms: number): number {
+  return Math.floor(Math.max(0, ms) / 1000) / 60;
+}

@@ -5,6 +5,7 @@ import type { Policy } from '../policy/schema';
 import { monthBounds, type Instant, type SlaEngine } from '../sla';
 import type { Ticket } from '../tickets/model';
 import { customerReport, REPORT_LOOKBACK_MS, type CustomerReport } from './customer';
+import type { Reader } from './words';
 
 export interface ReportSources {
   readonly policy: Policy;
@@ -15,18 +16,29 @@ export interface ReportSources {
   readonly outages: { month(month: string, now: Instant): Promise<{ readonly outages: readonly Outage[] }> };
 }
 
-/** One customer's report for one month, as of `now`. */
+/** One customer's report for one month, as of `now`, worded for `audience`. */
 export async function gatherCustomerReport(
   src: ReportSources,
   month: string,
   tenantId: string,
   customerName: string,
   now: Instant,
+  audience: Reader = 'customer',
 ): Promise<CustomerReport> {
   const { start, end } = monthBounds(month, src.policy.timeZone);
   const [tickets, m] = await Promise.all([
     src.tickets.createdBetween(start - REPORT_LOOKBACK_MS, Math.min(end, now + 1), tenantId),
     src.outages.month(month, now),
   ]);
-  return customerReport(src.policy, src.engine, month, tenantId, customerName, tickets, m.outages, now);
+  return customerReport(
+    src.policy,
+    src.engine,
+    month,
+    tenantId,
+    customerName,
+    tickets,
+    m.outages,
+    now,
+    audience,
+  );
 }

@@ -7,6 +7,7 @@ import type { CustomerReport } from './customer';
 import { toCsv, type Cell } from './csv';
 import { minutesText } from './duration';
 import { availabilityPercent } from './percent';
+import { noWaitText, waitingHeading } from './words';
 
 const COUNTED: Readonly<Record<Counted, string>> = {
   down: 'down',
@@ -155,7 +156,7 @@ export function html(text: string | number): string {
 
 const STYLE = `
 :root { color-scheme: light; }
-body { font: 14px/1.45 "Segoe UI", system-ui, -apple-system, sans-serif; color: #242424; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; }
+body { font: 14px/1.45 "Segoe UI", system-ui, -apple-system, sans-serif; color: #242424; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; overflow-wrap: anywhere; }
 h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; margin: 1.75rem 0 .5rem; }
 .sub { color: #616161; margin: 0 0 1rem; }
 table { border-collapse: collapse; width: 100%; margin: .25rem 0 1rem; }
@@ -164,6 +165,7 @@ th { background: #f5f5f5; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .met { color: #0e700e; font-weight: 600; } .missed { color: #b10e1c; font-weight: 600; }
 .none { color: #616161; }
+@media (max-width: 40rem) { body { margin: 1rem auto; padding: 0 .5rem; } th, td { padding: .3rem .25rem; } }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; text-decoration: none; } tr { break-inside: avoid; } h2 { break-after: avoid; } }
 `;
 
@@ -250,8 +252,8 @@ ${subtitle(r)}
 ${tally.length === 0 ? '<p class="none">No response or work-around target fell due this month.</p>' : `<table><thead><tr><th>Priority</th><th>Target</th><th class="num">Due</th><th class="num">Met</th><th class="num">Breached</th><th class="num">Open</th></tr></thead><tbody>\n${tally.join('\n')}\n</tbody></table>`}
 <h2>Breaches</h2>
 ${breaches.length === 0 ? '<p class="none">No target was breached.</p>' : `<table><thead><tr><th>Ticket</th><th>Title</th><th>Priority</th><th>Target</th><th>Due</th><th>Met</th><th class="num">Late by</th></tr></thead><tbody>\n${breaches.join('\n')}\n</tbody></table>`}
-<h2>Time waiting on you (exclusion (e))</h2>
-${paused.length === 0 ? '<p class="none">No ticket waited on you this month.</p>' : `<table><thead><tr><th>Ticket</th><th>Title</th><th class="num">Waited</th></tr></thead><tbody>\n${paused.join('\n')}\n<tr><th colspan="2">Total</th><td class="num">${span(r.pausedMinutes)}</td></tr></tbody></table>`}
+<h2>${html(waitingHeading(r.audience))}</h2>
+${paused.length === 0 ? `<p class="none">${html(noWaitText(r.audience))}</p>` : `<table><thead><tr><th>Ticket</th><th>Title</th><th class="num">Waited</th></tr></thead><tbody>\n${paused.join('\n')}\n<tr><th colspan="2">Total</th><td class="num">${span(r.pausedMinutes)}</td></tr></tbody></table>`}
 <h2>${html(r.availability.service)} availability</h2>
 ${figuresTable(r.availability)}
 ${outagesTable(r.availability)}`,

@@ -72,6 +72,10 @@ export function eventTitle(e: TitledEvent, where: 'timeline' | 'card'): string {
   const from = data['from'];
   if (e.type === 'priority-changed' && typeof from === 'string' && typeof to === 'string')
     return `Priority ${from} → ${to}`;
+  // The alarm's second post (managers' or support channel) is not a second "Nobody reached".
+  const key = data['key'];
+  if (e.type === 'paging-alarm' && typeof key === 'string' && key.startsWith('alarm-managers:'))
+    return 'Alarm posted';
   const release = data['release'];
   if (e.type === 'fix-recorded' && typeof release === 'string')
     return `${eventLabel(e.type, where)}: ${release}`;

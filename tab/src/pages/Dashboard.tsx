@@ -57,7 +57,7 @@ function replyText(onClock: number | null, wall: number | null): string {
 }
 
 const pausedText = (f: Figures): string =>
-  `${duration(f.pausedMinutes * 60_000)}${f.waitingNow > 0 ? ` · ${f.waitingNow} waiting now` : ''}`;
+  `${duration(f.pausedMinutes * 60_000, true)}${f.waitingNow > 0 ? ` · ${f.waitingNow} waiting now` : ''}`;
 
 function FigureLine({
   label,
@@ -286,9 +286,9 @@ export function Dashboard() {
       <Caption1>
         Reply times are counted on the clock each response target uses (support hours or business days for P2
         and P3, continuous for P1; time waiting on the customer left out), wall time beside. Waiting on the
-        customer is wall time, open waits counted up to now. Durations are cut to the minute, never rounded
-        up. Reply percentiles are counted in steps (to the minute below 8 h, to 5 min below 3 days, to 30 min
-        below 30 days) and each shows the start of its step.
+        customer is wall time, open waits counted up to now. Durations are cut, never rounded up: to the
+        second under an hour, to the minute beyond. Reply percentiles are counted in steps (to the minute
+        below 8 h, to 5 min below 3 days, to 30 min below 30 days) and each shows the start of its step.
       </Caption1>
     </section>
   );

@@ -24,6 +24,7 @@ import { useSession } from '../components/Zone';
 import { minutesText, monthIn, monthLabel, plural } from '../components/time';
 import { noBreachText } from '../components/words';
 import { availabilityPercent } from '../../../src/domain/reports/percent';
+import { waitingHeading, waitingLabel } from '../../../src/domain/reports/words';
 
 const useStyles = makeStyles({
   bar: {
@@ -159,7 +160,7 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
           </Text>
         </TitledCard>
         <TitledCard
-          title="Waiting on you"
+          title={waitingLabel(r.audience)}
           caption="the customer’s delay in responding (contract exclusion e)"
         >
           <Text size={600} weight="semibold">
@@ -212,7 +213,7 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
       />
       {r.paused.length > 0 && (
         <>
-          <h3>Time waiting on you (the customer’s delay in responding)</h3>
+          <h3>{waitingHeading(r.audience)}</h3>
           <DataTable
             label="Time waiting on the customer"
             columns={['Ticket', 'Title', 'Waited']}

@@ -72,7 +72,7 @@ export function Ticket({ id }: { readonly id: string }) {
         <Caption1>
           {t.owner ? `owner ${t.owner.name}` : 'no owner yet'} · status {STATUS_WORDS[t.status]} · filed{' '}
           {t.window === 'in-hours' ? 'in hours' : 'after hours'}
-          {t.pausedMs > 0 ? ` · waited on the customer ${duration(t.pausedMs)}` : ''}
+          {t.pausedMs > 0 ? ` · waited on the customer ${duration(t.pausedMs, true)}` : ''}
         </Caption1>
       </div>
       {t.escalation !== null && (

@@ -85,7 +85,8 @@ export function reportRoutes(deps: ReportRouteDeps): RouteSpec[] {
           deps.customers.get(tenantId) ??
           (principal.role === 'customer' ? principal.customerName : undefined);
         if (customerName === undefined) return notFound();
-        const report = await gatherCustomerReport(deps, month, tenantId, customerName, deps.now());
+        const audience = principal.role === 'customer' ? 'customer' : 'staff';
+        const report = await gatherCustomerReport(deps, month, tenantId, customerName, deps.now(), audience);
         const name = `sla-report-${customerName.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 60)}-${month}.csv`;
         return answer(format, report, customerCsv, customerHtml, name);
       },
