@@ -5,8 +5,9 @@ import type { App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { et } from '../fixtures';
 import { startTestApp, untoldTickets, type TestClock } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeEntra, type FakeEntra } from '../support/entra';
+import { startWithTabSso } from '../support/authed';
+import type { TestAzurite } from '../support/azurite';
+import type { FakeEntra } from '../support/entra';
 import {
   act,
   APP_ID_URI,
@@ -31,22 +32,12 @@ import type { Ticket } from '../../src/domain/tickets/model';
 let azurite: TestAzurite;
 let entra: FakeEntra;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: et('2026-11-25 08:00') };
 const tickets: Record<string, Ticket> = {};
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  entra = await startFakeEntra();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
-    clock,
-    env: {
-      ...TAB_ENV,
-      AAD_APP_CLIENT_ID: CLIENT_ID,
-      TAB_API_AUDIENCE: APP_ID_URI,
-      TAB_AUTH_JWKS_URL: entra.jwksUri,
-    },
-  });
+  ({ azurite, entra, app, stop } = await startWithTabSso({ clock }));
   tickets['p2'] = await seed(app, clock, et('2026-11-25 08:00'), { priority: 'P2', title: 'Transfers fail' });
   await act(app, clock, et('2026-11-25 08:30'), tickets['p2'].id, { kind: 'reply', text: 'Looking now' });
   tickets['p1'] = await seed(app, clock, et('2026-11-25 09:00'), {
@@ -68,11 +59,7 @@ beforeAll(async () => {
   clock.now = et('2026-11-25 10:30');
   await app.background.drain();
 });
-afterAll(async () => {
-  await app.stop();
-  await entra.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 const token = (tenant: string, oid: string, over: Record<string, unknown> = {}, options = {}) =>
   entra.mintToken(ssoClaims(tenant, oid, over), options);

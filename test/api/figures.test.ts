@@ -7,43 +7,21 @@ import type { Actor } from '../../src/domain/tickets/model';
 import { duration, minutesText } from '../../src/domain/reports/duration';
 import { et, HOUR, MINUTE } from '../fixtures';
 import { ann } from '../fixtures/filing';
-import { startTestApp, type TestClock } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeEntra, type FakeEntra } from '../support/entra';
-import {
-  act,
-  APP_ID_URI,
-  CLIENT_ID,
-  CONTOSO,
-  getJson,
-  MANAGER,
-  seed,
-  ssoClaims,
-  STAFF_TENANT,
-  TAB_ENV,
-} from '../support/tab';
+import type { TestClock } from '../support/app';
+import { startWithTabSso } from '../support/authed';
+import type { FakeEntra } from '../support/entra';
+import { act, CONTOSO, getJson, MANAGER, seed, ssoClaims, STAFF_TENANT } from '../support/tab';
 
-let azurite: TestAzurite;
 let entra: FakeEntra;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: et('2026-11-02 09:00') };
 const NOW = et('2026-11-09 12:00');
 const eddie: Actor = { id: 'aad-eddie', name: 'Eddie Engineer', role: 'engineer' };
 const maria: Actor = { id: MANAGER, name: 'Maria Manager', role: 'manager' };
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  entra = await startFakeEntra();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
-    clock,
-    env: {
-      ...TAB_ENV,
-      AAD_APP_CLIENT_ID: CLIENT_ID,
-      TAB_API_AUDIENCE: APP_ID_URI,
-      TAB_AUTH_JWKS_URL: entra.jwksUri,
-    },
-  });
+  ({ entra, app, stop } = await startWithTabSso({ clock }));
   // P1, Mon 2 Nov 09:00: first reply 120.1 s later (continuous clock: wall and clock alike).
   const p1 = await seed(app, clock, et('2026-11-02 09:00'), { priority: 'P1', title: 'Quick reply' });
   await act(app, clock, et('2026-11-02 09:00') + 120_100, p1.id, { kind: 'reply', text: 'On it' });
@@ -96,11 +74,7 @@ beforeAll(async () => {
   clock.now = NOW;
   await app.background.drain();
 });
-afterAll(async () => {
-  await app.stop();
-  await entra.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 const token = (tenant: string, oid: string) => entra.mintToken(ssoClaims(tenant, oid));
 const manager = () => token(STAFF_TENANT, MANAGER);

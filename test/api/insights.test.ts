@@ -4,26 +4,14 @@
 import type { App } from '../../src/app';
 import type { Actor } from '../../src/domain/tickets/model';
 import { et, MINUTE } from '../fixtures';
-import { startTestApp, type TestClock } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeEntra, type FakeEntra } from '../support/entra';
-import {
-  act,
-  APP_ID_URI,
-  CLIENT_ID,
-  CONTOSO,
-  ENGINEER,
-  FABRIKAM,
-  MANAGER,
-  seed,
-  ssoClaims,
-  STAFF_TENANT,
-  TAB_ENV,
-} from '../support/tab';
+import type { TestClock } from '../support/app';
+import { startWithTabSso } from '../support/authed';
+import type { FakeEntra } from '../support/entra';
+import { act, CONTOSO, ENGINEER, FABRIKAM, MANAGER, seed, ssoClaims, STAFF_TENANT } from '../support/tab';
 
-let azurite: TestAzurite;
 let entra: FakeEntra;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: et('2026-11-02 09:00') };
 const NOW = et('Wed 2026-12-02 12:00');
 const maria: Actor = { id: MANAGER, name: 'Maria Manager', role: 'manager' };
@@ -32,18 +20,7 @@ const TITLE_B = '=HYPERLINK("http://evil.example","open me")';
 const ids: Record<'a' | 'b' | 'c' | 'd' | 'e', string> = { a: '', b: '', c: '', d: '', e: '' };
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  entra = await startFakeEntra();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
-    clock,
-    env: {
-      ...TAB_ENV,
-      AAD_APP_CLIENT_ID: CLIENT_ID,
-      TAB_API_AUDIENCE: APP_ID_URI,
-      TAB_AUTH_JWKS_URL: entra.jwksUri,
-    },
-  });
+  ({ entra, app, stop } = await startWithTabSso({ clock }));
   // A: P2 Contoso, Eddie replies in time (and so owns it), resolved the next Monday before the work-around is due.
   ids.a = (
     await seed(app, clock, et('Mon 2026-11-02 10:00'), { priority: 'P2', title: 'Transfers fail' })
@@ -76,11 +53,7 @@ beforeAll(async () => {
   // question: a queue read while a change lands skips that ticket until the next read (ticket-queue.ts).
   await app.background.drain();
 });
-afterAll(async () => {
-  await app.stop();
-  await entra.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 const manager = () => entra.mintToken(ssoClaims(STAFF_TENANT, MANAGER));
 const engineer = () => entra.mintToken(ssoClaims(STAFF_TENANT, ENGINEER));

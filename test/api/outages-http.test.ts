@@ -4,41 +4,18 @@
 import type { App } from '../../src/app';
 import { CUSTOMER_CSV_HEADER } from '../../src/domain/reports/render';
 import { et } from '../fixtures';
-import { startTestApp, type TestClock } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeEntra, type FakeEntra } from '../support/entra';
-import {
-  act,
-  APP_ID_URI,
-  CLIENT_ID,
-  CONTOSO,
-  ENGINEER,
-  FABRIKAM,
-  MANAGER,
-  seed,
-  ssoClaims,
-  STAFF_TENANT,
-  TAB_ENV,
-} from '../support/tab';
+import type { TestClock } from '../support/app';
+import { startWithTabSso } from '../support/authed';
+import type { FakeEntra } from '../support/entra';
+import { act, CONTOSO, ENGINEER, FABRIKAM, MANAGER, seed, ssoClaims, STAFF_TENANT } from '../support/tab';
 
-let azurite: TestAzurite;
 let entra: FakeEntra;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: et('2026-11-25 10:00') };
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  entra = await startFakeEntra();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
-    clock,
-    env: {
-      ...TAB_ENV,
-      AAD_APP_CLIENT_ID: CLIENT_ID,
-      TAB_API_AUDIENCE: APP_ID_URI,
-      TAB_AUTH_JWKS_URL: entra.jwksUri,
-    },
-  });
+  ({ entra, app, stop } = await startWithTabSso({ clock }));
   const p1 = await seed(app, clock, et('2026-11-25 10:00'), { priority: 'P1', title: '@SUM(1+1), "urgent"' });
   await act(app, clock, et('2026-11-25 10:20'), p1.id, { kind: 'reply', text: 'On it' });
   await seed(app, clock, et('2026-11-25 11:00'), {
@@ -47,11 +24,7 @@ beforeAll(async () => {
     title: 'Fabrikam only',
   });
 });
-afterAll(async () => {
-  await app.stop();
-  await entra.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 const token = (tenant: string, oid: string) => entra.mintToken(ssoClaims(tenant, oid));
 const engineer = () => token(STAFF_TENANT, ENGINEER);

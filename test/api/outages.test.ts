@@ -7,9 +7,8 @@ import type { ApiResponse as ApiAnswer, RouteSpec } from '../../src/adapters/api
 import { CUSTOMER_CSV_HEADER } from '../../src/domain/reports/render';
 import { aFiling, alice as aliceActor, CONTOSO, FABRIKAM } from '../fixtures/filing';
 import { et } from '../fixtures';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { startTestApp, type TestClock } from '../support/app';
+import { startWithConnector } from '../support/authed';
+import type { TestClock } from '../support/app';
 
 const VENDOR = '0e0e0e0e-0000-4000-8000-00000000000a';
 const alice: ApiPrincipal = {
@@ -34,16 +33,12 @@ const fay: ApiPrincipal = {
   customerName: 'Fabrikam',
 };
 
-let azurite: TestAzurite;
-let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: et('2026-11-25 10:00') };
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ app, stop } = await startWithConnector({
     clock,
     env: {
       CUSTOMER_TENANTS: `${CONTOSO}=Contoso;${FABRIKAM}=Fabrikam`,
@@ -51,13 +46,9 @@ beforeAll(async () => {
       STAFF_ENGINEERS: 'aad-alice=Alice Engineer',
       STAFF_MANAGERS: 'aad-meg=Meg Manager',
     },
-  });
+  }));
 });
-afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 /** Calls a route as the router would, after checking the caller's role like it does. */
 async function call(

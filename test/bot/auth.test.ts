@@ -3,53 +3,29 @@
 import type { App } from '../../src/app';
 import { CONTOSO } from '../fixtures/filing';
 import { personalMessage, post } from '../support/activities';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import {
-  botAuthSettings,
-  botCredentialsFactory,
-  botFrameworkClaims,
-  startFakeEntra,
-  type FakeEntra,
-} from '../support/entra';
-import { startTestApp, type TestClock } from '../support/app';
+import { startWithBotAuth } from '../support/authed';
+import type { FakeConnector } from '../support/connector';
+import { botFrameworkClaims, type FakeEntra } from '../support/entra';
+import type { TestClock } from '../support/app';
 import { loadConfig } from '../../src/config';
 
 const APP_ID = '5c1e0d3a-7b2f-4e8a-9c6d-0f1a2b3c4d5e';
 const PASSWORD = 'not-a-real-secret';
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let entra: FakeEntra;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: Date.parse('2026-11-25T10:00:00-05:00') };
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  entra = await startFakeEntra();
-  entra.registerApp(APP_ID, PASSWORD);
-  const {
-    MicrosoftAppId: _id,
-    MicrosoftAppPassword: _pw,
-    MicrosoftAppType: _type,
-    MicrosoftAppTenantId: _tenant,
-    ...overrides
-  } = botAuthSettings(entra, APP_ID, PASSWORD);
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, entra, app, stop } = await startWithBotAuth({
+    appId: APP_ID,
+    password: PASSWORD,
     clock,
-    env: { BOT_ID: APP_ID, BOT_PASSWORD: PASSWORD, CUSTOMER_TENANTS: `${CONTOSO}=Contoso` },
-    // The SDK types this as its abstract factory class, which its own factories implement rather than extend.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    botAuth: { overrides, credentialsFactory: botCredentialsFactory(APP_ID, PASSWORD) },
-  });
+    env: { CUSTOMER_TENANTS: `${CONTOSO}=Contoso` },
+  }));
 });
-afterAll(async () => {
-  await app.stop();
-  await entra.stop();
-  await connector.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 const hello = () => personalMessage({ serviceUrl: connector.serviceUrl, tenantId: CONTOSO, text: 'help' });
 const claims = () => botFrameworkClaims(APP_ID, connector.serviceUrl);

@@ -4,14 +4,14 @@ import type { App } from '../../src/app';
 import type { Ticket } from '../../src/domain/tickets/model';
 import { aFiling, CONTOSO } from '../fixtures/filing';
 import { actionExecute, post } from '../support/activities';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
+import { startWithConnector } from '../support/authed';
 import { cardProblems, cardsOf, cardText } from '../support/cards';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { startTestApp, type TestClock } from '../support/app';
+import type { FakeConnector } from '../support/connector';
+import type { TestClock } from '../support/app';
 
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: Date.parse('2026-11-25T10:00:00-05:00') }; // Wednesday, support open
 const seenCards: unknown[] = [];
 const ENGINEER = {
@@ -23,18 +23,13 @@ const HOUR = 3_600_000;
 let chats = 0;
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, app, stop } = await startWithConnector({
     clock,
     env: { CUSTOMER_TENANTS: `${CONTOSO}=Contoso`, SUPPORT_PHONE: '+1 413-331-6100 option 2' },
-  });
+  }));
 });
 afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await azurite.stop();
+  await stop();
   for (const card of seenCards) expect(cardProblems(card)).toEqual([]);
 });
 

@@ -3,35 +3,30 @@
 import type { App } from '../../src/app';
 import { CONTOSO, FABRIKAM } from '../fixtures/filing';
 import { actionExecute, personalMessage, installUpdate, post, type JsonObject } from '../support/activities';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
+import { startWithConnector } from '../support/authed';
 import { cardProblems, cardsOf, cardText } from '../support/cards';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { startTestApp, type TestClock } from '../support/app';
+import type { FakeConnector } from '../support/connector';
+import type { TestClock } from '../support/app';
 
 const STRANGER = '33333333-3333-4333-8333-333333333333';
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: Date.parse('2026-11-25T10:00:00-05:00') }; // Wednesday, support open
 const seenCards: unknown[] = [];
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, app, stop } = await startWithConnector({
     clock,
     env: {
       CUSTOMER_TENANTS: `${CONTOSO}=Contoso;${FABRIKAM}=Fabrikam`,
       SUPPORT_PHONE: '+1 413-331-6100 option 2',
       SUPPORT_EMAIL: 'help@teammate.example',
     },
-  });
+  }));
 });
 afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await azurite.stop();
+  await stop();
   // Every card the bot sent in this file parses cleanly and fits a Teams message.
   for (const card of seenCards) expect(cardProblems(card)).toEqual([]);
 });

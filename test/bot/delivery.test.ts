@@ -6,30 +6,22 @@ import type { App } from '../../src/app';
 import type { Ticket, TicketEvent } from '../../src/domain/tickets/model';
 import { CONTOSO } from '../fixtures/filing';
 import { actionExecute, personalMessage, post, type JsonObject } from '../support/activities';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
+import { startWithConnector } from '../support/authed';
 import { cardProblems, cardsOf, cardText } from '../support/cards';
-import {
-  DEFAULT_TENANT_ID as VENDOR,
-  startFakeConnector,
-  type ConnectorRecord,
-  type FakeConnector,
-} from '../support/connector';
-import { startTestApp, supportChannel, type TestClock } from '../support/app';
+import { DEFAULT_TENANT_ID as VENDOR, type ConnectorRecord, type FakeConnector } from '../support/connector';
+import { supportChannel, type TestClock } from '../support/app';
 
 const ALICE = 'a11ce000-0000-4000-8000-000000000001';
 const CHANNEL = '19:supportchannel@thread.tacv2';
 const MANAGERS = '19:managers@thread.tacv2';
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: Date.parse('2026-11-24T10:00:00-05:00') }; // Tuesday, in support hours
 const cards: unknown[] = [];
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, app, stop } = await startWithConnector({
     clock,
     env: {
       CUSTOMER_TENANTS: `${CONTOSO}=Contoso`,
@@ -39,14 +31,12 @@ beforeAll(async () => {
     },
     // Retries a few times a second and gives up after 20 s, so failures play out quickly.
     patience: { baseMs: 50, capMs: 200, maxMs: 20_000 },
-  });
+  }));
   await app.deps.settings.setSupportChannel(supportChannel(CHANNEL, connector.serviceUrl, clock.now));
   await app.deps.settings.setManagersChannel(supportChannel(MANAGERS, connector.serviceUrl, clock.now));
 });
 afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await azurite.stop();
+  await stop();
   for (const c of cards) expect(cardProblems(c)).toEqual([]);
 });
 

@@ -7,26 +7,23 @@ import { TableSettings } from '../../src/adapters/storage/settings';
 import type { Ticket } from '../../src/domain/tickets/model';
 import { CONTOSO } from '../fixtures/filing';
 import { actionExecute, channelMessage, post, type JsonObject } from '../support/activities';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
+import { startWithConnector } from '../support/authed';
 import { cardProblems, cardsOf, cardText } from '../support/cards';
-import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
-import { startTestApp, type TestClock } from '../support/app';
+import { DEFAULT_TENANT_ID as VENDOR, type FakeConnector } from '../support/connector';
+import type { TestClock } from '../support/app';
 
 const ALICE = 'a11ce000-0000-4000-8000-000000000001';
 const BOB = 'b0b00000-0000-4000-8000-000000000002';
 const CHANNEL = '19:supportchannel@thread.tacv2';
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: Date.parse('2026-11-24T09:00:00-05:00') }; // Tuesday
 const et = (local: string): number => Date.parse(`${local}-05:00`);
 const cards: unknown[] = [];
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, app, stop } = await startWithConnector({
     clock,
     env: {
       CUSTOMER_TENANTS: `${CONTOSO}=Contoso`,
@@ -38,12 +35,10 @@ beforeAll(async () => {
         weeks: [{ primary: BOB, secondary: ALICE }],
       }),
     },
-  });
+  }));
 });
 afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await azurite.stop();
+  await stop();
   for (const c of cards) expect(cardProblems(c)).toEqual([]);
 });
 

@@ -4,31 +4,24 @@ import type { App } from '../../src/app';
 import { ThreadRepair } from '../../src/adapters/bot/repair';
 import { REPAIR_LEASE, TableLease } from '../../src/adapters/storage/leases';
 import { aFiling } from '../fixtures/filing';
-import { startTestApp, supportChannel, untoldTickets } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
+import { supportChannel, untoldTickets } from '../support/app';
+import { startWithConnector } from '../support/authed';
+import { DEFAULT_TENANT_ID as VENDOR, type FakeConnector } from '../support/connector';
 
 const CHANNEL = '19:repairchannel@thread.tacv2';
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 const clock = { now: Date.parse('2026-11-24T10:00:00-05:00') };
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, app, stop } = await startWithConnector({
     clock,
     env: { STAFF_TENANT_ID: VENDOR, THREAD_REPAIR_INTERVAL_MS: '0' },
-  });
+  }));
   await app.deps.settings.setSupportChannel(supportChannel(CHANNEL, connector.serviceUrl, clock.now));
 });
-afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 it('posts the thread of every open ticket that has none, once, past the grace period, over several pages', async () => {
   // 30 tickets saved but never told (no thread): more than a page of the pass. A service with no listeners

@@ -8,13 +8,8 @@ import { actionExecute, channelMessage, post, type JsonObject } from '../support
 import { startTestAzurite, type TestAzurite } from '../support/azurite';
 import { cardProblems, cardText } from '../support/cards';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
-import {
-  botAuthSettings,
-  botCredentialsFactory,
-  botFrameworkClaims,
-  startFakeEntra,
-  type FakeEntra,
-} from '../support/entra';
+import { botAuthOptions } from '../support/authed';
+import { botFrameworkClaims, startFakeEntra, type FakeEntra } from '../support/entra';
 import { startFakeGraph, type FakeGraph } from '../support/graph';
 import { startTestApp, type TestClock } from '../support/app';
 import { createLogger } from '../../src/log';
@@ -46,13 +41,6 @@ beforeAll(async () => {
   graph.setMembers(MANAGERS, [MIKE, MAX]);
   graph.addUsers([NINA]);
   graph.nameUsers({ [ERIN]: 'Erin Engineer', [MIKE]: 'Mike Manager', [MAX]: 'Max Manager' });
-  const {
-    MicrosoftAppId: _id,
-    MicrosoftAppPassword: _pw,
-    MicrosoftAppType: _type,
-    MicrosoftAppTenantId: _tenant,
-    ...overrides
-  } = botAuthSettings(entra, APP_ID, PASSWORD);
   app = await startTestApp({
     connectionString: azurite.connectionString,
     clock,
@@ -66,9 +54,7 @@ beforeAll(async () => {
       GRAPH_ENDPOINT: graph.url,
       LOGIN_ENDPOINT: entra.url,
     },
-    // The SDK types this as its abstract factory class, which its own factories implement rather than extend.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    botAuth: { overrides, credentialsFactory: botCredentialsFactory(APP_ID, PASSWORD) },
+    botAuth: botAuthOptions(entra, { appId: APP_ID, password: PASSWORD }),
   });
 });
 afterAll(async () => {

@@ -9,10 +9,10 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { et } from '../fixtures';
-import { startTestApp, type TestClock } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeEntra, type FakeEntra } from '../support/entra';
-import { APP_ID_URI, CLIENT_ID, CONTOSO, seed, ssoClaims, TAB_ENV } from '../support/tab';
+import type { TestClock } from '../support/app';
+import { startWithTabSso } from '../support/authed';
+import type { FakeEntra } from '../support/entra';
+import { APP_ID_URI, CLIENT_ID, CONTOSO, seed, ssoClaims } from '../support/tab';
 import { executablePath } from '../support/tab-world';
 import { APP_ORIGIN, hostCalls, routeTeamsHost, type HostCall } from '../support/teams-host';
 
@@ -60,28 +60,16 @@ async function routeAuthority(ctx: BrowserContext, requests: URL[], answer: () =
 const describeBrowser = executablePath === undefined ? describe.skip : describe;
 
 describeBrowser('Teams sign-in in a tenant that has not consented', () => {
-  let azurite: TestAzurite;
   let entra: FakeEntra;
   const requests: URL[] = [];
   let answer: Answer = 'consent';
   let app: App;
+  let stop: () => Promise<void>;
   let browser: Browser;
   const clock: TestClock = { now: et('2026-11-25 09:00') };
 
   beforeAll(async () => {
-    azurite = await startTestAzurite();
-    entra = await startFakeEntra();
-    app = await startTestApp({
-      connectionString: azurite.connectionString,
-      clock,
-      env: {
-        ...TAB_ENV,
-        AAD_APP_CLIENT_ID: CLIENT_ID,
-        TAB_API_AUDIENCE: APP_ID_URI,
-        TAB_AUTH_JWKS_URL: entra.jwksUri,
-        LOGIN_ENDPOINT: AUTHORITY,
-      },
-    });
+    ({ entra, app, stop } = await startWithTabSso({ clock, env: { LOGIN_ENDPOINT: AUTHORITY } }));
     await seed(app, clock, et('2026-11-25 09:00'), { title: 'Calls drop after a minute' });
     clock.now = et('2026-11-25 09:30');
     await app.background.drain();
@@ -90,9 +78,7 @@ describeBrowser('Teams sign-in in a tenant that has not consented', () => {
   });
   afterAll(async () => {
     await browser.close();
-    await app.stop();
-    await entra.stop();
-    await azurite.stop();
+    await stop();
   });
 
   /** Teams at `width` with the tab framed; every page records CSP violations and CSP console errors. */

@@ -9,13 +9,8 @@ import type { App } from '../../src/app';
 import { actionExecute, personalMessage, post } from '../support/activities';
 import { startTestAzurite } from '../support/azurite';
 import { startFakeConnector } from '../support/connector';
-import {
-  botAuthSettings,
-  botCredentialsFactory,
-  botFrameworkClaims,
-  startFakeEntra,
-  type FakeEntra,
-} from '../support/entra';
+import { botAuthOptions } from '../support/authed';
+import { botFrameworkClaims, startFakeEntra, type FakeEntra } from '../support/entra';
 import { startTestApp } from '../support/app';
 import { emptyResult, type ScenarioResult } from './rig';
 import { differences, snapshot } from './verify';
@@ -98,13 +93,6 @@ export async function authentication(): Promise<ScenarioResult> {
     endorsements: ['msteams', 'webchat', 'directline', 'emulator', 'slack'],
   });
   entra.registerApp(APP_ID, PASSWORD);
-  const {
-    MicrosoftAppId: _id,
-    MicrosoftAppPassword: _pw,
-    MicrosoftAppType: _type,
-    MicrosoftAppTenantId: _tenant,
-    ...overrides
-  } = botAuthSettings(entra, APP_ID, PASSWORD);
   const prefix = `au${Date.now().toString(36)}`;
   let app: App | undefined;
   try {
@@ -118,8 +106,7 @@ export async function authentication(): Promise<ScenarioResult> {
         TABLE_PREFIX: prefix,
         THREAD_REPAIR_INTERVAL_MS: '0',
       },
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-      botAuth: { overrides, credentialsFactory: botCredentialsFactory(APP_ID, PASSWORD) },
+      botAuth: botAuthOptions(entra, { appId: APP_ID, password: PASSWORD }),
     });
     const who = {
       serviceUrl: connector.serviceUrl,

@@ -6,58 +6,35 @@ import { createLogger, withLogContext } from '../../src/log';
 import { loadConfig } from '../../src/config';
 import { CONTOSO } from '../fixtures/filing';
 import { actionExecute, personalMessage, post, type JsonObject } from '../support/activities';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
+import { startWithBotAuth } from '../support/authed';
 import { cardsOf, cardText } from '../support/cards';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import {
-  botAuthSettings,
-  botCredentialsFactory,
-  botFrameworkClaims,
-  startFakeEntra,
-  type FakeEntra,
-} from '../support/entra';
-import { startTestApp, supportChannel, type TestClock } from '../support/app';
+import type { FakeConnector } from '../support/connector';
+import { botFrameworkClaims, type FakeEntra } from '../support/entra';
+import { supportChannel, type TestClock } from '../support/app';
 
 const APP_ID = '5c1e0d3a-7b2f-4e8a-9c6d-0f1a2b3c4d5e';
 const PASSWORD = 'bot-secret-never-logged-7f3a';
 const TITLE = 'Quokka-marmalade gateway refuses calls';
 const DESCRIPTION = 'Our zebra-quartz trunk drops every call after 12 seconds.';
 const CHANNEL = '19:logs-support@thread.tacv2';
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let entra: FakeEntra;
 let app: App;
+let stop: () => Promise<void>;
 const lines: string[] = [];
 const clock: TestClock = { now: Date.parse('2026-11-25T10:00:00-05:00') }; // Wednesday, support open
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  entra = await startFakeEntra();
-  entra.registerApp(APP_ID, PASSWORD);
-  const {
-    MicrosoftAppId: _id,
-    MicrosoftAppPassword: _pw,
-    MicrosoftAppType: _type,
-    MicrosoftAppTenantId: _tenant,
-    ...overrides
-  } = botAuthSettings(entra, APP_ID, PASSWORD);
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, entra, app, stop } = await startWithBotAuth({
+    appId: APP_ID,
+    password: PASSWORD,
     clock,
-    env: { BOT_ID: APP_ID, BOT_PASSWORD: PASSWORD, CUSTOMER_TENANTS: `${CONTOSO}=Contoso` },
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    botAuth: { overrides, credentialsFactory: botCredentialsFactory(APP_ID, PASSWORD) },
+    env: { CUSTOMER_TENANTS: `${CONTOSO}=Contoso` },
     log: createLogger({ json: true, level: 'debug', sink: (line) => lines.push(line) }),
-  });
+  }));
   await app.deps.settings.setSupportChannel(supportChannel(CHANNEL, connector.serviceUrl, clock.now));
 });
-afterAll(async () => {
-  await app.stop();
-  await entra.stop();
-  await connector.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 type Line = Record<string, unknown>;
 const parsed = (): Line[] => lines.map((l) => JSON.parse(l) as Line);

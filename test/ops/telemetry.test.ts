@@ -14,9 +14,9 @@ import type { App } from '../../src/app';
 import { aadClientId } from '../../src/telemetry';
 import { aFiling, CONTOSO } from '../fixtures/filing';
 import { personalMessage, post } from '../support/activities';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { fileWithThread, startTestApp, supportChannel, type TestClock } from '../support/app';
+import { startWithConnector } from '../support/authed';
+import type { FakeConnector } from '../support/connector';
+import { fileWithThread, supportChannel, type TestClock } from '../support/app';
 
 class TestReader extends MetricReader {
   protected override onShutdown(): Promise<void> {
@@ -31,26 +31,21 @@ const reader = new TestReader();
 const meters = new MeterProvider({ readers: [reader] });
 const spans = new InMemorySpanExporter();
 const tracers = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: Date.parse('2026-11-25T10:00:00-05:00') };
 
 beforeAll(async () => {
   metrics.setGlobalMeterProvider(meters);
   trace.setGlobalTracerProvider(tracers);
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, app, stop } = await startWithConnector({
     clock,
     env: { CUSTOMER_TENANTS: `${CONTOSO}=Contoso` },
-  });
+  }));
 });
 afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await azurite.stop();
+  await stop();
   await meters.shutdown();
   await tracers.shutdown();
   metrics.disable();

@@ -5,30 +5,23 @@
 import type { App } from '../../src/app';
 import { CONTOSO } from '../fixtures/filing';
 import { actionExecute, personalMessage, post } from '../support/activities';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { startTestApp, type TestClock } from '../support/app';
+import { startWithConnector } from '../support/authed';
+import type { FakeConnector } from '../support/connector';
+import type { TestClock } from '../support/app';
 import { snapshot } from '../faults/verify';
 
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: Date.parse('2026-11-25T10:00:00-05:00') };
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, app, stop } = await startWithConnector({
     clock,
     env: { CUSTOMER_TENANTS: `${CONTOSO}=Contoso` },
-  });
+  }));
 });
-afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 type Activity = Record<string, unknown>;
 const who = () => ({ serviceUrl: connector.serviceUrl, tenantId: CONTOSO, userId: '29:ann' });

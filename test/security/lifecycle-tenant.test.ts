@@ -7,24 +7,21 @@ import { TableSettings } from '../../src/adapters/storage/settings';
 import { CONTOSO } from '../fixtures/filing';
 import { channelMessage, DEFAULT_TEAM_ID, post, type JsonObject } from '../support/activities';
 import { lifecycleEvents } from '../faults/lifecycle';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
-import { startTestApp, type TestClock } from '../support/app';
+import { startWithConnector } from '../support/authed';
+import { DEFAULT_TENANT_ID as VENDOR, type FakeConnector } from '../support/connector';
+import type { TestClock } from '../support/app';
 
 const ALICE = 'a11ce000-0000-4000-8000-000000000001';
 const MIKE = 'a11ce000-0000-4000-8000-00000000000m'.replace('m', 'e');
 const CHANNEL = '19:supportchannel@thread.tacv2';
 const MANAGERS = '19:managerschannel@thread.tacv2';
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: Date.parse('2026-11-24T09:00:00-05:00') };
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, app, stop } = await startWithConnector({
     clock,
     env: {
       CUSTOMER_TENANTS: `${CONTOSO}=Contoso`,
@@ -32,13 +29,9 @@ beforeAll(async () => {
       STAFF_ENGINEERS: `${ALICE}=Alice Engineer`,
       STAFF_MANAGERS: `${MIKE}=Mike Manager`,
     },
-  });
+  }));
 });
-afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 const url = () => `${app.url}/api/messages`;
 /** Fresh from storage, as another instance would read it. */

@@ -6,29 +6,21 @@ import type { App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { guarded, isLoopbackHost, localDoor, localRefusal } from '../../src/adapters/http/guards';
 import { personalMessage } from '../support/activities';
-import { startTestApp } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
+import { startWithConnector } from '../support/authed';
+import type { FakeConnector } from '../support/connector';
 import { TAB_ENV } from '../support/tab';
 
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, app, stop } = await startWithConnector({
     clock: { now: Date.parse('2026-11-25T10:00:00-05:00') },
     env: { ...TAB_ENV },
-  });
+  }));
 });
-afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 interface Answer {
   readonly status: number;

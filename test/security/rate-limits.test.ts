@@ -5,9 +5,8 @@
 import type { App } from '../../src/app';
 import { Buckets, clientAddress, RateLimiter } from '../../src/adapters/http/rate-limit';
 import { actionExecute, personalMessage, post } from '../support/activities';
-import { startTestApp } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
+import { startWithConnector } from '../support/authed';
+import type { FakeConnector } from '../support/connector';
 import { CONTOSO, FABRIKAM, getJson, TAB_ENV } from '../support/tab';
 
 /** The slow-down notice, naming the wait of its 429 (test/security/trial20 checks the words). */
@@ -72,17 +71,14 @@ describe('token buckets', () => {
 });
 
 describe('over HTTP', () => {
-  let azurite: TestAzurite;
   let connector: FakeConnector;
   let app: App;
+  let stop: () => Promise<void>;
   const clock = { now: Date.parse('2026-11-25T10:00:00-05:00') };
   const day = '2026-11-25';
 
   beforeAll(async () => {
-    azurite = await startTestAzurite();
-    connector = await startFakeConnector();
-    app = await startTestApp({
-      connectionString: azurite.connectionString,
+    ({ connector, app, stop } = await startWithConnector({
       clock,
       env: {
         ...TAB_ENV,
@@ -91,13 +87,9 @@ describe('over HTTP', () => {
         RATE_LIMIT_TENANT: '40',
         RATE_LIMIT_CLIENT: '5',
       },
-    });
+    }));
   });
-  afterAll(async () => {
-    await app.stop();
-    await connector.stop();
-    await azurite.stop();
-  });
+  afterAll(() => stop());
 
   const audit = async (action: string) => (await app.deps.audit.day(day)).filter((e) => e.action === action);
 

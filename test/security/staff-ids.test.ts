@@ -7,51 +7,29 @@ import type { TicketDetail } from '../../src/adapters/api/contract';
 import type { Ticket } from '../../src/domain/tickets/model';
 import { et } from '../fixtures';
 import { actionExecute, channelMessage, personalMessage, post, type JsonObject } from '../support/activities';
-import { startTestApp, type TestClock } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
+import type { TestClock } from '../support/app';
+import { startWithTabSso } from '../support/authed';
 import { cardText } from '../support/cards';
 import { startFakeConnector, type FakeConnector } from '../support/connector';
-import { startFakeEntra, type FakeEntra } from '../support/entra';
-import {
-  APP_ID_URI,
-  CLIENT_ID,
-  CONTOSO,
-  ENGINEER,
-  MANAGER,
-  ssoClaims,
-  STAFF_TENANT,
-  TAB_ENV,
-} from '../support/tab';
+import type { FakeEntra } from '../support/entra';
+import { CONTOSO, ENGINEER, MANAGER, ssoClaims, STAFF_TENANT } from '../support/tab';
 
 const CHANNEL = '19:supportchannel@thread.tacv2';
 const ANN = 'cccccccc-0000-4000-8000-000000000001';
 const STAFF_IDS = [ENGINEER, MANAGER];
-let azurite: TestAzurite;
 let entra: FakeEntra;
 let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: et('2026-11-25 08:00') };
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  entra = await startFakeEntra();
+  ({ entra, app, stop } = await startWithTabSso({ clock }));
   connector = await startFakeConnector({ tenantId: STAFF_TENANT });
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
-    clock,
-    env: {
-      ...TAB_ENV,
-      AAD_APP_CLIENT_ID: CLIENT_ID,
-      TAB_API_AUDIENCE: APP_ID_URI,
-      TAB_AUTH_JWKS_URL: entra.jwksUri,
-    },
-  });
 });
 afterAll(async () => {
-  await app.stop();
+  await stop();
   await connector.stop();
-  await entra.stop();
-  await azurite.stop();
 });
 
 const url = () => `${app.url}/api/messages`;

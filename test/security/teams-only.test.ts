@@ -6,61 +6,34 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { CONTOSO } from '../fixtures/filing';
 import { actionExecute, personalMessage, post, type TeamsActivity } from '../support/activities';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeConnector, type FakeConnector } from '../support/connector';
-import {
-  botAuthSettings,
-  botCredentialsFactory,
-  botFrameworkClaims,
-  startFakeEntra,
-  type FakeEntra,
-} from '../support/entra';
-import { startTestApp, type TestClock } from '../support/app';
+import { startWithBotAuth } from '../support/authed';
+import type { FakeConnector } from '../support/connector';
+import { botFrameworkClaims, type FakeEntra } from '../support/entra';
+import type { TestClock } from '../support/app';
 import { snapshot } from '../faults/verify';
 
 const APP_ID = '5c1e0d3a-7b2f-4e8a-9c6d-0f1a2b3c4d5e';
 const PASSWORD = 'not-a-real-secret';
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let entra: FakeEntra;
 let app: App;
+let stop: () => Promise<void>;
 const lines: string[] = [];
 const clock: TestClock = { now: Date.parse('2026-11-25T10:00:00-05:00') };
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  // Like the Bot Framework's real signing keys, endorsed for other channels as well as Teams: the SDK alone
-  // would accept a Web Chat or Direct Line activity.
-  entra = await startFakeEntra({ endorsements: ['msteams', 'webchat', 'directline', 'emulator', 'slack'] });
-  entra.registerApp(APP_ID, PASSWORD);
-  const {
-    MicrosoftAppId: _id,
-    MicrosoftAppPassword: _pw,
-    MicrosoftAppType: _type,
-    MicrosoftAppTenantId: _tenant,
-    ...overrides
-  } = botAuthSettings(entra, APP_ID, PASSWORD);
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, entra, app, stop } = await startWithBotAuth({
+    appId: APP_ID,
+    password: PASSWORD,
+    // Like the Bot Framework's real signing keys, endorsed for other channels as well as Teams: the SDK alone
+    // would accept a Web Chat or Direct Line activity.
+    entra: { endorsements: ['msteams', 'webchat', 'directline', 'emulator', 'slack'] },
     clock,
-    env: {
-      BOT_ID: APP_ID,
-      BOT_PASSWORD: PASSWORD,
-      CUSTOMER_TENANTS: `${CONTOSO}=Contoso`,
-      TEAMS_SERVICE_HOSTS: '127.0.0.1',
-    },
+    env: { CUSTOMER_TENANTS: `${CONTOSO}=Contoso`, TEAMS_SERVICE_HOSTS: '127.0.0.1' },
     log: createLogger({ json: true, sink: (line) => lines.push(line) }),
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    botAuth: { overrides, credentialsFactory: botCredentialsFactory(APP_ID, PASSWORD) },
-  });
+  }));
 });
-afterAll(async () => {
-  await app.stop();
-  await entra.stop();
-  await connector.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 const who = () => ({ serviceUrl: connector.serviceUrl, tenantId: CONTOSO, userId: '29:mallory' });
 const hello = () => personalMessage({ ...who(), text: 'help' });

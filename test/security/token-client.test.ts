@@ -5,37 +5,21 @@ import { decodeJwt } from 'jose';
 import type { App } from '../../src/app';
 import { LOCAL_CLIENT_ID, TEAMS_CLIENT_IDS } from '../../src/adapters/api/auth';
 import { LocalIssuer } from '../../src/adapters/api/local-sign-in';
-import { startTestApp } from '../support/app';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { startFakeEntra, type FakeEntra } from '../support/entra';
-import { APP_ID_URI, CLIENT_ID, CONTOSO, getJson, ssoClaims, TAB_ENV } from '../support/tab';
+import { startWithTabSso } from '../support/authed';
+import type { FakeEntra } from '../support/entra';
+import { APP_ID_URI, CLIENT_ID, CONTOSO, getJson, ssoClaims } from '../support/tab';
 
 const USER = 'cccccccc-0000-4000-8000-000000000001';
 const FOREIGN = '0f0f0f0f-1111-4222-8333-444444444444';
-let azurite: TestAzurite;
 let entra: FakeEntra;
 let app: App;
+let stop: () => Promise<void>;
 const clock = { now: Date.parse('2026-11-25T10:00:00-05:00') };
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  entra = await startFakeEntra();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
-    clock,
-    env: {
-      ...TAB_ENV,
-      AAD_APP_CLIENT_ID: CLIENT_ID,
-      TAB_API_AUDIENCE: APP_ID_URI,
-      TAB_AUTH_JWKS_URL: entra.jwksUri,
-    },
-  });
+  ({ entra, app, stop } = await startWithTabSso({ clock }));
 });
-afterAll(async () => {
-  await app.stop();
-  await entra.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 const { azp: _azp, ...bare } = ssoClaims(CONTOSO, USER);
 const me = (token: string) => getJson(`${app.url}/api/me`, token);

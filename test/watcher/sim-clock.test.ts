@@ -2,9 +2,9 @@
 // default (5 s real, 100 simulated seconds at 20×), a warning still arrives within a simulated minute of due.
 import type { App } from '../../src/app';
 import { aFiling, CONTOSO } from '../fixtures/filing';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
-import { fileWithThread, startTestApp, supportChannel, type TestClock } from '../support/app';
+import { startWithConnector } from '../support/authed';
+import { DEFAULT_TENANT_ID as VENDOR, type FakeConnector } from '../support/connector';
+import { fileWithThread, supportChannel, type TestClock } from '../support/app';
 
 const SPEED = 20;
 const CHANNEL = '19:simclock@thread.tacv2';
@@ -32,16 +32,13 @@ function simulated(start: number): TestClock & { run(from: number): void; at(rea
   };
 }
 
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 const clock = simulated(et('2026-11-25T10:00:00')); // Wednesday, in support hours
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, app, stop } = await startWithConnector({
     clock,
     speed: SPEED,
     env: {
@@ -50,14 +47,10 @@ beforeAll(async () => {
       STAFF_ENGINEERS: 'e1=Erin Engineer',
       WATCHER_INTERVAL_MS: '5000',
     },
-  });
+  }));
   await app.deps.settings.setSupportChannel(supportChannel(CHANNEL, connector.serviceUrl, clock.now));
 });
-afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await azurite.stop();
-});
+afterAll(() => stop());
 
 it('a P1 warning due at 10:30 arrives within one simulated minute, though passes are 5 real seconds apart', async () => {
   const { id } = await fileWithThread(app, aFiling({ priority: 'P1' }), CHANNEL, '1', connector.serviceUrl);

@@ -5,10 +5,10 @@ import type { App } from '../../src/app';
 import type { Ticket } from '../../src/domain/tickets/model';
 import { aFiling, alice, ann, CONTOSO } from '../fixtures/filing';
 import { actionExecute, channelMessage, post } from '../support/activities';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
+import { startWithConnector } from '../support/authed';
 import { cardProblems, cardsOf, cardText } from '../support/cards';
-import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
-import { fileWithThread, startTestApp, type TestClock } from '../support/app';
+import { DEFAULT_TENANT_ID as VENDOR, type FakeConnector } from '../support/connector';
+import { fileWithThread, type TestClock } from '../support/app';
 
 const ALICE = 'a11ce000-0000-4000-8000-000000000001';
 const BOB = 'b0b00000-0000-4000-8000-000000000002';
@@ -18,18 +18,15 @@ const CHANNEL = '19:supportchannel@thread.tacv2';
 const et = (local: string): number => Date.parse(`${local}-05:00`);
 const MIN = 60_000;
 
-let azurite: TestAzurite;
 let connector: FakeConnector;
 let app: App;
+let stop: () => Promise<void>;
 const clock: TestClock = { now: et('2026-11-23T08:00:00') };
 const cards: unknown[] = [];
 let seq = 1000;
 
 beforeAll(async () => {
-  azurite = await startTestAzurite();
-  connector = await startFakeConnector();
-  app = await startTestApp({
-    connectionString: azurite.connectionString,
+  ({ connector, app, stop } = await startWithConnector({
     clock,
     env: {
       CUSTOMER_TENANTS: `${CONTOSO}=Contoso`,
@@ -44,16 +41,14 @@ beforeAll(async () => {
         weeks: [{ primary: BOB, secondary: ALICE }],
       }),
     },
-  });
+  }));
   await post(
     `${app.url}/api/messages`,
     channelMessage({ ...engineer(ALICE, 'Alice'), text: 'use this channel for support' }),
   );
 });
 afterAll(async () => {
-  await app.stop();
-  await connector.stop();
-  await azurite.stop();
+  await stop();
   for (const c of cards) expect(cardProblems(c)).toEqual([]);
 });
 
