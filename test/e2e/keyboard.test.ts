@@ -337,6 +337,8 @@ describeBrowser('every staff action by keyboard alone, in Chromium', () => {
 
     // Assign to Maria with the picker.
     await openForm(page, 'assign');
+    // The picker comes once the staff list has loaded (GET /api/staff), and takes focus then.
+    await page.locator('[data-testid="assign-to"]').waitFor();
     await focusOn(page, 'assign-to');
     await arrowTo(page, MANAGER);
     await tabTo(page, byTestId('action-submit'), 'Assign', { max: 3 });
