@@ -17,8 +17,13 @@ const CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin
 export const executablePath = CANDIDATES.find(
   (p): p is string => p !== undefined && p !== '' && existsSync(p),
 );
-/** describe where there is a Chromium, describe.skip where there is none. */
-export const describeBrowser = executablePath === undefined ? describe.skip : describe;
+/**
+ * describe where there is a Chromium, describe.skip where there is none. A function, not a constant, so that
+ * the bench (which imports this module outside jest, where `describe` does not exist) can load it.
+ */
+export function describeBrowser(name: string, fn: () => void): void {
+  (executablePath === undefined ? describe.skip : describe)(name, fn);
+}
 /** Where the browser tests save their screenshots. */
 export const SHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
 
