@@ -206,6 +206,9 @@ export class StaffDesk {
       }),
     );
     if (!filed.ok) throw filed.error;
+    // The page goes into the ticket's thread: let the thread be posted (after the answer) before the pass, as
+    // the watcher's next pass would find it on a busy machine.
+    await this.app.background.drain();
     await this.watch(at);
     const ticket = await this.stored(filed.value.ticket.id);
     expect(this.pages(ticket.id)).toEqual(['primary']);
