@@ -16,6 +16,7 @@ const optionalGuid = optionalText.refine(
   (v) => v === undefined || GUID.test(v),
   'an Entra object id (a GUID)',
 );
+/** localhost, 127.0.0.0/8 or [::1] as a URL host name (no port): also what the Teams adapter takes as loopback. */
 export const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 /** An https base URL (http only on loopback, for tests), kept without a trailing slash. */
 const endpoint = z

@@ -19,6 +19,7 @@ import {
 } from 'botframework-connector';
 import { z } from 'zod';
 import type { Config } from '../../config';
+import { LOOPBACK_HOST as LOOPBACK } from '../../config-env';
 import { messageOf } from '../../domain/kit/errors';
 import type { Logger } from '../../log';
 
@@ -97,8 +98,6 @@ const activitySchema = z
     membersRemoved: z.array(account).max(256).optional(),
   })
   .passthrough();
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
 /** Clients kept per bot identity, service URL and audience (there are few of each); beyond this, oldest go. */
 const MAX_CLIENTS = 64;
