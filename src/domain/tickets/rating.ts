@@ -69,9 +69,7 @@ export function askRating(
   };
   return ok({
     fields: { ratings: [...asked, record] },
-    events: [
-      ev('rating-asked', 'Asked the customer how we did.', { resolvedAt: cmd.resolvedAt }, true),
-    ],
+    events: [ev('rating-asked', 'Asked the customer how we did.', { resolvedAt: cmd.resolvedAt }, true)],
     what: 'asked the customer for a rating',
   });
 }
