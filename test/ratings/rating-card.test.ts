@@ -168,14 +168,13 @@ describe('a resolved ticket asks its customer how we did', () => {
     expect(json).toContain('Comment (optional)');
     expect(cardText(card)).toContain('until Sun 13 Dec 14:05');
     const t = await stored(ticket.id);
-    expect(t.ratings).toEqual([
-      {
-        resolvedAt: t.resolvedAt,
-        askedAt: expect.any(Number),
-        priority: 'P2',
-        owner: { id: ENGINEER.id, name: ENGINEER.name },
-      },
-    ]);
+    expect(t.ratings).toHaveLength(1);
+    expect(t.ratings?.[0]).toMatchObject({
+      resolvedAt: t.resolvedAt,
+      priority: 'P2',
+      owner: { id: ENGINEER.id, name: ENGINEER.name },
+    });
+    expect(t.ratings?.[0]?.score).toBeUndefined();
   });
 
   it('takes a rating, shows it in the timeline and on the root card, and updates the card in place', async () => {

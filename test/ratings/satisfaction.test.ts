@@ -94,7 +94,7 @@ function monthOf(body: Record<string, unknown>, month: string): SatisfactionMont
 
 describe('satisfaction on the dashboard', () => {
   it('counts October by the resolution month, with the change moved, not doubled', async () => {
-    const res = await get('/api/dashboard?month=2026-12', await manager());
+    const res = await get('/api/dashboard?month=2026-12', manager());
     expect(res.status).toBe(200);
     const oct = monthOf(res.body, '2026-10');
     // Asked 3 (A, B, C); answered 2 (A 5, B 4 after its change); 4-5: both.
@@ -109,7 +109,7 @@ describe('satisfaction on the dashboard', () => {
   });
 
   it('counts November for every tenant, and an empty month as no ratings rather than 0 %', async () => {
-    const res = await get('/api/dashboard?month=2026-12', await manager());
+    const res = await get('/api/dashboard?month=2026-12', manager());
     const nov = monthOf(res.body, '2026-11');
     // D rated 3, E rated 1: two answers, none 4-5.
     expect(nov.all).toEqual({ asked: 2, answers: 2, positive: 0, csat: 0, responseRate: 1 });
@@ -128,7 +128,7 @@ describe("the customer's monthly report", () => {
   it("shows each tenant's own ratings only", async () => {
     const contoso = await get(
       '/api/reports/sla?month=2026-10',
-      await token(CONTOSO, 'cccccccc-0000-4000-8000-000000000001'),
+      token(CONTOSO, 'cccccccc-0000-4000-8000-000000000001'),
     );
     expect(contoso.status).toBe(200);
     expect(contoso.body['satisfaction']).toEqual({
@@ -140,7 +140,7 @@ describe("the customer's monthly report", () => {
     });
     const novContoso = await get(
       '/api/reports/sla?month=2026-11',
-      await token(CONTOSO, 'cccccccc-0000-4000-8000-000000000001'),
+      token(CONTOSO, 'cccccccc-0000-4000-8000-000000000001'),
     );
     expect(novContoso.body['satisfaction']).toEqual({
       asked: 1,
@@ -151,7 +151,7 @@ describe("the customer's monthly report", () => {
     });
     const novFabrikam = await get(
       '/api/reports/sla?month=2026-11',
-      await token(FABRIKAM, 'ffffffff-0000-4000-8000-000000000001'),
+      token(FABRIKAM, 'ffffffff-0000-4000-8000-000000000001'),
     );
     expect(novFabrikam.body['satisfaction']).toEqual({
       asked: 1,
@@ -161,7 +161,7 @@ describe("the customer's monthly report", () => {
       responseRate: 1,
     });
     const html = await fetch(`${app.url}/api/reports/sla?month=2026-10&format=html`, {
-      headers: { authorization: `Bearer ${await token(CONTOSO, 'cccccccc-0000-4000-8000-000000000001')}` },
+      headers: { authorization: `Bearer ${token(CONTOSO, 'cccccccc-0000-4000-8000-000000000001')}` },
     });
     expect(await html.text()).toContain('100 % rated 4 or 5, of 2 ratings (2 of 3 asked answered: 67 %).');
   });

@@ -58,9 +58,9 @@ export function SatisfactionSection({ months }: { readonly months: readonly Sati
         cells={(e) => [e.name, ...cells(e)]}
       />
       <Caption1>
-        A rating counts in the month its resolution was made, for the priority and the owner the ticket had then.
-        CSAT is the share of answers rated 4 or 5; the response rate is answers over resolutions asked. A changed
-        rating counts once, as it stands now.
+        A rating counts in the month its resolution was made, for the priority and the owner the ticket had
+        then. CSAT is the share of answers rated 4 or 5; the response rate is answers over resolutions asked.
+        A changed rating counts once, as it stands now.
       </Caption1>
     </>
   );
