@@ -22,6 +22,8 @@ import { tabCaller } from './adapters/api/auth';
 import type { OutageSource, OverrideSource } from './adapters/api/ports';
 import { StatsService } from './domain/stats/service';
 import { TableStatsRepo } from './adapters/storage/stats-repo';
+import { TableSatisfactionStore } from './adapters/storage/satisfaction';
+import { countRatings } from './domain/stats/satisfaction-count';
 import { SlaEngine, type Instant } from './domain/sla';
 import { createTableClients, type StorageHandle } from './adapters/storage/tables';
 import { TableTicketRepo } from './adapters/storage/ticket-repo';
@@ -60,6 +62,7 @@ export const TABLES = [
   'statstickets',
   'outages',
   'outbox',
+  'satisfaction',
 ] as const;
 export type TableName = (typeof TABLES)[number];
 
@@ -259,8 +262,10 @@ export async function startApp(options: AppOptions): Promise<App> {
       speed: clock.speed,
       owner: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     });
-    const stats = new StatsService({ repo: statsRepo, engine, tickets, background });
+    const satisfaction = new TableSatisfactionStore(table('satisfaction'));
+    const stats = new StatsService({ repo: statsRepo, engine, tickets, background, satisfaction });
     tickets.changes.subscribe(stats.listener());
+    tickets.changes.subscribe(countRatings({ store: satisfaction, background, zone: policy.timeZone }));
     deps.staff.start();
     staff = deps.staff;
     const outbox = new TableOutbox(table('outbox'));

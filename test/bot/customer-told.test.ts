@@ -93,7 +93,9 @@ describe('a reopen by support', () => {
   it('tells the customer, with the reason, in their chat', async () => {
     const { ticket, chat } = await filed('Transfers fail');
     await staff(ticket.id, { kind: 'resolve', text: 'Fixed the dial plan.' });
-    expect(inChat(chat).at(-1)).toContain(`Resolved · ${ticket.id}`);
+    // The resolution, then its rating card (test/ratings).
+    expect(inChat(chat).at(-2)).toContain(`Resolved · ${ticket.id}`);
+    expect(inChat(chat).at(-1)).toContain(`How did we do on ${ticket.id}?`);
     await staff(ticket.id, { kind: 'reopen', reason: 'The fix did not cover transfers' });
     const last = inChat(chat).at(-1) ?? '';
     expect(last).toContain(`Reopened · ${ticket.id}`);

@@ -27,6 +27,11 @@ import type { OnCallOverride } from './ports';
 // Views the domain already shapes for sending, as they are.
 export type { AvailabilityReport, Dashboard, Figures, MonthAvailability, MonthFigures, TargetFigures };
 export type { MetGroup, MetTally, WeekTrend };
+export type {
+  EngineerSatisfaction,
+  SatisfactionFigures,
+  SatisfactionMonth,
+} from '../../domain/stats/satisfaction';
 export type { Clock, ExclusionCategory, Instant, Priority, TargetName, TargetState };
 /** A customer's monthly SLA report. */
 export type SlaReport = CustomerReport;

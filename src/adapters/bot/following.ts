@@ -64,7 +64,7 @@ function actorOf(customer: Customer): Actor {
  * tenant's id get the same answer and the same work (one look-up, one audit write), so neither the text nor
  * the time tells them apart; only the audit entry, which staff read, says which it was.
  */
-async function notFound(
+export async function notFound(
   deps: FollowingDeps,
   customer: Customer,
   action: string,

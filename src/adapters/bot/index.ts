@@ -4,6 +4,7 @@ import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
 import type { BotDeps } from './deps';
 import * as filing from './filing';
 import * as following from './following';
+import * as rating from './rating';
 import * as welcome from './welcome';
 import { registerChannel } from './channel';
 import * as staff from './staff';
@@ -34,6 +35,7 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDe
   welcome.register(app, deps);
   filing.register(app, deps);
   following.register(app, deps);
+  rating.register(app, deps);
   refuseUnknownInvokes(app);
   // One error line per failed turn (with the stack); a failed apology is a field of it, and the request is
   // answered 500 by the server without a second line (TurnFailed).

@@ -12,6 +12,7 @@ import type { Ticket, TicketEvent } from '../../domain/tickets/model';
 import type { TeamsDeps } from './deps';
 import { failureText, isTransient, unreachable } from './outbound';
 import { messageOf } from '../../domain/kit/errors';
+import { askForRating } from './rating-ask';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 
@@ -134,6 +135,7 @@ export async function deliverToCustomer(
       { conversationId: chat.conversationId, activityId: sent },
       ticket.id,
     );
+  if (e.type === 'resolved') await askForRating(deps, ticket, chat, e);
   return 'delivered';
 }
 

@@ -60,6 +60,8 @@ function threadNote(
       );
     case 'escalation-requested':
       return noteCard(`Escalation requested by ${escape(e.actor.name)} (customer)`, [escape(e.text ?? '')]);
+    case 'rated':
+      return ratingNote(ticket, e);
     case 'reopened':
       return noteCard(
         `${ticket.id} reopened by ${escape(e.actor.name)}`,
@@ -68,6 +70,25 @@ function threadNote(
     default:
       return undefined;
   }
+}
+
+/**
+ * Low ratings (1-2) are told in the thread, each time one is given or changed (a 2 changed to 1 again: its
+ * comment may be new); a low rating changed to 3 or more says so, so the thread's last word stays true.
+ */
+function ratingNote(ticket: Ticket, e: TicketEvent): ReturnType<typeof noteCard> | undefined {
+  const score = e.data?.['score'];
+  const previous = e.data?.['previous'];
+  if (typeof score !== 'number') return undefined;
+  const comment = e.text === undefined ? '' : `: ${escape(e.text)}`;
+  if (score <= 2)
+    return noteCard(`${ticket.id} was rated ${score} of 5 by ${escape(e.actor.name)}${comment}`, []);
+  if (typeof previous === 'number' && previous <= 2)
+    return noteCard(
+      `${ticket.id}'s rating was changed from ${previous} to ${score} of 5 by ${escape(e.actor.name)}${comment}`,
+      [],
+    );
+  return undefined;
 }
 
 /**

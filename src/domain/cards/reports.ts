@@ -6,6 +6,7 @@ import { isoInZone } from '../sla';
 import { card, clip, escape, execute, text, type AdaptiveCard, type Element } from './types';
 import { availabilityPercent as percent } from '../reports/percent';
 import { noWaitText, waitingHeading } from '../reports/words';
+import { satisfactionSentence } from '../stats/satisfaction';
 
 const TARGET = { response: 'Response', workaround: 'Work-around' } as const;
 
@@ -57,6 +58,12 @@ export function customerReportCard(r: CustomerReport, previousMonth: string): Ad
             .map((p) => `${p.ticketId} ${duration(p.minutes * 60_000)}`)
             .join(', ')}`,
     ),
+    ...(r.satisfaction === undefined
+      ? []
+      : [
+          text('How we did', { weight: 'bolder', separator: true }),
+          text(satisfactionSentence(r.satisfaction)),
+        ]),
     text(`${escape(r.availability.service)} availability`, { weight: 'bolder', separator: true }),
     {
       type: 'FactSet',

@@ -5,6 +5,7 @@ import type { Instant } from '../sla';
 import { PRIORITIES } from '../sla';
 import { LIMITS } from '../tickets/fields';
 import { eventTitle, isAssign, type TitledEvent } from '../tickets/event-labels';
+import { latestRating } from '../tickets/rating';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
 import { STATE_LABELS, type TargetLine } from './targets';
 import { budgetLeft, dayTime, deadline, duration, zoned, type ViewBase } from './time';
@@ -240,6 +241,7 @@ export function rootCard(v: RootView): AdaptiveCard {
           ...(t.affectedUsers === undefined ? [] : [{ title: 'Affected', value: String(t.affectedUsers) }]),
           ...(t.callbackNumber === undefined ? [] : [{ title: 'Callback', value: escape(t.callbackNumber) }]),
           ...(t.fix === undefined ? [] : [{ title: 'Fix', value: `release ${escape(t.fix.release)}` }]),
+          ...ratingFact(t),
         ],
       },
       { type: 'Container', separator: true, items: v.targets.map((l) => targetLine(v.policy, l, v.now)) },
@@ -248,6 +250,12 @@ export function rootCard(v: RootView): AdaptiveCard {
     ],
     { actions: secondary, msteams: { width: 'Full' }, fallbackText: `${t.id} ${t.priority} ${t.title}` },
   );
+}
+
+/** "Rated 4/5": the customer's newest rating, when they gave one. */
+function ratingFact(t: Ticket): { title: string; value: string }[] {
+  const r = latestRating(t);
+  return r?.score === undefined ? [] : [{ title: 'Rating', value: `Rated ${r.score}/5` }];
 }
 
 /** A short card for a thread reply (deadline changes, customer messages). */

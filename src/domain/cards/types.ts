@@ -8,6 +8,7 @@ export type Verb =
   | 'ticket.refresh'
   | 'ticket.escalate'
   | 'ticket.answer'
+  | 'ticket.rate'
   | 'tickets.mine'
   | 'help'
   | 'staff.take'

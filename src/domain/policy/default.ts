@@ -143,6 +143,7 @@ export const DEFAULT_POLICY_JSON = {
     },
   },
   contact: { phone: '+1 413-331-6100 option 2', email: 'support@teammate.example' },
+  satisfaction: { changeDays: 7 },
 };
 
 /** The default policy, validated and frozen. */

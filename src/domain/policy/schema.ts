@@ -139,6 +139,17 @@ export const policySchema = z
       })
       .strict(),
     contact: z.object({ phone: text(80), email: z.string().email('must be an email address') }).strict(),
+    /** Ratings ("how did we do"): a resolution's rating can be given or changed for `changeDays` after it. */
+    satisfaction: z
+      .object({
+        changeDays: z
+          .number({ invalid_type_error: 'must be a whole number of days' })
+          .int('must be a whole number of days')
+          .min(1, 'must be between 1 and 90')
+          .max(90, 'must be between 1 and 90'),
+      })
+      .strict()
+      .default({ changeDays: 7 }),
   })
   .strict();
 

@@ -17,6 +17,7 @@ import type { Ticket } from '../tickets/model';
 import { availabilityReport, type AvailabilityReport } from './availability';
 import { cutMinutes } from './duration';
 import type { Reader } from './words';
+import { satisfactionFigures, type SatisfactionFigures } from '../stats/satisfaction';
 
 export interface TargetTally {
   readonly priority: Priority;
@@ -67,6 +68,11 @@ export interface CustomerReport {
   readonly paused: readonly PausedLine[];
   readonly pausedMinutes: number;
   readonly availability: AvailabilityReport;
+  /**
+   * The ratings of this customer's resolutions in the month, of the tickets the report reads (filed up to
+   * REPORT_LOOKBACK_MS before the month); absent in reports made before ratings existed.
+   */
+  readonly satisfaction?: SatisfactionFigures;
 }
 
 /**
@@ -94,8 +100,15 @@ export function customerReport(
   const breaches: Breach[] = [];
   const paused: PausedLine[] = [];
   let filed = 0;
+  const rated = { asked: 0, answers: 0, positive: 0 };
   for (const t of tickets) {
     if (t.tenantId !== tenantId) continue;
+    for (const r of t.ratings ?? []) {
+      if (!inMonth(r.resolvedAt)) continue;
+      rated.asked++;
+      if (r.score !== undefined) rated.answers++;
+      if (r.score !== undefined && r.score >= 4) rated.positive++;
+    }
     const filedNow = inMonth(t.dispatchedAt);
     if (filedNow) filed++;
     const result = slaOf(engine, t);
@@ -158,6 +171,7 @@ export function customerReport(
     // Summed in whole seconds, so the total is exactly the lines added up.
     pausedMinutes: paused.reduce((s, p) => s + Math.round(p.minutes * 60), 0) / 60,
     availability: availabilityReport(policy, month, outages, now, 'customer'),
+    satisfaction: satisfactionFigures(rated),
   };
 }
 

@@ -7,6 +7,7 @@ import type { CustomerReport } from './customer';
 import { toCsv, type Cell } from './csv';
 import { minutesText } from './duration';
 import { availabilityPercent } from './percent';
+import { satisfactionSentence } from '../stats/satisfaction';
 import { noWaitText, waitingHeading } from './words';
 
 const COUNTED: Readonly<Record<Counted, string>> = {
@@ -254,7 +255,7 @@ ${tally.length === 0 ? '<p class="none">No response or work-around target fell d
 ${breaches.length === 0 ? '<p class="none">No target was breached.</p>' : `<table><thead><tr><th>Ticket</th><th>Title</th><th>Priority</th><th>Target</th><th>Due</th><th>Met</th><th class="num">Late by</th></tr></thead><tbody>\n${breaches.join('\n')}\n</tbody></table>`}
 <h2>${html(waitingHeading(r.audience))}</h2>
 ${paused.length === 0 ? `<p class="none">${html(noWaitText(r.audience))}</p>` : `<table><thead><tr><th>Ticket</th><th>Title</th><th class="num">Waited</th></tr></thead><tbody>\n${paused.join('\n')}\n<tr><th colspan="2">Total</th><td class="num">${span(r.pausedMinutes)}</td></tr></tbody></table>`}
-<h2>${html(r.availability.service)} availability</h2>
+${r.satisfaction === undefined ? '' : `<h2>How we did</h2>\n<p>${html(satisfactionSentence(r.satisfaction))}</p>\n`}<h2>${html(r.availability.service)} availability</h2>
 ${figuresTable(r.availability)}
 ${outagesTable(r.availability)}`,
   );

@@ -21,6 +21,7 @@ import {
   type TargetCounts,
 } from './figures';
 import type { StatsStore } from './ports';
+import { satisfactionMonth, type SatisfactionMonth, type SatisfactionStore } from './satisfaction';
 
 export interface TargetFigures extends TargetCounts {
   /** Met on time over decided (met on time + met late + breached); null when nothing was decided. */
@@ -116,6 +117,8 @@ export interface Dashboard {
   readonly breaches: readonly BreachView[];
   /** Open tickets at risk or breached now, most urgent deadline first. */
   readonly atRisk: readonly AtRisk[];
+  /** Ratings of the resolutions of each of `months` (same order); absent when the desk keeps none. */
+  readonly satisfaction?: readonly SatisfactionMonth[];
 }
 
 /** A percentile as JSON can carry it: the last, open-ended bucket (Infinity) reads as null. */
@@ -190,6 +193,8 @@ export class StatsService {
       readonly engine: SlaEngine;
       readonly tickets: TicketService;
       readonly background: Background;
+      /** The ratings' counters (satisfaction), read beside the SLA counters. */
+      readonly satisfaction?: SatisfactionStore | undefined;
     },
   ) {}
 
@@ -273,9 +278,10 @@ export class StatsService {
     const names = Array.from({ length: 13 }, (_, i) => monthMinus(selected, 12 - i));
     // One query for the thirteen months' counters and watch rows, one for the month's missed deadlines;
     // open tickets older than these thirteen months are not looked at.
-    const [views, stored] = await Promise.all([
+    const [views, stored, rated] = await Promise.all([
       this.deps.repo.monthsView(names, now, WATCH_LIMIT),
       this.deps.repo.breachesOf(selected, BREACH_LIMIT),
+      this.deps.satisfaction?.months(names),
     ]);
     const counters = names.map((m) => views.get(m)?.counters ?? emptyByPriority());
     const live = names.flatMap((m) => views.get(m)?.watch ?? []);
@@ -333,6 +339,9 @@ export class StatsService {
       lastTwelve: monthFigures(engine, `${names[0] ?? selected}..${names[11] ?? selected}`, twelve, now),
       breaches,
       atRisk,
+      ...(rated === undefined
+        ? {}
+        : { satisfaction: names.map((m) => satisfactionMonth(m, rated.get(m) ?? new Map())) }),
     };
   }
 }

@@ -46,6 +46,15 @@ export type Command =
   | { readonly kind: 'note'; readonly text: string }
   | { readonly kind: 'escalate'; readonly reason: string }
   | { readonly kind: 'link-thread'; readonly thread: ThreadRef }
+  /** The app asks the customer to rate a resolution (once: a second ask of the same one is refused). */
+  | { readonly kind: 'ask-rating'; readonly resolvedAt: Instant }
+  /** The customer rates a resolution, or changes their rating (values are checked by the command). */
+  | {
+      readonly kind: 'rate';
+      readonly resolvedAt: number;
+      readonly score: number;
+      readonly comment?: string | undefined;
+    }
   | {
       /** How a message for the customer fared: its issue is set (retrying, failed) or cleared (delivered). */
       readonly kind: 'delivery';

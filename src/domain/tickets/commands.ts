@@ -21,7 +21,7 @@ const STAFF_ONLY: ReadonlySet<CommandKind> = new Set([
   'resolve',
   'note',
 ]);
-const CUSTOMER_ONLY: ReadonlySet<CommandKind> = new Set(['customer-message', 'escalate']);
+const CUSTOMER_ONLY: ReadonlySet<CommandKind> = new Set(['customer-message', 'escalate', 'rate']);
 
 /**
  * Files a new ticket: window fixed at `now` (the dispatch instant), deadlines from the engine.
@@ -113,7 +113,10 @@ export function apply(
   const staff = actor.role === 'engineer' || actor.role === 'manager';
   const staffAck = cmd.kind === 'record' && cmd.type === 'page-acknowledged' && staff;
   if (
-    (cmd.kind === 'record' || cmd.kind === 'link-thread' || cmd.kind === 'delivery') &&
+    (cmd.kind === 'record' ||
+      cmd.kind === 'link-thread' ||
+      cmd.kind === 'delivery' ||
+      cmd.kind === 'ask-rating') &&
     actor.role !== 'system' &&
     !staffAck
   ) {

@@ -27,6 +27,8 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   'channel-missing': 'No support channel',
   'delivery-failed': 'Not delivered to the customer',
   'delivery-recovered': 'Delivered to the customer',
+  'rating-asked': 'Rating asked',
+  rated: 'Rated',
 };
 
 /** The root card's shorter words, where they differ from the timeline's. */
@@ -76,6 +78,9 @@ export function eventTitle(e: TitledEvent, where: 'timeline' | 'card'): string {
   const key = data['key'];
   if (e.type === 'paging-alarm' && typeof key === 'string' && key.startsWith('alarm-managers:'))
     return 'Alarm posted';
+  const score = data['score'];
+  if (e.type === 'rated' && typeof score === 'number')
+    return `${typeof data['previous'] === 'number' ? 'Rating changed to' : 'Rated'} ${score} of 5`;
   const release = data['release'];
   if (e.type === 'fix-recorded' && typeof release === 'string')
     return `${eventLabel(e.type, where)}: ${release}`;

@@ -13,4 +13,7 @@ export const LIMITS = {
   callback: 40,
   pauses: 300,
   priorityChanges: 30,
+  ratingComment: 1000,
+  /** Resolutions asked for a rating on one ticket; later ones are not asked. */
+  ratings: 20,
 } as const;

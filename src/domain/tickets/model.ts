@@ -95,6 +95,24 @@ export interface DeliveryIssue {
   readonly since: Instant;
 }
 
+/**
+ * One resolution's rating: asked once when the resolution reached the customer, answered (and changed) by them
+ * for a while after (policy `satisfaction.changeDays`). Keyed by the resolution's instant; a reopen keeps it.
+ */
+export interface RatingRecord {
+  /** The resolution it is about (`resolvedAt` then): the key. */
+  readonly resolvedAt: Instant;
+  readonly askedAt: Instant;
+  /** The priority and owner when it was resolved (the dashboard counts it for them). */
+  readonly priority: Priority;
+  readonly owner?: Person | undefined;
+  /** 1 (very poor) to 5 (excellent); absent until the customer answers. */
+  readonly score?: number | undefined;
+  readonly comment?: string | undefined;
+  readonly ratedAt?: Instant | undefined;
+  readonly by?: Person | undefined;
+}
+
 export interface Ticket {
   /** Short id, e.g. TM-1042. */
   readonly id: string;
@@ -127,6 +145,8 @@ export interface Ticket {
   readonly workaroundMetAt?: Instant | undefined;
   readonly fix?: { readonly release: string; readonly at: Instant; readonly by: Person } | undefined;
   readonly resolvedAt?: Instant | undefined;
+  /** The ratings asked for, one per resolution, oldest first; absent until the first is asked. */
+  readonly ratings?: readonly RatingRecord[] | undefined;
   readonly closedAt?: Instant | undefined;
   readonly lastEscalationAt?: Instant | undefined;
   /** Warnings already posted, as "target:percent" (e.g. "response:75"). */
@@ -202,6 +222,8 @@ export const EVENT_TYPES = [
   'channel-missing',
   'delivery-failed',
   'delivery-recovered',
+  'rating-asked',
+  'rated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -19,6 +19,7 @@ import { SelectField } from '../components/Fields';
 import { Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
 import { duration, minutesText, monthLabel, percent, plural } from '../components/time';
 import { noMissText } from '../components/words';
+import { SatisfactionSection } from './SatisfactionSection';
 
 const PRIORITIES = ['P1', 'P2', 'P3'] as const;
 
@@ -290,6 +291,7 @@ export function Dashboard() {
         second under an hour, to the minute beyond. Reply percentiles are counted in steps (to the minute
         below 8 h, to 5 min below 3 days, to 30 min below 30 days) and each shows the start of its step.
       </Caption1>
+      {d.satisfaction === undefined ? null : <SatisfactionSection months={d.satisfaction} />}
     </section>
   );
 }
