@@ -52,6 +52,9 @@ import { hostname } from 'node:os';
 import { addLogContext } from './log';
 import { appMetrics } from './adapters/metrics';
 import { readiness, type ReadinessOptions } from './adapters/readiness';
+import { AttachmentService } from './domain/attachments/service';
+import { blobOptionsFor, openBlobStore } from './adapters/storage/blobs';
+import { TableAttachmentRows } from './adapters/storage/attachment-rows';
 
 export const TABLES = [
   'tickets',
@@ -63,6 +66,7 @@ export const TABLES = [
   'outages',
   'outbox',
   'satisfaction',
+  'attachments',
 ] as const;
 export type TableName = (typeof TABLES)[number];
 
@@ -85,6 +89,8 @@ export interface App {
   /** The deadline watcher and its outbox (tests run passes by hand). */
   readonly watcher: Watcher;
   readonly outbox: TableOutbox;
+  /** Files on tickets (Blob Storage and the attachments table). */
+  readonly attachments: AttachmentService;
   /** Listening address, once started. */
   readonly url: string;
   stop(): Promise<void>;
@@ -167,6 +173,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
   let running: RunningServer | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let sweeper: ReturnType<typeof setInterval> | undefined;
   let staff: StaffDirectory | undefined;
   try {
     const background = new Background(log);
@@ -211,6 +218,17 @@ export async function startApp(options: AppOptions): Promise<App> {
     // A 60 s lease renewed every 10 s: a storage outage of half a minute does not make live instances look dead.
     const presence = new TablePresence(table('outbox'), { instanceId: run, ttlMs: 60_000, everyMs: 2_000 });
     const overrides = new TableOverrides(table('settings'));
+    const { attachments: files } = config;
+    const attachments = new AttachmentService({
+      tickets,
+      blobs: await openBlobStore(
+        blobOptionsFor(config.storage, storage.connectionString, files.blobEndpoint),
+        files.container,
+      ),
+      rows: new TableAttachmentRows(table('attachments')),
+      limits: files,
+      newId: () => randomBytes(12).toString('base64url'),
+    });
     const deps: BotDeps = {
       config,
       policy,
@@ -234,6 +252,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       background,
       outages: new OutageService({ repo: outageRepo, policy, now }),
       staff: staffDirectory(config, log),
+      attachments,
     };
     tickets.changes.subscribe(onTicketChanged(deps));
     deps.outages.changes.subscribe(onOutageChanged(deps));
@@ -257,6 +276,13 @@ export async function startApp(options: AppOptions): Promise<App> {
           }, every)
         : undefined;
     timer?.unref();
+    // Retention and orphan blobs, hourly (real time); each instance may run it: deletions are ETag-guarded.
+    sweeper = setInterval(() => {
+      background.run('attachments:sweep', 'deleting expired and orphan files', async () => {
+        await attachments.sweep(now(), files.retentionDays);
+      });
+    }, 3_600_000);
+    sweeper.unref();
     const repair = new ThreadRepair(deps, new TableLease(table('settings'), REPAIR_LEASE), {
       ...config.threadRepair,
       speed: clock.speed,
@@ -327,6 +353,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       now,
       audit: deps.audit,
       staffPicker: directory,
+      attachments,
     });
     const routes = outageRoutes({
       policy,
@@ -365,6 +392,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       api,
       watcher,
       outbox,
+      attachments,
       url: listening.url,
       async stop() {
         if (stopped) return;
@@ -374,6 +402,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         door.open = false;
         listening.refuse();
         clearInterval(timer);
+        clearInterval(sweeper);
         const [answered] = await Promise.all([
           background.answered(config.drainTimeoutMs),
           watcher.stop(),
@@ -392,6 +421,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     };
   } catch (err) {
     clearInterval(timer);
+    clearInterval(sweeper);
     metrics.stop();
     await running?.stop();
     await staff?.stop();

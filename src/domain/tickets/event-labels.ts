@@ -29,6 +29,8 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   'delivery-recovered': 'Delivered to the customer',
   'rating-asked': 'Rating asked',
   rated: 'Rated',
+  'attachment-added': 'File added',
+  'attachment-removed': 'File deleted',
 };
 
 /** The root card's shorter words, where they differ from the timeline's. */

@@ -9,6 +9,7 @@ import { ticketSla } from './sla-view';
 import { ackKey, pageAwaitingAck } from './paging';
 import { person, type Command, type NewEvent } from './command-types';
 import { askRating, rate } from './rating';
+import { planAttach, planDetach, withFiles } from '../attachments/plan';
 
 export interface Draft {
   fields: Partial<Omit<Ticket, 'id' | 'sla'>>;
@@ -253,7 +254,7 @@ export function plan(
           ...resumed,
           status: current === 'new' ? 'responded' : current,
         },
-        events: [...owned, ev('engineer-reply', text.value)],
+        events: [...owned, withFiles(ev('engineer-reply', text.value), cmd.files)],
         what: 'replied to the customer',
       });
     }
@@ -398,6 +399,10 @@ export function plan(
       return askRating(t, cmd, at, ev);
     case 'rate':
       return rate(t, actor, cmd, at, engine.policy, ev);
+    case 'attach':
+      return planAttach(t, actor, cmd, ev);
+    case 'detach':
+      return planDetach(t, actor, cmd, ev);
     case 'link-thread':
       return ok({
         fields: { thread: cmd.thread },
