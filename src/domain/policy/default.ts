@@ -116,6 +116,7 @@ export const DEFAULT_POLICY_JSON = {
       { role: 'manager', afterMinutes: 30 },
     ],
   },
+  reopen: { windowDays: 14 },
   availability: {
     service: 'Core Service',
     target: 0.9999,

@@ -126,6 +126,17 @@ export const policySchema = z
           ),
       })
       .strict(),
+    /** How long after a resolution its customer may reopen the ticket (staff may at any time). */
+    reopen: z
+      .object({
+        windowDays: z
+          .number()
+          .int('must be a whole number of days')
+          .min(0, 'must not be negative')
+          .max(365, 'must be at most 365'),
+      })
+      .strict()
+      .default({ windowDays: 14 }),
     availability: z
       .object({
         service: text(120),

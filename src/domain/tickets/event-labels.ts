@@ -27,6 +27,7 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   'channel-missing': 'No support channel',
   'delivery-failed': 'Not delivered to the customer',
   'delivery-recovered': 'Delivered to the customer',
+  'follow-up-filed': 'Follow-up ticket filed',
 };
 
 /** The root card's shorter words, where they differ from the timeline's. */
