@@ -4,6 +4,7 @@ import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
 import type { BotDeps } from './deps';
 import * as filing from './filing';
 import * as following from './following';
+import * as reopening from './reopening';
 import * as welcome from './welcome';
 import { registerChannel } from './channel';
 import * as staff from './staff';
@@ -33,6 +34,8 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDe
   registerPaging(app, deps);
   welcome.register(app, deps);
   filing.register(app, deps);
+  // Before following: its catch-all would take "reopen TM-1042: …" for a message.
+  reopening.register(app, deps);
   following.register(app, deps);
   refuseUnknownInvokes(app);
   // One error line per failed turn (with the stack); a failed apology is a field of it, and the request is

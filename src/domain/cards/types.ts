@@ -8,6 +8,8 @@ export type Verb =
   | 'ticket.refresh'
   | 'ticket.escalate'
   | 'ticket.answer'
+  | 'ticket.reopen'
+  | 'ticket.follow-up'
   | 'tickets.mine'
   | 'help'
   | 'staff.take'

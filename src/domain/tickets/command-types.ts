@@ -24,6 +24,7 @@ export type NewTicketInput = Pick<
   | 'affectedUsers'
   | 'callbackNumber'
   | 'customerChat'
+  | 'relatedTo'
 >;
 
 export type Command =
