@@ -140,7 +140,10 @@ async function noteFollowUp(deps: FilingDeps, oldId: string, ticket: Ticket, by:
     { actionId: `follow-up:${ticket.id}` },
   );
   if (!noted.ok)
-    deps.log.warn('could not note a follow-up on the old ticket', { ticket: oldId, error: noted.error.message });
+    deps.log.warn('could not note a follow-up on the old ticket', {
+      ticket: oldId,
+      error: noted.error.message,
+    });
 }
 
 const submitSchema = z.object({

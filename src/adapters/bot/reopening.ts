@@ -16,7 +16,12 @@ import { messageText } from './teams';
 const COMMAND = /^\s*reopen\s+#?([A-Za-z]{1,8}-\d{1,10})\b\s*[:,-]?\s*([\s\S]*)$/i;
 const withTicket = z.object({ ticketId: z.string().regex(/^[A-Za-z]{1,8}-\d{1,10}$/) });
 // Bounded well past the limit, so an over-long reason gets the answer that names the limit.
-const withReason = withTicket.extend({ reason: z.string().max(LIMITS.reason * 8).optional() });
+const withReason = withTicket.extend({
+  reason: z
+    .string()
+    .max(LIMITS.reason * 8)
+    .optional(),
+});
 
 /** Reopens the caller's ticket, or says why not (after the window: the offer of a linked new ticket). */
 async function reopen(

@@ -164,7 +164,9 @@ function reopen(
   if ((t.rounds?.length ?? 0) + 1 >= MAX_ROUNDS)
     return fail(illegalMove(`${t.id} has been reopened too many times; file a new ticket instead.`));
   const fields: Draft['fields'] = {
-    status: 'new',
+    // The status keeps saying whether the customer has heard from support; the new round's response target
+    // is unmet either way (responseMetAt is cleared) and the first reply meets it.
+    status: t.responseMetAt === undefined ? 'new' : 'responded',
     resumeStatus: undefined,
     resolvedAt: undefined,
     closedAt: undefined,

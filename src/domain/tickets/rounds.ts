@@ -109,7 +109,10 @@ export function roundsSla(engine: SlaEngine, t: Ticket): RoundSla[] {
 
 /** When round `n` ended (the next round's start); Infinity for the current round. */
 function roundEnd(t: Pick<Ticket, 'rounds' | 'reopened'>, n: number): Instant {
-  const starts = [...(t.rounds ?? []).map((r) => r.start), ...(t.reopened === undefined ? [] : [t.reopened.at])];
+  const starts = [
+    ...(t.rounds ?? []).map((r) => r.start),
+    ...(t.reopened === undefined ? [] : [t.reopened.at]),
+  ];
   return starts[n] ?? Infinity;
 }
 
