@@ -1,4 +1,4 @@
-// The support policy as typed, validated data (SLA-RULES.md). Pure: no I/O.
+// The support policy as typed, validated data (docs/sla-rules.md). Pure: no I/O.
 // parsePolicy() turns unknown JSON into a Policy or a list of errors naming each field.
 import { isZoneName } from '../kit/zone';
 import { z } from 'zod';
