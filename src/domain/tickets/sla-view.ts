@@ -99,6 +99,8 @@ export function noticeKey(target: string, percent: number, round = 1): string {
 export interface PendingWarning extends Notice {
   readonly target: TargetName;
   readonly key: string;
+  /** The ticket's round it belongs to (1 until the ticket is reopened). */
+  readonly round: number;
 }
 
 /** What an open ticket still owes, in deadline order per target; nothing for a closed one. */
@@ -120,7 +122,7 @@ export function pending(
   const warnings = (target: TargetName): PendingWarning[] =>
     engine
       .notices(result, target)
-      .map((n) => ({ ...n, target, key: noticeKey(target, n.percent, round) }))
+      .map((n) => ({ ...n, target, round, key: noticeKey(target, n.percent, round) }))
       .filter((n) => !done.has(n.key));
   return {
     warnings: { response: warnings('response'), workaround: warnings('workaround') },
