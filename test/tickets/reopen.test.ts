@@ -3,6 +3,7 @@
 import { DEFAULT_POLICY } from '../../src/domain/policy/default';
 import { SlaEngine } from '../../src/domain/sla';
 import { slaLines } from '../../src/domain/reports/sla-month';
+import { customerReport } from '../../src/domain/reports/customer';
 import { contributions, countKey } from '../../src/domain/stats/figures';
 import { apply, openTicket, type Command } from '../../src/domain/tickets/commands';
 import type { Actor, Ticket } from '../../src/domain/tickets/model';
@@ -97,6 +98,21 @@ describe('example A: a P2 resolved Friday, reopened Monday 09:00 (in hours)', ()
     expect(ks.map(countKey)).toEqual(['TM-1042', 'TM-1042.r2']);
     expect(ks.map((k) => k.response.outcome)).toEqual(['on-time', 'late']);
     expect(ks.map((k) => k.month)).toEqual(['2026-11', '2026-11']);
+    const report = customerReport(
+      DEFAULT_POLICY,
+      engine,
+      '2026-11',
+      t.tenantId,
+      'Contoso',
+      [t],
+      [],
+      et('Mon 2026-11-30 12:00'),
+    );
+    const p2 = report.targets.find((x) => x.priority === 'P2' && x.target === 'response');
+    expect(p2).toEqual({ priority: 'P2', target: 'response', due: 2, met: 1, breached: 1, open: 0 });
+    expect(report.breaches.map((b) => [b.ticketId, b.due])).toEqual([
+      ['TM-1042', et('Mon 2026-11-30 11:00')],
+    ]);
   });
 });
 
