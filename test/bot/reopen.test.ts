@@ -257,6 +257,10 @@ describe('a customer reopens inside the window', () => {
     const { text } = await say(`reopen ${id}`);
     expect(text).toContain(`Please say why ${id} did not hold`);
     expect((await ticket(id)).status).toBe('resolved');
+    const open = await file('P3');
+    expect((await say(`reopen ${open}: why`)).text).toBe(
+      `${open} is still open, so there is nothing to reopen. To add to it, type "${open}: …".`,
+    );
   });
 });
 

@@ -41,7 +41,9 @@ async function reopen(
   const closed = t.status === 'resolved' || t.status === 'closed';
   if (closed && !customerMayReopen(deps.policy, t, clock.now))
     return reopenRefusedCard(deps.policy, t, clock, reason);
-  if (closed && reason.trim() === '')
+  if (!closed)
+    return `${t.id} is still open, so there is nothing to reopen. To add to it, type "${t.id}: …".`;
+  if (reason.trim() === '')
     return `Please say why ${t.id} did not hold, for example: reopen ${t.id}: the calls drop again.`;
   const acted = await deps.tickets.act(
     scopeOf(customer),
