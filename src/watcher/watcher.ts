@@ -249,7 +249,8 @@ export class Watcher {
         entries: [
           {
             lane: t.id,
-            key: `w|${n.target}|${String(n.percent).padStart(3, '0')}`,
+            // Round 1 keeps the key it always had; a reopened ticket's round warns again under its own.
+            key: `w|${n.round > 1 ? `r${n.round}|` : ''}${n.target}|${String(n.percent).padStart(3, '0')}`,
             kind: 'warning',
             tenantId: t.tenantId,
             order: n.deliverAt,

@@ -202,10 +202,13 @@ function attacks(
     { name: 'chat: show', make: say((id) => `show ${id}`) },
     { name: 'chat: follow-up', make: say((id) => `${id}: please tell me everything`) },
     { name: 'chat: escalate', make: say((id) => `escalate ${id}: now`) },
+    { name: 'chat: reopen', make: say((id) => `reopen ${id}: it broke again`) },
     { name: 'card: ticket.show', make: invoke('ticket.show', {}) },
     { name: 'card: ticket.refresh', make: invoke('ticket.refresh', {}) },
     { name: 'card: ticket.answer', make: invoke('ticket.answer', { message: 'hello' }) },
     { name: 'card: ticket.escalate', make: invoke('ticket.escalate', { reason: 'because' }) },
+    { name: 'card: ticket.reopen', make: invoke('ticket.reopen', { reason: 'because' }) },
+    { name: 'card: ticket.follow-up', make: invoke('ticket.follow-up', { reason: 'because' }) },
     { name: 'card: page.ack', make: invoke('page.ack', {}) },
     { name: 'card: staff.refresh', make: invoke('staff.refresh', {}) },
   ];
@@ -361,6 +364,8 @@ const VERBS = [
   'ticket.refresh',
   'ticket.answer',
   'ticket.escalate',
+  'ticket.reopen',
+  'ticket.follow-up',
   'tickets.mine',
   'help',
   'page.ack',
@@ -505,7 +510,7 @@ function inputs(stage: Stage): fc.Arbitrary<Input> {
         hostileString,
         fc
           .tuple(
-            fc.constantFrom('status ', 'escalate ', 'show ', ''),
+            fc.constantFrom('status ', 'escalate ', 'reopen ', 'show ', ''),
             aIds,
             fc.constantFrom('', ': ', ':'),
             hostileString,

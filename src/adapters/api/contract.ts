@@ -210,6 +210,26 @@ export interface TicketFull extends TicketRow {
   readonly pauses: readonly { readonly start: Instant; readonly end: Instant | null }[];
   /** When the on-call page chain that nobody has acknowledged yet started (staff only; null for customers). */
   readonly pageAwaitingAck: Instant | null;
+  /** Every round of the ticket, oldest first: one until it is reopened (docs/sla-rules.md, "Reopening"). */
+  readonly rounds: readonly RoundView[];
+  /** The resolved ticket this one follows up, e.g. "TM-1042"; null when none. */
+  readonly relatedTo: string | null;
+}
+
+/** One round: filing (round 1) or a reopen to its resolution, with its own deadlines. */
+export interface RoundView {
+  readonly n: number;
+  readonly start: Instant;
+  /** Who reopened the ticket to start it; null for round 1. */
+  readonly by: string | null;
+  readonly window: 'in-hours' | 'after-hours';
+  readonly priority: Priority;
+  readonly responseDue: Instant | null;
+  readonly responseMetAt: Instant | null;
+  readonly workaroundDue: Instant | null;
+  readonly workaroundMetAt: Instant | null;
+  readonly resolvedAt: Instant | null;
+  readonly current: boolean;
 }
 
 export interface TicketDetail {

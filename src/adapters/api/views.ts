@@ -4,7 +4,8 @@
 import { DateTime } from 'luxon';
 import { duration } from '../../domain/reports/duration';
 import type { Clock, Instant, SlaEngine, SlaResult, TargetResult, TargetState } from '../../domain/sla';
-import { slaOf } from '../../domain/tickets/sla-view';
+import { roundNumber, slaOf } from '../../domain/tickets/sla-view';
+import { roundsSla } from '../../domain/tickets/rounds';
 import { pageAwaitingAck } from '../../domain/tickets/paging';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../../domain/tickets/model';
 import type { Principal } from './auth';
@@ -13,6 +14,7 @@ import {
   type EventView,
   type Explanation,
   type Reason,
+  type RoundView,
   type TargetView,
   type TicketDetail,
   type TicketFull,
@@ -121,28 +123,41 @@ function explain(engine: SlaEngine, t: Ticket, r: TargetResult, view: TargetView
   const hours = `${p.calendar.supportHours.open}–${p.calendar.supportHours.close} ${p.timeZoneLabel}`;
   const label = TARGET_LABELS[r.target];
   const reasons: Reason[] = [];
+  // A reopened ticket counts from the reopen, in the window the reopen decides (docs/sla-rules.md).
+  const reopen = t.reopened;
+  const inHours = (reopen?.window ?? t.window) === 'in-hours';
+  const side = inHours
+    ? `inside support hours (business days ${hours}): the in-hours target applies`
+    : `outside support hours (business days ${hours}): the after-hours target applies`;
   reasons.push({
     topic: 'window',
     text:
-      t.window === 'in-hours'
-        ? `Filed ${at(t.dispatchedAt)}, inside support hours (business days ${hours}): the in-hours target applies.`
-        : `Filed ${at(t.dispatchedAt)}, outside support hours (business days ${hours}): the after-hours target applies.`,
+      reopen === undefined
+        ? `Filed ${at(t.dispatchedAt)}, ${side}.`
+        : `Reopened ${at(reopen.at)} by ${reopen.by.name}, starting round ${roundNumber(t)}: ${side}, as if it had been filed then. Earlier rounds keep their own deadlines.`,
   });
   const b = r.basis;
+  const start = reopen === undefined ? 'the filing' : 'the reopen';
   const from =
     b.reason === 'dispatch'
-      ? `counted from the filing at ${at(b.start)}`
+      ? `counted from ${start} on ${at(b.start)}`
       : b.reason === 'raised'
         ? `counted from the raise to ${b.priority} at ${at(b.start)} (window then: ${b.window})`
-        : `recounted from the filing as ${b.priority} after the priority was lowered`;
+        : `recounted from ${start} as ${b.priority} after the priority was lowered`;
   reasons.push({
     topic: 'budget',
     text: `${b.priority} ${label.toLowerCase()} target (${b.window}): ${minutesText(b.budgetMinutes)}, ${from}.`,
   });
   reasons.push({ topic: 'clock', text: `It runs on ${CLOCK_WORDS[b.clock]}.` });
-  const pauses = t.pauses;
+  const pauses = reopen === undefined ? t.pauses : t.pauses.filter((x) => x.start >= reopen.at);
   if (pauses.length === 0)
-    reasons.push({ topic: 'pauses', text: 'No pauses: the ticket never waited on the customer.' });
+    reasons.push({
+      topic: 'pauses',
+      text:
+        reopen === undefined
+          ? 'No pauses: the ticket never waited on the customer.'
+          : 'No pauses in this round: the ticket has not waited on the customer since the reopen.',
+    });
   else {
     const closed = pauses.reduce((s, x) => s + (x.end === undefined ? 0 : x.end - x.start), 0);
     const open = pauses.find((x) => x.end === undefined);
@@ -171,7 +186,7 @@ function explain(engine: SlaEngine, t: Ticket, r: TargetResult, view: TargetView
       topic: 'changes',
       text: raised
         ? `Raised ${c.from} → ${c.to} at ${at(c.at)}: the earlier of the old deadline and the ${c.to} target counted from then; ${moved}.`
-        : `Lowered ${c.from} → ${c.to} at ${at(c.at)}: recounted from the filing with the ${c.to} target; ${moved}.`,
+        : `Lowered ${c.from} → ${c.to} at ${at(c.at)}: recounted from ${start} with the ${c.to} target; ${moved}.`,
     });
   }
   const left = view.wallLeftMs;
@@ -185,6 +200,23 @@ function explain(engine: SlaEngine, t: Ticket, r: TargetResult, view: TargetView
           : `Due ${view.due === null ? '—' : at(view.due)}: ${duration(view.businessLeftMs)} of ${b.clock === 'continuous' ? 'time' : 'counted time'} left (${Math.round(view.used * 100)} % used)${view.state === 'at-risk' ? ', at risk' : ''}.`;
   reasons.push({ topic: 'now', text: nowText });
   return { target: r.target, label, reasons };
+}
+
+/** Every round of a ticket as the ticket page lists them. */
+function roundViews(engine: SlaEngine, t: Ticket): RoundView[] {
+  return roundsSla(engine, t).map((r) => ({
+    n: r.n,
+    start: r.start,
+    by: r.by?.name ?? null,
+    window: r.result.window,
+    priority: r.result.priority,
+    responseDue: r.result.response.due,
+    responseMetAt: r.result.response.metAt,
+    workaroundDue: r.result.workaround.due,
+    workaroundMetAt: r.result.workaround.metAt,
+    resolvedAt: r.resolvedAt,
+    current: r.current,
+  }));
 }
 
 /** The newest escalation request in a timeline, or null. */
@@ -225,6 +257,8 @@ export function ticketDetail(
       })),
       pauses: t.pauses.map((p) => ({ start: p.start, end: p.end ?? null })),
       pageAwaitingAck: customer ? null : (pageAwaitingAck(engine, t, now)?.at ?? null),
+      rounds: roundViews(engine, t),
+      relatedTo: t.relatedTo ?? null,
     },
     timeline: shown.map(eventView),
     explanations: [

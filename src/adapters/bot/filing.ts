@@ -10,6 +10,7 @@ import type { AdaptiveCard } from '../../domain/cards/types';
 import { checkTicketFields, LIMITS, submittedText, type FieldError } from '../../domain/tickets/fields';
 import type { Ticket } from '../../domain/tickets/model';
 import { describesProblem, suggestPriority, titleFrom } from '../../domain/tickets/suggest';
+import { roundStart } from '../../domain/tickets/sla-view';
 import { clockFor, customerOf, notCustomerText, sendCard, type BotDeps, type Customer } from './deps';
 import { messageText } from './teams';
 
@@ -47,8 +48,25 @@ const count = (n: number): string => n.toLocaleString('en-US');
  * longer than the description is never cut silently: the customer is told, and the rest rides in the form to be
  * added to the timeline once filed (or, too long for a card, they are asked to send it after filing).
  */
-export function formFor(deps: FilingDeps, message: string): AdaptiveCard {
+export function formFor(
+  deps: FilingDeps,
+  message: string,
+  related?: Pick<Ticket, 'id' | 'title' | 'category' | 'priority'>,
+): AdaptiveCard {
   const requestId = randomUUID();
+  if (related !== undefined)
+    return ticketFormCard({
+      policy: deps.policy,
+      requestId,
+      values: {
+        title: titleFrom(`Follow-up to ${related.id}: ${related.title}`, LIMITS.title),
+        description: message.trim().slice(0, LIMITS.description),
+        category: related.category,
+        priority: related.priority,
+      },
+      errors: {},
+      relatedTo: related.id,
+    });
   if (message.trim() === '')
     return ticketFormCard({ policy: deps.policy, requestId, values: {}, errors: {} });
   const suggestion = suggestPriority(deps.policy, message);
@@ -107,6 +125,27 @@ async function addRest(
   }
 }
 
+/** The old ticket's timeline notes the follow-up filed about it (staff see it; it changes no deadline). */
+async function noteFollowUp(deps: FilingDeps, oldId: string, ticket: Ticket, by: string): Promise<void> {
+  const noted = await deps.tickets.act(
+    { kind: 'tenant', tenantId: ticket.tenantId },
+    oldId,
+    { id: 'sla-desk', name: 'SLA Desk', role: 'system' },
+    {
+      kind: 'record',
+      type: 'follow-up-filed',
+      text: `${by} filed ${ticket.id} as a follow-up: ${ticket.title}`,
+      data: { ticketId: ticket.id },
+    },
+    { actionId: `follow-up:${ticket.id}` },
+  );
+  if (!noted.ok)
+    deps.log.warn('could not note a follow-up on the old ticket', {
+      ticket: oldId,
+      error: noted.error.message,
+    });
+}
+
 const submitSchema = z.object({
   requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/),
   title: submittedText(LIMITS.title),
@@ -117,6 +156,11 @@ const submitSchema = z.object({
   callbackNumber: submittedText(LIMITS.callback),
   /** What did not fit the description, carried by the form to the timeline. */
   rest: z.string().max(REST_IN_FORM).optional(),
+  /** The resolved ticket this one follows up (offered when it could not be reopened). */
+  relatedTo: z
+    .string()
+    .regex(/^[A-Za-z]{1,8}-\d{1,10}$/)
+    .optional(),
 });
 
 /** The domain's problems with the fields, as the texts the form shows beside them. */
@@ -128,17 +172,19 @@ const hintsOf = (errors: readonly FieldError[]): Record<string, string> =>
  * watcher pages the primary on call when there is one, else it alarms the support managers in the support
  * channel (none set: nobody is paged or alerted, and the customer is asked to call).
  */
-async function urgentOf(deps: FilingDeps, ticket: Ticket): Promise<Urgent | undefined> {
+export async function urgentOf(deps: FilingDeps, ticket: Ticket): Promise<Urgent | undefined> {
+  // Filed, or reopened (a new round pages like a new ticket): what counts is when the current round began.
+  const since = roundStart(ticket).at;
   const pages =
     deps.policy.escalation.pagePriorities.includes(ticket.priority) &&
-    !deps.engine.calendar.inSupportHours(ticket.dispatchedAt);
+    !deps.engine.calendar.inSupportHours(since);
   if (!pages) return undefined;
   if (!deps.paging) return { kind: 'unreachable', phone: deps.contact.phone };
   // Pages and alarms are posted in the support channel: without one, nobody is paged or alerted. Both reads
   // side by side: neither needs the other.
   const [channel, primary] = await Promise.all([
     deps.settings.supportChannel(),
-    deps.oncall.who('primary', ticket.dispatchedAt),
+    deps.oncall.who('primary', since),
   ]);
   if (channel === null) return { kind: 'unreachable', phone: deps.contact.phone };
   if (primary !== undefined) return { kind: 'paged' };
@@ -153,7 +199,8 @@ async function submit(
 ): Promise<AdaptiveCard | string> {
   const parsed = submitSchema.safeParse(data);
   if (!parsed.success) return 'That form could not be read. Please type "new ticket" to start again.';
-  const { requestId, rest = '', ...values } = parsed.data;
+  const { requestId, rest = '', relatedTo: related, ...values } = parsed.data;
+  const relatedTo = related?.toUpperCase();
   const checked = checkTicketFields(values);
   const again = (errs: Record<string, string>): AdaptiveCard =>
     ticketFormCard({
@@ -162,6 +209,7 @@ async function submit(
       values,
       errors: errs,
       rest,
+      relatedTo,
       notice:
         rest === ''
           ? undefined
@@ -170,6 +218,17 @@ async function submit(
   if (!checked.ok) return again(hintsOf(checked.errors));
   const fields = checked.value;
   const { caller } = customer;
+  // The linked ticket must be the caller's organisation's (another tenant's id reads as a missing one).
+  if (relatedTo !== undefined) {
+    const old = await deps.tickets.get({ kind: 'tenant', tenantId: caller.tenantId }, relatedTo);
+    if (!old.ok)
+      return again({
+        form:
+          old.error.code === 'TICKET_NOT_FOUND'
+            ? `No ticket ${relatedTo} was found for your organisation, so nothing was filed.`
+            : 'Could not save your ticket right now, so nothing was filed. Please try again.',
+      });
+  }
   // The confirmation replaces the form: a reply to that message is about this ticket.
   const formMessage = context.activity.replyToId;
   const filed = await deps.tickets.file(
@@ -179,6 +238,7 @@ async function submit(
       customerName: customer.customerName,
       requester: { id: caller.aadObjectId ?? caller.userId, name: caller.name, timeZone: caller.zone },
       ...fields,
+      ...(relatedTo === undefined ? {} : { relatedTo }),
       customerChat: {
         conversationId: caller.conversationId,
         serviceUrl: caller.serviceUrl,
@@ -203,6 +263,7 @@ async function submit(
   }
   const { ticket, created } = filed.value;
   if (created && rest !== '') await addRest(deps, customer, ticket.id, requestId, rest);
+  if (created && relatedTo !== undefined) await noteFollowUp(deps, relatedTo, ticket, caller.name);
   const now = deps.now();
   const clock = clockFor(caller, deps);
   return confirmationCard({

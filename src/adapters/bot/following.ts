@@ -47,11 +47,11 @@ export type FollowingDeps = Pick<
 
 const ID = /^[A-Za-z]{1,8}-\d{1,10}$/;
 
-function scopeOf(customer: Customer): Scope {
+export function scopeOf(customer: Customer): Scope {
   return { kind: 'tenant', tenantId: customer.caller.tenantId };
 }
 
-function actorOf(customer: Customer): Actor {
+export function actorOf(customer: Customer): Actor {
   return {
     id: customer.caller.aadObjectId ?? customer.caller.userId,
     name: customer.caller.name,
@@ -80,7 +80,7 @@ export async function notFound(
   return `No ticket ${id.slice(0, 20)} was found for your organisation.`;
 }
 
-async function ticketCard(
+export async function ticketCard(
   deps: FollowingDeps,
   customer: Customer,
   id: string,

@@ -5,6 +5,7 @@ import type { BotDeps } from './deps';
 import * as filing from './filing';
 import * as following from './following';
 import * as rating from './rating';
+import * as reopening from './reopening';
 import * as welcome from './welcome';
 import { registerChannel } from './channel';
 import * as staff from './staff';
@@ -34,6 +35,8 @@ export function createBot(adapter: TeamsAdapter, deps: BotDeps, oncall: OnCallDe
   registerPaging(app, deps);
   welcome.register(app, deps);
   filing.register(app, deps);
+  // Before following: its catch-all would take "reopen TM-1042: …" for a message.
+  reopening.register(app, deps);
   following.register(app, deps);
   rating.register(app, deps);
   refuseUnknownInvokes(app);

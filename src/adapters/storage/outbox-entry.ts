@@ -35,7 +35,7 @@ export type Payload = Readonly<Record<string, string | number | boolean>>;
 export interface NewEntry {
   /** The ticket id (or a lane of its own conversation): entries of one lane go out one after another, in `order`. */
   readonly lane: string;
-  /** Unique within the lane: `w|response|075`, `p|<trigger>|1`, `a|<trigger>`. */
+  /** Unique within the lane: `w|response|075` (`w|r2|response|075` in round 2), `p|<trigger>|1`, `a|<trigger>`. */
   readonly key: string;
   readonly kind: OutboxKind;
   readonly tenantId: string;

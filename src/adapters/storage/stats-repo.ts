@@ -3,7 +3,7 @@
 import type { TableClient, TableEntity } from '@azure/data-tables';
 import type { Instant, Priority } from '../../domain/sla';
 import type { BreachRow } from '../../domain/stats/counting';
-import type { Contribution, Counters } from '../../domain/stats/figures';
+import { countKey, type Contribution, type Counters } from '../../domain/stats/figures';
 import type { MonthView, StatsStore } from '../../domain/stats/ports';
 import { StatsReader } from './stats-reader';
 import { counterEntity, countedEntity, monthPk, rowActions, stateRk, watchRk } from './stats-rows';
@@ -68,7 +68,7 @@ export class TableStatsRepo implements StatsStore {
   static settledRows(k: Contribution): { stats: TableEntity[]; counted: TableEntity } {
     const pk = monthPk(k.month);
     const stats = rowActions(pk, k, null).flatMap((a) => (a[0] === 'upsert' ? [a[1]] : []));
-    return { stats, counted: countedEntity(pk, stateRk(k.ticketId), k) };
+    return { stats, counted: countedEntity(pk, stateRk(countKey(k)), k) };
   }
 
   /** A month's counter row of one priority (for writing a data set straight into the tables). */

@@ -14,7 +14,7 @@ import {
   type TransactionAction,
 } from '@azure/data-tables';
 import type { Priority } from '../../domain/sla';
-import { emptyCounters, type Contribution, type Counters } from '../../domain/stats/figures';
+import { countKey, emptyCounters, type Contribution, type Counters } from '../../domain/stats/figures';
 import { missedDeadlines, type BreachRow } from '../../domain/stats/counting';
 import { timeKey } from './keys';
 import { storageStatus } from './kit/status';
@@ -28,11 +28,11 @@ export const SERIAL_RK = 's|';
 export const stateRk = (id: string): string => `x|${id}`;
 const breachRk = (id: string, target: string): string => `b|${id}|${target}`;
 export const watchRk = (k: Contribution): string | null =>
-  k.watchAt === null ? null : `w|${timeKey(k.watchAt)}|${k.ticketId}`;
+  k.watchAt === null ? null : `w|${timeKey(k.watchAt)}|${countKey(k)}`;
 
 /** The month's missed-deadline rows of a contribution, by row key. */
 function breaches(k: Contribution | null): Map<string, BreachRow> {
-  return new Map(missedDeadlines(k).map((b) => [breachRk(b.ticketId, b.target), b]));
+  return new Map(missedDeadlines(k).map((b) => [breachRk(countKey(b), b.target), b]));
 }
 
 export function breachFrom(e: Record<string, unknown>): BreachRow {
@@ -40,6 +40,7 @@ export function breachFrom(e: Record<string, unknown>): BreachRow {
   const metAt = Number(e['metAt']);
   return {
     ticketId: String(e['ticketId']),
+    ...(typeof e['round'] === 'number' && e['round'] > 1 ? { round: e['round'] } : {}),
     tenantId: String(e['tenantId']),
     customerName: String(e['customerName']),
     title: String(e['title']),

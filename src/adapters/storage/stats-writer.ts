@@ -9,7 +9,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Priority } from '../../domain/sla';
 import { PRIORITIES } from '../../domain/sla';
 import { latestPerTicket, recount, type CountedChange } from '../../domain/stats/counting';
-import type { Contribution, Counters } from '../../domain/stats/figures';
+import { countKey, type Contribution, type Counters } from '../../domain/stats/figures';
 import { retryRaces } from './kit/contention';
 import { readRange } from './kit/range';
 import { storageStatus } from './kit/status';
@@ -116,10 +116,10 @@ export class StatsWriter {
       async () => {
         // The month's rows first, then the tickets' x| rows: a count that lands in between changes the serial.
         const rows = await this.monthRows(month);
-        await this.loadStates(month, [...todo.map((k) => k.ticketId), ...rows.pending.keys()]);
+        await this.loadStates(month, [...todo.map((k) => countKey(k)), ...rows.pending.keys()]);
         const changes: Change[] = [];
         for (const k of todo) {
-          const prev = this.countedOf(rows, k.ticketId);
+          const prev = this.countedOf(rows, countKey(k));
           if (prev !== null && prev.version >= k.version) continue;
           changes.push({ k, prev, actions: rowActions(pk, k, prev) });
         }
@@ -131,8 +131,8 @@ export class StatsWriter {
           if (chunk.length === 0) return;
           await this.submit(month, rows, chunk);
           changed += chunk.length;
-          const done = new Set(chunk.map((c) => c.k.ticketId));
-          todo = todo.filter((k) => !done.has(k.ticketId));
+          const done = new Set(chunk.map((c) => countKey(c.k)));
+          todo = todo.filter((k) => !done.has(countKey(k)));
           chunk = [];
           size = 0;
         };
@@ -181,8 +181,8 @@ export class StatsWriter {
       rows.serial === null ? ['create', serial] : ['update', serial, 'Replace', { etag: rows.serial.etag }],
     );
     for (const c of chunk) {
-      const entity = countedEntity(pk, pendingRk(c.k.ticketId), c.k);
-      const pending = rows.pending.get(c.k.ticketId);
+      const entity = countedEntity(pk, pendingRk(countKey(c.k)), c.k);
+      const pending = rows.pending.get(countKey(c.k));
       actions.push(
         pending === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag: pending.etag }],
       );
@@ -203,9 +203,9 @@ export class StatsWriter {
       else rows.etags.set(p, etag);
     }
     for (const { k } of chunk) {
-      const etag = known.get(pendingRk(k.ticketId));
+      const etag = known.get(pendingRk(countKey(k)));
       if (etag === undefined) this.months.delete(month);
-      else rows.pending.set(k.ticketId, { etag, k });
+      else rows.pending.set(countKey(k), { etag, k });
     }
   }
 
@@ -220,15 +220,15 @@ export class StatsWriter {
     const raised: PendingRow[] = [];
     for (let i = 0; i < list.length; i += MAX_ACTIONS) {
       const part = list.slice(i, i + MAX_ACTIONS);
-      const up = part.filter((p) => (this.states.get(p.k.ticketId)?.counted?.version ?? 0) < p.k.version);
+      const up = part.filter((p) => (this.states.get(countKey(p.k))?.counted?.version ?? 0) < p.k.version);
       try {
         if (up.length > 0) {
           const actions = up.map((p) => this.stateAction(pk, p.k));
           const known = etagsOf(actions, await this.tickets.submitTransaction(actions));
           for (const p of up) {
-            const etag = known.get(stateRk(p.k.ticketId));
-            if (etag === undefined) this.states.delete(p.k.ticketId);
-            else this.remember(p.k.ticketId, { month, etag, counted: p.k });
+            const etag = known.get(stateRk(countKey(p.k)));
+            if (etag === undefined) this.states.delete(countKey(p.k));
+            else this.remember(countKey(p.k), { month, etag, counted: p.k });
           }
         }
       } catch (err) {
@@ -245,12 +245,12 @@ export class StatsWriter {
         ['update', serial, 'Replace', { etag: rows.serial.etag }],
         ...part.map((p): TransactionAction => [
           'delete',
-          { partitionKey: pk, rowKey: pendingRk(p.k.ticketId) },
+          { partitionKey: pk, rowKey: pendingRk(countKey(p.k)) },
         ]),
       ];
       try {
         const etag = etagsOf(actions, await this.table.submitTransaction(actions)).get(SERIAL_RK);
-        for (const p of part) rows.pending.delete(p.k.ticketId);
+        for (const p of part) rows.pending.delete(countKey(p.k));
         if (etag === undefined) {
           this.forget(month);
           return;
@@ -267,8 +267,8 @@ export class StatsWriter {
   }
 
   private stateAction(pk: string, k: Contribution): TransactionAction {
-    const entity = countedEntity(pk, stateRk(k.ticketId), k);
-    const etag = this.states.get(k.ticketId)?.etag ?? null;
+    const entity = countedEntity(pk, stateRk(countKey(k)), k);
+    const etag = this.states.get(countKey(k))?.etag ?? null;
     return etag === null ? ['create', entity] : ['update', entity, 'Replace', { etag }];
   }
 
@@ -276,7 +276,7 @@ export class StatsWriter {
   private async raise(month: string, k: Contribution): Promise<void> {
     const pk = monthPk(month);
     for (let attempt = 0; ; attempt++) {
-      const state = await this.readState(month, k.ticketId);
+      const state = await this.readState(month, countKey(k));
       if ((state.counted?.version ?? 0) >= k.version) return;
       try {
         const action = this.stateAction(pk, k);
@@ -285,8 +285,8 @@ export class StatsWriter {
           state.etag === null
             ? await this.tickets.createEntity(entity)
             : await this.tickets.updateEntity(entity, 'Replace', { etag: state.etag });
-        this.remember(k.ticketId, { month, etag: res.etag ?? null, counted: k });
-        if (res.etag === undefined) this.states.delete(k.ticketId);
+        this.remember(countKey(k), { month, etag: res.etag ?? null, counted: k });
+        if (res.etag === undefined) this.states.delete(countKey(k));
         return;
       } catch (err) {
         if (!conflict(err) || attempt >= ATTEMPTS) throw err;

@@ -63,9 +63,17 @@ function threadNote(
     case 'rated':
       return ratingNote(ticket, e);
     case 'reopened':
+      // A new round: both targets count again from the reopen (docs/sla-rules.md, "Reopening").
       return noteCard(
-        `${ticket.id} reopened by ${escape(e.actor.name)}`,
-        e.text === undefined ? [] : [escape(e.text)],
+        `${ticket.id} reopened by ${escape(e.actor.name)}${e.actor.role === 'customer' ? ' (customer)' : ''}${num('round') === null ? '' : `: round ${num('round')}`}`,
+        [
+          ...(e.text === undefined ? [] : [escape(e.text)]),
+          ...(num('round') === null
+            ? []
+            : [
+                `Counted from the reopen at ${String(d['priority'])}: response due ${zoned(deps, num('responseDue'))}, work-around due ${zoned(deps, num('workaroundDue'))}`,
+              ]),
+        ],
       );
     default:
       return undefined;

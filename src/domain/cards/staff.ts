@@ -238,6 +238,15 @@ export function rootCard(v: RootView): AdaptiveCard {
             title: 'Filed',
             value: `${zoned(v.policy, t.dispatchedAt, v.now)} (${t.window === 'in-hours' ? 'in support hours' : 'after hours'})`,
           },
+          ...(t.reopened === undefined
+            ? []
+            : [
+                {
+                  title: `Round ${(t.rounds?.length ?? 0) + 1}`,
+                  value: `reopened ${zoned(v.policy, t.reopened.at, v.now)} by ${escape(t.reopened.by.name)} (${t.reopened.window === 'in-hours' ? 'in support hours' : 'after hours'})`,
+                },
+              ]),
+          ...(t.relatedTo === undefined ? [] : [{ title: 'Follows up', value: escape(t.relatedTo) }]),
           ...(t.affectedUsers === undefined ? [] : [{ title: 'Affected', value: String(t.affectedUsers) }]),
           ...(t.callbackNumber === undefined ? [] : [{ title: 'Callback', value: escape(t.callbackNumber) }]),
           ...(t.fix === undefined ? [] : [{ title: 'Fix', value: `release ${escape(t.fix.release)}` }]),

@@ -9,6 +9,8 @@ export type Verb =
   | 'ticket.escalate'
   | 'ticket.answer'
   | 'ticket.rate'
+  | 'ticket.reopen'
+  | 'ticket.follow-up'
   | 'tickets.mine'
   | 'help'
   | 'staff.take'

@@ -1,4 +1,4 @@
-// The default policy: the published TeamMate support policy as SLA-RULES.md reads it.
+// The default policy: the published TeamMate support policy as docs/sla-rules.md reads it.
 // A deployment replaces it with a JSON file (POLICY_FILE or --policy); see docs/cli.md "The policy".
 import { parsePolicy, type Policy } from './schema';
 
@@ -116,6 +116,7 @@ export const DEFAULT_POLICY_JSON = {
       { role: 'manager', afterMinutes: 30 },
     ],
   },
+  reopen: { windowDays: 14 },
   availability: {
     service: 'Core Service',
     target: 0.9999,

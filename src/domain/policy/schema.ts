@@ -1,4 +1,4 @@
-// The support policy as typed, validated data (SLA-RULES.md). Pure: no I/O.
+// The support policy as typed, validated data (docs/sla-rules.md). Pure: no I/O.
 // parsePolicy() turns unknown JSON into a Policy or a list of errors naming each field.
 import { isZoneName } from '../kit/zone';
 import { z } from 'zod';
@@ -126,6 +126,17 @@ export const policySchema = z
           ),
       })
       .strict(),
+    /** How long after a resolution its customer may reopen the ticket (staff may at any time). */
+    reopen: z
+      .object({
+        windowDays: z
+          .number()
+          .int('must be a whole number of days')
+          .min(0, 'must not be negative')
+          .max(365, 'must be at most 365'),
+      })
+      .strict()
+      .default({ windowDays: 14 }),
     availability: z
       .object({
         service: text(120),

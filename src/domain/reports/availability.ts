@@ -1,4 +1,4 @@
-// The month's availability report in the policy's zone: the figures of SLA-RULES.md and the outages behind
+// The month's availability report in the policy's zone: the figures of docs/sla-rules.md and the outages behind
 // them. Pure: outages and `now` come in as parameters. Customers get the report without causes or notes,
 // and with approved exclusions only.
 import type { ExclusionCategory, Policy } from '../policy/schema';

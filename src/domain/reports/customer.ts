@@ -12,7 +12,7 @@ import {
   type SlaEngine,
   type TargetName,
 } from '../sla';
-import { slaOf } from '../tickets/sla-view';
+import { roundsSla } from '../tickets/rounds';
 import type { Ticket } from '../tickets/model';
 import { availabilityReport, type AvailabilityReport } from './availability';
 import { cutMinutes } from './duration';
@@ -111,34 +111,36 @@ export function customerReport(
     }
     const filedNow = inMonth(t.dispatchedAt);
     if (filedNow) filed++;
-    const result = slaOf(engine, t);
-    for (const target of TARGETS) {
-      const r = result[target];
-      const counts = tally.get(`${result.priority}|${target}`);
-      if (counts === undefined) continue;
-      // A deadline held back by an open wait belongs to the month the ticket was filed in, for now.
-      if (r.due === null ? !filedNow : !inMonth(r.due)) continue;
-      counts.due++;
-      if (r.due === null) {
-        counts.open++;
-      } else if (r.metAt !== null && r.metAt <= r.due) {
-        counts.met++;
-      } else if (r.metAt !== null || now >= r.due) {
-        counts.breached++;
-        const until = r.metAt ?? now;
-        breaches.push({
-          ticketId: t.id,
-          title: t.title,
-          priority: result.priority,
-          target,
-          due: r.due,
-          metAt: r.metAt,
-          lateMinutes: cutMinutes(until - r.due),
-        });
-      } else {
-        counts.open++;
+    // A reopened ticket counts once per round; a finished round keeps its figures (docs/sla-rules.md).
+    for (const round of roundsSla(engine, t))
+      for (const target of TARGETS) {
+        const result = round.result;
+        const r = result[target];
+        const counts = tally.get(`${result.priority}|${target}`);
+        if (counts === undefined) continue;
+        // A deadline held back by an open wait belongs to the month its round began in, for now.
+        if (r.due === null ? !inMonth(round.start) : !inMonth(r.due)) continue;
+        counts.due++;
+        if (r.due === null) {
+          counts.open++;
+        } else if (r.metAt !== null && r.metAt <= r.due) {
+          counts.met++;
+        } else if (r.metAt !== null || now >= r.due) {
+          counts.breached++;
+          const until = r.metAt ?? now;
+          breaches.push({
+            ticketId: t.id,
+            title: t.title,
+            priority: result.priority,
+            target,
+            due: r.due,
+            metAt: r.metAt,
+            lateMinutes: cutMinutes(until - r.due),
+          });
+        } else {
+          counts.open++;
+        }
       }
-    }
     const waited = t.pauses.reduce((sum, p) => {
       const s = Math.max(start, p.start);
       const e = Math.min(end, p.end ?? now, now);

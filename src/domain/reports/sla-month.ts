@@ -12,7 +12,7 @@ import {
   type TargetName,
 } from '../sla';
 import type { Person, Ticket } from '../tickets/model';
-import { slaOf } from '../tickets/sla-view';
+import { roundPauses, roundsSla } from '../tickets/rounds';
 import { availabilityPercent } from './percent';
 
 /** Where a target stands: met by its deadline, breached (met late or past due), or still running. */
@@ -20,6 +20,8 @@ export type LineOutcome = 'met' | 'breached' | 'open';
 
 export interface SlaLine {
   readonly ticketId: string;
+  /** The ticket's round (1 until it is reopened): a reopened ticket has lines for each round. */
+  readonly round: number;
   readonly tenantId: string;
   readonly customerName: string;
   readonly title: string;
@@ -62,39 +64,45 @@ export function slaLines(
   const inMonth = (t: Instant): boolean => t >= start && t < end;
   const lines: SlaLine[] = [];
   for (const t of tickets) {
-    const result = slaOf(engine, t);
-    const pauses = pauseList(t.pauses);
-    for (const target of TARGETS) {
-      const r = result[target];
-      if (r.due === null ? !inMonth(t.dispatchedAt) : !inMonth(r.due)) continue;
-      const from = r.basis.start;
-      const until = Math.max(from, r.metAt ?? now);
-      const waited = t.pauses.reduce(
-        (sum, p) => sum + Math.max(0, Math.min(until, p.end ?? now) - Math.max(from, p.start)),
-        0,
-      );
-      lines.push({
-        ticketId: t.id,
-        tenantId: t.tenantId,
-        customerName: t.customerName,
-        title: t.title,
-        priority: result.priority,
-        owner: t.owner === undefined ? null : { id: t.owner.id, name: t.owner.name },
-        target,
-        clock: r.basis.clock,
-        countedFrom: from,
-        due: r.due,
-        metAt: r.metAt,
-        businessMinutes: tenths(counted(engine.calendar, r.basis.clock, from, until, pauses)),
-        wallMinutes: tenths(until - from),
-        pausedMinutes: tenths(waited),
-        outcome: outcomeOf(r.due, r.metAt, now),
-      });
+    // A reopened ticket counts once per round; a finished round keeps its figures (docs/sla-rules.md).
+    for (const round of roundsSla(engine, t)) {
+      const result = round.result;
+      const roundWaits = roundPauses(t, round);
+      const pauses = pauseList(roundWaits);
+      for (const target of TARGETS) {
+        const r = result[target];
+        if (r.due === null ? !inMonth(round.start) : !inMonth(r.due)) continue;
+        const from = r.basis.start;
+        const until = Math.max(from, r.metAt ?? now);
+        const waited = roundWaits.reduce(
+          (sum, p) => sum + Math.max(0, Math.min(until, p.end ?? now) - Math.max(from, p.start)),
+          0,
+        );
+        lines.push({
+          ticketId: t.id,
+          round: round.n,
+          tenantId: t.tenantId,
+          customerName: t.customerName,
+          title: t.title,
+          priority: result.priority,
+          owner: t.owner === undefined ? null : { id: t.owner.id, name: t.owner.name },
+          target,
+          clock: r.basis.clock,
+          countedFrom: from,
+          due: r.due,
+          metAt: r.metAt,
+          businessMinutes: tenths(counted(engine.calendar, r.basis.clock, from, until, pauses)),
+          wallMinutes: tenths(until - from),
+          pausedMinutes: tenths(waited),
+          outcome: outcomeOf(r.due, r.metAt, now),
+        });
+      }
     }
   }
   return lines.sort(
     (a, b) =>
       a.ticketId.localeCompare(b.ticketId, 'en', { numeric: true }) ||
+      a.round - b.round ||
       TARGETS.indexOf(a.target) - TARGETS.indexOf(b.target),
   );
 }

@@ -1,4 +1,4 @@
-// Monthly availability of the Core Service (SLA-RULES.md, "Availability"). Pure.
+// Monthly availability of the Core Service (docs/sla-rules.md, "Availability"). Pure.
 import { DateTime } from 'luxon';
 import type { ExclusionCategory, Policy } from '../policy/schema';
 import { MINUTE_MS, type Instant } from './types';

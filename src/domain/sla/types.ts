@@ -7,7 +7,7 @@ export type Instant = number;
 export const PRIORITIES = ['P1', 'P2', 'P3'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-/** Which clock a budget runs on (SLA-RULES.md, "Clocks"). */
+/** Which clock a budget runs on (docs/sla-rules.md, "Clocks"). */
 export const CLOCKS = ['continuous', 'support-hours', 'business-days'] as const;
 export type Clock = (typeof CLOCKS)[number];
 

@@ -2,11 +2,13 @@
 // ticket missed, which version of a ticket counts. Pure; storage calls it while counting.
 import type { Instant, Priority } from '../sla';
 import { PRIORITIES } from '../sla';
-import { applyTo, emptyCounters, type Contribution, type Counters } from './figures';
+import { applyTo, countKey, emptyCounters, type Contribution, type Counters } from './figures';
 
 /** A missed deadline, as the month's list keeps it. */
 export interface BreachRow {
   readonly ticketId: string;
+  /** The ticket's round; absent: round 1. */
+  readonly round?: number;
   readonly tenantId: string;
   readonly customerName: string;
   readonly title: string;
@@ -36,6 +38,7 @@ export function missedDeadlines(k: Contribution | null): BreachRow[] {
     if (f.outcome === 'late' || f.outcome === 'breached')
       out.push({
         ticketId: k.ticketId,
+        ...(k.round === undefined ? {} : { round: k.round }),
         tenantId: k.tenantId,
         customerName: k.customerName,
         title: k.title,
@@ -76,8 +79,8 @@ export function recount(
 export function latestPerTicket(ks: readonly Contribution[]): Contribution[] {
   const latest = new Map<string, Contribution>();
   for (const k of ks) {
-    const seen = latest.get(k.ticketId);
-    if (seen === undefined || seen.version < k.version) latest.set(k.ticketId, k);
+    const seen = latest.get(countKey(k));
+    if (seen === undefined || seen.version < k.version) latest.set(countKey(k), k);
   }
   return [...latest.values()];
 }

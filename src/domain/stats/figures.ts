@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { Instant, Priority, SlaEngine, SlaResult, TargetName, TargetResult } from '../sla';
 import { counted, pauseList, PRIORITIES, TARGETS } from '../sla';
 import { slaOf } from '../tickets/sla-view';
+import { roundPauses, roundsSla } from '../tickets/rounds';
 import { OPEN_STATUSES, type Ticket } from '../tickets/model';
 
 /**
@@ -24,6 +25,8 @@ export interface TargetFacts {
 /** One ticket's part in the counters of its dispatch month. */
 export interface Contribution {
   readonly ticketId: string;
+  /** The ticket's round (docs/sla-rules.md, "Reopening"); absent: round 1. Each round is counted once. */
+  readonly round?: number;
   readonly tenantId: string;
   readonly customerName: string;
   readonly title: string;
@@ -120,6 +123,38 @@ export function contribution(engine: SlaEngine, t: Ticket, result?: SlaResult): 
     watchAt: open && watch.length > 0 ? Math.min(...watch) : null,
     pausedSince: t.pauses.find((p) => p.end === undefined)?.start ?? null,
   };
+}
+
+/**
+ * The key a contribution is counted under: the ticket id for round 1 (as before rounds existed), the id and
+ * round after ("TM-1042.r2"), so each round of a reopened ticket counts once.
+ */
+export function countKey(k: Pick<Contribution, 'ticketId' | 'round'>): string {
+  return k.round === undefined || k.round <= 1 ? k.ticketId : `${k.ticketId}.r${k.round}`;
+}
+
+/**
+ * What each round of a ticket adds to the counters now: one contribution for a ticket never reopened. A
+ * finished round counts as it was recorded (met stays met), in the month its round began.
+ * @example contributions(engine, reopenedOnce).map(countKey) // ['TM-1042', 'TM-1042.r2']
+ */
+export function contributions(engine: SlaEngine, t: Ticket): Contribution[] {
+  const rounds = roundsSla(engine, t);
+  if (rounds.length === 1) return [contribution(engine, t)];
+  return rounds.map((r) => {
+    const view: Ticket = {
+      ...t,
+      status: r.current ? t.status : 'resolved',
+      priority: r.result.priority,
+      dispatchedAt: r.start,
+      pauses: roundPauses(t, r),
+      responseMetAt: r.result.response.metAt ?? undefined,
+      resolvedAt: r.resolvedAt ?? undefined,
+      closedAt: r.current ? t.closedAt : undefined,
+    };
+    const k = contribution(engine, view, r.result);
+    return r.n === 1 ? k : { ...k, round: r.n };
+  });
 }
 
 /** Counts of one target in one month and priority. */

@@ -10,7 +10,8 @@ import type { TicketService } from '../tickets/service';
 import { emptyByPriority, type BreachRow } from './counting';
 import {
   addCounters,
-  contribution,
+  contributions,
+  countKey,
   emptyCounters,
   monthMinus,
   monthOf,
@@ -198,9 +199,11 @@ export class StatsService {
     },
   ) {}
 
-  /** Counts a ticket's current state (idempotent per version). */
+  /** Counts a ticket's current state, each round once (idempotent per version); whether anything changed. */
   async record(t: Ticket): Promise<boolean> {
-    return this.deps.repo.record(contribution(this.deps.engine, t));
+    let changed = false;
+    for (const k of contributions(this.deps.engine, t)) if (await this.deps.repo.record(k)) changed = true;
+    return changed;
   }
 
   /**
@@ -234,7 +237,7 @@ export class StatsService {
     this.pending.clear();
     if (batch.length === 0) return;
     try {
-      await this.deps.repo.recordMany(batch.map((t) => contribution(this.deps.engine, t)));
+      await this.deps.repo.recordMany(batch.flatMap((t) => contributions(this.deps.engine, t)));
       this.retryMs = RETRY_MS;
     } catch (err) {
       // Keep what failed unless a newer change of the ticket came meanwhile, and try again later.
@@ -261,9 +264,12 @@ export class StatsService {
     const from = monthBounds(monthMinus(month, 1), zone).start;
     let fixed = 0;
     for (const t of await this.deps.tickets.createdBetween(from, now + 1)) {
-      const k = contribution(this.deps.engine, t);
-      const counted = await this.deps.repo.countedVersion(k.month, t.id);
-      if ((counted === null || counted < t.version) && (await this.deps.repo.record(k))) fixed++;
+      let missed = false;
+      for (const k of contributions(this.deps.engine, t)) {
+        const counted = await this.deps.repo.countedVersion(k.month, countKey(k));
+        if ((counted === null || counted < t.version) && (await this.deps.repo.record(k))) missed = true;
+      }
+      if (missed) fixed++;
     }
     return fixed;
   }

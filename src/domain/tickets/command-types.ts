@@ -25,6 +25,7 @@ export type NewTicketInput = Pick<
   | 'affectedUsers'
   | 'callbackNumber'
   | 'customerChat'
+  | 'relatedTo'
 >;
 
 export type Command =
@@ -97,7 +98,8 @@ export type RecordType =
   | 'paging-alarm'
   | 'channel-missing'
   | 'delivery-failed'
-  | 'delivery-recovered';
+  | 'delivery-recovered'
+  | 'follow-up-filed';
 
 /** The name and id of an actor, as a ticket keeps them. */
 export function person(a: Actor): Person {

@@ -54,6 +54,7 @@ export function openTicket(
     affectedUsers,
     callbackNumber,
     customerChat: input.customerChat,
+    ...(input.relatedTo === undefined ? {} : { relatedTo: input.relatedTo }),
     dispatchedAt: now,
     window: engine.window(now),
     priorityChanges: [],

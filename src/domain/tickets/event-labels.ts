@@ -31,6 +31,7 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   rated: 'Rated',
   'attachment-added': 'File added',
   'attachment-removed': 'File deleted',
+  'follow-up-filed': 'Follow-up ticket filed',
 };
 
 /** The root card's shorter words, where they differ from the timeline's. */

@@ -113,6 +113,40 @@ export interface RatingRecord {
   readonly by?: Person | undefined;
 }
 
+/**
+ * One finished round of a ticket (filing to resolution, or a reopen to the next resolution), as it stood when
+ * the ticket was reopened: its targets stay met or breached as they were (docs/sla-rules.md, "Reopening").
+ */
+export interface RoundRecord {
+  /** 1 for the filing, 2 for the first reopen… */
+  readonly n: number;
+  /** Dispatch (round 1) or the reopen that started it. */
+  readonly start: Instant;
+  readonly window: Window;
+  /** The priority at the round's start. */
+  readonly priority: Priority;
+  /** The priority when the round ended. */
+  readonly endPriority: Priority;
+  readonly responseDue: Instant | null;
+  readonly responseMetAt: Instant | null;
+  readonly workaroundDue: Instant | null;
+  readonly workaroundMetAt: Instant | null;
+  readonly resolvedAt: Instant | null;
+  /** Who reopened the ticket to start this round (absent for round 1). */
+  readonly by?: Person | undefined;
+}
+
+/** The reopen that started the ticket's current round: its targets count from `at` (docs/sla-rules.md). */
+export interface ReopenRecord {
+  readonly at: Instant;
+  /** The window decided by `at`, as if the ticket had been dispatched then. */
+  readonly window: Window;
+  /** The priority at `at`: the round's starting priority. */
+  readonly priority: Priority;
+  readonly by: Person;
+  readonly role: Role;
+}
+
 export interface Ticket {
   /** Short id, e.g. TM-1042. */
   readonly id: string;
@@ -149,7 +183,13 @@ export interface Ticket {
   readonly ratings?: readonly RatingRecord[] | undefined;
   readonly closedAt?: Instant | undefined;
   readonly lastEscalationAt?: Instant | undefined;
-  /** Warnings already posted, as "target:percent" (e.g. "response:75"). */
+  /** Earlier rounds, oldest first; absent or empty on a ticket never reopened (docs/sla-rules.md, "Reopening"). */
+  readonly rounds?: readonly RoundRecord[] | undefined;
+  /** The reopen that started the current round; absent in round 1. */
+  readonly reopened?: ReopenRecord | undefined;
+  /** The resolved ticket this one follows up (filed after the reopen window had passed), e.g. "TM-1042". */
+  readonly relatedTo?: string | undefined;
+  /** Warnings already posted, as "target:percent" in round 1 and "r<n>:target:percent" after (e.g. "r2:response:75"). */
   readonly notified: readonly string[];
   /** Files attached and not deleted (src/domain/attachments): kept here so the limit holds under concurrent uploads. */
   readonly attachmentCount?: number | undefined;
@@ -228,6 +268,7 @@ export const EVENT_TYPES = [
   'rated',
   'attachment-added',
   'attachment-removed',
+  'follow-up-filed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -22,7 +22,10 @@ export function acknowledged(t: Pick<Ticket, 'notified'>, trigger: Instant): boo
  */
 export function pageAwaitingAck(
   engine: SlaEngine,
-  t: Pick<Ticket, 'status' | 'notified' | 'initialPriority' | 'dispatchedAt' | 'priorityChanges'>,
+  t: Pick<
+    Ticket,
+    'status' | 'notified' | 'initialPriority' | 'dispatchedAt' | 'priorityChanges' | 'reopened'
+  >,
   now: Instant,
 ): PageTrigger | undefined {
   if (!OPEN_STATUSES.has(t.status)) return undefined;

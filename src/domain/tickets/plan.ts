@@ -7,6 +7,7 @@ import { cleanLine, cleanText, LIMITS, parsePriority } from './fields';
 import { OPEN_STATUSES, type Actor, type EventType, type Ticket, type TicketStatus } from './model';
 import { ticketSla } from './sla-view';
 import { ackKey, pageAwaitingAck } from './paging';
+import { customerMayReopen, finishedRound, MAX_ROUNDS } from './rounds';
 import { person, type Command, type NewEvent } from './command-types';
 import { askRating, rate } from './rating';
 import { planAttach, planDetach, withFiles } from '../attachments/plan';
@@ -133,6 +134,64 @@ export interface TicketRules {
 }
 
 export const DEFAULT_RULES: TicketRules = { ownerOnFirstReply: true };
+
+/**
+ * A reopen starts a new round (docs/sla-rules.md, "Reopening"): both targets count again from `at`, at the
+ * priority now, in the window `at` decides; the finished round is kept as it stood. A customer may reopen
+ * within the policy's window after the resolution, with a reason; staff at any time.
+ */
+function reopen(
+  t: Ticket,
+  actor: Actor,
+  cmd: Extract<Command, { kind: 'reopen' }>,
+  at: Instant,
+  engine: SlaEngine,
+  ev: EventMaker,
+): Result<Draft> {
+  if (t.status !== 'resolved' && t.status !== 'closed')
+    return fail(illegalMove(`${t.id} is ${t.status}, not resolved or closed.`));
+  const customer = actor.role === 'customer';
+  if (customer && !customerMayReopen(engine.policy, t, at)) {
+    const days = engine.policy.reopen.windowDays;
+    return fail(
+      new DomainError(
+        'ILLEGAL_MOVE',
+        `${t.id} was resolved more than ${days} days ago, so it cannot be reopened. File a new ticket about it.`,
+        { reopenWindowPassed: true, resolvedAt: t.resolvedAt ?? null, windowDays: days },
+      ),
+    );
+  }
+  const reason = cleanText(cmd.reason ?? '', 'reason', LIMITS.reason, !customer);
+  if (!reason.ok) return reason;
+  if ((t.rounds?.length ?? 0) + 1 >= MAX_ROUNDS)
+    return fail(illegalMove(`${t.id} has been reopened too many times; file a new ticket instead.`));
+  const fields: Draft['fields'] = {
+    // The status keeps saying whether the customer has heard from support; the new round's response target
+    // is unmet either way (responseMetAt is cleared) and the first reply meets it.
+    status: t.responseMetAt === undefined ? 'new' : 'responded',
+    resumeStatus: undefined,
+    resolvedAt: undefined,
+    closedAt: undefined,
+    responseMetAt: undefined,
+    workaroundMetAt: undefined,
+    rounds: [...(t.rounds ?? []), finishedRound(t)],
+    reopened: { at, window: engine.window(at), priority: t.priority, by: person(actor), role: actor.role },
+  };
+  const next = ticketSla(engine, { ...t, ...fields }).sla;
+  return ok({
+    fields,
+    events: [
+      ev('reopened', reason.value === '' ? undefined : reason.value, {
+        round: (t.rounds?.length ?? 0) + 2,
+        priority: t.priority,
+        window: engine.window(at),
+        responseDue: next.responseDue,
+        workaroundDue: next.workaroundDue,
+      }),
+    ],
+    what: 'reopened it',
+  });
+}
 
 export function plan(
   t: Ticket,
@@ -347,21 +406,8 @@ export function plan(
         return fail(illegalMove(`Only a resolved ticket can be closed; ${t.id} is ${t.status}.`));
       return ok({ fields: { status: 'closed', closedAt: at }, events: [ev('closed')], what: 'closed it' });
     }
-    case 'reopen': {
-      if (t.status !== 'resolved' && t.status !== 'closed')
-        return fail(illegalMove(`${t.id} is ${t.status}, not resolved or closed.`));
-      const reason = cleanText(cmd.reason ?? '', 'reason', LIMITS.reason, true);
-      if (!reason.ok) return reason;
-      return ok({
-        fields: {
-          status: t.responseMetAt === undefined ? 'new' : 'responded',
-          resolvedAt: undefined,
-          closedAt: undefined,
-        },
-        events: [ev('reopened', reason.value === '' ? undefined : reason.value)],
-        what: 'reopened it',
-      });
-    }
+    case 'reopen':
+      return reopen(t, actor, cmd, at, engine, ev);
     case 'note': {
       const text = cleanText(cmd.text, 'note', LIMITS.message);
       if (!text.ok) return text;

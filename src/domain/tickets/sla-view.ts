@@ -7,16 +7,43 @@ import { OPEN_STATUSES, type Ticket, type TicketSla } from './model';
 
 type SlaFields = Pick<
   Ticket,
-  'dispatchedAt' | 'initialPriority' | 'priorityChanges' | 'pauses' | 'responseMetAt' | 'workaroundMetAt'
+  | 'dispatchedAt'
+  | 'initialPriority'
+  | 'priorityChanges'
+  | 'pauses'
+  | 'responseMetAt'
+  | 'workaroundMetAt'
+  | 'reopened'
+  | 'rounds'
 >;
 
-/** The engine's input for a ticket. */
+/** The current round's number: 1 until the ticket is reopened, then 2, 3… */
+export function roundNumber(t: Pick<Ticket, 'rounds'>): number {
+  return (t.rounds?.length ?? 0) + 1;
+}
+
+/**
+ * Where the current round starts and at which priority: the dispatch, or the last reopen (counted as if the
+ * ticket had been dispatched then, docs/sla-rules.md "Reopening"). Changes and pauses before it are history.
+ */
+export function roundStart(t: Pick<Ticket, 'dispatchedAt' | 'initialPriority' | 'reopened'>): {
+  at: Instant;
+  priority: Ticket['priority'];
+} {
+  return t.reopened === undefined
+    ? { at: t.dispatchedAt, priority: t.initialPriority }
+    : { at: t.reopened.at, priority: t.reopened.priority };
+}
+
+/** The engine's input for a ticket: its current round (the whole ticket until it is reopened). */
 export function slaInput(t: SlaFields): SlaInput {
+  const start = roundStart(t);
+  const after = t.reopened !== undefined;
   return {
-    dispatched: t.dispatchedAt,
-    priority: t.initialPriority,
-    changes: t.priorityChanges.map((c) => ({ at: c.at, to: c.to })),
-    pauses: t.pauses,
+    dispatched: start.at,
+    priority: start.priority,
+    changes: t.priorityChanges.filter((c) => !after || c.at >= start.at).map((c) => ({ at: c.at, to: c.to })),
+    pauses: after ? t.pauses.filter((p) => p.start >= start.at) : t.pauses,
     met: {
       ...(t.responseMetAt === undefined ? {} : { response: t.responseMetAt }),
       ...(t.workaroundMetAt === undefined ? {} : { workaround: t.workaroundMetAt }),
@@ -44,12 +71,15 @@ export interface PageTrigger {
  */
 export function pageTriggers(
   engine: SlaEngine,
-  t: Pick<Ticket, 'initialPriority' | 'dispatchedAt' | 'priorityChanges'>,
+  t: Pick<Ticket, 'initialPriority' | 'dispatchedAt' | 'priorityChanges' | 'reopened'>,
 ): PageTrigger[] {
   const paging = engine.policy.escalation.pagePriorities;
+  const start = roundStart(t);
   const at: Instant[] = [];
-  if (paging.includes(t.initialPriority)) at.push(t.dispatchedAt);
-  for (const c of t.priorityChanges) if (paging.includes(c.to) && !paging.includes(c.from)) at.push(c.at);
+  // A reopen starts a new round: a P1 reopened after hours pages like a new P1 (docs/sla-rules.md).
+  if (paging.includes(start.priority)) at.push(start.at);
+  for (const c of t.priorityChanges)
+    if (c.at >= start.at && paging.includes(c.to) && !paging.includes(c.from)) at.push(c.at);
   return at.map((a) => ({
     at: a,
     kind: engine.calendar.inSupportHours(a) ? 'announce' : 'page',
@@ -57,15 +87,20 @@ export function pageTriggers(
   }));
 }
 
-/** The key of one warning threshold in `Ticket.notified`. */
-export function noticeKey(target: string, percent: number): string {
-  return `${target}:${percent}`;
+/**
+ * The key of one warning threshold in `Ticket.notified`: "response:75" in round 1, "r2:response:75" in round 2,
+ * so the warnings of a reopened ticket's new round are owed again.
+ */
+export function noticeKey(target: string, percent: number, round = 1): string {
+  return round === 1 ? `${target}:${percent}` : `r${round}:${target}:${percent}`;
 }
 
 /** A warning threshold the ticket has not been warned of yet. */
 export interface PendingWarning extends Notice {
   readonly target: TargetName;
   readonly key: string;
+  /** The ticket's round it belongs to (1 until the ticket is reopened). */
+  readonly round: number;
 }
 
 /** What an open ticket still owes, in deadline order per target; nothing for a closed one. */
@@ -83,10 +118,11 @@ export function pending(
   const none: Pending = { warnings: { response: [], workaround: [] }, pages: [] };
   if (!OPEN_STATUSES.has(t.status)) return none;
   const done = new Set(t.notified);
+  const round = roundNumber(t);
   const warnings = (target: TargetName): PendingWarning[] =>
     engine
       .notices(result, target)
-      .map((n) => ({ ...n, target, key: noticeKey(target, n.percent) }))
+      .map((n) => ({ ...n, target, round, key: noticeKey(target, n.percent, round) }))
       .filter((n) => !done.has(n.key));
   return {
     warnings: { response: warnings('response'), workaround: warnings('workaround') },

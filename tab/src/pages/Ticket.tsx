@@ -7,6 +7,7 @@ import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { Countdown, Empty, Pending, PriorityBadge, StateBadge, TargetWhen, When } from '../components/Bits';
 import { duration } from '../components/time';
 import { TicketActions } from '../components/TicketActions';
+import { Rounds } from '../components/Rounds';
 import { useSession } from '../components/Zone';
 
 const useStyles = makeStyles({
@@ -116,6 +117,14 @@ export function Ticket({ id }: { readonly id: string }) {
             </>
           )}
         </dd>
+        {t.relatedTo !== null && (
+          <>
+            <dt>Follows up</dt>
+            <dd>
+              <Link href={`#/ticket/${t.relatedTo}`}>{t.relatedTo}</Link>
+            </dd>
+          </>
+        )}
         <dt>Created</dt>
         <dd>
           <When t={t.dispatchedAt} />
@@ -128,6 +137,7 @@ export function Ticket({ id }: { readonly id: string }) {
       <Body1 as="p" className={s.desc}>
         {t.description}
       </Body1>
+      <Rounds rounds={t.rounds} />
       {me.role !== 'customer' && <TicketActions key={t.id} ticket={t} onChanged={refresh} />}
       <div className={s.grid}>
         {t.targets.map((target, i) => (

@@ -20,6 +20,8 @@ export interface FormView {
   readonly notice?: string | undefined;
   /** Text past the description, sent back on submit and added to the timeline once filed. */
   readonly rest?: string | undefined;
+  /** The resolved ticket this one follows up (it could not be reopened any more), e.g. "TM-1042". */
+  readonly relatedTo?: string | undefined;
 }
 
 /** The ticket form, prefilled; validation errors are shown in the card with what was typed kept. */
@@ -35,6 +37,9 @@ export function ticketFormCard(v: FormView): AdaptiveCard {
     [
       text('New support ticket', { size: 'large', weight: 'bolder' }),
       ...(v.notice === undefined ? [] : [text(escape(v.notice), { color: 'accent', weight: 'bolder' })]),
+      ...(v.relatedTo === undefined
+        ? []
+        : [text(`This ticket will be linked to ${escape(v.relatedTo)}.`, { isSubtle: true })]),
       ...(anyErrors
         ? [
             text(escape(v.errors['form'] ?? 'Please check the fields marked below.'), {
@@ -113,7 +118,11 @@ export function ticketFormCard(v: FormView): AdaptiveCard {
         execute(
           'File ticket',
           'ticket.submit',
-          { requestId: v.requestId, ...(v.rest === undefined || v.rest === '' ? {} : { rest: v.rest }) },
+          {
+            requestId: v.requestId,
+            ...(v.rest === undefined || v.rest === '' ? {} : { rest: v.rest }),
+            ...(v.relatedTo === undefined ? {} : { relatedTo: v.relatedTo }),
+          },
           { style: 'positive' },
         ),
       ],

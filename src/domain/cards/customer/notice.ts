@@ -3,7 +3,9 @@
 import type { Policy } from '../../policy/schema';
 import { PRIORITIES, type Instant } from '../../sla';
 import type { Ticket, TicketEvent } from '../../tickets/model';
-import { card, escape, execute, text, type AdaptiveCard, type Element } from '../types';
+import { LIMITS } from '../../tickets/fields';
+import { showCard, textInput } from '../inputs';
+import { card, escape, execute, text, type Action, type AdaptiveCard, type Element } from '../types';
 import { answerAction, due, type Clock } from './common';
 
 const TO_CUSTOMER: Partial<Record<TicketEvent['type'], string>> = {
@@ -16,9 +18,26 @@ const TO_CUSTOMER: Partial<Record<TicketEvent['type'], string>> = {
   'priority-changed': 'Priority changed',
 };
 
-/** True for events the customer is told about in their chat. */
+/** True for events the customer is told about in their chat (not their own acts: the bot answers those). */
 export function isForCustomer(e: TicketEvent): boolean {
-  return !e.internal && TO_CUSTOMER[e.type] !== undefined;
+  return !e.internal && TO_CUSTOMER[e.type] !== undefined && e.actor.role !== 'customer';
+}
+
+/**
+ * The resolution's Reopen button: a short form asking why the fix did not hold. After the policy's window the
+ * bot answers with the offer of a new ticket linked to this one.
+ */
+export function reopenAction(t: Pick<Ticket, 'id'>): Action {
+  return showCard(
+    'Reopen',
+    [
+      textInput('reason', 'Why did it not hold?', LIMITS.reason, {
+        multiline: true,
+        required: 'Please say why it did not hold',
+      }),
+    ],
+    execute('Reopen', 'ticket.reopen', { ticketId: t.id }),
+  );
 }
 
 /** A message from support to the customer about one event: what happened and how to answer. */
@@ -49,7 +68,7 @@ export function customerNoticeCard(
   } else if (e.type === 'reopened')
     lines.push(
       text(
-        `${ticket.id} was reopened by support${e.text === undefined ? '' : `: ${escape(e.text.replace(/[.!]+$/, ''))}`}. We'll get back to you.`,
+        `${ticket.id} was reopened by ${e.actor.role === 'customer' ? escape(e.actor.name) : 'support'}${e.text === undefined ? '' : `: ${escape(e.text.replace(/[.!]+$/, ''))}`}. We'll get back to you.`,
       ),
     );
   else if (e.text !== undefined) lines.push(text(escape(e.text)));
@@ -73,6 +92,7 @@ export function customerNoticeCard(
   return card(lines, {
     actions: [
       ...(open ? [answerAction(ticket, e.type === 'info-requested' ? 'Answer' : 'Reply')] : []),
+      ...(e.type === 'resolved' && !open ? [reopenAction(ticket)] : []),
       execute('Show ticket', 'ticket.show', { ticketId: ticket.id }),
     ],
   });

@@ -9,6 +9,7 @@ import { STATE_LABELS, type TargetLine } from '../targets';
 import { budgetLeft } from '../time';
 import { card, clip, escape, execute, text, type AdaptiveCard } from '../types';
 import { answerAction, at, due, refreshFor, STATUS_LABELS, type Clock } from './common';
+import { reopenAction } from './notice';
 
 export interface TicketView {
   readonly policy: Policy;
@@ -67,6 +68,10 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
         facts: [
           ...lines,
           ...(t.owner === undefined ? [] : [{ title: 'Engineer', value: escape(t.owner.name) }]),
+          ...(t.reopened === undefined
+            ? []
+            : [{ title: 'Reopened', value: at(v.policy, t.reopened.at, v.clock) }]),
+          ...(t.relatedTo === undefined ? [] : [{ title: 'Follows up', value: escape(t.relatedTo) }]),
         ],
       },
       ...(events.length > 0 ? [{ type: 'Container' as const, separator: true, items: events }] : []),
@@ -90,7 +95,7 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
                   )
                 : execute('Escalate', 'ticket.escalate', { ticketId: t.id }),
             ]
-          : []),
+          : [reopenAction(t)]),
         execute('Refresh', 'ticket.refresh', { ticketId: t.id }),
       ],
       refresh: refreshFor(t.id, v.userId),
