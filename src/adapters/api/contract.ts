@@ -32,6 +32,8 @@ export type {
   SatisfactionFigures,
   SatisfactionMonth,
 } from '../../domain/stats/satisfaction';
+import type { AttachmentView, RoundView } from './contract-ticket';
+export type { AttachmentView, RoundView } from './contract-ticket';
 export type { Clock, ExclusionCategory, Instant, Priority, TargetName, TargetState };
 /** A customer's monthly SLA report. */
 export type SlaReport = CustomerReport;
@@ -216,22 +218,6 @@ export interface TicketFull extends TicketRow {
   readonly relatedTo: string | null;
 }
 
-/** One round: filing (round 1) or a reopen to its resolution, with its own deadlines. */
-export interface RoundView {
-  readonly n: number;
-  readonly start: Instant;
-  /** Who reopened the ticket to start it; null for round 1. */
-  readonly by: string | null;
-  readonly window: 'in-hours' | 'after-hours';
-  readonly priority: Priority;
-  readonly responseDue: Instant | null;
-  readonly responseMetAt: Instant | null;
-  readonly workaroundDue: Instant | null;
-  readonly workaroundMetAt: Instant | null;
-  readonly resolvedAt: Instant | null;
-  readonly current: boolean;
-}
-
 export interface TicketDetail {
   readonly now: Instant;
   readonly ticket: TicketFull;
@@ -239,18 +225,6 @@ export interface TicketDetail {
   readonly explanations: readonly Explanation[];
   /** The ticket's files (not deleted), oldest first: on GET /api/tickets/:id. */
   readonly attachments?: readonly AttachmentView[];
-}
-
-/** A file on a ticket: downloaded from `href` with the viewer's token. Who added it is a name only. */
-export interface AttachmentView {
-  readonly id: string;
-  readonly name: string;
-  readonly size: number;
-  readonly contentType: string;
-  readonly addedAt: Instant;
-  readonly addedBy: string;
-  readonly source: 'chat' | 'pasted-image' | 'tab';
-  readonly href: string;
 }
 
 // ---- Staff actions ---------------------------------------------------------------------------------------

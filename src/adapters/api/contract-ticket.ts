@@ -1,0 +1,30 @@
+// Parts of a ticket's view the tab and the API share: its rounds and its files (contract.ts re-exports them).
+import type { Instant, Priority } from '../../domain/sla';
+
+/** One round: filing (round 1) or a reopen to its resolution, with its own deadlines. */
+export interface RoundView {
+  readonly n: number;
+  readonly start: Instant;
+  /** Who reopened the ticket to start it; null for round 1. */
+  readonly by: string | null;
+  readonly window: 'in-hours' | 'after-hours';
+  readonly priority: Priority;
+  readonly responseDue: Instant | null;
+  readonly responseMetAt: Instant | null;
+  readonly workaroundDue: Instant | null;
+  readonly workaroundMetAt: Instant | null;
+  readonly resolvedAt: Instant | null;
+  readonly current: boolean;
+}
+
+/** A file on a ticket: downloaded from `href` with the viewer's token. Who added it is a name only. */
+export interface AttachmentView {
+  readonly id: string;
+  readonly name: string;
+  readonly size: number;
+  readonly contentType: string;
+  readonly addedAt: Instant;
+  readonly addedBy: string;
+  readonly source: 'chat' | 'pasted-image' | 'tab';
+  readonly href: string;
+}
