@@ -214,6 +214,8 @@ export interface TicketDetail {
   readonly explanations: readonly Explanation[];
   /** The ticket's files (not deleted), oldest first: on GET /api/tickets/:id. */
   readonly attachments?: readonly AttachmentView[];
+  /** The desk's file limits (bytes per file, files per ticket), for the tab's checks before an upload. */
+  readonly attachmentLimits?: { readonly maxBytes: number; readonly maxPerTicket: number };
 }
 
 /** A file on a ticket: downloaded from `href` with the viewer's token. Who added it is a name only. */

@@ -1,8 +1,10 @@
-// One ticket: its deadlines with the reasons behind each, in words, its timeline, and for staff the actions.
+// One ticket: its deadlines with the reasons behind each, in words, its files, its timeline, and for staff the
+// actions. A deep link may point at one of its files (`file`).
 import { Body1, Caption1, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { TicketDetail } from '../../../src/adapters/api/contract';
 import { eventTitle, STATUS_WORDS } from '../../../src/domain/tickets/event-labels';
 import { useApi } from '../api/useApi';
+import { Attachments, fileEventText } from '../components/Attachments';
 import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { Countdown, Empty, Pending, PriorityBadge, StateBadge, TargetWhen, When } from '../components/Bits';
 import { duration } from '../components/time';
@@ -43,7 +45,7 @@ const useStyles = makeStyles({
   },
 });
 
-export function Ticket({ id }: { readonly id: string }) {
+export function Ticket({ id, file }: { readonly id: string; readonly file?: string | undefined }) {
   const s = useStyles();
   const { me } = useSession();
   const [load, refresh] = useApi<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`, 30_000);
@@ -54,7 +56,7 @@ export function Ticket({ id }: { readonly id: string }) {
       </Empty>
     );
   if (load.kind !== 'ready') return <Pending load={load} label={`Loading ${id}…`} onRetry={refresh} />;
-  const { ticket: t, timeline, explanations } = load.data;
+  const { ticket: t, timeline, explanations, attachments = [] } = load.data;
   // The deadlines' time left is read at the server's instant of this answer (refreshed every 30 s), the
   // instant the explanations were written at: the same minutes in both places.
   const at = load.data.now;
@@ -128,7 +130,14 @@ export function Ticket({ id }: { readonly id: string }) {
       <Body1 as="p" className={s.desc}>
         {t.description}
       </Body1>
-      {me.role !== 'customer' && <TicketActions key={t.id} ticket={t} onChanged={refresh} />}
+      {me.role !== 'customer' && (
+        <TicketActions
+          key={t.id}
+          ticket={t}
+          files={{ ticketId: t.id, count: attachments.length, limits: load.data.attachmentLimits }}
+          onChanged={refresh}
+        />
+      )}
       <div className={s.grid}>
         {t.targets.map((target, i) => (
           <TitledCard
@@ -156,6 +165,12 @@ export function Ticket({ id }: { readonly id: string }) {
           </TitledCard>
         ))}
       </div>
+      <Attachments
+        files={attachments}
+        canDelete={me.role === 'manager'}
+        highlight={file}
+        onChanged={refresh}
+      />
       <h3>Timeline</h3>
       {timeline.length === 0 ? (
         <Empty title="No events yet" />
@@ -169,7 +184,7 @@ export function Ticket({ id }: { readonly id: string }) {
                 {e.internal ? ' · internal' : ''}
               </Caption1>
               <Text weight="semibold">{eventTitle(e, 'timeline')}</Text>
-              {e.text !== null && <Text className={s.desc}>{e.text}</Text>}
+              {e.text !== null && <Text className={s.desc}>{fileEventText(e) ?? e.text}</Text>}
             </li>
           ))}
         </ol>
