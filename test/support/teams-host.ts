@@ -23,6 +23,8 @@ export interface HostPlan {
   readonly token: string;
   readonly tenantId: string;
   readonly userPrincipalName: string;
+  /** The sub-page a deep link opened the tab at (the context's subEntityId). */
+  readonly subPageId?: string;
 }
 
 export interface HostCall {
@@ -62,7 +64,7 @@ window.addEventListener('message', (e) => {
     case 'getContext':
       reply(to, msg, [{ tid: plan.tenantId, loginHint: plan.userPrincipalName, userPrincipalName: plan.userPrincipalName,
         userObjectId: '00000000-0000-4000-8000-00000000c0de', theme: 'default', locale: 'en-gb',
-        frameContext: fromTab ? 'content' : 'authentication', hostClientType: 'web', entityId: 'queue' }]);
+        frameContext: fromTab ? 'content' : 'authentication', hostClientType: 'web', entityId: 'queue', subEntityId: fromTab ? plan.subPageId : undefined }]);
       break;
     case 'authentication.getAuthToken':
       reply(to, msg, consented ? [true, plan.token] : [false, plan.refusal]);
