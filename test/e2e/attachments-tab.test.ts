@@ -14,7 +14,8 @@ import { et } from '../fixtures';
 import { ann, CONTOSO } from '../fixtures/filing';
 import type { TestClock } from '../support/app';
 import { cardProblems } from '../support/cards';
-import { ENGINEER, MANAGER } from '../support/tab';
+import { startWithTabSso } from '../support/authed';
+import { ENGINEER, MANAGER, seed, ssoClaims } from '../support/tab';
 import { actionDone, describeBrowser, launchChromium, openTicket } from '../support/tab-world';
 import { APP_ORIGIN, routeTeamsHost } from '../support/teams-host';
 import { StaffDesk } from '../support/staff-world';
@@ -230,32 +231,65 @@ describeBrowser("a ticket's files in the tab", () => {
     );
     await page.context().close();
   });
+});
 
-  it("a Teams deep link's sub-page opens the ticket with the file highlighted", async () => {
-    clock.now = et('2026-11-25 09:00');
-    const t = await file('Fax line silent');
-    const f = await sent(t, 'fax.pdf', Buffer.from('%PDF-1.4'));
+describeBrowser('a Teams deep link to a file', () => {
+  let sso: Awaited<ReturnType<typeof startWithTabSso>>;
+  let browser: Browser;
+  const clock: TestClock = { now: et('2026-11-25 09:00') };
+  const USER = 'cccccccc-0000-4000-8000-000000000001';
+  const UPN = 'ada@contoso.example';
+
+  beforeAll(async () => {
+    sso = await startWithTabSso({ clock });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser.close();
+    await sso.stop();
+  });
+
+  it("the sub-page opens the customer's ticket with the file highlighted and focused", async () => {
+    const { app, entra } = sso;
+    const t = await seed(app, clock, et('2026-11-25 09:00'), { title: 'Fax line silent' });
+    const added = await app.attachments.add(
+      {
+        tenantId: CONTOSO,
+        ticketId: t.id,
+        actor: ann,
+        name: 'fax.pdf',
+        source: 'chat',
+        body: Readable.from([Buffer.from('%PDF-1.4')]),
+      },
+      clock.now,
+    );
+    if (!added.ok) throw added.error;
     clock.now = et('2026-11-25 09:10');
-    const ctx = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      timezoneId: 'Europe/London',
-    });
+    await app.background.drain();
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const host = await routeTeamsHost(ctx, app.url, {
+      // The static tab's own route; the link's sub-page wins.
       tabUrl: `${APP_ORIGIN}/tab/index.html#/queue`,
-      refusal: 'unused in local mode',
-      token: 'unused in local mode',
+      refusal: 'resourceRequiresConsent',
+      consented: true,
+      token: entra.mintToken(ssoClaims(CONTOSO, USER, { upn: UPN })),
       tenantId: CONTOSO,
-      userPrincipalName: 'eddie@vendor.example',
-      subPageId: `ticket/${t.id}/file/${f.id}`,
+      userPrincipalName: UPN,
+      subPageId: `ticket/${t.id}/file/${added.value.id}`,
     });
     const page = await ctx.newPage();
     await page.goto(host);
     const tab = page.frameLocator('iframe');
-    await tab.locator('#ticket-title').waitFor();
+    const row = tab.getByTestId(`file-${added.value.id}`);
+    await row.waitFor();
     expect(await tab.locator('#ticket-title').textContent()).toContain(t.id);
-    const row = tab.getByTestId(`file-${f.id}`);
     expect(await row.getAttribute('aria-current')).toBe('true');
-    await tab.getByRole('button', { name: 'Download fax.pdf' }).and(tab.locator(':focus')).waitFor();
+    const button = tab.getByRole('button', { name: 'Download fax.pdf' });
+    await button.and(tab.locator(':focus')).waitFor();
+    // Saved from inside the framed tab too (the blob URL's download works in an iframe).
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    expect(download.suggestedFilename()).toBe('fax.pdf');
+    expect(readFileSync(await download.path()).toString()).toBe('%PDF-1.4');
     await ctx.close();
   });
 });

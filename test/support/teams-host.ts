@@ -23,6 +23,8 @@ export interface HostPlan {
   readonly token: string;
   readonly tenantId: string;
   readonly userPrincipalName: string;
+  /** True when the person has consented already (getAuthToken answers with `token` at once). */
+  readonly consented?: boolean;
   /** The sub-page a deep link opened the tab at (the context's subEntityId). */
   readonly subPageId?: string;
 }
@@ -41,7 +43,7 @@ const plan = ${JSON.stringify(plan)};
 const calls = (window.__calls = []);
 const frame = document.querySelector('iframe');
 const runtime = JSON.stringify({ apiVersion: 4, supports: { authentication: {}, pages: { appButton: {}, tabs: {}, config: {} }, teamsCore: {} } });
-let consented = false;
+let consented = plan.consented === true;
 let pending = null;
 let popup = null;
 function reply(to, msg, args) { to.source.postMessage({ id: msg.id, uuidAsString: msg.uuidAsString, args }, to.origin); }
