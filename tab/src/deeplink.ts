@@ -1,5 +1,5 @@
 // Deep links into the tab: the sub-page id a Teams link carries (context.subEntityId, teams-js's
-// page.subPageId) as the tab's own hash route. The format is written down in docs/tab.md (Deep links) for the cards.
+// page.subPageId) as the tab's own hash route. The format is written down in docs/using.md (Deep links) for the cards.
 
 const SUB_PAGE = /^ticket\/([A-Za-z]{1,8}-\d{1,10})(?:\/file\/([A-Za-z0-9_-]{1,100}))?$/;
 

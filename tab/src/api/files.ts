@@ -19,7 +19,8 @@ function problemOf(status: number, text: string): ApiError {
 
 /**
  * Fetches a file with the viewer's token and saves it under `name`: an object URL clicked through an
- * `<a download>` (the way that works in Teams' web and desktop clients, whose iframes allow downloads).
+ * `<a download>`. A plain link cannot carry the token, and new Teams opens links in another browser context.
+ * Limits of Teams' clients are in docs/using.md (Files on a ticket).
  */
 export async function downloadFile(href: string, name: string): Promise<void> {
   const r = await authorizedFetch(href);
