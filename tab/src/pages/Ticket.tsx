@@ -4,7 +4,8 @@ import { Body1, Caption1, Link, Text, makeStyles, tokens } from '@fluentui/react
 import type { TicketDetail } from '../../../src/adapters/api/contract';
 import { eventTitle, STATUS_WORDS } from '../../../src/domain/tickets/event-labels';
 import { useApi } from '../api/useApi';
-import { Attachments, fileEventText } from '../components/Attachments';
+import { Attachments } from '../components/Attachments';
+import { fileEventText } from '../components/file-words';
 import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { Countdown, Empty, Pending, PriorityBadge, StateBadge, TargetWhen, When } from '../components/Bits';
 import { duration } from '../components/time';
