@@ -417,6 +417,8 @@ export function TicketActions({
               </Select>
             </Field>
           )}
+          {/* Above the text: Tab goes from the text straight to Send. */}
+          {form === 'reply' && <FilePicker files={replyFiles} busy={busy} />}
           {spec.texts.map((x, i) => (
             <Field
               key={x.name}
@@ -447,7 +449,6 @@ export function TicketActions({
               )}
             </Field>
           ))}
-          {form === 'reply' && <FilePicker files={replyFiles} busy={busy} />}
           <div className={s.buttons}>
             <Button
               appearance="primary"
