@@ -16,7 +16,13 @@ import type { TestClock } from '../support/app';
 import { cardProblems } from '../support/cards';
 import { startWithTabSso } from '../support/authed';
 import { ENGINEER, MANAGER, seed, ssoClaims } from '../support/tab';
-import { actionDone, describeBrowser, launchChromium, openTicket } from '../support/tab-world';
+import {
+  actionDone,
+  describeBrowser,
+  expectNoSeriousAxe,
+  launchChromium,
+  openTicket,
+} from '../support/tab-world';
 import { APP_ORIGIN, routeTeamsHost } from '../support/teams-host';
 import { StaffDesk } from '../support/staff-world';
 
@@ -31,7 +37,7 @@ describeBrowser("a ticket's files in the tab", () => {
   let app: App;
   let browser: Browser;
   const clock: TestClock = { now: et('2026-11-25 09:00') };
-  const desk = new StaffDesk({ clock, env: { ATTACHMENT_MAX_MB: '1' } });
+  const desk = new StaffDesk({ clock, env: { ATTACHMENT_MAX_MB: '1', ATTACHMENT_MAX_PER_TICKET: '3' } });
 
   beforeAll(async () => {
     ({ app } = await desk.start());
@@ -181,6 +187,39 @@ describeBrowser("a ticket's files in the tab", () => {
     await page.context().close();
   });
 
+  it("an upload the server refuses holds the reply back with the server's reason", async () => {
+    clock.now = et('2026-11-25 09:00');
+    const t = await file('Conference bridge drops');
+    await sent(t, 'first.png', Buffer.from('png'));
+    clock.now = et('2026-11-25 09:20');
+    const page = await open(t.id, 'engineer');
+    await page.getByTestId('action-reply').click();
+    await page.getByTestId('field-text').fill('Two logs from our side.');
+    await page.getByTestId('file-input').setInputFiles([
+      { name: 'ours.log', mimeType: 'text/plain', buffer: Buffer.from('a') },
+      { name: 'theirs.log', mimeType: 'text/plain', buffer: Buffer.from('b') },
+    ]);
+    // Meanwhile the customer sends one more: the ticket has room for one file now, not two.
+    await sent(t, 'second.png', Buffer.from('png'));
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('reply-files-problem').waitFor();
+    expect(await page.getByTestId('reply-file-error').allTextContents()).toEqual([
+      `${t.id} already has 3 files, the limit.`,
+    ]);
+    expect(await page.getByTestId('reply-files-problem').textContent()).toContain(
+      'the reply has not been sent',
+    );
+    const got = await app.tickets.timeline({ kind: 'staff' }, t.id);
+    if (!got.ok) throw got.error;
+    expect(got.value.events.some((e) => e.type === 'engineer-reply')).toBe(false);
+    // Without the refused one, the reply goes with the file already uploaded (not uploaded twice).
+    await page.getByRole('button', { name: 'Remove theirs.log' }).click();
+    await page.getByTestId('action-submit').click();
+    await actionDone(page, 'Reply sent to the customer. 1 file attached.');
+    expect((await listed(t)).map((f) => f.name)).toEqual(['first.png', 'second.png', 'ours.log']);
+    await page.context().close();
+  });
+
   it('a manager deletes a file with a reason; the timeline records it', async () => {
     clock.now = et('2026-11-25 09:00');
     const t = await file('Transfers fail');
@@ -191,6 +230,7 @@ describeBrowser("a ticket's files in the tab", () => {
     const dialog = page.getByTestId('delete-dialog');
     expect(await dialog.getByTestId('delete-confirm').isDisabled()).toBe(true);
     await dialog.getByTestId('delete-reason').fill('Holds a password');
+    await expectNoSeriousAxe(page, 'delete dialog');
     await dialog.getByTestId('delete-confirm').click();
     await page.getByTestId('file-deleted').waitFor();
     await page.getByRole('heading', { name: 'Files (0)' }).waitFor();
@@ -223,6 +263,7 @@ describeBrowser("a ticket's files in the tab", () => {
       ]);
     await page.getByTestId('reply-file').waitFor();
     expect(await noSidewaysScroll(page)).toBe(true);
+    await expectNoSeriousAxe(page, 'files and reply files at 375 px');
     // Keyboard: the file's buttons are reached with Tab and named by the file.
     await page.getByRole('button', { name: `Download ${long}` }).focus();
     await page.keyboard.press('Tab');
