@@ -12,7 +12,8 @@ import {
 } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { authConfig, choosePersona, chosenPersona, CONSENT_REQUIRED, getJson } from './api/client';
-import { initTeams, teamsTheme } from './api/host';
+import { initTeams, teamsSubPage, teamsTheme } from './api/host';
+import { routeOfSubPage } from './deeplink';
 import type { AuthConfig, Me } from '../../src/adapters/api/contract';
 import { Empty, ErrorState, Loading } from './components/Bits';
 import { Options } from './components/Fields';
@@ -168,6 +169,14 @@ export function App({
     };
   }, []);
 
+  // A Teams deep link's sub-page (a ticket, a file of it) wins over the tab's configured route, once.
+  useEffect(() => {
+    void teamsSubPage().then((id) => {
+      const to = routeOfSubPage(id);
+      if (to !== undefined && window.location.hash !== to) window.location.hash = to;
+    });
+  }, []);
+
   useEffect(() => {
     authConfig().then(
       (c) => {
@@ -226,7 +235,8 @@ export function App({
       );
   else if (session === null) body = <Loading label="Signing in…" />;
   else if (!allowed) body = <Empty title="Not available">This view is for support staff.</Empty>;
-  else if (current === 'ticket') body = <Ticket id={route[1] ?? ''} />;
+  else if (current === 'ticket')
+    body = <Ticket id={route[1] ?? ''} file={route[2] === 'file' ? route[3] : undefined} />;
   else if (current === 'dashboard') body = <Dashboard />;
   else if (current === 'availability') body = <Availability />;
   else if (current === 'outages') body = <Outages />;

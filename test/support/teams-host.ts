@@ -23,6 +23,10 @@ export interface HostPlan {
   readonly token: string;
   readonly tenantId: string;
   readonly userPrincipalName: string;
+  /** True when the person has consented already (getAuthToken answers with `token` at once). */
+  readonly consented?: boolean;
+  /** The sub-page a deep link opened the tab at (the context's subEntityId). */
+  readonly subPageId?: string;
 }
 
 export interface HostCall {
@@ -39,7 +43,7 @@ const plan = ${JSON.stringify(plan)};
 const calls = (window.__calls = []);
 const frame = document.querySelector('iframe');
 const runtime = JSON.stringify({ apiVersion: 4, supports: { authentication: {}, pages: { appButton: {}, tabs: {}, config: {} }, teamsCore: {} } });
-let consented = false;
+let consented = plan.consented === true;
 let pending = null;
 let popup = null;
 function reply(to, msg, args) { to.source.postMessage({ id: msg.id, uuidAsString: msg.uuidAsString, args }, to.origin); }
@@ -62,7 +66,7 @@ window.addEventListener('message', (e) => {
     case 'getContext':
       reply(to, msg, [{ tid: plan.tenantId, loginHint: plan.userPrincipalName, userPrincipalName: plan.userPrincipalName,
         userObjectId: '00000000-0000-4000-8000-00000000c0de', theme: 'default', locale: 'en-gb',
-        frameContext: fromTab ? 'content' : 'authentication', hostClientType: 'web', entityId: 'queue' }]);
+        frameContext: fromTab ? 'content' : 'authentication', hostClientType: 'web', entityId: 'queue', subEntityId: fromTab ? plan.subPageId : undefined }]);
       break;
     case 'authentication.getAuthToken':
       reply(to, msg, consented ? [true, plan.token] : [false, plan.refusal]);

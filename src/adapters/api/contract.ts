@@ -225,6 +225,8 @@ export interface TicketDetail {
   readonly explanations: readonly Explanation[];
   /** The ticket's files (not deleted), oldest first: on GET /api/tickets/:id. */
   readonly attachments?: readonly AttachmentView[];
+  /** The desk's file limits (bytes per file, files per ticket), for the tab's checks before an upload. */
+  readonly attachmentLimits?: { readonly maxBytes: number; readonly maxPerTicket: number };
 }
 
 // ---- Staff actions ---------------------------------------------------------------------------------------

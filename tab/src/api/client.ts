@@ -130,3 +130,6 @@ export function postJson<T>(path: string, body: unknown): Promise<T> {
     ),
   );
 }
+
+/** The bearer token, for a request the tab sends itself (an upload with progress over XMLHttpRequest). */
+export const bearerToken = (): Promise<string> => token();

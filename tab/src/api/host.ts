@@ -59,6 +59,14 @@ export async function teamsTheme(onChange: (t: ThemeName) => void): Promise<Them
   return themeOf(context.app.theme);
 }
 
+/** The sub-page a Teams deep link opened the tab at (its context's subEntityId); undefined outside Teams. */
+export async function teamsSubPage(): Promise<string | undefined> {
+  if (!(await initTeams())) return undefined;
+  const { app } = await teamsJs();
+  const context = await app.getContext();
+  return context.page.subPageId;
+}
+
 /** A Teams SSO token for the API (teams-js caches and refreshes it). */
 export async function teamsToken(): Promise<string> {
   const { authentication } = await teamsJs();

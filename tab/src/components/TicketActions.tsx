@@ -15,6 +15,7 @@ import { postJson } from '../api/client';
 import { useApi } from '../api/useApi';
 import { Note, Pending } from './Bits';
 import { Options } from './Fields';
+import { FilePicker, useReplyFiles, type FileRoom } from './FilePicker';
 import { PriorityChange } from './PriorityChange';
 
 type Form = Exclude<TicketActionName, 'take' | 'acknowledge'>;
@@ -171,9 +172,12 @@ const useStyles = makeStyles({
 
 export function TicketActions({
   ticket: t,
+  files: room,
   onChanged,
 }: {
   readonly ticket: TicketFull;
+  /** The ticket's files now and the limits, for files sent with a reply. */
+  readonly files: FileRoom;
   /** Reads the ticket again (after a change, or when the server says it changed). */
   readonly onChanged: () => void;
 }) {
@@ -194,6 +198,7 @@ export function TicketActions({
     keys.current.set(action, made);
     return made;
   };
+  const replyFiles = useReplyFiles(room);
   const [people] = useApi<StaffPeople>(form === 'assign' ? '/api/staff' : null);
   // Where focus goes after a success (the form and its button are gone): the button of the action done; once
   // the ticket is read again and that button is no longer offered (Take, Resolve, Reopen), the bar's first.
@@ -234,6 +239,7 @@ export function TicketActions({
     setError(null);
     setDone(null);
     setReviewing(false);
+    replyFiles.clear();
   };
 
   const send = async (action: TicketAction, said: string): Promise<void> => {
@@ -241,16 +247,29 @@ export function TicketActions({
     setError(null);
     setDone(null);
     try {
+      // A reply's files go first; if one fails, the reply is not sent (the picker says which and why).
+      const sent =
+        action.action === 'reply' && replyFiles.items.length > 0
+          ? await replyFiles.upload(t.version)
+          : { ids: [], version: t.version };
+      if (sent === null) return;
+      const files = sent.ids;
       await postJson<TicketDetail>(`/api/tickets/${encodeURIComponent(t.id)}/actions`, {
         ...action,
+        ...(files.length > 0 ? { attachments: files } : {}),
         requestId: keyFor(action.action),
-        version: t.version,
+        version: sent.version,
       });
       keys.current.delete(action.action);
       setForm(null);
       setValues({});
       setReviewing(false);
-      setDone(said);
+      replyFiles.clear();
+      setDone(
+        files.length > 0
+          ? `${said} ${files.length === 1 ? '1 file' : `${files.length} files`} attached.`
+          : said,
+      );
       setLand({ action: action.action, version: t.version });
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -398,6 +417,8 @@ export function TicketActions({
               </Select>
             </Field>
           )}
+          {/* Above the text: Tab goes from the text straight to Send. */}
+          {form === 'reply' && <FilePicker files={replyFiles} busy={busy} />}
           {spec.texts.map((x, i) => (
             <Field
               key={x.name}

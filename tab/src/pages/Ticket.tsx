@@ -1,8 +1,11 @@
-// One ticket: its deadlines with the reasons behind each, in words, its timeline, and for staff the actions.
+// One ticket: its deadlines with the reasons behind each, in words, its files, its timeline, and for staff the
+// actions. A deep link may point at one of its files (`file`).
 import { Body1, Caption1, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { TicketDetail } from '../../../src/adapters/api/contract';
 import { eventTitle, STATUS_WORDS } from '../../../src/domain/tickets/event-labels';
 import { useApi } from '../api/useApi';
+import { Attachments } from '../components/Attachments';
+import { fileEventText } from '../components/file-words';
 import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { Countdown, Empty, Pending, PriorityBadge, StateBadge, TargetWhen, When } from '../components/Bits';
 import { duration } from '../components/time';
@@ -44,7 +47,7 @@ const useStyles = makeStyles({
   },
 });
 
-export function Ticket({ id }: { readonly id: string }) {
+export function Ticket({ id, file }: { readonly id: string; readonly file?: string | undefined }) {
   const s = useStyles();
   const { me } = useSession();
   const [load, refresh] = useApi<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`, 30_000);
@@ -55,7 +58,7 @@ export function Ticket({ id }: { readonly id: string }) {
       </Empty>
     );
   if (load.kind !== 'ready') return <Pending load={load} label={`Loading ${id}…`} onRetry={refresh} />;
-  const { ticket: t, timeline, explanations } = load.data;
+  const { ticket: t, timeline, explanations, attachments = [] } = load.data;
   // The deadlines' time left is read at the server's instant of this answer (refreshed every 30 s), the
   // instant the explanations were written at: the same minutes in both places.
   const at = load.data.now;
@@ -138,7 +141,14 @@ export function Ticket({ id }: { readonly id: string }) {
         {t.description}
       </Body1>
       <Rounds rounds={t.rounds} />
-      {me.role !== 'customer' && <TicketActions key={t.id} ticket={t} onChanged={refresh} />}
+      {me.role !== 'customer' && (
+        <TicketActions
+          key={t.id}
+          ticket={t}
+          files={{ ticketId: t.id, count: attachments.length, limits: load.data.attachmentLimits }}
+          onChanged={refresh}
+        />
+      )}
       <div className={s.grid}>
         {t.targets.map((target, i) => (
           <TitledCard
@@ -166,6 +176,12 @@ export function Ticket({ id }: { readonly id: string }) {
           </TitledCard>
         ))}
       </div>
+      <Attachments
+        files={attachments}
+        canDelete={me.role === 'manager'}
+        highlight={file}
+        onChanged={refresh}
+      />
       <h3>Timeline</h3>
       {timeline.length === 0 ? (
         <Empty title="No events yet" />
@@ -179,7 +195,7 @@ export function Ticket({ id }: { readonly id: string }) {
                 {e.internal ? ' · internal' : ''}
               </Caption1>
               <Text weight="semibold">{eventTitle(e, 'timeline')}</Text>
-              {e.text !== null && <Text className={s.desc}>{e.text}</Text>}
+              {e.text !== null && <Text className={s.desc}>{fileEventText(e) ?? e.text}</Text>}
             </li>
           ))}
         </ol>

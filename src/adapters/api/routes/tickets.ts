@@ -111,6 +111,7 @@ export function ticketRoutes(deps: TicketRouteDeps): RouteSpec[] {
           now: deps.now(),
           ...ticketDetail(engine, got.value.ticket, got.value.events, principal, deps.now()),
           attachments: files?.ok === true ? files.value.map(attachmentView) : [],
+          ...(deps.attachments === undefined ? {} : { attachmentLimits: deps.attachments.limits }),
         });
       },
     }),
