@@ -53,9 +53,13 @@ export interface SatisfactionMonth {
   readonly byEngineer: readonly EngineerSatisfaction[];
 }
 
-/** What a ticket's ratings count as, one per resolution asked. */
+/**
+ * What a ticket's ratings count as, one per resolution asked: an ask counts once its card reached the customer
+ * (`sentAt`) or they answered it; one still on its way, or never delivered, is not counted as asked.
+ */
 export function ratingFacts(t: Ticket, zone: string): RatingFact[] {
-  return (t.ratings ?? []).map((r) => ({
+  const counted = (t.ratings ?? []).filter((r) => r.sentAt !== undefined || r.score !== undefined);
+  return counted.map((r) => ({
     ticketId: t.id,
     tenantId: t.tenantId,
     resolvedAt: r.resolvedAt,

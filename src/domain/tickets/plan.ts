@@ -8,7 +8,7 @@ import { OPEN_STATUSES, type Actor, type EventType, type Ticket, type TicketStat
 import { ticketSla } from './sla-view';
 import { ackKey, pageAwaitingAck } from './paging';
 import { person, type Command, type NewEvent } from './command-types';
-import { askRating, rate } from './rating';
+import { askRating, rate, ratingSent } from './rating';
 import { planAttach, planDetach, withFiles } from '../attachments/plan';
 
 export interface Draft {
@@ -397,6 +397,8 @@ export function plan(
       return deliveryChange(t, cmd, at, ev);
     case 'ask-rating':
       return askRating(t, cmd, at, ev);
+    case 'rating-sent':
+      return ratingSent(t, cmd, at);
     case 'rate':
       return rate(t, actor, cmd, at, engine.policy, ev);
     case 'attach':

@@ -16,9 +16,9 @@ const TO_CUSTOMER: Partial<Record<TicketEvent['type'], string>> = {
   'priority-changed': 'Priority changed',
 };
 
-/** True for events the customer is told about in their chat. */
+/** True for events the customer is told about in their chat: a notice, or the rating card (asked once). */
 export function isForCustomer(e: TicketEvent): boolean {
-  return !e.internal && TO_CUSTOMER[e.type] !== undefined;
+  return e.type === 'rating-asked' || (!e.internal && TO_CUSTOMER[e.type] !== undefined);
 }
 
 /** A message from support to the customer about one event: what happened and how to answer. */
