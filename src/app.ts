@@ -24,6 +24,7 @@ import { StatsService } from './domain/stats/service';
 import { TableStatsRepo } from './adapters/storage/stats-repo';
 import { TableSatisfactionStore } from './adapters/storage/satisfaction';
 import { countRatings } from './domain/stats/satisfaction-count';
+import { catchUpRatings } from './domain/stats/satisfaction-catchup';
 import { SlaEngine, type Instant } from './domain/sla';
 import { createTableClients, type StorageHandle } from './adapters/storage/tables';
 import { TableTicketRepo } from './adapters/storage/ticket-repo';
@@ -370,6 +371,14 @@ export async function startApp(options: AppOptions): Promise<App> {
       background.run('stats:reconcile', 'catching up the dashboard counters', async () => {
         const fixed = await stats.catchUp(now());
         if (fixed > 0) log.info(`dashboard counters: caught up ${fixed} ticket changes`);
+      });
+      background.run('satisfaction:catch-up', 'catching up the satisfaction counters', async () => {
+        const writtenSince = (since: number) => repo.writtenSince(since);
+        const n = await catchUpRatings(
+          { store: satisfaction, writtenSince, zone: policy.timeZone },
+          Date.now(),
+        );
+        if (n > 0) log.info(`satisfaction counters: recounted ${n} ratings`);
       });
     }
     running = await start(server, config.host, config.port);

@@ -128,6 +128,9 @@ export interface SatisfactionStore {
   record(f: RatingFact): Promise<boolean>;
   /** The counters of each month, by key (`all`, `p|P1`, `e|<owner id>`, `t|<tenant id>`). */
   months(months: readonly string[]): Promise<Map<string, Map<string, SatisfactionCounts>>>;
+  /** Real time the last complete catch-up started (every change saved before it is counted); null: never. */
+  checkpoint(): Promise<number | null>;
+  setCheckpoint(at: number): Promise<void>;
 }
 
 /** A percentage of a share, whole: 0.6667 reads "67 %". */
