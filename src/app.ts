@@ -230,6 +230,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       limits: files,
       newId: () => randomBytes(12).toString('base64url'),
     });
+    const satisfaction = new TableSatisfactionStore(table('satisfaction'));
     const deps: BotDeps = {
       config,
       policy,
@@ -254,6 +255,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       outages: new OutageService({ repo: outageRepo, policy, now }),
       staff: staffDirectory(config, log),
       attachments,
+      satisfaction,
     };
     tickets.changes.subscribe(onTicketChanged(deps));
     deps.outages.changes.subscribe(onOutageChanged(deps));
@@ -289,7 +291,6 @@ export async function startApp(options: AppOptions): Promise<App> {
       speed: clock.speed,
       owner: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     });
-    const satisfaction = new TableSatisfactionStore(table('satisfaction'));
     const stats = new StatsService({ repo: statsRepo, engine, tickets, background, satisfaction });
     tickets.changes.subscribe(stats.listener());
     tickets.changes.subscribe(countRatings({ store: satisfaction, background, zone: policy.timeZone }));
@@ -364,6 +365,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       customers: config.customers,
       audit: deps.audit,
       now,
+      satisfaction,
     });
     api.router.add(routes);
     serveTab(server, options.tabDir);
