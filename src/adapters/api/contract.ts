@@ -210,6 +210,19 @@ export interface TicketFull extends TicketRow {
   readonly pauses: readonly { readonly start: Instant; readonly end: Instant | null }[];
   /** When the on-call page chain that nobody has acknowledged yet started (staff only; null for customers). */
   readonly pageAwaitingAck: Instant | null;
+  /** The newest rating the customer gave (null: none yet); `until`: the last instant it can be changed. */
+  readonly rating: RatingView | null;
+}
+
+export interface RatingView {
+  readonly score: number;
+  /** The words beside the score ("good"). */
+  readonly words: string;
+  readonly comment: string | null;
+  readonly ratedAt: Instant;
+  readonly by: string;
+  readonly until: Instant;
+  readonly changeable: boolean;
 }
 
 export interface TicketDetail {

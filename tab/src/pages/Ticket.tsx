@@ -6,6 +6,7 @@ import { useApi } from '../api/useApi';
 import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { Countdown, Empty, Pending, PriorityBadge, StateBadge, TargetWhen, When } from '../components/Bits';
 import { duration } from '../components/time';
+import { RatingLine } from '../components/RatingLine';
 import { TicketActions } from '../components/TicketActions';
 import { useSession } from '../components/Zone';
 
@@ -75,6 +76,7 @@ export function Ticket({ id }: { readonly id: string }) {
           {t.pausedMs > 0 ? ` · waited on the customer ${duration(t.pausedMs, true)}` : ''}
         </Caption1>
       </div>
+      {t.rating !== null && <RatingLine rating={t.rating} customer={me.role === 'customer'} />}
       {t.escalation !== null && (
         <p className={s.escalation} data-testid="escalation">
           <Text weight="semibold">Escalated by the customer</Text> · {t.escalation.by} ·{' '}
