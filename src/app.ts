@@ -24,6 +24,7 @@ import { StatsService } from './domain/stats/service';
 import { TableStatsRepo } from './adapters/storage/stats-repo';
 import { TableSatisfactionStore } from './adapters/storage/satisfaction';
 import { countRatings } from './domain/stats/satisfaction-count';
+import { catchUpRatings } from './domain/stats/satisfaction-catchup';
 import { SlaEngine, type Instant } from './domain/sla';
 import { createTableClients, type StorageHandle } from './adapters/storage/tables';
 import { TableTicketRepo } from './adapters/storage/ticket-repo';
@@ -229,6 +230,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       limits: files,
       newId: () => randomBytes(12).toString('base64url'),
     });
+    const satisfaction = new TableSatisfactionStore(table('satisfaction'));
     const deps: BotDeps = {
       config,
       policy,
@@ -253,6 +255,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       outages: new OutageService({ repo: outageRepo, policy, now }),
       staff: staffDirectory(config, log),
       attachments,
+      satisfaction,
     };
     tickets.changes.subscribe(onTicketChanged(deps));
     deps.outages.changes.subscribe(onOutageChanged(deps));
@@ -288,7 +291,6 @@ export async function startApp(options: AppOptions): Promise<App> {
       speed: clock.speed,
       owner: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     });
-    const satisfaction = new TableSatisfactionStore(table('satisfaction'));
     const stats = new StatsService({ repo: statsRepo, engine, tickets, background, satisfaction });
     tickets.changes.subscribe(stats.listener());
     tickets.changes.subscribe(countRatings({ store: satisfaction, background, zone: policy.timeZone }));
@@ -363,6 +365,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       customers: config.customers,
       audit: deps.audit,
       now,
+      satisfaction,
     });
     api.router.add(routes);
     serveTab(server, options.tabDir);
@@ -370,6 +373,14 @@ export async function startApp(options: AppOptions): Promise<App> {
       background.run('stats:reconcile', 'catching up the dashboard counters', async () => {
         const fixed = await stats.catchUp(now());
         if (fixed > 0) log.info(`dashboard counters: caught up ${fixed} ticket changes`);
+      });
+      background.run('satisfaction:catch-up', 'catching up the satisfaction counters', async () => {
+        const writtenSince = (since: number) => repo.writtenSince(since);
+        const n = await catchUpRatings(
+          { store: satisfaction, writtenSince, zone: policy.timeZone },
+          Date.now(),
+        );
+        if (n > 0) log.info(`satisfaction counters: recounted ${n} ratings`);
       });
     }
     running = await start(server, config.host, config.port);

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
 import { MAX_ACTIVITY_BYTES } from '../../src/adapters/server';
+import { LIMITS } from '../../src/domain/tickets/fields';
 import {
   actionExecute,
   channelMessage,
@@ -48,6 +49,8 @@ export interface Stage {
     readonly cardData: readonly JsonObject[];
     /** Ids of bot messages in A's chat (to reply to as B). */
     readonly messageIds: readonly string[];
+    /** A's resolved ticket whose rating card A received (not rated yet), and that resolution. */
+    readonly rating: { readonly ticketId: string; readonly resolvedAt: number };
   };
   stop(): Promise<void>;
 }
@@ -128,6 +131,21 @@ export async function startStage(): Promise<Stage> {
   await post(url, personalMessage({ ...ann, text: `${first}: Secret follow-up` }));
   await app.background.drain();
   secrets.push('Secret engineer reply', 'Secret internal note', 'Secret follow-up');
+  // A resolution of A's second ticket: its notice and rating card reach A's chat.
+  const ratedId = ids[1] ?? '';
+  const resolved = await app.tickets.act(
+    { kind: 'staff' },
+    ratedId,
+    { id: aad, name: engineer, role: 'engineer' },
+    {
+      kind: 'resolve',
+      text: 'Secret resolution',
+    },
+  );
+  if (!resolved.ok) throw resolved.error;
+  await app.background.drain();
+  secrets.push('Secret resolution');
+  const rating = { ticketId: ratedId, resolvedAt: Number(resolved.value.ticket.resolvedAt) };
   const toA = connector
     .sent()
     .filter((r) => r.conversationId !== undefined && !r.conversationId.startsWith('19:'));
@@ -142,6 +160,8 @@ export async function startStage(): Promise<Stage> {
     }
   };
   for (const r of toA) for (const c of cardsOf(r.activity)) walk(c);
+  // The rating submits below are refused by the rating itself only when A has a rating card to rate.
+  if (!cardData.some((d) => d['verb'] === 'ticket.rate')) throw new Error('stage: A got no rating card');
   return {
     azurite,
     entra,
@@ -154,6 +174,7 @@ export async function startStage(): Promise<Stage> {
       secrets,
       cardData,
       messageIds: toA.map((r) => r.id).filter((x): x is string => x !== undefined),
+      rating,
     },
     stop: async () => {
       await app.stop();
@@ -366,6 +387,7 @@ const VERBS = [
   'ticket.escalate',
   'ticket.reopen',
   'ticket.follow-up',
+  'ticket.rate',
   'tickets.mine',
   'help',
   'page.ack',
@@ -569,7 +591,9 @@ function inputs(stage: Stage): fc.Arbitrary<Input> {
       else activity['value'] = value;
       return { kind: 'activity', activity, expect: 'any' } as const;
     });
+  const rates = ratingSubmits(stage, base, ticketId);
   return fc.oneof(
+    { arbitrary: rates, weight: 2 },
     { arbitrary: broken, weight: 2 },
     { arbitrary: wrongTypes, weight: 2 },
     { arbitrary: wrongShapes, weight: 1 },
@@ -578,6 +602,81 @@ function inputs(stage: Stage): fc.Arbitrary<Input> {
     { arbitrary: messages, weight: 3 },
     { arbitrary: invokes, weight: 6 },
     { arbitrary: oddInvokes, weight: 2 },
+  );
+}
+
+/** Scores the rating card never offers: out of range, not whole, not numbers (" 4" or "1e0" would be a 4 and a 1). */
+const BAD_SCORES: readonly JsonValue[] = [
+  0,
+  6,
+  -1,
+  4.5,
+  1e9,
+  'NaN',
+  'x',
+  '',
+  ' ',
+  '4x',
+  '6',
+  '0',
+  'Infinity',
+  null,
+  true,
+  [],
+  {},
+];
+
+/**
+ * Malformed `ticket.rate` submits on A's rating card. A's own customer sends only ones that must be refused
+ * (a score the card never offers, a comment past the limit, a resolution that is not the ticket's); the other
+ * senders send the card's right data too (another tenant's ticket) and anything at all.
+ */
+function ratingSubmits(
+  stage: Stage,
+  base: ReturnType<typeof senders>,
+  ticketId: fc.Arbitrary<JsonValue>,
+): fc.Arbitrary<Input> {
+  const ann = who(stage.connector, A_TENANT, '29:ann-a', 'Annabel Secretname');
+  const { ticketId: id, resolvedAt } = stage.a.rating;
+  const rate = (from: ReturnType<typeof who>, data: Record<string, JsonValue>): Input => ({
+    kind: 'activity',
+    activity: {
+      ...actionExecute(
+        'ticket.rate',
+        { verb: 'ticket.rate', ...data },
+        { ...from, replyToId: 'rating-card' },
+      ),
+    },
+    expect: 'any',
+  });
+  const forged = fc.oneof(
+    fc.integer({ min: 0, max: 2 ** 52 }).filter((n) => n !== resolvedAt),
+    fc.constantFrom<JsonValue>(resolvedAt + 1, resolvedAt - 1, -1, 1.5, 'abc', null, 1e20),
+  );
+  return fc.oneof(
+    fc
+      .tuple(fc.constantFrom(...BAD_SCORES), fc.option(hostileString, { nil: undefined }))
+      .map(([score, comment]) =>
+        rate(ann, { ticketId: id, resolvedAt, score, ...(comment === undefined ? {} : { comment }) }),
+      ),
+    fc
+      .integer({ min: LIMITS.ratingComment + 1, max: LIMITS.ratingComment * 9 })
+      .map((n) => rate(ann, { ticketId: id, resolvedAt, score: '4', comment: 'x'.repeat(n) })),
+    fc
+      .tuple(forged, fc.constantFrom('1', '5'))
+      .map(([at, score]) => rate(ann, { ticketId: id, resolvedAt: at, score })),
+    fc
+      .tuple(base, fc.constantFrom('1', '4', '5'), fc.constantFrom(id, id.toLowerCase()))
+      .map(([b, score, t]) => rate(b, { ticketId: t, resolvedAt, score, comment: 'Forged' })),
+    fc
+      .tuple(
+        base,
+        ticketId,
+        fc.dictionary(fc.constantFrom('score', 'comment', 'resolvedAt'), fc.oneof(hostileString, jsonish), {
+          maxKeys: 3,
+        }),
+      )
+      .map(([b, t, data]) => rate(b, { resolvedAt, ...data, ticketId: t })),
   );
 }
 

@@ -29,7 +29,7 @@ const clock: TestClock = { now: et('2026-10-01 09:00') };
 const nina: Actor = { id: 'aad-nina', name: 'Nina Engineer', role: 'engineer' };
 const megan: Actor = { id: 'aad-megan', name: 'Megan Bowen', role: 'customer' };
 
-/** Files, assigns and resolves a ticket, asks for its rating, and (if given) rates it; each step at its time. */
+/** Files, assigns and resolves a ticket, asks for its rating and sends the card; each step at its time. */
 async function resolved(
   tenantId: string,
   priority: 'P1' | 'P2' | 'P3',
@@ -47,7 +47,13 @@ async function resolved(
     resolvedAt: et(resolvedAt),
   });
   if (!asked.ok) throw asked.error;
-  return asked.value.ticket;
+  // Teams accepted the card (what the customer delivery records): the ask counts from now on.
+  const sent = await app.tickets.act({ kind: 'staff' }, t.id, system, {
+    kind: 'rating-sent',
+    resolvedAt: et(resolvedAt),
+  });
+  if (!sent.ok) throw sent.error;
+  return sent.value.ticket;
 }
 
 async function rate(t: Ticket, at: number, score: number): Promise<void> {

@@ -1,4 +1,4 @@
-// Parts of a ticket's view the tab and the API share: its rounds and its files (contract.ts re-exports them).
+// Parts of a ticket's view the tab and the API share: its rounds, its files and its rating (contract.ts re-exports them).
 import type { Instant, Priority } from '../../domain/sla';
 
 /** One round: filing (round 1) or a reopen to its resolution, with its own deadlines. */
@@ -27,4 +27,16 @@ export interface AttachmentView {
   readonly addedBy: string;
   readonly source: 'chat' | 'pasted-image' | 'tab';
   readonly href: string;
+}
+
+/** The newest rating the customer gave a ticket; `until`: the last instant it can be changed. */
+export interface RatingView {
+  readonly score: number;
+  /** The words beside the score ("good"). */
+  readonly words: string;
+  readonly comment: string | null;
+  readonly ratedAt: Instant;
+  readonly by: string;
+  readonly until: Instant;
+  readonly changeable: boolean;
 }

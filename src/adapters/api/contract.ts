@@ -32,8 +32,8 @@ export type {
   SatisfactionFigures,
   SatisfactionMonth,
 } from '../../domain/stats/satisfaction';
-import type { AttachmentView, RoundView } from './contract-ticket';
-export type { AttachmentView, RoundView } from './contract-ticket';
+import type { AttachmentView, RatingView, RoundView } from './contract-ticket';
+export type { AttachmentView, RatingView, RoundView } from './contract-ticket';
 export type { Clock, ExclusionCategory, Instant, Priority, TargetName, TargetState };
 /** A customer's monthly SLA report. */
 export type SlaReport = CustomerReport;
@@ -216,6 +216,8 @@ export interface TicketFull extends TicketRow {
   readonly rounds: readonly RoundView[];
   /** The resolved ticket this one follows up, e.g. "TM-1042"; null when none. */
   readonly relatedTo: string | null;
+  /** The newest rating the customer gave (null: none yet); `until`: the last instant it can be changed. */
+  readonly rating: RatingView | null;
 }
 
 export interface TicketDetail {

@@ -7,12 +7,14 @@ import type { Clock, Instant, SlaEngine, SlaResult, TargetResult, TargetState } 
 import { roundNumber, slaOf } from '../../domain/tickets/sla-view';
 import { roundsSla } from '../../domain/tickets/rounds';
 import { pageAwaitingAck } from '../../domain/tickets/paging';
+import { latestRating, ratingUntil, SCORE_LABELS } from '../../domain/tickets/rating';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../../domain/tickets/model';
 import type { Principal } from './auth';
 import {
   TARGET_LABELS,
   type EventView,
   type Explanation,
+  type RatingView,
   type Reason,
   type RoundView,
   type TargetView,
@@ -225,6 +227,22 @@ function escalationOf(events: readonly TicketEvent[]): TicketFull['escalation'] 
   return e === undefined ? null : { at: e.at, by: e.actor.name, reason: e.text ?? null };
 }
 
+/** The newest answered rating, as the ticket page shows it beside the status. */
+function ratingView(engine: SlaEngine, t: Ticket, now: Instant): RatingView | null {
+  const r = latestRating(t);
+  if (r?.score === undefined || r.ratedAt === undefined) return null;
+  const until = ratingUntil(engine.policy, r.resolvedAt);
+  return {
+    score: r.score,
+    words: SCORE_LABELS[r.score] ?? '',
+    comment: r.comment ?? null,
+    ratedAt: r.ratedAt,
+    by: r.by?.name ?? 'The customer',
+    until,
+    changeable: now <= until,
+  };
+}
+
 /** The ticket page: row, timeline, explanations. Customers get no internal events and no internal fields. */
 export function ticketDetail(
   engine: SlaEngine,
@@ -259,6 +277,7 @@ export function ticketDetail(
       pageAwaitingAck: customer ? null : (pageAwaitingAck(engine, t, now)?.at ?? null),
       rounds: roundViews(engine, t),
       relatedTo: t.relatedTo ?? null,
+      rating: ratingView(engine, t, now),
     },
     timeline: shown.map(eventView),
     explanations: [

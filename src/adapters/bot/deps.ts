@@ -1,6 +1,7 @@
 // The app's parts the bot's features pick from (each names its own in a `…Deps` type), and the helpers they
 // share: the customer gate, the viewer's clock, card replies.
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { SatisfactionStore } from '../../domain/stats/satisfaction';
 import type { Config } from '../../config';
 import type { AdaptiveCard } from '../../domain/cards/types';
 import type { Clock, Contact } from '../../domain/cards/customer/common';
@@ -27,6 +28,8 @@ export interface BotDeps extends TeamsDeps {
   readonly staff: StaffDirectory;
   /** Files on tickets: `add` (chat files, pasted images), `check` before downloading, `list`, `open`. */
   readonly attachments: AttachmentService;
+  /** The satisfaction counters, for the customer's report (none: counted from the tickets it reads). */
+  readonly satisfaction?: Pick<SatisfactionStore, 'months'> | undefined;
 }
 
 export interface Customer {

@@ -13,7 +13,16 @@ import { callerOf, messageText } from './teams';
 /** What this feature uses of the app's parts. */
 export type ReportDeps = Pick<
   BotDeps,
-  'config' | 'contact' | 'engine' | 'log' | 'now' | 'outages' | 'policy' | 'staff' | 'tickets'
+  | 'config'
+  | 'contact'
+  | 'engine'
+  | 'log'
+  | 'now'
+  | 'outages'
+  | 'policy'
+  | 'satisfaction'
+  | 'staff'
+  | 'tickets'
 >;
 
 export const REPORT_COMMAND =

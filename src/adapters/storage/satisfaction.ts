@@ -1,6 +1,7 @@
 // The satisfaction counters (docs/storage.md):
 //   satisfaction  PK m_<YYYY-MM>  RK c|<key>                   a month's counter: all, p|<priority>, e|<owner>, t|<tenant>
 //                                 RK r|<ticket id>|<resolvedAt> what one resolution's rating counts now, and its version
+//                PK meta          RK catch-up                   real time of the last catch-up that read every change
 // A month is the resolution's (policy zone). Each rating's change is one transaction of its month: its r| row
 // and the counters it moves, under their ETags, so it is counted exactly once and a change moves the figures.
 import type { TableClient, TransactionAction } from '@azure/data-tables';
@@ -18,6 +19,8 @@ import { conflict } from './stats-rows';
 
 const SCHEMA = 1;
 const MAX_ATTEMPTS = 10;
+const META_PK = 'meta';
+const CHECKPOINT_RK = 'catch-up';
 const pkOf = (month: string): string => `m_${month}`;
 const counterRk = (key: string): string => `c|${keyPart(key)}`;
 const factRk = (f: RatingFact): string => `r|${keyPart(f.ticketId)}|${f.resolvedAt}`;
@@ -68,6 +71,15 @@ export class TableSatisfactionStore implements SatisfactionStore {
       }
     }
     throw new Error(`satisfaction counters of ${f.month} are changing too fast to count ${f.ticketId}`);
+  }
+
+  async checkpoint(): Promise<number | null> {
+    return (await this.read<number>(META_PK, CHECKPOINT_RK))?.value ?? null;
+  }
+
+  async setCheckpoint(at: number): Promise<void> {
+    const entity = { partitionKey: META_PK, rowKey: CHECKPOINT_RK, sv: SCHEMA, value: JSON.stringify(at) };
+    await this.table.upsertEntity(entity, 'Replace');
   }
 
   async months(months: readonly string[]): Promise<Map<string, Map<string, SatisfactionCounts>>> {

@@ -20,7 +20,7 @@ import type {
   TicketRepo,
 } from '../../domain/tickets/ports';
 import { eventFrom, eventProps, ticketFrom, ticketProps } from './entities';
-import { messageRowKey, newestFirstKey, prefixEnd, TICKET_ID } from './keys';
+import { messageRowKey, newestFirstKey, odata, prefixEnd, TICKET_ID } from './keys';
 import { readRange, type Row } from './kit/range';
 import { storageStatus } from './kit/status';
 import { TicketIds } from './ticket-ids';
@@ -316,6 +316,22 @@ export class TableTicketRepo implements TicketRepo {
 
   tenants(): Promise<string[]> {
     return this.index.tenants();
+  }
+
+  /**
+   * Every ticket whose head storage wrote at or after `since` (storage's own Timestamp, real time), tenant by
+   * tenant: what a catch-up after a crash looks at (src/domain/stats/satisfaction-catchup.ts).
+   */
+  async *writtenSince(since: number): AsyncGenerator<Ticket> {
+    const after = new Date(Math.max(0, since)).toISOString();
+    for (const tenant of await this.tenants()) {
+      const rows = this.tickets.listEntities({
+        queryOptions: {
+          filter: `PartitionKey eq ${odata(tenantPk(tenant))} and RowKey ge 't|' and RowKey lt 't}' and Timestamp ge datetime'${after}'`,
+        },
+      });
+      for await (const e of rows) yield ticketFrom(e);
+    }
   }
 
   async createdBetween(from: Instant, to: Instant, tenantId?: string): Promise<Ticket[]> {

@@ -13,6 +13,8 @@ import type { TeamsDeps } from './deps';
 import { failureText, isTransient, unreachable } from './outbound';
 import { messageOf } from '../../domain/kit/errors';
 import { askForRating } from './rating-ask';
+import { ratingCard } from '../../domain/cards/customer/rating';
+import { ratingOf } from '../../domain/tickets/rating';
 
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 
@@ -25,6 +27,7 @@ const WHAT: Partial<Record<TicketEvent['type'], string>> = {
   resolved: 'resolution',
   reopened: 'reopening notice',
   'priority-changed': 'priority change notice',
+  'rating-asked': 'rating card',
 };
 
 export type DeliveryDeps = Pick<
@@ -85,10 +88,14 @@ export async function deliverToCustomer(
     announce(deps, latest ?? ticket, e, what, 'failed', reason);
     return 'failed';
   }
-  const card = customerNoticeCard(deps.policy, ticket, e, {
-    now: deps.now(),
-    viewerZone: ticket.requester.timeZone,
-  });
+  const clock = { now: deps.now(), viewerZone: ticket.requester.timeZone };
+  const rating = e.type === 'rating-asked' ? ratingOf(ticket, Number(e.data?.['resolvedAt'])) : undefined;
+  // A rating ask whose record is gone (it cannot be) has nothing to send.
+  if (e.type === 'rating-asked' && rating === undefined) return 'no-chat';
+  const card =
+    rating === undefined
+      ? customerNoticeCard(deps.policy, ticket, e, clock)
+      : ratingCard(deps.policy, ticket, rating, clock);
   let latest = ticket;
   let troubled = ticket.undelivered?.some((i) => i.seq === e.seq) === true;
   let alerted = false;
@@ -135,7 +142,10 @@ export async function deliverToCustomer(
       { conversationId: chat.conversationId, activityId: sent },
       ticket.id,
     );
-  if (e.type === 'resolved') await askForRating(deps, ticket, chat, e);
+  // The rating card counts as asked (the response rate) once Teams has it; its sending follows the resolution's.
+  if (rating !== undefined)
+    await change(deps, ticket.id, { kind: 'rating-sent', resolvedAt: rating.resolvedAt });
+  if (e.type === 'resolved') await askForRating(deps, ticket, e);
   return 'delivered';
 }
 

@@ -69,8 +69,8 @@ export interface CustomerReport {
   readonly pausedMinutes: number;
   readonly availability: AvailabilityReport;
   /**
-   * The ratings of this customer's resolutions in the month, of the tickets the report reads (filed up to
-   * REPORT_LOOKBACK_MS before the month); absent in reports made before ratings existed.
+   * The ratings of this customer's resolutions in the month: from the tenant's satisfaction counter when the
+   * report is gathered (gather.ts), else of the tickets given; absent in reports made before ratings existed.
    */
   readonly satisfaction?: SatisfactionFigures;
 }
@@ -104,7 +104,8 @@ export function customerReport(
   for (const t of tickets) {
     if (t.tenantId !== tenantId) continue;
     for (const r of t.ratings ?? []) {
-      if (!inMonth(r.resolvedAt)) continue;
+      // Counted as the dashboard counts (stats/satisfaction.ts): once the card was sent or answered.
+      if (!inMonth(r.resolvedAt) || (r.sentAt === undefined && r.score === undefined)) continue;
       rated.asked++;
       if (r.score !== undefined) rated.answers++;
       if (r.score !== undefined && r.score >= 4) rated.positive++;

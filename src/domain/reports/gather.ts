@@ -4,6 +4,7 @@ import type { Outage } from '../outages/model';
 import type { Policy } from '../policy/schema';
 import { monthBounds, type Instant, type SlaEngine } from '../sla';
 import type { Ticket } from '../tickets/model';
+import { satisfactionFigures, type SatisfactionStore } from '../stats/satisfaction';
 import { customerReport, REPORT_LOOKBACK_MS, type CustomerReport } from './customer';
 import type { Reader } from './words';
 
@@ -14,6 +15,8 @@ export interface ReportSources {
     createdBetween(from: Instant, to: Instant, tenantId?: string): Promise<readonly Ticket[]>;
   };
   readonly outages: { month(month: string, now: Instant): Promise<{ readonly outages: readonly Outage[] }> };
+  /** The satisfaction counters: the report's ratings are its tenant's counter of the month (`t|<tenant>`). */
+  readonly satisfaction?: Pick<SatisfactionStore, 'months'> | undefined;
 }
 
 /** One customer's report for one month, as of `now`, worded for `audience`. */
@@ -26,11 +29,12 @@ export async function gatherCustomerReport(
   audience: Reader = 'customer',
 ): Promise<CustomerReport> {
   const { start, end } = monthBounds(month, src.policy.timeZone);
-  const [tickets, m] = await Promise.all([
+  const [tickets, m, rated] = await Promise.all([
     src.tickets.createdBetween(start - REPORT_LOOKBACK_MS, Math.min(end, now + 1), tenantId),
     src.outages.month(month, now),
+    src.satisfaction?.months([month]),
   ]);
-  return customerReport(
+  const report = customerReport(
     src.policy,
     src.engine,
     month,
@@ -41,4 +45,8 @@ export async function gatherCustomerReport(
     now,
     audience,
   );
+  if (rated === undefined) return report;
+  // Every resolution of the month, however long before it the ticket was filed (the tickets read above go back
+  // only REPORT_LOOKBACK_MS).
+  return { ...report, satisfaction: satisfactionFigures(rated.get(month)?.get(`t|${tenantId}`)) };
 }

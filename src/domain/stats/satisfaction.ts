@@ -53,9 +53,13 @@ export interface SatisfactionMonth {
   readonly byEngineer: readonly EngineerSatisfaction[];
 }
 
-/** What a ticket's ratings count as, one per resolution asked. */
+/**
+ * What a ticket's ratings count as, one per resolution asked: an ask counts once its card reached the customer
+ * (`sentAt`) or they answered it; one still on its way, or never delivered, is not counted as asked.
+ */
 export function ratingFacts(t: Ticket, zone: string): RatingFact[] {
-  return (t.ratings ?? []).map((r) => ({
+  const counted = (t.ratings ?? []).filter((r) => r.sentAt !== undefined || r.score !== undefined);
+  return counted.map((r) => ({
     ticketId: t.id,
     tenantId: t.tenantId,
     resolvedAt: r.resolvedAt,
@@ -124,17 +128,9 @@ export interface SatisfactionStore {
   record(f: RatingFact): Promise<boolean>;
   /** The counters of each month, by key (`all`, `p|P1`, `e|<owner id>`, `t|<tenant id>`). */
   months(months: readonly string[]): Promise<Map<string, Map<string, SatisfactionCounts>>>;
+  /** Real time the last complete catch-up started (every change saved before it is counted); null: never. */
+  checkpoint(): Promise<number | null>;
+  setCheckpoint(at: number): Promise<void>;
 }
 
-/** A percentage of a share, whole: 0.6667 reads "67 %". */
-const pct = (x: number): string => `${Math.round(x * 100)} %`;
-
-/**
- * Satisfaction in one sentence, for reports and cards.
- * @example satisfactionSentence({ asked: 6, answers: 5, positive: 4, csat: 0.8, responseRate: 0.8333 })
- *   // '80 % rated 4 or 5, of 5 ratings (5 of 6 asked answered: 83 %).'
- */
-export function satisfactionSentence(f: SatisfactionFigures): string {
-  if (f.csat === null) return f.asked === 0 ? 'No ratings yet.' : `No ratings yet (${f.asked} asked for).`;
-  return `${pct(f.csat)} rated 4 or 5, of ${f.answers} rating${f.answers === 1 ? '' : 's'} (${f.answers} of ${f.asked} asked answered: ${pct(f.responseRate ?? 0)}).`;
-}
+export { satisfactionSentence } from './satisfaction-words';

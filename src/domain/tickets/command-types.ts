@@ -55,6 +55,8 @@ export type Command =
   | { readonly kind: 'link-thread'; readonly thread: ThreadRef }
   /** The app asks the customer to rate a resolution (once: a second ask of the same one is refused). */
   | { readonly kind: 'ask-rating'; readonly resolvedAt: Instant }
+  /** Teams accepted the rating card of a resolution: the ask counts in the response rate from now on. */
+  | { readonly kind: 'rating-sent'; readonly resolvedAt: Instant }
   /** The customer rates a resolution, or changes their rating (values are checked by the command). */
   | {
       readonly kind: 'rate';

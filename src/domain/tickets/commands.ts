@@ -117,7 +117,8 @@ export function apply(
     (cmd.kind === 'record' ||
       cmd.kind === 'link-thread' ||
       cmd.kind === 'delivery' ||
-      cmd.kind === 'ask-rating') &&
+      cmd.kind === 'ask-rating' ||
+      cmd.kind === 'rating-sent') &&
     actor.role !== 'system' &&
     !staffAck
   ) {

@@ -103,6 +103,8 @@ export interface RatingRecord {
   /** The resolution it is about (`resolvedAt` then): the key. */
   readonly resolvedAt: Instant;
   readonly askedAt: Instant;
+  /** When Teams accepted the rating card (absent while it is on its way, or when it could not be delivered). */
+  readonly sentAt?: Instant | undefined;
   /** The priority and owner when it was resolved (the dashboard counts it for them). */
   readonly priority: Priority;
   readonly owner?: Person | undefined;

@@ -9,7 +9,7 @@ import { ticketSla } from './sla-view';
 import { ackKey, pageAwaitingAck } from './paging';
 import { customerMayReopen, finishedRound, MAX_ROUNDS } from './rounds';
 import { person, type Command, type NewEvent } from './command-types';
-import { askRating, rate } from './rating';
+import { askRating, rate, ratingSent } from './rating';
 import { planAttach, planDetach, withFiles } from '../attachments/plan';
 
 export interface Draft {
@@ -443,6 +443,8 @@ export function plan(
       return deliveryChange(t, cmd, at, ev);
     case 'ask-rating':
       return askRating(t, cmd, at, ev);
+    case 'rating-sent':
+      return ratingSent(t, cmd, at);
     case 'rate':
       return rate(t, actor, cmd, at, engine.policy, ev);
     case 'attach':

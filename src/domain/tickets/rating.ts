@@ -69,8 +69,35 @@ export function askRating(
   };
   return ok({
     fields: { ratings: [...asked, record] },
-    events: [ev('rating-asked', 'Asked the customer how we did.', { resolvedAt: cmd.resolvedAt }, true)],
+    // Recorded before it is sent (like every customer message): a delivery problem follows on the timeline.
+    events: [
+      ev(
+        'rating-asked',
+        'Sending the customer a card to rate this resolution.',
+        { resolvedAt: cmd.resolvedAt },
+        true,
+      ),
+    ],
     what: 'asked the customer for a rating',
+  });
+}
+
+/** Teams accepted the rating card: the ask counts as asked (the response rate) from then on. No timeline line. */
+export function ratingSent(
+  t: Ticket,
+  cmd: Extract<Command, { kind: 'rating-sent' }>,
+  at: Instant,
+): Result<Draft> {
+  const record = ratingOf(t, cmd.resolvedAt);
+  if (record === undefined)
+    return fail(invalidInput(`No rating of that resolution of ${t.id} was asked.`, 'resolvedAt'));
+  if (record.sentAt !== undefined) return ok({ fields: {}, events: [], what: 'sent the rating card' });
+  return ok({
+    fields: {
+      ratings: (t.ratings ?? []).map((r) => (r.resolvedAt === record.resolvedAt ? { ...r, sentAt: at } : r)),
+    },
+    events: [],
+    what: 'sent the rating card',
   });
 }
 

@@ -25,6 +25,7 @@ import { minutesText, monthIn, monthLabel, plural } from '../components/time';
 import { noBreachText } from '../components/words';
 import { availabilityPercent } from '../../../src/domain/reports/percent';
 import { waitingHeading, waitingLabel } from '../../../src/domain/reports/words';
+import { satisfactionSentence } from '../../../src/domain/stats/satisfaction-words';
 
 const useStyles = makeStyles({
   bar: {
@@ -167,6 +168,11 @@ function ReportBody({ r }: { readonly r: SlaReport }) {
             {span(r.pausedMinutes)}
           </Text>
         </TitledCard>
+        {r.satisfaction !== undefined && (
+          <TitledCard title="How we did" caption="ratings of the month’s resolutions, 1 to 5">
+            <Text data-testid="report-satisfaction">{satisfactionSentence(r.satisfaction)}</Text>
+          </TitledCard>
+        )}
       </div>
       <Caption1 as="p" data-testid="rounding-rule">
         Percentages are cut, never rounded up, to 4 decimals; durations are cut (to the second under an hour).

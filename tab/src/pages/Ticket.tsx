@@ -9,6 +9,7 @@ import { fileEventText } from '../components/file-words';
 import { cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { Countdown, Empty, Pending, PriorityBadge, StateBadge, TargetWhen, When } from '../components/Bits';
 import { duration } from '../components/time';
+import { RatingLine } from '../components/RatingLine';
 import { TicketActions } from '../components/TicketActions';
 import { Rounds } from '../components/Rounds';
 import { useSession } from '../components/Zone';
@@ -79,6 +80,7 @@ export function Ticket({ id, file }: { readonly id: string; readonly file?: stri
           {t.pausedMs > 0 ? ` · waited on the customer ${duration(t.pausedMs, true)}` : ''}
         </Caption1>
       </div>
+      {t.rating !== null && <RatingLine rating={t.rating} customer={me.role === 'customer'} />}
       {t.escalation !== null && (
         <p className={s.escalation} data-testid="escalation">
           <Text weight="semibold">Escalated by the customer</Text> · {t.escalation.by} ·{' '}

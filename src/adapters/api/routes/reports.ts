@@ -8,6 +8,7 @@ import { gatherCustomerReport } from '../../../domain/reports/gather';
 import { availabilityCsv, availabilityHtml, customerCsv, customerHtml } from '../../../domain/reports/render';
 import type { Instant, SlaEngine } from '../../../domain/sla';
 import type { TicketService } from '../../../domain/tickets/service';
+import type { SatisfactionStore } from '../../../domain/stats/satisfaction';
 import { recordRefusal } from '../audit';
 import { withCspMeta } from '../page-csp';
 import { formatParam, monthOrCurrent, type Format } from '../params';
@@ -23,6 +24,8 @@ export interface ReportRouteDeps {
   readonly customers: ReadonlyMap<string, string>;
   readonly audit: AuditLog;
   readonly now: () => Instant;
+  /** The satisfaction counters (the customer report's "How we did"); none: counted from the tickets read. */
+  readonly satisfaction?: Pick<SatisfactionStore, 'months'> | undefined;
 }
 
 const CSV = 'text/csv; charset=utf-8';

@@ -18,9 +18,15 @@ const TO_CUSTOMER: Partial<Record<TicketEvent['type'], string>> = {
   'priority-changed': 'Priority changed',
 };
 
-/** True for events the customer is told about in their chat (not their own acts: the bot answers those). */
+/**
+ * True for events the customer is told about in their chat: a notice (not of their own acts: the bot answers
+ * those), or the rating card (asked once).
+ */
 export function isForCustomer(e: TicketEvent): boolean {
-  return !e.internal && TO_CUSTOMER[e.type] !== undefined && e.actor.role !== 'customer';
+  return (
+    e.type === 'rating-asked' ||
+    (!e.internal && TO_CUSTOMER[e.type] !== undefined && e.actor.role !== 'customer')
+  );
 }
 
 /**
