@@ -228,6 +228,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       rows: new TableAttachmentRows(table('attachments')),
       limits: files,
       newId: () => randomBytes(12).toString('base64url'),
+      now,
     });
     const deps: BotDeps = {
       config,

@@ -30,8 +30,11 @@ export interface BlobStore {
 }
 
 export interface AttachmentRows {
-  /** Writes a new record (after its blob is complete and its event saved). */
-  insert(a: Attachment): Promise<void>;
+  /**
+   * Writes a new record (after its blob is complete and its event saved); false when the file already has one
+   * (a repair wrote it first, from the same event).
+   */
+  insert(a: Attachment): Promise<boolean>;
   /** A ticket's records, deleted ones included, oldest first. */
   list(tenantId: string, ticketId: string): Promise<Attachment[]>;
   get(tenantId: string, ticketId: string, id: string): Promise<Attachment | null>;
