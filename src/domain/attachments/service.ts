@@ -9,7 +9,7 @@ import { cleanText, LIMITS } from '../tickets/fields';
 import type { Actor, Origin, Ticket } from '../tickets/model';
 import { normaliseId, type Scope, type TicketService } from '../tickets/service';
 import type { AttachedFile, Attachment, AttachmentLimits, AttachmentSource, BlobKey } from './model';
-import type { AttachmentRows, BlobStore } from './ports';
+import type { AttachmentRows, BlobStore, ByteSpan } from './ports';
 import { detachActionId, recordLost, repairTicket, SYSTEM, type Repaired } from './repair';
 import { checkFile, fileTooLarge, tooManyFiles, type CheckedFile } from './rules';
 
@@ -34,6 +34,7 @@ export interface AddFile {
 export interface OpenedFile {
   readonly attachment: Attachment;
   readonly body: AsyncIterable<Uint8Array>;
+  /** The bytes `body` holds (the file's size, or the span's when one was asked). */
   readonly size: number;
 }
 
@@ -182,20 +183,38 @@ export class AttachmentService {
    * missing or deleted file all fail alike (TICKET_NOT_FOUND or ATTACHMENT_NOT_FOUND: answer them the same).
    */
   async open(scope: Scope, ticketId: string, attachmentId: string): Promise<Result<OpenedFile>> {
+    const found = await this.find(scope, ticketId, attachmentId);
+    return found.ok ? this.read(found.value) : found;
+  }
+
+  /**
+   * One file's record (no bytes) for a viewer of its ticket, failing like `open`. A record an upload crashed
+   * before writing is rebuilt from its event first (repair.ts).
+   */
+  async find(scope: Scope, ticketId: string, attachmentId: string): Promise<Result<Attachment>> {
     const got = await this.deps.tickets.get(scope, ticketId);
     if (!got.ok) return got;
     const t = got.value;
     try {
       let a = await this.deps.rows.get(t.tenantId, t.id, attachmentId);
       if (a === null && (t.attachmentCount ?? 0) > 0) {
-        // Perhaps an upload that crashed before its record: rebuilt from its event when so.
         const fixed = await this.repair(t.tenantId, t.id, this.deps.now());
         if (fixed.rebuilt > 0) a = await this.deps.rows.get(t.tenantId, t.id, attachmentId);
       }
-      if (a === null || a.deleted !== undefined) return fail(notFound());
-      const blob = await this.deps.blobs.get(a);
+      return a === null || a.deleted !== undefined ? fail(notFound()) : ok(a);
+    } catch (err) {
+      return fail(unavailable(err));
+    }
+  }
+
+  /**
+   * The bytes of a file `find` gave (all, or `span`'s, which must lie inside the file). A record whose bytes are
+   * gone is recorded as removed by the app (the timeline says so, the slot comes back) and fails as not found.
+   */
+  async read(a: Attachment, span?: ByteSpan): Promise<Result<OpenedFile>> {
+    try {
+      const blob = await this.deps.blobs.get(a, span);
       if (blob === null) {
-        // The record stands but the bytes are gone: said on the timeline, and the slot given back.
         await recordLost(this.deps, a, true, this.deps.now());
         return fail(notFound());
       }
