@@ -216,7 +216,9 @@ function raw(s: Stage, head: string, body: Buffer, close: 'end' | 'wait'): Promi
     socket.setTimeout(15_000, () => socket.destroy());
     socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
     socket.on('error', () => undefined);
-    socket.on('close', () => done(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+    socket.on('close', () => {
+      done(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0));
+    });
     socket.write(head.replace(/\n/g, '\r\n'));
     socket.write(body);
     if (close === 'end') socket.end();
