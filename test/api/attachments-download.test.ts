@@ -3,7 +3,7 @@
 // blob's read; HEAD answers the headers only; If-None-Match answers 304; one byte range answers 206, one outside
 // the file 416, several (or a stale If-Range) the whole file. Every answer keeps the safe headers.
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import type { App } from '../../src/app';
 import type { AttachmentView } from '../../src/adapters/api/contract';
 import type { BlobStore } from '../../src/domain/attachments/ports';
@@ -123,7 +123,7 @@ describe('a 25 MB file', () => {
       path: url.pathname,
       headers: { authorization: `Bearer ${token(CONTOSO, ANN)}` },
     });
-    const res = await new Promise<import('node:http').IncomingMessage>((done, fail) => {
+    const res = await new Promise<IncomingMessage>((done, fail) => {
       req.on('response', done);
       req.on('error', fail);
       req.end();
