@@ -229,6 +229,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       rows: new TableAttachmentRows(table('attachments')),
       limits: files,
       newId: () => randomBytes(12).toString('base64url'),
+      now,
     });
     const satisfaction = new TableSatisfactionStore(table('satisfaction'));
     const deps: BotDeps = {

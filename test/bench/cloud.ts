@@ -6,14 +6,16 @@
 // 20 tickets/s (goal p99 < 150 ms at cloud distance), and 20 engineers at work press Take and Reply on
 // tickets' cards, 10 presses/s between them (goal p99 < 300 ms). Latency is to the answer of the invoke, timed
 // from each scheduled start; each row names the storage round trips on the path to that answer, the ones
-// made one after another (./trace.ts). docs/performance.md says what each round trip is for.
+// made one after another (./trace.ts). docs/performance.md says what each round trip is for. Then a 5 MB file
+// up and down through the tab API at each distance (./files.ts).
 import type { App } from '../../src/app';
-import { startAzurite, type Azurite } from '../../src/adapters/storage/azurite';
+import { azuriteConnectionString, startAzurite, type Azurite } from '../../src/adapters/storage/azurite';
 import { actionExecute, channelMessage } from '../support/activities';
 import { startTestApp } from '../support/app';
 import { DEFAULT_TENANT_ID as VENDOR, startFakeConnector, type FakeConnector } from '../support/connector';
 import { startLatencyProxy, type LatencyProxy } from '../support/latency-proxy';
 import { startRig, submitActivity } from './bot';
+import { fileRows } from './files';
 import { HttpClient } from './client';
 import { loopRow, openLoop, type BenchRow, type LoopResult, type SectionOptions } from './harness';
 import { StorageTrace, summarise, TRACE_HEADER, type PathCount } from './trace';
@@ -283,6 +285,26 @@ export async function cloudBench(options: SectionOptions): Promise<BenchRow[]> {
         };
         rows.push(await filingRow(world, seconds * 1000, quick ? 500 : 1000));
         rows.push(...(await staffRows(world, seconds)));
+        // Files: the Blob service held back too (the proxy above passes blob traffic straight through).
+        const blobProxy =
+          proxy === undefined
+            ? undefined
+            : await startLatencyProxy({ targetPort: azurite.blobPort, delayMs: distance.storageMs });
+        try {
+          const files =
+            proxy === undefined || blobProxy === undefined
+              ? azurite.connectionString
+              : azuriteConnectionString(proxy.port, blobProxy.port);
+          const where =
+            distance.name === 'local'
+              ? 'no added latency'
+              : `table and blob requests +${distance.storageMs} ms each`;
+          rows.push(
+            ...(await fileRows(distance.name, files, where, seconds, [azurite.pid, azurite.blobPid])),
+          );
+        } finally {
+          await blobProxy?.stop();
+        }
       } finally {
         await proxy?.stop();
         await connector.stop();

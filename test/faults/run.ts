@@ -13,6 +13,7 @@ import { apiAuthentication } from './api';
 import { flood, localDoors } from './doors';
 import { authentication } from './auth';
 import { clockSkew } from './clock';
+import { filesAuth, filesFuzz, filesIsolation } from './files';
 import { fuzz, isolation, startStage, type Stage } from './hostile';
 import { loadWithKill } from './load';
 import { storageOutage, teamsFaults } from './outages';
@@ -69,7 +70,14 @@ const SCENARIOS: readonly (readonly [string, Scenario])[] = [
   ['outage', (o, log) => storageOutage({ outageMs: o.outageS * 1000, customers: 30, engineers: 3, log })],
   ['teams', (_o, log) => teamsFaults({ faultMs: 25_000, customers: 20, engineers: 3, log })],
   ['clock', (_o, log) => clockSkew({ customers: 10, log })],
-  ['fuzz', onStage((stage, o) => fuzz(stage, o.runs, o.seed))],
+  [
+    'fuzz',
+    onStage(async (stage, o) => {
+      const r = await fuzz(stage, o.runs, o.seed);
+      await filesFuzz(stage, r);
+      return r;
+    }),
+  ],
   [
     'auth',
     async () => {
@@ -77,6 +85,7 @@ const SCENARIOS: readonly (readonly [string, Scenario])[] = [
       const stage = await startStage();
       try {
         await apiAuthentication(stage, r);
+        await filesAuth(stage, r);
       } finally {
         await stage.stop();
       }
@@ -88,6 +97,7 @@ const SCENARIOS: readonly (readonly [string, Scenario])[] = [
     'isolation',
     onStage(async (stage) => {
       const r = await isolation(stage);
+      await filesIsolation(stage, r);
       await flood(r);
       return r;
     }),

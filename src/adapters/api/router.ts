@@ -17,7 +17,7 @@ import type { ApiRole } from './contract';
  * limit checks; the handler answers itself (returns undefined) or returns an answer to send.
  */
 export interface StreamRouteSpec {
-  readonly method: 'get' | 'post' | 'del';
+  readonly method: 'get' | 'head' | 'post' | 'del';
   readonly path: string;
   readonly roles: readonly ApiRole[];
   readonly handler: (

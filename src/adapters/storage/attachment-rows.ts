@@ -31,8 +31,14 @@ function fromRow(e: { doc?: unknown }): Attachment {
 export class TableAttachmentRows implements AttachmentRows {
   constructor(private readonly table: TableClient) {}
 
-  async insert(a: Attachment): Promise<void> {
-    await this.table.createEntity(toRow(a));
+  async insert(a: Attachment): Promise<boolean> {
+    try {
+      await this.table.createEntity(toRow(a));
+      return true;
+    } catch (err) {
+      if (storageStatus(err) === 409) return false;
+      throw err;
+    }
   }
 
   async list(tenantId: string, ticketId: string): Promise<Attachment[]> {

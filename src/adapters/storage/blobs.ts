@@ -7,7 +7,7 @@ import { BlobServiceClient, type ContainerClient, type StoragePipelineOptions } 
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { BlobKey } from '../../domain/attachments/model';
-import type { BlobStore, StoredBlob, StoreOutcome } from '../../domain/attachments/ports';
+import type { BlobStore, ByteSpan, StoredBlob, StoreOutcome } from '../../domain/attachments/ports';
 import type { Instant } from '../../domain/sla';
 import { StorageConfigError, type StorageOptions } from './tables';
 
@@ -145,9 +145,17 @@ export class ContainerBlobStore implements BlobStore {
     return { kind: 'stored', size, sha256: hash.digest('hex') };
   }
 
-  async get(key: BlobKey): Promise<{ body: AsyncIterable<Uint8Array>; size: number } | null> {
+  async get(
+    key: BlobKey,
+    span?: ByteSpan,
+  ): Promise<{ body: AsyncIterable<Uint8Array>; size: number } | null> {
     try {
-      const answer = await this.container.getBlockBlobClient(blobName(key)).download();
+      const blob = this.container.getBlockBlobClient(blobName(key));
+      // The response body streams from the service (a network stream, read as the consumer pulls).
+      const answer =
+        span === undefined
+          ? await blob.download()
+          : await blob.download(span.start, span.end - span.start + 1);
       const body = answer.readableStreamBody;
       if (body === undefined) return null;
       return { body: body as AsyncIterable<Uint8Array>, size: answer.contentLength ?? 0 };

@@ -8,6 +8,12 @@ export type StoreOutcome =
   /** The body passed `maxBytes` while streaming: the upload was stopped and nothing is left behind. */
   | { readonly kind: 'too-large' };
 
+/** Part of a file: its first and last byte, inclusive. */
+export interface ByteSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
 export interface StoredBlob {
   readonly key: BlobKey;
   /** When the upload started, by the app's clock (kept in the blob's metadata). */
@@ -21,8 +27,14 @@ export interface BlobStore {
     body: AsyncIterable<Uint8Array>,
     options: { readonly contentType: string; readonly maxBytes: number; readonly now: Instant },
   ): Promise<StoreOutcome>;
-  /** The stored bytes as a stream, or null when there is no such blob. */
-  get(key: BlobKey): Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly size: number } | null>;
+  /**
+   * The stored bytes as a stream (only `span`'s when given; `size` is the bytes the stream holds), or null when
+   * there is no such blob. Nothing is read ahead of the consumer; ending the stream early stops the read.
+   */
+  get(
+    key: BlobKey,
+    span?: ByteSpan,
+  ): Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly size: number } | null>;
   /** Deletes the blob; nothing happens when it is already gone. */
   delete(key: BlobKey): Promise<void>;
   /** Every blob in the container (the orphan sweep). */
@@ -30,8 +42,11 @@ export interface BlobStore {
 }
 
 export interface AttachmentRows {
-  /** Writes a new record (after its blob is complete and its event saved). */
-  insert(a: Attachment): Promise<void>;
+  /**
+   * Writes a new record (after its blob is complete and its event saved); false when the file already has one
+   * (a repair wrote it first, from the same event).
+   */
+  insert(a: Attachment): Promise<boolean>;
   /** A ticket's records, deleted ones included, oldest first. */
   list(tenantId: string, ticketId: string): Promise<Attachment[]>;
   get(tenantId: string, ticketId: string, id: string): Promise<Attachment | null>;

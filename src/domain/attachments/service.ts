@@ -9,7 +9,8 @@ import { cleanText, LIMITS } from '../tickets/fields';
 import type { Actor, Origin, Ticket } from '../tickets/model';
 import { normaliseId, type Scope, type TicketService } from '../tickets/service';
 import type { AttachedFile, Attachment, AttachmentLimits, AttachmentSource, BlobKey } from './model';
-import type { AttachmentRows, BlobStore } from './ports';
+import type { AttachmentRows, BlobStore, ByteSpan } from './ports';
+import { detachActionId, recordLost, repairTicket, SYSTEM, type Repaired } from './repair';
 import { checkFile, fileTooLarge, tooManyFiles, type CheckedFile } from './rules';
 
 export interface AddFile {
@@ -33,6 +34,7 @@ export interface AddFile {
 export interface OpenedFile {
   readonly attachment: Attachment;
   readonly body: AsyncIterable<Uint8Array>;
+  /** The bytes `body` holds (the file's size, or the span's when one was asked). */
   readonly size: number;
 }
 
@@ -64,6 +66,8 @@ export class AttachmentService {
       readonly limits: AttachmentLimits;
       /** A new attachment id (random, URL- and key-safe). */
       readonly newId: () => string;
+      /** The app's clock (reads that repair a crashed upload or deletion stamp what they record). */
+      readonly now: () => Instant;
     },
   ) {}
 
@@ -79,7 +83,9 @@ export class AttachmentService {
 
   /**
    * Stores a file on a ticket: blob first (size counted while streaming), then the ticket's event (which keeps
-   * the per-ticket count under its ETag), then the record. A refusal leaves nothing behind.
+   * the per-ticket count under its ETag), then the record. A refusal leaves nothing behind; once the event is
+   * saved the file is on the ticket, and a record the crash (or an outage) kept from being written is rebuilt
+   * from the event and the blob (repair.ts).
    * @example await attachments.add({ tenantId, ticketId: 'TM-1042', actor, name: 'log.txt', source: 'chat', body }, now)
    */
   async add(input: AddFile, now: Instant): Promise<Result<Attachment>> {
@@ -141,24 +147,35 @@ export class AttachmentService {
       seq: event?.seq ?? 0,
       ...(input.via === undefined ? {} : { via: input.via }),
     };
-    try {
-      await this.deps.rows.insert(record);
-    } catch (err) {
-      return fail(unavailable(err));
-    }
+    // The event is saved: the file is on the ticket. A record not written now (or written first by a repair,
+    // from the same event) is rebuilt by the next read or the sweep, so the answer is still "added".
+    await this.deps.rows.insert(record).catch(() => false);
     return ok(record);
   }
 
-  /** The files of a ticket the scope may see (not deleted), oldest first. */
+  /**
+   * The files of a ticket the scope may see (not deleted), oldest first. When the records disagree with the
+   * ticket's count (a crash between an upload's or a deletion's steps), the ticket is repaired first.
+   */
   async list(scope: Scope, ticketId: string): Promise<Result<Attachment[]>> {
     const got = await this.deps.tickets.get(scope, ticketId);
     if (!got.ok) return got;
+    const t = got.value;
     try {
-      const rows = await this.deps.rows.list(got.value.tenantId, got.value.id);
-      return ok(rows.filter((a) => a.deleted === undefined));
+      const live = async () =>
+        (await this.deps.rows.list(t.tenantId, t.id)).filter((a) => a.deleted === undefined);
+      const rows = await live();
+      if (rows.length === (t.attachmentCount ?? 0)) return ok(rows);
+      const fixed = await this.repair(t.tenantId, t.id, this.deps.now());
+      return ok(fixed.rebuilt + fixed.lost + fixed.finished > 0 ? await live() : rows);
     } catch (err) {
       return fail(unavailable(err));
     }
+  }
+
+  /** Brings one ticket's records and blobs in line with its timeline (see repair.ts). */
+  repair(tenantId: string, ticketId: string, now: Instant): Promise<Repaired> {
+    return repairTicket(this.deps, tenantId, ticketId, now);
   }
 
   /**
@@ -166,13 +183,45 @@ export class AttachmentService {
    * missing or deleted file all fail alike (TICKET_NOT_FOUND or ATTACHMENT_NOT_FOUND: answer them the same).
    */
   async open(scope: Scope, ticketId: string, attachmentId: string): Promise<Result<OpenedFile>> {
+    const found = await this.find(scope, ticketId, attachmentId);
+    return found.ok ? this.read(found.value) : found;
+  }
+
+  /**
+   * One file's record (no bytes) for a viewer of its ticket, failing like `open`. A record an upload crashed
+   * before writing is rebuilt from its event first (repair.ts).
+   */
+  async find(scope: Scope, ticketId: string, attachmentId: string): Promise<Result<Attachment>> {
     const got = await this.deps.tickets.get(scope, ticketId);
     if (!got.ok) return got;
-    const a = await this.deps.rows.get(got.value.tenantId, got.value.id, attachmentId);
-    if (a === null || a.deleted !== undefined) return fail(notFound());
-    const blob = await this.deps.blobs.get(a);
-    if (blob === null) return fail(notFound());
-    return ok({ attachment: a, body: blob.body, size: blob.size });
+    const t = got.value;
+    try {
+      let a = await this.deps.rows.get(t.tenantId, t.id, attachmentId);
+      if (a === null && (t.attachmentCount ?? 0) > 0) {
+        const fixed = await this.repair(t.tenantId, t.id, this.deps.now());
+        if (fixed.rebuilt > 0) a = await this.deps.rows.get(t.tenantId, t.id, attachmentId);
+      }
+      return a === null || a.deleted !== undefined ? fail(notFound()) : ok(a);
+    } catch (err) {
+      return fail(unavailable(err));
+    }
+  }
+
+  /**
+   * The bytes of a file `find` gave (all, or `span`'s, which must lie inside the file). A record whose bytes are
+   * gone is recorded as removed by the app (the timeline says so, the slot comes back) and fails as not found.
+   */
+  async read(a: Attachment, span?: ByteSpan): Promise<Result<OpenedFile>> {
+    try {
+      const blob = await this.deps.blobs.get(a, span);
+      if (blob === null) {
+        await recordLost(this.deps, a, true, this.deps.now());
+        return fail(notFound());
+      }
+      return ok({ attachment: a, body: blob.body, size: blob.size });
+    } catch (err) {
+      return fail(unavailable(err));
+    }
   }
 
   /** Deletes a file: a manager with a reason, or the app (retention). Recorded on the ticket's timeline. */
@@ -200,7 +249,7 @@ export class AttachmentService {
       a.ticketId,
       actor,
       { kind: 'detach', file: a, reason: why.value },
-      via === undefined ? {} : { via },
+      { actionId: detachActionId(a.id), ...(via === undefined ? {} : { via }) },
     );
     await this.deps.blobs.delete(a).catch(() => undefined);
     if (!acted.ok) return acted;
@@ -209,9 +258,14 @@ export class AttachmentService {
 
   /**
    * The retention pass: files of tickets closed more than `retentionDays` ago are deleted (by the app, said so
-   * on the timeline); 0 turns it off. Then blobs with no live record older than a day are removed.
+   * on the timeline); 0 turns it off. Then every blob without a live record has its ticket repaired (a crash
+   * between an upload's event and its record, or a deletion's record and its event; `repaired` counts them
+   * when there were any); blobs still without one are removed once a day old.
    */
-  async sweep(now: Instant, retentionDays: number): Promise<{ expired: number; orphans: number }> {
+  async sweep(
+    now: Instant,
+    retentionDays: number,
+  ): Promise<{ expired: number; orphans: number; repaired?: number }> {
     let expired = 0;
     if (retentionDays > 0) {
       const cutoff = now - retentionDays * 86_400_000;
@@ -232,18 +286,29 @@ export class AttachmentService {
       }
     }
     let orphans = 0;
+    let repaired = 0;
+    const seen = new Set<string>();
     for await (const blob of this.deps.blobs.list()) {
+      const { tenantId, ticketId, id } = blob.key;
+      const live = async () => {
+        const a = await this.deps.rows.get(tenantId, ticketId, id);
+        return a !== null && a.deleted === undefined;
+      };
+      if (await live()) continue;
+      const ticket = `${tenantId}|${ticketId}`;
+      if (!seen.has(ticket)) {
+        seen.add(ticket);
+        const fixed = await this.repair(tenantId, ticketId, now);
+        repaired += fixed.rebuilt + fixed.lost + fixed.finished;
+        if (await live()) continue;
+      }
       if (blob.addedAt > now - ORPHAN_AGE_MS) continue;
-      const a = await this.deps.rows.get(blob.key.tenantId, blob.key.ticketId, blob.key.id);
-      if (a !== null && a.deleted === undefined) continue;
       await this.deps.blobs.delete(blob.key);
       orphans++;
     }
-    return { expired, orphans };
+    return repaired === 0 ? { expired, orphans } : { expired, orphans, repaired };
   }
 }
-
-const SYSTEM: Actor = { id: 'sla-desk', name: 'SLA Desk', role: 'system' };
 
 /** Why a ticket takes no more files, if it does not. */
 function roomFor(t: Ticket, max: number): DomainError | undefined {

@@ -1,6 +1,7 @@
 // Files on tickets over the tab API: download (any viewer of the ticket; another tenant's file answers like a
 // missing one, and is audited), upload by staff (a raw application/octet-stream body, its size counted while it
-// streams), delete by a manager with a reason. The bytes stream through; nothing is buffered whole.
+// streams), delete by a manager with a reason. The bytes stream through; nothing is buffered whole, and a client
+// that goes away stops the blob's read. Downloads answer HEAD, If-None-Match (304) and one byte range (206).
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type restify from 'restify';
@@ -17,6 +18,7 @@ import type { AuditLog } from '../../storage/audit';
 import type { Principal } from '../auth';
 import type { AttachmentView } from '../contract';
 import { badRequest, notFound, problem, type ApiResponse, type Problem } from '../route';
+import { byteRange, entityTag, noneMatch } from './ranges';
 import type { StreamRouteSpec } from '../router';
 
 export interface AttachmentRouteDeps {
@@ -87,6 +89,11 @@ export function attachmentProblem(e: DomainError): Problem {
   }
 }
 
+function header(req: restify.Request, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
 function ids(req: restify.Request): { ticketId: string; fileId: string } | undefined {
   const params = req.params as Record<string, unknown>;
   const ticketId = normaliseId(typeof params['id'] === 'string' ? params['id'] : '');
@@ -111,22 +118,55 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): StreamRouteSpec[] {
   ): Promise<ApiResponse | undefined> => {
     const id = ids(req);
     if (id === undefined || id.fileId === '') return notFound();
-    const got = await deps.attachments.open(scopeOf(p), id.ticketId, id.fileId);
-    if (!got.ok) {
-      if (got.error.code === 'TICKET_NOT_FOUND' && p.role === 'customer')
+    const found = await deps.attachments.find(scopeOf(p), id.ticketId, id.fileId);
+    if (!found.ok) {
+      if (found.error.code === 'TICKET_NOT_FOUND' && p.role === 'customer')
         await recordRefusedLookup(deps, p, 'api.attachment', id.ticketId);
-      return attachmentProblem(got.error);
+      return attachmentProblem(found.error);
     }
-    const { attachment, body, size } = got.value;
-    res.writeHead(200, {
+    const attachment = found.value;
+    const tag = entityTag(attachment.sha256);
+    const headers: Record<string, string> = {
       'content-type': attachment.contentType,
-      'content-length': String(size),
       'content-disposition': contentDisposition(attachment.name),
       'x-content-type-options': 'nosniff',
       'content-security-policy': "default-src 'none'; sandbox",
       'cache-control': 'private, no-store',
+      'accept-ranges': 'bytes',
+      ...(tag === undefined ? {} : { etag: tag }),
+    };
+    if (noneMatch(header(req, 'if-none-match'), tag)) {
+      res.writeHead(304, headers);
+      res.end();
+      return undefined;
+    }
+    if (req.method === 'HEAD') {
+      res.writeHead(200, { ...headers, 'content-length': String(attachment.size) });
+      res.end();
+      return undefined;
+    }
+    const range = byteRange(header(req, 'range'), attachment.size, header(req, 'if-range'), tag);
+    if (range === 'unsatisfiable') {
+      res.header('content-range', `bytes */${attachment.size}`);
+      return problem(416, 'RANGE_NOT_SATISFIABLE', `The file has ${attachment.size} bytes.`);
+    }
+    const got = await deps.attachments.read(attachment, range);
+    if (!got.ok) return attachmentProblem(got.error);
+    const { body, size } = got.value;
+    res.writeHead(range === undefined ? 200 : 206, {
+      ...headers,
+      'content-length': String(size),
+      ...(range === undefined
+        ? {}
+        : { 'content-range': `bytes ${range.start}-${range.end}/${attachment.size}` }),
     });
-    await pipeline(Readable.from(body), res);
+    try {
+      // Pulls from the blob only as fast as the client reads; a client that goes away ends the blob's read.
+      await pipeline(Readable.from(body), res);
+    } catch (err) {
+      if (res.destroyed && !res.writableFinished) return undefined;
+      throw err;
+    }
     return undefined;
   };
 
@@ -188,6 +228,12 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): StreamRouteSpec[] {
   return [
     {
       method: 'get',
+      path: '/api/tickets/:id/attachments/:fileId',
+      roles: ['customer', 'engineer', 'manager'],
+      handler: download,
+    },
+    {
+      method: 'head',
       path: '/api/tickets/:id/attachments/:fileId',
       roles: ['customer', 'engineer', 'manager'],
       handler: download,
