@@ -117,7 +117,11 @@ describe('each action from the tab', () => {
       expect(last?.by).toBe('Eddie Engineer');
       await app.background.drain();
       const after = await stored(t.id);
-      expect(after.version).toBe(before.version + 1);
+      // A resolution asks the customer for a rating after the answer: the ask and, once Teams took the card,
+      // its sending are the only later changes.
+      const rating = type === 'resolved' ? ['rating-asked', 'rating-sent'] : [];
+      expect(after.version).toBe(before.version + 1 + rating.length);
+      expect(after.ratings?.length ?? 0).toBe((before.ratings?.length ?? 0) + rating.length / 2);
       expect(
         connector
           .requests()
@@ -127,8 +131,10 @@ describe('each action from the tab', () => {
       const heard = toCustomer(chat);
       if (told === null) expect(heard).toEqual([]);
       else {
-        expect(heard).toHaveLength(1);
+        // A resolution is followed by its rating card.
+        expect(heard).toHaveLength(1 + rating.length / 2);
         expect(heard[0]).toContain(`${told} · ${t.id}`);
+        if (rating.length > 0) expect(heard[1]).toContain(`How did we do on ${t.id}?`);
         if ('text' in body) expect(heard[0]).toContain(body.text);
       }
     },

@@ -48,7 +48,7 @@ describe('a P2 reopened Monday 09:00 on the ticket page', () => {
           expect.stringMatching(
             /^Reopened Mon 30 Nov 2026 09:00 ET by .+, starting round 2: inside support hours/,
           ),
-          'P2 response target (in-hours): 2 h (120 min), counted from the reopen on Mon 30 Nov 2026 09:00 ET.',
+          'P2 response target (in-hours): 2 h (120 min), counted from the reopen at Mon 30 Nov 2026 09:00 ET.',
           'No pauses in this round: the ticket has not waited on the customer since the reopen.',
         ]),
       );

@@ -153,7 +153,13 @@ describeBrowser('staff act from the tab in Chromium', () => {
       .sent()
       .filter((r) => r.conversationId === chat)
       .map((r) => cardText(cardsOf(r.activity)[0]));
-    expect(told.map((x) => x.split(' · ')[0])).toEqual(['Support replied', 'Priority changed', 'Resolved']);
+    // The resolution is followed by its rating card.
+    expect(told.map((x) => x.split(/ · |\n/)[0])).toEqual([
+      'Support replied',
+      'Priority changed',
+      'Resolved',
+      `How did we do on ${ticket.id}?`,
+    ]);
     expect(told[0]).toContain('We are looking at the trunk now.');
     expect(told[2]).toContain('The carrier fixed the trunk.');
     await page.context().close();

@@ -60,7 +60,7 @@ describeBrowser('a reopened ticket in the tab', () => {
       );
       expect(await page.locator('[data-testid="round-1"]').innerText()).toMatch(/^Round 1, filed /);
       expect(await page.locator('body').innerText()).toContain(
-        'counted from the reopen on Mon 30 Nov 2026 09:00 ET',
+        'counted from the reopen at Mon 30 Nov 2026 09:00 ET',
       );
       expect(await scrolls(page)).toBe(false);
       await page.context().close();

@@ -142,7 +142,7 @@ function explain(engine: SlaEngine, t: Ticket, r: TargetResult, view: TargetView
   const start = reopen === undefined ? 'the filing' : 'the reopen';
   const from =
     b.reason === 'dispatch'
-      ? `counted from ${start} on ${at(b.start)}`
+      ? `counted from ${start} at ${at(b.start)}`
       : b.reason === 'raised'
         ? `counted from the raise to ${b.priority} at ${at(b.start)} (window then: ${b.window})`
         : `recounted from ${start} as ${b.priority} after the priority was lowered`;
