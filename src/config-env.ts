@@ -88,6 +88,8 @@ export const envSchema = z.object({
   ATTACHMENT_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** Files and pasted images taken from one chat message; those past it are refused with the reason. */
   ATTACHMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(50).default(10),
+  /** The Teams app's id (the manifest's `id`), for links from cards to the tab's ticket pages; unset = no such links. */
+  TEAMS_APP_ID: optionalGuid,
   /** Support phone line and email shown to customers; default to the policy's. */
   SUPPORT_PHONE: optionalText,
   SUPPORT_EMAIL: optionalText,

@@ -86,6 +86,8 @@ export interface Config {
   readonly limits: RateLimits;
   /** Teams as the only channel (with a bot id): the host names of the service URLs activities may name. */
   readonly teams: { readonly serviceHosts: readonly string[] };
+  /** The Teams app's id, for deep links from cards to the tab's ticket pages (TEAMS_APP_ID); undefined = none. */
+  readonly teamsAppId: string | undefined;
   /** Files customers send in chat: where they may be downloaded from, how long one may take, how many per message. */
   readonly chatFiles: {
     readonly hosts: readonly string[];
@@ -388,6 +390,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       client: e.RATE_LIMIT_CLIENT,
     }),
     teams: Object.freeze({ serviceHosts: serviceHostsOf(e.TEAMS_SERVICE_HOSTS, production) }),
+    teamsAppId: e.TEAMS_APP_ID?.toLowerCase(),
     chatFiles: Object.freeze({
       hosts: fileHostsOf(e.ATTACHMENT_HOSTS, production),
       timeoutMs: e.ATTACHMENT_FETCH_TIMEOUT_MS,

@@ -113,7 +113,11 @@ export async function startFakeFileHost(address = '127.0.0.1'): Promise<FakeFile
     async stop() {
       for (const res of open) res.destroy();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
     },
   };
 }

@@ -92,15 +92,27 @@ export function refusalOf(url: string, hosts: readonly string[]): string | undef
   return undefined;
 }
 
-export type Fetched =
-  | { readonly ok: true; readonly bytes: Buffer; readonly contentType: string | undefined }
-  | {
-      readonly ok: false;
-      /** refused: no request made; too-large: stopped at the limit; failed: the host or the network failed. */
-      readonly reason: 'refused' | 'too-large' | 'failed';
-      /** For the log (never shown to the customer as is). */
-      readonly detail: string;
-    };
+/** Why a download gave no file. refused: no request made; too-large: stopped at the limit; failed: the host or the network. */
+export type FetchFailure = {
+  readonly reason: 'refused' | 'too-large' | 'failed';
+  /** For the log (never shown to the customer as is). */
+  readonly detail: string;
+};
+
+/** A download under way: its body streams (counted; past the limit or the time limit it stops with an error). */
+export interface Download {
+  readonly ok: true;
+  readonly body: AsyncIterable<Uint8Array>;
+  /** As the host declared them. */
+  readonly contentType: string | undefined;
+  readonly declaredSize: number | undefined;
+  /** Why the body stopped early, once it has (undefined while it streams or when it ended complete). */
+  failure(): FetchFailure | undefined;
+  /** Ends the download (its time limit, an unread body). */
+  close(): void;
+}
+
+export type Opened = Download | ({ readonly ok: false } & FetchFailure);
 
 export interface FetcherOptions {
   /** ATTACHMENT_HOSTS. */
@@ -121,27 +133,81 @@ export class FileFetcher {
     return refusalOf(file.url, this.o.hosts);
   }
 
-  async fetch(file: ChatFile, maxBytes: number): Promise<Fetched> {
+  /**
+   * Starts downloading `file`: its headers are read, and its body streams to whoever reads it, stopped past
+   * `maxBytes` or when the time limit (headers and body together) runs out. Call `close()` when done.
+   */
+  async open(file: ChatFile, maxBytes: number): Promise<Opened> {
     const refused = this.refusal(file);
     if (refused !== undefined) return { ok: false, reason: 'refused', detail: refused };
     const abort = new AbortController();
     const timer = setTimeout(() => {
       abort.abort(new Error(`no complete answer within ${this.o.timeoutMs} ms`));
     }, this.o.timeoutMs);
-    try {
-      return await this.follow(file, maxBytes, abort.signal);
-    } catch (err) {
-      return {
-        ok: false,
-        reason: 'failed',
-        detail: abort.signal.aborted ? messageOf(abort.signal.reason) : messageOf(err),
-      };
-    } finally {
+    const close = (): void => {
       clearTimeout(timer);
+      if (!abort.signal.aborted) abort.abort(new Error('closed'));
+    };
+    try {
+      const answer = await this.follow(file, abort.signal);
+      if (!answer.ok) {
+        close();
+        return answer;
+      }
+      const response = answer.response;
+      const length = Number(response.headers.get('content-length') ?? NaN);
+      const declaredSize = Number.isFinite(length) && length >= 0 ? length : undefined;
+      if (declaredSize !== undefined && declaredSize > maxBytes) {
+        close();
+        return { ok: false, reason: 'too-large', detail: `declared ${declaredSize} bytes` };
+      }
+      let failure: FetchFailure | undefined;
+      const signal = abort.signal;
+      async function* body(): AsyncGenerator<Uint8Array> {
+        if (response.body === null) return;
+        const reader = response.body.getReader();
+        let size = 0;
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return;
+            size += value.byteLength;
+            if (size > maxBytes) {
+              failure = { reason: 'too-large', detail: `more than ${maxBytes} bytes` };
+              throw new Error(failure.detail);
+            }
+            yield value;
+          }
+        } catch (err) {
+          failure ??= {
+            reason: 'failed',
+            detail: signal.aborted ? messageOf(signal.reason) : messageOf(err),
+          };
+          throw err;
+        } finally {
+          await reader.cancel().catch(() => undefined);
+        }
+      }
+      return {
+        ok: true,
+        body: body(),
+        contentType: response.headers.get('content-type') ?? undefined,
+        declaredSize,
+        failure: () => failure,
+        close,
+      };
+    } catch (err) {
+      const detail = abort.signal.aborted ? messageOf(abort.signal.reason) : messageOf(err);
+      close();
+      return { ok: false, reason: 'failed', detail };
     }
   }
 
-  private async follow(file: ChatFile, maxBytes: number, signal: AbortSignal): Promise<Fetched> {
+  /** The answer to `file`'s URL, following at most MAX_REDIRECTS redirects, each to an allowed address. */
+  private async follow(
+    file: ChatFile,
+    signal: AbortSignal,
+  ): Promise<{ ok: true; response: Response } | ({ ok: false } & FetchFailure)> {
     let url = file.url;
     for (let hop = 0; ; hop++) {
       const host = new URL(url).hostname;
@@ -169,32 +235,14 @@ export class FileFetcher {
         await response.body?.cancel();
         return { ok: false, reason: 'failed', detail: `the host answered ${response.status}` };
       }
-      const declared = Number(response.headers.get('content-length') ?? NaN);
-      if (Number.isFinite(declared) && declared > maxBytes) {
-        await response.body?.cancel();
-        return { ok: false, reason: 'too-large', detail: `declared ${declared} bytes` };
-      }
-      return read(response, maxBytes);
+      return { ok: true, response };
     }
   }
 }
 
-/** The body, stopped as soon as it passes `maxBytes`. */
-async function read(response: Response, maxBytes: number): Promise<Fetched> {
-  const contentType = response.headers.get('content-type') ?? undefined;
-  if (response.body === null) return { ok: true, bytes: Buffer.alloc(0), contentType };
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return { ok: false, reason: 'too-large', detail: `more than ${maxBytes} bytes` };
-    }
-    chunks.push(value);
-  }
-  return { ok: true, bytes: Buffer.concat(chunks), contentType };
+/** A pasted image's name with the extension of the type the host sent (Teams names none; `image/*` may be JPEG). */
+export function imageName(file: ChatFile, contentType: string | undefined): string {
+  if (file.kind !== 'image' || !/^pasted-image-\d+\.[a-z]+$/.test(file.name)) return file.name;
+  const ext = IMAGE_TYPES[(contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''];
+  return ext === undefined ? file.name : file.name.replace(/\.[a-z]+$/, `.${ext}`);
 }
