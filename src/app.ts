@@ -50,6 +50,9 @@ import { hostname } from 'node:os';
 import { addLogContext } from './log';
 import { appMetrics } from './adapters/metrics';
 import { readiness, type ReadinessOptions } from './adapters/readiness';
+import { AttachmentService } from './domain/attachments/service';
+import { blobOptionsFor, openBlobStore } from './adapters/storage/blobs';
+import { TableAttachmentRows } from './adapters/storage/attachment-rows';
 
 export const TABLES = [
   'tickets',
@@ -60,6 +63,7 @@ export const TABLES = [
   'statstickets',
   'outages',
   'outbox',
+  'attachments',
 ] as const;
 export type TableName = (typeof TABLES)[number];
 
@@ -82,6 +86,8 @@ export interface App {
   /** The deadline watcher and its outbox (tests run passes by hand). */
   readonly watcher: Watcher;
   readonly outbox: TableOutbox;
+  /** Files on tickets (Blob Storage and the attachments table). */
+  readonly attachments: AttachmentService;
   /** Listening address, once started. */
   readonly url: string;
   stop(): Promise<void>;
@@ -164,6 +170,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
   let running: RunningServer | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let sweeper: ReturnType<typeof setInterval> | undefined;
   let staff: StaffDirectory | undefined;
   try {
     const background = new Background(log);
@@ -208,6 +215,17 @@ export async function startApp(options: AppOptions): Promise<App> {
     // A 60 s lease renewed every 10 s: a storage outage of half a minute does not make live instances look dead.
     const presence = new TablePresence(table('outbox'), { instanceId: run, ttlMs: 60_000, everyMs: 2_000 });
     const overrides = new TableOverrides(table('settings'));
+    const { attachments: files } = config;
+    const attachments = new AttachmentService({
+      tickets,
+      blobs: await openBlobStore(
+        blobOptionsFor(config.storage, storage.connectionString, files.blobEndpoint),
+        files.container,
+      ),
+      rows: new TableAttachmentRows(table('attachments')),
+      limits: files,
+      newId: () => randomBytes(12).toString('base64url'),
+    });
     const deps: BotDeps = {
       config,
       policy,
@@ -231,6 +249,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       background,
       outages: new OutageService({ repo: outageRepo, policy, now }),
       staff: staffDirectory(config, log),
+      attachments,
     };
     tickets.changes.subscribe(onTicketChanged(deps));
     deps.outages.changes.subscribe(onOutageChanged(deps));
@@ -254,6 +273,13 @@ export async function startApp(options: AppOptions): Promise<App> {
           }, every)
         : undefined;
     timer?.unref();
+    // Retention and orphan blobs, hourly (real time); each instance may run it: deletions are ETag-guarded.
+    sweeper = setInterval(() => {
+      background.run('attachments:sweep', 'deleting expired and orphan files', async () => {
+        await attachments.sweep(now(), files.retentionDays);
+      });
+    }, 3_600_000);
+    sweeper.unref();
     const repair = new ThreadRepair(deps, new TableLease(table('settings'), REPAIR_LEASE), {
       ...config.threadRepair,
       speed: clock.speed,
@@ -360,6 +386,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       api,
       watcher,
       outbox,
+      attachments,
       url: listening.url,
       async stop() {
         if (stopped) return;
@@ -369,6 +396,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         door.open = false;
         listening.refuse();
         clearInterval(timer);
+        clearInterval(sweeper);
         const [answered] = await Promise.all([
           background.answered(config.drainTimeoutMs),
           watcher.stop(),
@@ -387,6 +415,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     };
   } catch (err) {
     clearInterval(timer);
+    clearInterval(sweeper);
     metrics.stop();
     await running?.stop();
     await staff?.stop();

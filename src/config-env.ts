@@ -43,6 +43,8 @@ export const envSchema = z.object({
   TABLES_CONNECTION_STRING: optionalText,
   /** Table service endpoint used with DefaultAzureCredential (managed identity): https://<account>.table.core.windows.net */
   TABLES_ENDPOINT: optionalText,
+  /** Blob service endpoint used with managed identity for attachments (default: TABLES_ENDPOINT's account, https://<account>.blob.core.windows.net). */
+  BLOBS_ENDPOINT: optionalText,
   /** Client id of the user-assigned managed identity that reaches TABLES_ENDPOINT (infra/azure.bicep sets it); unset = the system-assigned one. */
   AZURE_CLIENT_ID: optionalText,
   /** Where embedded Azurite keeps its data when neither of the above is set. */
@@ -164,6 +166,20 @@ export const envSchema = z.object({
   SIM_CLOCK_ANCHOR: z.coerce.number().int().positive().optional(),
   /** This instance's name in outbox claims and logs (default: host, pid and a random suffix). */
   INSTANCE_ID: optionalText,
+  /** Largest file (MB, 1 MB = 1024 KB) a ticket takes, from the chat or the tab. */
+  ATTACHMENT_MAX_MB: z.coerce.number().positive().max(250).default(25),
+  /** Most files one ticket keeps (deleted ones do not count). */
+  ATTACHMENT_MAX_PER_TICKET: z.coerce.number().int().min(1).max(500).default(20),
+  /** Blob container of the attachments (TABLE_PREFIX, in lower case, goes before it). */
+  ATTACHMENT_CONTAINER: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case letters, digits and single hyphens')
+    .min(3)
+    .max(30)
+    .default('attachments'),
+  /** Days after a ticket is closed before its files are deleted; 0 = kept (the default). */
+  ATTACHMENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   /** Seconds over which the rate limits below are counted (per instance: N instances allow N times as much). */
   RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(3_600).default(10),
   /** Requests (bot activities; tab API calls) one user may make per window; 0 = no limit. */

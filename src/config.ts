@@ -22,6 +22,17 @@ export interface Config {
   readonly ticketPrefix: string;
   /** Where the tables are (src/storage/tables.ts opens them). */
   readonly storage: StorageOptions;
+  /** Files on tickets (src/domain/attachments): limits, the blob container, retention. */
+  readonly attachments: {
+    readonly maxBytes: number;
+    readonly maxPerTicket: number;
+    /** The container's full name (TABLE_PREFIX in lower case, then ATTACHMENT_CONTAINER). */
+    readonly container: string;
+    /** 0 = files are kept. */
+    readonly retentionDays: number;
+    /** The blob endpoint with managed identity (BLOBS_ENDPOINT), when set. */
+    readonly blobEndpoint: string | undefined;
+  };
   readonly bot:
     | { readonly mode: 'local' }
     | {
@@ -351,6 +362,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     tablePrefix: e.TABLE_PREFIX,
     ticketPrefix: e.TICKET_PREFIX,
     storage: Object.freeze(storage),
+    attachments: Object.freeze({
+      maxBytes: Math.round(e.ATTACHMENT_MAX_MB * 1024 * 1024),
+      maxPerTicket: e.ATTACHMENT_MAX_PER_TICKET,
+      container: `${e.TABLE_PREFIX.toLowerCase()}${e.ATTACHMENT_CONTAINER}`,
+      retentionDays: e.ATTACHMENT_RETENTION_DAYS,
+      blobEndpoint: e.BLOBS_ENDPOINT,
+    }),
     bot: Object.freeze(bot),
     contact: Object.freeze({ phone: e.SUPPORT_PHONE, email: e.SUPPORT_EMAIL }),
     customers: pairs(e.CUSTOMER_TENANTS, 'CUSTOMER_TENANTS'),

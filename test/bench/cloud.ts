@@ -267,7 +267,11 @@ export async function cloudBench(options: SectionOptions): Promise<BenchRow[]> {
       const connector = await startFakeConnector({ answerDelayMs: distance.connectorMs });
       const proxy =
         distance.storageMs > 0
-          ? await startLatencyProxy({ targetPort: azurite.port, delayMs: distance.storageMs })
+          ? await startLatencyProxy({
+              targetPort: azurite.port,
+              blobPort: azurite.blobPort,
+              delayMs: distance.storageMs,
+            })
           : undefined;
       try {
         const world: World = {

@@ -32,6 +32,8 @@ export interface LatencyProxy {
 export interface LatencyProxyOptions {
   /** Port of the Azurite Table endpoint on 127.0.0.1. */
   readonly targetPort: number;
+  /** Azurite's Blob port: the connection string names it directly (blob traffic is not delayed). */
+  readonly blobPort?: number;
   /** Milliseconds each request is held before it is forwarded (default 10). */
   readonly delayMs?: number;
 }
@@ -104,7 +106,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
   server.keepAliveTimeout = 60_000;
   const port = await listenOnLoopback(server);
   return {
-    connectionString: azuriteConnectionString(port),
+    connectionString: azuriteConnectionString(port, options.blobPort),
     port,
     get count() {
       return count;

@@ -11,6 +11,7 @@ import type { OnCallLookup } from '../../domain/oncall/who';
 import { callerOf } from './teams';
 import type { Caller } from '../../domain/staff/caller';
 import type { TeamsDeps } from '../teams/deps';
+import type { AttachmentService } from '../../domain/attachments/service';
 
 /** The catalogue app.ts builds: the Teams projections' parts and the bot's own. */
 export interface BotDeps extends TeamsDeps {
@@ -24,6 +25,8 @@ export interface BotDeps extends TeamsDeps {
   readonly outages: OutageService;
   /** Who is support staff (configured ids, then Entra groups): `await deps.staff.resolve(caller)`. */
   readonly staff: StaffDirectory;
+  /** Files on tickets: `add` (chat files, pasted images), `check` before downloading, `list`, `open`. */
+  readonly attachments: AttachmentService;
 }
 
 export interface Customer {

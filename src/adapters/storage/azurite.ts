@@ -1,7 +1,7 @@
-// Runs Azurite's Table service as a child process (local runs and tests): start, wait until ready, stop, kill.
-// The child shuts itself down when its parent goes away, so no Azurite outlives the app or a jest worker.
+// Runs Azurite's Table and Blob services as two child processes (local runs and tests): start, wait until
+// ready, stop, kill. Each child shuts itself down when its parent goes away, so no Azurite outlives the app.
 // Imports node built-ins and the pure kit only: no config, no logger, no @azure/* here.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -30,6 +30,8 @@ export class AzuriteError extends Error {
 export interface AzuriteOptions {
   /** Port on 127.0.0.1; 0 or absent picks a free one. A fixed port that is taken fails with AZURITE_PORT_IN_USE. */
   readonly port?: number;
+  /** The Blob service's port, the same way (a restart passes the earlier one, so connection strings still hold). */
+  readonly blobPort?: number;
   /** Keep data in this directory (created if missing); absent keeps everything in memory. */
   readonly location?: string;
   /** How long to wait for the service to accept connections. Default 20 s. */
@@ -37,15 +39,20 @@ export interface AzuriteOptions {
 }
 
 export interface Azurite {
-  /** The well-known devstoreaccount1 connection string with this instance's TableEndpoint. */
+  /** The well-known devstoreaccount1 connection string with this instance's TableEndpoint and BlobEndpoint. */
   readonly connectionString: string;
-  /** http://127.0.0.1:<port>/devstoreaccount1 */
+  /** http://127.0.0.1:<port>/devstoreaccount1 (Table service) */
   readonly endpoint: string;
   readonly port: number;
+  /** http://127.0.0.1:<blobPort>/devstoreaccount1 (Blob service) */
+  readonly blobEndpoint: string;
+  readonly blobPort: number;
   /** Absolute data directory; undefined when in memory. */
   readonly location: string | undefined;
+  /** The Table service's process (it holds the data directory's lock); the Blob service runs beside it. */
   readonly pid: number;
-  /** Resolves once the process has exited, however it ended. */
+  readonly blobPid: number;
+  /** Resolves once both processes have exited, however they ended. */
   readonly exited: Promise<void>;
   /**
    * SIGTERM, which the child turns into Azurite's own graceful shutdown (it writes its data file),
@@ -89,11 +96,12 @@ process.stdin.on('end', shutdown).on('close', shutdown).on('error', shutdown).re
 require(process.argv[1]);
 `;
 
-/** The connection string for an Azurite Table endpoint on this port. */
-export function azuriteConnectionString(port: number): string {
+/** The connection string for an Azurite Table endpoint on this port (and a Blob endpoint, when given). */
+export function azuriteConnectionString(port: number, blobPort?: number): string {
   return (
     `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};` +
-    `TableEndpoint=http://${HOST}:${port}/${DEV_ACCOUNT};`
+    `TableEndpoint=http://${HOST}:${port}/${DEV_ACCOUNT};` +
+    (blobPort === undefined ? '' : `BlobEndpoint=http://${HOST}:${blobPort}/${DEV_ACCOUNT};`)
   );
 }
 
@@ -106,13 +114,20 @@ export function azuriteConnectionString(port: number): string {
  */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const fixedPort = options.port !== undefined && options.port !== 0;
+  const fixedBlob = options.blobPort !== undefined && options.blobPort !== 0;
   for (let attempt = 1; ; attempt++) {
     const port = fixedPort ? (options.port ?? 0) : await freePort();
+    const blobPort = fixedBlob ? (options.blobPort ?? 0) : await freePort(port);
     try {
-      return await startOnce(port, options);
+      return await startOnce(port, blobPort, options);
     } catch (err) {
       // A port we picked ourselves can be taken before Azurite binds it: pick another.
-      if (!fixedPort && err instanceof AzuriteError && err.code === 'AZURITE_PORT_IN_USE' && attempt < 3)
+      if (
+        !(fixedPort && fixedBlob) &&
+        err instanceof AzuriteError &&
+        err.code === 'AZURITE_PORT_IN_USE' &&
+        attempt < 3
+      )
         continue;
       throw err;
     }
@@ -121,11 +136,12 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
 
 /** Starts Azurite again on the port and directory of an earlier instance (which must have exited). */
 export function restartAzurite(
-  previous: Pick<Azurite, 'port' | 'location'>,
+  previous: Pick<Azurite, 'port' | 'location'> & { readonly blobPort?: number },
   startTimeoutMs?: number,
 ): Promise<Azurite> {
   return startAzurite({
     port: previous.port,
+    ...(previous.blobPort === undefined ? {} : { blobPort: previous.blobPort }),
     ...(previous.location === undefined ? {} : { location: previous.location }),
     ...(startTimeoutMs === undefined ? {} : { startTimeoutMs }),
   });
@@ -146,40 +162,28 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-async function startOnce(port: number, options: AzuriteOptions): Promise<Azurite> {
-  if (!(await isPortFree(port))) {
-    throw new AzuriteError('AZURITE_PORT_IN_USE', `cannot start Azurite: ${HOST}:${port} is already in use`);
-  }
-  const location = options.location === undefined ? undefined : resolve(options.location);
-  if (location !== undefined) {
-    mkdirSync(location, { recursive: true });
-    claimDataDir(location);
-  }
-  const flags = [
-    ...['--tableHost', HOST, '--tablePort', String(port)],
-    ...(location === undefined ? ['--inMemoryPersistence'] : ['--location', location]),
-    ...['--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent'],
-  ];
+/** One Azurite service as a child process: how it runs, its output's tail, and how it ends. */
+interface Service {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly exited: Promise<void>;
+  readonly running: () => boolean;
+  readonly output: () => string;
+}
+
+function spawnService(entry: string, flags: readonly string[], onExit: () => void): Service {
   const env = { ...process.env };
   delete env['NODE_OPTIONS']; // the parent's loaders or --inspect do not belong in the emulator
-  const child = spawn(
-    process.execPath,
-    ['-e', BOOTSTRAP, require.resolve('azurite/dist/src/table/main.js'), ...flags],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env,
-      windowsHide: true,
-    },
-  );
-
+  const child = spawn(process.execPath, ['-e', BOOTSTRAP, require.resolve(entry), ...flags], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env,
+    windowsHide: true,
+  });
   let output = '';
   const record = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
   };
   child.stdout.on('data', record);
   child.stderr.on('data', record);
-  const tail = () => (output.trim() === '' ? '(no output)' : output.trim());
-
   // The parent exiting normally asks the child to stop gracefully; a parent that dies any other way
   // closes the child's stdin, which the bootstrap treats the same.
   const onParentExit = () => {
@@ -192,7 +196,7 @@ async function startOnce(port: number, options: AzuriteOptions): Promise<Azurite
       if (!running) return;
       running = false;
       process.removeListener('exit', onParentExit);
-      if (location !== undefined && child.pid !== undefined) releaseDataDir(location, child.pid);
+      onExit();
       done();
     };
     child.once('exit', finish);
@@ -204,46 +208,101 @@ async function startOnce(port: number, options: AzuriteOptions): Promise<Azurite
   // Azurite never keeps the parent alive: the app decides when to exit, and the child follows.
   child.unref();
   for (const stream of [child.stdin, child.stdout, child.stderr]) unrefStream(stream);
+  return { child, exited, running: () => running, output: () => output.trim() };
+}
 
-  if (location !== undefined && child.pid !== undefined) {
-    writeFileSync(join(location, LOCK_FILE), String(child.pid));
+async function startOnce(port: number, blobPort: number, options: AzuriteOptions): Promise<Azurite> {
+  if (port === blobPort) {
+    throw new AzuriteError(
+      'AZURITE_PORT_IN_USE',
+      `cannot start Azurite: Table and Blob both ask for ${port}`,
+    );
+  }
+  for (const p of [port, blobPort]) {
+    if (!(await isPortFree(p))) {
+      throw new AzuriteError('AZURITE_PORT_IN_USE', `cannot start Azurite: ${HOST}:${p} is already in use`);
+    }
+  }
+  const location = options.location === undefined ? undefined : resolve(options.location);
+  if (location !== undefined) {
+    mkdirSync(location, { recursive: true });
+    claimDataDir(location);
+  }
+  const common = [
+    ...(location === undefined ? ['--inMemoryPersistence'] : ['--location', location]),
+    ...['--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent'],
+  ];
+  // Two processes started side by side (both start in well under a second): Table keeps the directory's lock.
+  const table: Service = spawnService(
+    'azurite/dist/src/table/main.js',
+    ['--tableHost', HOST, '--tablePort', String(port), ...common],
+    () => {
+      if (location !== undefined && table.child.pid !== undefined) releaseDataDir(location, table.child.pid);
+    },
+  );
+  const blob = spawnService(
+    'azurite/dist/src/blob/main.js',
+    ['--blobHost', HOST, '--blobPort', String(blobPort), ...common],
+    () => undefined,
+  );
+  const both = [table, blob] as const;
+  const exited = Promise.all(both.map((s) => s.exited)).then(() => undefined);
+  const kill = (signal: NodeJS.Signals) => {
+    for (const s of both) if (s.running()) s.child.kill(signal);
+  };
+
+  if (location !== undefined && table.child.pid !== undefined) {
+    writeFileSync(join(location, LOCK_FILE), String(table.child.pid));
   }
 
-  const outcome = await waitForPort(port, () => running, options.startTimeoutMs ?? 20_000);
-  if (outcome !== 'ready') {
-    child.kill('SIGKILL');
+  const timeoutMs = options.startTimeoutMs ?? 20_000;
+  const outcomes = await Promise.all([
+    waitForPort(port, () => table.running(), timeoutMs),
+    waitForPort(blobPort, () => blob.running(), timeoutMs),
+  ]);
+  const failed = outcomes.findIndex((o) => o !== 'ready');
+  if (failed >= 0) {
+    kill('SIGKILL');
     await exited;
-    if (outcome === 'exited') {
-      const code = /EADDRINUSE/.test(output) ? 'AZURITE_PORT_IN_USE' : 'AZURITE_START_FAILED';
+    const service = both[failed] ?? table;
+    const name = failed === 0 ? 'Table' : 'Blob';
+    const at = `${HOST}:${failed === 0 ? port : blobPort}`;
+    const tail = service.output() === '' ? '(no output)' : service.output();
+    if (outcomes[failed] === 'exited') {
+      const code = /EADDRINUSE/.test(tail) ? 'AZURITE_PORT_IN_USE' : 'AZURITE_START_FAILED';
+      const how = service.child.exitCode ?? service.child.signalCode ?? '?';
       throw new AzuriteError(
         code,
-        `Azurite exited (code ${child.exitCode ?? child.signalCode ?? '?'}) before accepting connections on ${HOST}:${port}: ${tail()}`,
+        `Azurite ${name} exited (code ${how}) before accepting connections on ${at}: ${tail}`,
       );
     }
     throw new AzuriteError(
       'AZURITE_START_TIMEOUT',
-      `Azurite did not accept connections on ${HOST}:${port} in time: ${tail()}`,
+      `Azurite ${name} did not accept connections on ${at} in time: ${tail}`,
     );
   }
 
   const stop = async (): Promise<void> => {
-    if (!running) return;
-    child.kill('SIGTERM');
+    if (!both.some((s) => s.running())) return;
+    kill('SIGTERM');
     if (!(await settlesWithin(exited, STOP_TIMEOUT_MS))) {
-      child.kill('SIGKILL');
+      kill('SIGKILL');
       await exited;
     }
   };
   const azurite: Azurite = {
-    connectionString: azuriteConnectionString(port),
+    connectionString: azuriteConnectionString(port, blobPort),
     endpoint: `http://${HOST}:${port}/${DEV_ACCOUNT}`,
     port,
+    blobEndpoint: `http://${HOST}:${blobPort}/${DEV_ACCOUNT}`,
+    blobPort,
     location,
-    pid: child.pid ?? -1,
+    pid: table.child.pid ?? -1,
+    blobPid: blob.child.pid ?? -1,
     exited,
     stop,
     kill: () => {
-      if (running) child.kill('SIGKILL');
+      kill('SIGKILL');
     },
     restart: async () => {
       await stop();
@@ -303,7 +362,14 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /** A port that was free a moment ago (Azurite accepts --tablePort 0 but then cannot tell which port it got). */
-function freePort(): Promise<number> {
+async function freePort(not?: number): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (port !== not) return port;
+  }
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((done, fail) => {
     const probe = createServer();
     probe.once('error', fail);

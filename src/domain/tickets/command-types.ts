@@ -1,6 +1,7 @@
 // What can be done to a ticket: the commands, their events and a change's outcome (types only).
 import type { Instant, Priority } from '../sla';
 import type { Actor, ChatRef, Person, ThreadRef, Ticket, TicketEvent } from './model';
+import type { AttachedFile } from '../attachments/model';
 
 export type NewEvent = Omit<TicketEvent, 'ticketId' | 'seq'>;
 
@@ -58,6 +59,10 @@ export type Command =
       /** The chat itself is gone (app removed, conversation not found): later messages are not tried. */
       readonly unreachable?: boolean | undefined;
     }
+  /** A stored file joins the ticket (src/domain/attachments/service.ts), refused past `maxPerTicket`. */
+  | { readonly kind: 'attach'; readonly file: AttachedFile; readonly maxPerTicket: number }
+  /** A file was deleted: by a manager with a reason, or by the app (retention). */
+  | { readonly kind: 'detach'; readonly file: AttachedFile; readonly reason: string }
   | {
       readonly kind: 'record';
       readonly type: RecordType;

@@ -119,6 +119,8 @@ export function apply(
   ) {
     return fail(notAllowed('Only the app records warnings, pages and threads.'));
   }
+  if (cmd.kind === 'detach' && actor.role !== 'manager' && actor.role !== 'system')
+    return fail(notAllowed('Only a support manager can delete a file.'));
   const at = Math.max(now, t.updatedAt);
   const draft = plan(t, actor, cmd, at, engine, rules);
   if (!draft.ok) return draft;

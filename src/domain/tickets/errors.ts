@@ -11,7 +11,11 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'STORAGE_UNAVAILABLE'
   | 'OUTAGE_NOT_FOUND'
-  | 'STALE_OUTAGE';
+  | 'STALE_OUTAGE'
+  | 'FILE_REFUSED'
+  | 'FILE_TOO_LARGE'
+  | 'TOO_MANY_FILES'
+  | 'ATTACHMENT_NOT_FOUND';
 
 export class DomainError extends Error {
   constructor(

@@ -27,6 +27,8 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   'channel-missing': 'No support channel',
   'delivery-failed': 'Not delivered to the customer',
   'delivery-recovered': 'Delivered to the customer',
+  'attachment-added': 'File added',
+  'attachment-removed': 'File deleted',
 };
 
 /** The root card's shorter words, where they differ from the timeline's. */

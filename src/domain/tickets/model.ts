@@ -131,6 +131,8 @@ export interface Ticket {
   readonly lastEscalationAt?: Instant | undefined;
   /** Warnings already posted, as "target:percent" (e.g. "response:75"). */
   readonly notified: readonly string[];
+  /** Files attached and not deleted (src/domain/attachments): kept here so the limit holds under concurrent uploads. */
+  readonly attachmentCount?: number | undefined;
   /** The last few timeline events (texts shortened), so cards render without reading the timeline. */
   readonly recent: readonly TicketEvent[];
   /** Derived from the SLA engine on every change (stored for queries and display). */
@@ -202,6 +204,8 @@ export const EVENT_TYPES = [
   'channel-missing',
   'delivery-failed',
   'delivery-recovered',
+  'attachment-added',
+  'attachment-removed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -8,6 +8,7 @@ import { OPEN_STATUSES, type Actor, type EventType, type Ticket, type TicketStat
 import { ticketSla } from './sla-view';
 import { ackKey, pageAwaitingAck } from './paging';
 import { person, type Command, type NewEvent } from './command-types';
+import { planAttach, planDetach } from '../attachments/plan';
 
 export interface Draft {
   fields: Partial<Omit<Ticket, 'id' | 'sla'>>;
@@ -393,6 +394,10 @@ export function plan(
     }
     case 'delivery':
       return deliveryChange(t, cmd, at, ev);
+    case 'attach':
+      return planAttach(t, actor, cmd, ev);
+    case 'detach':
+      return planDetach(t, actor, cmd, ev);
     case 'link-thread':
       return ok({
         fields: { thread: cmd.thread },
