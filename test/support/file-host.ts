@@ -1,6 +1,7 @@
 // A fake Teams / SharePoint file host on loopback, for tests of files customers send in chat: serves the files
 // a test puts on it, and can fail, hang, redirect or stream past a size, counting every request it receives.
-// Test support only: node built-ins, nothing beyond loopback.
+// Test support only: node built-ins, nothing beyond loopback. Never chains on writeHead (something in the test
+// process may replace it without returning the response).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -46,20 +47,21 @@ export async function startFakeFileHost(address = '127.0.0.1'): Promise<FakeFile
     requests.push({ path, authorization: req.headers.authorization });
     const what = routes.get(path);
     if (what === undefined) {
-      res.writeHead(404).end();
+      res.writeHead(404);
+      res.end();
       return;
     }
     switch (what.kind) {
       case 'file':
-        res
-          .writeHead(200, {
-            'content-type': what.contentType ?? 'application/octet-stream',
-            'content-length': String(what.body.length),
-          })
-          .end(what.body);
+        res.writeHead(200, {
+          'content-type': what.contentType ?? 'application/octet-stream',
+          'content-length': String(what.body.length),
+        });
+        res.end(what.body);
         return;
       case 'fail':
-        res.writeHead(what.status).end();
+        res.writeHead(what.status);
+        res.end();
         return;
       case 'hang':
         open.add(res);
@@ -67,7 +69,8 @@ export async function startFakeFileHost(address = '127.0.0.1'): Promise<FakeFile
         res.flushHeaders();
         return;
       case 'redirect':
-        res.writeHead(302, { location: what.location }).end();
+        res.writeHead(302, { location: what.location });
+        res.end();
         return;
       case 'stream': {
         res.writeHead(200, { 'content-type': 'application/octet-stream' });

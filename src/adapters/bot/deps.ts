@@ -12,6 +12,7 @@ import { callerOf } from './teams';
 import type { Caller } from '../../domain/staff/caller';
 import type { TeamsDeps } from '../teams/deps';
 import type { AttachmentService } from '../../domain/attachments/service';
+import type { FileFetcher } from '../teams/chat-files';
 
 /** The catalogue app.ts builds: the Teams projections' parts and the bot's own. */
 export interface BotDeps extends TeamsDeps {
@@ -27,6 +28,8 @@ export interface BotDeps extends TeamsDeps {
   readonly staff: StaffDirectory;
   /** Files on tickets: `add` (chat files, pasted images), `check` before downloading, `list`, `open`. */
   readonly attachments: AttachmentService;
+  /** Downloads the files customers send in chat (src/adapters/teams/chat-files.ts). */
+  readonly fetcher: FileFetcher;
 }
 
 export interface Customer {

@@ -176,7 +176,8 @@ export class FileFetcher {
               failure = { reason: 'too-large', detail: `more than ${maxBytes} bytes` };
               throw new Error(failure.detail);
             }
-            yield value;
+            // As a Buffer (a view, no copy): the Blob SDK's upload buffers only take Buffers.
+            yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
           }
         } catch (err) {
           failure ??= {

@@ -84,10 +84,13 @@ export async function deliverToCustomer(
     announce(deps, latest ?? ticket, e, what, 'failed', reason);
     return 'failed';
   }
-  const card = customerNoticeCard(deps.policy, ticket, e, {
-    now: deps.now(),
-    viewerZone: ticket.requester.timeZone,
-  });
+  const card = customerNoticeCard(
+    deps.policy,
+    ticket,
+    e,
+    { now: deps.now(), viewerZone: ticket.requester.timeZone },
+    deps.config.teamsAppId,
+  );
   let latest = ticket;
   let troubled = ticket.undelivered?.some((i) => i.seq === e.seq) === true;
   let alerted = false;

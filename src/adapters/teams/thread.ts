@@ -6,6 +6,8 @@ import { renderRoot } from '../../domain/cards/root';
 import { noteCard } from '../../domain/cards/staff';
 import { deadline } from '../../domain/cards/time';
 import { escape } from '../../domain/cards/types';
+import { tabTicketLink } from '../../domain/cards/links';
+import { formatSize } from '../../domain/attachments/names';
 import type { Listener } from '../../domain/kit/listeners';
 import { messageOf } from '../../domain/kit/errors';
 import { sleep } from '../../domain/kit/retry';
@@ -60,6 +62,8 @@ function threadNote(
       );
     case 'escalation-requested':
       return noteCard(`Escalation requested by ${escape(e.actor.name)} (customer)`, [escape(e.text ?? '')]);
+    case 'attachment-added':
+      return fileNote(deps, ticket, e);
     case 'reopened':
       return noteCard(
         `${ticket.id} reopened by ${escape(e.actor.name)}`,
@@ -68,6 +72,27 @@ function threadNote(
     default:
       return undefined;
   }
+}
+
+/**
+ * A file added to the ticket: who, its name and size, and a link that opens it on the tab's ticket page, where
+ * the download goes through the API with the engineer's own token (a card link cannot carry one).
+ */
+function fileNote(deps: TeamsDeps, ticket: Ticket, e: TicketEvent): ReturnType<typeof noteCard> {
+  const d = e.data ?? {};
+  const name = typeof d['name'] === 'string' ? d['name'] : 'a file';
+  const size = typeof d['size'] === 'number' ? ` (${formatSize(d['size'])})` : '';
+  const id = typeof d['attachmentId'] === 'string' ? d['attachmentId'] : undefined;
+  const who =
+    e.actor.role === 'customer'
+      ? `${escape(e.actor.name)} (customer) sent`
+      : `${escape(e.actor.name)} added${e.via === 'tab' ? ' from the tab' : ''}`;
+  const link = tabTicketLink(deps.config.teamsAppId, ticket.id, id);
+  return noteCard(`${who} ${escape(name)}${size}`, [
+    link === undefined
+      ? `Download it from ${ticket.id}'s page in the SLA Desk tab.`
+      : `[Open ${escape(name)} in SLA Desk](${link})`,
+  ]);
 }
 
 /**

@@ -240,6 +240,9 @@ export function rootCard(v: RootView): AdaptiveCard {
           ...(t.affectedUsers === undefined ? [] : [{ title: 'Affected', value: String(t.affectedUsers) }]),
           ...(t.callbackNumber === undefined ? [] : [{ title: 'Callback', value: escape(t.callbackNumber) }]),
           ...(t.fix === undefined ? [] : [{ title: 'Fix', value: `release ${escape(t.fix.release)}` }]),
+          ...(t.attachmentCount === undefined || t.attachmentCount === 0
+            ? []
+            : [{ title: 'Files', value: String(t.attachmentCount) }]),
         ],
       },
       { type: 'Container', separator: true, items: v.targets.map((l) => targetLine(v.policy, l, v.now)) },

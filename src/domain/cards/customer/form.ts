@@ -20,6 +20,8 @@ export interface FormView {
   readonly notice?: string | undefined;
   /** Text past the description, sent back on submit and added to the timeline once filed. */
   readonly rest?: string | undefined;
+  /** The files of the message that opened the form (JSON), sent back on submit and attached once filed. */
+  readonly files?: string | undefined;
 }
 
 /** The ticket form, prefilled; validation errors are shown in the card with what was typed kept. */
@@ -113,7 +115,11 @@ export function ticketFormCard(v: FormView): AdaptiveCard {
         execute(
           'File ticket',
           'ticket.submit',
-          { requestId: v.requestId, ...(v.rest === undefined || v.rest === '' ? {} : { rest: v.rest }) },
+          {
+            requestId: v.requestId,
+            ...(v.rest === undefined || v.rest === '' ? {} : { rest: v.rest }),
+            ...(v.files === undefined || v.files === '' ? {} : { files: v.files }),
+          },
           { style: 'positive' },
         ),
       ],

@@ -5,6 +5,7 @@ import { PRIORITIES, type Instant } from '../../sla';
 import type { Ticket, TicketEvent } from '../../tickets/model';
 import { card, escape, execute, text, type AdaptiveCard, type Element } from '../types';
 import { answerAction, due, type Clock } from './common';
+import { carriedFileLines } from './files';
 
 const TO_CUSTOMER: Partial<Record<TicketEvent['type'], string>> = {
   'engineer-reply': 'Support replied',
@@ -27,6 +28,8 @@ export function customerNoticeCard(
   ticket: Ticket,
   e: TicketEvent,
   clock: Clock,
+  /** The Teams app's id, for links to the files the message carries (none without it). */
+  appId?: string,
 ): AdaptiveCard {
   const title = `${TO_CUSTOMER[e.type] ?? 'Update'} · ${ticket.id}`;
   const lines: Element[] = [
@@ -53,6 +56,7 @@ export function customerNoticeCard(
       ),
     );
   else if (e.text !== undefined) lines.push(text(escape(e.text)));
+  lines.push(...carriedFileLines(ticket, e, appId));
   const stopped = e.type === 'info-requested' ? pausedClocks(ticket, e.at) : '';
   if (stopped !== '')
     lines.push(
