@@ -133,6 +133,10 @@ var webAppName = '${resourceBaseName}-${suffix}'
 var storageName = take('${toLower(replace(resourceBaseName, '-', ''))}${suffix}', 24)
 // Built-in role "Storage Table Data Contributor": read, write and delete tables and entities.
 var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+// Built-in role "Storage Blob Data Contributor": read, write and delete the attachments' blobs.
+var blobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+// The attachments' container, named as the app names it (TABLE_PREFIX in lower case, then ATTACHMENT_CONTAINER).
+var attachmentContainerName = '${toLower(tablePrefix)}${empty(attachmentContainer) ? 'attachments' : attachmentContainer}'
 // Built-in role "Monitoring Metrics Publisher": send telemetry to Application Insights with Entra ID.
 var metricsPublisher = '3913510d-42f4-4e42-8a2a-d6d0b3e21f2e'
 // Microsoft Graph's application id, the same in every tenant.
@@ -208,6 +212,28 @@ resource tableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, tableDataContributor)
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', tableDataContributor)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Attachments: one private container; the app reaches it with the managed identity (no keys, no public access).
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource attachmentsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: attachmentContainerName
+  properties: { publicAccess: 'None' }
+}
+
+resource blobAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, identity.id, blobDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributor)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -309,6 +335,18 @@ param attachmentsPerMessage string = ''
 @description('TEAMS_APP_ID: the Teams app id (the manifest id), for links from cards to the tab; empty = cards carry no links to the tab.')
 param teamsAppId string = ''
 
+@description('ATTACHMENT_MAX_MB: largest file a ticket takes, in MB (default 25)')
+param attachmentMaxMb string = ''
+
+@description('ATTACHMENT_MAX_PER_TICKET: most files one ticket keeps (default 20)')
+param attachmentMaxPerTicket string = ''
+
+@description('ATTACHMENT_CONTAINER: blob container of the attachments, after TABLE_PREFIX in lower case (default attachments)')
+param attachmentContainer string = ''
+
+@description('ATTACHMENT_RETENTION_DAYS: days after a ticket closes before its files are deleted; empty or 0 keeps them')
+param attachmentRetentionDays string = ''
+
 var operatorSettings = {
   TABLE_PREFIX: tablePrefix
   TICKET_PREFIX: ticketPrefix
@@ -341,6 +379,10 @@ var operatorSettings = {
   ATTACHMENT_FETCH_TIMEOUT_MS: attachmentFetchTimeoutMs
   ATTACHMENTS_PER_MESSAGE: attachmentsPerMessage
   TEAMS_APP_ID: teamsAppId
+  ATTACHMENT_MAX_MB: attachmentMaxMb
+  ATTACHMENT_MAX_PER_TICKET: attachmentMaxPerTicket
+  ATTACHMENT_CONTAINER: attachmentContainer
+  ATTACHMENT_RETENTION_DAYS: attachmentRetentionDays
   SUPPORT_PHONE: supportPhone
   SUPPORT_EMAIL: supportEmail
   POLICY_FILE: policyFile
@@ -368,6 +410,7 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
       BOT_TYPE: 'UserAssignedMSI'
       BOT_TENANT_ID: identity.properties.tenantId
       TABLES_ENDPOINT: 'https://${storage.name}.table.${environment().suffixes.storage}'
+      BLOBS_ENDPOINT: 'https://${storage.name}.blob.${environment().suffixes.storage}'
       AZURE_CLIENT_ID: identity.properties.clientId
       AAD_APP_CLIENT_ID: tabAppClientId
       TAB_DOMAIN: webApp.properties.defaultHostName

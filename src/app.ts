@@ -357,6 +357,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       now,
       audit: deps.audit,
       staffPicker: directory,
+      attachments,
     });
     const routes = outageRoutes({
       policy,

@@ -76,6 +76,10 @@ const OPERATOR_ENV: Readonly<Record<string, string>> = {
   ATTACHMENT_FETCH_TIMEOUT_MS: '30000',
   ATTACHMENTS_PER_MESSAGE: '10',
   TEAMS_APP_ID: '00000000-0000-0000-0000-000000000000',
+  ATTACHMENT_MAX_MB: '25',
+  ATTACHMENT_MAX_PER_TICKET: '20',
+  ATTACHMENT_CONTAINER: 'attachments',
+  ATTACHMENT_RETENTION_DAYS: '90',
   SUPPORT_PHONE: '+1 413-331-6100',
   SUPPORT_EMAIL: 'help@teammate.example',
   POLICY_FILE: 'policy/teammate.json',
@@ -94,6 +98,8 @@ const RESOLVED: Readonly<Record<string, string>> = {
   tabAppClientId: GUIDS.tab,
   "'https://${storage.name}.table.${environment().suffixes.storage}'":
     'https://sladeskdev1a2b3c.table.core.windows.net',
+  "'https://${storage.name}.blob.${environment().suffixes.storage}'":
+    'https://sladeskdev1a2b3c.blob.core.windows.net',
   "'Authorization=AAD;ClientId=${identity.properties.clientId}'": `Authorization=AAD;ClientId=${GUIDS.identity}`,
 };
 

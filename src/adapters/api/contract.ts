@@ -212,6 +212,20 @@ export interface TicketDetail {
   readonly ticket: TicketFull;
   readonly timeline: readonly EventView[];
   readonly explanations: readonly Explanation[];
+  /** The ticket's files (not deleted), oldest first: on GET /api/tickets/:id. */
+  readonly attachments?: readonly AttachmentView[];
+}
+
+/** A file on a ticket: downloaded from `href` with the viewer's token. Who added it is a name only. */
+export interface AttachmentView {
+  readonly id: string;
+  readonly name: string;
+  readonly size: number;
+  readonly contentType: string;
+  readonly addedAt: Instant;
+  readonly addedBy: string;
+  readonly source: 'chat' | 'pasted-image' | 'tab';
+  readonly href: string;
 }
 
 // ---- Staff actions ---------------------------------------------------------------------------------------
@@ -220,7 +234,8 @@ export interface TicketDetail {
 export type TicketAction =
   | { readonly action: 'take' | 'acknowledge' }
   | { readonly action: 'assign'; readonly to: string }
-  | { readonly action: 'reply' | 'ask' | 'workaround' | 'note'; readonly text: string }
+  | { readonly action: 'reply'; readonly text: string; readonly attachments?: readonly string[] }
+  | { readonly action: 'ask' | 'workaround' | 'note'; readonly text: string }
   | { readonly action: 'priority'; readonly to: Priority; readonly reason: string }
   | { readonly action: 'fix'; readonly release: string; readonly text?: string }
   | { readonly action: 'resolve'; readonly text?: string }

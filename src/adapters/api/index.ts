@@ -24,6 +24,8 @@ import { reportRoutes, type ReportRouteDeps } from './routes/reports';
 import { sessionRoutes, signInRoutes } from './routes/session';
 import { slaRoutes } from './routes/sla';
 import { ticketRoutes } from './routes/tickets';
+import { attachmentRoutes } from './routes/attachments';
+import type { AttachmentService } from '../../domain/attachments/service';
 
 export interface ApiDeps {
   readonly config: Config;
@@ -44,6 +46,8 @@ export interface ApiDeps {
   readonly audit: AuditLog;
   /** The staff directory's pick list, for assigning from the tab. */
   readonly staffPicker: StaffPicker;
+  /** Files on tickets: download, upload, delete, and a reply's files. */
+  readonly attachments: AttachmentService;
 }
 
 /** The app's API: its router (to add routes) and, in local mode, its own token issuer. */
@@ -94,6 +98,7 @@ export async function registerApi(server: restify.Server, deps: ApiDeps): Promis
       manager: config.oncall.manager,
     }),
   ]);
+  router.addStream(attachmentRoutes(deps));
   return { router, localIssuer };
 }
 

@@ -10,6 +10,22 @@ import { addLogContext, withLogContext, type Logger } from '../../log';
 import { messageOf } from '../../domain/kit/errors';
 import { AuthError, type Principal, type TokenChecker } from './auth';
 import type { ApiResponse, PublicRouteSpec, RouteSpec } from './route';
+import type { ApiRole } from './contract';
+
+/**
+ * A route that reads or writes the raw HTTP stream (file uploads and downloads): the same token, role and rate
+ * limit checks; the handler answers itself (returns undefined) or returns an answer to send.
+ */
+export interface StreamRouteSpec {
+  readonly method: 'get' | 'post' | 'del';
+  readonly path: string;
+  readonly roles: readonly ApiRole[];
+  readonly handler: (
+    principal: Principal,
+    req: restify.Request,
+    res: restify.Response,
+  ) => Promise<ApiResponse | undefined>;
+}
 import { pageCsp } from './page-csp';
 
 /** Largest JSON body a POST route accepts. */
@@ -57,6 +73,38 @@ export class ApiRouter {
   /** Adds routes: public ones answer anyone; the others need a token and one of their roles. */
   add(routes: readonly (RouteSpec | PublicRouteSpec)[]): void {
     for (const r of routes) this.one(r);
+  }
+
+  /** Adds stream routes (attachments): checked like the others; a DELETE's small JSON body is parsed. */
+  addStream(routes: readonly StreamRouteSpec[]): void {
+    for (const r of routes) {
+      const json =
+        r.method === 'del'
+          ? [restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false })]
+          : [];
+      const handle = async (req: restify.Request, res: restify.Response): Promise<void> =>
+        withLogContext({ route: r.path }, async () => {
+          res.header('cache-control', 'no-store');
+          const principal = await this.caller(r, req, res);
+          if (principal === undefined) return;
+          addLogContext({ tenant: principal.tenantId });
+          try {
+            const out = await r.handler(principal, req, res);
+            if (out !== undefined) send(res, out);
+          } catch (err) {
+            this.log.error('tab API failed', { path: r.path, err });
+            if (res.headersSent) res.destroy();
+            else
+              res.send(503, {
+                error: {
+                  code: 'UNAVAILABLE',
+                  message: 'SLA Desk could not answer right now. Please try again.',
+                },
+              });
+          }
+        });
+      this.server[r.method](r.path, ...json, handle);
+    }
   }
 
   private one(r: RouteSpec | PublicRouteSpec): void {
@@ -123,7 +171,7 @@ export class ApiRouter {
 
   /** The caller if their token checks out and their role may use the route; otherwise answers 401/403. */
   private async caller(
-    r: RouteSpec,
+    r: Pick<RouteSpec, 'roles' | 'path'>,
     req: restify.Request,
     res: restify.Response,
   ): Promise<Principal | undefined> {

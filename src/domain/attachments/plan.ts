@@ -65,3 +65,14 @@ export function planDetach(
     what: `deleted ${cmd.file.name}`,
   });
 }
+
+/** A reply with files: its text lists them ("Files: a.png (3 KB), b.log (1 KB)"), its data names their ids. */
+export function withFiles(e: NewEvent, files: readonly AttachedFile[] | undefined): NewEvent {
+  if (files === undefined || files.length === 0) return e;
+  const list = `Files: ${files.map(fileWords).join(', ')}`;
+  return {
+    ...e,
+    text: e.text === undefined || e.text === '' ? list : `${e.text}\n\n${list}`,
+    data: { ...e.data, attachments: files.map((f) => f.id).join(',') },
+  };
+}

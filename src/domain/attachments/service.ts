@@ -13,6 +13,7 @@ import type { AttachmentRows, BlobStore } from './ports';
 import { checkFile, fileTooLarge, tooManyFiles, type CheckedFile } from './rules';
 
 export interface AddFile {
+  /** The customer's tenant (required for customers; staff may leave it empty: the ticket's is used). */
   readonly tenantId: string;
   readonly ticketId: string;
   /** A customer (chat, pasted-image) or an engineer or manager (tab). */
@@ -94,7 +95,7 @@ export class AttachmentService {
     const got = await this.deps.tickets.get(scope, ticketId);
     if (!got.ok) return got;
     const ticket = got.value;
-    if (ticket.tenantId !== input.tenantId)
+    if (input.tenantId !== '' && ticket.tenantId !== input.tenantId)
       return fail(new DomainError('TICKET_NOT_FOUND', `No ticket ${ticketId} was found.`));
     const early = roomFor(ticket, this.deps.limits.maxPerTicket);
     if (early !== undefined) return fail(early);

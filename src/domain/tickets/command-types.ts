@@ -30,7 +30,12 @@ export type NewTicketInput = Pick<
 export type Command =
   | { readonly kind: 'take' }
   | { readonly kind: 'assign'; readonly to: Person }
-  | { readonly kind: 'reply'; readonly text: string }
+  | {
+      readonly kind: 'reply';
+      readonly text: string;
+      /** Files of this ticket sent with the reply (uploaded first): listed in its text and data. */
+      readonly files?: readonly AttachedFile[] | undefined;
+    }
   | { readonly kind: 'ask'; readonly text: string }
   | {
       readonly kind: 'customer-message';

@@ -8,7 +8,7 @@ import { OPEN_STATUSES, type Actor, type EventType, type Ticket, type TicketStat
 import { ticketSla } from './sla-view';
 import { ackKey, pageAwaitingAck } from './paging';
 import { person, type Command, type NewEvent } from './command-types';
-import { planAttach, planDetach } from '../attachments/plan';
+import { planAttach, planDetach, withFiles } from '../attachments/plan';
 
 export interface Draft {
   fields: Partial<Omit<Ticket, 'id' | 'sla'>>;
@@ -253,7 +253,7 @@ export function plan(
           ...resumed,
           status: current === 'new' ? 'responded' : current,
         },
-        events: [...owned, ev('engineer-reply', text.value)],
+        events: [...owned, withFiles(ev('engineer-reply', text.value), cmd.files)],
         what: 'replied to the customer',
       });
     }

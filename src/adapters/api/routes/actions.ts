@@ -12,6 +12,7 @@ import { acknowledgeWaitingPage } from '../../../domain/tickets/paging';
 import { previewPriority } from '../../../domain/tickets/preview';
 import { normaliseId, type TicketService } from '../../../domain/tickets/service';
 import type { AuditLog } from '../../storage/audit';
+import type { AttachmentService } from '../../../domain/attachments/service';
 import { recordRefusal } from '../audit';
 import type { Principal } from '../auth';
 import type { BulkResult, StaffPeople } from '../contract';
@@ -33,6 +34,8 @@ export interface ActionRouteDeps {
   readonly audit: AuditLog;
   readonly log: Logger;
   readonly now: () => Instant;
+  /** Files sent with a reply (`attachments: [ids]`). */
+  readonly attachments?: AttachmentService | undefined;
 }
 
 const TICKET_ID = /^[A-Z]{1,8}-\d{1,10}$/;
@@ -47,7 +50,17 @@ const actionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('take'), ...common }).strict(),
   z.object({ action: z.literal('acknowledge'), ...common }).strict(),
   z.object({ action: z.literal('assign'), to: z.string().max(LIMITS.id), ...common }).strict(),
-  z.object({ action: z.literal('reply'), text, ...common }).strict(),
+  z
+    .object({
+      action: z.literal('reply'),
+      text,
+      attachments: z
+        .array(z.string().regex(/^[A-Za-z0-9_-]{1,100}$/))
+        .max(20)
+        .optional(),
+      ...common,
+    })
+    .strict(),
   z.object({ action: z.literal('ask'), text, ...common }).strict(),
   z.object({ action: z.literal('workaround'), text, ...common }).strict(),
   z.object({ action: z.literal('note'), text, ...common }).strict(),
@@ -196,6 +209,28 @@ export function actionRoutes(deps: ActionRouteDeps): RouteSpec[] {
     return made.ok ? made.value : fromDomain(made.error);
   };
 
+  /** A reply's `attachments`: files of this ticket (not deleted), else 400 naming the one that is not. */
+  const withFiles = async (id: string, body: ActionBody, command: Command): Promise<Command | Problem> => {
+    if (body.action !== 'reply' || command.kind !== 'reply' || body.attachments === undefined) return command;
+    if (body.attachments.length === 0) return command;
+    if (deps.attachments === undefined) return badRequest('Files cannot be sent here.', 'attachments');
+    const listed = await deps.attachments.list({ kind: 'staff' }, id);
+    if (!listed.ok) return fromDomain(listed.error);
+    const files = [];
+    for (const fileId of new Set(body.attachments)) {
+      const file = listed.value.find((a) => a.id === fileId);
+      if (file === undefined) return badRequest(`${id} has no file ${fileId}.`, 'attachments');
+      files.push({
+        id: file.id,
+        name: file.name,
+        size: file.size,
+        contentType: file.contentType,
+        source: file.source,
+      });
+    }
+    return { ...command, files };
+  };
+
   return [
     route(ANYONE, {
       route: 'POST /api/tickets/:id/actions',
@@ -213,7 +248,9 @@ export function actionRoutes(deps: ActionRouteDeps): RouteSpec[] {
         return isProblem(command) ? command : { id, body, command };
       },
       handle: async ({ id, body, command: named }, { principal }) => {
-        const command = await acknowledging(id, named, principal);
+        const acked = await acknowledging(id, named, principal);
+        if (isProblem(acked)) return acked;
+        const command = await withFiles(id, body, acked);
         if (isProblem(command)) return command;
         const acted = await deps.tickets.act({ kind: 'staff' }, id, actorOf(principal), command, {
           actionId: `tab:${body.requestId}`,

@@ -11,6 +11,8 @@ import { answerQueue, validCursor } from '../queue-read';
 import { ANYONE, badRequest, notFound, ok, route } from '../route';
 import type { RouteSpec } from '../route';
 import { customerRow, ticketDetail, ticketRow } from '../views';
+import type { AttachmentService } from '../../../domain/attachments/service';
+import { attachmentView } from './attachments';
 
 export interface TicketRouteDeps {
   readonly engine: SlaEngine;
@@ -21,6 +23,8 @@ export interface TicketRouteDeps {
   readonly now: () => Instant;
   /** Where refused look-ups of another tenant's (or no) ticket are recorded. */
   readonly audit?: AuditLog | undefined;
+  /** The ticket's files, listed on its page. */
+  readonly attachments?: AttachmentService | undefined;
 }
 
 const TICKET_ID = /^[A-Z]{1,8}-\d{1,10}$/;
@@ -102,9 +106,11 @@ export function ticketRoutes(deps: TicketRouteDeps): RouteSpec[] {
           }
           throw got.error;
         }
+        const files = await deps.attachments?.list(scopeOf(principal), id);
         return ok({
           now: deps.now(),
           ...ticketDetail(engine, got.value.ticket, got.value.events, principal, deps.now()),
+          attachments: files?.ok === true ? files.value.map(attachmentView) : [],
         });
       },
     }),
