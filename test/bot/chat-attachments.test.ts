@@ -7,6 +7,7 @@ import type { App } from '../../src/app';
 import { FILE_DOWNLOAD_INFO } from '../../src/adapters/teams/chat-files';
 import { customerNoticeCard } from '../../src/domain/cards/customer/notice';
 import type { Ticket } from '../../src/domain/tickets/model';
+import { personasOf } from '../../src/adapters/api/local-sign-in';
 import { aFiling, CONTOSO, FABRIKAM } from '../fixtures/filing';
 import { actionExecute, personalMessage, post, type JsonObject } from '../support/activities';
 import { supportChannel, type TestClock } from '../support/app';
@@ -159,17 +160,27 @@ async function annTicket(title: string): Promise<Ticket> {
   return made.value.ticket;
 }
 
-/** The bytes of a stored file through the tab API's checked download, as `tenant`'s customer. */
-async function stored(ticketId: string, name: string): Promise<Buffer | undefined> {
-  const files = await app.attachments.list({ kind: 'tenant', tenantId: CONTOSO }, ticketId);
-  if (!files.ok) return undefined;
-  const file = files.value.find((f) => f.name === name);
-  if (file === undefined) return undefined;
-  const opened = await app.attachments.open({ kind: 'tenant', tenantId: CONTOSO }, ticketId, file.id);
-  if (!opened.ok) return undefined;
-  const chunks: Uint8Array[] = [];
-  for await (const c of opened.value.body) chunks.push(c);
-  return Buffer.concat(chunks);
+/** A tab token of `tenant`'s customer persona (local sign-in: the app is its own issuer). */
+async function customerToken(tenant: string): Promise<string> {
+  const persona = personasOf(app.config).find((p) => p.role === 'customer' && p.tenantId === tenant);
+  if (persona === undefined || app.api.localIssuer === undefined)
+    throw new Error('no local customer persona');
+  return (await app.api.localIssuer.mint(persona, Date.now())).token;
+}
+
+/** A stored file through the tab API's checked download, as `tenant`'s customer: its status and bytes. */
+async function download(
+  ticketId: string,
+  name: string,
+  tenant = CONTOSO,
+): Promise<{ status: number; bytes: Buffer }> {
+  const files = await app.attachments.list({ kind: 'staff' }, ticketId);
+  const file = files.ok ? files.value.find((f) => f.name === name) : undefined;
+  if (file === undefined) return { status: 0, bytes: Buffer.alloc(0) };
+  const res = await fetch(`${app.url}/api/tickets/${ticketId}/attachments/${file.id}`, {
+    headers: { authorization: `Bearer ${await customerToken(tenant)}` },
+  });
+  return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
 const LOG = Buffer.from('10:01 VPN tunnel down\n10:02 retry failed\n');
@@ -193,9 +204,9 @@ describe('a file sent with the message that files a ticket', () => {
       `Fetching vpn.log from Teams; you will get a message here once it is attached.`,
     );
     expect(await filesCard(id)).toContain(`Attached to ${id}: vpn.log (41 bytes).`);
-    expect(await stored(id, 'vpn.log')).toEqual(LOG);
-    // Another tenant's customer does not see it.
-    expect((await app.attachments.list({ kind: 'tenant', tenantId: FABRIKAM }, id)).ok).toBe(false);
+    expect(await download(id, 'vpn.log')).toEqual({ status: 200, bytes: LOG });
+    // Another tenant's customer gets the 404 of a missing file.
+    expect((await download(id, 'vpn.log', FABRIKAM)).status).toBe(404);
   });
 });
 
@@ -211,7 +222,7 @@ describe('files sent with a later message', () => {
     expect(answer.said).toContain('Added to your ticket.');
     expect(answer.said).toContain(`Fetching pasted-image-1.png from Teams for ${t.id}`);
     expect(await filesCard(t.id)).toContain(`Attached to ${t.id}: pasted-image-1.png (508 bytes).`);
-    expect(await stored(t.id, 'pasted-image-1.png')).toEqual(PNG);
+    expect(await download(t.id, 'pasted-image-1.png')).toEqual({ status: 200, bytes: PNG });
     // Local mode: no bot token to send.
     expect(host.requests.at(-1)?.authorization).toBeUndefined();
     const timeline = await app.tickets.timeline({ kind: 'tenant', tenantId: CONTOSO }, t.id);
@@ -240,7 +251,7 @@ describe('files that are not attached', () => {
       'export.zip was not attached: it is larger than 1 MB, the limit.',
     );
     expect(host.streamedBytes('/dl/export.zip')).toBeLessThan(6 * 1024 * 1024);
-    expect(await stored(t.id, 'export.zip')).toBeUndefined();
+    expect((await download(t.id, 'export.zip')).status).toBe(0);
   });
 
   it('a type SLA Desk does not accept is refused at once, without a download', async () => {
@@ -347,37 +358,36 @@ describe('what engineers and the customer see', () => {
       clock.now,
     );
     if (!added.ok) throw added.error;
-    const latest = await app.tickets.get({ kind: 'staff' }, t.id);
-    if (!latest.ok) throw latest.error;
-    // The reply as the tab's reply action records it: its event names the files it carries.
-    const reply = {
-      ticketId: t.id,
-      seq: 99,
-      type: 'engineer-reply' as const,
-      at: clock.now,
-      actor: engineer,
+    // The reply as the tab's reply action sends it with the file (src/adapters/api/routes/actions.ts).
+    const { id: fileId, name, size, contentType, source } = added.value;
+    const replied = await app.tickets.act({ kind: 'staff' }, t.id, engineer, {
+      kind: 'reply',
       text: 'Please follow the attached steps.',
-      internal: false,
-      data: { attachments: added.value.id },
-    };
-    const card = customerNoticeCard(
-      app.deps.policy,
-      latest.value,
-      reply,
-      { now: clock.now, viewerZone: 'Europe/London' },
-      APP_ID,
-    );
+      files: [{ id: fileId, name, size, contentType, source }],
+    });
+    if (!replied.ok) throw replied.error;
+    await app.background.drain();
+    const card = connector
+      .sent()
+      .filter((r) => r.conversationId === CHAT)
+      .map((r) => cardsOf(r.activity)[0])
+      .find((c) => c !== undefined && cardText(c).startsWith(`Support replied · ${t.id}`));
     seenCards.push(card);
-    const link = `https://teams.microsoft.com/l/entity/${APP_ID}/queue?context=${encodeURIComponent(`{"subEntityId":"ticket/${t.id}/file/${added.value.id}"}`)}`;
+    const link = `https://teams.microsoft.com/l/entity/${APP_ID}/queue?context=${encodeURIComponent(`{"subEntityId":"ticket/${t.id}/file/${fileId}"}`)}`;
     expect(JSON.stringify(card)).toContain(`[fix-steps.pdf (14 bytes)](${link})`);
     expect(cardText(card)).toContain(
       `The link opens ${t.id} in the SLA Desk tab, where you can download it.`,
     );
     // Without the app's id: no link, and the card says where the file is.
-    const plain = customerNoticeCard(app.deps.policy, latest.value, reply, {
+    const latest = await app.tickets.get({ kind: 'staff' }, t.id);
+    if (!latest.ok) throw latest.error;
+    const e = replied.value.events.find((x) => x.type === 'engineer-reply');
+    if (e === undefined) throw new Error('no reply event');
+    const plain = customerNoticeCard(app.deps.policy, latest.value, e, {
       now: clock.now,
       viewerZone: 'Europe/London',
     });
+    seenCards.push(plain);
     expect(cardText(plain)).toContain(`Download it from ${t.id}'s page in the SLA Desk tab.`);
     expect(JSON.stringify(plain)).not.toContain('https://');
   });
