@@ -323,6 +323,18 @@ param logLevel string = ''
 @description('DRAIN_TIMEOUT_MS: real ms a stopping instance (SIGTERM) gives requests in flight; keep it below the time App Service waits before a kill; empty = 10000.')
 param drainTimeoutMs string = ''
 
+@description('ATTACHMENT_HOSTS: hosts the bot may download files sent in chat from, separated by commas; *.suffix matches any host under suffix; empty = Teams and SharePoint hosts.')
+param attachmentHosts string = ''
+
+@description('ATTACHMENT_FETCH_TIMEOUT_MS: real ms one file sent in chat may take to download; empty = 30000.')
+param attachmentFetchTimeoutMs string = ''
+
+@description('ATTACHMENTS_PER_MESSAGE: files taken from one chat message, the rest refused with the reason; empty = 10.')
+param attachmentsPerMessage string = ''
+
+@description('TEAMS_APP_ID: the Teams app id (the manifest id), for links from cards to the tab; empty = cards carry no links to the tab.')
+param teamsAppId string = ''
+
 @description('ATTACHMENT_MAX_MB: largest file a ticket takes, in MB (default 25)')
 param attachmentMaxMb string = ''
 
@@ -363,6 +375,10 @@ var operatorSettings = {
   TEAMS_SERVICE_HOSTS: teamsServiceHosts
   LOG_LEVEL: logLevel
   DRAIN_TIMEOUT_MS: drainTimeoutMs
+  ATTACHMENT_HOSTS: attachmentHosts
+  ATTACHMENT_FETCH_TIMEOUT_MS: attachmentFetchTimeoutMs
+  ATTACHMENTS_PER_MESSAGE: attachmentsPerMessage
+  TEAMS_APP_ID: teamsAppId
   ATTACHMENT_MAX_MB: attachmentMaxMb
   ATTACHMENT_MAX_PER_TICKET: attachmentMaxPerTicket
   ATTACHMENT_CONTAINER: attachmentContainer

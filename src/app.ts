@@ -1,6 +1,8 @@
 // The composition root: builds every part from the configuration and starts/stops them together.
 // src/index.ts runs it for real; tests build it in-process on a free port.
 import { createAdapter, type AdapterOptions } from './adapters/teams/adapter';
+import { botTokenSource } from './adapters/teams/bot-token';
+import { FileFetcher } from './adapters/teams/chat-files';
 import { createBot } from './adapters/bot';
 import { OnCallLookup } from './domain/oncall/who';
 import type { BotDeps } from './adapters/bot/deps';
@@ -257,6 +259,13 @@ export async function startApp(options: AppOptions): Promise<App> {
       staff: staffDirectory(config, log),
       attachments,
       satisfaction,
+      // Files customers send in chat: only from ATTACHMENT_HOSTS; the bot's token only to Teams' own hosts.
+      fetcher: new FileFetcher({
+        hosts: config.chatFiles.hosts,
+        tokenHosts: config.teams.serviceHosts,
+        timeoutMs: config.chatFiles.timeoutMs,
+        token: botTokenSource(adapter, config.bot.mode === 'authenticated' ? config.bot.appId : ''),
+      }),
     };
     tickets.changes.subscribe(onTicketChanged(deps));
     deps.outages.changes.subscribe(onOutageChanged(deps));

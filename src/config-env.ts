@@ -77,6 +77,21 @@ export const envSchema = z.object({
    * whose serviceUrl is elsewhere is refused. Loopback names (tests) are refused in production.
    */
   TEAMS_SERVICE_HOSTS: z.string().default('smba.trafficmanager.net'),
+  /**
+   * Hosts the bot may download a customer's chat files and pasted images from (`,` or `;` separated; `*.suffix`
+   * matches any host under suffix). https on the default port only; loopback names (tests) are refused in production.
+   */
+  ATTACHMENT_HOSTS: z
+    .string()
+    .default(
+      'smba.trafficmanager.net,*.smba.trafficmanager.net,*.asm.skype.com,*.teams.microsoft.com,*.sharepoint.com',
+    ),
+  /** Real milliseconds one chat file may take to download (headers and body) before it is given up. */
+  ATTACHMENT_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Files and pasted images taken from one chat message; those past it are refused with the reason. */
+  ATTACHMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(50).default(10),
+  /** The Teams app's id (the manifest's `id`), for links from cards to the tab's ticket pages; unset = no such links. */
+  TEAMS_APP_ID: optionalGuid,
   /** Support phone line and email shown to customers; default to the policy's. */
   SUPPORT_PHONE: optionalText,
   SUPPORT_EMAIL: optionalText,

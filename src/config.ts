@@ -97,6 +97,14 @@ export interface Config {
   readonly limits: RateLimits;
   /** Teams as the only channel (with a bot id): the host names of the service URLs activities may name. */
   readonly teams: { readonly serviceHosts: readonly string[] };
+  /** The Teams app's id, for deep links from cards to the tab's ticket pages (TEAMS_APP_ID); undefined = none. */
+  readonly teamsAppId: string | undefined;
+  /** Files customers send in chat: where they may be downloaded from, how long one may take, how many per message. */
+  readonly chatFiles: {
+    readonly hosts: readonly string[];
+    readonly timeoutMs: number;
+    readonly perMessage: number;
+  };
 }
 
 /** Thrown when the environment cannot make a valid configuration. */
@@ -205,6 +213,23 @@ function serviceHostsOf(text: string, production: boolean): readonly string[] {
       throw new ConfigError(`TEAMS_SERVICE_HOSTS: "${host}" is not a host name`);
     if (loopback && production)
       throw new ConfigError(`TEAMS_SERVICE_HOSTS: ${host} is a loopback name, refused in production`);
+  }
+  return Object.freeze(hosts);
+}
+
+/** ATTACHMENT_HOSTS as lower-case host names and `*.suffix` patterns; loopback ones only outside production. */
+function fileHostsOf(text: string, production: boolean): readonly string[] {
+  const hosts = text
+    .split(/[;,\s]+/)
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+  for (const host of hosts) {
+    const name = host.startsWith('*.') ? host.slice(2) : host;
+    const loopback = LOOPBACK_HOST.test(name);
+    if (!loopback && !(HOST_NAME.test(name) && name.includes('.')))
+      throw new ConfigError(`ATTACHMENT_HOSTS: "${host}" is not a host name or *.domain pattern`);
+    if (loopback && production)
+      throw new ConfigError(`ATTACHMENT_HOSTS: ${host} is a loopback name, refused in production`);
   }
   return Object.freeze(hosts);
 }
@@ -383,5 +408,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       client: e.RATE_LIMIT_CLIENT,
     }),
     teams: Object.freeze({ serviceHosts: serviceHostsOf(e.TEAMS_SERVICE_HOSTS, production) }),
+    teamsAppId: e.TEAMS_APP_ID?.toLowerCase(),
+    chatFiles: Object.freeze({
+      hosts: fileHostsOf(e.ATTACHMENT_HOSTS, production),
+      timeoutMs: e.ATTACHMENT_FETCH_TIMEOUT_MS,
+      perMessage: e.ATTACHMENTS_PER_MESSAGE,
+    }),
   });
 }

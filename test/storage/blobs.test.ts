@@ -58,6 +58,22 @@ it('a file goes in streamed and comes back byte for byte, with its size and SHA-
   expect(props.contentType).toBe('image/png');
 });
 
+it('plain Uint8Array chunks (a web stream, fetch bodies) are stored as they are', async () => {
+  const bytes = randomBytes(70_000);
+  async function* plain(): AsyncGenerator<Uint8Array> {
+    for (const part of [bytes.subarray(0, 30_000), bytes.subarray(30_000)])
+      yield await Promise.resolve(new Uint8Array(part));
+  }
+  const put = await store.put(key('u8'), plain(), {
+    contentType: 'text/plain',
+    maxBytes: 100_000,
+    now: 1_000,
+  });
+  expect(put).toMatchObject({ kind: 'stored', size: 70_000 });
+  const got = await store.get(key('u8'));
+  expect((await read(got?.body ?? Readable.from([]))).equals(bytes)).toBe(true);
+});
+
 it('a body past the limit is stopped while streaming and leaves no blob', async () => {
   const put = await store.put(key('big'), chunks(5 * 1024 * 1024), {
     contentType: 'application/zip',

@@ -13,6 +13,7 @@ import { callerOf } from './teams';
 import type { Caller } from '../../domain/staff/caller';
 import type { TeamsDeps } from '../teams/deps';
 import type { AttachmentService } from '../../domain/attachments/service';
+import type { FileFetcher } from '../teams/chat-files';
 
 /** The catalogue app.ts builds: the Teams projections' parts and the bot's own. */
 export interface BotDeps extends TeamsDeps {
@@ -30,6 +31,8 @@ export interface BotDeps extends TeamsDeps {
   readonly attachments: AttachmentService;
   /** The satisfaction counters, for the customer's report (none: counted from the tickets it reads). */
   readonly satisfaction?: Pick<SatisfactionStore, 'months'> | undefined;
+  /** Downloads the files customers send in chat (src/adapters/teams/chat-files.ts). */
+  readonly fetcher: FileFetcher;
 }
 
 export interface Customer {

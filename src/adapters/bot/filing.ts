@@ -13,12 +13,22 @@ import { describesProblem, suggestPriority, titleFrom } from '../../domain/ticke
 import { roundStart } from '../../domain/tickets/sla-view';
 import { clockFor, customerOf, notCustomerText, sendCard, type BotDeps, type Customer } from './deps';
 import { messageText } from './teams';
+import {
+  attachLater,
+  carriedFiles,
+  carryFiles,
+  filesOfMessage,
+  type AttachDeps,
+  type Sorted,
+} from './attachments';
+import { names } from '../../domain/cards/customer/files';
 
 /** What this feature uses of the app's parts. */
 export type FilingDeps = Pick<
   BotDeps,
   'config' | 'contact' | 'engine' | 'log' | 'now' | 'oncall' | 'paging' | 'policy' | 'settings' | 'tickets'
->;
+> &
+  AttachDeps;
 
 /** The most text past the description that the form carries to the timeline (the card must fit a Teams message). */
 export const REST_IN_FORM = 12_000;
@@ -51,9 +61,12 @@ const count = (n: number): string => n.toLocaleString('en-US');
 export function formFor(
   deps: FilingDeps,
   message: string,
+  files: Sorted = NO_FILES,
   related?: Pick<Ticket, 'id' | 'title' | 'category' | 'priority'>,
 ): AdaptiveCard {
   const requestId = randomUUID();
+  const carried = files.fetch.length > 0 ? carryFiles(files.fetch) : undefined;
+  const told = filesNotice(files);
   if (related !== undefined)
     return ticketFormCard({
       policy: deps.policy,
@@ -66,9 +79,18 @@ export function formFor(
       },
       errors: {},
       relatedTo: related.id,
+      notice: told === '' ? undefined : told,
+      files: carried,
     });
   if (message.trim() === '')
-    return ticketFormCard({ policy: deps.policy, requestId, values: {}, errors: {} });
+    return ticketFormCard({
+      policy: deps.policy,
+      requestId,
+      values: {},
+      errors: {},
+      notice: told === '' ? undefined : told,
+      files: carried,
+    });
   const suggestion = suggestPriority(deps.policy, message);
   const text = message.trim();
   const [head = '', ...tail] = pieces(text, LIMITS.description);
@@ -91,9 +113,23 @@ export function formFor(
     },
     errors: {},
     suggestion: { priority: suggestion.priority, reason: suggestion.reason },
-    notice,
+    notice: [notice ?? '', told].filter((t) => t !== '').join(' ') || undefined,
     rest: rest.length <= REST_IN_FORM ? rest : '',
+    files: carried,
   });
+}
+
+const NO_FILES: Sorted = { fetch: [], refused: [] };
+
+/** What the form says about the files of the message that opened it: attached once filed, or refused now. */
+function filesNotice(files: Sorted): string {
+  const parts: string[] = [];
+  if (files.fetch.length > 0)
+    parts.push(
+      `${names(files.fetch.map((f) => f.name))} will be attached to the ticket when you file it. To add ${files.fetch.length === 1 ? 'it' : 'them'} to a ticket you already have, reply to that ticket's message with ${files.fetch.length === 1 ? 'the file' : 'the files'} instead.`,
+    );
+  for (const r of files.refused) parts.push(r.sentence);
+  return parts.join(' ');
 }
 
 /** Adds what did not fit the description to the new ticket's timeline, as the customer's messages, once each. */
@@ -161,6 +197,8 @@ const submitSchema = z.object({
     .string()
     .regex(/^[A-Za-z]{1,8}-\d{1,10}$/)
     .optional(),
+  /** The files of the message that opened the form (JSON), attached once filed. */
+  files: z.string().max(60_000).optional(),
 });
 
 /** The domain's problems with the fields, as the texts the form shows beside them. */
@@ -199,8 +237,10 @@ async function submit(
 ): Promise<AdaptiveCard | string> {
   const parsed = submitSchema.safeParse(data);
   if (!parsed.success) return 'That form could not be read. Please type "new ticket" to start again.';
-  const { requestId, rest = '', relatedTo: related, ...values } = parsed.data;
+  const { requestId, rest = '', relatedTo: related, files: carried, ...values } = parsed.data;
   const relatedTo = related?.toUpperCase();
+  // The form came back from the client: its files' links are checked again like a new message's.
+  const files = carriedFiles(deps, carried);
   const checked = checkTicketFields(values);
   const again = (errs: Record<string, string>): AdaptiveCard =>
     ticketFormCard({
@@ -210,6 +250,7 @@ async function submit(
       errors: errs,
       rest,
       relatedTo,
+      files: carried,
       notice:
         rest === ''
           ? undefined
@@ -264,19 +305,36 @@ async function submit(
   const { ticket, created } = filed.value;
   if (created && rest !== '') await addRest(deps, customer, ticket.id, requestId, rest);
   if (created && relatedTo !== undefined) await noteFollowUp(deps, relatedTo, ticket, caller.name);
+  // Filed once per request: a second submit of the same form fetches nothing again.
+  if (created)
+    attachLater(
+      deps,
+      {
+        tenantId: caller.tenantId,
+        ticketId: ticket.id,
+        actor: { id: caller.aadObjectId ?? caller.userId, name: caller.name, role: 'customer' },
+        chat: { conversationId: caller.conversationId, serviceUrl: caller.serviceUrl, userId: caller.userId },
+      },
+      files.fetch,
+    );
+  const fetching =
+    created && files.fetch.length > 0
+      ? ` Fetching ${names(files.fetch.map((f) => f.name))} from Teams; you will get a message here once ${files.fetch.length === 1 ? 'it is' : 'they are'} attached.`
+      : '';
   const now = deps.now();
   const clock = clockFor(caller, deps);
   return confirmationCard({
     policy: deps.policy,
     ticket,
-    sentence: promiseSentence(
-      deps.policy,
-      ticket,
-      deps.engine.calendar.inSupportHours(now),
-      deps.engine.calendar.nextOpening(now),
-      clock,
-      await urgentOf(deps, ticket),
-    ),
+    sentence:
+      promiseSentence(
+        deps.policy,
+        ticket,
+        deps.engine.calendar.inSupportHours(now),
+        deps.engine.calendar.nextOpening(now),
+        clock,
+        await urgentOf(deps, ticket),
+      ) + fetching,
     clock,
     userId: caller.userId,
   });
@@ -293,7 +351,7 @@ export function register(app: Application, deps: FilingDeps): void {
       /^\s*(new ticket|new|file a ticket|open a ticket|report a problem)\b[:,.\s-]*/i,
       '',
     );
-    await sendCard(context, formFor(deps, rest));
+    await sendCard(context, formFor(deps, rest, filesOfMessage(deps, context.activity)));
   });
   app.adaptiveCards.actionExecute('ticket.new', (context) => {
     const customer = customerOf(context, deps);
@@ -305,9 +363,18 @@ export function register(app: Application, deps: FilingDeps): void {
   });
 }
 
-/** For the catch-all message route: opens the form when a message describes a problem. */
-export async function offerForm(context: TurnContext, deps: FilingDeps, message: string): Promise<boolean> {
-  if (!describesProblem(deps.policy, message)) return false;
-  await sendCard(context, formFor(deps, message));
+/**
+ * For the catch-all message route: opens the form when a message describes a problem or carries files (which
+ * the form takes to the new ticket).
+ */
+export async function offerForm(
+  context: TurnContext,
+  deps: FilingDeps,
+  message: string,
+  files: Sorted = NO_FILES,
+): Promise<boolean> {
+  const some = files.fetch.length + files.refused.length > 0;
+  if (!some && !describesProblem(deps.policy, message)) return false;
+  await sendCard(context, formFor(deps, message, files));
   return true;
 }

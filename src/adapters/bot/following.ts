@@ -26,6 +26,7 @@ import { offerForm, type FilingDeps } from './filing';
 import { threadSyncKey } from '../teams/thread';
 import { nobodyReached } from '../../watcher/chain';
 import { callerOf, messageText } from './teams';
+import { attachLater, filesOfMessage, promiseText, type AttachDeps, type Sorted } from './attachments';
 
 /** What this feature uses of the app's parts. */
 export type FollowingDeps = Pick<
@@ -43,7 +44,8 @@ export type FollowingDeps = Pick<
   | 'staff'
   | 'tickets'
 > &
-  FilingDeps;
+  FilingDeps &
+  AttachDeps;
 
 const ID = /^[A-Za-z]{1,8}-\d{1,10}$/;
 
@@ -168,6 +170,7 @@ async function act(
   cmd: Command,
   actionId: string | undefined,
   done: string,
+  files?: Sorted,
 ): Promise<AdaptiveCard | string> {
   const { caller } = customer;
   // A message from the customer's 1:1 chat: their messages are delivered there (again, if it was unreachable).
@@ -202,7 +205,66 @@ async function act(
   const fresh = !acted.value.duplicate;
   const notice =
     cmd.kind === 'escalate' ? await escalationNotice(deps, customer, acted.value.ticket.id, fresh) : done;
+  // A message delivered twice by Teams fetches its files once.
+  if (files !== undefined && fresh) return withFiles(deps, customer, acted.value.ticket.id, files, notice);
   return ticketCard(deps, customer, acted.value.ticket.id, notice);
+}
+
+/**
+ * The files of a message on ticket `id` (its text, if any, recorded already): those refused at once are told
+ * now, the rest are downloaded after the answer and the customer gets a message saying which are attached.
+ */
+async function withFiles(
+  deps: FollowingDeps,
+  customer: Customer,
+  id: string,
+  files: Sorted,
+  done: string,
+): Promise<AdaptiveCard | string> {
+  const { caller } = customer;
+  attachLater(
+    deps,
+    {
+      tenantId: caller.tenantId,
+      ticketId: id,
+      actor: actorOf(customer),
+      chat: { conversationId: caller.conversationId, serviceUrl: caller.serviceUrl, userId: caller.userId },
+    },
+    files.fetch,
+  );
+  return ticketCard(deps, customer, id, [done, promiseText(id, files)].filter((t) => t !== '').join(' '));
+}
+
+/** A message on ticket `id`: its text added (when there is any) and its files attached. */
+async function addToTicket(
+  deps: FollowingDeps,
+  customer: Customer,
+  id: string,
+  text: string,
+  files: Sorted,
+  actionId: string | undefined,
+): Promise<AdaptiveCard | string> {
+  const some = files.fetch.length + files.refused.length > 0;
+  if (text !== '') {
+    const result = await act(
+      deps,
+      customer,
+      id,
+      { kind: 'customer-message', text },
+      actionId,
+      'Added to your ticket.',
+      some ? files : undefined,
+    );
+    return typeof result === 'string' && some
+      ? `${result} Your files were not attached either: please send them again with the message.`
+      : result;
+  }
+  const found = await deps.tickets.get(scopeOf(customer), id);
+  if (!found.ok)
+    return found.error.code === 'TICKET_NOT_FOUND'
+      ? notFound(deps, customer, 'ticket.attach', id)
+      : found.error.message;
+  return withFiles(deps, customer, found.value.id, files, '');
 }
 
 const withTicket = z.object({ ticketId: z.string().regex(ID) });
@@ -333,6 +395,8 @@ export function register(app: Application, deps: FollowingDeps): void {
       return;
     }
     const text = messageText(context);
+    const files = filesOfMessage(deps, context.activity);
+    const some = files.fetch.length + files.refused.length > 0;
     const replied = repliedTo(context.activity);
     const about =
       replied === undefined
@@ -341,32 +405,21 @@ export function register(app: Application, deps: FollowingDeps): void {
             conversationId: customer.caller.conversationId,
             activityId: replied,
           });
-    if (about !== null && text !== '') {
-      const result = await act(
-        deps,
-        customer,
-        about,
-        { kind: 'customer-message', text },
-        context.activity.id,
-        'Added to your ticket.',
-      );
+    if (about !== null && (text !== '' || some)) {
+      const result = await addToTicket(deps, customer, about, text, files, context.activity.id);
       await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
       return;
     }
-    const followUp = /^\s*#?([A-Za-z]{1,8}-\d{1,10})\s*[:,-]\s*([\s\S]+)$/.exec(text);
-    if (followUp !== null) {
-      const result = await act(
-        deps,
-        customer,
-        (followUp[1] ?? '').toUpperCase(),
-        { kind: 'customer-message', text: followUp[2] ?? '' },
-        context.activity.id,
-        'Added to your ticket.',
-      );
+    // "TM-1042: more details", or with files just "TM-1042".
+    const followUp = /^\s*#?([A-Za-z]{1,8}-\d{1,10})\s*(?:[:,-]\s*([\s\S]*))?$/.exec(text);
+    const rest = followUp?.[2]?.trim() ?? '';
+    if (followUp !== null && (rest !== '' || some)) {
+      const id = (followUp[1] ?? '').toUpperCase();
+      const result = await addToTicket(deps, customer, id, rest, files, context.activity.id);
       await (typeof result === 'string' ? context.sendActivity(result) : sendCard(context, result));
       return;
     }
-    if (text !== '' && (await offerForm(context, deps, text))) return;
+    if ((text !== '' || some) && (await offerForm(context, deps, text, files))) return;
     await context.sendActivity(
       'I can file a ticket for you: type **new ticket** or describe the problem. **my tickets** lists yours, **help** shows the support hours and phone line.',
     );

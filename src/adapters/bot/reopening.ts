@@ -82,7 +82,7 @@ async function followUpForm(
     return found.error.code === 'TICKET_NOT_FOUND'
       ? notFound(deps, customer, 'ticket.follow-up', id)
       : found.error.message;
-  return formFor(deps, reason, found.value);
+  return formFor(deps, reason, undefined, found.value);
 }
 
 export function register(app: Application, deps: FollowingDeps): void {

@@ -123,12 +123,13 @@ export class ContainerBlobStore implements BlobStore {
     const blob = this.container.getBlockBlobClient(blobName(key));
     const hash = createHash('sha256');
     let size = 0;
-    async function* counted(): AsyncGenerator<Uint8Array> {
+    async function* counted(): AsyncGenerator<Buffer> {
       for await (const chunk of body) {
         size += chunk.byteLength;
         if (size > options.maxBytes) throw new TooLarge();
         hash.update(chunk);
-        yield chunk;
+        // The SDK's upload copies Buffers only: a plain Uint8Array chunk is viewed as one, not copied.
+        yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       }
     }
     try {

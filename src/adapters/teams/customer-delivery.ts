@@ -94,7 +94,7 @@ export async function deliverToCustomer(
   if (e.type === 'rating-asked' && rating === undefined) return 'no-chat';
   const card =
     rating === undefined
-      ? customerNoticeCard(deps.policy, ticket, e, clock)
+      ? customerNoticeCard(deps.policy, ticket, e, clock, deps.config.teamsAppId)
       : ratingCard(deps.policy, ticket, rating, clock);
   let latest = ticket;
   let troubled = ticket.undelivered?.some((i) => i.seq === e.seq) === true;

@@ -8,7 +8,7 @@ import type { ThreadClaims } from '../storage/thread-claims';
 import type { Outbound } from './outbound';
 
 export interface TeamsDeps extends CoreParts {
-  readonly config: Pick<Config, 'delivery'>;
+  readonly config: Pick<Config, 'delivery' | 'teamsAppId'>;
   readonly messages: MessageRefs;
   readonly outbound: Outbound;
   /** Customer notices that reached the customer (so a crash-interrupted one can be sent later). */

@@ -6,6 +6,8 @@ import { renderRoot } from '../../domain/cards/root';
 import { noteCard } from '../../domain/cards/staff';
 import { deadline } from '../../domain/cards/time';
 import { escape } from '../../domain/cards/types';
+import { tabTicketLink } from '../../domain/cards/links';
+import { formatSize } from '../../domain/attachments/names';
 import type { Listener } from '../../domain/kit/listeners';
 import { messageOf } from '../../domain/kit/errors';
 import { sleep } from '../../domain/kit/retry';
@@ -62,6 +64,8 @@ function threadNote(
       return noteCard(`Escalation requested by ${escape(e.actor.name)} (customer)`, [escape(e.text ?? '')]);
     case 'rated':
       return ratingNote(ticket, e);
+    case 'attachment-added':
+      return fileNote(deps, ticket, e);
     case 'reopened':
       // A new round: both targets count again from the reopen (docs/sla-rules.md, "Reopening").
       return noteCard(
@@ -97,6 +101,27 @@ function ratingNote(ticket: Ticket, e: TicketEvent): ReturnType<typeof noteCard>
       [],
     );
   return undefined;
+}
+
+/**
+ * A file added to the ticket: who, its name and size, and a link that opens it on the tab's ticket page, where
+ * the download goes through the API with the engineer's own token (a card link cannot carry one).
+ */
+function fileNote(deps: TeamsDeps, ticket: Ticket, e: TicketEvent): ReturnType<typeof noteCard> {
+  const d = e.data ?? {};
+  const name = typeof d['name'] === 'string' ? d['name'] : 'a file';
+  const size = typeof d['size'] === 'number' ? ` (${formatSize(d['size'])})` : '';
+  const id = typeof d['attachmentId'] === 'string' ? d['attachmentId'] : undefined;
+  const who =
+    e.actor.role === 'customer'
+      ? `${escape(e.actor.name)} (customer) sent`
+      : `${escape(e.actor.name)} added${e.via === 'tab' ? ' from the tab' : ''}`;
+  const link = tabTicketLink(deps.config.teamsAppId, ticket.id, id);
+  return noteCard(`${who} ${escape(name)}${size}`, [
+    link === undefined
+      ? `Download it from ${ticket.id}'s page in the SLA Desk tab.`
+      : `[Open ${escape(name)} in SLA Desk](${link})`,
+  ]);
 }
 
 /**

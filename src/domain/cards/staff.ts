@@ -251,6 +251,9 @@ export function rootCard(v: RootView): AdaptiveCard {
           ...(t.callbackNumber === undefined ? [] : [{ title: 'Callback', value: escape(t.callbackNumber) }]),
           ...(t.fix === undefined ? [] : [{ title: 'Fix', value: `release ${escape(t.fix.release)}` }]),
           ...ratingFact(t),
+          ...(t.attachmentCount === undefined || t.attachmentCount === 0
+            ? []
+            : [{ title: 'Files', value: String(t.attachmentCount) }]),
         ],
       },
       { type: 'Container', separator: true, items: v.targets.map((l) => targetLine(v.policy, l, v.now)) },

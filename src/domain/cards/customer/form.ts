@@ -22,6 +22,8 @@ export interface FormView {
   readonly rest?: string | undefined;
   /** The resolved ticket this one follows up (it could not be reopened any more), e.g. "TM-1042". */
   readonly relatedTo?: string | undefined;
+  /** The files of the message that opened the form (JSON), sent back on submit and attached once filed. */
+  readonly files?: string | undefined;
 }
 
 /** The ticket form, prefilled; validation errors are shown in the card with what was typed kept. */
@@ -122,6 +124,7 @@ export function ticketFormCard(v: FormView): AdaptiveCard {
             requestId: v.requestId,
             ...(v.rest === undefined || v.rest === '' ? {} : { rest: v.rest }),
             ...(v.relatedTo === undefined ? {} : { relatedTo: v.relatedTo }),
+            ...(v.files === undefined || v.files === '' ? {} : { files: v.files }),
           },
           { style: 'positive' },
         ),

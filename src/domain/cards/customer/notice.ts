@@ -7,6 +7,7 @@ import { LIMITS } from '../../tickets/fields';
 import { showCard, textInput } from '../inputs';
 import { card, escape, execute, text, type Action, type AdaptiveCard, type Element } from '../types';
 import { answerAction, due, type Clock } from './common';
+import { carriedFileLines } from './files';
 
 const TO_CUSTOMER: Partial<Record<TicketEvent['type'], string>> = {
   'engineer-reply': 'Support replied',
@@ -52,6 +53,8 @@ export function customerNoticeCard(
   ticket: Ticket,
   e: TicketEvent,
   clock: Clock,
+  /** The Teams app's id, for links to the files the message carries (none without it). */
+  appId?: string,
 ): AdaptiveCard {
   const title = `${TO_CUSTOMER[e.type] ?? 'Update'} · ${ticket.id}`;
   const lines: Element[] = [
@@ -78,6 +81,7 @@ export function customerNoticeCard(
       ),
     );
   else if (e.text !== undefined) lines.push(text(escape(e.text)));
+  lines.push(...carriedFileLines(ticket, e, appId));
   const stopped = e.type === 'info-requested' ? pausedClocks(ticket, e.at) : '';
   if (stopped !== '')
     lines.push(
