@@ -378,6 +378,9 @@ describe('what engineers and the customer see', () => {
     expect(cardText(card)).toContain(
       `The link opens ${t.id} in the SLA Desk tab, where you can download it.`,
     );
+    // The reply's text is told once, without its "Files: …" line: the linked list names the file.
+    expect(cardText(card)).toContain('Please follow the attached steps.');
+    expect(cardText(card)).not.toContain('Files: fix-steps.pdf');
     // Without the app's id: no link, and the card says where the file is.
     const latest = await app.tickets.get({ kind: 'staff' }, t.id);
     if (!latest.ok) throw latest.error;

@@ -63,6 +63,9 @@ export function customerNoticeCard(
   ];
   if (e.type === 'fix-recorded')
     lines.push(text(`The fix will be in release ${escape(String(e.data?.['release'] ?? ''))}.`));
+  const files = carriedFileLines(ticket, e, appId);
+  // The reply's own "Files: …" line (attachments/plan.ts withFiles) is shown as the linked list instead.
+  const said = files.length > 0 ? e.text?.replace(/(?:^|\n\n)Files: [^\n]*$/, '') : e.text;
   if (e.type === 'priority-changed') {
     // The reason is on the customer's own timeline too (not internal), so it is told here in full.
     const from = e.data?.['from'];
@@ -80,8 +83,8 @@ export function customerNoticeCard(
         `${ticket.id} was reopened by ${e.actor.role === 'customer' ? escape(e.actor.name) : 'support'}${e.text === undefined ? '' : `: ${escape(e.text.replace(/[.!]+$/, ''))}`}. We'll get back to you.`,
       ),
     );
-  else if (e.text !== undefined) lines.push(text(escape(e.text)));
-  lines.push(...carriedFileLines(ticket, e, appId));
+  else if (said !== undefined && said !== '') lines.push(text(escape(said)));
+  lines.push(...files);
   const stopped = e.type === 'info-requested' ? pausedClocks(ticket, e.at) : '';
   if (stopped !== '')
     lines.push(
