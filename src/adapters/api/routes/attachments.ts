@@ -7,7 +7,7 @@ import type restify from 'restify';
 import { z } from 'zod';
 import type { Logger } from '../../../log';
 import type { Attachment } from '../../../domain/attachments/model';
-import type { AttachmentService } from '../../../domain/attachments/service';
+import type { AttachmentService, OpenedFile } from '../../../domain/attachments/service';
 import type { Instant } from '../../../domain/sla';
 import type { DomainError } from '../../../domain/tickets/errors';
 import type { Actor } from '../../../domain/tickets/model';
@@ -64,6 +64,22 @@ export function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+/**
+ * Streams an opened file as a download with the safe headers (saved under its name, never sniffed or run as a
+ * page, never cached). The tab's download and the signed links (file-links.ts) both answer through it.
+ */
+export async function sendFile(res: restify.Response, file: OpenedFile): Promise<void> {
+  res.writeHead(200, {
+    'content-type': file.attachment.contentType,
+    'content-length': String(file.size),
+    'content-disposition': contentDisposition(file.attachment.name),
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+    'cache-control': 'private, no-store',
+  });
+  await pipeline(Readable.from(file.body), res);
+}
+
 /** A refusal of the attachment service as an answer. */
 export function attachmentProblem(e: DomainError): Problem {
   switch (e.code) {
@@ -117,16 +133,7 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): StreamRouteSpec[] {
         await recordRefusedLookup(deps, p, 'api.attachment', id.ticketId);
       return attachmentProblem(got.error);
     }
-    const { attachment, body, size } = got.value;
-    res.writeHead(200, {
-      'content-type': attachment.contentType,
-      'content-length': String(size),
-      'content-disposition': contentDisposition(attachment.name),
-      'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'none'; sandbox",
-      'cache-control': 'private, no-store',
-    });
-    await pipeline(Readable.from(body), res);
+    await sendFile(res, got.value);
     return undefined;
   };
 
