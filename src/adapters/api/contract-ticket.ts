@@ -28,3 +28,11 @@ export interface AttachmentView {
   readonly source: 'chat' | 'pasted-image' | 'tab';
   readonly href: string;
 }
+
+/** A short-lived link that downloads one file without a token (POST …/attachments/:fileId/link). */
+export interface FileLinkView {
+  /** `/api/files/<token>`, absolute when the app knows its public name (TAB_DOMAIN). */
+  readonly url: string;
+  /** When the link stops working (ISO 8601). */
+  readonly expiresAt: string;
+}
