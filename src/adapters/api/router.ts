@@ -112,7 +112,7 @@ export class ApiRouter {
   /** Adds open stream routes: no token; refused requests count against their address like refused tokens. */
   addOpen(routes: readonly OpenStreamRouteSpec[]): void {
     for (const r of routes)
-      this.server[r.method](r.path, (req: restify.Request, res: restify.Response) =>
+      this.server[r.method](r.path, async (req: restify.Request, res: restify.Response) =>
         withLogContext({ route: r.path }, async () => {
           res.header('cache-control', 'no-store');
           const t = this.o.throttle;

@@ -38,8 +38,8 @@ export interface FileLinkDeps {
   readonly origin?: string | undefined;
 }
 
-/** Where the links are answered. */
-export const FILE_LINK_PATH = '/api/files/:token';
+/** Where the links are answered: the rest of the path is the token (a wildcard: a `:param` holds 100 characters). */
+export const FILE_LINK_PATH = '/api/files/*';
 
 const TICKET_ID = /^[A-Z]{1,8}-\d{1,10}$/;
 const FILE_ID = /^[A-Za-z0-9_-]{1,100}$/;
@@ -104,7 +104,7 @@ export function fileLinkRoutes(deps: FileLinkDeps): {
     refused: () => void,
   ): Promise<ApiResponse | undefined> => {
     const params = req.params as Record<string, unknown>;
-    const token = typeof params['token'] === 'string' ? params['token'] : '';
+    const token = typeof params['*'] === 'string' ? params['*'] : '';
     const claims = await verifyLink(token, (id) => deps.keys.key(id, false), clock());
     if (claims === undefined) {
       refused();
