@@ -13,6 +13,7 @@ import { Background } from './background';
 import { TableAuditLog } from './adapters/storage/audit';
 import { TableNoticeLog } from './adapters/storage/notices';
 import { TableSettings, type SupportChannel } from './adapters/storage/settings';
+import { TableLinkKeys } from './adapters/storage/link-keys';
 import { TableMessageRefs } from './adapters/storage/messages';
 import type { Config } from './config';
 import type { Logger } from './log';
@@ -366,6 +367,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       audit: deps.audit,
       staffPicker: directory,
       attachments,
+      linkKeys: new TableLinkKeys(table('settings')),
     });
     const routes = outageRoutes({
       policy,

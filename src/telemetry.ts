@@ -2,6 +2,7 @@
 // is set; nothing at all (not even a module load) when not. src/index.ts runs it before it loads the app, so the
 // http instrumentation sees restify's server and the Azure SDK's requests.
 import { envSchema } from './config';
+import { redactedSpanAttributes } from './adapters/http/redact';
 
 export type Telemetry =
   | { readonly started: false }
@@ -44,10 +45,12 @@ export async function startTelemetry(
     clientId === undefined
       ? undefined
       : new (await import('@azure/identity')).ManagedIdentityCredential({ clientId });
+  // Download links' tokens never reach the traces (the hook's attributes replace the request's own).
+  const http = { enabled: true, startIncomingSpanHook: redactedSpanAttributes };
   useAzureMonitor({
     azureMonitorExporterOptions: { connectionString, ...(credential === undefined ? {} : { credential }) },
     instrumentationOptions: {
-      http: { enabled: true },
+      http,
       azureSdk: { enabled: true },
       mongoDb: { enabled: false },
       mySql: { enabled: false },

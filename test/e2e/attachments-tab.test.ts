@@ -23,7 +23,7 @@ import {
   launchChromium,
   openTicket,
 } from '../support/tab-world';
-import { APP_ORIGIN, routeTeamsHost } from '../support/teams-host';
+import { APP_ORIGIN, hostCalls, routeTeamsHost } from '../support/teams-host';
 import { StaffDesk } from '../support/staff-world';
 
 const PERSONA = {
@@ -327,10 +327,16 @@ describeBrowser('a Teams deep link to a file', () => {
     expect(await row.getAttribute('aria-current')).toBe('true');
     const button = tab.getByRole('button', { name: 'Download fax.pdf' });
     await button.and(tab.locator(':focus')).waitFor();
-    // Saved from inside the framed tab too (the blob URL's download works in an iframe).
-    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
-    expect(download.suggestedFilename()).toBe('fax.pdf');
-    expect(readFileSync(await download.path()).toString()).toBe('%PDF-1.4');
+    // Inside Teams the tab hands Teams a short-lived link (app.openLink), which saves the file without a token.
+    await button.click();
+    await page.waitForFunction("window.__calls.some((c) => c.func === 'executeDeepLink')");
+    const opened = (await hostCalls(page)).filter((c) => c.func === 'executeDeepLink');
+    expect(opened).toHaveLength(1);
+    const [url] = opened[0]?.args ?? [];
+    expect(String(url)).toMatch(new RegExp(`^${APP_ORIGIN}/api/files/[A-Za-z0-9_.-]+$`));
+    const saved = await fetch(String(url).replace(APP_ORIGIN, app.url));
+    expect(saved.headers.get('content-disposition')).toContain('filename="fax.pdf"');
+    expect(await saved.text()).toBe('%PDF-1.4');
     await ctx.close();
   });
 });

@@ -3,9 +3,12 @@
 // unsigned (alg none) or garbage: 401, the turn never runs, nothing is sent or stored. Activities with a good
 // token that are not Teams' (Web Chat, Direct Line, another service URL, a tenant issuer) get 403. And local mode (no
 // authentication) cannot be switched on in production or off loopback: the real entry point refuses to start.
+// Download links (`/api/files/<token>`) that no server signed, or that expired, open nothing.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { App } from '../../src/app';
+import { keyPeriod, signLink } from '../../src/adapters/api/file-link-token';
 import { actionExecute, personalMessage, post } from '../support/activities';
 import { startTestAzurite } from '../support/azurite';
 import { startFakeConnector } from '../support/connector';
@@ -43,6 +46,26 @@ function badTokens(entra: FakeEntra, serviceUrl: string): [string, string | unde
     ['not yet valid', entra.mintToken({ ...claims, nbf: Math.floor(Date.now() / 1000) + 3600 })],
     ['garbage', 'not.a.jwt'],
     ['empty bearer', ''],
+  ];
+}
+
+/** Download links no server made (`/api/files/<token>`), by name; each must get 404. */
+function badLinks(): [string, string][] {
+  const now = Date.now();
+  const claims = {
+    keyId: keyPeriod(now),
+    attachmentId: 'f1',
+    ticketId: 'TM-1',
+    tenantId: TENANT,
+    viewerId: 'someone',
+    expiresAt: now + 60_000,
+  };
+  const forged = signLink(randomBytes(32), claims);
+  return [
+    ['signed with a guessed key', `/api/files/${forged}`],
+    ['expired', `/api/files/${signLink(randomBytes(32), { ...claims, expiresAt: now - 1 })}`],
+    ['without its signature', `/api/files/${forged.split('.')[0] ?? ''}`],
+    ['garbage', '/api/files/not.a.link'],
   ];
 }
 
@@ -161,6 +184,13 @@ export async function authentication(): Promise<ScenarioResult> {
     }
     console.error = quiet.error;
     console.log = quiet.log;
+    // Download links that are forged, expired or junk: the same 404 page, nothing stored (no key is made).
+    for (const [name, path] of badLinks()) {
+      const res = await fetch(`${app.url}${path}`);
+      result.operations++;
+      result.faults++;
+      if (res.status !== 404) result.failures.push(`link ${name}: answered ${res.status}, not 404`);
+    }
     const changed = differences(before, await snapshot(app.storage, prefix));
     if (changed.length > 0)
       result.failures.push(`refused requests changed storage: ${changed.slice(0, 5).join(', ')}`);
@@ -196,7 +226,7 @@ export async function authentication(): Promise<ScenarioResult> {
   }
   result.seconds = (Date.now() - started) / 1000;
   result.notes.push(
-    `11 kinds of bad token × 3 requests refused (401); 8 activities not from Teams (channel, service URL, issuer) × 3 refused (403); production and off-loopback local mode refused at start`,
+    `11 kinds of bad token × 3 requests refused (401); 8 activities not from Teams (channel, service URL, issuer) × 3 refused (403); 4 forged or expired download links refused (404); production and off-loopback local mode refused at start`,
   );
   return result;
 }

@@ -2,6 +2,7 @@
 // own Azurite with the fake Bot Connector and the support channel set by the engineer, Teams SSO tokens from a
 // fake Entra when asked; tickets filed from a customer's 1:1 chat, and what Teams was sent read back.
 import type { App } from '../../src/app';
+import type { Logger } from '../../src/log';
 import type { Ticket } from '../../src/domain/tickets/model';
 import { aFiling } from '../fixtures/filing';
 import { channelMessage, post } from './activities';
@@ -22,6 +23,8 @@ export interface StaffDeskOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Teams SSO tokens signed by a fake Entra; otherwise the app runs in local mode. */
   readonly sso?: boolean;
+  /** Where the app logs (default: nowhere). */
+  readonly log?: Logger;
 }
 
 /** An HTTP answer with its parsed JSON body ({} when empty). */
@@ -76,6 +79,7 @@ export class StaffDesk {
       connectionString: azurite.connectionString,
       clock: this.o.clock,
       env: { ...TAB_ENV, ...this.o.env, ...sso },
+      ...(this.o.log === undefined ? {} : { log: this.o.log }),
     });
     this.parts = { azurite, entra, connector, app };
     const res = await post(

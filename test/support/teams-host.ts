@@ -3,7 +3,7 @@
 // by Playwright, nothing leaves 127.0.0.1) that frames the tab and answers teams-js 2.x's messages as Teams
 // does: initialize, getContext, getAuthToken (refused with `refusal` until the person consents, then `token`)
 // and authenticate (opens the sign-in window, then relays its notifySuccess / notifyFailure, or
-// CancelledByUser when it is closed first). Every message is recorded in window.__calls. teams-js opens only
+// CancelledByUser when it is closed first); app.openLink's executeDeepLink is answered done. Every message is recorded in window.__calls. teams-js opens only
 // https sign-in windows, so the app is reached as APP_ORIGIN, which Playwright forwards to the loopback app.
 import type { BrowserContext, Page } from 'playwright-core';
 
@@ -87,6 +87,10 @@ window.addEventListener('message', (e) => {
       break;
     case 'authentication.authenticate.failure':
       settle(false, msg.args[0]);
+      break;
+    case 'executeDeepLink':
+      // app.openLink: Teams takes the link (a browser or the device saves a download); recorded, answered done.
+      reply(to, msg, [true]);
       break;
   }
 });

@@ -40,3 +40,11 @@ export interface RatingView {
   readonly until: Instant;
   readonly changeable: boolean;
 }
+
+/** A short-lived link that downloads one file without a token (POST …/attachments/:fileId/link). */
+export interface FileLinkView {
+  /** `/api/files/<token>`, absolute when the app knows its public name (TAB_DOMAIN). */
+  readonly url: string;
+  /** When the link stops working (ISO 8601). */
+  readonly expiresAt: string;
+}

@@ -25,6 +25,8 @@ import { sessionRoutes, signInRoutes } from './routes/session';
 import { slaRoutes } from './routes/sla';
 import { ticketRoutes } from './routes/tickets';
 import { attachmentRoutes } from './routes/attachments';
+import { fileLinkRoutes } from './routes/file-links';
+import type { LinkKeys } from '../storage/link-keys';
 import type { AttachmentService } from '../../domain/attachments/service';
 
 export interface ApiDeps {
@@ -48,6 +50,8 @@ export interface ApiDeps {
   readonly staffPicker: StaffPicker;
   /** Files on tickets: download, upload, delete, and a reply's files. */
   readonly attachments: AttachmentService;
+  /** The keys that sign short-lived download links (shared by every instance). */
+  readonly linkKeys: LinkKeys;
 }
 
 /** The app's API: its router (to add routes) and, in local mode, its own token issuer. */
@@ -99,6 +103,13 @@ export async function registerApi(server: restify.Server, deps: ApiDeps): Promis
     }),
   ]);
   router.addStream(attachmentRoutes(deps));
+  const links = fileLinkRoutes({
+    ...deps,
+    keys: deps.linkKeys,
+    origin: config.tab.domain === undefined ? undefined : `https://${config.tab.domain}`,
+  });
+  router.add([links.mint]);
+  router.addOpen([links.open]);
   return { router, localIssuer };
 }
 

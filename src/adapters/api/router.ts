@@ -28,6 +28,21 @@ export interface StreamRouteSpec {
 }
 import { pageCsp } from './page-csp';
 
+/**
+ * A stream route open without a token (signed download links): the client address's allowance is checked
+ * first; the handler calls `refused()` for a request that spends it (a forged or expired link).
+ */
+export interface OpenStreamRouteSpec {
+  readonly method: 'get';
+  readonly path: string;
+  readonly roles: 'public';
+  readonly handler: (
+    req: restify.Request,
+    res: restify.Response,
+    refused: () => void,
+  ) => Promise<ApiResponse | undefined>;
+}
+
 /** Largest JSON body a POST route accepts. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -88,22 +103,46 @@ export class ApiRouter {
           const principal = await this.caller(r, req, res);
           if (principal === undefined) return;
           addLogContext({ tenant: principal.tenantId });
-          try {
-            const out = await r.handler(principal, req, res);
-            if (out !== undefined) send(res, out);
-          } catch (err) {
-            this.log.error('tab API failed', { path: r.path, err });
-            if (res.headersSent) res.destroy();
-            else
-              res.send(503, {
-                error: {
-                  code: 'UNAVAILABLE',
-                  message: 'SLA Desk could not answer right now. Please try again.',
-                },
-              });
-          }
+          await this.stream(r.path, res, () => r.handler(principal, req, res));
         });
       this.server[r.method](r.path, ...json, handle);
+    }
+  }
+
+  /** Adds open stream routes: no token; refused requests count against their address like refused tokens. */
+  addOpen(routes: readonly OpenStreamRouteSpec[]): void {
+    for (const r of routes)
+      this.server[r.method](r.path, async (req: restify.Request, res: restify.Response) =>
+        withLogContext({ route: r.path }, async () => {
+          res.header('cache-control', 'no-store');
+          const t = this.o.throttle;
+          const address = clientAddress(req.headers, req.socket.remoteAddress, t?.behindProxy ?? false);
+          const flood = await t?.limits.client(address);
+          if (flood?.ok === false) {
+            sendTooMany(res, flood);
+            return;
+          }
+          await this.stream(r.path, res, () => r.handler(req, res, () => t?.limits.failed(address)));
+        }),
+      );
+  }
+
+  /** Runs a stream handler: sends what it returns; a failure is a 503, or a cut connection once bytes went. */
+  private async stream(
+    path: string,
+    res: restify.Response,
+    run: () => Promise<ApiResponse | undefined>,
+  ): Promise<void> {
+    try {
+      const out = await run();
+      if (out !== undefined) send(res, out);
+    } catch (err) {
+      this.log.error('tab API failed', { path, err });
+      if (res.headersSent) res.destroy();
+      else
+        res.send(503, {
+          error: { code: 'UNAVAILABLE', message: 'SLA Desk could not answer right now. Please try again.' },
+        });
     }
   }
 

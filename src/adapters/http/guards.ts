@@ -3,6 +3,7 @@
 // rebinds its DNS name to 127.0.0.1 can reach it. Production is not affected. No business rules here.
 import type restify from 'restify';
 import type { Config } from '../../config';
+import { loggedPath } from './redact';
 
 /** `localhost`, `*.localhost`, 127.0.0.0/8 and [::1], each with an optional port. */
 const LOOPBACK_HOST =
@@ -123,7 +124,7 @@ export function localDoor(
     const suppressed = logged.take(reason, host);
     if (suppressed !== undefined)
       warn('local mode refused a request not made straight to loopback', {
-        path: req.getPath().slice(0, 100),
+        path: loggedPath(req.getPath()).slice(0, 100),
         host,
         status: refusal.status,
         ...(refusal.relayed.length === 0 ? {} : { headers: refusal.relayed.join(', ').slice(0, 200) }),

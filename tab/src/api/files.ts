@@ -1,7 +1,9 @@
-// A ticket's files over the tab API: download with the viewer's token (saved under the file's name through a
-// blob URL), upload with progress (XMLHttpRequest: fetch reports no upload progress), delete with a reason.
+// A ticket's files over the tab API: download through a short-lived link the API makes for the viewer, upload
+// with progress (XMLHttpRequest: fetch reports no upload progress), delete with a reason.
 import type { AttachmentView, ProblemBody } from '../../../src/adapters/api/contract';
+import type { FileLinkView } from '../../../src/adapters/api/contract-ticket';
 import { ApiError, authorizedFetch, bearerToken } from './client';
+import { initTeams, teamsJs } from './host';
 
 /** What a 404 on a file means to the person: deleted, or never theirs to see (the API answers both alike). */
 export const GONE = 'This file is no longer available.';
@@ -18,24 +20,29 @@ function problemOf(status: number, text: string): ApiError {
 }
 
 /**
- * Fetches a file with the viewer's token and saves it under `name`: an object URL clicked through an
- * `<a download>`. A plain link cannot carry the token, and new Teams opens links in another browser context.
- * Limits of Teams' clients are in docs/using.md (Files on a ticket).
+ * Saves a file: asks the API for a short-lived link to it (made with the viewer's token), then hands the link to
+ * Teams (app.openLink: the desktop and mobile clients save it through the browser or the device) or, in a plain
+ * browser, follows it (the answer is an attachment, so the page stays). Teams' clients do not reliably save a
+ * download made from the tab's own memory (docs/using.md, Files on a ticket).
  */
 export async function downloadFile(href: string, name: string): Promise<void> {
-  const r = await authorizedFetch(href);
+  const r = await authorizedFetch(`${href}/link`, { method: 'POST' });
   if (!r.ok) throw problemOf(r.status, await r.text());
-  const url = URL.createObjectURL(await r.blob());
+  const { url } = (await r.json()) as FileLinkView;
+  const absolute = new URL(url, window.location.href).href;
+  if (await initTeams()) {
+    const { app } = await teamsJs();
+    await app.openLink(absolute);
+    return;
+  }
   const a = document.createElement('a');
-  a.href = url;
+  a.href = absolute;
   a.download = name;
   a.rel = 'noopener';
   a.style.display = 'none';
   document.body.append(a);
   a.click();
   a.remove();
-  // Revoked once the browser has surely taken the bytes (revoking at once can cancel the save).
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** An upload's answer: the file, and the ticket's version after it (each file added is a change). */

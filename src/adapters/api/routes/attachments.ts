@@ -8,7 +8,7 @@ import type restify from 'restify';
 import { z } from 'zod';
 import type { Logger } from '../../../log';
 import type { Attachment } from '../../../domain/attachments/model';
-import type { AttachmentService } from '../../../domain/attachments/service';
+import type { AttachmentService, OpenedFile } from '../../../domain/attachments/service';
 import type { Instant } from '../../../domain/sla';
 import type { DomainError } from '../../../domain/tickets/errors';
 import type { Actor } from '../../../domain/tickets/model';
@@ -64,6 +64,42 @@ export function contentDisposition(name: string): string {
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * Streams an opened file as a download with the safe headers (saved under its name, never sniffed or run as a
+ * page, never cached). The tab's download and the signed links (file-links.ts) both answer through it.
+ */
+/** The headers every download of a file carries, through the checked route and a short-lived link alike. */
+export function fileHeaders(a: Attachment): Record<string, string> {
+  const tag = entityTag(a.sha256);
+  return {
+    'content-type': a.contentType,
+    'content-disposition': contentDisposition(a.name),
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+    'cache-control': 'private, no-store',
+    ...(tag === undefined ? {} : { etag: tag }),
+  };
+}
+
+/**
+ * Streams an opened file (all of it, or the span it was read for) with the download headers. It pulls from the
+ * blob only as fast as the client reads; a client that goes away ends the blob's read and is no failure.
+ */
+export async function sendFile(
+  res: restify.Response,
+  file: OpenedFile,
+  extra: Readonly<Record<string, string>> = {},
+  status = 200,
+): Promise<void> {
+  res.writeHead(status, { ...fileHeaders(file.attachment), 'content-length': String(file.size), ...extra });
+  try {
+    await pipeline(Readable.from(file.body), res);
+  } catch (err) {
+    if (res.destroyed && !res.writableFinished) return;
+    throw err;
+  }
 }
 
 /** A refusal of the attachment service as an answer. */
@@ -126,15 +162,7 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): StreamRouteSpec[] {
     }
     const attachment = found.value;
     const tag = entityTag(attachment.sha256);
-    const headers: Record<string, string> = {
-      'content-type': attachment.contentType,
-      'content-disposition': contentDisposition(attachment.name),
-      'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'none'; sandbox",
-      'cache-control': 'private, no-store',
-      'accept-ranges': 'bytes',
-      ...(tag === undefined ? {} : { etag: tag }),
-    };
+    const headers = { ...fileHeaders(attachment), 'accept-ranges': 'bytes' };
     if (noneMatch(header(req, 'if-none-match'), tag)) {
       res.writeHead(304, headers);
       res.end();
@@ -152,21 +180,17 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): StreamRouteSpec[] {
     }
     const got = await deps.attachments.read(attachment, range);
     if (!got.ok) return attachmentProblem(got.error);
-    const { body, size } = got.value;
-    res.writeHead(range === undefined ? 200 : 206, {
-      ...headers,
-      'content-length': String(size),
-      ...(range === undefined
-        ? {}
-        : { 'content-range': `bytes ${range.start}-${range.end}/${attachment.size}` }),
-    });
-    try {
-      // Pulls from the blob only as fast as the client reads; a client that goes away ends the blob's read.
-      await pipeline(Readable.from(body), res);
-    } catch (err) {
-      if (res.destroyed && !res.writableFinished) return undefined;
-      throw err;
-    }
+    await sendFile(
+      res,
+      got.value,
+      range === undefined
+        ? { 'accept-ranges': 'bytes' }
+        : {
+            'accept-ranges': 'bytes',
+            'content-range': `bytes ${range.start}-${range.end}/${attachment.size}`,
+          },
+      range === undefined ? 200 : 206,
+    );
     return undefined;
   };
 
