@@ -142,7 +142,7 @@ export function Ticket({ id, file }: { readonly id: string; readonly file?: stri
       <Body1 as="p" className={s.desc}>
         {t.description}
       </Body1>
-      <Rounds rounds={t.rounds} />
+      <Rounds rounds={t.rounds} now={at} />
       {me.role !== 'customer' && (
         <TicketActions
           key={t.id}
