@@ -152,3 +152,10 @@ export function postJson<T>(path: string, body: unknown): Promise<T> {
 
 /** The bearer token, for a request the tab sends itself (an upload with progress over XMLHttpRequest). */
 export const bearerToken = (): Promise<string> => token();
+
+/** A fresh idempotency key for an action (a retry of the same action reuses it). */
+export function requestId(): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  if (c !== undefined && typeof c.randomUUID === 'function') return c.randomUUID();
+  return `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}

@@ -189,7 +189,7 @@ export function Note({
   testId,
   children,
 }: {
-  readonly intent: 'success' | 'error';
+  readonly intent: 'success' | 'error' | 'info';
   readonly testId?: string;
   readonly children: ReactNode;
 }) {

@@ -148,6 +148,7 @@ export function Ticket({ id, file }: { readonly id: string; readonly file?: stri
           key={t.id}
           ticket={t}
           files={{ ticketId: t.id, count: attachments.length, limits: load.data.attachmentLimits }}
+          lastSeq={timeline.reduce((m, e) => Math.max(m, e.seq), 0)}
           onChanged={refresh}
         />
       )}
