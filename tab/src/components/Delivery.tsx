@@ -58,7 +58,7 @@ export function useDeliveries(
 export function DeliveryNotes({ views }: { readonly views: readonly DeliveryView[] | null }) {
   if (views === null || views.length === 0) return null;
   return (
-    <div role="status" aria-live="polite">
+    <div aria-live="polite">
       {views.map((d) => (
         <Note
           key={d.seq}

@@ -29,7 +29,10 @@ export const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 export function yearIn(t: number, zone?: string): string {
   let f = years.get(zone ?? '');
   if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-GB', { ...(zone === undefined ? {} : { timeZone: zone }), year: 'numeric' });
+    f = new Intl.DateTimeFormat('en-GB', {
+      ...(zone === undefined ? {} : { timeZone: zone }),
+      year: 'numeric',
+    });
     years.set(zone ?? '', f);
   }
   return f.format(t);
@@ -41,7 +44,12 @@ export function yearIn(t: number, zone?: string): string {
  * @example dateTime(Date.parse('2027-01-05T20:38Z'), 'Europe/London', Date.parse('2026-12-06T12:00Z')) // 'Tue 5 Jan 2027, 20:38'
  */
 export function dateTime(t: number, zone?: string, now: number = Date.now()): string {
-  return formatter(zone, yearIn(t, zone) === yearIn(now, zone) ? 'date' : 'year').format(t);
+  if (yearIn(t, zone) === yearIn(now, zone)) return formatter(zone, 'date').format(t);
+  // Built from parts: en-GB puts a comma after the weekday once a year is asked for ("Tue, 5 Jan 2027").
+  const parts = formatter(zone, 'year').formatToParts(t);
+  const part = (type: Intl.DateTimeFormatPartTypes): string =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}, ${part('hour')}:${part('minute')}`;
 }
 
 /** "16:30" in a zone. */
