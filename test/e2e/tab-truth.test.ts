@@ -64,12 +64,16 @@ describeBrowser('the ticket page tells the truth', () => {
     expect(r1).toMatch(/Resolved\s+Fri 27 Nov, 20:00/);
     // A clean grid: every label starts at the same x, and no time piece is split over two lines.
     const layout = await page.evaluate(() => {
-      const labels = [...document.querySelectorAll('[data-testid="round-1"] ul > li > span:first-child')];
-      const pieces = [...document.querySelectorAll('[data-testid="rounds"] ul > li > span:last-child > *')];
+      const labels = Array.from(
+        document.querySelectorAll<HTMLElement>('[data-testid="round-1"] ul > li > span:first-child'),
+      );
+      const pieces = Array.from(
+        document.querySelectorAll<HTMLElement>('[data-testid="rounds"] ul > li > span:last-child > *'),
+      );
       return {
         lefts: [...new Set(labels.map((l) => Math.round(l.getBoundingClientRect().left)))],
         labels: labels.map((l) => l.textContent),
-        split: pieces.filter((p) => p.getClientRects().length > 1 && p.textContent?.includes(' ')).length,
+        split: pieces.filter((p) => p.getClientRects().length > 1 && p.textContent.includes(' ')).length,
         scrolls: document.documentElement.scrollWidth > window.innerWidth,
       };
     });
@@ -130,11 +134,9 @@ describeBrowser('the ticket page tells the truth', () => {
     });
     try {
       await reply('A second look.');
-      const problem = page
-        .getByTestId('delivery')
-        .filter({
-          hasText: "Not delivered to the customer's chat: SLA Desk is blocked or turned off for them.",
-        });
+      const problem = page.getByTestId('delivery').filter({
+        hasText: "Not delivered to the customer's chat: SLA Desk is blocked or turned off for them.",
+      });
       await problem.waitFor();
       expect(await problem.innerText()).toMatch(/(Call|Phone) .*customer/);
       // The ticket was read again: its timeline has the failure too.

@@ -17,7 +17,9 @@ export function fileEventText(e: Pick<EventView, 'type' | 'text' | 'data'>): str
   if (e.type !== 'attachment-added' || e.text === null) return undefined;
   const source = e.data?.['source'];
   const words =
-    typeof source === 'string' ? (SOURCE_WORDS as Readonly<Record<string, string | undefined>>)[source] : undefined;
+    typeof source === 'string'
+      ? (SOURCE_WORDS as Readonly<Record<string, string | undefined>>)[source]
+      : undefined;
   const removed = e.data?.['removed'] === true ? '; removed since' : '';
   if (words === undefined) return removed === '' ? undefined : `${e.text}${removed}`;
   return `${e.text}, ${words}${removed}`;
