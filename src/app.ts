@@ -368,6 +368,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       staffPicker: directory,
       attachments,
       linkKeys: new TableLinkKeys(table('settings')),
+      deliveries: deps.notices,
     });
     const routes = outageRoutes({
       policy,

@@ -92,7 +92,7 @@ describeBrowser('staff act from the tab in Chromium', () => {
     await page.locator('[data-testid="action-reply"]').click();
     await page.locator('[data-testid="field-text"]').fill('We are looking at the trunk now.');
     await page.locator('[data-testid="action-submit"]').click();
-    await done(page, 'Reply sent to the customer.');
+    await done(page, 'Reply saved.');
 
     await page.locator('[data-testid="action-priority"]').click();
     await page.locator('[data-testid="priority-to"]').selectOption('P1');
@@ -191,7 +191,7 @@ describeBrowser('staff act from the tab in Chromium', () => {
       await page.evaluate<string | null>('document.activeElement?.getAttribute("data-testid") ?? null'),
     ).toBe('action-submit');
     await page.keyboard.press('Enter');
-    await done(page, 'Reply sent to the customer.');
+    await done(page, 'Reply saved.');
     // The priority dialog fits too, and Escape closes it.
     await page.locator('[data-testid="action-priority"]').click();
     await page.locator('[data-testid="field-reason"]').fill('More users');

@@ -133,7 +133,7 @@ describeBrowser("a ticket's files in the tab", () => {
     ]);
     expect(await page.getByTestId('reply-file').count()).toBe(2);
     await page.getByTestId('action-submit').click();
-    await actionDone(page, 'Reply sent to the customer. 2 files attached.');
+    await actionDone(page, 'Reply saved. 2 files attached.');
 
     const files = await listed(t);
     expect(files.map((f) => f.name).sort()).toEqual(['greeting.txt', 'steps.pdf']);
@@ -182,7 +182,7 @@ describeBrowser("a ticket's files in the tab", () => {
     await page.getByRole('button', { name: 'Remove tool.exe' }).click();
     await page.getByRole('button', { name: 'Remove capture.zip' }).click();
     await page.getByTestId('action-submit').click();
-    await actionDone(page, 'Reply sent to the customer.');
+    await actionDone(page, 'Reply saved.');
     expect(await listed(t)).toEqual([]);
     await page.context().close();
   });
@@ -215,7 +215,7 @@ describeBrowser("a ticket's files in the tab", () => {
     // Without the refused one, the reply goes with the file already uploaded (not uploaded twice).
     await page.getByRole('button', { name: 'Remove theirs.log' }).click();
     await page.getByTestId('action-submit').click();
-    await actionDone(page, 'Reply sent to the customer. 1 file attached.');
+    await actionDone(page, 'Reply saved. 1 file attached.');
     expect((await listed(t)).map((f) => f.name)).toEqual(['first.png', 'second.png', 'ours.log']);
     await page.context().close();
   });

@@ -284,14 +284,14 @@ describeBrowser('every staff action by keyboard alone, in Chromium', () => {
     // Reply.
     await openForm(page, 'reply');
     await typeAndSend(page, 'We are looking at the trunk now.');
-    await done(page, 'Reply sent to the customer.');
+    await done(page, 'Reply saved.');
     await focusKept(page, 'reply');
     expect(await events(ticket.id)).toContain('engineer-reply');
 
     // Ask for information: the clocks stop.
     await openForm(page, 'ask');
     await typeAndSend(page, 'Which extensions drop?');
-    await done(page, 'Question sent');
+    await done(page, 'Question saved');
     await focusKept(page, 'ask');
     expect((await stored(ticket.id)).status).toBe('waiting-on-customer');
 
@@ -305,7 +305,7 @@ describeBrowser('every staff action by keyboard alone, in Chromium', () => {
     // Work-around.
     await openForm(page, 'workaround');
     await typeAndSend(page, 'Route calls over the second trunk meanwhile.');
-    await done(page, 'Work-around sent to the customer.');
+    await done(page, 'Work-around saved.');
     await focusKept(page, 'workaround');
     expect((await stored(ticket.id)).workaroundMetAt).toBe(clock.now);
 
@@ -409,7 +409,7 @@ describeBrowser('every staff action by keyboard alone, in Chromium', () => {
 
     await openForm(page, 'reply');
     await typeAndSend(page, 'Could you send a screenshot of the portal?');
-    await done(page, 'Reply sent to the customer.');
+    await done(page, 'Reply saved.');
     await focusKept(page, 'reply at 375 px');
     expect(await events(ticket.id)).toContain('engineer-reply');
 

@@ -48,3 +48,19 @@ export interface FileLinkView {
   /** When the link stops working (ISO 8601). */
   readonly expiresAt: string;
 }
+
+/**
+ * Where a message for the customer stands (GET /api/tickets/:id/deliveries?since=seq, staff only): sending,
+ * delivered to their chat, retrying or failed (with Teams' reason), or not sent because they have no chat.
+ */
+export interface DeliveryView {
+  /** The timeline event of the message. */
+  readonly seq: number;
+  readonly state: 'sending' | 'delivered' | 'retrying' | 'failed' | 'no-chat';
+  /** In words for staff: "Delivered to the customer's chat." or what went wrong and what to do. */
+  readonly text: string;
+}
+
+export interface Deliveries {
+  readonly deliveries: readonly DeliveryView[];
+}

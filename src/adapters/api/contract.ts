@@ -32,8 +32,8 @@ export type {
   SatisfactionFigures,
   SatisfactionMonth,
 } from '../../domain/stats/satisfaction';
-import type { AttachmentView, RatingView, RoundView } from './contract-ticket';
-export type { AttachmentView, RatingView, RoundView } from './contract-ticket';
+import type { AttachmentView, Deliveries, RatingView, RoundView } from './contract-ticket';
+export type { AttachmentView, Deliveries, DeliveryView, RatingView, RoundView } from './contract-ticket';
 export type { Clock, ExclusionCategory, Instant, Priority, TargetName, TargetState };
 /** A customer's monthly SLA report. */
 export type SlaReport = CustomerReport;
@@ -458,6 +458,7 @@ export interface ApiViews {
   'GET /api/tickets/:id': TicketDetail;
   'POST /api/tickets/:id/actions': TicketDetail;
   'GET /api/tickets/:id/priority-preview': PriorityPreviewView;
+  'GET /api/tickets/:id/deliveries': Deliveries;
   'POST /api/tickets/bulk': BulkResults;
   'GET /api/staff': StaffPeople;
   'GET /api/dashboard': Dashboard;

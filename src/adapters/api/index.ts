@@ -28,6 +28,7 @@ import { attachmentRoutes } from './routes/attachments';
 import { fileLinkRoutes } from './routes/file-links';
 import type { LinkKeys } from '../storage/link-keys';
 import type { AttachmentService } from '../../domain/attachments/service';
+import type { DeliveryLog } from './deliveries';
 
 export interface ApiDeps {
   readonly config: Config;
@@ -52,6 +53,8 @@ export interface ApiDeps {
   readonly attachments: AttachmentService;
   /** The keys that sign short-lived download links (shared by every instance). */
   readonly linkKeys: LinkKeys;
+  /** Which customer messages Teams accepted, for the tab's word on a reply's delivery. */
+  readonly deliveries?: DeliveryLog | undefined;
 }
 
 /** The app's API: its router (to add routes) and, in local mode, its own token issuer. */

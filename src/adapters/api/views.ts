@@ -103,6 +103,46 @@ function eventView(e: TicketEvent): EventView {
   };
 }
 
+/**
+ * What a customer's timeline shows of an event: nothing of an internal one, except a file's removal, told
+ * without who removed it or why (the manager's reason may be sensitive): "a.png was removed by support".
+ */
+function customerEvent(e: TicketEvent): TicketEvent[] {
+  if (!e.internal) return [e];
+  if (e.type !== 'attachment-removed') return [];
+  const name = typeof e.data?.['name'] === 'string' ? e.data['name'] : 'A file';
+  const id = e.data?.['attachmentId'];
+  return [
+    {
+      ticketId: e.ticketId,
+      seq: e.seq,
+      at: e.at,
+      type: e.type,
+      actor: { id: 'support', name: 'Support', role: 'system' },
+      text: `${name} was removed by support`,
+      internal: false,
+      data: { name, ...(typeof id === 'string' ? { attachmentId: id } : {}) },
+    },
+  ];
+}
+
+/** The ids of the files removed from a ticket, from its 'attachment-removed' events. */
+function removedFiles(events: readonly TicketEvent[]): ReadonlySet<string> {
+  const ids = new Set<string>();
+  for (const e of events) {
+    const id = e.data?.['attachmentId'];
+    if (e.type === 'attachment-removed' && typeof id === 'string') ids.add(id);
+  }
+  return ids;
+}
+
+/** A "File added" line for a file removed since says so (`data.removed`), so no one looks for it. */
+function markRemoved(v: EventView, removed: ReadonlySet<string>): EventView {
+  const id = v.data?.['attachmentId'];
+  if (v.type !== 'attachment-added' || typeof id !== 'string' || !removed.has(id)) return v;
+  return { ...v, data: { ...v.data, removed: true } };
+}
+
 const CLOCK_WORDS: Readonly<Record<Clock, string>> = {
   continuous: 'a continuous clock: every minute counts, day and night, weekends and holidays included',
   'support-hours': 'the support-hours clock: only minutes inside support hours count',
@@ -255,7 +295,8 @@ export function ticketDetail(
   const customer = viewer.role === 'customer';
   const staffRow = ticketRow(engine, t, now, result);
   const row = customer ? customerRow(staffRow) : staffRow;
-  const shown = customer ? events.filter((e) => !e.internal) : events;
+  const shown = customer ? events.flatMap(customerEvent) : events;
+  const removed = removedFiles(events);
   return {
     ticket: {
       ...row,
@@ -279,7 +320,7 @@ export function ticketDetail(
       relatedTo: t.relatedTo ?? null,
       rating: ratingView(engine, t, now),
     },
-    timeline: shown.map(eventView),
+    timeline: shown.map((e) => markRemoved(eventView(e), removed)),
     explanations: [
       explain(engine, t, result.response, row.targets[0] as TargetView, now),
       explain(engine, t, result.workaround, row.targets[1] as TargetView, now),

@@ -44,11 +44,15 @@ async function forSameViewer<T>(ask: () => Promise<T>): Promise<T> {
 }
 
 export function authConfig(): Promise<AuthConfig> {
-  config ??= fetch('/api/auth/config').then(async (r) => {
+  const asked = (config ??= fetch('/api/auth/config').then(async (r) => {
     if (!r.ok) throw new ApiError(r.status, 'UNAVAILABLE', 'SLA Desk is not answering.');
     return (await r.json()) as AuthConfig;
+  }));
+  // A failure (the app restarting, the network down) is not kept: the next request (Try again) asks again.
+  asked.catch(() => {
+    if (config === asked) config = undefined;
   });
-  return config;
+  return asked;
 }
 
 export function chosenPersona(cfg: AuthConfig): string | undefined {
@@ -104,13 +108,28 @@ async function answerOf<T>(r: Response): Promise<T> {
   return body as T;
 }
 
-/** A request with the bearer token; the raw response (downloads, POSTs). */
+/** Forgets the token kept for reuse, so the next request signs in again. */
+export function forgetToken(): void {
+  cached = undefined;
+}
+
+/**
+ * A request with the bearer token; the raw response (downloads, POSTs). A token the server no longer accepts
+ * (401: the app restarted with a new local signing key, or the token was revoked) is dropped and the request
+ * sent once more with a fresh one; a second 401 is the answer.
+ */
 export async function authorizedFetch(path: string, init: RequestInit = {}): Promise<Response> {
-  const t = await token();
-  return fetch(path, {
-    ...init,
-    headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${t}` },
-  });
+  const send = async (): Promise<Response> => {
+    const t = await token();
+    return fetch(path, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${t}` },
+    });
+  };
+  const first = await send();
+  if (first.status !== 401) return first;
+  forgetToken();
+  return send();
 }
 
 /** GET an API path as JSON. */
@@ -133,3 +152,10 @@ export function postJson<T>(path: string, body: unknown): Promise<T> {
 
 /** The bearer token, for a request the tab sends itself (an upload with progress over XMLHttpRequest). */
 export const bearerToken = (): Promise<string> => token();
+
+/** A fresh idempotency key for an action (a retry of the same action reuses it). */
+export function requestId(): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  if (c !== undefined && typeof c.randomUUID === 'function') return c.randomUUID();
+  return `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}

@@ -2,7 +2,7 @@
 // with progress (XMLHttpRequest: fetch reports no upload progress), delete with a reason.
 import type { AttachmentView, ProblemBody } from '../../../src/adapters/api/contract';
 import type { FileLinkView } from '../../../src/adapters/api/contract-ticket';
-import { ApiError, authorizedFetch, bearerToken } from './client';
+import { ApiError, authorizedFetch, bearerToken, forgetToken } from './client';
 import { initTeams, teamsJs } from './host';
 
 /** What a 404 on a file means to the person: deleted, or never theirs to see (the API answers both alike). */
@@ -73,6 +73,8 @@ export async function uploadFile(
         resolve(JSON.parse(x.responseText) as Uploaded);
         return;
       }
+      // A token the server no longer accepts is dropped: trying again signs in afresh.
+      if (x.status === 401) forgetToken();
       // A 404 here is the ticket, not a file: say so plainly.
       if (x.status === 404)
         reject(new ApiError(404, 'NOT_FOUND', 'The ticket is no longer there to add to.'));

@@ -40,15 +40,17 @@ const useStyles = makeStyles({
 /** A time in the viewer's zone, with the support zone's wall time beside it when it differs. */
 export function When({ t }: { readonly t: number | null }) {
   const s = useStyles();
-  const { me } = useSession();
+  const { me, offsetMs } = useSession();
   if (t === null) return <Text>—</Text>;
   const both = me.timeZone !== viewerZone && !sameWall(t, me.timeZone);
+  // The year shows for a time outside the current year (the server's clock, as countdowns follow it).
+  const now = Date.now() + offsetMs;
   return (
     <span className={s.both}>
-      <Text>{dateTime(t)}</Text>
+      <Text>{dateTime(t, undefined, now)}</Text>
       {both && (
         <Caption1>
-          {dateTime(t, me.timeZone)} {me.timeZoneLabel}
+          {dateTime(t, me.timeZone, now)} {me.timeZoneLabel}
         </Caption1>
       )}
     </span>
@@ -187,7 +189,7 @@ export function Note({
   testId,
   children,
 }: {
-  readonly intent: 'success' | 'error';
+  readonly intent: 'success' | 'error' | 'info';
   readonly testId?: string;
   readonly children: ReactNode;
 }) {

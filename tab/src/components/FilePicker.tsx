@@ -6,6 +6,7 @@ import { useRef, useState, type DragEvent } from 'react';
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from '../../../src/domain/attachments/model';
 import { formatSize } from '../../../src/domain/attachments/names';
 import { checkFile } from '../../../src/domain/attachments/rules';
+import { ALLOWED } from '../../../src/domain/attachments/types';
 import { uploadFile } from '../api/files';
 import { Note } from './Bits';
 
@@ -157,6 +158,17 @@ const useStyles = makeStyles({
   full: { gridColumn: '1 / -1', minWidth: 0 },
 });
 
+/** What the system's file chooser offers: the accepted extensions (the server checks the type again). */
+export const ACCEPT = Object.keys(ALLOWED)
+  .map((ext) => `.${ext}`)
+  .join(',');
+
+/**
+ * A chosen file's size, as its refusal says it: rounded up once past the limit (so it never reads as the
+ * limit itself), rounded as the ticket's file list rounds it otherwise.
+ */
+export const chosenSize = (bytes: number, maxBytes: number): string => formatSize(bytes, bytes > maxBytes);
+
 const STATE_WORDS: Readonly<Record<State['kind'], string>> = {
   ready: 'goes with the reply',
   refused: 'cannot be sent',
@@ -200,6 +212,7 @@ export function FilePicker({ files, busy }: { readonly files: ReplyFiles; readon
           ref={input}
           type="file"
           multiple
+          accept={ACCEPT}
           hidden
           data-testid="file-input"
           onChange={(e) => {
@@ -213,7 +226,7 @@ export function FilePicker({ files, busy }: { readonly files: ReplyFiles; readon
           {files.items.map((x) => (
             <li key={x.key} className={s.item} data-testid="reply-file" data-state={x.state.kind}>
               <Text className={s.name} title={x.name}>
-                {x.name} · {formatSize(x.file.size)} · {STATE_WORDS[x.state.kind]}
+                {x.name} · {chosenSize(x.file.size, limits.maxBytes)} · {STATE_WORDS[x.state.kind]}
               </Text>
               {x.state.kind !== 'sent' && x.state.kind !== 'uploading' && (
                 <Button

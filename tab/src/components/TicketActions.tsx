@@ -11,10 +11,11 @@ import type {
   TicketFull,
 } from '../../../src/adapters/api/contract';
 import { LIMITS } from '../../../src/domain/tickets/limits';
-import { postJson } from '../api/client';
+import { postJson, requestId } from '../api/client';
 import { useApi } from '../api/useApi';
 import { Note, Pending } from './Bits';
 import { Options } from './Fields';
+import { DeliveryNotes, useDeliveries } from './Delivery';
 import { FilePicker, useReplyFiles, type FileRoom } from './FilePicker';
 import { PriorityChange } from './PriorityChange';
 
@@ -59,13 +60,13 @@ const FORMS: Readonly<Record<Form, FormSpec>> = {
   reply: {
     button: 'Reply',
     submit: 'Send reply',
-    done: 'Reply sent to the customer.',
+    done: 'Reply saved.',
     texts: [message('Reply to the customer')],
   },
   ask: {
     button: 'Ask for information',
     submit: 'Ask the customer',
-    done: 'Question sent; the clocks stop until the customer answers.',
+    done: 'Question saved; the clocks stop until the customer answers.',
     texts: [message('Question for the customer')],
   },
   priority: {
@@ -77,7 +78,7 @@ const FORMS: Readonly<Record<Form, FormSpec>> = {
   workaround: {
     button: 'Work-around',
     submit: 'Send work-around',
-    done: 'Work-around sent to the customer.',
+    done: 'Work-around saved.',
     texts: [message('Work-around for the customer')],
   },
   fix: {
@@ -142,13 +143,6 @@ function allowed(action: TicketActionName, t: TicketFull): boolean {
   }
 }
 
-/** A fresh idempotency key. */
-function requestId(): string {
-  const c = globalThis.crypto as Crypto | undefined;
-  if (c !== undefined && typeof c.randomUUID === 'function') return c.randomUUID();
-  return `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
-}
-
 const useStyles = makeStyles({
   root: {
     display: 'grid',
@@ -173,9 +167,12 @@ const useStyles = makeStyles({
 export function TicketActions({
   ticket: t,
   files: room,
+  lastSeq,
   onChanged,
 }: {
   readonly ticket: TicketFull;
+  /** The newest event the viewer has seen: what an action tells the customer comes after it. */
+  readonly lastSeq: number;
   /** The ticket's files now and the limits, for files sent with a reply. */
   readonly files: FileRoom;
   /** Reads the ticket again (after a change, or when the server says it changed). */
@@ -188,6 +185,8 @@ export function TicketActions({
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [reviewing, setReviewing] = useState(false);
+  const [watch, setWatch] = useState<{ readonly since: number } | null>(null);
+  const deliveries = useDeliveries(t.id, watch, onChanged);
   // One request id per action, kept until the server has applied it: a retry after a lost answer sends the
   // same one (and is applied once); the next action of that kind gets a fresh one.
   const keys = useRef(new Map<TicketActionName, string>());
@@ -246,6 +245,8 @@ export function TicketActions({
     setBusy(true);
     setError(null);
     setDone(null);
+    setWatch(null);
+    const since = lastSeq;
     try {
       // A reply's files go first; if one fails, the reply is not sent (the picker says which and why).
       const sent =
@@ -271,6 +272,8 @@ export function TicketActions({
           : said,
       );
       setLand({ action: action.action, version: t.version });
+      // Whatever it tells the customer is delivered after this answer: the notes below follow it.
+      setWatch({ since });
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -363,6 +366,7 @@ export function TicketActions({
           {done}
         </Note>
       )}
+      <DeliveryNotes views={deliveries} />
       {error !== null && !reviewing && (
         <div role="alert">
           <Note intent="error" testId="action-error">

@@ -10,13 +10,19 @@ export const SOURCE_WORDS: Readonly<Record<AttachmentView['source'], string>> = 
 
 /**
  * What a file event says in the timeline: "screenshot.png (312 KB), image pasted in the chat" for a file
- * added (its source from the event's data); undefined for other events (their text is shown as it is).
+ * added (its source from the event's data), with "; removed since" once it was removed; undefined for other
+ * events (their text is shown as it is).
  */
 export function fileEventText(e: Pick<EventView, 'type' | 'text' | 'data'>): string | undefined {
+  if (e.type !== 'attachment-added' || e.text === null) return undefined;
   const source = e.data?.['source'];
-  if (e.type !== 'attachment-added' || e.text === null || typeof source !== 'string') return undefined;
-  const words = (SOURCE_WORDS as Readonly<Record<string, string | undefined>>)[source];
-  return words === undefined ? undefined : `${e.text}, ${words}`;
+  const words =
+    typeof source === 'string'
+      ? (SOURCE_WORDS as Readonly<Record<string, string | undefined>>)[source]
+      : undefined;
+  const removed = e.data?.['removed'] === true ? '; removed since' : '';
+  if (words === undefined) return removed === '' ? undefined : `${e.text}${removed}`;
+  return `${e.text}, ${words}${removed}`;
 }
 
 /** A word for a file's kind, from the type it is stored with. */

@@ -142,12 +142,13 @@ export function Ticket({ id, file }: { readonly id: string; readonly file?: stri
       <Body1 as="p" className={s.desc}>
         {t.description}
       </Body1>
-      <Rounds rounds={t.rounds} />
+      <Rounds rounds={t.rounds} now={at} />
       {me.role !== 'customer' && (
         <TicketActions
           key={t.id}
           ticket={t}
           files={{ ticketId: t.id, count: attachments.length, limits: load.data.attachmentLimits }}
+          lastSeq={timeline.reduce((m, e) => Math.max(m, e.seq), 0)}
           onChanged={refresh}
         />
       )}

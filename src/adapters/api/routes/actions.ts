@@ -20,6 +20,7 @@ import { bodyParam } from '../params';
 import { ANYONE, badRequest, isProblem, notFound, ok, problem, route } from '../route';
 import type { ApiRequest, Parsed, Problem, RouteSpec } from '../route';
 import { ticketDetail, ticketRow } from '../views';
+import { deliveryViews, type DeliveryLog } from '../deliveries';
 
 /** The staff directory as these routes use it: who can be picked, and a picked person's name. */
 export interface StaffPicker {
@@ -36,6 +37,8 @@ export interface ActionRouteDeps {
   readonly now: () => Instant;
   /** Files sent with a reply (`attachments: [ids]`). */
   readonly attachments?: AttachmentService | undefined;
+  /** Which customer messages reached their chat (GET …/deliveries); without it none reads as delivered. */
+  readonly deliveries?: DeliveryLog | undefined;
 }
 
 const TICKET_ID = /^[A-Z]{1,8}-\d{1,10}$/;
@@ -279,6 +282,25 @@ export function actionRoutes(deps: ActionRouteDeps): RouteSpec[] {
         if (!got.ok) return fromDomain(got.error);
         const preview = previewPriority(got.value, to, actorOf(principal), deps.now(), deps.engine);
         return preview.ok ? ok(preview.value) : fromDomain(preview.error);
+      },
+    }),
+    route(ANYONE, {
+      route: 'GET /api/tickets/:id/deliveries',
+      input: async (req) => {
+        const refused = await staffOnly(req, 'ticket.deliveries');
+        if (refused !== null) return refused;
+        const id = idParam(req.params['id']);
+        if (isProblem(id)) return id;
+        const since = Number(req.query['since'] ?? 0);
+        return Number.isSafeInteger(since) && since >= 0
+          ? { id, since }
+          : badRequest('since must be an event number (0 or more).', 'since');
+      },
+      handle: async ({ id, since }) => {
+        const got = await deps.tickets.timeline({ kind: 'staff' }, id);
+        if (!got.ok) return fromDomain(got.error);
+        const { ticket, events } = got.value;
+        return ok({ deliveries: await deliveryViews(ticket, events, since, deps.deliveries) });
       },
     }),
     route(ANYONE, {
