@@ -4,7 +4,7 @@
 import { isForCustomer } from '../../domain/cards/customer/notice';
 import { renderRoot } from '../../domain/cards/root';
 import { noteCard } from '../../domain/cards/staff';
-import { deadline } from '../../domain/cards/time';
+import { deadline, when } from '../../domain/cards/time';
 import { escape } from '../../domain/cards/types';
 import { tabTicketLink } from '../../domain/cards/links';
 import { formatSize } from '../../domain/attachments/names';
@@ -21,6 +21,11 @@ import { isGone } from './outbound';
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 /** Background work that starts later than this after its change reads the ticket again before rendering. */
 const PROMPT_MS = 1000;
+
+/** When a reopen happened: "10:38 ET" on the day it is posted, "Tue 8 Dec 10:38 ET" otherwise. */
+function reopenTime(deps: TeamsDeps, t: number): string {
+  return `${when(t, deps.policy.timeZone, deps.now()).replace(/^today /, '')} ${deps.policy.timeZoneLabel}`;
+}
 
 function zoned(deps: TeamsDeps, t: number | null | undefined): string {
   if (t === null || t === undefined) return 'paused';
@@ -75,7 +80,7 @@ function threadNote(
           ...(num('round') === null
             ? []
             : [
-                `Counted from the reopen at ${String(d['priority'])}: response due ${zoned(deps, num('responseDue'))}, work-around due ${zoned(deps, num('workaroundDue'))}`,
+                `Counted from the reopen at ${reopenTime(deps, e.at)}, at ${String(d['priority'])}: response due ${zoned(deps, num('responseDue'))}, work-around due ${zoned(deps, num('workaroundDue'))}`,
               ]),
         ],
       );
@@ -112,12 +117,9 @@ function fileNote(deps: TeamsDeps, ticket: Ticket, e: TicketEvent): ReturnType<t
   const name = typeof d['name'] === 'string' ? d['name'] : 'a file';
   const size = typeof d['size'] === 'number' ? ` (${formatSize(d['size'])})` : '';
   const id = typeof d['attachmentId'] === 'string' ? d['attachmentId'] : undefined;
-  const who =
-    e.actor.role === 'customer'
-      ? `${escape(e.actor.name)} (customer) sent`
-      : `${escape(e.actor.name)} added${e.via === 'tab' ? ' from the tab' : ''}`;
+  const who = e.actor.role === 'customer' ? `${escape(e.actor.name)} (customer) sent` : `${escape(e.actor.name)} added`;
   const link = tabTicketLink(deps.config.teamsAppId, ticket.id, id);
-  return noteCard(`${who} ${escape(name)}${size}`, [
+  return noteCard(`${who} ${escape(name)}${size}${e.via === 'tab' ? ' from the tab' : ''}`, [
     link === undefined
       ? `Download it from ${ticket.id}'s page in the SLA Desk tab.`
       : `[Open ${escape(name)} in SLA Desk](${link})`,

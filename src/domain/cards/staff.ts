@@ -4,7 +4,7 @@ import type { Policy } from '../policy/schema';
 import type { Instant } from '../sla';
 import { PRIORITIES } from '../sla';
 import { LIMITS } from '../tickets/fields';
-import { eventTitle, isAssign, type TitledEvent } from '../tickets/event-labels';
+import { eventTitle, isAssign, shownStatus, type ShownStatus, type TitledEvent } from '../tickets/event-labels';
 import { latestRating } from '../tickets/rating';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
 import { STATE_LABELS, type TargetLine } from './targets';
@@ -33,7 +33,8 @@ export interface RootView extends ViewBase {
   readonly notice?: string | undefined;
 }
 
-const STATUS: Readonly<Record<Ticket['status'], string>> = {
+const STATUS: Readonly<Record<ShownStatus, string>> = {
+  reopened: 'Reopened',
   new: 'New',
   responded: 'Responded',
   'waiting-on-customer': 'Waiting on customer',
@@ -217,7 +218,7 @@ export function rootCard(v: RootView): AdaptiveCard {
       ...deliveryLines(v.policy, t, v.now).map((l) =>
         text(`⚠ ${escape(l)}`, { color: 'attention', weight: 'bolder', spacing: 'small' }),
       ),
-      text(`${t.id} · ${t.priority} · ${STATUS[t.status]} · ${escape(t.customerName)}`, {
+      text(`${t.id} · ${t.priority} · ${STATUS[shownStatus(t)]} · ${escape(t.customerName)}`, {
         size: 'medium',
         weight: 'bolder',
       }),

@@ -90,8 +90,25 @@ export function eventTitle(e: TitledEvent, where: 'timeline' | 'card'): string {
   return eventLabel(e.type, where);
 }
 
+/**
+ * The status people are shown: the stored one, except "reopened" from a reopen until the round's first reply
+ * (the stored status stays as it was, plan.ts; the response target is unmet again).
+ */
+export type ShownStatus = TicketStatus | 'reopened';
+
+/** A ticket's status as cards, the API and the tab show it (see `ShownStatus`). */
+export function shownStatus(t: {
+  readonly status: TicketStatus;
+  readonly reopened?: unknown;
+  readonly responseMetAt?: number | undefined;
+}): ShownStatus {
+  const waiting = t.status === 'resolved' || t.status === 'closed' || t.status === 'waiting-on-customer';
+  return t.reopened !== undefined && t.responseMetAt === undefined && !waiting ? 'reopened' : t.status;
+}
+
 /** A ticket's status in words, lower case to sit inside a sentence: one mapping wherever the tab shows it. */
-export const STATUS_WORDS: Readonly<Record<TicketStatus, string>> = {
+export const STATUS_WORDS: Readonly<Record<ShownStatus, string>> = {
+  reopened: 'reopened',
   new: 'new',
   responded: 'responded',
   'waiting-on-customer': 'waiting on the customer',

@@ -8,7 +8,7 @@ import { showCard, textInput } from '../inputs';
 import { STATE_LABELS, type TargetLine } from '../targets';
 import { budgetLeft } from '../time';
 import { card, clip, escape, execute, text, type AdaptiveCard } from '../types';
-import { answerAction, at, due, refreshFor, STATUS_LABELS, type Clock } from './common';
+import { answerAction, at, due, refreshFor, statusLabel, type Clock } from './common';
 import { reopenAction } from './notice';
 
 export interface TicketView {
@@ -61,7 +61,7 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
     [
       ...(v.notice === undefined ? [] : [text(escape(v.notice), { color: 'accent', weight: 'bolder' })]),
       ...(v.alert === undefined ? [] : [text(escape(v.alert), { color: 'attention', weight: 'bolder' })]),
-      text(`${t.id} · ${t.priority} · ${STATUS_LABELS[t.status]}`, { size: 'medium', weight: 'bolder' }),
+      text(`${t.id} · ${t.priority} · ${statusLabel(t)}`, { size: 'medium', weight: 'bolder' }),
       text(escape(t.title), { weight: 'bolder' }),
       {
         type: 'FactSet',
