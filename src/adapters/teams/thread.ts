@@ -8,6 +8,7 @@ import { deadline, when } from '../../domain/cards/time';
 import { escape } from '../../domain/cards/types';
 import { tabTicketLink } from '../../domain/cards/links';
 import { formatSize } from '../../domain/attachments/names';
+import { resolutionName } from '../../domain/tickets/rating';
 import type { Listener } from '../../domain/kit/listeners';
 import { messageOf } from '../../domain/kit/errors';
 import { sleep } from '../../domain/kit/retry';
@@ -68,7 +69,7 @@ function threadNote(
     case 'escalation-requested':
       return noteCard(`Escalation requested by ${escape(e.actor.name)} (customer)`, [escape(e.text ?? '')]);
     case 'rated':
-      return ratingNote(ticket, e);
+      return ratingNote(deps, ticket, e);
     case 'attachment-added':
       return fileNote(deps, ticket, e);
     case 'reopened':
@@ -91,21 +92,25 @@ function threadNote(
 
 /**
  * Low ratings (1-2) are told in the thread, each time one is given or changed (a 2 changed to 1 again: its
- * comment may be new); a low rating changed to 3 or more says so, so the thread's last word stays true.
+ * comment may be new); a low rating changed to 3 or more says so, so the thread's last word stays true. On a
+ * reopened ticket the note names the resolution rated.
  */
-function ratingNote(ticket: Ticket, e: TicketEvent): ReturnType<typeof noteCard> | undefined {
+function ratingNote(deps: TeamsDeps, ticket: Ticket, e: TicketEvent): ReturnType<typeof noteCard> | undefined {
   const score = e.data?.['score'];
   const previous = e.data?.['previous'];
+  const resolvedAt = e.data?.['resolvedAt'];
   if (typeof score !== 'number') return undefined;
-  const comment = e.text === undefined ? '' : `: ${escape(e.text)}`;
-  if (score <= 2)
-    return noteCard(`${ticket.id} was rated ${score} of 5 by ${escape(e.actor.name)}${comment}`, []);
-  if (typeof previous === 'number' && previous <= 2)
-    return noteCard(
-      `${ticket.id}'s rating was changed from ${previous} to ${score} of 5 by ${escape(e.actor.name)}${comment}`,
-      [],
-    );
-  return undefined;
+  const name = typeof resolvedAt === 'number' ? resolutionName(deps.policy, ticket, resolvedAt) : undefined;
+  const rated = name === undefined ? ticket.id : `${ticket.id}'s ${name}`;
+  const by = ` by ${escape(e.actor.name)}${e.text === undefined ? '' : `: ${escape(e.text)}`}`;
+  const changed = typeof previous === 'number';
+  if (score > 2 && !(changed && previous <= 2)) return undefined;
+  return noteCard(
+    changed
+      ? `The rating of ${rated} changed from ${previous} to ${score} of 5${by}`
+      : `${rated} was rated ${score} of 5${by}`,
+    [],
+  );
 }
 
 /**
