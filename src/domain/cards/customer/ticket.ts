@@ -53,7 +53,7 @@ export const CUSTOMER_EVENT_LABELS: Readonly<Record<EventType, string | null>> =
   'delivery-failed': null,
   'delivery-recovered': null,
   'rating-asked': null,
-  rated: 'You rated',
+  rated: 'You rated it',
   'attachment-added': 'File added',
   'attachment-removed': null,
   'follow-up-filed': null,
