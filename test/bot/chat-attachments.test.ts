@@ -401,7 +401,7 @@ describe('what engineers and the customer see', () => {
       .find((c) => c !== undefined && cardText(c).includes('added fix-steps.pdf'));
     expect(cardText(note)).toContain('Eddie Engineer added fix-steps.pdf (14 bytes) from the tab');
     const shown = cardText((await say(`status ${t.id}`, [])).cards[0]);
-    expect(shown).toMatch(/File added \(Eddie Engineer\), [^\n]*: fix-steps\.pdf \(14 bytes\)/);
+    expect(shown).toMatch(/\*\*File added\*\* \(Eddie Engineer\), [^\n]*: fix-steps\.pdf \(14 bytes\)/);
     expect(shown).not.toContain('attachment-added');
   });
 });
