@@ -45,7 +45,6 @@ const megan = {
   userName: 'Megan Bowen',
   timezone: 'America/New_York',
 };
-const fabrikam = { tenantId: FABRIKAM, userId: '29:frank', userName: 'Frank Fabrikam' };
 
 async function filed(title: string): Promise<{ ticket: Ticket; chat: string }> {
   const chat = `a:megan-chat-${++chats}`;

@@ -10,6 +10,7 @@ import { welcomeCard } from '../../src/domain/cards/customer/welcome';
 import { targetLines } from '../../src/domain/cards/targets';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default';
 import { SlaEngine } from '../../src/domain/sla';
+import { ticketsCounted } from '../../src/domain/stats/count-words';
 import { satisfactionSentence } from '../../src/domain/stats/satisfaction-words';
 import { apply, openTicket } from '../../src/domain/tickets/commands';
 import { shownStatus, STATUS_WORDS } from '../../src/domain/tickets/event-labels';
@@ -174,5 +175,13 @@ describe('satisfaction in words', () => {
     expect(satisfactionSentence({ asked: 1, answers: 0, csat: null, responseRate: 0 })).toBe(
       'No ratings yet (1 rating card sent).',
     );
+  });
+});
+
+describe("the dashboard's ticket count", () => {
+  it('counts tickets, and names the reopened rounds counted with them', () => {
+    expect(ticketsCounted({ tickets: 5, rounds: 5 })).toBe('5 tickets');
+    expect(ticketsCounted({ tickets: 5, rounds: 7 })).toBe('5 tickets and 2 reopens');
+    expect(ticketsCounted({ tickets: 1, rounds: 2 })).toBe('1 ticket and 1 reopen');
   });
 });
