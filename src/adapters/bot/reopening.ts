@@ -15,7 +15,8 @@ import { messageText } from './teams';
 
 const COMMAND = /^\s*reopen\s+#?([A-Za-z]{1,8}-\d{1,10})\b\s*[:,-]?\s*([\s\S]*)$/i;
 /** "reopen" without a ticket id ("reopen", "reopen my ticket"): asked which one. */
-const BARE = /^\s*(?:please\s+)?reopen(?:\s+(?:my|the|a|this|that))?(?:\s+ticket)?\s*(?:please)?\s*[.!?]?\s*$/i;
+const BARE =
+  /^\s*(?:please\s+)?reopen(?:\s+(?:my|the|a|this|that))?(?:\s+ticket)?\s*(?:please)?\s*[.!?]?\s*$/i;
 /** The answer to a bare "reopen". */
 export const WHICH_TICKET = 'Which ticket? For example: reopen TM-1042: what did not hold';
 const withTicket = z.object({ ticketId: z.string().regex(/^[A-Za-z]{1,8}-\d{1,10}$/) });

@@ -95,7 +95,11 @@ function threadNote(
  * comment may be new); a low rating changed to 3 or more says so, so the thread's last word stays true. On a
  * reopened ticket the note names the resolution rated.
  */
-function ratingNote(deps: TeamsDeps, ticket: Ticket, e: TicketEvent): ReturnType<typeof noteCard> | undefined {
+function ratingNote(
+  deps: TeamsDeps,
+  ticket: Ticket,
+  e: TicketEvent,
+): ReturnType<typeof noteCard> | undefined {
   const score = e.data?.['score'];
   const previous = e.data?.['previous'];
   const resolvedAt = e.data?.['resolvedAt'];
@@ -122,7 +126,8 @@ function fileNote(deps: TeamsDeps, ticket: Ticket, e: TicketEvent): ReturnType<t
   const name = typeof d['name'] === 'string' ? d['name'] : 'a file';
   const size = typeof d['size'] === 'number' ? ` (${formatSize(d['size'])})` : '';
   const id = typeof d['attachmentId'] === 'string' ? d['attachmentId'] : undefined;
-  const who = e.actor.role === 'customer' ? `${escape(e.actor.name)} (customer) sent` : `${escape(e.actor.name)} added`;
+  const who =
+    e.actor.role === 'customer' ? `${escape(e.actor.name)} (customer) sent` : `${escape(e.actor.name)} added`;
   const link = tabTicketLink(deps.config.teamsAppId, ticket.id, id);
   return noteCard(`${who} ${escape(name)}${size}${e.via === 'tab' ? ' from the tab' : ''}`, [
     link === undefined

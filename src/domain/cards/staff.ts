@@ -4,7 +4,13 @@ import type { Policy } from '../policy/schema';
 import type { Instant } from '../sla';
 import { PRIORITIES } from '../sla';
 import { LIMITS } from '../tickets/fields';
-import { eventTitle, isAssign, shownStatus, type ShownStatus, type TitledEvent } from '../tickets/event-labels';
+import {
+  eventTitle,
+  isAssign,
+  shownStatus,
+  type ShownStatus,
+  type TitledEvent,
+} from '../tickets/event-labels';
 import { latestRating, resolutionName } from '../tickets/rating';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
 import { STATE_LABELS, type TargetLine } from './targets';
