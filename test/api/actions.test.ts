@@ -100,7 +100,7 @@ describe('each action from the tab', () => {
       'reopen',
       { action: 'reopen', reason: 'One number still fails' },
       'reopened',
-      '· Responded ·',
+      '· Reopened ·',
       'Reopened',
     ],
   ] as const)(

@@ -354,6 +354,7 @@ describe('what engineers and the customer see', () => {
         name: 'fix-steps.pdf',
         source: 'tab',
         body: Readable.from([Buffer.from('%PDF-1.4 steps')]),
+        via: 'tab',
       },
       clock.now,
     );
@@ -393,5 +394,14 @@ describe('what engineers and the customer see', () => {
     seenCards.push(plain);
     expect(cardText(plain)).toContain(`Download it from ${t.id}'s page in the SLA Desk tab.`);
     expect(JSON.stringify(plain)).not.toContain('https://');
+    // The thread names who added it and from where; the customer's ticket card labels it (no raw event type).
+    const note = connector
+      .sent()
+      .map((r) => cardsOf(r.activity)[0])
+      .find((c) => c !== undefined && cardText(c).includes('added fix-steps.pdf'));
+    expect(cardText(note)).toContain('Eddie Engineer added fix-steps.pdf (14 bytes) from the tab');
+    const shown = cardText((await say(`status ${t.id}`, [])).cards[0]);
+    expect(shown).toMatch(/\*\*File added\*\* \(Eddie Engineer\), [^\n]*: fix-steps\.pdf \(14 bytes\)/);
+    expect(shown).not.toContain('attachment-added');
   });
 });

@@ -361,7 +361,7 @@ describe('an engineer works a ticket from the support channel', () => {
       .find(
         (x) =>
           x.conversationId === `${CHANNEL};messageid=${rootId}` &&
-          cardText(cardsOf(x.activity)[0]).includes(`${id} · P1 · Responded`),
+          cardText(cardsOf(x.activity)[0]).includes(`${id} · P1 · Reopened`),
       );
     expect(fresh).toBeDefined();
     const t = await ticket(id);

@@ -180,6 +180,8 @@ describe('a customer reopens inside the window', () => {
     const answer = await press('ticket.reopen', { ticketId: p2, reason: 'Transfers fail again' });
     const text = cardText(answer.card);
     expect(text).toContain(`${p2} is reopened.`);
+    // Until the round's first reply it reads "Reopened", not the stored status.
+    expect(text).toContain(`${p2} · P2 · Reopened`);
     // 120 support-hours minutes from Mon 09:00 ET: 11:00 ET, 16:00 in London.
     expect(text).toContain('11:00 ET (today 16:00 your time)');
     const t = await ticket(p2);
@@ -196,6 +198,9 @@ describe('a customer reopens inside the window', () => {
     const line = inThread.flatMap((r) => cardsOf(r.activity)).map((c) => cardText(c));
     expect(line.join('\n')).toContain(`${p2} reopened by Ann Customer (customer): round 2`);
     expect(line.join('\n')).toContain('Transfers fail again');
+    expect(line.join('\n')).toContain(
+      'Counted from the reopen at 09:00 ET, at P2: response due today 11:00 ET, work-around due Mon 7 Dec 09:00 ET',
+    );
     // The root post as it stands after the updates: the card shows the round.
     const root = connector.current(t.thread?.activityId ?? '');
     const rootCard = cardsOf(root)[0];
@@ -224,11 +229,12 @@ describe('a customer reopens inside the window', () => {
     await staff(p2, { kind: 'resolve', text: 'Fixed again' }, 'Mon 2026-11-30 12:00');
   });
 
-  it('the dashboard counts the ticket once per round: round 1 met on time, round 2 met late', async () => {
+  it('the dashboard counts the ticket once and its targets per round: round 1 met on time, round 2 met late', async () => {
     await app.background.drain();
     const board = await app.stats.dashboard(et('Mon 2026-11-30 12:00'), '2026-11');
     const p2Figures = board.current.byPriority.P2;
-    expect(p2Figures.tickets).toBe(2);
+    expect(p2Figures.tickets).toBe(1);
+    expect(p2Figures.rounds).toBe(2);
     // Round 2 had no reply before its 11:00 deadline; the resolution at 12:00 is the first word to the customer.
     expect(p2Figures.response).toMatchObject({ onTime: 1, late: 1, breached: 0, pending: 0 });
     expect(board.breaches.filter((b) => b.ticketId === p2).map((b) => [b.target, b.due])).toEqual([
@@ -256,6 +262,7 @@ describe('a customer reopens inside the window', () => {
     await staff(id, { kind: 'resolve', text: 'Done' }, 'Thu 2026-12-03 11:00');
     const { text } = await say(`reopen ${id}`);
     expect(text).toContain(`Please say why ${id} did not hold`);
+    expect((await say('reopen')).text).toBe('Which ticket? For example: reopen TM-1042: what did not hold');
     expect((await ticket(id)).status).toBe('resolved');
     const open = await file('P3');
     expect((await say(`reopen ${open}: why`)).text).toBe(

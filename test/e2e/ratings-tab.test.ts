@@ -135,7 +135,7 @@ describeBrowser('ratings in the tab', () => {
   it.each([1280, 375])("the customer's report says how we did, at %i px", async (width) => {
     const page = await open('customer', 'reports', width, '[data-testid="report-satisfaction"]');
     expect(await page.getByTestId('report-satisfaction').textContent()).toBe(
-      '100 % rated 4 or 5, of 1 rating (1 of 2 asked answered: 50 %).',
+      '1 rating: 100 % rated 4 or 5. 1 of 2 rating cards answered (50 %).',
     );
     expect(await sideways(page)).toBeLessThanOrEqual(0);
     await page.context().close();

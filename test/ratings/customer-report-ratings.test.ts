@@ -80,6 +80,8 @@ describe("the customer's monthly report: how we did", () => {
     const html = await fetch(`${app.url}/api/reports/sla?month=2026-11&format=html`, {
       headers: { authorization: `Bearer ${entra.mintToken(ssoClaims(CONTOSO, CONTOSO_USER))}` },
     });
-    expect(await html.text()).toContain('50 % rated 4 or 5, of 2 ratings (2 of 2 asked answered: 100 %).');
+    expect(await html.text()).toContain(
+      '2 ratings: 50 % rated 4 or 5. 2 of 2 rating cards answered (100 %).',
+    );
   });
 });

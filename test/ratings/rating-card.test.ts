@@ -206,7 +206,9 @@ describe('a resolved ticket asks its customer how we did', () => {
     expect(answer.text).toContain('You rated 2 of 5 — thank you.');
     const t = await stored(ticket.id);
     expect(t.ratings?.[0]).toMatchObject({ score: 2, comment: 'It broke again on Monday.' });
-    expect(inThread(t)).toContain(`${ticket.id} was rated 2 of 5 by Megan Bowen: It broke again on Monday.`);
+    expect(inThread(t)).toContain(
+      `The rating of ${ticket.id} changed from 4 to 2 of 5 by Megan Bowen: It broke again on Monday.`,
+    );
     expect(cardText(cardsOf(connector.current(t.thread?.activityId ?? ''))[0])).toContain('Rated 2/5');
     // The same answer again changes nothing and posts nothing.
     const before = inThread(t).length;

@@ -169,6 +169,8 @@ describe("the customer's monthly report", () => {
     const html = await fetch(`${app.url}/api/reports/sla?month=2026-10&format=html`, {
       headers: { authorization: `Bearer ${token(CONTOSO, 'cccccccc-0000-4000-8000-000000000001')}` },
     });
-    expect(await html.text()).toContain('100 % rated 4 or 5, of 2 ratings (2 of 3 asked answered: 67 %).');
+    expect(await html.text()).toContain(
+      '2 ratings: 100 % rated 4 or 5. 2 of 3 rating cards answered (67 %).',
+    );
   });
 });

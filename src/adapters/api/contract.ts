@@ -20,7 +20,8 @@ import type {
 } from '../../domain/sla';
 import type { Dashboard, Figures, MonthFigures, TargetFigures } from '../../domain/stats/service';
 import type { WeekTrend } from '../../domain/stats/trend';
-import type { EventType, Origin, TicketStatus } from '../../domain/tickets/model';
+import type { EventType, Origin } from '../../domain/tickets/model';
+import type { ShownStatus } from '../../domain/tickets/event-labels';
 import type { PriorityPreview } from '../../domain/tickets/preview';
 import type { OnCallOverride } from './ports';
 
@@ -131,7 +132,8 @@ export interface TicketRow {
   readonly customerName: string;
   readonly title: string;
   readonly priority: Priority;
-  readonly status: TicketStatus;
+  /** As people are shown it: "reopened" from a reopen until the round's first reply (`shownStatus`). */
+  readonly status: ShownStatus;
   /** The category's label. */
   readonly category: string;
   /** Staff see the owner's Entra object id; customers an opaque label for the ticket's owner instead. */

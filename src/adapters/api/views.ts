@@ -9,6 +9,7 @@ import { roundsSla } from '../../domain/tickets/rounds';
 import { pageAwaitingAck } from '../../domain/tickets/paging';
 import { latestRating, ratingUntil, SCORE_LABELS } from '../../domain/tickets/rating';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../../domain/tickets/model';
+import { shownStatus } from '../../domain/tickets/event-labels';
 import type { Principal } from './auth';
 import {
   TARGET_LABELS,
@@ -64,7 +65,7 @@ export function ticketRow(engine: SlaEngine, t: Ticket, now: Instant, result?: S
     customerName: t.customerName,
     title: t.title,
     priority: t.priority,
-    status: t.status,
+    status: shownStatus(t),
     category: CATEGORY_LABELS[t.category],
     owner: t.owner === undefined ? null : { id: t.owner.id, name: t.owner.name },
     requester: t.requester.name,

@@ -14,6 +14,11 @@ import { actorOf, notFound, scopeOf, ticketCard, type FollowingDeps } from './fo
 import { messageText } from './teams';
 
 const COMMAND = /^\s*reopen\s+#?([A-Za-z]{1,8}-\d{1,10})\b\s*[:,-]?\s*([\s\S]*)$/i;
+/** "reopen" without a ticket id ("reopen", "reopen my ticket"): asked which one. */
+const BARE =
+  /^\s*(?:please\s+)?reopen(?:\s+(?:my|the|a|this|that))?(?:\s+ticket)?\s*(?:please)?\s*[.!?]?\s*$/i;
+/** The answer to a bare "reopen". */
+export const WHICH_TICKET = 'Which ticket? For example: reopen TM-1042: what did not hold';
 const withTicket = z.object({ ticketId: z.string().regex(/^[A-Za-z]{1,8}-\d{1,10}$/) });
 // Bounded well past the limit, so an over-long reason gets the answer that names the limit.
 const withReason = withTicket.extend({
@@ -86,6 +91,10 @@ async function followUpForm(
 }
 
 export function register(app: Application, deps: FollowingDeps): void {
+  app.message(BARE, async (context) => {
+    const customer = customerOf(context, deps);
+    await context.sendActivity(customer === undefined ? notCustomerText(deps.contact) : WHICH_TICKET);
+  });
   app.message(COMMAND, async (context) => {
     const customer = customerOf(context, deps);
     if (customer === undefined) {

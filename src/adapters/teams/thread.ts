@@ -4,10 +4,11 @@
 import { isForCustomer } from '../../domain/cards/customer/notice';
 import { renderRoot } from '../../domain/cards/root';
 import { noteCard } from '../../domain/cards/staff';
-import { deadline } from '../../domain/cards/time';
+import { deadline, when } from '../../domain/cards/time';
 import { escape } from '../../domain/cards/types';
 import { tabTicketLink } from '../../domain/cards/links';
 import { formatSize } from '../../domain/attachments/names';
+import { resolutionName } from '../../domain/tickets/rating';
 import type { Listener } from '../../domain/kit/listeners';
 import { messageOf } from '../../domain/kit/errors';
 import { sleep } from '../../domain/kit/retry';
@@ -21,6 +22,11 @@ import { isGone } from './outbound';
 const SYSTEM = { id: 'sla-desk', name: 'SLA Desk', role: 'system' as const };
 /** Background work that starts later than this after its change reads the ticket again before rendering. */
 const PROMPT_MS = 1000;
+
+/** When a reopen happened: "10:38 ET" on the day it is posted, "Tue 8 Dec 10:38 ET" otherwise. */
+function reopenTime(deps: TeamsDeps, t: number): string {
+  return `${when(t, deps.policy.timeZone, deps.now()).replace(/^today /, '')} ${deps.policy.timeZoneLabel}`;
+}
 
 function zoned(deps: TeamsDeps, t: number | null | undefined): string {
   if (t === null || t === undefined) return 'paused';
@@ -63,7 +69,7 @@ function threadNote(
     case 'escalation-requested':
       return noteCard(`Escalation requested by ${escape(e.actor.name)} (customer)`, [escape(e.text ?? '')]);
     case 'rated':
-      return ratingNote(ticket, e);
+      return ratingNote(deps, ticket, e);
     case 'attachment-added':
       return fileNote(deps, ticket, e);
     case 'reopened':
@@ -75,7 +81,7 @@ function threadNote(
           ...(num('round') === null
             ? []
             : [
-                `Counted from the reopen at ${String(d['priority'])}: response due ${zoned(deps, num('responseDue'))}, work-around due ${zoned(deps, num('workaroundDue'))}`,
+                `Counted from the reopen at ${reopenTime(deps, e.at)}, at ${String(d['priority'])}: response due ${zoned(deps, num('responseDue'))}, work-around due ${zoned(deps, num('workaroundDue'))}`,
               ]),
         ],
       );
@@ -86,21 +92,29 @@ function threadNote(
 
 /**
  * Low ratings (1-2) are told in the thread, each time one is given or changed (a 2 changed to 1 again: its
- * comment may be new); a low rating changed to 3 or more says so, so the thread's last word stays true.
+ * comment may be new); a low rating changed to 3 or more says so, so the thread's last word stays true. On a
+ * reopened ticket the note names the resolution rated.
  */
-function ratingNote(ticket: Ticket, e: TicketEvent): ReturnType<typeof noteCard> | undefined {
+function ratingNote(
+  deps: TeamsDeps,
+  ticket: Ticket,
+  e: TicketEvent,
+): ReturnType<typeof noteCard> | undefined {
   const score = e.data?.['score'];
   const previous = e.data?.['previous'];
+  const resolvedAt = e.data?.['resolvedAt'];
   if (typeof score !== 'number') return undefined;
-  const comment = e.text === undefined ? '' : `: ${escape(e.text)}`;
-  if (score <= 2)
-    return noteCard(`${ticket.id} was rated ${score} of 5 by ${escape(e.actor.name)}${comment}`, []);
-  if (typeof previous === 'number' && previous <= 2)
-    return noteCard(
-      `${ticket.id}'s rating was changed from ${previous} to ${score} of 5 by ${escape(e.actor.name)}${comment}`,
-      [],
-    );
-  return undefined;
+  const name = typeof resolvedAt === 'number' ? resolutionName(deps.policy, ticket, resolvedAt) : undefined;
+  const rated = name === undefined ? ticket.id : `${ticket.id}'s ${name}`;
+  const by = ` by ${escape(e.actor.name)}${e.text === undefined ? '' : `: ${escape(e.text)}`}`;
+  const changed = typeof previous === 'number';
+  if (score > 2 && !(changed && previous <= 2)) return undefined;
+  return noteCard(
+    changed
+      ? `The rating of ${rated} changed from ${previous} to ${score} of 5${by}`
+      : `${rated} was rated ${score} of 5${by}`,
+    [],
+  );
 }
 
 /**
@@ -113,11 +127,9 @@ function fileNote(deps: TeamsDeps, ticket: Ticket, e: TicketEvent): ReturnType<t
   const size = typeof d['size'] === 'number' ? ` (${formatSize(d['size'])})` : '';
   const id = typeof d['attachmentId'] === 'string' ? d['attachmentId'] : undefined;
   const who =
-    e.actor.role === 'customer'
-      ? `${escape(e.actor.name)} (customer) sent`
-      : `${escape(e.actor.name)} added${e.via === 'tab' ? ' from the tab' : ''}`;
+    e.actor.role === 'customer' ? `${escape(e.actor.name)} (customer) sent` : `${escape(e.actor.name)} added`;
   const link = tabTicketLink(deps.config.teamsAppId, ticket.id, id);
-  return noteCard(`${who} ${escape(name)}${size}`, [
+  return noteCard(`${who} ${escape(name)}${size}${e.via === 'tab' ? ' from the tab' : ''}`, [
     link === undefined
       ? `Download it from ${ticket.id}'s page in the SLA Desk tab.`
       : `[Open ${escape(name)} in SLA Desk](${link})`,

@@ -4,8 +4,14 @@ import type { Policy } from '../policy/schema';
 import type { Instant } from '../sla';
 import { PRIORITIES } from '../sla';
 import { LIMITS } from '../tickets/fields';
-import { eventTitle, isAssign, type TitledEvent } from '../tickets/event-labels';
-import { latestRating } from '../tickets/rating';
+import {
+  eventTitle,
+  isAssign,
+  shownStatus,
+  type ShownStatus,
+  type TitledEvent,
+} from '../tickets/event-labels';
+import { latestRating, resolutionName } from '../tickets/rating';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../tickets/model';
 import { STATE_LABELS, type TargetLine } from './targets';
 import { budgetLeft, dayTime, deadline, duration, zoned, type ViewBase } from './time';
@@ -33,7 +39,8 @@ export interface RootView extends ViewBase {
   readonly notice?: string | undefined;
 }
 
-const STATUS: Readonly<Record<Ticket['status'], string>> = {
+const STATUS: Readonly<Record<ShownStatus, string>> = {
+  reopened: 'Reopened',
   new: 'New',
   responded: 'Responded',
   'waiting-on-customer': 'Waiting on customer',
@@ -217,7 +224,7 @@ export function rootCard(v: RootView): AdaptiveCard {
       ...deliveryLines(v.policy, t, v.now).map((l) =>
         text(`⚠ ${escape(l)}`, { color: 'attention', weight: 'bolder', spacing: 'small' }),
       ),
-      text(`${t.id} · ${t.priority} · ${STATUS[t.status]} · ${escape(t.customerName)}`, {
+      text(`${t.id} · ${t.priority} · ${STATUS[shownStatus(t)]} · ${escape(t.customerName)}`, {
         size: 'medium',
         weight: 'bolder',
       }),
@@ -250,7 +257,7 @@ export function rootCard(v: RootView): AdaptiveCard {
           ...(t.affectedUsers === undefined ? [] : [{ title: 'Affected', value: String(t.affectedUsers) }]),
           ...(t.callbackNumber === undefined ? [] : [{ title: 'Callback', value: escape(t.callbackNumber) }]),
           ...(t.fix === undefined ? [] : [{ title: 'Fix', value: `release ${escape(t.fix.release)}` }]),
-          ...ratingFact(t),
+          ...ratingFact(v.policy, t),
           ...(t.attachmentCount === undefined || t.attachmentCount === 0
             ? []
             : [{ title: 'Files', value: String(t.attachmentCount) }]),
@@ -264,10 +271,15 @@ export function rootCard(v: RootView): AdaptiveCard {
   );
 }
 
-/** "Rated 4/5": the customer's newest rating, when they gave one. */
-function ratingFact(t: Ticket): { title: string; value: string }[] {
+/**
+ * "Rated 4/5": the rating of the latest resolution rated, naming that resolution when the ticket has several
+ * ("Rated 1/5 (resolution of Wed 9 Dec 2026 10:01 ET)").
+ */
+function ratingFact(policy: Policy, t: Ticket): { title: string; value: string }[] {
   const r = latestRating(t);
-  return r?.score === undefined ? [] : [{ title: 'Rating', value: `Rated ${r.score}/5` }];
+  if (r?.score === undefined) return [];
+  const name = resolutionName(policy, t, r.resolvedAt);
+  return [{ title: 'Rating', value: `Rated ${r.score}/5${name === undefined ? '' : ` (${name})`}` }];
 }
 
 /** A short card for a thread reply (deadline changes, customer messages). */

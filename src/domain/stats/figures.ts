@@ -174,7 +174,10 @@ export interface TargetCounts {
  * `openPauses × now − openPauseStartsS × 1000`. Rows stored before a field existed lack it (read as empty).
  */
 export interface Counters {
+  /** Rounds counted: one per ticket, and one more per reopen (docs/sla-rules.md, "Reopening"). */
   tickets: number;
+  /** Of those, rounds after a reopen (round 2 on); absent in rows counted before it was kept (read as 0). */
+  reopens?: number;
   response: TargetCounts;
   workaround: TargetCounts;
   pausedMs: number;
@@ -291,6 +294,7 @@ export function bucketLower(bucket: number, layout: HistLayout = HIST_LAYOUT): n
 /** Adds (sign 1) or removes (sign -1) a contribution to the counters of its priority. */
 export function applyTo(c: Counters, k: Contribution, sign: 1 | -1): void {
   c.tickets += sign;
+  if ((k.round ?? 1) > 1) c.reopens = (c.reopens ?? 0) + sign;
   for (const target of TARGETS) c[target][OUTCOME_FIELD[k[target].outcome]] += sign;
   c.pausedMs += sign * k.pausedMs;
   const since = openPauseStartS(k);
@@ -314,6 +318,7 @@ export function applyTo(c: Counters, k: Contribution, sign: 1 | -1): void {
 /** Sum of several counters. */
 export function addCounters(into: Counters, c: Counters): Counters {
   into.tickets += c.tickets;
+  into.reopens = (into.reopens ?? 0) + (c.reopens ?? 0);
   for (const target of TARGETS)
     for (const f of ['onTime', 'late', 'breached', 'pending', 'na'] as const) into[target][f] += c[target][f];
   into.pausedMs += c.pausedMs;

@@ -30,7 +30,13 @@ export interface TargetFigures extends TargetCounts {
 }
 
 export interface Figures {
+  /** Tickets counted (filed): a reopened ticket once. */
   readonly tickets: number;
+  /**
+   * Rounds counted: one per ticket and one more per reopen. The target counts below are per round (a reopened
+   * ticket's targets count again, docs/sla-rules.md, "Reopening").
+   */
+  readonly rounds: number;
   readonly response: TargetFigures;
   readonly workaround: TargetFigures;
   /**
@@ -133,7 +139,8 @@ function figures(c: Counters, clocks: readonly Clock[], now: Instant): Figures {
   };
   const pausedMs = pausedMsAt(c, now);
   return {
-    tickets: c.tickets,
+    tickets: c.tickets - (c.reopens ?? 0),
+    rounds: c.tickets,
     response: target(c.response),
     workaround: target(c.workaround),
     responseMedianMinutes: finite(responseQuantile(c, 'clock', 0.5)),

@@ -82,16 +82,45 @@ export function eventTitle(e: TitledEvent, where: 'timeline' | 'card'): string {
   if (e.type === 'paging-alarm' && typeof key === 'string' && key.startsWith('alarm-managers:'))
     return 'Alarm posted';
   const score = data['score'];
-  if (e.type === 'rated' && typeof score === 'number')
-    return `${typeof data['previous'] === 'number' ? 'Rating changed to' : 'Rated'} ${score} of 5`;
+  if (e.type === 'rated' && typeof score === 'number') return ratedTitle(score, data);
   const release = data['release'];
   if (e.type === 'fix-recorded' && typeof release === 'string')
     return `${eventLabel(e.type, where)}: ${release}`;
   return eventLabel(e.type, where);
 }
 
+/**
+ * A rating's heading, naming its resolution when the rating recorded one (a reopened ticket) and the score it
+ * replaced: "Rated 4 of 5", "Rated 1 of 5 (resolution of Wed 9 Dec 2026 10:01 ET)",
+ * "Rating of the resolution of Tue 8 Dec 2026 10:01 ET changed from 2 to 5 of 5".
+ */
+function ratedTitle(score: number, data: NonNullable<TitledEvent['data']>): string {
+  const previous = data['previous'];
+  const resolution = typeof data['resolution'] === 'string' ? data['resolution'] : undefined;
+  if (typeof previous === 'number')
+    return `Rating${resolution === undefined ? '' : ` of the ${resolution}`} changed from ${previous} to ${score} of 5`;
+  return `Rated ${score} of 5${resolution === undefined ? '' : ` (${resolution})`}`;
+}
+
+/**
+ * The status people are shown: the stored one, except "reopened" from a reopen until the round's first reply
+ * (the stored status stays as it was, plan.ts; the response target is unmet again).
+ */
+export type ShownStatus = TicketStatus | 'reopened';
+
+/** A ticket's status as cards, the API and the tab show it (see `ShownStatus`). */
+export function shownStatus(t: {
+  readonly status: TicketStatus;
+  readonly reopened?: unknown;
+  readonly responseMetAt?: number | undefined;
+}): ShownStatus {
+  const waiting = t.status === 'resolved' || t.status === 'closed' || t.status === 'waiting-on-customer';
+  return t.reopened !== undefined && t.responseMetAt === undefined && !waiting ? 'reopened' : t.status;
+}
+
 /** A ticket's status in words, lower case to sit inside a sentence: one mapping wherever the tab shows it. */
-export const STATUS_WORDS: Readonly<Record<TicketStatus, string>> = {
+export const STATUS_WORDS: Readonly<Record<ShownStatus, string>> = {
+  reopened: 'reopened',
   new: 'new',
   responded: 'responded',
   'waiting-on-customer': 'waiting on the customer',

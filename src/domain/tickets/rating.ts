@@ -42,7 +42,26 @@ export function ratingOf(t: Pick<Ticket, 'ratings'>, resolvedAt: number): Rating
   return t.ratings?.find((r) => r.resolvedAt === resolvedAt);
 }
 
-/** The newest answered rating of a ticket, for cards ("Rated 4/5"). */
+/** True when a ticket has, or will have, more than one resolution (it was reopened): its ratings then say which. */
+export function severalResolutions(t: Pick<Ticket, 'rounds' | 'ratings'>): boolean {
+  return (t.rounds?.length ?? 0) > 0 || (t.ratings?.length ?? 0) > 1;
+}
+
+/**
+ * Which resolution a rating is about, when the ticket has several; undefined when it has one. In the policy's
+ * zone, absolute (it is kept in the timeline and read later).
+ * @example resolutionName(policy, reopenedTicket, resolvedAt) // 'resolution of Tue 8 Dec 2026 10:01 ET'
+ */
+export function resolutionName(
+  policy: Pick<Policy, 'timeZone' | 'timeZoneLabel'>,
+  t: Pick<Ticket, 'rounds' | 'ratings'>,
+  resolvedAt: Instant,
+): string | undefined {
+  if (!severalResolutions(t)) return undefined;
+  return `resolution of ${stamp(resolvedAt, policy.timeZone)} ${policy.timeZoneLabel}`;
+}
+
+/** The newest answered rating of a ticket (of its latest resolution rated), for cards ("Rated 4/5"). */
 export function latestRating(t: Pick<Ticket, 'ratings'>): RatingRecord | undefined {
   return [...(t.ratings ?? [])].reverse().find((r) => r.score !== undefined);
 }
@@ -142,8 +161,15 @@ export function rate(
         score,
         resolvedAt: record.resolvedAt,
         previous: record.score ?? null,
+        // Named when the ticket has several resolutions, so the timeline says which one was rated.
+        ...namedResolution(policy, t, record.resolvedAt),
       }),
     ],
     what: changed ? `changed the rating to ${score} of 5` : `rated it ${score} of 5`,
   });
+}
+
+function namedResolution(policy: Policy, t: Ticket, resolvedAt: Instant): { resolution?: string } {
+  const name = resolutionName(policy, t, resolvedAt);
+  return name === undefined ? {} : { resolution: name };
 }

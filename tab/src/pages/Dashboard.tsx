@@ -17,8 +17,9 @@ import { BigFigure, cardGrid, SPACED, TitledCard } from '../components/Cards';
 import { CellTable } from '../components/DataTable';
 import { SelectField } from '../components/Fields';
 import { Empty, Pending, PriorityBadge, StateBadge, When } from '../components/Bits';
-import { duration, minutesText, monthLabel, percent, plural } from '../components/time';
+import { duration, minutesText, monthLabel, percent } from '../components/time';
 import { noMissText } from '../components/words';
+import { ticketsCounted } from '../../../src/domain/stats/count-words';
 import { SatisfactionSection } from './SatisfactionSection';
 
 const PRIORITIES = ['P1', 'P2', 'P3'] as const;
@@ -87,7 +88,7 @@ function PriorityCard({ p, f, scope }: { p: string; f: Figures; scope: string })
     <Card>
       <CardHeader
         header={<PriorityBadge priority={p} />}
-        description={<Caption1>{plural(f.tickets, 'ticket')}</Caption1>}
+        description={<Caption1>{ticketsCounted(f)}</Caption1>}
       />
       <BigFigure testId={`${scope}-response-share-${p}`} value={f.response.share ?? ''}>
         {percent(f.response.share)}

@@ -3,6 +3,7 @@
 import type { Policy } from '../../policy/schema';
 import type { Instant } from '../../sla';
 import { LIMITS } from '../../tickets/fields';
+import { shownStatus, type ShownStatus } from '../../tickets/event-labels';
 import type { Ticket } from '../../tickets/model';
 import { showCard, textInput } from '../inputs';
 import { whenBoth } from '../time';
@@ -19,8 +20,9 @@ export interface Clock {
   readonly viewerZone: string | undefined;
 }
 
-/** A ticket's status in the customer's words. */
-export const STATUS_LABELS: Readonly<Record<Ticket['status'], string>> = {
+/** A ticket's shown status (`shownStatus`) in the customer's words. */
+export const STATUS_LABELS: Readonly<Record<ShownStatus, string>> = {
+  reopened: 'Reopened',
   new: 'New',
   responded: 'Responded',
   'waiting-on-customer': 'Waiting for your answer',
@@ -54,4 +56,9 @@ export function at(policy: Policy, t: Instant, clock: Clock): string {
 /** A deadline: like `at`, with local midnight as "end of <the day before>". */
 export function due(policy: Policy, t: Instant, clock: Clock): string {
   return whenBoth(t, policy.timeZone, policy.timeZoneLabel, clock.viewerZone, clock.now, true);
+}
+
+/** The ticket's status as its customer reads it: "Reopened" until the reopened round's first reply. */
+export function statusLabel(t: Ticket): string {
+  return STATUS_LABELS[shownStatus(t)];
 }

@@ -2,7 +2,7 @@
 import type { Policy } from '../../policy/schema';
 import { STATE_LABELS, type ListItem } from '../targets';
 import { card, escape, execute, text, type AdaptiveCard } from '../types';
-import { due, STATUS_LABELS, type Clock } from './common';
+import { due, statusLabel, type Clock } from './common';
 
 /** The tenant's open tickets with their state and next deadline. */
 export function myTicketsCard(
@@ -37,8 +37,8 @@ export function myTicketsCard(
               text(`**${t.id}** · ${t.priority} · ${escape(t.title)}`, { maxLines: 2 }),
               text(
                 next === null
-                  ? STATUS_LABELS[t.status]
-                  : `${STATUS_LABELS[t.status]} · ${next.label} ${next.due === null ? 'paused' : `due ${due(policy, next.due, clock)}`} · ${STATE_LABELS[next.state]}`,
+                  ? statusLabel(t)
+                  : `${statusLabel(t)} · ${next.label} ${next.due === null ? 'paused' : `due ${due(policy, next.due, clock)}`} · ${STATE_LABELS[next.state]}`,
                 {
                   size: 'small',
                   isSubtle: true,

@@ -6,7 +6,8 @@ import type { Ticket, TicketEvent } from '../../tickets/model';
 import { LIMITS } from '../../tickets/fields';
 import { showCard, textInput } from '../inputs';
 import { card, escape, execute, text, type Action, type AdaptiveCard, type Element } from '../types';
-import { answerAction, due, type Clock } from './common';
+import { reopenDeadline } from '../../tickets/rounds';
+import { answerAction, at, due, type Clock } from './common';
 import { carriedFileLines } from './files';
 
 const TO_CUSTOMER: Partial<Record<TicketEvent['type'], string>> = {
@@ -83,6 +84,7 @@ export function customerNoticeCard(
         `${ticket.id} was reopened by ${e.actor.role === 'customer' ? escape(e.actor.name) : 'support'}${e.text === undefined ? '' : `: ${escape(e.text.replace(/[.!]+$/, ''))}`}. We'll get back to you.`,
       ),
     );
+  else if (e.type === 'resolved') lines.push(...resolvedLines(policy, ticket, e, said, clock));
   else if (said !== undefined && said !== '') lines.push(text(escape(said)));
   lines.push(...files);
   const stopped = e.type === 'info-requested' ? pausedClocks(ticket, e.at) : '';
@@ -109,6 +111,24 @@ export function customerNoticeCard(
       execute('Show ticket', 'ticket.show', { ticketId: ticket.id }),
     ],
   });
+}
+
+/** The resolution: that it was resolved, the note when there is one, and until when it can be reopened. */
+function resolvedLines(
+  policy: Policy,
+  ticket: Ticket,
+  e: TicketEvent,
+  note: string | undefined,
+  clock: Clock,
+): Element[] {
+  const until = reopenDeadline(policy, { resolvedAt: e.at });
+  return [
+    text(`${ticket.id} was resolved.`),
+    ...(note === undefined || note === '' ? [] : [text(escape(note))]),
+    ...(until === undefined || clock.now > until
+      ? []
+      : [text(`If the fix does not hold, you can reopen it until ${at(policy, until, clock)}.`)]),
+  ];
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { Policy } from '../../policy/schema';
 import { LIMITS } from '../../tickets/fields';
 import type { RatingRecord, Ticket } from '../../tickets/model';
-import { ratingUntil, SCORE_LABELS } from '../../tickets/rating';
+import { ratingUntil, resolutionName, SCORE_LABELS } from '../../tickets/rating';
 import { textInput } from '../inputs';
 import { card, escape, execute, text, type AdaptiveCard, type Element } from '../types';
 import { at, type Clock } from './common';
@@ -11,15 +11,18 @@ import { at, type Clock } from './common';
 /** The card for one resolution's rating: the question, or what they gave and until when it can change. */
 export function ratingCard(
   policy: Policy,
-  ticket: Pick<Ticket, 'id' | 'title'>,
+  ticket: Pick<Ticket, 'id' | 'title' | 'rounds' | 'ratings'>,
   record: RatingRecord,
   clock: Clock,
 ): AdaptiveCard {
   const until = ratingUntil(policy, record.resolvedAt);
   const open = clock.now <= until;
+  // A reopened ticket has several resolutions: the card says which one it asks about.
+  const name = resolutionName(policy, ticket, record.resolvedAt);
   const lines: Element[] = [
     text(`How did we do on ${ticket.id}?`, { weight: 'bolder', size: 'medium' }),
     text(escape(ticket.title), { isSubtle: true, spacing: 'none' }),
+    ...(name === undefined ? [] : [text(`For its ${name}.`, { spacing: 'small' })]),
   ];
   if (record.score !== undefined) {
     const thanks = `You rated ${record.score} of 5 — thank you.`;

@@ -44,7 +44,7 @@ export function welcomeCard(v: WelcomeView): AdaptiveCard {
         ],
       },
       text(
-        'Type **new ticket** or just describe the problem. **my tickets** lists yours; **status TM-1042** shows one; **TM-1042: …** adds to it.',
+        'Type **new ticket** or just describe the problem. **my tickets** lists yours; **status TM-1042** shows one; **TM-1042: …** adds to it; **reopen TM-1042: …** reopens it if the fix did not hold. To attach files, send them in this chat with **TM-1042: …** or with the problem.',
         { isSubtle: true, size: 'small' },
       ),
     ],
