@@ -194,7 +194,7 @@ describe('a file sent with the message that files a ticket', () => {
     const url = host.put('/dl/vpn.log', { kind: 'file', body: LOG, contentType: 'application/octet-stream' });
     const form = await say('None of our users can connect to the VPN since 9am', [sentFile('vpn.log', url)]);
     expect(form.said).toContain(
-      "vpn.log will be attached to the ticket when you file it. To add it to a ticket you already have, reply to that ticket's message with the file instead.",
+      "vpn.log will be attached to the ticket when you file it. To add it to a ticket you already have, send it with the ticket's number instead, for example TM-1042: here is the log.",
     );
     // Nothing is downloaded before the ticket exists.
     expect(host.requests.filter((r) => r.path === '/dl/vpn.log')).toEqual([]);
@@ -403,5 +403,17 @@ describe('what engineers and the customer see', () => {
     const shown = cardText((await say(`status ${t.id}`, [])).cards[0]);
     expect(shown).toMatch(/\*\*File added\*\* \(Eddie Engineer\), [^\n]*: fix-steps\.pdf \(14 bytes\)/);
     expect(shown).not.toContain('attachment-added');
+    // A manager removes it: the customer's card tells them so, never who or why.
+    const manager = {
+      id: 'mmmmmmmm-0000-4000-8000-000000000001',
+      name: 'Maria Manager',
+      role: 'manager' as const,
+    };
+    const removed = await app.attachments.remove(manager, t.id, fileId, 'holds a password', clock.now);
+    if (!removed.ok) throw removed.error;
+    const after = cardText((await say(`status ${t.id}`, [])).cards[0]);
+    expect(after).toMatch(/\*\*File removed\*\* \(Support\), [^\n]*: fix-steps\.pdf was removed by support/);
+    expect(after).not.toContain('holds a password');
+    expect(after).not.toContain('Maria Manager');
   });
 });

@@ -38,9 +38,10 @@ const STAFF_ONLY: ReadonlySet<EventType> = new Set([
   'delivery-failed',
   'delivery-recovered',
   'rating-asked',
-  'attachment-removed',
   'follow-up-filed',
 ]);
+// 'attachment-removed' is stored internal (its reason is for staff) but told to the customer without who or
+// why (src/domain/attachments/customer-side.ts), so it has a customer label too.
 
 function ticketAt(): Ticket {
   const opened = openTicket('TM-1001', aFiling({ priority: 'P3' }), et('2026-12-08T10:00:00'), engine);

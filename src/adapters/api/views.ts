@@ -7,6 +7,7 @@ import type { Clock, Instant, SlaEngine, SlaResult, TargetResult, TargetState } 
 import { roundNumber, slaOf } from '../../domain/tickets/sla-view';
 import { roundsSla } from '../../domain/tickets/rounds';
 import { pageAwaitingAck } from '../../domain/tickets/paging';
+import { customerSideOf } from '../../domain/attachments/customer-side';
 import { latestRating, ratingUntil, SCORE_LABELS } from '../../domain/tickets/rating';
 import { CATEGORY_LABELS, OPEN_STATUSES, type Ticket, type TicketEvent } from '../../domain/tickets/model';
 import { shownStatus } from '../../domain/tickets/event-labels';
@@ -102,29 +103,6 @@ function eventView(e: TicketEvent): EventView {
     data: e.data ?? null,
     via: e.via ?? null,
   };
-}
-
-/**
- * What a customer's timeline shows of an event: nothing of an internal one, except a file's removal, told
- * without who removed it or why (the manager's reason may be sensitive): "a.png was removed by support".
- */
-function customerEvent(e: TicketEvent): TicketEvent[] {
-  if (!e.internal) return [e];
-  if (e.type !== 'attachment-removed') return [];
-  const name = typeof e.data?.['name'] === 'string' ? e.data['name'] : 'A file';
-  const id = e.data?.['attachmentId'];
-  return [
-    {
-      ticketId: e.ticketId,
-      seq: e.seq,
-      at: e.at,
-      type: e.type,
-      actor: { id: 'support', name: 'Support', role: 'system' },
-      text: `${name} was removed by support`,
-      internal: false,
-      data: { name, ...(typeof id === 'string' ? { attachmentId: id } : {}) },
-    },
-  ];
 }
 
 /** The ids of the files removed from a ticket, from its 'attachment-removed' events. */
@@ -296,7 +274,7 @@ export function ticketDetail(
   const customer = viewer.role === 'customer';
   const staffRow = ticketRow(engine, t, now, result);
   const row = customer ? customerRow(staffRow) : staffRow;
-  const shown = customer ? events.flatMap(customerEvent) : events;
+  const shown = customer ? events.flatMap(customerSideOf) : events;
   const removed = removedFiles(events);
   return {
     ticket: {

@@ -126,7 +126,7 @@ function filesNotice(files: Sorted): string {
   const parts: string[] = [];
   if (files.fetch.length > 0)
     parts.push(
-      `${names(files.fetch.map((f) => f.name))} will be attached to the ticket when you file it. To add ${files.fetch.length === 1 ? 'it' : 'them'} to a ticket you already have, reply to that ticket's message with ${files.fetch.length === 1 ? 'the file' : 'the files'} instead.`,
+      `${names(files.fetch.map((f) => f.name))} will be attached to the ticket when you file it. To add ${files.fetch.length === 1 ? 'it' : 'them'} to a ticket you already have, send ${files.fetch.length === 1 ? 'it' : 'them'} with the ticket's number instead, for example TM-1042: here is the log.`,
     );
   for (const r of files.refused) parts.push(r.sentence);
   return parts.join(' ');

@@ -10,6 +10,7 @@ import { budgetLeft } from '../time';
 import { card, clip, escape, execute, text, type AdaptiveCard } from '../types';
 import { answerAction, at, due, refreshFor, statusLabel, type Clock } from './common';
 import { reopenAction } from './notice';
+import { customerSideOf } from '../../attachments/customer-side';
 
 export interface TicketView {
   readonly policy: Policy;
@@ -55,7 +56,7 @@ export const CUSTOMER_EVENT_LABELS: Readonly<Record<EventType, string | null>> =
   'rating-asked': null,
   rated: 'You rated it',
   'attachment-added': 'File added',
-  'attachment-removed': null,
+  'attachment-removed': 'File removed',
   'follow-up-filed': null,
 };
 
@@ -94,7 +95,8 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
           : `${STATE_LABELS[l.status.state]}: due ${due(v.policy, l.due, v.clock)}${l.status.state === 'breached' ? '' : `, ${budgetLeft(l.status.businessLeftMs, l.clock)} left`}`,
   }));
   const events = v.events
-    .filter((e) => !e.internal && customerEventLabel(e) !== undefined)
+    .flatMap(customerSideOf)
+    .filter((e) => customerEventLabel(e) !== undefined)
     .slice(-8)
     .map((e) => {
       const label = customerEventLabel(e) ?? '';
