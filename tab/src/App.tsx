@@ -236,7 +236,13 @@ export function App({
   else if (session === null) body = <Loading label="Signing in…" />;
   else if (!allowed) body = <Empty title="Not available">This view is for support staff.</Empty>;
   else if (current === 'ticket')
-    body = <Ticket id={route[1] ?? ''} file={route[2] === 'file' ? route[3] : undefined} />;
+    body = (
+      <Ticket
+        id={route[1] ?? ''}
+        file={route[2] === 'file' ? route[3] : undefined}
+        back={views.find(([v]) => v === 'queue')?.[1] ?? 'Queue'}
+      />
+    );
   else if (current === 'dashboard') body = <Dashboard />;
   else if (current === 'availability') body = <Availability />;
   else if (current === 'outages') body = <Outages />;

@@ -54,4 +54,23 @@ describe('a P2 reopened Monday 09:00 on the ticket page', () => {
       );
     }
   });
+
+  it('calls the last round current only while the ticket is open', async () => {
+    const { ticket } = await file({ priority: 'P2' });
+    await act(ticket.id, '2026-11-25 10:30', { action: 'reply', text: 'Looking' });
+    await act(ticket.id, '2026-11-27 15:00', { action: 'resolve', text: 'Fixed' });
+    await act(ticket.id, '2026-11-30 09:00', { action: 'reopen', reason: 'Back again' });
+    await act(ticket.id, '2026-11-30 10:00', { action: 'resolve', text: 'Fixed again' });
+    for (const viewer of [engineer(), contoso()]) {
+      const res = await call<TicketDetail>('GET', `/api/tickets/${ticket.id}`, viewer);
+      expect(res.status).toBe(200);
+      expect(res.body.ticket.status).toBe('resolved');
+      const { rounds } = res.body.ticket;
+      expect(rounds.map((r) => [r.n, r.current])).toEqual([
+        [1, false],
+        [2, false],
+      ]);
+      expect(rounds[1]?.resolvedAt).toBe(et('2026-11-30 10:00'));
+    }
+  });
 });

@@ -229,6 +229,19 @@ describeBrowser("a ticket's files in the tab", () => {
     await page.getByRole('button', { name: 'Delete passwords.txt' }).click();
     const dialog = page.getByTestId('delete-dialog');
     expect(await dialog.getByTestId('delete-confirm').isDisabled()).toBe(true);
+    // At 1280 px the confirm button reads on one line; the hint says what staff and the customer see.
+    expect(
+      await dialog
+        .getByTestId('delete-confirm')
+        .evaluate(
+          (b) =>
+            b.getClientRects().length === 1 &&
+            b.scrollHeight <= 2 * parseFloat(getComputedStyle(b).lineHeight),
+        ),
+    ).toBe(true);
+    expect(await dialog.textContent()).toContain(
+      'Staff see its name, who deleted it and why in the timeline; the customer reads that it was removed by support.',
+    );
     await dialog.getByTestId('delete-reason').fill('Holds a password');
     await expectNoSeriousAxe(page, 'delete dialog');
     await dialog.getByTestId('delete-confirm').click();
@@ -337,6 +350,59 @@ describeBrowser('a Teams deep link to a file', () => {
     const saved = await fetch(String(url).replace(APP_ORIGIN, app.url));
     expect(saved.headers.get('content-disposition')).toContain('filename="fax.pdf"');
     expect(await saved.text()).toBe('%PDF-1.4');
+    await ctx.close();
+  });
+
+  it('a link to a removed file shows the notice in view and focused; back to "My tickets"', async () => {
+    const { app, entra } = sso;
+    const t = await seed(app, clock, et('2026-11-25 09:00'), { title: 'Scanner offline' });
+    const added = await app.attachments.add(
+      {
+        tenantId: CONTOSO,
+        ticketId: t.id,
+        actor: ann,
+        name: 'scan.pdf',
+        source: 'chat',
+        body: Readable.from([Buffer.from('%PDF-1.4')]),
+      },
+      clock.now,
+    );
+    if (!added.ok) throw added.error;
+    clock.now = et('2026-11-25 09:10');
+    const removed = await app.attachments.remove(
+      MANAGER_ACTOR,
+      t.id,
+      added.value.id,
+      'Wrong scan',
+      clock.now,
+    );
+    if (!removed.ok) throw removed.error;
+    await app.background.drain();
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 600 } });
+    const host = await routeTeamsHost(ctx, app.url, {
+      tabUrl: `${APP_ORIGIN}/tab/index.html#/queue`,
+      refusal: 'resourceRequiresConsent',
+      consented: true,
+      token: entra.mintToken(ssoClaims(CONTOSO, USER, { upn: UPN })),
+      tenantId: CONTOSO,
+      userPrincipalName: UPN,
+      subPageId: `ticket/${t.id}/file/${added.value.id}`,
+    });
+    const page = await ctx.newPage();
+    await page.goto(host);
+    const tab = page.frameLocator('iframe');
+    const gone = tab.getByTestId('file-gone');
+    await gone.and(tab.locator(':focus')).waitFor();
+    expect(await gone.textContent()).toBe('The file this link points to is no longer available.');
+    expect(await gone.getAttribute('role')).toBe('status');
+    const box = await gone.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, height: window.innerHeight };
+    });
+    expect(box.top).toBeGreaterThanOrEqual(0);
+    expect(box.bottom).toBeLessThanOrEqual(box.height);
+    // The customer's menu calls the queue "My tickets"; the ticket's back link says the same.
+    expect(await tab.getByRole('link', { name: '← My tickets' }).count()).toBe(1);
     await ctx.close();
   });
 });

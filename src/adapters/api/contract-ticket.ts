@@ -14,6 +14,7 @@ export interface RoundView {
   readonly workaroundDue: Instant | null;
   readonly workaroundMetAt: Instant | null;
   readonly resolvedAt: Instant | null;
+  /** The round in progress: the latest round, and only while the ticket is open. */
   readonly current: boolean;
 }
 

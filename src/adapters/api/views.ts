@@ -236,7 +236,8 @@ function roundViews(engine: SlaEngine, t: Ticket): RoundView[] {
     workaroundDue: r.result.workaround.due,
     workaroundMetAt: r.result.workaround.metAt,
     resolvedAt: r.resolvedAt,
-    current: r.current,
+    // The round in progress: the latest one while the ticket is open; a resolved ticket has none.
+    current: r.current && OPEN_STATUSES.has(t.status),
   }));
 }
 

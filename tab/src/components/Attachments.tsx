@@ -44,6 +44,7 @@ const useStyles = makeStyles({
   surface: { maxWidth: 'min(480px, calc(100vw - 24px))', boxSizing: 'border-box' },
   wide: { width: '100%', minWidth: 0 },
   full: { gridColumn: '1 / -1' },
+  oneLine: { whiteSpace: 'nowrap', flexShrink: 0 },
 });
 
 function FileRow({
@@ -90,9 +91,10 @@ function FileRow({
           {f.name}
         </Text>
         <Caption1 className={s.meta}>
-          {kindWord(f.contentType)} · {formatSize(f.size)} · {SOURCE_WORDS[f.source]} by {f.addedBy} ·{' '}
-          <When t={f.addedAt} />
+          {kindWord(f.contentType)} · {formatSize(f.size)} · {SOURCE_WORDS[f.source]} by {f.addedBy}
         </Caption1>
+        {/* When it was added: the viewer's time over the support zone's, as elsewhere on the page. */}
+        <When t={f.addedAt} small />
       </div>
       <div className={s.buttons}>
         <Button
@@ -160,7 +162,7 @@ function DeleteFile({
               <Field
                 label="Why it is deleted (shown in the timeline)"
                 required
-                hint="The file is gone for everyone; the timeline keeps its name, who deleted it and why."
+                hint="The file is gone for everyone. Staff see its name, who deleted it and why in the timeline; the customer reads that it was removed by support."
               >
                 <Input
                   className={s.wide}
@@ -183,11 +185,12 @@ function DeleteFile({
                 type="submit"
                 disabled={reason.trim() === ''}
                 disabledFocusable={busy}
+                className={s.oneLine}
                 data-testid="delete-confirm"
               >
                 {busy ? 'Deleting…' : 'Delete the file'}
               </Button>
-              <Button disabled={busy} onClick={onCancel}>
+              <Button disabled={busy} className={s.oneLine} onClick={onCancel}>
                 Keep it
               </Button>
             </DialogActions>
@@ -214,13 +217,21 @@ export function Attachments({
   const [deleting, setDeleting] = useState<AttachmentView | null>(null);
   const [deleted, setDeleted] = useState<string | null>(null);
   const missing = highlight !== undefined && !files.some((f) => f.id === highlight);
+  const gone = useRef<HTMLDivElement>(null);
+  // A deep link to a file no longer there: the notice saying so is scrolled to and focused, as the file
+  // would have been.
+  useEffect(() => {
+    if (!missing) return;
+    gone.current?.scrollIntoView({ block: 'center' });
+    gone.current?.focus();
+  }, [missing]);
   return (
     <section aria-labelledby="files-title" data-testid="files">
       <h3 id="files-title">Files ({files.length})</h3>
       {missing && (
-        <Note intent="error" testId="file-gone">
-          The file this link points to is no longer available.
-        </Note>
+        <div ref={gone} tabIndex={-1} role="status" data-testid="file-gone">
+          <Note intent="error">The file this link points to is no longer available.</Note>
+        </div>
       )}
       {deleted !== null && (
         <Note intent="success" testId="file-deleted">

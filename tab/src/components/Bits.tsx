@@ -37,8 +37,11 @@ const useStyles = makeStyles({
   mono: { fontVariantNumeric: 'tabular-nums' },
 });
 
-/** A time in the viewer's zone, with the support zone's wall time beside it when it differs. */
-export function When({ t }: { readonly t: number | null }) {
+/**
+ * A time in the viewer's zone, with the support zone's wall time under it when it differs; `small` draws
+ * both lines at caption size, for a line of caption text.
+ */
+export function When({ t, small = false }: { readonly t: number | null; readonly small?: boolean }) {
   const s = useStyles();
   const { me, offsetMs } = useSession();
   if (t === null) return <Text>—</Text>;
@@ -47,7 +50,11 @@ export function When({ t }: { readonly t: number | null }) {
   const now = Date.now() + offsetMs;
   return (
     <span className={s.both}>
-      <Text>{dateTime(t, undefined, now)}</Text>
+      {small ? (
+        <Caption1>{dateTime(t, undefined, now)}</Caption1>
+      ) : (
+        <Text>{dateTime(t, undefined, now)}</Text>
+      )}
       {both && (
         <Caption1>
           {dateTime(t, me.timeZone, now)} {me.timeZoneLabel}

@@ -48,14 +48,24 @@ const useStyles = makeStyles({
   },
 });
 
-export function Ticket({ id, file }: { readonly id: string; readonly file?: string | undefined }) {
+/** `back` names the queue as the viewer's navigation does ("Queue" for staff, "My tickets" for a customer). */
+export function Ticket({
+  id,
+  file,
+  back = 'Queue',
+}: {
+  readonly id: string;
+  readonly file?: string | undefined;
+  readonly back?: string;
+}) {
   const s = useStyles();
   const { me } = useSession();
   const [load, refresh] = useApi<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`, 30_000);
   if (load.kind === 'error' && load.status === 404)
     return (
       <Empty title={`No ticket ${id}`}>
-        It does not exist, or it is not yours to see. <Link href="#/queue">Back to the queue</Link>
+        It does not exist, or it is not yours to see.{' '}
+        <Link href="#/queue">Back to {back === 'Queue' ? 'the queue' : back.toLowerCase()}</Link>
       </Empty>
     );
   if (load.kind !== 'ready') return <Pending load={load} label={`Loading ${id}…`} onRetry={refresh} />;
@@ -65,7 +75,7 @@ export function Ticket({ id, file }: { readonly id: string; readonly file?: stri
   const at = load.data.now;
   return (
     <article aria-labelledby="ticket-title">
-      <Link href="#/queue">← Queue</Link>
+      <Link href="#/queue">← {back}</Link>
       <div className={s.head}>
         <h2 id="ticket-title" className="page-title">
           {t.id}: {t.title}
