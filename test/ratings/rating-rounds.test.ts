@@ -6,137 +6,22 @@ import type { App } from '../../src/app';
 import { ticketRow } from '../../src/adapters/api/views';
 import { eventTitle } from '../../src/domain/tickets/event-labels';
 import type { Ticket } from '../../src/domain/tickets/model';
-import { aFiling, CONTOSO, FABRIKAM } from '../fixtures/filing';
-import { actionExecute, personalMessage, post } from '../support/activities';
-import { startWithConnector } from '../support/authed';
-import { cardProblems, cardsOf, cardText } from '../support/cards';
+import { personalMessage, post } from '../support/activities';
+import { cardsOf, cardText } from '../support/cards';
 import type { FakeConnector } from '../support/connector';
-import { supportChannel, type TestClock } from '../support/app';
+import { megan, RatingWorld, submitData } from '../support/rating-world';
 
-let connector: FakeConnector;
-let app: App;
-let stop: () => Promise<void>;
 // Sunday 6 December 2026, 14:03 ET; each staff step is a minute on (resolved at 14:05 after a take).
-const clock: TestClock = { now: Date.parse('2026-12-06T14:03:00-05:00') };
-const seenCards: unknown[] = [];
-const ENGINEER = {
-  id: 'eeeeeeee-0000-4000-8000-000000000001',
-  name: 'Eddie Engineer',
-  role: 'engineer' as const,
-};
-const CHANNEL = '19:rating-rounds@thread.tacv2';
-let chats = 0;
+const world = new RatingWorld('19:rating-rounds@thread.tacv2', Date.parse('2026-12-06T14:03:00-05:00'));
+const { clock, seenCards, filed, staff, stored, inChat, ratingCards, press, inThread } = world;
+let app: App;
+let connector: FakeConnector;
 
 beforeAll(async () => {
-  ({ connector, app, stop } = await startWithConnector({
-    clock,
-    env: { CUSTOMER_TENANTS: `${CONTOSO}=Contoso;${FABRIKAM}=Fabrikam` },
-  }));
-  await app.deps.settings.setSupportChannel(supportChannel(CHANNEL, connector.serviceUrl, clock.now));
+  await world.start();
+  ({ app, connector } = world);
 });
-afterAll(async () => {
-  await stop();
-  for (const card of seenCards) expect(cardProblems(card)).toEqual([]);
-});
-
-const megan = {
-  tenantId: CONTOSO,
-  userId: '29:megan',
-  userName: 'Megan Bowen',
-  timezone: 'America/New_York',
-};
-
-async function filed(title: string): Promise<{ ticket: Ticket; chat: string }> {
-  const chat = `a:megan-chat-${++chats}`;
-  const made = await app.tickets.file(
-    aFiling({
-      title,
-      requester: { id: 'aad-megan', name: 'Megan Bowen', timeZone: 'America/New_York' },
-      customerChat: { conversationId: chat, serviceUrl: connector.serviceUrl, userId: '29:megan' },
-    }),
-  );
-  if (!made.ok) throw made.error;
-  await app.background.drain();
-  return { ticket: made.value.ticket, chat };
-}
-
-async function staff(id: string, cmd: Parameters<App['tickets']['act']>[3]): Promise<Ticket> {
-  clock.now += 60_000;
-  const acted = await app.tickets.act({ kind: 'staff' }, id, ENGINEER, cmd, {});
-  if (!acted.ok) throw acted.error;
-  await app.background.drain();
-  return acted.value.ticket;
-}
-
-async function stored(id: string): Promise<Ticket> {
-  const got = await app.tickets.get({ kind: 'staff' }, id);
-  if (!got.ok) throw got.error;
-  return got.value;
-}
-
-/** The cards the customer's chat received, as text. */
-function inChat(chat: string): string[] {
-  return connector
-    .sent()
-    .filter((r) => r.conversationId === chat)
-    .map((r) => {
-      const card = cardsOf(r.activity)[0];
-      seenCards.push(card);
-      return cardText(card);
-    });
-}
-
-/** The rating cards the chat received, as sent. */
-function ratingCards(chat: string): Record<string, unknown>[] {
-  return connector
-    .sent()
-    .filter((r) => r.conversationId === chat)
-    .map((r) => cardsOf(r.activity)[0] as Record<string, unknown>)
-    .filter((c) => cardText(c).includes('How did we do on'));
-}
-
-/** The Submit button's data of a rating card. */
-function submitData(card: Record<string, unknown>): Record<string, string | number> {
-  const actions = card['actions'] as { verb?: string; data?: Record<string, string | number> }[];
-  const submit = actions.find((a) => a.verb === 'ticket.rate');
-  if (submit?.data === undefined) throw new Error('no Submit on the rating card');
-  return submit.data;
-}
-
-async function press(data: Record<string, string | number>, who: Record<string, string> = megan) {
-  const res = await post(
-    `${app.url}/api/messages`,
-    actionExecute(
-      'ticket.rate',
-      { verb: 'ticket.rate', ...data },
-      {
-        ...who,
-        serviceUrl: connector.serviceUrl,
-        replyToId: '1:rating',
-      },
-    ),
-  );
-  await app.background.drain();
-  const body = res.body as { type?: string; value?: unknown } | undefined;
-  if (body?.type === 'application/vnd.microsoft.card.adaptive') {
-    seenCards.push(body.value);
-    return { card: body.value as Record<string, unknown>, text: cardText(body.value), message: undefined };
-  }
-  return {
-    card: undefined,
-    text: '',
-    message: typeof body?.value === 'string' ? body.value : JSON.stringify(body?.value),
-  };
-}
-
-/** What was posted in a ticket's thread, as text. */
-function inThread(t: Ticket): string[] {
-  const root = t.thread?.activityId ?? '';
-  return connector
-    .sent()
-    .filter((r) => r.conversationId?.includes(root) === true && r.operation === 'replyToActivity')
-    .map((r) => cardText(cardsOf(r.activity)[0]));
-}
+afterAll(() => world.stop());
 
 /** The customer's ticket card ("status TM-…"), as text. */
 async function status(id: string): Promise<string> {
