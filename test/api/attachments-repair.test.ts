@@ -157,6 +157,55 @@ it('a live record whose bytes are gone: the download is a 404, and the loss is r
   ]);
 });
 
+it('a finished deletion stays finished: later repairs record no second removal, however busy the ticket since', async () => {
+  const { ticket: t } = await file({ title: 'Deleted long ago' });
+  const kept = await app.attachments.add(
+    {
+      tenantId: '',
+      ticketId: t.id,
+      actor: eddie,
+      name: 'keep.txt',
+      source: 'tab',
+      body: Readable.from([Buffer.from('k')]),
+    },
+    clock.now,
+  );
+  const gone = await app.attachments.add(
+    {
+      tenantId: '',
+      ticketId: t.id,
+      actor: eddie,
+      name: 'gone.txt',
+      source: 'tab',
+      body: Readable.from([Buffer.from('g')]),
+    },
+    clock.now,
+  );
+  if (!kept.ok || !gone.ok) throw new Error('not added');
+  const removed = await app.attachments.remove(maria, t.id, gone.value.id, 'not needed', clock.now);
+  expect(removed.ok).toBe(true);
+  // More changes than the ticket remembers action ids for, then sweeps well after the repair's wait.
+  for (let i = 0; i < 25; i++) {
+    const noted = await app.tickets.act(
+      { kind: 'staff' },
+      t.id,
+      eddie,
+      { kind: 'note', text: `note ${i}` },
+      { actionId: `note-${t.id}-${i}` },
+    );
+    expect(noted.ok).toBe(true);
+  }
+  // A later repair of the ticket (a sweep finding another of its blobs, a read missing a record) leaves it be.
+  clock.now += 10 * MINUTE;
+  await app.attachments.repair(t.tenantId, t.id, clock.now);
+  await app.attachments.repair(t.tenantId, t.id, clock.now);
+  expect((await events(t, 'attachment-removed')).map((e) => e.text)).toEqual([
+    'Maria Manager deleted gone.txt (1 byte): not needed',
+  ]);
+  expect((await desk.stored(t.id)).attachmentCount).toBe(1);
+  expect(await listed(t)).toEqual(['keep.txt']);
+});
+
 describe('a deletion that crashed after marking its record, before its event', () => {
   let t: Ticket;
   let a: Attachment;

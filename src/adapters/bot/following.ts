@@ -9,7 +9,7 @@ import { whenBoth } from '../../domain/cards/time';
 import type { AdaptiveCard } from '../../domain/cards/types';
 import type { Command } from '../../domain/tickets/commands';
 import { LIMITS } from '../../domain/tickets/fields';
-import { OPEN_STATUSES, type Actor, type Ticket, type TicketEvent } from '../../domain/tickets/model';
+import { OPEN_STATUSES, type Actor, type Ticket } from '../../domain/tickets/model';
 import { recordRefusedLookup } from '../../domain/tickets/refused';
 import type { Scope } from '../../domain/tickets/service';
 import {
@@ -82,16 +82,6 @@ export async function notFound(
   return `No ticket ${id.slice(0, 20)} was found for your organisation.`;
 }
 
-/**
- * The customer's timeline with the files removed lately: a removal is an internal event (its reason is for
- * staff), which the card tells without who or why; the ticket's recent events hold the latest ones.
- */
-function withRemovals(events: readonly TicketEvent[], recent: readonly TicketEvent[]): TicketEvent[] {
-  const seen = new Set(events.map((e) => e.seq));
-  const removals = recent.filter((e) => e.type === 'attachment-removed' && !seen.has(e.seq));
-  return [...events, ...removals].sort((a, b) => a.seq - b.seq);
-}
-
 export async function ticketCard(
   deps: FollowingDeps,
   customer: Customer,
@@ -110,7 +100,7 @@ export async function ticketCard(
     alert: unreached(deps, found.value.ticket),
     ticket: found.value.ticket,
     targets: targetLines(deps.engine, found.value.ticket, now),
-    events: withRemovals(found.value.events, found.value.ticket.recent),
+    events: found.value.events,
     clock: clockFor(customer.caller, deps),
     userId: customer.caller.userId,
     notice,

@@ -10,6 +10,7 @@ import { DomainError, fail, invalidInput, ok, ticketNotFound, type Result } from
 import type { Actor, Origin, Ticket, TicketEvent } from './model';
 import type { DueEntry, MessageRef, Page, StoredTicket, TicketRepo } from './ports';
 import { Listeners } from '../kit/listeners';
+import { customerSideOf } from '../attachments/customer-side';
 import { messageOf } from '../kit/errors';
 
 /** Whose view: a customer tenant sees only its own tickets; staff see all. */
@@ -184,7 +185,10 @@ export class TicketService {
     }
   }
 
-  /** The ticket's timeline in order; customers never see internal events. */
+  /**
+   * The ticket's timeline in order. In a tenant's scope internal events are left out, except that a file's
+   * removal is told without who removed it or why (attachments/customer-side.ts).
+   */
   async timeline(scope: Scope, id: string): Promise<Result<{ ticket: Ticket; events: TicketEvent[] }>> {
     try {
       const ticketId = normaliseId(id);
@@ -199,7 +203,7 @@ export class TicketService {
       if (stored === null) return fail(ticketNotFound(id));
       return ok({
         ticket: this.fresh(stored.ticket),
-        events: scope.kind === 'tenant' ? events.filter((e) => !e.internal) : events,
+        events: scope.kind === 'tenant' ? events.flatMap(customerSideOf) : events,
       });
     } catch (err) {
       return fail(unavailable(err));

@@ -6,7 +6,6 @@ import type { Instant, SlaEngine } from '../../../domain/sla';
 import { recordRefusedLookup } from '../../../domain/tickets/refused';
 import { normaliseId, type Scope, type TicketService } from '../../../domain/tickets/service';
 import type { Principal } from '../auth';
-import type { Ticket, TicketEvent } from '../../../domain/tickets/model';
 import { plainQueue, queueQuery } from '../queue-query';
 import { answerQueue, validCursor } from '../queue-read';
 import { ANYONE, badRequest, notFound, ok, route } from '../route';
@@ -31,22 +30,6 @@ export interface TicketRouteDeps {
 const TICKET_ID = /^[A-Z]{1,8}-\d{1,10}$/;
 /** A cursor of the open index (the plain queue's pages). */
 const INDEX_CURSOR = /^[A-Za-z0-9_-]{1,400}$/;
-
-/**
- * A customer's timeline (internal events left out) with the staff-only removals of files put back, for
- * views.ts to show without their reason. Read again only when a file was removed (more files added than the
- * ticket has), and only once the customer's own read found the ticket in their tenant.
- */
-async function withRemovals(
-  tickets: TicketService,
-  read: { readonly ticket: Ticket; readonly events: readonly TicketEvent[] },
-): Promise<readonly TicketEvent[]> {
-  const added = read.events.filter((e) => e.type === 'attachment-added').length;
-  if (added <= (read.ticket.attachmentCount ?? 0)) return read.events;
-  const all = await tickets.timeline({ kind: 'staff' }, read.ticket.id);
-  if (!all.ok || all.value.ticket.tenantId !== read.ticket.tenantId) return read.events;
-  return all.value.events.filter((e) => !e.internal || e.type === 'attachment-removed');
-}
 
 function scopeOf(p: Principal): Scope {
   return p.role === 'customer' ? { kind: 'tenant', tenantId: p.tenantId } : { kind: 'staff' };
@@ -124,11 +107,9 @@ export function ticketRoutes(deps: TicketRouteDeps): RouteSpec[] {
           throw got.error;
         }
         const files = await deps.attachments?.list(scopeOf(principal), id);
-        const events =
-          principal.role === 'customer' ? await withRemovals(deps.tickets, got.value) : got.value.events;
         return ok({
           now: deps.now(),
-          ...ticketDetail(engine, got.value.ticket, events, principal, deps.now()),
+          ...ticketDetail(engine, got.value.ticket, got.value.events, principal, deps.now()),
           attachments: files?.ok === true ? files.value.map(attachmentView) : [],
           ...(deps.attachments === undefined ? {} : { attachmentLimits: deps.attachments.limits }),
         });

@@ -10,7 +10,6 @@ import { budgetLeft } from '../time';
 import { card, clip, escape, execute, text, type AdaptiveCard } from '../types';
 import { answerAction, at, due, refreshFor, statusLabel, type Clock } from './common';
 import { reopenAction } from './notice';
-import { customerSideOf } from '../../attachments/customer-side';
 
 export interface TicketView {
   readonly policy: Policy;
@@ -95,8 +94,7 @@ export function customerTicketCard(v: TicketView): AdaptiveCard {
           : `${STATE_LABELS[l.status.state]}: due ${due(v.policy, l.due, v.clock)}${l.status.state === 'breached' ? '' : `, ${budgetLeft(l.status.businessLeftMs, l.clock)} left`}`,
   }));
   const events = v.events
-    .flatMap(customerSideOf)
-    .filter((e) => customerEventLabel(e) !== undefined)
+    .filter((e) => !e.internal && customerEventLabel(e) !== undefined)
     .slice(-8)
     .map((e) => {
       const label = customerEventLabel(e) ?? '';
